@@ -1,0 +1,83 @@
+/**
+ * One error class per failure kind. Each has a stable `name` that logs and metrics can key on, and
+ * carries the context a reader needs. Untrusted-input errors map to 4xx answers; configuration
+ * errors fail a function at cold start.
+ */
+
+/** A signature header is missing, malformed, does not match, or its timestamp is outside tolerance. */
+export class SignatureVerificationError extends Error {
+  override readonly name = 'SignatureVerificationError';
+  constructor(
+    readonly reason: SignatureFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type SignatureFailureReason =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'timestamp_outside_tolerance'
+  | 'no_matching_signature';
+
+/** A request or payload failed validation after it was authenticated. */
+export class InvalidPayloadError extends Error {
+  override readonly name = 'InvalidPayloadError';
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A request body is larger than the configured limit. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+  constructor(
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`Body of ${sizeBytes} bytes exceeds the limit of ${limitBytes} bytes`);
+  }
+}
+
+/** The environment or a secret does not hold what the function needs to run. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A billing event cannot be tied to an organisation yet; the message is kept and retried. */
+export class OrgNotResolvedError extends Error {
+  override readonly name = 'OrgNotResolvedError';
+  constructor(
+    readonly eventId: string,
+    readonly customerId: string | undefined,
+  ) {
+    super(`No organisation found for event ${eventId} (customer ${customerId ?? 'unknown'})`);
+  }
+}
+
+/** A conditional write kept losing to concurrent writers; the message is retried later. */
+export class WriteConflictError extends Error {
+  override readonly name = 'WriteConflictError';
+  constructor(
+    readonly key: string,
+    readonly attempts: number,
+  ) {
+    super(`Gave up writing ${key} after ${attempts} conflicting attempts`);
+  }
+}
+
+/** Sending to a queue or topic failed; the caller must not acknowledge the input. */
+export class EnqueueError extends Error {
+  override readonly name = 'EnqueueError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
