@@ -27,15 +27,19 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T>): T {
 /** Where a secret comes from: its value in the environment (local), or a Secrets Manager ARN (AWS). */
 export type SecretLocation = { kind: 'value'; value: string } | { kind: 'secretsManager'; secretId: string };
 
+export function requiredSecretLocation(env: Env, name: SecretName): SecretLocation {
+  const location = secretLocation(env, name);
+  if (location) return location;
+  const spec = SECRETS[name];
+  throw new ConfigurationError(`Set ${spec.valueEnvVar} (locally) or ${spec.arnEnvVar} (in AWS): ${spec.description}`);
+}
+
 export function secretLocation(env: Env, name: SecretName): SecretLocation | undefined {
   const spec = SECRETS[name];
   const value = env[spec.valueEnvVar]?.trim();
   if (value) return { kind: 'value', value };
   const secretId = env[spec.arnEnvVar]?.trim();
   if (secretId) return { kind: 'secretsManager', secretId };
-  if (spec.required) {
-    throw new ConfigurationError(`Set ${spec.valueEnvVar} (locally) or ${spec.arnEnvVar} (in AWS): ${spec.description}`);
-  }
   return undefined;
 }
 
@@ -56,7 +60,7 @@ export interface StripeIngestConfig {
 export function loadStripeIngestConfig(env: Env = process.env): StripeIngestConfig {
   return {
     billingQueueUrl: read(env, ENV.billingQueueUrl, nonEmpty),
-    webhookSecret: secretLocation(env, 'stripeWebhookSecret') as SecretLocation,
+    webhookSecret: requiredSecretLocation(env, 'stripeWebhookSecret'),
     maxBodyBytes: read(
       env,
       ENV.maxWebhookBodyBytes,

@@ -1,0 +1,116 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { QueueSender } from '../../shared/aws/queue';
+import { isHandledEventType, stripeEventEnvelopeSchema } from '../../shared/billing/stripe-events';
+import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/errors';
+import { header, rawBody } from '../../shared/http/raw-body';
+import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
+import type { Observability } from '../../shared/observability';
+import type { QueuedWebhook } from '../../shared/queue-message';
+import type { SecretList } from '../../shared/secrets';
+import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/signatures/stripe';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * `POST /webhooks/stripe`: verify over the exact bytes, validate, queue, and only then answer 2xx.
+ * Nothing unverified is queued; an event is acknowledged only once SQS holds it.
+ */
+
+export interface StripeWebhookDependencies {
+  readonly secrets: SecretList;
+  readonly queue: QueueSender;
+  readonly maxBodyBytes: number;
+  readonly now: () => Date;
+  readonly observability: Observability;
+}
+
+const RECEIVED = { received: true } as const;
+
+export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
+  const { logger, metrics } = deps.observability;
+
+  function reject(statusCode: number, error: string, message: string, extraHeaders?: Record<string, string>): HttpResult {
+    metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    logger.warn('Stripe webhook rejected', { statusCode, error, reason: message });
+    return errorResponse(statusCode, error, message, extraHeaders);
+  }
+
+  async function verify(payload: Buffer, signature: string | undefined, nowSeconds: number): Promise<void> {
+    try {
+      verifyStripeSignature({ payload, header: signature, keys: await deps.secrets.current(), nowSeconds });
+    } catch (error) {
+      // A secret rotated in Secrets Manager since the cache was filled: re-read once and retry.
+      if (!(error instanceof SignatureVerificationError) || error.reason !== 'no_matching_signature') throw error;
+      const refreshed = await deps.secrets.refresh();
+      if (!refreshed) throw error;
+      verifyStripeSignature({ payload, header: signature, keys: refreshed, nowSeconds });
+    }
+  }
+
+  async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const correlationId = event.requestContext.requestId;
+    logger.appendKeys({ correlationId });
+    if (event.requestContext.http.method !== 'POST') {
+      return reject(405, 'method_not_allowed', 'Use POST to deliver Stripe webhooks', { allow: 'POST' });
+    }
+    metrics.addMetric('WebhookReceived', MetricUnit.Count, 1);
+    const payload = rawBody(event);
+    if (payload.length > deps.maxBodyBytes) {
+      const tooLarge = new PayloadTooLargeError(payload.length, deps.maxBodyBytes);
+      return reject(413, 'payload_too_large', tooLarge.message);
+    }
+    const now = deps.now();
+    try {
+      await verify(payload, header(event.headers, STRIPE_SIGNATURE_HEADER), Math.floor(now.getTime() / 1000));
+    } catch (error) {
+      if (error instanceof SignatureVerificationError) return reject(400, error.reason, error.message);
+      throw error;
+    }
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return reject(400, 'invalid_json', 'The signed body is not valid JSON');
+    }
+    const envelope = stripeEventEnvelopeSchema.safeParse(parsed);
+    if (!envelope.success) {
+      const fields = envelope.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+      return reject(400, 'not_a_stripe_event', `The signed body is not a Stripe event (check: ${fields})`);
+    }
+    const { id: eventId, type: eventType } = envelope.data;
+    logger.appendKeys({ eventId, eventType });
+    if (!isHandledEventType(eventType)) {
+      metrics.addMetric('WebhookUnhandledType', MetricUnit.Count, 1);
+      logger.info('Stripe event type not handled; acknowledged without queuing');
+      return json(200, RECEIVED);
+    }
+
+    const message: QueuedWebhook = {
+      source: 'stripe',
+      eventId,
+      eventType,
+      receivedAt: now.toISOString(),
+      correlationId,
+      rawBodyBase64: payload.toString('base64'),
+    };
+    try {
+      const messageId = await deps.queue.send(JSON.stringify(message), { source: 'stripe', eventType });
+      logger.info('Stripe event queued', { messageId });
+    } catch (error) {
+      metrics.addMetric('WebhookEnqueueFailed', MetricUnit.Count, 1);
+      logger.error('Could not queue Stripe event; answering 500 so Stripe retries', { error });
+      return errorResponse(500, 'enqueue_failed', 'The event could not be queued; Stripe will retry');
+    }
+    metrics.addMetric('WebhookQueued', MetricUnit.Count, 1);
+    return json(200, RECEIVED);
+  }
+
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    try {
+      return await handle(event);
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

@@ -1,0 +1,216 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  type IWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, type FunctionName, type QueueName } from '../../shared/topology';
+
+/**
+ * The operator's view of the system: one CloudWatch dashboard and the alarms that page the ops topic.
+ *
+ * Business metrics are the ones the functions emit with Powertools Metrics into METRICS_NAMESPACE.
+ * Powertools adds the default dimension `service` (= POWERTOOLS_SERVICE_NAME = the function's folder),
+ * so each metric here is addressed by exactly that one dimension. A metric emitted with extra
+ * dimensions is a different CloudWatch metric and will not show up here.
+ */
+export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> = {
+  stripeWebhook: ['WebhookReceived', 'WebhookQueued', 'WebhookRejected', 'WebhookUnhandledType', 'WebhookEnqueueFailed'],
+  billingConsumer: [
+    'BillingEventApplied',
+    'BillingEventStale',
+    'BillingEventDuplicate',
+    'BillingOrgUnresolved',
+    'OpsAlertRaised',
+  ],
+};
+
+/** Business metrics that page someone as soon as they are non-zero. */
+const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: string; why: string }[] = [
+  {
+    function: 'stripeWebhook',
+    metric: 'WebhookEnqueueFailed',
+    why: 'A verified Stripe event could not be queued; Stripe will retry, but repeated failures lose billing updates.',
+  },
+];
+
+const FIVE_MINUTES = Duration.minutes(5);
+const ONE_MINUTE = Duration.minutes(1);
+/** Oldest message older than this means the consumer is stuck or failing. */
+const MAX_QUEUE_AGE = Duration.minutes(10);
+
+export interface WebhooksDashboardProps {
+  readonly functions: Record<FunctionName, IFunction>;
+  readonly queues: Record<QueueName, { readonly queue: IQueue; readonly deadLetterQueue: IQueue }>;
+  readonly httpApi: IHttpApi;
+  /** Receives alarm and OK notifications. */
+  readonly alarmTopic: ITopic;
+}
+
+export class WebhooksDashboard extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: WebhooksDashboardProps) {
+    super(scope, id);
+    const stackName = Stack.of(this).stackName;
+    const alarmAction = new SnsAction(props.alarmTopic);
+    const addAlarm = (alarm: Alarm): Alarm => {
+      alarm.addAlarmAction(alarmAction);
+      alarm.addOkAction(alarmAction);
+      this.alarms.push(alarm);
+      return alarm;
+    };
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `BetterDataWebhooks-${stackName}`,
+      defaultInterval: Duration.hours(24),
+    });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# Better Data webhooks (${stackName})\nBusiness metrics: namespace \`${METRICS_NAMESPACE}\`, dimension \`service\`.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+
+    // Business metrics, one graph per function that emits any.
+    const businessWidgets: IWidget[] = [];
+    for (const [name, metricNames] of Object.entries(BUSINESS_METRICS) as [FunctionName, readonly string[]][]) {
+      businessWidgets.push(
+        new GraphWidget({
+          title: `${FUNCTIONS[name].dir}: events`,
+          left: metricNames.map((metricName) => businessMetric(name, metricName)),
+          width: 12,
+        }),
+      );
+    }
+    this.dashboard.addWidgets(...businessWidgets);
+
+    for (const alarmSpec of BUSINESS_METRIC_ALARMS) {
+      addAlarm(
+        new Alarm(this, `${alarmSpec.metric}Alarm`, {
+          alarmName: `${stackName}-${alarmSpec.metric}`,
+          alarmDescription: alarmSpec.why,
+          metric: businessMetric(alarmSpec.function, alarmSpec.metric),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    // Queues: backlog age and dead letters, with their alarms.
+    const queueAge: Metric[] = [];
+    const deadLetters: Metric[] = [];
+    for (const [name, { queue, deadLetterQueue }] of Object.entries(props.queues) as [
+      QueueName,
+      WebhooksDashboardProps['queues'][QueueName],
+    ][]) {
+      const spec = QUEUES[name];
+      const age = queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: ONE_MINUTE });
+      const depth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+      queueAge.push(age.with({ label: spec.id }));
+      deadLetters.push(depth.with({ label: spec.dlq.id }));
+      addAlarm(
+        new Alarm(this, `${spec.dlq.id}DepthAlarm`, {
+          alarmName: `${stackName}-${spec.dlq.id}-not-empty`,
+          alarmDescription: `Messages in ${spec.dlq.id}: events failed ${spec.maxReceiveCount} times. Inspect, fix, then redrive.`,
+          metric: depth,
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      addAlarm(
+        new Alarm(this, `${spec.id}AgeAlarm`, {
+          alarmName: `${stackName}-${spec.id}-backlog-age`,
+          alarmDescription: `Oldest message in ${spec.id} is older than ${MAX_QUEUE_AGE.toMinutes()} minutes: the consumer is stuck or failing.`,
+          metric: age,
+          threshold: MAX_QUEUE_AGE.toSeconds(),
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      const consumer = props.functions[spec.consumer.function];
+      const consumerId = FUNCTIONS[spec.consumer.function].id;
+      addAlarm(
+        new Alarm(this, `${consumerId}ErrorsAlarm`, {
+          alarmName: `${stackName}-${consumerId}-errors`,
+          alarmDescription: `${consumerId} failed whole invocations in the last 5 minutes (per-message failures are retried via the queue).`,
+          metric: consumer.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Queue: age of oldest message (s)', left: queueAge, width: 12 }),
+      new GraphWidget({ title: 'Dead-letter queues: messages visible', left: deadLetters, width: 12 }),
+    );
+
+    // Lambda health, one row per function.
+    for (const [name, fn] of Object.entries(props.functions) as [FunctionName, IFunction][]) {
+      const label = FUNCTIONS[name].dir;
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: `${label}: errors and throttles`,
+          left: [
+            fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+            fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }),
+          ],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: `${label}: duration (ms)`,
+          left: [
+            fn.metricDuration({ statistic: 'p50', period: FIVE_MINUTES }),
+            fn.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+            fn.metricDuration({ statistic: 'Maximum', period: FIVE_MINUTES }),
+          ],
+          width: 12,
+        }),
+      );
+    }
+
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'HTTP API: requests, 4xx, 5xx',
+        left: [props.httpApi.metricCount({ statistic: 'Sum', period: FIVE_MINUTES })],
+        right: [
+          props.httpApi.metricClientError({ statistic: 'Sum', period: FIVE_MINUTES }),
+          props.httpApi.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }),
+        ],
+        width: 12,
+      }),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+    );
+  }
+}
+
+function businessMetric(name: FunctionName, metricName: string): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: FUNCTIONS[name].dir },
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+  });
+}

@@ -1,0 +1,417 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpRoute,
+  type HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  FUNCTIONS,
+  METRICS_NAMESPACE,
+  OPS_TOPIC,
+  QUEUES,
+  ROUTES,
+  SECRETS,
+  SQS_MAX_MESSAGE_BYTES,
+  TABLES,
+  type FunctionName,
+  type FunctionSpec,
+  type QueueName,
+  type RouteSpec,
+  type SecretName,
+  type TableName,
+} from '../shared/topology';
+import { WebhooksDashboard } from './constructs/dashboard';
+
+/**
+ * The whole system as one stack, derived from shared/topology.ts: adding a table, queue, secret,
+ * function access or route there needs no change here.
+ *
+ * CDK context:
+ * - `jwtIssuer`, `jwtAudience` (required): the JWT authorizer on `auth: 'jwt'` routes.
+ * - `stripeReconciliation` (optional, default false): creates the Stripe API key secret and hands it to
+ *   its consumers. Other optional secrets are switched on by a context key named after the secret.
+ * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
+ */
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Lets CommonJS dependencies bundled into the ESM output call `require` for Node built-ins. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** Ninety days: billing disputes surface weeks later, and matches the default ops alert retention. */
+const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
+/** Optional secrets and the context key that switches each on (default: the secret's own name). */
+const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = { stripeApiKey: 'stripeReconciliation' };
+
+const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
+  PATCH: HttpMethod.PATCH,
+  DELETE: HttpMethod.DELETE,
+  ANY: HttpMethod.ANY,
+};
+
+/** Unauthenticated routes are only accepted under this prefix, where the function verifies an HMAC. */
+const WEBHOOK_PATH_PREFIX = '/webhooks/';
+
+export interface QueuePair {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+}
+
+export class WebhooksStack extends Stack {
+  readonly tables: Record<TableName, Table>;
+  readonly queues: Record<QueueName, QueuePair>;
+  readonly secrets: Partial<Record<SecretName, Secret>>;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly opsTopic: Topic;
+  readonly httpApi: HttpApi;
+  readonly httpStage: HttpStage;
+  readonly routes: HttpRoute[] = [];
+  readonly dashboard: WebhooksDashboard;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, {
+      description: 'Better Data Webhooks: verified inbound webhooks, billing queue and read API',
+      ...props,
+    });
+
+    const [jwtIssuer] = this.contextList('jwtIssuer');
+    const jwtAudience = this.contextList('jwtAudience');
+    if (!/^https:\/\//.test(jwtIssuer)) {
+      throw new Error(`CDK context jwtIssuer must be an https URL, got ${jwtIssuer}`);
+    }
+
+    this.tables = mapRecord(TABLES, (spec) => {
+      return new Table(this, spec.id, {
+        partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: spec.sortKey, type: AttributeType.STRING },
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: 'ttlAttribute' in spec ? spec.ttlAttribute : undefined,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    });
+
+    this.queues = mapRecord(QUEUES, (spec) => {
+      const consumerTimeout = FUNCTIONS[spec.consumer.function].timeoutSeconds;
+      if (spec.visibilityTimeoutSeconds < 6 * consumerTimeout) {
+        throw new Error(
+          `${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be at least 6 × the consumer's ${consumerTimeout}s timeout`,
+        );
+      }
+      const deadLetterQueue = new Queue(this, spec.dlq.id, {
+        retentionPeriod: Duration.days(spec.dlq.retentionDays),
+        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const queue = new Queue(this, spec.id, {
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(spec.retentionDays),
+        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
+      });
+      return { queue, deadLetterQueue };
+    });
+
+    this.secrets = {};
+    for (const [name, spec] of entries(SECRETS)) {
+      if (!spec.required && !this.flagContext(OPTIONAL_SECRET_CONTEXT[name] ?? name)) continue;
+      const secret = new Secret(this, spec.id, {
+        description: spec.description,
+        // A random placeholder: until the operator stores the real value, signature checks fail closed.
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Stripe issues these credentials (webhook signing secrets, API keys); they are rolled in the Stripe dashboard and then stored here, so Secrets Manager rotation cannot generate them.',
+      });
+      this.secrets[name] = secret;
+    }
+
+    const opsKey = new Key(this, `${OPS_TOPIC.id}Key`, {
+      description: 'Encrypts the ops alerts topic (a customer-managed key so CloudWatch alarms can publish)',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarms cannot publish to a topic under the AWS-managed aws/sns key; this key lets them.
+    opsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.opsTopic = new Topic(this, OPS_TOPIC.id, {
+      displayName: 'Better Data webhooks ops alerts',
+      masterKey: opsKey,
+      enforceSSL: true,
+    });
+    this.opsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const opsAlertEmail = this.node.tryGetContext('opsAlertEmail') as unknown;
+    if (typeof opsAlertEmail === 'string' && opsAlertEmail.length > 0) {
+      this.opsTopic.addSubscription(new EmailSubscription(opsAlertEmail));
+    }
+
+    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec) => this.createFunction(spec));
+
+    for (const [name, spec] of entries(QUEUES)) {
+      this.functions[spec.consumer.function].addEventSource(
+        new SqsEventSource(this.queues[name].queue, {
+          batchSize: spec.consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(spec.consumer.maxBatchingWindowSeconds),
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+
+    ({ api: this.httpApi, stage: this.httpStage } = this.createHttpApi(jwtIssuer, jwtAudience));
+
+    this.dashboard = new WebhooksDashboard(this, 'Observability', {
+      functions: this.functions,
+      queues: this.queues,
+      httpApi: this.httpApi,
+      alarmTopic: this.opsTopic,
+    });
+
+    this.createOutputs();
+  }
+
+  private createFunction(spec: FunctionSpec): NodejsFunction {
+    const logGroup = new LogGroup(this, `${spec.id}Logs`, { retention: LOG_RETENTION });
+    // An explicit role instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
+    const role = new Role(this, `${spec.id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${spec.dir}`,
+    });
+    logGroup.grantWrite(role);
+
+    const environment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: spec.dir,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const { access } = spec;
+    for (const [tableName, mode] of entries(access.tables ?? {})) {
+      if (!mode) continue;
+      const table = this.tables[tableName];
+      if (mode === 'readWrite') table.grantReadWriteData(role);
+      else table.grantReadData(role);
+      environment[TABLES[tableName].envVar] = table.tableName;
+    }
+    for (const queueName of access.sendsTo ?? []) {
+      const { queue } = this.queues[queueName];
+      queue.grantSendMessages(role);
+      environment[QUEUES[queueName].envVar] = queue.queueUrl;
+    }
+    for (const secretName of access.secrets ?? []) {
+      const secret = this.secrets[secretName];
+      if (!secret) continue; // an optional secret that is switched off: the function runs without it
+      secret.grantRead(role);
+      environment[SECRETS[secretName].arnEnvVar] = secret.secretArn;
+    }
+    if (access.publishesOpsAlerts) {
+      this.opsTopic.grantPublish(role);
+      environment[OPS_TOPIC.envVar] = this.opsTopic.topicArn;
+    }
+
+    const fn = new NodejsFunction(this, spec.id, {
+      entry: join(PROJECT_ROOT, 'functions', spec.dir, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      description: spec.description,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMiB,
+      role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      environment,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Stack traces map to file:line without shipping the sources themselves.
+        sourcesContent: false,
+        // Bundle the SDK rather than use the runtime's copy: the versions we test with are the versions
+        // we run, and a tree-shaken ESM bundle loads faster than the runtime's full CommonJS clients.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+
+    // X-Ray (tracing: ACTIVE) puts its PutTraceSegments/PutTelemetryRecords statement on Resource "*".
+    const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy) {
+      Validations.of(defaultPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only the X-Ray statement added by tracing: ACTIVE uses Resource "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      });
+      if (access.publishesOpsAlerts) {
+        Validations.of(defaultPolicy).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ops topic key only (added by topic.grantPublish).',
+        });
+      }
+    }
+    return fn;
+  }
+
+  private createHttpApi(jwtIssuer: string, jwtAudience: string[]): { api: HttpApi; stage: HttpStage } {
+    const api = new HttpApi(this, 'HttpApi', {
+      description: 'Better Data webhooks: inbound webhooks and the read API',
+      // The $default stage is created below, with access logging and throttling.
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: LOG_RETENTION });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, {
+      jwtAudience,
+      identitySource: ['$request.header.Authorization'],
+    });
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${FUNCTIONS[route.function].id}Integration`, this.functions[route.function]);
+        integrations.set(route.function, integration);
+      }
+      const authorizer: IHttpRouteAuthorizer = route.auth === 'jwt' ? jwtAuthorizer : new HttpNoneAuthorizer();
+      const created = api.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, authorizer });
+      if (route.auth === 'none') {
+        if (!route.path.startsWith(WEBHOOK_PATH_PREFIX)) {
+          throw new Error(`Route ${route.method} ${route.path} has auth 'none' but is not under ${WEBHOOK_PATH_PREFIX}`);
+        }
+        for (const httpRoute of created) {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'Webhook endpoint called by the provider (Stripe), which cannot present a JWT; the function authenticates every request by verifying its HMAC signature before acting on it.',
+          });
+        }
+      }
+      this.routes.push(...created);
+    }
+    return { api, stage };
+  }
+
+  private createOutputs(): void {
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.httpStage.url });
+    const stripeRoute = ROUTES.find((route) => route.function === 'stripeWebhook');
+    if (stripeRoute) {
+      new CfnOutput(this, 'StripeWebhookUrl', {
+        description: 'Register this URL as the webhook endpoint in the Stripe dashboard',
+        value: `${this.httpApi.apiEndpoint}${stripeRoute.path}`,
+      });
+    }
+    for (const [name, secret] of entries(this.secrets)) {
+      if (!secret) continue;
+      const spec = SECRETS[name];
+      new CfnOutput(this, `${spec.id}Arn`, {
+        description: `${spec.description}. Created with a random placeholder: after deploy, store the real value with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string '<value>'`,
+        value: secret.secretArn,
+      });
+    }
+    new CfnOutput(this, 'OpsAlertsTopicArn', {
+      description: 'Ops alerts and CloudWatch alarms are published here; subscribe the on-call channel',
+      value: this.opsTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard with business metrics, queue health, Lambda and API metrics',
+      value: this.dashboard.dashboard.dashboardName,
+    });
+  }
+
+  /** A required context value: a string, a comma-separated string, or a JSON array of strings. */
+  private contextList(key: string): [string, ...string[]] {
+    const value = this.node.tryGetContext(key) as unknown;
+    const values = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [])
+      .filter((item): item is string => typeof item === 'string')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+    const [first, ...rest] = values;
+    if (first === undefined) throw new Error(`Set CDK context ${key} (cdk.json or -c ${key}=...)`);
+    return [first, ...rest];
+  }
+
+  /** A boolean context flag: `true` in cdk.json or `-c key=true` on the command line. */
+  private flagContext(key: string): boolean {
+    const value = this.node.tryGetContext(key) as unknown;
+    return value === true || value === 'true';
+  }
+}
+
+function entries<K extends string, V>(record: Partial<Record<K, V>>): [K, V][] {
+  return Object.entries(record) as [K, V][];
+}
+
+function mapRecord<K extends string, V, R>(record: Record<K, V>, fn: (value: V, key: K) => R): Record<K, R> {
+  return Object.fromEntries(entries<K, V>(record).map(([key, value]) => [key, fn(value, key)])) as Record<K, R>;
+}

@@ -1,0 +1,144 @@
+import { InvalidPayloadError, OrgNotResolvedError, WriteConflictError } from '../errors';
+import type { AlertSink, OpsAlert } from '../ops/alerts';
+import { auditEntryFor } from './audit';
+import { decideInvoiceEvent, decideSubscriptionEvent, type BillingRecord, type Decision } from './billing-record';
+import type { BillingStore } from './billing-store';
+import { planOfSubscription } from './plans';
+import {
+  orgIdOfInvoice,
+  orgIdOfSubscription,
+  parseBillingEvent,
+  stripeEventEnvelopeSchema,
+  type BillingEvent,
+} from './stripe-events';
+import type { SubscriptionSource } from './subscription-source';
+
+/**
+ * Applies one Stripe billing event: resolve the organisation, decide (pure) against the current
+ * record, write conditionally, then record the audit entry and raise any ops alert. Every step is
+ * idempotent, so running the whole thing again after a crash at any point converges on one effect.
+ */
+
+export interface BillingDependencies {
+  readonly store: BillingStore;
+  readonly alerts: AlertSink;
+  /** Present when reconciliation with the Stripe API is on. */
+  readonly subscriptions?: SubscriptionSource;
+  readonly now: () => Date;
+}
+
+export interface BillingOutcome {
+  readonly eventId: string;
+  readonly orgId: string;
+  readonly outcome: Decision['outcome'];
+  readonly record?: BillingRecord;
+  readonly planChanged: boolean;
+  readonly statusChanged: boolean;
+}
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+export function parseStripeEvent(rawBody: Buffer): BillingEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch (error) {
+    throw new InvalidPayloadError('Queued body is not JSON', [], { cause: error });
+  }
+  const envelope = stripeEventEnvelopeSchema.safeParse(json);
+  if (!envelope.success) throw new InvalidPayloadError('Queued body is not a Stripe event', envelope.error.issues.map((issue) => issue.message));
+  try {
+    return parseBillingEvent(envelope.data);
+  } catch (error) {
+    throw new InvalidPayloadError(`Stripe ${envelope.data.type} event does not have the expected shape`, [], { cause: error });
+  }
+}
+
+export async function processBillingEvent(payloadEvent: BillingEvent, deps: BillingDependencies): Promise<BillingOutcome> {
+  const event = await reconcile(payloadEvent, deps.subscriptions);
+  const orgId = await resolveOrg(event, deps);
+  const now = deps.now().toISOString();
+  const decision = await applyDecision(event, orgId, now, deps.store);
+  await deps.store.putAuditEntry(auditEntryFor(event, orgId, decision));
+  for (const alert of alertsFor(event, orgId, decision)) await deps.alerts.raise(alert);
+  const changes = decision.outcome === 'applied' ? decision.changes : undefined;
+  return {
+    eventId: event.id,
+    orgId,
+    outcome: decision.outcome,
+    ...(decision.outcome === 'applied' && { record: decision.record }),
+    planChanged: changes?.planChanged ?? false,
+    statusChanged: changes?.statusChanged ?? false,
+  };
+}
+
+async function reconcile(event: BillingEvent, source: SubscriptionSource | undefined): Promise<BillingEvent> {
+  if (!source || event.kind !== 'subscription') return event;
+  const current = await source.retrieve(event.subscription.id);
+  // Keep the payload's org metadata if Stripe's copy lost it; Stripe's copy wins for everything else.
+  return current ? { ...event, subscription: { ...current, metadata: current.metadata ?? event.subscription.metadata } } : event;
+}
+
+async function resolveOrg(event: BillingEvent, deps: BillingDependencies): Promise<string> {
+  const customerId = event.kind === 'subscription' ? event.subscription.customer : (event.invoice.customer ?? undefined);
+  const named = event.kind === 'subscription' ? orgIdOfSubscription(event.subscription) : orgIdOfInvoice(event.invoice);
+  if (named && customerId) return deps.store.mapCustomerToOrg(customerId, named);
+  const mapped = named ?? (customerId ? await deps.store.getCustomerOrg(customerId) : undefined);
+  if (mapped) return mapped;
+  await deps.alerts.raise({
+    id: `org_unresolved:${event.id}`,
+    orgId: null,
+    kind: 'org_unresolved',
+    severity: 'critical',
+    message: `Stripe event ${event.id} (${event.type}) names no organisation and customer ${customerId ?? 'unknown'} is not mapped to one; it will be retried and then kept in the dead-letter queue`,
+    at: new Date(event.created * 1000).toISOString(),
+    source: 'stripe',
+    details: { eventId: event.id, eventType: event.type, customerId: customerId ?? null },
+  });
+  throw new OrgNotResolvedError(event.id, customerId);
+}
+
+async function applyDecision(event: BillingEvent, orgId: string, now: string, store: BillingStore): Promise<Decision> {
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const current = await store.getRecord(orgId);
+    const decision = event.kind === 'subscription' ? decideSubscriptionEvent(current, event, orgId, now) : decideInvoiceEvent(current, event, orgId, now);
+    if (decision.outcome !== 'applied') return decision;
+    if ((await store.putRecord(decision.record, current?.revision ?? 0)) === 'written') return decision;
+  }
+  throw new WriteConflictError(`ORG#${orgId}/BILLING`, MAX_WRITE_ATTEMPTS);
+}
+
+function alertsFor(event: BillingEvent, orgId: string, decision: Decision): OpsAlert[] {
+  if (decision.outcome === 'stale') return [];
+  const at = new Date(event.created * 1000).toISOString();
+  if (event.type === 'invoice.payment_failed') {
+    const { invoice } = event;
+    return [
+      {
+        id: `payment_failed:${event.id}`,
+        orgId,
+        kind: 'payment_failed',
+        severity: 'warning',
+        message: `Payment failed for organisation ${orgId}, invoice ${invoice.id} (attempt ${invoice.attempt_count ?? 0})`,
+        at,
+        source: 'stripe',
+        details: { eventId: event.id, invoiceId: invoice.id, amountDue: invoice.amount_due ?? 0, currency: invoice.currency },
+      },
+    ];
+  }
+  if (event.kind === 'subscription' && event.type !== 'customer.subscription.deleted' && planOfSubscription(event.subscription) === undefined) {
+    return [
+      {
+        id: `unknown_plan:${event.id}`,
+        orgId,
+        kind: 'unknown_plan',
+        severity: 'critical',
+        message: `Subscription ${event.subscription.id} of organisation ${orgId} names no known plan (price metadata.plan or lookup_key); the organisation was given the free plan`,
+        at,
+        source: 'stripe',
+        details: { eventId: event.id, subscriptionId: event.subscription.id, priceId: event.subscription.items.data[0]?.price?.id ?? null },
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Schemas for the parts of Stripe events the platform reads. Only what is used is declared; Stripe
+ * adds fields often, and unknown fields pass through untouched. Both the old (`invoice.subscription`,
+ * `invoice.subscription_details`) and the new (`invoice.parent.subscription_details`) invoice shapes
+ * are accepted, as are `current_period_end` on the subscription (old) or on its items (new).
+ */
+
+export const HANDLED_EVENT_TYPES = [
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'invoice.paid',
+  'invoice.payment_failed',
+] as const;
+
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+export function isHandledEventType(type: string): type is HandledEventType {
+  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** The envelope every Stripe event has; checked at ingest before anything is queued. */
+export const stripeEventEnvelopeSchema = z.looseObject({
+  id: z.string().regex(/^evt_[A-Za-z0-9_]+$/, 'must be a Stripe event id (evt_…)'),
+  object: z.literal('event'),
+  type: z.string().min(1),
+  created: z.number().int().nonnegative(),
+  livemode: z.boolean().optional(),
+  api_version: z.string().nullable().optional(),
+  data: z.looseObject({ object: z.looseObject({ id: z.string().optional() }) }),
+});
+
+export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelopeSchema>;
+
+const metadataSchema = z.record(z.string(), z.string()).nullable().optional();
+/** Expandable references arrive as an id or as the expanded object. */
+const expandableId = z.union([z.string(), z.looseObject({ id: z.string() })]).transform((value) => (typeof value === 'string' ? value : value.id));
+
+const priceSchema = z.looseObject({
+  id: z.string(),
+  lookup_key: z.string().nullable().optional(),
+  metadata: metadataSchema,
+});
+
+export const subscriptionSchema = z.looseObject({
+  id: z.string().startsWith('sub_'),
+  object: z.literal('subscription').optional(),
+  customer: expandableId,
+  status: z.string(),
+  metadata: metadataSchema,
+  cancel_at_period_end: z.boolean().optional(),
+  current_period_end: z.number().int().optional(),
+  items: z.looseObject({
+    data: z.array(z.looseObject({ price: priceSchema.nullable().optional(), current_period_end: z.number().int().optional() })),
+  }),
+});
+
+export type StripeSubscription = z.infer<typeof subscriptionSchema>;
+
+const subscriptionDetailsSchema = z
+  .looseObject({ metadata: metadataSchema, subscription: expandableId.nullable().optional() })
+  .nullable()
+  .optional();
+
+export const invoiceSchema = z.looseObject({
+  id: z.string().startsWith('in_'),
+  customer: expandableId.nullable(),
+  status: z.string().nullable().optional(),
+  currency: z.string(),
+  amount_due: z.number().int().optional(),
+  amount_paid: z.number().int().optional(),
+  attempt_count: z.number().int().optional(),
+  next_payment_attempt: z.number().int().nullable().optional(),
+  hosted_invoice_url: z.string().nullable().optional(),
+  created: z.number().int(),
+  subscription: expandableId.nullable().optional(),
+  subscription_details: subscriptionDetailsSchema,
+  parent: z.looseObject({ subscription_details: subscriptionDetailsSchema }).nullable().optional(),
+  status_transitions: z.looseObject({ paid_at: z.number().int().nullable().optional() }).nullable().optional(),
+});
+
+export type StripeInvoice = z.infer<typeof invoiceSchema>;
+
+/** A billing event as the consumer understands it, validated and reduced to what the rules use. */
+export type BillingEvent =
+  | { kind: 'subscription'; id: string; type: Extract<HandledEventType, `customer.subscription.${string}`>; created: number; subscription: StripeSubscription }
+  | { kind: 'invoice'; id: string; type: Extract<HandledEventType, `invoice.${string}`>; created: number; invoice: StripeInvoice };
+
+export function parseBillingEvent(envelope: StripeEventEnvelope): BillingEvent {
+  const { id, type, created } = envelope;
+  switch (type) {
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted':
+      return { kind: 'subscription', id, type, created, subscription: subscriptionSchema.parse(envelope.data.object) };
+    case 'invoice.paid':
+    case 'invoice.payment_failed':
+      return { kind: 'invoice', id, type, created, invoice: invoiceSchema.parse(envelope.data.object) };
+    default:
+      throw new Error(`Event type ${type} is not a billing event`);
+  }
+}
+
+export function orgIdOfSubscription(subscription: StripeSubscription): string | undefined {
+  return subscription.metadata?.org_id || undefined;
+}
+
+export function orgIdOfInvoice(invoice: StripeInvoice): string | undefined {
+  return invoice.parent?.subscription_details?.metadata?.org_id || invoice.subscription_details?.metadata?.org_id || undefined;
+}
+
+export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | undefined {
+  return invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? undefined;
+}
+
+/** Older API versions carry the period on the subscription, newer ones on each item. */
+export function currentPeriodEnd(subscription: StripeSubscription): number | undefined {
+  return subscription.current_period_end ?? subscription.items.data[0]?.current_period_end;
+}
