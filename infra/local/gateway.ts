@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FUNCTIONS, ROUTES, type FunctionName, type RouteSpec } from '../../shared/topology';
+import { createHandlerLoader, type HandlerLoader } from './handlers';
+import { buildHttpApiEvent } from './http-event';
+import { toGatewayResponse, type GatewayResponse } from './http-result';
+import { claimsAsDelivered, tokenFromAuthorizationHeader, verifyLocalToken } from './jwt';
+import { LOCAL_ACCOUNT_ID, createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';
+import { createLocalLog, type LocalLog } from './log';
+import { matchRoute } from './routes';
+
+/**
+ * The local API Gateway (HTTP API): matches ROUTES, emulates the JWT authorizer, builds the
+ * payload-2.0 event, invokes the handler with a Lambda context and writes its result back. Answers
+ * that API Gateway itself gives (404 no route, 401 authorizer, 413 too large, 500 function error)
+ * use API Gateway's bodies.
+ */
+
+/** HTTP API's request payload limit. (A Lambda integration also caps the whole event at 6 MB.) */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+export const LOCAL_API_ID = 'local';
+
+export interface GatewayOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly region: string;
+  readonly jwtSecret: string;
+  readonly routes?: readonly RouteSpec[];
+  readonly loadHandler?: HandlerLoader;
+  /** Name, timeout and memory per function; topology's FUNCTIONS by default. */
+  readonly functions?: Record<FunctionName, LocalFunction>;
+  readonly maxBodyBytes?: number;
+  readonly log?: LocalLog;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function topologyFunctions(): Record<FunctionName, LocalFunction> {
+  const entries = Object.entries(FUNCTIONS).map(([name, spec]) => [
+    name,
+    { name: spec.id, timeoutSeconds: spec.timeoutSeconds, memoryMiB: spec.memoryMiB },
+  ]);
+  return Object.fromEntries(entries) as Record<FunctionName, LocalFunction>;
+}
+
+const messageResponse = (statusCode: number, message: string): GatewayResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  cookies: [],
+  body: Buffer.from(JSON.stringify({ message })),
+});
+
+const NOT_FOUND = () => messageResponse(404, 'Not Found');
+const UNAUTHORIZED = () => messageResponse(401, 'Unauthorized');
+const TOO_LARGE = () => messageResponse(413, 'Request Entity Too Large');
+const INTERNAL_ERROR = () => messageResponse(500, 'Internal Server Error');
+
+/** API Gateway request ids look like `JKJaXmPLvHcESHA=`. */
+const newRequestId = () => randomBytes(11).toString('base64');
+const newTraceId = (now: Date) => `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+
+function headerPairs(req: IncomingMessage): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+  return pairs;
+}
+
+/** Reads the body; beyond the limit it keeps draining (so the client sees the 413) but stops storing. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return 'too-large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? 'too-large' : Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, response: GatewayResponse, requestId: string): void {
+  const headers: Record<string, string | string[]> = { ...response.headers, 'apigw-requestid': requestId };
+  if (response.cookies.length > 0) headers['set-cookie'] = [...response.cookies];
+  headers['content-length'] = String(response.body.length);
+  res.writeHead(response.statusCode, headers);
+  res.end(response.body);
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const routes = options.routes ?? ROUTES;
+  const loadHandler = options.loadHandler ?? createHandlerLoader();
+  const functions = options.functions ?? topologyFunctions();
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+  const log = options.log ?? createLocalLog();
+  const host = options.host ?? '127.0.0.1';
+
+  async function handle(req: IncomingMessage, requestId: string): Promise<GatewayResponse> {
+    const url = req.url ?? '/';
+    const match = matchRoute(routes, req.method ?? 'GET', url);
+    if (!match) {
+      req.resume();
+      return NOT_FOUND();
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body === 'too-large') return TOO_LARGE();
+
+    let jwtClaims: Record<string, string> | undefined;
+    if (match.route.auth === 'jwt') {
+      const token = tokenFromAuthorizationHeader(req.headers.authorization);
+      if (!token) return UNAUTHORIZED();
+      try {
+        jwtClaims = claimsAsDelivered(await verifyLocalToken(options.jwtSecret, token));
+      } catch (error) {
+        log.info(`${req.method} ${url}: token rejected (${(error as Error).message})`);
+        return UNAUTHORIZED();
+      }
+    }
+
+    const now = new Date();
+    const event = buildHttpApiEvent(
+      {
+        method: req.method ?? 'GET',
+        url,
+        headers: headerPairs(req),
+        body: body.length > 0 ? body : undefined,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        protocol: `HTTP/${req.httpVersion}`,
+        localPort: req.socket.localPort ?? 0,
+        scheme: 'http',
+      },
+      {
+        routeKey: match.routeKey,
+        pathParameters: match.pathParameters,
+        requestId,
+        traceId: newTraceId(now),
+        time: now,
+        accountId: LOCAL_ACCOUNT_ID,
+        apiId: LOCAL_API_ID,
+        ...(jwtClaims ? { jwtClaims } : {}),
+      },
+    );
+    const fn = functions[match.route.function];
+    try {
+      const handler = await loadHandler(match.route.function);
+      const context = createLambdaContext(fn, options.region, now.getTime());
+      return toGatewayResponse(await invokeHandler(handler, event, context, fn.timeoutSeconds));
+    } catch (error) {
+      log.error(`${match.routeKey} → ${match.route.function} failed (request ${requestId})`, error);
+      return INTERNAL_ERROR();
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const started = Date.now();
+    const requestId = newRequestId();
+    handle(req, requestId)
+      .catch((error: unknown) => {
+        log.error(`Unexpected gateway error for ${req.method} ${req.url}`, error);
+        return INTERNAL_ERROR();
+      })
+      .then((response) => {
+        send(res, response, requestId);
+        log.info(`${req.method} ${req.url} → ${response.statusCode} (${Date.now() - started} ms)`);
+      })
+      .catch((error: unknown) => log.error('Could not write the response', error));
+  });
+  // Requests carry up to 10 MiB; keep Node's own limits out of the way but bounded.
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolveClose, reject) => {
+        server.close((error) => (error ? reject(error) : resolveClose()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,409 @@
+import { readFileSync } from 'node:fs';
+import type { App, CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { BUSINESS_METRICS } from '../../infra/constructs/dashboard';
+import type { WebhooksStack } from '../../infra/webhooks-stack';
+import {
+  FUNCTIONS,
+  METRICS_NAMESPACE,
+  OPS_TOPIC,
+  QUEUES,
+  ROUTES,
+  SECRETS,
+  SQS_MAX_MESSAGE_BYTES,
+  TABLES,
+  type FunctionName,
+  type FunctionSpec,
+  type QueueName,
+  type TableName,
+} from '../../shared/topology';
+
+// The feature flags and JWT settings the CLI would pass from cdk.json, plus: no esbuild bundling and no
+// CloudFormation schema validation, which keeps one synthesis around a second. The shared synthesis does
+// not throw on cdk-nag findings (failSynthOnValidationErrors: false) so that a finding fails only the
+// cdk-nag test below instead of every test; the last test checks that a real synthesis does fail.
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+const REPORT_ONLY = { '@aws-cdk/core:failSynthOnValidationErrors': false };
+
+function synthesise(extraContext: Record<string, unknown> = {}): { app: App; stack: WebhooksStack } {
+  return buildApp({
+    builtinCloudFormationValidation: false,
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extraContext },
+    env: {},
+  });
+}
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const functionSpecs: Record<FunctionName, FunctionSpec> = FUNCTIONS;
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+let app: App;
+let stack: WebhooksStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+const logicalId = (construct: IConstruct): string => stack.getLogicalId(construct.node.defaultChild as CfnResource);
+const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
+const getAtt = (id: string, attribute = 'Arn'): unknown => ({ 'Fn::GetAtt': [id, attribute] });
+
+/** Every Allow statement in the policies attached to a function's execution role. */
+function roleStatements(name: FunctionName): Statement[] {
+  const roleId = logicalId(stack.functions[name].role as IConstruct);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .filter((statement) => statement.Effect === 'Allow');
+}
+const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+const statementsWithAction = (statements: Statement[], prefix: string): Statement[] =>
+  statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
+
+beforeAll(() => {
+  ({ app, stack } = synthesise(REPORT_ONLY));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+describe('queues', () => {
+  it.each(Object.keys(QUEUES) as QueueName[])('%s has a DLQ, the topology settings and 1 MiB messages', (name) => {
+    const spec = QUEUES[name];
+    const queue = resources[logicalId(stack.queues[name].queue)]?.Properties;
+    const dlqId = logicalId(stack.queues[name].deadLetterQueue);
+    const dlq = resources[dlqId]?.Properties;
+    expect(queue?.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlqId), maxReceiveCount: spec.maxReceiveCount });
+    expect(queue?.MaximumMessageSize).toBe(SQS_MAX_MESSAGE_BYTES);
+    expect(dlq?.MaximumMessageSize).toBe(SQS_MAX_MESSAGE_BYTES);
+    expect(SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
+    expect(queue?.MessageRetentionPeriod).toBe(spec.retentionDays * 86_400);
+    expect(dlq?.MessageRetentionPeriod).toBe(spec.dlq.retentionDays * 86_400);
+    expect(queue?.SqsManagedSseEnabled).toBe(true);
+    expect(dlq?.SqsManagedSseEnabled).toBe(true);
+
+    // The consumer's deployed timeout, read from the template, not from the spec the queue was built from.
+    const consumer = resources[logicalId(stack.functions[spec.consumer.function])]?.Properties;
+    expect(queue?.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
+    expect(queue?.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * (consumer?.Timeout as number));
+  });
+
+  it('every queue that is not itself a DLQ has one', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    const dlqIds = new Set(
+      queues.flatMap(([, q]) => {
+        const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': [string, string] } } | undefined;
+        return redrive?.deadLetterTargetArn ? [redrive.deadLetterTargetArn['Fn::GetAtt'][0]] : [];
+      }),
+    );
+    expect(queues).toHaveLength(2 * Object.keys(QUEUES).length);
+    for (const [id, queue] of queues) {
+      if (!dlqIds.has(id)) expect(queue.Properties.RedrivePolicy, id).toBeDefined();
+    }
+  });
+
+  it.each(Object.keys(QUEUES) as QueueName[])('%s feeds its consumer with partial batch failures', (name) => {
+    const spec = QUEUES[name];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(logicalId(stack.queues[name].queue)),
+      FunctionName: { Ref: logicalId(stack.functions[spec.consumer.function]) },
+      BatchSize: spec.consumer.batchSize,
+      MaximumBatchingWindowInSeconds: spec.consumer.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('rejects non-TLS access to every queue', () => {
+    for (const [id] of ofType('AWS::SQS::Queue')) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('functions', () => {
+  it('creates one function per topology entry, Node 24 on arm64, traced, with Powertools settings', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(Object.keys(FUNCTIONS).length);
+    for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
+      const fn = resources[logicalId(stack.functions[name])]?.Properties;
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: spec.timeoutSeconds,
+        MemorySize: spec.memoryMiB,
+        Description: spec.description,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) as unknown } },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: spec.dir,
+            POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          }) as unknown,
+        },
+      });
+    }
+  });
+
+  it('gives every function log group a retention', () => {
+    for (const [id, group] of ofType('AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays, id).toEqual(expect.any(Number));
+    }
+  });
+
+  it('passes each function exactly the environment its access implies', () => {
+    for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
+      const variables = (resources[logicalId(stack.functions[name])]?.Properties.Environment as { Variables: object })
+        .Variables;
+      const expected = [
+        ...Object.keys(spec.access.tables ?? {}).map((table) => TABLES[table as TableName].envVar),
+        ...(spec.access.sendsTo ?? []).map((queue) => QUEUES[queue].envVar),
+        ...(spec.access.secrets ?? []).filter((secret) => SECRETS[secret].required).map((secret) => SECRETS[secret].arnEnvVar),
+        ...(spec.access.publishesOpsAlerts ? [OPS_TOPIC.envVar] : []),
+      ];
+      const topologyVariables = Object.keys(variables).filter((key) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(key));
+      expect(topologyVariables.sort(), name).toEqual(expected.sort());
+    }
+  });
+});
+
+describe('tables', () => {
+  it.each(Object.keys(TABLES) as TableName[])('%s is on-demand with PITR, encryption, TTL from spec, retained', (name) => {
+    const spec = TABLES[name];
+    const table = resources[logicalId(stack.tables[name])];
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [
+        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+    const ttl = 'ttlAttribute' in spec ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined;
+    expect(table?.Properties.TimeToLiveSpecification).toEqual(ttl);
+  });
+
+  it('has a TTL on at least one table (the ops table)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { Enabled: true } });
+  });
+});
+
+describe('HTTP API', () => {
+  it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (routeKey, route) => {
+    const matches = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey);
+    expect(matches).toHaveLength(1);
+    const properties = matches[0]?.[1].Properties;
+    if (route.auth === 'jwt') {
+      expect(properties?.AuthorizationType).toBe('JWT');
+      expect(properties?.AuthorizerId).toBeDefined();
+    } else {
+      expect(properties?.AuthorizationType).toBe('NONE');
+      expect(properties?.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  it('puts the JWT authorizer on every /v1 route and none on the Stripe webhook', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const v1 = routes.filter((r) => String(r.RouteKey).includes(' /v1/'));
+    expect(v1.length).toBeGreaterThan(0);
+    for (const route of v1) expect(route.AuthorizationType).toBe('JWT');
+    expect(routes.find((r) => r.RouteKey === 'ANY /webhooks/stripe')?.AuthorizationType).toBe('NONE');
+  });
+
+  it('configures the JWT authorizer from context', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: cdkJson.context.jwtIssuer, Audience: [cdkJson.context.jwtAudience] },
+    });
+  });
+
+  it('logs access and throttles on the $default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+    });
+  });
+
+  it('outputs the API and Stripe webhook URLs', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('StripeWebhookUrl', {
+      Value: { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/webhooks/stripe']] },
+    });
+  });
+});
+
+describe('least privilege', () => {
+  const billingQueueArn = (): unknown => getAtt(logicalId(stack.queues.billing.queue));
+
+  it('stripe-webhook may send to the billing queue and read its secret, and touch no table', () => {
+    const statements = roleStatements('stripeWebhook');
+    const send = statementsWithAction(statements, 'sqs:SendMessage');
+    expect(send).toHaveLength(1);
+    expect(send[0]?.Resource).toEqual(billingQueueArn());
+    expect(statementsWithAction(statements, 'dynamodb:')).toEqual([]);
+    expect(statementsWithAction(statements, 'sns:')).toEqual([]);
+    expect(statementsWithAction(statements, 'secretsmanager:GetSecretValue')[0]?.Resource).toEqual({
+      Ref: logicalId(stack.secrets.stripeWebhookSecret as Secret),
+    });
+  });
+
+  it('api may only read the tables', () => {
+    const statements = roleStatements('api');
+    const dynamo = statementsWithAction(statements, 'dynamodb:');
+    expect(dynamo.length).toBeGreaterThan(0);
+    const actions = dynamo.flatMap(actionsOf);
+    for (const action of WRITE_ACTIONS) expect(actions).not.toContain(action);
+    expect(statementsWithAction(statements, 'sqs:')).toEqual([]);
+    expect(statementsWithAction(statements, 'sns:')).toEqual([]);
+    expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
+  });
+
+  it('billing-consumer writes the tables, publishes alerts, consumes but does not send', () => {
+    const statements = roleStatements('billingConsumer');
+    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(statementsWithAction(statements, 'sns:Publish')[0]?.Resource).toEqual({ Ref: logicalId(stack.opsTopic) });
+    expect(statementsWithAction(statements, 'sqs:SendMessage')).toEqual([]);
+    expect(statementsWithAction(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual(billingQueueArn());
+  });
+
+  it('uses no managed policies and "*" only for X-Ray', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      for (const statement of roleStatements(name).filter((s) => s.Resource === '*')) {
+        expect(actionsOf(statement).every((action) => action.startsWith('xray:')), name).toBe(true);
+      }
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('creates the webhook secret and leaves the optional Stripe API key out by default', () => {
+    expect(stack.secrets.stripeWebhookSecret).toBeDefined();
+    expect(stack.secrets.stripeApiKey).toBeUndefined();
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasOutput('StripeWebhookSecretArn', { Description: Match.stringLikeRegexp('put-secret-value') });
+  });
+
+  it('with context stripeReconciliation=true, creates the API key secret and hands it to the consumer', () => {
+    const { stack: withKey } = synthesise({ ...REPORT_ONLY, stripeReconciliation: 'true' });
+    const withKeyTemplate = Template.fromStack(withKey);
+    withKeyTemplate.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    const secretId = withKey.getLogicalId(withKey.secrets.stripeApiKey?.node.defaultChild as CfnResource);
+    withKeyTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: FUNCTIONS.billingConsumer.description,
+      Environment: { Variables: Match.objectLike({ [SECRETS.stripeApiKey.arnEnvVar]: { Ref: secretId } }) },
+    });
+  });
+});
+
+describe('observability', () => {
+  it('has the dashboard with every business metric under the service dimension', () => {
+    const dashboards = ofType('AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]?.[1].Properties.DashboardName).toBe(`BetterDataWebhooks-${stack.stackName}`);
+    const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
+    for (const [name, metrics] of Object.entries(BUSINESS_METRICS) as [FunctionName, string[]][]) {
+      for (const metric of metrics) {
+        expect(body).toContain(`\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${FUNCTIONS[name].dir}\\"`);
+      }
+    }
+    template.hasOutput('DashboardName', {});
+  });
+
+  it('alarms to the ops topic when a DLQ holds a message', () => {
+    const topic = { Ref: logicalId(stack.opsTopic) };
+    for (const name of Object.keys(QUEUES) as QueueName[]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(logicalId(stack.queues[name].deadLetterQueue), 'QueueName') }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
+  it('alarms on queue age, consumer errors and failed enqueues', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 600,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Period: 300,
+      Threshold: 0,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.functions.billingConsumer) } }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: 'WebhookEnqueueFailed',
+      Dimensions: [{ Name: 'service', Value: FUNCTIONS.stripeWebhook.dir }],
+      Threshold: 1,
+    });
+  });
+
+  it('encrypts the ops topic with a rotating customer key and enforces TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+});
+
+describe('cdk-nag (AWS Solutions)', () => {
+  it('reports no unacknowledged findings, errors or warnings', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const findings = report.violations.map(
+      (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('is registered by buildApp and fails synthesis on an unacknowledged finding', () => {
+    const { app: other, stack: otherStack } = synthesise();
+    const secret = new Secret(otherStack, 'UnacknowledgedSecret');
+    const paths = new AwsSolutionsChecks(other)
+      .validateScope(other)
+      .violations.filter((v) => v.ruleName === 'AwsSolutions-SMG4')
+      .flatMap((v) => v.violatingResources.map((r) => r.constructPath));
+    expect(paths).toContain(secret.node.path + '/Resource');
+    expect(() => other.synth()).toThrow(/AwsSolutions-SMG4/);
+  });
+});
