@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseStripeEvent, processBillingEvent, type BillingDependencies } from '../../shared/billing/process-billing-event';
 import { OrgNotResolvedError } from '../../shared/errors';
+import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
 import { decodeQueuedBody, queuedWebhookSchema } from '../../shared/queue-message';
 
@@ -18,7 +19,7 @@ export interface BillingConsumerDependencies extends BillingDependencies {
   readonly maxReceiveCount: number;
 }
 
-const OUTCOME_METRIC = { applied: 'BillingEventApplied', stale: 'BillingEventStale', duplicate: 'BillingEventDuplicate' } as const;
+const METRIC = METRIC_NAMES.billingConsumer;
 
 export function createBillingConsumer(deps: BillingConsumerDependencies) {
   const { logger, metrics } = deps.observability;
@@ -30,11 +31,11 @@ export function createBillingConsumer(deps: BillingConsumerDependencies) {
       const message = queuedWebhookSchema.parse(JSON.parse(record.body));
       logger.appendKeys({ correlationId: message.correlationId, eventId: message.eventId, eventType: message.eventType });
       const outcome = await processBillingEvent(parseStripeEvent(decodeQueuedBody(message)), deps);
-      metrics.addMetric(OUTCOME_METRIC[outcome.outcome], MetricUnit.Count, 1);
+      metrics.addMetric(METRIC[outcome.outcome], MetricUnit.Count, 1);
       logger.info('Billing event processed', { orgId: outcome.orgId, outcome: outcome.outcome, plan: outcome.record?.plan, status: outcome.record?.status });
     } catch (error) {
-      if (error instanceof OrgNotResolvedError) metrics.addMetric('BillingOrgUnresolved', MetricUnit.Count, 1);
-      metrics.addMetric('BillingEventFailed', MetricUnit.Count, 1);
+      if (error instanceof OrgNotResolvedError) metrics.addMetric(METRIC.orgUnresolved, MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.failed, MetricUnit.Count, 1);
       const lastAttempt = receiveCount >= deps.maxReceiveCount;
       logger.error(lastAttempt ? 'Billing event failed for the last time; SQS moves it to the dead-letter queue' : 'Billing event failed; it will be retried', { error });
       throw error;

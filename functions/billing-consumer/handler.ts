@@ -21,6 +21,7 @@ export const handler = createBillingConsumer({
     tableName: config.opsTable,
     retentionDays: config.alertRetentionDays,
     logger: observability.logger,
+    metrics: observability.metrics,
     ...(config.opsTopicArn && { sns: { client: createSnsClient(), topicArn: config.opsTopicArn } }),
   }),
   ...(apiKeys && {

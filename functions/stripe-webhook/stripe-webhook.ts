@@ -1,14 +1,15 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { QueueSender } from '../../shared/aws/queue';
 import { isHandledEventType, stripeEventEnvelopeSchema } from '../../shared/billing/stripe-events';
 import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/errors';
 import { header, rawBody } from '../../shared/http/raw-body';
 import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
+import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
 import type { QueuedWebhook } from '../../shared/queue-message';
 import type { SecretList } from '../../shared/secrets';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/signatures/stripe';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /**
  * `POST /webhooks/stripe`: verify over the exact bytes, validate, queue, and only then answer 2xx.
@@ -24,12 +25,13 @@ export interface StripeWebhookDependencies {
 }
 
 const RECEIVED = { received: true } as const;
+const METRIC = METRIC_NAMES.stripeWebhook;
 
 export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
   const { logger, metrics } = deps.observability;
 
   function reject(statusCode: number, error: string, message: string, extraHeaders?: Record<string, string>): HttpResult {
-    metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.rejected, MetricUnit.Count, 1);
     logger.warn('Stripe webhook rejected', { statusCode, error, reason: message });
     return errorResponse(statusCode, error, message, extraHeaders);
   }
@@ -52,7 +54,7 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
     if (event.requestContext.http.method !== 'POST') {
       return reject(405, 'method_not_allowed', 'Use POST to deliver Stripe webhooks', { allow: 'POST' });
     }
-    metrics.addMetric('WebhookReceived', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.received, MetricUnit.Count, 1);
     const payload = rawBody(event);
     if (payload.length > deps.maxBodyBytes) {
       const tooLarge = new PayloadTooLargeError(payload.length, deps.maxBodyBytes);
@@ -80,7 +82,7 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
     const { id: eventId, type: eventType } = envelope.data;
     logger.appendKeys({ eventId, eventType });
     if (!isHandledEventType(eventType)) {
-      metrics.addMetric('WebhookUnhandledType', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.unhandledType, MetricUnit.Count, 1);
       logger.info('Stripe event type not handled; acknowledged without queuing');
       return json(200, RECEIVED);
     }
@@ -97,11 +99,11 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
       const messageId = await deps.queue.send(JSON.stringify(message), { source: 'stripe', eventType });
       logger.info('Stripe event queued', { messageId });
     } catch (error) {
-      metrics.addMetric('WebhookEnqueueFailed', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.enqueueFailed, MetricUnit.Count, 1);
       logger.error('Could not queue Stripe event; answering 500 so Stripe retries', { error });
       return errorResponse(500, 'enqueue_failed', 'The event could not be queued; Stripe will retry');
     }
-    metrics.addMetric('WebhookQueued', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.queued, MetricUnit.Count, 1);
     return json(200, RECEIVED);
   }
 

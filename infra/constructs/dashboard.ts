@@ -17,6 +17,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, type FunctionName, type QueueName } from '../../shared/topology';
+import { METRIC_NAMES } from '../../shared/metric-names';
 
 /**
  * The operator's view of the system: one CloudWatch dashboard and the alarms that page the ops topic.
@@ -26,22 +27,15 @@ import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, type FunctionName, type QueueName
  * so each metric here is addressed by exactly that one dimension. A metric emitted with extra
  * dimensions is a different CloudWatch metric and will not show up here.
  */
-export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> = {
-  stripeWebhook: ['WebhookReceived', 'WebhookQueued', 'WebhookRejected', 'WebhookUnhandledType', 'WebhookEnqueueFailed'],
-  billingConsumer: [
-    'BillingEventApplied',
-    'BillingEventStale',
-    'BillingEventDuplicate',
-    'BillingOrgUnresolved',
-    'OpsAlertRaised',
-  ],
-};
+export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> = Object.fromEntries(
+  Object.entries(METRIC_NAMES).map(([name, metrics]) => [name, Object.values(metrics)]),
+);
 
 /** Business metrics that page someone as soon as they are non-zero. */
 const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: string; why: string }[] = [
   {
     function: 'stripeWebhook',
-    metric: 'WebhookEnqueueFailed',
+    metric: METRIC_NAMES.stripeWebhook.enqueueFailed,
     why: 'A verified Stripe event could not be queued; Stripe will retry, but repeated failures lose billing updates.',
   },
 ];

@@ -1,7 +1,9 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../aws/pagination';
+import { METRIC_NAMES } from '../metric-names';
 
 /**
  * Ops alerts: stored in the ops table (what the API and the local runtime read), logged, and
@@ -36,6 +38,8 @@ export interface AlertSinkOptions {
   readonly tableName: string;
   readonly retentionDays: number;
   readonly logger: Logger;
+  /** Counts every alert raised (not its repeats) under `OpsAlertRaised`. */
+  readonly metrics?: Metrics;
   readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
 }
 
@@ -78,6 +82,7 @@ export function createAlertSink(options: AlertSinkOptions): AlertSink {
       }
       logger.warn('Ops alert', { alert });
       await publish(alert, key);
+      options.metrics?.addMetric(METRIC_NAMES.billingConsumer.opsAlertRaised, MetricUnit.Count, 1);
       return 'raised';
     },
   };

@@ -56,7 +56,8 @@ export interface InvoiceOptions {
 }
 
 export function invoiceEvent(options: InvoiceOptions): InvoiceEvent {
-  const details = { metadata: options.orgId ? { org_id: options.orgId } : {}, subscription: 'sub_1' };
+  const metadata: Record<string, string> = options.orgId ? { org_id: options.orgId } : {};
+  const details = { metadata, subscription: 'sub_1' };
   const invoice: StripeInvoice = {
     id: options.invoiceId ?? 'in_1',
     customer: options.customerId === undefined ? 'cus_1' : options.customerId,

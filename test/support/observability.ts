@@ -7,9 +7,12 @@ export function recordingObservability(): Observability & { metricNames: string[
   const addMetric = observability.metrics.addMetric.bind(observability.metrics);
   observability.metrics.addMetric = (name, unit, value) => {
     metricNames.push(name);
-    addMetric(name, unit, value);
+    return addMetric(name, unit, value);
   };
-  observability.metrics.publishStoredMetrics = () => observability.metrics.clearMetrics();
+  observability.metrics.publishStoredMetrics = () => {
+    observability.metrics.clearMetrics();
+    return observability.metrics;
+  };
   observability.logger.setLogLevel('SILENT');
   return Object.assign(observability, { metricNames });
 }

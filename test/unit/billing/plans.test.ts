@@ -49,7 +49,7 @@ describe('Module: plans', () => {
     });
 
     it('hands out copies, so a caller cannot change the catalog', () => {
-      const capabilities = capabilitiesOf('growth') as { features: string[] };
+      const capabilities = capabilitiesOf('growth') as unknown as { features: string[] };
       capabilities.features.push('mutated');
       expect(PLAN_CATALOG.growth.features).not.toContain('mutated');
     });

@@ -75,7 +75,7 @@ describe('Module: stripe signature scheme', () => {
     it('rejects a body changed by one byte', () => {
       const header = signatureHeader([SECRET], NOW, payload);
       const tampered = Buffer.from(payload);
-      tampered[tampered.length - 2] ^= 1;
+      tampered.writeUInt8(tampered.readUInt8(tampered.length - 2) ^ 1, tampered.length - 2);
       expect(failure(() => verifyStripeSignature({ payload: tampered, header, keys: [SECRET], nowSeconds: NOW })).reason).toBe('no_matching_signature');
     });
 

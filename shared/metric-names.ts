@@ -1,0 +1,23 @@
+import type { FunctionName } from './topology';
+
+/**
+ * Every business metric a function emits, by function. The functions count with these names and the
+ * CDK dashboard draws them, so a renamed metric cannot silently leave an empty graph behind.
+ */
+export const METRIC_NAMES = {
+  stripeWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unhandledType: 'WebhookUnhandledType',
+    enqueueFailed: 'WebhookEnqueueFailed',
+  },
+  billingConsumer: {
+    applied: 'BillingEventApplied',
+    stale: 'BillingEventStale',
+    duplicate: 'BillingEventDuplicate',
+    failed: 'BillingEventFailed',
+    orgUnresolved: 'BillingOrgUnresolved',
+    opsAlertRaised: 'OpsAlertRaised',
+  },
+} as const satisfies Partial<Record<FunctionName, Record<string, string>>>;
