@@ -1,5 +1,4 @@
-import type { GetSecretValueCommand} from '@aws-sdk/client-secrets-manager';
-import { type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/errors';
 import { createSecretList } from '../../../shared/secrets';
