@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FUNCTIONS, ROUTES, type FunctionName, type RouteSpec } from '../../shared/topology';
-import { createHandlerLoader, type HandlerLoader } from './handlers';
+import { ROUTES, type FunctionName, type RouteSpec } from '../../shared/topology';
+import { createHandlerLoader, topologyFunctions, type HandlerLoader } from './handlers';
 import { buildHttpApiEvent } from './http-event';
 import { toGatewayResponse, type GatewayResponse } from './http-result';
 import { claimsAsDelivered, tokenFromAuthorizationHeader, verifyLocalToken } from './jwt';
@@ -38,14 +38,6 @@ export interface Gateway {
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
-}
-
-export function topologyFunctions(): Record<FunctionName, LocalFunction> {
-  const entries = Object.entries(FUNCTIONS).map(([name, spec]) => [
-    name,
-    { name: spec.id, timeoutSeconds: spec.timeoutSeconds, memoryMiB: spec.memoryMiB },
-  ]);
-  return Object.fromEntries(entries) as Record<FunctionName, LocalFunction>;
 }
 
 const messageResponse = (statusCode: number, message: string): GatewayResponse => ({

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FUNCTIONS, type FunctionName } from '../../shared/topology';
-import type { LambdaHandler } from './lambda-context';
+import type { LambdaHandler, LocalFunction } from './lambda-context';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -32,4 +32,13 @@ export function createHandlerLoader(root = REPO_ROOT): HandlerLoader {
     }
     return handler;
   };
+}
+
+/** Name (the CDK construct id), timeout and memory of every function, from topology.ts. */
+export function topologyFunctions(): Record<FunctionName, LocalFunction> {
+  const entries = Object.entries(FUNCTIONS).map(([name, spec]) => [
+    name,
+    { name: spec.id, timeoutSeconds: spec.timeoutSeconds, memoryMiB: spec.memoryMiB },
+  ]);
+  return Object.fromEntries(entries) as Record<FunctionName, LocalFunction>;
 }

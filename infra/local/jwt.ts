@@ -80,7 +80,7 @@ export async function verifyLocalToken(secret: string, token: string, now?: Date
 export function tokenFromAuthorizationHeader(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   if (!trimmed) return undefined;
-  const token = /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '').trim() : trimmed;
+  const token = trimmed.replace(/^bearer(?:\s+|$)/i, '').trim();
   return token || undefined;
 }
 

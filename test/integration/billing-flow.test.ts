@@ -1,6 +1,9 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { createDocumentClient } from '../../shared/aws/clients';
+import { TABLES } from '../../shared/topology';
 import { stripeEventPayload } from '../support/stripe-payloads';
 import { eventually, getJson, postStripe, sqsClient, token } from '../support/local-system';
 
@@ -84,7 +87,7 @@ describe('Integration: Stripe billing through the local runtime', () => {
     expect(await auditItems(orgId)).toEqual([]);
   });
 
-  it('applies a duplicate delivery once: one record revision, one audit entry, one alert', async () => {
+  it('applies a duplicate delivery once: one audit entry per event, one alert', async () => {
     const orgId = 'org_duplicates';
     const created = stripeEventPayload('customer.subscription.created', { orgId, plan: 'starter', created: nextCreated() });
     const failed = stripeEventPayload('invoice.payment_failed', { orgId, customerId: created.customerId, subscriptionId: created.subscriptionId, created: nextCreated() });
@@ -119,6 +122,22 @@ describe('Integration: Stripe billing through the local runtime', () => {
     expect(await auditItems(orgId)).toHaveLength(5);
   });
 
+  it('keeps the newest plan when upgrades arrive newest first', async () => {
+    const orgId = 'org_upgrades';
+    const ids = { customerId: 'cus_upgrades', subscriptionId: 'sub_upgrades' };
+    const created = stripeEventPayload('customer.subscription.created', { orgId, ...ids, plan: 'starter', created: nextCreated() });
+    const growth = stripeEventPayload('customer.subscription.updated', { orgId, ...ids, plan: 'growth', created: nextCreated() });
+    const enterprise = stripeEventPayload('customer.subscription.updated', { orgId, ...ids, plan: 'enterprise', created: nextCreated() });
+    for (const event of [enterprise, growth, created]) {
+      expect((await postStripe(system, event.payload)).status).toBe(200);
+      await drain();
+    }
+    const { body: record } = await billing(orgId);
+    expect(record).toMatchObject({ plan: 'enterprise', status: 'active' });
+    const audit = await auditItems(orgId);
+    expect(audit.filter((entry) => entry.summary.includes('not applied')).map((entry) => entry.eventId).sort()).toEqual([created.id, growth.id].sort());
+  });
+
   it('moves a message that keeps failing to the DLQ, raising an ops alert', async () => {
     const orphan = stripeEventPayload('invoice.paid', { customerId: 'cus_nobody_knows', created: nextCreated() });
     expect((await postStripe(system, orphan.payload)).status).toBe(200);
@@ -131,6 +150,14 @@ describe('Integration: Stripe billing through the local runtime', () => {
       { timeoutMs: 25_000 },
     );
     expect(JSON.parse(dead.Body ?? '{}')).toMatchObject({ source: 'stripe', eventId: orphan.id, eventType: 'invoice.paid' });
+
+    // Not tied to any organisation, the alert is kept under the unresolved partition of the ops table.
+    const documents = createDocumentClient(system.env);
+    const alerts = await documents.send(
+      new QueryCommand({ TableName: system.env[TABLES.ops.envVar], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ALERTS#_unresolved' } }),
+    );
+    const raised = (alerts.Items ?? []).filter((item) => item.id === `org_unresolved:${orphan.id}`);
+    expect(raised).toEqual([expect.objectContaining({ kind: 'org_unresolved', severity: 'critical', published: true })]);
   });
 
   describe('JWT rules on the read API', () => {

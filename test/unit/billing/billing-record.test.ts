@@ -178,6 +178,21 @@ describe('Module: billing record transitions', () => {
       for (const order of orders) expect(state(replay(order))).toEqual(expected);
     });
 
+    it('without a deletion to settle it, the newest update still wins in every order', () => {
+      const upgrades: BillingEvent[] = [
+        subscriptionEvent({ id: 'evt_a', created: 100, type: 'customer.subscription.created', plan: 'starter', status: 'trialing' }),
+        subscriptionEvent({ id: 'evt_b', created: 200, plan: 'growth', status: 'active' }),
+        subscriptionEvent({ id: 'evt_c', created: 300, plan: 'enterprise', status: 'past_due' }),
+        subscriptionEvent({ id: 'evt_d', created: 300, plan: 'starter', status: 'active' }),
+        invoiceEvent({ id: 'evt_e', created: 250, invoiceId: 'in_1' }),
+        invoiceEvent({ id: 'evt_f', created: 260, invoiceId: 'in_2' }),
+      ];
+      for (const order of permutations(upgrades)) {
+        // evt_d and evt_c share a second: the higher event id wins, deterministically.
+        expect(state(replay(order))).toMatchObject({ plan: 'starter', status: 'active', lastPayment: { invoiceId: 'in_2' } });
+      }
+    });
+
     it('delivering every event twice, in any order, changes nothing', () => {
       const expected = state(replay(lifecycle));
       const doubled = [...lifecycle, ...lifecycle].reverse();

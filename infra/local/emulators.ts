@@ -1,0 +1,133 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { buildApp } from 'fauxqs';
+import { clientOptions, createSnsClient, createSqsClient } from '../../shared/aws/clients';
+import { OPS_TOPIC, QUEUES, TABLES, type QueueName, type TableName } from '../../shared/topology';
+import { acquireDataDirLock } from './data-lock';
+import { provisionTopology, type QueueResources } from './provision';
+
+/**
+ * The AWS services the system uses, emulated in this process on 127.0.0.1 with random ports:
+ * - DynamoDB: dynalite, on-disk LevelDB under `<dataDir>/dynamodb` (state survives a restart) or in
+ *   memory;
+ * - SQS and SNS: fauxqs, always in memory (messages not yet consumed are lost on restart).
+ * fauxqs's `startFauxqs()` listens on 0.0.0.0, so its app is built with `buildApp()` and bound to
+ * loopback here instead.
+ */
+
+export const LOCAL_REGION = 'us-east-1';
+const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+
+export interface EmulatorOptions {
+  /** Keep DynamoDB in memory instead of on disk. */
+  readonly memory?: boolean;
+  /** Parent directory of the DynamoDB data (default `.data`, resolved against the working directory). */
+  readonly dataDir?: string;
+  /** Overrides every queue's visibility timeout (tests); topology values by default. */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export interface Emulators {
+  readonly region: string;
+  readonly sqsEndpoint: string;
+  readonly snsEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  /** Absolute DynamoDB data directory, or undefined when in memory. */
+  readonly dynamodbDataDir: string | undefined;
+  readonly tables: Record<TableName, string>;
+  readonly queues: Record<QueueName, QueueResources>;
+  readonly opsTopicArn: string;
+  /** AWS_REGION, endpoints, dummy credentials and every resource variable the functions read. */
+  functionEnvironment(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function closeDynalite(server: Server): Promise<void> {
+  return new Promise<void>((resolveClose, reject) => {
+    // dynalite's close() waits for connections, then closes (and flushes) LevelDB.
+    server.close((error?: Error) => (error ? reject(error) : resolveClose()));
+    server.closeAllConnections();
+  });
+}
+
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    let dynamodbDataDir: string | undefined;
+    if (!options.memory) {
+      dynamodbDataDir = resolve(options.dataDir ?? '.data', 'dynamodb');
+      mkdirSync(dynamodbDataDir, { recursive: true });
+      cleanups.push(acquireDataDirLock(dynamodbDataDir));
+    }
+    const dynamo = dynalite({
+      ...(dynamodbDataDir ? { path: dynamodbDataDir } : {}),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    const dynamodbEndpoint = `http://127.0.0.1:${await listen(dynamo)}`;
+    cleanups.push(() => closeDynalite(dynamo));
+
+    const fauxqs = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+    await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+    const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
+    cleanups.push(() => fauxqs.close());
+
+    const baseEnv: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+      AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      ...DUMMY_CREDENTIALS,
+    };
+    const clients = {
+      dynamodb: new DynamoDBClient(clientOptions('DYNAMODB', baseEnv)),
+      sqs: createSqsClient(baseEnv),
+      sns: createSnsClient(baseEnv),
+    };
+    let resources;
+    try {
+      resources = await provisionTopology(clients, options);
+    } finally {
+      for (const client of Object.values(clients)) client.destroy();
+    }
+
+    const functionEnv: Record<string, string> = { ...baseEnv };
+    for (const [name, spec] of Object.entries(TABLES)) functionEnv[spec.envVar] = resources.tables[name as TableName];
+    for (const [name, spec] of Object.entries(QUEUES)) functionEnv[spec.envVar] = resources.queues[name as QueueName].url;
+    functionEnv[OPS_TOPIC.envVar] = resources.opsTopicArn;
+
+    return {
+      region: LOCAL_REGION,
+      sqsEndpoint,
+      snsEndpoint: sqsEndpoint,
+      dynamodbEndpoint,
+      dynamodbDataDir,
+      ...resources,
+      functionEnvironment: () => ({ ...functionEnv }),
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+import { SECRETS } from '../../shared/topology';
+import type { LocalSettings } from './settings';
+
+/**
+ * The environment the functions see locally: the emulators' endpoints and resource names, secret
+ * values in place of Secrets Manager ARNs, and development switches. Variables mapped to undefined
+ * are removed (AWS_PROFILE, AWS_SESSION_TOKEN: nothing local may reach a real account).
+ */
+
+export const LOCAL_SWITCHES = {
+  POWERTOOLS_DEV: 'true',
+  ALLOW_HTTP_ENDPOINTS: 'true',
+  ALLOWED_PRIVATE_CIDRS: '127.0.0.0/8,::1/128',
+} as const;
+
+export interface FunctionEnvInput {
+  readonly emulatorEnv: Record<string, string>;
+  readonly settings: LocalSettings;
+  readonly quiet: boolean;
+  /** What is already set (process.env); defaults apply only where the user set nothing. */
+  readonly current: Record<string, string | undefined>;
+  readonly overrides: Record<string, string>;
+}
+
+export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string | undefined> {
+  const { settings, current, overrides } = input;
+  const userSet = (name: string) => current[name] !== undefined || overrides[name] !== undefined;
+  const defaults: Record<string, string> = {
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    // The SDK warns on every process that Node 20 support ends in 2027; Lambda runs Node 24.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...(input.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
+  };
+  return {
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    ...Object.fromEntries(Object.entries(defaults).filter(([name]) => !userSet(name))),
+    ...input.emulatorEnv,
+    ...LOCAL_SWITCHES,
+    [SECRETS.stripeWebhookSecret.valueEnvVar]: settings.stripeWebhookSecrets.join(','),
+    ...(settings.internalApiToken ? { INTERNAL_API_TOKEN: settings.internalApiToken } : {}),
+    ...overrides,
+  };
+}
+
+/** Applies variables to process.env and returns a function that restores what was there before. */
+export function applyEnv(vars: Record<string, string | undefined>): () => void {
+  const previous = new Map<string, string | undefined>();
+  for (const [name, value] of Object.entries(vars)) {
+    previous.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

@@ -1,0 +1,171 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createSqsClient } from '../../shared/aws/clients';
+import { QUEUES, type FunctionName, type QueueName, type QueueSpec } from '../../shared/topology';
+import { topologyFunctions, type HandlerLoader } from './handlers';
+import { createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';
+import { createLocalLog, type LocalLog } from './log';
+import { succeededMessageIds, toSqsEvent } from './sqs-event';
+
+/**
+ * Lambda's SQS event source mapping, one poller per queue: long-poll, gather a batch of up to
+ * `consumer.batchSize` messages for at most `consumer.maxBatchingWindowSeconds`, invoke the consumer
+ * with an `SQSEvent`, then delete every record not listed in `batchItemFailures`
+ * (ReportBatchItemFailures). A throw, a timeout or an invalid response deletes nothing. Undeleted
+ * messages come back when their visibility timeout ends, and SQS (fauxqs) moves a message to the DLQ
+ * once it has been received `maxReceiveCount` times.
+ *
+ * Differences from Lambda: one batch at a time per queue (Lambda scales out to many concurrent
+ * batches), and no 6 MB invocation payload cap.
+ */
+
+export interface PolledQueue {
+  readonly url: string;
+  readonly arn: string;
+}
+
+export interface BatchOutcome {
+  readonly queue: QueueName;
+  readonly messageIds: readonly string[];
+  readonly deleted: readonly string[];
+  /** Set when the whole batch failed (throw, timeout or invalid response). */
+  readonly error?: unknown;
+}
+
+export interface PollerOptions {
+  readonly sqsEndpoint: string;
+  readonly region: string;
+  readonly queues: Partial<Record<QueueName, PolledQueue>>;
+  readonly loadHandler: HandlerLoader;
+  /** Queue settings (consumer, batch size, window); topology's QUEUES by default. */
+  readonly queueSpecs?: Record<QueueName, QueueSpec>;
+  readonly functions?: Record<FunctionName, LocalFunction>;
+  /** Long-poll wait per ReceiveMessage (1–20 s, default 20). */
+  readonly waitTimeSeconds?: number;
+  readonly log?: LocalLog;
+  /** Called after each batch has been handled and its successes deleted. */
+  readonly onBatch?: (outcome: BatchOutcome) => void;
+}
+
+export interface Pollers {
+  /** Stops receiving, lets a running batch finish, and resolves when every poller has stopped. */
+  stop(): Promise<void>;
+}
+
+const isAbort = (error: unknown, signal: AbortSignal) => signal.aborted || (error as Error)?.name === 'AbortError';
+
+export function startPollers(options: PollerOptions): Pollers {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const sqs: SQSClient = createSqsClient({
+    AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
+    AWS_REGION: options.region,
+  });
+  const specs = options.queueSpecs ?? QUEUES;
+  const functions = options.functions ?? topologyFunctions();
+  const log = options.log ?? createLocalLog();
+  const waitTimeSeconds = options.waitTimeSeconds ?? 20;
+
+  async function receive(queueUrl: string, max: number, wait: number): Promise<Message[]> {
+    const result = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: wait,
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: signal },
+    );
+    return result.Messages ?? [];
+  }
+
+  async function collectBatch(queue: PolledQueue, spec: QueueSpec): Promise<Message[]> {
+    const { batchSize, maxBatchingWindowSeconds } = spec.consumer;
+    const batch = await receive(queue.url, Math.min(10, batchSize), waitTimeSeconds);
+    if (batch.length === 0) return batch;
+    const deadline = Date.now() + maxBatchingWindowSeconds * 1000;
+    while (batch.length < batchSize && Date.now() < deadline && !signal.aborted) {
+      const more = await receive(queue.url, Math.min(10, batchSize - batch.length), 0);
+      batch.push(...more);
+      if (more.length === 0) await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal });
+    }
+    return batch;
+  }
+
+  async function deleteMessages(queueUrl: string, messages: readonly Message[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      const result = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+      for (const failure of result.Failed ?? []) log.warn(`DeleteMessageBatch failed for an entry: ${failure.Code} ${failure.Message ?? ''}`);
+    }
+  }
+
+  async function processBatch(name: QueueName, queue: PolledQueue, spec: QueueSpec, batch: Message[]): Promise<void> {
+    const functionName = spec.consumer.function;
+    const fn = functions[functionName];
+    const event = toSqsEvent(batch, queue.arn, options.region);
+    const messageIds = event.Records.map((record) => record.messageId);
+    const fail = (error: unknown) => {
+      log.error(
+        `${functionName} failed a batch of ${batch.length} from ${spec.localName}; the messages return after the visibility timeout`,
+        error,
+      );
+      options.onBatch?.({ queue: name, messageIds, deleted: [], error });
+    };
+    let result: unknown;
+    try {
+      const handler = await options.loadHandler(functionName);
+      result = await invokeHandler(handler, event, createLambdaContext(fn, options.region), fn.timeoutSeconds);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const verdict = succeededMessageIds(result, messageIds);
+    if (!verdict.ok) {
+      fail(new Error(`Invalid batch response: ${verdict.reason}`));
+      return;
+    }
+    if (verdict.failed.length > 0) {
+      log.info(`${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be retried`);
+    }
+    const succeeded = new Set(verdict.succeeded);
+    await deleteMessages(
+      queue.url,
+      batch.filter((message) => succeeded.has(message.MessageId ?? '')),
+    );
+    options.onBatch?.({ queue: name, messageIds, deleted: verdict.succeeded });
+  }
+
+  async function pollQueue(name: QueueName, queue: PolledQueue): Promise<void> {
+    const spec = specs[name];
+    while (!signal.aborted) {
+      try {
+        const batch = await collectBatch(queue, spec);
+        if (batch.length > 0) await processBatch(name, queue, spec, batch);
+      } catch (error) {
+        if (isAbort(error, signal)) break;
+        log.warn(`Polling ${spec.localName} failed; retrying in 1 s`, error);
+        await sleep(1000, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>)
+    .filter((entry): entry is [QueueName, PolledQueue] => entry[1] !== undefined)
+    .map(([name, queue]) => pollQueue(name, queue));
+
+  return {
+    async stop() {
+      controller.abort();
+      await Promise.allSettled(loops);
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from './paths';
+
+/**
+ * Builds realistic Stripe events for local testing from the fixtures in test/fixtures/: a fresh `evt_`
+ * id, `created` = now, and the org / plan / customer / subscription the caller asks for, placed
+ * where Stripe puts them (subscription `metadata.org_id`, price `metadata.plan` and `lookup_key`;
+ * invoice `parent.subscription_details`). Pure apart from `loadStripeFixture`.
+ */
+
+export const STRIPE_EVENT_TYPES = [
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'invoice.paid',
+  'invoice.payment_failed',
+] as const;
+export type StripeEventType = (typeof STRIPE_EVENT_TYPES)[number];
+
+export function isStripeEventType(value: unknown): value is StripeEventType {
+  return typeof value === 'string' && (STRIPE_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** The subscription and customer of the fixtures, so invoices refer to the subscription by default. */
+export const DEFAULT_SUBSCRIPTION_ID = 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw';
+export const DEFAULT_CUSTOMER_ID = 'cus_QXg1o8vcGmoR32';
+export const DEFAULT_PLAN = 'growth';
+
+const DEFAULT_SUBSCRIPTION_STATUS: Partial<Record<StripeEventType, string>> = {
+  'customer.subscription.created': 'active',
+  'customer.subscription.updated': 'active',
+  'customer.subscription.deleted': 'canceled',
+};
+
+export interface StripeEventOptions {
+  readonly orgId: string;
+  /** Subscriptions only; default `growth`. */
+  readonly plan?: string;
+  readonly customerId?: string;
+  readonly subscriptionId?: string;
+  /** `data.object.status`; subscriptions default to active (canceled for deleted). */
+  readonly status?: string;
+  readonly eventId?: string;
+  /** Unix seconds; default now. */
+  readonly created?: number;
+}
+
+type Json = Record<string, unknown>;
+
+export function loadStripeFixture(type: StripeEventType): Json {
+  return JSON.parse(readFileSync(resolve(REPO_ROOT, 'test', 'fixtures', `stripe.${type}.json`), 'utf8')) as Json;
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `evt_` followed by 24 random letters and digits, like Stripe's ids. */
+export function newStripeEventId(): string {
+  return `evt_${Array.from(randomBytes(24), (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('')}`;
+}
+
+function object(parent: Json, key: string): Json {
+  const value = parent[key];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const created: Json = {};
+    parent[key] = created;
+    return created;
+  }
+  return value as Json;
+}
+
+function applySubscription(subscription: Json, type: StripeEventType, options: StripeEventOptions): void {
+  const plan = options.plan ?? DEFAULT_PLAN;
+  const subscriptionId = options.subscriptionId ?? (subscription.id as string | undefined) ?? DEFAULT_SUBSCRIPTION_ID;
+  subscription.id = subscriptionId;
+  subscription.customer = options.customerId ?? subscription.customer ?? DEFAULT_CUSTOMER_ID;
+  subscription.status = options.status ?? DEFAULT_SUBSCRIPTION_STATUS[type] ?? subscription.status;
+  subscription.metadata = { ...object(subscription, 'metadata'), org_id: options.orgId };
+  const items = object(subscription, 'items');
+  const data = Array.isArray(items.data) ? (items.data as Json[]) : [];
+  const first = data[0];
+  if (!first) throw new Error(`Fixture for ${type} has no subscription items`);
+  first.subscription = subscriptionId;
+  const price = object(first, 'price');
+  price.metadata = { ...object(price, 'metadata'), plan };
+  price.lookup_key = `${plan}_monthly`;
+}
+
+function applyInvoice(invoice: Json, options: StripeEventOptions): void {
+  const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  invoice.customer = options.customerId ?? invoice.customer ?? DEFAULT_CUSTOMER_ID;
+  if (options.status) invoice.status = options.status;
+  const parent = object(invoice, 'parent');
+  parent.type = 'subscription_details';
+  parent.quote_details = null;
+  parent.subscription_details = { metadata: { org_id: options.orgId }, subscription: subscriptionId };
+}
+
+export function buildStripeEvent(fixture: Json, type: StripeEventType, options: StripeEventOptions): Json {
+  if (!options.orgId.trim()) throw new Error('orgId must not be empty');
+  const event = structuredClone(fixture);
+  event.id = options.eventId ?? newStripeEventId();
+  event.type = type;
+  event.created = options.created ?? Math.floor(Date.now() / 1000);
+  const dataObject = object(object(event, 'data'), 'object');
+  if (type.startsWith('customer.subscription.')) applySubscription(dataObject, type, options);
+  else applyInvoice(dataObject, options);
+  return event;
+}

@@ -1,0 +1,119 @@
+import type { QueueName } from '../../shared/topology';
+import { formatBanner } from './banner';
+import { startEmulators, type Emulators } from './emulators';
+import { applyEnv, buildFunctionEnv } from './env';
+import { startGateway, type Gateway } from './gateway';
+import { createHandlerLoader } from './handlers';
+import { createLocalLog } from './log';
+import { startPollers, type Pollers } from './pollers';
+import { readLocalSettings } from './settings';
+
+/**
+ * The whole system in one process: emulators, SQS pollers and the HTTP gateway, invoking the same
+ * handler modules Lambda runs. Used by `npm start` and by integration tests.
+ *
+ * One LocalSystem per process at a time: handlers are ES module singletons that read their
+ * configuration (endpoints, queue URLs) when first imported, and `env` is applied to process.env.
+ * Starting a second system after stopping the first works for the emulators, but handler modules
+ * already imported keep the first system's configuration — so integration tests start one system per
+ * test file and run files one at a time (`fileParallelism: false`, each file in its own worker).
+ */
+
+export interface LocalSystemOptions {
+  /** Gateway port; 0 picks a free one. Default: PORT or 3000. */
+  port?: number;
+  /** DynamoDB in memory instead of `<dataDir>/dynamodb`. Default false: tests should pass true. */
+  memory?: boolean;
+  /** Default: DATA_DIR or `.data`. */
+  dataDir?: string;
+  /** Environment overrides applied last, e.g. STRIPE_WEBHOOK_SECRET, STRIPE_API_KEY, STRIPE_API_BASE_URL. */
+  env?: Record<string, string>;
+  /** Overrides every queue's visibility timeout (tests that wait for retries). */
+  visibilityTimeoutSeconds?: number;
+  /** No banner, no request log lines, function logs at WARN. */
+  quiet?: boolean;
+}
+
+export interface LocalSystem {
+  url: string;
+  /** Everything the functions see: process.env once the system is running. */
+  env: Record<string, string>;
+  sqsEndpoint: string;
+  dynamodbEndpoint: string;
+  queueUrls: Record<QueueName, { url: string; dlqUrl: string; arn: string; dlqArn: string }>;
+  jwtSecret: string;
+  stripeWebhookSecrets: string[];
+  stop(): Promise<void>;
+}
+
+let running = false;
+
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  if (running) throw new Error('A LocalSystem is already running in this process; stop it first (one per process).');
+  running = true;
+  const quiet = options.quiet ?? false;
+  const log = createLocalLog(quiet);
+  const overrides = options.env ?? {};
+  const settings = readLocalSettings({ ...process.env, ...overrides });
+
+  let emulators: Emulators | undefined;
+  let pollers: Pollers | undefined;
+  let gateway: Gateway | undefined;
+  let restoreEnv: (() => void) | undefined;
+  const shutdown = async () => {
+    await pollers?.stop();
+    await gateway?.close();
+    await emulators?.stop();
+    restoreEnv?.();
+    running = false;
+  };
+
+  try {
+    emulators = await startEmulators({
+      memory: options.memory ?? false,
+      dataDir: options.dataDir ?? settings.dataDir,
+      ...(options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
+    });
+    // The environment must be complete before the first handler import (handlers read config at load).
+    restoreEnv = applyEnv(
+      buildFunctionEnv({ emulatorEnv: emulators.functionEnvironment(), settings, quiet, current: process.env, overrides }),
+    );
+    const loadHandler = createHandlerLoader();
+    pollers = startPollers({
+      sqsEndpoint: emulators.sqsEndpoint,
+      region: emulators.region,
+      queues: emulators.queues,
+      loadHandler,
+      log,
+    });
+    gateway = await startGateway({
+      port: options.port ?? settings.port,
+      region: emulators.region,
+      jwtSecret: settings.jwtSecret,
+      loadHandler,
+      log,
+    });
+  } catch (error) {
+    await shutdown().catch((cleanupError: unknown) => log.warn('Cleanup after a failed start failed', cleanupError));
+    throw error;
+  }
+
+  if (!quiet) {
+    console.log(formatBanner({ url: gateway.url, port: gateway.port, dynamodbDataDir: emulators.dynamodbDataDir, settings }));
+  }
+
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    url: gateway.url,
+    env,
+    sqsEndpoint: emulators.sqsEndpoint,
+    dynamodbEndpoint: emulators.dynamodbEndpoint,
+    queueUrls: emulators.queues,
+    jwtSecret: settings.jwtSecret,
+    stripeWebhookSecrets: [...settings.stripeWebhookSecrets],
+    stop: () => (stopping ??= shutdown()),
+  };
+}
