@@ -2,9 +2,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * LevelDB allows one process per directory; a second dynalite on the same directory fails later with
- * an uncaught "Database is not open". A pid file turns that into a clear error up front.
+ * LevelDB allows one user per directory; a second dynalite on the same directory fails later with
+ * an uncaught "Database is not open". A pid file (other processes) and a set of held directories
+ * (this process) turn that into a clear error up front.
  */
+
+const heldHere = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -23,11 +26,17 @@ export function acquireDataDirLock(dir: string): () => void {
   } catch {
     holder = undefined;
   }
-  if (holder && holder !== process.pid && alive(holder)) {
+  const heldElsewhere = holder !== undefined && holder !== process.pid && alive(holder);
+  if (heldHere.has(dir) || heldElsewhere) {
     throw new Error(
-      `Another local runtime (pid ${holder}) is using ${dir}. Stop it, or run with --memory or a different DATA_DIR.`,
+      `Another local runtime (pid ${heldElsewhere ? holder : process.pid}) is using ${dir}. ` +
+        'Stop it, or run with --memory or a different DATA_DIR.',
     );
   }
   writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
+  heldHere.add(dir);
+  return () => {
+    heldHere.delete(dir);
+    rmSync(file, { force: true });
+  };
 }

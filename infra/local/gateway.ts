@@ -168,9 +168,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   server.requestTimeout = 60_000;
 
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} on ${host} is in use; set PORT or pass --port`, { cause: error }) : error);
+    server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolveListen();
     });
   });

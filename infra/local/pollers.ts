@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSqsClient } from '../../shared/aws/clients';
 import { QUEUES, type FunctionName, type QueueName, type QueueSpec } from '../../shared/topology';
@@ -16,7 +16,10 @@ import { succeededMessageIds, toSqsEvent } from './sqs-event';
  * once it has been received `maxReceiveCount` times.
  *
  * Differences from Lambda: one batch at a time per queue (Lambda scales out to many concurrent
- * batches), and no 6 MB invocation payload cap.
+ * batches), and no 6 MB invocation payload cap. The batching window is kept under half the queue's
+ * visibility timeout: AWS asks for visibility ≥ 6 × function timeout + window, which tests that
+ * shorten the visibility timeout break; otherwise messages would reappear while the batch is still
+ * being gathered.
  */
 
 export interface PolledQueue {
@@ -40,7 +43,7 @@ export interface PollerOptions {
   /** Queue settings (consumer, batch size, window); topology's QUEUES by default. */
   readonly queueSpecs?: Record<QueueName, QueueSpec>;
   readonly functions?: Record<FunctionName, LocalFunction>;
-  /** Long-poll wait per ReceiveMessage (1–20 s, default 20). */
+  /** Long-poll wait per ReceiveMessage, 1–20 s. Default 1 s, which bounds how long a graceful stop takes. */
   readonly waitTimeSeconds?: number;
   readonly log?: LocalLog;
   /** Called after each batch has been handled and its successes deleted. */
@@ -48,15 +51,19 @@ export interface PollerOptions {
 }
 
 export interface Pollers {
-  /** Stops receiving, lets a running batch finish, and resolves when every poller has stopped. */
-  stop(): Promise<void>;
+  /**
+   * Stops polling and resolves once every poller has stopped. By default it lets the in-flight
+   * ReceiveMessage finish (at most `waitTimeSeconds`) and handles what it returned, so no message is
+   * taken after stop() resolves. `immediate` aborts in-flight receives instead: only do that when the
+   * queue emulator is shutting down too, since the emulator may still hand an aborted long poll a
+   * message (which then stays invisible until its visibility timeout).
+   */
+  stop(options?: { immediate?: boolean }): Promise<void>;
 }
 
-const isAbort = (error: unknown, signal: AbortSignal) => signal.aborted || (error as Error)?.name === 'AbortError';
-
 export function startPollers(options: PollerOptions): Pollers {
-  const controller = new AbortController();
-  const { signal } = controller;
+  const stopping = new AbortController();
+  const abortReceives = new AbortController();
   const sqs: SQSClient = createSqsClient({
     AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
     AWS_REGION: options.region,
@@ -64,7 +71,7 @@ export function startPollers(options: PollerOptions): Pollers {
   const specs = options.queueSpecs ?? QUEUES;
   const functions = options.functions ?? topologyFunctions();
   const log = options.log ?? createLocalLog();
-  const waitTimeSeconds = options.waitTimeSeconds ?? 20;
+  const waitTimeSeconds = options.waitTimeSeconds ?? 1;
 
   async function receive(queueUrl: string, max: number, wait: number): Promise<Message[]> {
     const result = await sqs.send(
@@ -76,22 +83,40 @@ export function startPollers(options: PollerOptions): Pollers {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: signal },
+      { abortSignal: abortReceives.signal },
     );
     return result.Messages ?? [];
   }
 
-  async function collectBatch(queue: PolledQueue, spec: QueueSpec): Promise<Message[]> {
-    const { batchSize, maxBatchingWindowSeconds } = spec.consumer;
+  async function visibilityTimeoutOf(queue: PolledQueue, spec: QueueSpec): Promise<number> {
+    try {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['VisibilityTimeout'] }));
+      const seconds = Number(Attributes?.VisibilityTimeout);
+      return Number.isFinite(seconds) ? seconds : spec.visibilityTimeoutSeconds;
+    } catch {
+      return spec.visibilityTimeoutSeconds;
+    }
+  }
+
+  /** One message per id: if one reappeared while the batch was gathered, its newest receipt handle wins. */
+  function uniqueById(messages: readonly Message[]): Message[] {
+    return [...new Map(messages.map((message) => [message.MessageId, message])).values()];
+  }
+
+  async function collectBatch(queue: PolledQueue, spec: QueueSpec, windowMs: number): Promise<Message[]> {
+    const { batchSize } = spec.consumer;
     const batch = await receive(queue.url, Math.min(10, batchSize), waitTimeSeconds);
     if (batch.length === 0) return batch;
-    const deadline = Date.now() + maxBatchingWindowSeconds * 1000;
-    while (batch.length < batchSize && Date.now() < deadline && !signal.aborted) {
-      const more = await receive(queue.url, Math.min(10, batchSize - batch.length), 0);
+    const deadline = Date.now() + windowMs;
+    // Messages already received are handled even if a stop arrives meanwhile.
+    while (batch.length < batchSize && Date.now() < deadline && !stopping.signal.aborted) {
+      const more = await receive(queue.url, Math.min(10, batchSize - batch.length), 0).catch(() => []);
       batch.push(...more);
-      if (more.length === 0) await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal });
+      if (more.length === 0) {
+        await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal: stopping.signal }).catch(() => undefined);
+      }
     }
-    return batch;
+    return uniqueById(batch);
   }
 
   async function deleteMessages(queueUrl: string, messages: readonly Message[]): Promise<void> {
@@ -145,14 +170,16 @@ export function startPollers(options: PollerOptions): Pollers {
 
   async function pollQueue(name: QueueName, queue: PolledQueue): Promise<void> {
     const spec = specs[name];
-    while (!signal.aborted) {
+    const visibilityMs = (await visibilityTimeoutOf(queue, spec)) * 1000;
+    const windowMs = Math.min(spec.consumer.maxBatchingWindowSeconds * 1000, visibilityMs / 2);
+    while (!stopping.signal.aborted) {
       try {
-        const batch = await collectBatch(queue, spec);
+        const batch = await collectBatch(queue, spec, windowMs);
         if (batch.length > 0) await processBatch(name, queue, spec, batch);
       } catch (error) {
-        if (isAbort(error, signal)) break;
+        if (stopping.signal.aborted) break;
         log.warn(`Polling ${spec.localName} failed; retrying in 1 s`, error);
-        await sleep(1000, undefined, { signal }).catch(() => undefined);
+        await sleep(1000, undefined, { signal: stopping.signal }).catch(() => undefined);
       }
     }
   }
@@ -162,8 +189,9 @@ export function startPollers(options: PollerOptions): Pollers {
     .map(([name, queue]) => pollQueue(name, queue));
 
   return {
-    async stop() {
-      controller.abort();
+    async stop({ immediate = false } = {}) {
+      stopping.abort();
+      if (immediate) abortReceives.abort();
       await Promise.allSettled(loops);
       sqs.destroy();
     },

@@ -61,7 +61,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   let gateway: Gateway | undefined;
   let restoreEnv: (() => void) | undefined;
   const shutdown = async () => {
-    await pollers?.stop();
+    // The emulators stop right after, so in-flight long polls can be cut short.
+    await pollers?.stop({ immediate: true });
     await gateway?.close();
     await emulators?.stop();
     restoreEnv?.();

@@ -1,0 +1,156 @@
+/**
+ * When to try a failed delivery again, and whether a response is a failure at all. Pure: the
+ * caller passes the random source and the clock.
+ */
+
+const SECOND_MS = 1_000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Delays after the first attempt, from the Standard Webhooks spec's example: 10 attempts spread over
+ * ≈3 days (75 h 35 min 5 s), long enough to ride out a receiver's weekend outage.
+ */
+export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
+  5 * SECOND_MS,
+  5 * MINUTE_MS,
+  30 * MINUTE_MS,
+  2 * HOUR_MS,
+  5 * HOUR_MS,
+  10 * HOUR_MS,
+  14 * HOUR_MS,
+  20 * HOUR_MS,
+  24 * HOUR_MS,
+];
+
+/** ±20 %, as Svix does: endpoints that failed together do not all retry in the same second. */
+export const RETRY_JITTER_RATIO = 0.2;
+
+/**
+ * Upper bound on a `Retry-After` we honour. A receiver may slow us down by up to a day per attempt
+ * but not park a message for a week; the schedule's own longest step is the same 24 h.
+ */
+export const MAX_RETRY_AFTER_MS = DAY_MS;
+
+export interface NextRetryInput {
+  /** 1-based number of the attempt that just failed (1 = the first delivery). */
+  readonly attempt: number;
+  /** Delays after attempts 1, 2, …; its length is the number of retries. */
+  readonly scheduleMs: readonly number[];
+  /** A source of numbers in [0, 1), e.g. `Math.random`; injected so tests are deterministic. */
+  readonly random: () => number;
+  /** The receiver's `Retry-After`, already parsed (`parseRetryAfter`). */
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * Milliseconds to wait before the next attempt, or undefined when the schedule is exhausted.
+ * `Retry-After` can push a retry later than scheduled, never earlier: a receiver answering
+ * `Retry-After: 1` to everything would otherwise burn all attempts in seconds and lose the
+ * multi-day window the schedule exists for. It is capped at `MAX_RETRY_AFTER_MS`.
+ */
+export function nextRetryDelayMs(input: NextRetryInput): number | undefined {
+  const { attempt, scheduleMs, random, retryAfterMs } = input;
+  if (!Number.isSafeInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer (got ${attempt})`);
+  const scheduled = scheduleMs[attempt - 1];
+  if (scheduled === undefined) return undefined;
+  const jittered = Math.round(scheduled * (1 + RETRY_JITTER_RATIO * (2 * clampUnit(random()) - 1)));
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) return jittered;
+  return Math.max(jittered, Math.min(Math.max(retryAfterMs, 0), MAX_RETRY_AFTER_MS));
+}
+
+// A faulty random source must not stretch the jitter beyond ±RETRY_JITTER_RATIO.
+function clampUnit(value: number): number {
+  return Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) : 0.5;
+}
+
+/** A duration list (e.g. `DELIVERY_RETRY_SCHEDULE`) is malformed. */
+export class InvalidDurationListError extends Error {
+  override readonly name = 'InvalidDurationListError';
+}
+
+const UNIT_MS = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
+const DURATION_PATTERN = /^(\d{1,9})(ms|s|m|h|d)$/;
+export const MAX_DURATION_LIST_ENTRIES = 50;
+export const MAX_DURATION_MS = 7 * DAY_MS;
+
+/** `"5s,5m,30m,2h,1d"` → `[5000, 300000, 1800000, 7200000, 86400000]`. Whole numbers, units ms s m h d. */
+export function parseDurationList(text: string): number[] {
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.length > MAX_DURATION_LIST_ENTRIES) {
+    throw new InvalidDurationListError(`At most ${MAX_DURATION_LIST_ENTRIES} durations (got ${entries.length})`);
+  }
+  return entries.map((entry, index) => {
+    const match = DURATION_PATTERN.exec(entry);
+    const where = `entry ${index + 1} (${JSON.stringify(entry.slice(0, 20))})`;
+    if (!match) throw new InvalidDurationListError(`Invalid duration at ${where}: expected a whole number and a unit (ms, s, m, h, d), e.g. "5m"`);
+    const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+    if (ms <= 0) throw new InvalidDurationListError(`Invalid duration at ${where}: must be greater than zero`);
+    if (ms > MAX_DURATION_MS) throw new InvalidDurationListError(`Invalid duration at ${where}: must be at most 7d`);
+    return ms;
+  });
+}
+
+/**
+ * A `Retry-After` value (RFC 9110 §10.2.3) in milliseconds from `now`: delta-seconds or an
+ * HTTP-date in any of the three formats recipients must accept. A date in the past is 0. Undefined
+ * when absent or unparseable, so the schedule applies.
+ */
+export function parseRetryAfter(headerValue: string | null | undefined, now: Date): number | undefined {
+  const value = headerValue?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) {
+    const seconds = Number(value);
+    return Number.isSafeInteger(seconds * SECOND_MS) ? seconds * SECOND_MS : undefined;
+  }
+  const at = parseHttpDate(value, now);
+  return at === undefined ? undefined : Math.max(0, at - now.getTime());
+}
+
+// The three HTTP-date formats (RFC 9110 §5.6.7), all UTC. Date.parse is not used: it reads the
+// asctime form as local time and accepts much that is not an HTTP-date.
+const HTTP_DATE_PATTERNS = [
+  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  /^[A-Za-z]{3}, (?<day>\d{2}) (?<month>[A-Za-z]{3}) (?<year>\d{4}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+  /^[A-Za-z]+, (?<day>\d{2})-(?<month>[A-Za-z]{3})-(?<year>\d{2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+  // asctime: Sun Nov  6 08:49:37 1994
+  /^[A-Za-z]{3} (?<month>[A-Za-z]{3}) {1,2}(?<day>\d{1,2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) (?<year>\d{4})$/,
+];
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function parseHttpDate(value: string, now: Date): number | undefined {
+  const groups = HTTP_DATE_PATTERNS.map((pattern) => pattern.exec(value)?.groups).find((found) => found !== undefined);
+  if (!groups) return undefined;
+  const month = MONTHS.indexOf(groups.month?.toLowerCase() ?? '');
+  const [day, hour, minute, second] = [groups.day, groups.hour, groups.minute, groups.second].map(Number);
+  const year = groups.year?.length === 2 ? twoDigitYear(Number(groups.year), now) : Number(groups.year);
+  if (month < 0 || day === undefined || hour === undefined || minute === undefined || second === undefined) return undefined;
+  const at = Date.UTC(year, month, day, hour, minute, second);
+  // Date.UTC rolls 31 Feb into March and 25:00 into the next day; such values are not dates.
+  const back = new Date(at);
+  const exact = back.getUTCDate() === day && back.getUTCHours() === hour && back.getUTCMinutes() === minute && back.getUTCSeconds() === second;
+  return exact ? at : undefined;
+}
+
+// RFC 9110: a two-digit year more than 50 years ahead means the most recent such year in the past.
+function twoDigitYear(yy: number, now: Date): number {
+  const thisYear = now.getUTCFullYear();
+  const candidate = thisYear - (thisYear % 100) + yy;
+  return candidate > thisYear + 50 ? candidate - 100 : candidate;
+}
+
+export type ResponseClass = 'success' | 'retry' | 'disable';
+
+/**
+ * What a delivery's HTTP status means, per the spec: 2xx succeeded; 410 Gone asks us to stop, so
+ * the endpoint is disabled; everything else failed and is retried: 3xx (redirects are never
+ * followed), 429 and 5xx (with `Retry-After` honoured), and the other 4xx, since a receiver's
+ * 400/401/404 is most often a deploy or configuration slip it will fix.
+ */
+export function classifyResponse(status: number): ResponseClass {
+  if (status >= 200 && status <= 299) return 'success';
+  if (status === 410) return 'disable';
+  return 'retry';
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { SignatureVerificationError } from '../errors';
+import { constantTimeEqual, hmacSha256 } from './hmac';
+
+/**
+ * The Standard Webhooks signature scheme (standard-webhooks/standard-webhooks,
+ * spec/standard-webhooks.md), which our outbound deliveries carry so receivers can verify them with
+ * any of that spec's libraries (npm `standardwebhooks`, `svix`):
+ * `webhook-signature: v1,<base64 HMAC-SHA256(key, "<webhook-id>.<webhook-timestamp>.<body>")>`,
+ * one space-separated entry per secret while a secret is being rolled. The key is the
+ * base64-decoded part of a `whsec_` secret.
+ */
+
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+export const SIGNING_SECRET_PREFIX = 'whsec_';
+// The spec's bounds for symmetric secrets: at least 192 bits, at most 512.
+export const MIN_SIGNING_SECRET_BYTES = 24;
+export const MAX_SIGNING_SECRET_BYTES = 64;
+export const GENERATED_SIGNING_SECRET_BYTES = 32;
+export const STANDARD_WEBHOOK_TOLERANCE_IN_SECONDS = 300;
+const SIGNATURE_VERSION = 'v1';
+const HMAC_SHA256_BYTES = 32;
+
+// The spec forbids "." in the id: "<id>.<timestamp>.<body>" must split one way only.
+const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_:-]{1,256}$/;
+const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A signing secret is not `whsec_` followed by canonical base64 of 24–64 bytes. */
+export class InvalidSigningSecretError extends Error {
+  override readonly name = 'InvalidSigningSecretError';
+}
+
+/** The key bytes of a `whsec_<base64>` secret. The error never echoes the secret. */
+export function parseSigningSecret(secret: string): Uint8Array {
+  if (!secret.startsWith(SIGNING_SECRET_PREFIX)) {
+    throw new InvalidSigningSecretError(`Signing secret must start with "${SIGNING_SECRET_PREFIX}"`);
+  }
+  const encoded = secret.slice(SIGNING_SECRET_PREFIX.length);
+  const key = Buffer.from(encoded, 'base64');
+  // Node's decoder skips characters it does not know; a round trip proves nothing was skipped.
+  if (!BASE64_PATTERN.test(encoded) || key.toString('base64') !== encoded) {
+    throw new InvalidSigningSecretError(`Signing secret must be "${SIGNING_SECRET_PREFIX}" followed by padded standard base64`);
+  }
+  if (key.length < MIN_SIGNING_SECRET_BYTES || key.length > MAX_SIGNING_SECRET_BYTES) {
+    throw new InvalidSigningSecretError(
+      `Signing secret decodes to ${key.length} bytes; it must be ${MIN_SIGNING_SECRET_BYTES}–${MAX_SIGNING_SECRET_BYTES}`,
+    );
+  }
+  return new Uint8Array(key);
+}
+
+export function generateSigningSecret(): string {
+  return `${SIGNING_SECRET_PREFIX}${randomBytes(GENERATED_SIGNING_SECRET_BYTES).toString('base64')}`;
+}
+
+export interface StandardWebhookMessage {
+  /** Stable across retries of one message; receivers deduplicate on it. */
+  readonly msgId: string;
+  /** Unix seconds of this attempt (not of the event). */
+  readonly timestampSeconds: number;
+  /** The exact bytes sent. */
+  readonly body: string | Uint8Array;
+  /** Decoded keys (`parseSigningSecret`), newest first; one signature each. */
+  readonly secrets: readonly Uint8Array[];
+}
+
+/** The `webhook-signature` value: one `v1,<base64>` entry per secret, space-separated. */
+export function signStandardWebhook(message: StandardWebhookMessage): string {
+  const { msgId, timestampSeconds, body, secrets } = message;
+  if (!MESSAGE_ID_PATTERN.test(msgId)) {
+    throw new RangeError('webhook-id must be 1–256 characters of A-Z a-z 0-9 _ : - (no ".")');
+  }
+  if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0) {
+    throw new RangeError('webhook-timestamp must be a non-negative integer number of seconds');
+  }
+  if (secrets.length === 0) throw new RangeError('At least one signing secret is required');
+  return secrets
+    .map((key) => `${SIGNATURE_VERSION},${signatureOf(key, msgId, timestampSeconds, body).toString('base64')}`)
+    .join(' ');
+}
+
+export interface StandardWebhookHeaders {
+  readonly 'webhook-id': string;
+  readonly 'webhook-timestamp': string;
+  readonly 'webhook-signature': string;
+}
+
+export function standardWebhookHeaders(message: StandardWebhookMessage): StandardWebhookHeaders {
+  return {
+    'webhook-id': message.msgId,
+    'webhook-timestamp': String(message.timestampSeconds),
+    'webhook-signature': signStandardWebhook(message),
+  };
+}
+
+export interface VerifyStandardWebhookOptions {
+  /** Request headers; names are matched case-insensitively. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string | Uint8Array;
+  readonly secrets: readonly Uint8Array[];
+  readonly nowSeconds: number;
+  readonly toleranceSeconds?: number;
+}
+
+/**
+ * Verifies a delivery the way the spec's libraries do, for our tests and receivers: headers present,
+ * timestamp within tolerance either way, then any `v1` signature matching any secret.
+ */
+export function verifyStandardWebhook(options: VerifyStandardWebhookOptions): { msgId: string; timestampSeconds: number } {
+  const headers = lowerCaseKeys(options.headers);
+  const msgId = headers[STANDARD_WEBHOOK_HEADERS.id];
+  const timestampHeader = headers[STANDARD_WEBHOOK_HEADERS.timestamp];
+  const signatureHeader = headers[STANDARD_WEBHOOK_HEADERS.signature];
+  if (!msgId || !timestampHeader || !signatureHeader) {
+    throw new SignatureVerificationError('missing_signature', 'Missing required headers: webhook-id, webhook-timestamp, webhook-signature');
+  }
+  if (!/^\d{1,12}$/.test(timestampHeader)) {
+    throw new SignatureVerificationError('malformed_signature', 'webhook-timestamp is not a unix timestamp in seconds');
+  }
+  const timestampSeconds = Number(timestampHeader);
+  const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOK_TOLERANCE_IN_SECONDS;
+  const age = options.nowSeconds - timestampSeconds;
+  if (age > tolerance) {
+    throw new SignatureVerificationError('timestamp_outside_tolerance', `Message timestamp too old: ${age} s (tolerance ${tolerance} s)`);
+  }
+  if (-age > tolerance) {
+    throw new SignatureVerificationError('timestamp_outside_tolerance', `Message timestamp too new: ${-age} s ahead (tolerance ${tolerance} s)`);
+  }
+  const candidates = v1Signatures(signatureHeader);
+  if (candidates.length === 0) {
+    throw new SignatureVerificationError('malformed_signature', 'webhook-signature has no v1 signature');
+  }
+  const matched = options.secrets.some((key) => {
+    const expected = signatureOf(key, msgId, timestampSeconds, options.body);
+    // Check every candidate so the time taken does not reveal which one matched.
+    return candidates.reduce((found, candidate) => constantTimeEqual(expected, candidate) || found, false);
+  });
+  if (!matched) throw new SignatureVerificationError('no_matching_signature', 'No matching signature found');
+  return { msgId, timestampSeconds };
+}
+
+function signatureOf(key: Uint8Array, msgId: string, timestampSeconds: number, body: string | Uint8Array): Buffer {
+  return hmacSha256(key, `${msgId}.${timestampSeconds}.`, body);
+}
+
+// Entries of other versions (e.g. `v1a`, asymmetric) and malformed entries are skipped, not fatal.
+function v1Signatures(header: string): Buffer[] {
+  return header
+    .split(' ')
+    .map((entry) => entry.split(','))
+    .filter(([version, encoded]) => version === SIGNATURE_VERSION && encoded !== undefined && BASE64_PATTERN.test(encoded))
+    .map(([, encoded]) => Buffer.from(encoded ?? '', 'base64'))
+    .filter((signature) => signature.length === HMAC_SHA256_BYTES);
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
