@@ -35,11 +35,14 @@ const DEFAULT_SUBSCRIPTION_STATUS: Partial<Record<StripeEventType, string>> = {
 };
 
 export interface StripeEventOptions {
-  readonly orgId: string;
+  /** Undefined leaves the event without an organisation (to exercise unresolved-org handling). */
+  readonly orgId: string | undefined;
   /** Subscriptions only; default `growth`. */
   readonly plan?: string;
   readonly customerId?: string;
   readonly subscriptionId?: string;
+  /** Invoices only; default the fixture's invoice id. */
+  readonly invoiceId?: string;
   /** `data.object.status`; subscriptions default to active (canceled for deleted). */
   readonly status?: string;
   readonly eventId?: string;
@@ -76,7 +79,8 @@ function applySubscription(subscription: Json, type: StripeEventType, options: S
   subscription.id = subscriptionId;
   subscription.customer = options.customerId ?? subscription.customer ?? DEFAULT_CUSTOMER_ID;
   subscription.status = options.status ?? DEFAULT_SUBSCRIPTION_STATUS[type] ?? subscription.status;
-  subscription.metadata = { ...object(subscription, 'metadata'), org_id: options.orgId };
+  const { org_id: _fixtureOrg, ...metadata } = object(subscription, 'metadata');
+  subscription.metadata = options.orgId === undefined ? metadata : { ...metadata, org_id: options.orgId };
   const items = object(subscription, 'items');
   const data = Array.isArray(items.data) ? (items.data as Json[]) : [];
   const first = data[0];
@@ -89,16 +93,17 @@ function applySubscription(subscription: Json, type: StripeEventType, options: S
 
 function applyInvoice(invoice: Json, options: StripeEventOptions): void {
   const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  if (options.invoiceId) invoice.id = options.invoiceId;
   invoice.customer = options.customerId ?? invoice.customer ?? DEFAULT_CUSTOMER_ID;
   if (options.status) invoice.status = options.status;
   const parent = object(invoice, 'parent');
   parent.type = 'subscription_details';
   parent.quote_details = null;
-  parent.subscription_details = { metadata: { org_id: options.orgId }, subscription: subscriptionId };
+  parent.subscription_details = { metadata: options.orgId === undefined ? null : { org_id: options.orgId }, subscription: subscriptionId };
 }
 
 export function buildStripeEvent(fixture: Json, type: StripeEventType, options: StripeEventOptions): Json {
-  if (!options.orgId.trim()) throw new Error('orgId must not be empty');
+  if (options.orgId !== undefined && !options.orgId.trim()) throw new Error('orgId must not be empty');
   const event = structuredClone(fixture);
   event.id = options.eventId ?? newStripeEventId();
   event.type = type;

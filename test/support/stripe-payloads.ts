@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { fixtureJson } from './fixtures';
+import { buildStripeEvent, loadStripeFixture, type StripeEventType } from '../../infra/local/stripe-events';
 
-/** Real-shaped Stripe event payloads built from the fixtures, with the ids and fields a test controls. */
-
-type EventType = 'customer.subscription.created' | 'customer.subscription.updated' | 'customer.subscription.deleted' | 'invoice.paid' | 'invoice.payment_failed';
-
+/**
+ * Stripe event payloads for integration tests: the local runtime's event builder (the one
+ * `npm run send` uses), with fresh customer, subscription and invoice ids unless a test names them.
+ */
 export interface PayloadOptions {
   orgId?: string;
   plan?: string;
@@ -23,30 +23,14 @@ export interface BuiltPayload {
   invoiceId: string;
 }
 
-const suffix = () => randomBytes(6).toString('hex');
+const fresh = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 
-export function stripeEventPayload(type: EventType, options: PayloadOptions): BuiltPayload {
-  const event = fixtureJson<{ id: string; created: number; data: { object: Record<string, unknown> } }>(`stripe.${type}.json`);
-  const id = `evt_test_${suffix()}`;
-  const customerId = options.customerId ?? `cus_${suffix()}`;
-  const subscriptionId = options.subscriptionId ?? `sub_${suffix()}`;
-  const invoiceId = options.invoiceId ?? `in_${suffix()}`;
-  event.id = id;
-  event.created = options.created;
-  const object = event.data.object as Record<string, unknown> & { items: { data: { price: Record<string, unknown> }[] } };
-  if (type.startsWith('customer.subscription.')) {
-    object.id = subscriptionId;
-    object.customer = customerId;
-    object.metadata = options.orgId ? { org_id: options.orgId } : {};
-    if (options.status) object.status = options.status;
-    const price = object.items.data[0]!.price;
-    price.metadata = options.plan ? { plan: options.plan } : {};
-    price.lookup_key = options.plan ? `${options.plan}_monthly` : null;
-  } else {
-    object.id = invoiceId;
-    object.customer = customerId;
-    object.created = options.created;
-    object.parent = { type: 'subscription_details', quote_details: null, subscription_details: { metadata: options.orgId ? { org_id: options.orgId } : null, subscription: subscriptionId } };
-  }
-  return { id, payload: JSON.stringify(event), customerId, subscriptionId, invoiceId };
+export function stripeEventPayload(type: StripeEventType, options: PayloadOptions): BuiltPayload {
+  const ids = {
+    customerId: options.customerId ?? fresh('cus'),
+    subscriptionId: options.subscriptionId ?? fresh('sub'),
+    invoiceId: options.invoiceId ?? fresh('in'),
+  };
+  const event = buildStripeEvent(loadStripeFixture(type), type, { ...options, ...ids, orgId: options.orgId });
+  return { id: event.id as string, payload: JSON.stringify(event), ...ids };
 }
