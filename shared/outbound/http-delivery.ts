@@ -100,8 +100,9 @@ export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
       method: 'POST',
       headers,
       // TLS: SNI and certificate checks are against the name, though we dial the IP. Explicit so
-      // NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off. SNI must not carry an IP.
-      ...(isHttps && { rejectUnauthorized: true, ...(!target.literal && { servername: url.hostname }) }),
+      // NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off. SNI carries neither an IP
+      // nor the trailing dot of an absolute name (RFC 6066).
+      ...(isHttps && { rejectUnauthorized: true, ...(!target.literal && { servername: url.hostname.replace(/\.$/, '') }) }),
     };
     return await exchange(isHttps ? https : http, options, post.body, post.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, {
       signal: deadline.signal,
@@ -132,7 +133,7 @@ function exchange(
     try {
       request = transport.request(options);
     } catch (error) {
-      // Only a malformed header (e.g. a newline in a value) gets here; report it, don't crash the worker.
+      // A malformed header (a newline in a value, say) throws here; report it, don't crash the worker.
       resolve({ kind: 'error', error: 'network_error', message: `Request not sent: ${messageOf(error)}`, durationMs: attempt.elapsed() });
       return;
     }
@@ -170,7 +171,8 @@ function exchange(
         };
         settle(result, !truncated);
       };
-      // The status is in: from here on a deadline only cuts the body short.
+      // The status is in, and it is the receiver's answer: from here on the deadline only cuts the
+      // body short (bodyTruncated), it does not turn the answer into a timeout.
       onDeadline = () => finish(true);
       response.on('data', (chunk: Buffer) => {
         const room = maxBytes - received;

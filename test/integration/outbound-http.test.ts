@@ -70,6 +70,10 @@ function startReceiver() {
           response.on('close', () => clearInterval(timer));
           return;
         }
+        case '/slow-body':
+          response.writeHead(200, { 'content-type': 'text/plain' });
+          response.write('partial');
+          return; // the rest never comes
         case '/reset':
           request.socket.destroy();
           return;
@@ -191,6 +195,12 @@ describe('Function: postWebhook', () => {
       expect(result).toMatchObject({ kind: 'error', error: 'timeout', message: 'No response within 300 ms' });
       expect(result.durationMs).toBeGreaterThanOrEqual(295);
       expect(result.durationMs).toBeLessThan(1_000);
+    });
+
+    it('returns the answer with what arrived of the body when the deadline passes mid-body', async () => {
+      const result = await post({ url: `http://127.0.0.1:${port}/slow-body`, timeoutMs: 300 });
+      expect(result).toMatchObject({ kind: 'response', status: 200, bodyExcerpt: 'partial', bodyTruncated: true });
+      expect(result.durationMs).toBeGreaterThanOrEqual(295);
     });
 
     it('reads at most 8 KiB of a 1 MB answer', async () => {
