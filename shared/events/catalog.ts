@@ -71,16 +71,20 @@ export const EVENT_CATALOG = {
     loopOrdersTransitioned,
     { loopId: 'loop_ord_01HZX4A2', from: 'packed', to: 'shipped', actor: { type: 'integration', id: 'int_shopify_7' }, reason: null },
   ),
-  'loop.returns.transitioned': entry(
-    'A return loop moved to a new state.',
-    loopReturnsTransitioned,
-    { loopId: 'loop_ret_01HZX5QF', from: 'received', to: 'inspected', actor: { type: 'user', id: 'usr_1193' }, reason: 'Packaging damaged, item intact' },
-  ),
-  'loop.quality.transitioned': entry(
-    'A quality case loop moved to a new state.',
-    loopQualityTransitioned,
-    { loopId: 'loop_qa_01HZX6M1', from: 'investigating', to: 'contained', actor: { type: 'system', id: 'rule_quarantine_lot' }, reason: 'Lot L-2291 quarantined' },
-  ),
+  'loop.returns.transitioned': entry('A return loop moved to a new state.', loopReturnsTransitioned, {
+    loopId: 'loop_ret_01HZX5QF',
+    from: 'received',
+    to: 'inspected',
+    actor: { type: 'user', id: 'usr_1193' },
+    reason: 'Packaging damaged, item intact',
+  }),
+  'loop.quality.transitioned': entry('A quality case loop moved to a new state.', loopQualityTransitioned, {
+    loopId: 'loop_qa_01HZX6M1',
+    from: 'investigating',
+    to: 'contained',
+    actor: { type: 'system', id: 'rule_quarantine_lot' },
+    reason: 'Lot L-2291 quarantined',
+  }),
   'import.completed': entry('A catalog import finished and every row was applied.', importCompleted, {
     importId: 'imp_01HZX7B3',
     source: 'csv_upload',

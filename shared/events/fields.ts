@@ -23,7 +23,7 @@ export const externalId = z
   .string()
   .min(1)
   .max(MAX_ID_CHARS)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Must not contain control characters');
+  .regex(/^\P{Cc}+$/u, 'Must not contain control characters');
 
 export const sku = externalId.max(100).describe('Stock-keeping unit as the merchant spells it');
 

@@ -84,11 +84,12 @@ export function signStandardWebhook(message: StandardWebhookMessage): string {
     .join(' ');
 }
 
-export interface StandardWebhookHeaders {
+// A type alias, not an interface, so it can be passed wherever a plain header record is expected.
+export type StandardWebhookHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 export function standardWebhookHeaders(message: StandardWebhookMessage): StandardWebhookHeaders {
   return {
