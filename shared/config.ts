@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors';
-import { ENV, SECRETS, SQS_MAX_MESSAGE_BYTES, type SecretName } from './topology';
+import { ipPolicyFrom, type IpPolicy } from './outbound/ip-policy';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseDurationList } from './outbound/retry-schedule';
+import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, SQS_MAX_MESSAGE_BYTES, type SecretName } from './topology';
 
 /**
  * The one config loader. Each function asks for the settings it needs; values are validated once at
@@ -71,6 +73,7 @@ export function loadStripeIngestConfig(env: Env = process.env): StripeIngestConf
 
 export interface BillingConsumerConfig {
   readonly billingTable: string;
+  readonly eventsQueueUrl: string;
   readonly opsTable: string;
   readonly opsTopicArn: string | undefined;
   readonly alertRetentionDays: number;
@@ -82,6 +85,7 @@ export interface BillingConsumerConfig {
 export function loadBillingConsumerConfig(env: Env = process.env): BillingConsumerConfig {
   return {
     billingTable: read(env, ENV.billingTable, nonEmpty),
+    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
     opsTable: read(env, ENV.opsTable, nonEmpty),
     opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
@@ -99,5 +103,113 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
   return {
     billingTable: read(env, ENV.billingTable, nonEmpty),
     opsTable: read(env, ENV.opsTable, nonEmpty),
+  };
+}
+
+/** How endpoint signing secrets are encrypted at rest: a KMS key in AWS, a local key on a laptop. */
+export type EndpointSecretsKey = { kind: 'kms'; keyId: string } | { kind: 'local'; keyMaterial: string };
+
+function endpointSecretsKey(env: Env): EndpointSecretsKey {
+  const keyId = env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]?.trim();
+  if (keyId) return { kind: 'kms', keyId };
+  const keyMaterial = env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim();
+  if (keyMaterial) return { kind: 'local', keyMaterial };
+  throw new ConfigurationError(`Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to encrypt endpoint signing secrets`);
+}
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+function ipPolicy(env: Env): IpPolicy {
+  return ipPolicyFrom(env[ENV.allowedPrivateCidrs]);
+}
+
+function durations(env: Env, name: string, fallback: readonly number[]): readonly number[] {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  try {
+    return parseDurationList(text);
+  } catch (error) {
+    throw new ConfigurationError(`Environment variable ${name} is invalid: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** 15 s per attempt, as Svix's hosted service; the delivery function's own timeout leaves room for it. */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
+
+export interface EventsApiConfig {
+  readonly eventsQueueUrl: string;
+}
+
+export function loadEventsApiConfig(env: Env = process.env): EventsApiConfig {
+  return { eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty) };
+}
+
+export interface FanoutConfig {
+  readonly webhooksTable: string;
+  readonly deliveryQueueUrl: string;
+  readonly messageRetentionDays: number;
+}
+
+export function loadFanoutConfig(env: Env = process.env): FanoutConfig {
+  return {
+    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
+    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
+    messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
+  };
+}
+
+export interface DeliveryConfig {
+  readonly webhooksTable: string;
+  readonly opsTable: string;
+  readonly opsTopicArn: string | undefined;
+  readonly deliveryQueueUrl: string;
+  readonly deliveryDlqUrl: string;
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  readonly allowHttp: boolean;
+  readonly policy: IpPolicy;
+  readonly scheduleMs: readonly number[];
+  readonly timeoutMs: number;
+  readonly disableAfterMs: number;
+  readonly attemptRetentionDays: number;
+  readonly alertRetentionDays: number;
+}
+
+export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
+  const [disableAfterMs] = durations(env, ENV.endpointDisableAfter, [5 * 86_400_000]);
+  return {
+    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
+    opsTable: read(env, ENV.opsTable, nonEmpty),
+    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
+    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
+    deliveryDlqUrl: read(env, ENV.deliveryDlqUrl, nonEmpty),
+    endpointSecretsKey: endpointSecretsKey(env),
+    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
+    policy: ipPolicy(env),
+    scheduleMs: durations(env, ENV.deliveryRetrySchedule, DEFAULT_RETRY_SCHEDULE_MS),
+    timeoutMs: read(env, ENV.deliveryTimeoutMs, z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS)),
+    disableAfterMs: disableAfterMs as number,
+    attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
+    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
+  };
+}
+
+export interface WebhooksApiConfig {
+  readonly webhooksTable: string;
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  readonly allowHttp: boolean;
+  readonly policy: IpPolicy;
+  readonly maxEndpointsPerOrg: number;
+}
+
+export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig {
+  return {
+    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
+    endpointSecretsKey: endpointSecretsKey(env),
+    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
+    policy: ipPolicy(env),
+    maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
   };
 }

@@ -19,5 +19,28 @@ export const METRIC_NAMES = {
     failed: 'BillingEventFailed',
     orgUnresolved: 'BillingOrgUnresolved',
     opsAlertRaised: 'OpsAlertRaised',
+    eventPublished: 'PlatformEventPublished',
+  },
+  eventsApi: {
+    accepted: 'EventAccepted',
+    rejected: 'EventRejected',
+  },
+  fanout: {
+    messageCreated: 'MessageCreated',
+    duplicateEvent: 'DuplicateEvent',
+    tasksCreated: 'DeliveryTasksCreated',
+    skipped: 'DeliverySkipped',
+    invalidEvent: 'InvalidEvent',
+  },
+  delivery: {
+    delivered: 'DeliverySucceeded',
+    retried: 'DeliveryRetried',
+    failed: 'DeliveryFailed',
+    latency: 'DeliveryLatency',
+    skipped: 'DeliverySkipped',
+    deferred: 'DeliveryDeferred',
+    duplicate: 'DeliveryDuplicate',
+    endpointDisabled: 'EndpointDisabled',
+    opsAlertRaised: 'OpsAlertRaised',
   },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;

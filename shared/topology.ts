@@ -16,6 +16,20 @@ export const ENV = {
   stripeApiBaseUrl: 'STRIPE_API_BASE_URL',
   maxWebhookBodyBytes: 'MAX_WEBHOOK_BODY_BYTES',
   alertRetentionDays: 'ALERT_RETENTION_DAYS',
+  webhooksTable: 'WEBHOOKS_TABLE_NAME',
+  eventsQueueUrl: 'EVENTS_QUEUE_URL',
+  deliveryQueueUrl: 'DELIVERY_QUEUE_URL',
+  deliveryDlqUrl: 'DELIVERY_DLQ_URL',
+  endpointSecretsKmsKeyId: 'ENDPOINT_SECRETS_KMS_KEY_ID',
+  endpointSecretsLocalKey: 'ENDPOINT_SECRETS_LOCAL_KEY',
+  allowHttpEndpoints: 'ALLOW_HTTP_ENDPOINTS',
+  allowedPrivateCidrs: 'ALLOWED_PRIVATE_CIDRS',
+  deliveryRetrySchedule: 'DELIVERY_RETRY_SCHEDULE',
+  deliveryTimeoutMs: 'DELIVERY_TIMEOUT_MS',
+  endpointDisableAfter: 'ENDPOINT_DISABLE_AFTER',
+  attemptRetentionDays: 'ATTEMPT_RETENTION_DAYS',
+  messageRetentionDays: 'MESSAGE_RETENTION_DAYS',
+  maxEndpointsPerOrg: 'MAX_ENDPOINTS_PER_ORG',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -31,6 +45,8 @@ export interface TableSpec {
   readonly sortKey: string;
   /** Attribute holding an epoch-seconds expiry; DynamoDB TTL deletes items after it. */
   readonly ttlAttribute?: string;
+  /** Global secondary indexes (string keys, all attributes projected). */
+  readonly indexes?: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
 }
 
 export const TABLES = {
@@ -49,21 +65,35 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
   },
+  webhooks: {
+    id: 'WebhooksTable',
+    localName: 'webhooks',
+    envVar: ENV.webhooksTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    // Per-endpoint views (attempts, deliveries) of items that live under their message.
+    indexes: [{ name: 'byEndpoint', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
 
-export type FunctionName = 'stripeWebhook' | 'billingConsumer' | 'api';
+export type FunctionName = 'stripeWebhook' | 'billingConsumer' | 'api' | 'webhooksApi' | 'eventsApi' | 'fanout' | 'delivery';
 
-export type QueueName = 'billing';
+export type QueueName = 'billing' | 'events' | 'delivery';
 export type SecretName = 'stripeWebhookSecret' | 'stripeApiKey';
 
 /** What a function may touch; the CDK app turns this into grants and environment variables. */
 export interface FunctionAccess {
   readonly tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
   readonly sendsTo?: readonly QueueName[];
+  /** Queues whose dead-letter queue the function writes to itself (deliveries that ran out of retries). */
+  readonly sendsToDeadLetter?: readonly QueueName[];
   readonly secrets?: readonly SecretName[];
   readonly publishesOpsAlerts?: boolean;
+  /** Encrypts or decrypts endpoint signing secrets (KMS in AWS, a local key on a laptop). */
+  readonly endpointSecrets?: 'encrypt' | 'decrypt' | 'encryptDecrypt';
 }
 
 export interface FunctionSpec {
@@ -94,6 +124,7 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: {
       tables: { billing: 'readWrite', ops: 'readWrite' },
+      sendsTo: ['events'],
       secrets: ['stripeApiKey'],
       publishesOpsAlerts: true,
     },
@@ -106,6 +137,45 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: { tables: { billing: 'read', ops: 'read' } },
   },
+  webhooksApi: {
+    id: 'WebhooksApiFunction',
+    dir: 'webhooks-api',
+    description: 'Endpoints API: register endpoints, read messages and delivery attempts',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { webhooks: 'readWrite' }, endpointSecrets: 'encrypt' },
+  },
+  eventsApi: {
+    id: 'EventsApiFunction',
+    dir: 'events-api',
+    description: 'Internal publish route: validates domain events and queues them for fan-out',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { sendsTo: ['events'] },
+  },
+  fanout: {
+    id: 'FanoutFunction',
+    dir: 'fanout',
+    description: 'Turns each published event into one stored message and a delivery task per matching endpoint',
+    timeoutSeconds: 60,
+    memoryMiB: 1024,
+    access: { tables: { webhooks: 'readWrite' }, sendsTo: ['delivery'] },
+  },
+  delivery: {
+    id: 'DeliveryFunction',
+    dir: 'delivery',
+    description: 'Signs and posts webhooks to tenant endpoints, logs every attempt, schedules retries',
+    // Up to 10 deliveries run side by side, each capped by DELIVERY_TIMEOUT_MS (15 s by default).
+    timeoutSeconds: 60,
+    memoryMiB: 1024,
+    access: {
+      tables: { webhooks: 'readWrite', ops: 'readWrite' },
+      sendsTo: ['delivery'],
+      sendsToDeadLetter: ['delivery'],
+      publishesOpsAlerts: true,
+      endpointSecrets: 'decrypt',
+    },
+  },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
 export interface QueueSpec {
@@ -117,11 +187,13 @@ export interface QueueSpec {
   readonly retentionDays: number;
   /** Receives before a message moves to the DLQ. */
   readonly maxReceiveCount: number;
-  readonly dlq: { readonly id: string; readonly localName: string; readonly retentionDays: number };
+  readonly dlq: { readonly id: string; readonly localName: string; readonly retentionDays: number; readonly envVar?: EnvName };
   readonly consumer: {
     readonly function: FunctionName;
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
+    /** Concurrent batches (Lambda's ESM `maxConcurrency`); absent = Lambda's default scaling. */
+    readonly maxConcurrency?: number;
   };
 }
 
@@ -136,12 +208,35 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     dlq: { id: 'BillingDeadLetterQueue', localName: 'billing-events-dlq', retentionDays: 14 },
     consumer: { function: 'billingConsumer', batchSize: 10, maxBatchingWindowSeconds: 1 },
   },
+  events: {
+    id: 'EventsQueue',
+    localName: 'platform-events',
+    envVar: ENV.eventsQueueUrl,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.fanout.timeoutSeconds,
+    retentionDays: 14,
+    maxReceiveCount: 5,
+    dlq: { id: 'EventsDeadLetterQueue', localName: 'platform-events-dlq', retentionDays: 14 },
+    consumer: { function: 'fanout', batchSize: 10, maxBatchingWindowSeconds: 1 },
+  },
+  delivery: {
+    id: 'DeliveryQueue',
+    localName: 'webhook-deliveries',
+    envVar: ENV.deliveryQueueUrl,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.delivery.timeoutSeconds,
+    retentionDays: 14,
+    // Retries are scheduled by re-sending with a delay, not by redrive: this only catches crashes.
+    maxReceiveCount: 5,
+    dlq: { id: 'DeliveryDeadLetterQueue', localName: 'webhook-deliveries-dlq', retentionDays: 14, envVar: ENV.deliveryDlqUrl },
+    // Several batches at once, so one slow endpoint's batch never holds up the others.
+    consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
+  },
 };
 
 /** SQS refuses messages over 1 MiB; the raw body travels base64-encoded (×4/3) inside an envelope. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
-export type RouteAuth = 'none' | 'jwt';
+/** `none`: the function authenticates (HMAC). `jwt`: the HTTP API JWT authorizer. `iam`: SigV4 (internal callers). */
+export type RouteAuth = 'none' | 'jwt' | 'iam';
 
 export interface RouteSpec {
   /** `ANY` lets the handler answer 405 itself instead of API Gateway's bare 404. */
@@ -157,6 +252,14 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orgs/{orgId}/billing', function: 'api', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/audit', function: 'api', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/alerts', function: 'api', auth: 'jwt' },
+  { method: 'POST', path: '/internal/events', function: 'eventsApi', auth: 'iam' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'PATCH', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'DELETE', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}', function: 'webhooksApi', auth: 'jwt' },
 ];
 
 export interface SecretSpec {
@@ -186,6 +289,18 @@ export const SECRETS: Record<SecretName, SecretSpec> = {
     required: false,
   },
 };
+
+/** Encrypts tenants' endpoint signing secrets at rest: a KMS key in AWS, a local key on a laptop. */
+export const ENDPOINT_SECRETS_KEY = {
+  id: 'EndpointSecretsKey',
+  kmsKeyIdEnvVar: ENV.endpointSecretsKmsKeyId,
+  localKeyEnvVar: ENV.endpointSecretsLocalKey,
+  /**
+   * `purpose` in the KMS EncryptionContext (`{ purpose, orgId, endpointId }`) of every Encrypt and
+   * Decrypt; the functions' KMS grants are conditioned on it, so other uses of the key are refused.
+   */
+  encryptionContextPurpose: 'webhook-endpoint-secret',
+} as const;
 
 export const OPS_TOPIC = { id: 'OpsAlertsTopic', localName: 'ops-alerts', envVar: ENV.opsTopicArn } as const;
 

@@ -1,4 +1,5 @@
-import { createDocumentClient, createSecretsManagerClient, createSnsClient } from '../../shared/aws/clients';
+import { createDocumentClient, createSecretsManagerClient, createSnsClient, createSqsClient } from '../../shared/aws/clients';
+import { createQueueSender } from '../../shared/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
 import { loadBillingConsumerConfig } from '../../shared/config';
@@ -30,6 +31,7 @@ export const handler = createBillingConsumer({
       ...(config.stripeApiBaseUrl && { baseUrl: config.stripeApiBaseUrl }),
     }),
   }),
+  events: createQueueSender(createSqsClient(), config.eventsQueueUrl),
   now: () => new Date(),
   observability,
   maxReceiveCount: QUEUES.billing.maxReceiveCount,

@@ -96,7 +96,7 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
       rawBodyBase64: payload.toString('base64'),
     };
     try {
-      const messageId = await deps.queue.send(JSON.stringify(message), { source: 'stripe', eventType });
+      const messageId = await deps.queue.send(JSON.stringify(message), { attributes: { source: 'stripe', eventType } });
       logger.info('Stripe event queued', { messageId });
     } catch (error) {
       metrics.addMetric(METRIC.enqueueFailed, MetricUnit.Count, 1);

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,7 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  * for a real account.
  */
 
-type Service = 'SQS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SNS';
+type Service = 'SQS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SNS' | 'KMS';
 
 interface ClientOptions {
   endpoint?: string;
@@ -41,6 +42,10 @@ export function createSnsClient(env?: NodeJS.ProcessEnv): SNSClient {
 
 export function createSecretsManagerClient(env?: NodeJS.ProcessEnv): SecretsManagerClient {
   return new SecretsManagerClient(clientOptions('SECRETS_MANAGER', env));
+}
+
+export function createKmsClient(env?: NodeJS.ProcessEnv): KMSClient {
+  return new KMSClient(clientOptions('KMS', env));
 }
 
 export function createDocumentClient(env?: NodeJS.ProcessEnv): DynamoDBDocumentClient {

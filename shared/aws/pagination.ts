@@ -10,7 +10,8 @@ export function encodeCursor(key: DynamoKey | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
-export function decodeCursor(cursor: string | undefined, expectedPartitionKey: string): DynamoKey | undefined {
+/** `keyAttribute` names the partition key the cursor must carry (`gsi1pk` for an index query). */
+export function decodeCursor(cursor: string | undefined, expectedPartitionKey: string, keyAttribute = 'pk'): DynamoKey | undefined {
   if (!cursor) return undefined;
   let parsed: unknown;
   try {
@@ -22,7 +23,7 @@ export function decodeCursor(cursor: string | undefined, expectedPartitionKey: s
     typeof parsed === 'object' &&
     parsed !== null &&
     Object.values(parsed).every((value) => typeof value === 'string') &&
-    (parsed as DynamoKey).pk === expectedPartitionKey;
+    (parsed as DynamoKey)[keyAttribute] === expectedPartitionKey;
   if (!isKey) throw new InvalidPayloadError('cursor is not valid', ['cursor']);
   return parsed as DynamoKey;
 }

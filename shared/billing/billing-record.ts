@@ -68,6 +68,11 @@ export interface BillingRecord {
   /** Subscriptions that have ended; no later event may revive them. Newest last, bounded. */
   readonly endedSubscriptionIds: readonly string[];
   readonly updatedAt: string;
+  /**
+   * The last event that changed the plan or status, with what they were before: enough to publish
+   * `subscription.updated` again if the consumer stopped between writing the record and publishing.
+   */
+  readonly lastChange: { readonly eventId: string; readonly previousPlan: PlanId; readonly previousStatus: string } | null;
   /** Incremented on every write; the conditional write that guards against lost updates. */
   readonly revision: number;
 }
@@ -102,6 +107,7 @@ export function emptyRecord(orgId: string, now: string): BillingRecord {
     subscriptionVersion: null,
     endedSubscriptionIds: [],
     updatedAt: now,
+    lastChange: null,
     revision: 0,
   };
 }
@@ -127,7 +133,7 @@ export function decideSubscriptionEvent(
   const isCurrentSubscription = base.stripe.subscriptionId === null || base.stripe.subscriptionId === subscription.id;
   if (deleted && !isCurrentSubscription) {
     // Another subscription now drives the plan: only remember that this one has ended.
-    return applied(base, { ...base, endedSubscriptionIds: withEnded(base.endedSubscriptionIds, subscription.id) }, now, false);
+    return applied(base, { ...base, endedSubscriptionIds: withEnded(base.endedSubscriptionIds, subscription.id) }, now, false, event.id);
   }
   if (!isNewer(version, base.subscriptionVersion ?? undefined)) {
     return { outcome: 'stale', reason: 'a newer subscription event has already been applied' };
@@ -148,7 +154,7 @@ export function decideSubscriptionEvent(
     subscriptionVersion: version,
     endedSubscriptionIds: deleted ? withEnded(base.endedSubscriptionIds, subscription.id) : base.endedSubscriptionIds,
   };
-  return applied(base, next, now, subscribedPlan === undefined && !deleted);
+  return applied(base, next, now, subscribedPlan === undefined && !deleted, event.id);
 }
 
 export function decideInvoiceEvent(
@@ -168,19 +174,20 @@ export function decideInvoiceEvent(
     if (base.lastPayment?.version.eventId === event.id) return { outcome: 'duplicate', reason: 'payment already recorded' };
     if (!isNewer(version, base.lastPayment?.version)) return { outcome: 'stale', reason: 'a newer payment is already recorded' };
     const failureSettled = base.lastPaymentFailure?.invoiceId === invoice.id;
-    return applied(base, { ...base, stripe, lastPayment: paymentOf(invoice, event.created, version), lastPaymentFailure: failureSettled ? null : base.lastPaymentFailure }, now, false);
+    return applied(base, { ...base, stripe, lastPayment: paymentOf(invoice, event.created, version), lastPaymentFailure: failureSettled ? null : base.lastPaymentFailure }, now, false, event.id);
   }
   if (base.lastPaymentFailure?.version.eventId === event.id) return { outcome: 'duplicate', reason: 'failure already recorded' };
   if (!isNewer(version, base.lastPaymentFailure?.version)) return { outcome: 'stale', reason: 'a newer payment failure is already recorded' };
   if (base.lastPayment?.invoiceId === invoice.id && isNewer(base.lastPayment.version, version)) {
     return { outcome: 'stale', reason: 'the invoice has since been paid' };
   }
-  return applied(base, { ...base, stripe, lastPaymentFailure: failureOf(invoice, event.created, version) }, now, false);
+  return applied(base, { ...base, stripe, lastPaymentFailure: failureOf(invoice, event.created, version) }, now, false, event.id);
 }
 
-function applied(before: BillingRecord, after: BillingRecord, now: string, unknownPlan: boolean): Decision {
-  const record = { ...after, updatedAt: now, revision: before.revision + 1 };
+function applied(before: BillingRecord, after: BillingRecord, now: string, unknownPlan: boolean, eventId: string): Decision {
   const changes = { ...NO_CHANGES, planChanged: before.plan !== after.plan, statusChanged: before.status !== after.status, unknownPlan };
+  const lastChange = changes.planChanged || changes.statusChanged ? { eventId, previousPlan: before.plan, previousStatus: before.status } : before.lastChange;
+  const record = { ...after, updatedAt: now, lastChange, revision: before.revision + 1 };
   return { outcome: 'applied', record, changes };
 }
 

@@ -1,4 +1,6 @@
+import type { QueueSender } from '../aws/queue';
 import { InvalidPayloadError, OrgNotResolvedError, WriteConflictError } from '../errors';
+import { publishEvent } from '../events/publish';
 import type { AlertSink, OpsAlert } from '../ops/alerts';
 import { auditEntryFor } from './audit';
 import { decideInvoiceEvent, decideSubscriptionEvent, type BillingRecord, type Decision } from './billing-record';
@@ -24,6 +26,8 @@ export interface BillingDependencies {
   readonly alerts: AlertSink;
   /** Present when reconciliation with the Stripe API is on. */
   readonly subscriptions?: SubscriptionSource;
+  /** Where `subscription.updated` is published for tenants' webhooks. */
+  readonly events: QueueSender;
   readonly now: () => Date;
 }
 
@@ -61,6 +65,7 @@ export async function processBillingEvent(payloadEvent: BillingEvent, deps: Bill
   const decision = await applyDecision(event, orgId, now, deps.store);
   await deps.store.putAuditEntry(auditEntryFor(event, orgId, decision));
   for (const alert of alertsFor(event, orgId, decision)) await deps.alerts.raise(alert);
+  await publishChange(event, orgId, decision, deps);
   const changes = decision.outcome === 'applied' ? decision.changes : undefined;
   return {
     eventId: event.id,
@@ -70,6 +75,28 @@ export async function processBillingEvent(payloadEvent: BillingEvent, deps: Bill
     planChanged: changes?.planChanged ?? false,
     statusChanged: changes?.statusChanged ?? false,
   };
+}
+
+/**
+ * Tells tenants' systems when an event changed the plan or status. Published with an id derived from
+ * the Stripe event, so a redelivered event (or a retry after a crash, found through the record's
+ * `lastChange`) publishes the same id again and is delivered once.
+ */
+async function publishChange(event: BillingEvent, orgId: string, decision: Decision, deps: BillingDependencies): Promise<void> {
+  if (decision.outcome === 'stale') return;
+  const record = decision.outcome === 'applied' ? decision.record : await deps.store.getRecord(orgId);
+  const change = record?.lastChange;
+  if (!record || change?.eventId !== event.id) return;
+  await publishEvent(
+    {
+      id: `subscription.updated:${event.id}`,
+      type: 'subscription.updated',
+      orgId,
+      occurredAt: new Date(event.created * 1000).toISOString(),
+      data: { plan: record.plan, previousPlan: change.previousPlan, status: record.status, previousStatus: change.previousStatus, capabilities: record.capabilities },
+    },
+    deps.events,
+  );
 }
 
 async function reconcile(event: BillingEvent, source: SubscriptionSource | undefined): Promise<BillingEvent> {

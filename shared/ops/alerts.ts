@@ -12,7 +12,7 @@ import { METRIC_NAMES } from '../metric-names';
  * alert stored but not yet published (a crash in between) is published on the next attempt.
  */
 
-export type AlertKind = 'payment_failed' | 'org_unresolved' | 'unknown_plan';
+export type AlertKind = 'payment_failed' | 'org_unresolved' | 'unknown_plan' | 'endpoint_disabled';
 
 export interface OpsAlert {
   readonly id: string;

@@ -21,10 +21,13 @@ function sign(payload: Buffer | string, secret = SECRET, at = NOW): string {
 function setup(options: { secrets?: SecretList; failQueue?: boolean; maxBodyBytes?: number } = {}) {
   const sent: { body: string; attributes?: Record<string, string> }[] = [];
   const queue: QueueSender = {
-    async send(messageBody, attributes) {
+    async send(messageBody, sendOptions) {
       if (options.failQueue) throw new EnqueueError('queue down');
-      sent.push({ body: messageBody, attributes });
+      sent.push({ body: messageBody, attributes: sendOptions?.attributes });
       return `msg-${sent.length}`;
+    },
+    async sendBatch() {
+      throw new Error('the Stripe webhook sends one message at a time');
     },
   };
   const observability = recordingObservability();

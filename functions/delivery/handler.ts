@@ -1,0 +1,37 @@
+import { createDocumentClient, createKmsClient, createSnsClient, createSqsClient } from '../../shared/aws/clients';
+import { createQueueSender } from '../../shared/aws/queue';
+import { loadDeliveryConfig } from '../../shared/config';
+import { createSecretCipher } from '../../shared/crypto/secret-cipher';
+import { createObservability } from '../../shared/observability';
+import { createAlertSink } from '../../shared/ops/alerts';
+import { postWebhook } from '../../shared/outbound/http-delivery';
+import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
+import { createMessagesStore } from '../../shared/webhooks/messages-store';
+import { createSigningKeys } from '../../shared/webhooks/signing-keys';
+import { createDeliveryConsumer } from './delivery-consumer';
+
+const config = loadDeliveryConfig();
+const observability = createObservability('delivery');
+const documents = createDocumentClient();
+const sqs = createSqsClient();
+
+export const handler = createDeliveryConsumer({
+  endpoints: createEndpointsStore(documents, config.webhooksTable),
+  messages: createMessagesStore(documents, config.webhooksTable),
+  signingKeys: createSigningKeys(createSecretCipher(config.endpointSecretsKey, createKmsClient)),
+  deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
+  deadLetterQueue: createQueueSender(sqs, config.deliveryDlqUrl),
+  alerts: createAlertSink({
+    documents,
+    tableName: config.opsTable,
+    retentionDays: config.alertRetentionDays,
+    logger: observability.logger,
+    metrics: observability.metrics,
+    ...(config.opsTopicArn && { sns: { client: createSnsClient(), topicArn: config.opsTopicArn } }),
+  }),
+  post: postWebhook,
+  settings: config,
+  random: Math.random,
+  now: () => new Date(),
+  observability,
+});

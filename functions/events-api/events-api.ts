@@ -1,0 +1,67 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { QueueSender } from '../../shared/aws/queue';
+import { EnqueueError } from '../../shared/errors';
+import { InvalidEventError } from '../../shared/events/errors';
+import { publishEvent } from '../../shared/events/publish';
+import { problem } from '../../shared/http/problem';
+import { rawBody } from '../../shared/http/raw-body';
+import { json, type HttpResult } from '../../shared/http/responses';
+import { METRIC_NAMES } from '../../shared/metric-names';
+import type { Observability } from '../../shared/observability';
+
+/**
+ * `POST /internal/events`: how Better Data services publish a domain event over HTTP (the other
+ * way in is the events queue itself). IAM-authorised in AWS; the event is validated against the
+ * catalog, queued for fan-out, and answered 202 with the message id tenants will see.
+ */
+
+export interface EventsApiDependencies {
+  readonly queue: QueueSender;
+  readonly observability: Observability;
+}
+
+const METRIC = METRIC_NAMES.eventsApi;
+
+type EventWithIam = APIGatewayProxyEventV2 & { requestContext: { authorizer?: { iam?: { userArn?: string } } } };
+
+export function createEventsApiHandler(deps: EventsApiDependencies) {
+  const { logger, metrics } = deps.observability;
+
+  async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const caller = (event as EventWithIam).requestContext.authorizer?.iam;
+    // API Gateway's IAM authorizer runs first; this only guards against a route left without it.
+    if (!caller) return problem(403, 'forbidden', 'This route needs an IAM-signed request');
+    let input: unknown;
+    try {
+      input = JSON.parse(rawBody(event).toString('utf8'));
+    } catch {
+      return problem(400, 'invalid_json', 'The body is not valid JSON');
+    }
+    const correlationId = event.requestContext.requestId;
+    try {
+      const { messageId, event: published } = await publishEvent(input, deps.queue, correlationId);
+      metrics.addMetric(METRIC.accepted, MetricUnit.Count, 1);
+      logger.info('Event accepted', { messageId, eventId: published.id, eventType: published.type, orgId: published.orgId, caller: caller.userArn, correlationId });
+      return json(202, { messageId });
+    } catch (error) {
+      if (error instanceof InvalidEventError) {
+        metrics.addMetric(METRIC.rejected, MetricUnit.Count, 1);
+        return problem(422, 'invalid_event', error.message, error.issues);
+      }
+      if (error instanceof EnqueueError) {
+        logger.error('Could not queue the event', { error, correlationId });
+        return problem(503, 'enqueue_failed', 'The event could not be queued; publish it again (the same id is delivered once)');
+      }
+      throw error;
+    }
+  }
+
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    try {
+      return await handle(event);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,64 @@
+import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { EndpointSecretsKey } from '../config';
+import { ConfigurationError } from '../errors';
+
+/**
+ * Encryption at rest for tenants' endpoint signing secrets. In AWS each secret is encrypted with a
+ * KMS key; on a laptop with AES-256-GCM under a local key. Both bind the ciphertext to its endpoint
+ * through the encryption context (KMS) or additional authenticated data (local), so a ciphertext
+ * copied onto another tenant's endpoint does not decrypt.
+ */
+export interface SecretCipher {
+  encrypt(plaintext: string, context: Readonly<Record<string, string>>): Promise<string>;
+  decrypt(ciphertext: string, context: Readonly<Record<string, string>>): Promise<string>;
+}
+
+const KMS_PREFIX = 'kms:v1:';
+const LOCAL_PREFIX = 'local:v1:';
+
+export function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCipher {
+  let client: KMSClient | undefined;
+  const kmsClient = () => (client ??= kms());
+  return {
+    async encrypt(plaintext, context) {
+      const result = await kmsClient().send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: { ...context } }));
+      if (!result.CiphertextBlob) throw new Error('KMS returned no ciphertext');
+      return KMS_PREFIX + Buffer.from(result.CiphertextBlob).toString('base64');
+    },
+    async decrypt(ciphertext, context) {
+      if (!ciphertext.startsWith(KMS_PREFIX)) throw new ConfigurationError('Stored secret was not encrypted with KMS');
+      const result = await kmsClient().send(
+        new DecryptCommand({ KeyId: keyId, CiphertextBlob: Buffer.from(ciphertext.slice(KMS_PREFIX.length), 'base64'), EncryptionContext: { ...context } }),
+      );
+      if (!result.Plaintext) throw new Error('KMS returned no plaintext');
+      return Buffer.from(result.Plaintext).toString('utf8');
+    },
+  };
+}
+
+/** AES-256-GCM; the key is derived from any string of key material (the local runtime's DEV key). */
+export function createLocalCipher(keyMaterial: string): SecretCipher {
+  if (keyMaterial.length < 16) throw new ConfigurationError('The local endpoint-secrets key must be at least 16 characters');
+  const key = createHash('sha256').update(keyMaterial, 'utf8').digest();
+  const aad = (context: Readonly<Record<string, string>>) => Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))));
+  return {
+    async encrypt(plaintext, context) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad(context));
+      const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return LOCAL_PREFIX + [iv, sealed, cipher.getAuthTag()].map((part) => part.toString('base64')).join('.');
+    },
+    async decrypt(ciphertext, context) {
+      const [iv, sealed, tag] = ciphertext.startsWith(LOCAL_PREFIX) ? ciphertext.slice(LOCAL_PREFIX.length).split('.').map((part) => Buffer.from(part, 'base64')) : [];
+      if (!iv || !sealed || !tag) throw new ConfigurationError('Stored secret was not encrypted with the local key');
+      const decipher = createDecipheriv('aes-256-gcm', key, iv).setAAD(aad(context)).setAuthTag(tag);
+      return Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/** The cipher the configuration asks for. */
+export function createSecretCipher(key: EndpointSecretsKey, kms: () => KMSClient): SecretCipher {
+  return key.kind === 'kms' ? createKmsCipher(kms, key.keyId) : createLocalCipher(key.keyMaterial);
+}

@@ -1,0 +1,15 @@
+import type { QueueSender } from '../aws/queue';
+import { messageIdFor, orgScope } from '../webhooks/ids';
+import { parsePlatformEvent, type PlatformEvent } from './catalog';
+
+/**
+ * How Better Data services publish a domain event: validated against the catalog here, so a bad
+ * event fails in the publisher's hands (`InvalidEventError`) instead of in the fan-out's DLQ.
+ * Resolves to the message id tenants will see as `webhook-id`; publishing the same event id again
+ * names the same message and is delivered once.
+ */
+export async function publishEvent(event: unknown, queue: QueueSender, correlationId?: string): Promise<{ messageId: string; event: PlatformEvent }> {
+  const parsed = parsePlatformEvent(event);
+  await queue.send(JSON.stringify(parsed), { attributes: { eventType: parsed.type, ...(correlationId && { correlationId }) } });
+  return { messageId: messageIdFor(orgScope(parsed.orgId), parsed.id), event: parsed };
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * One delivery of one message to one endpoint, as it travels on the delivery queue. Attempt N of a
+ * task is claimed once (see MessagesStore.claimAttempt), so a task delivered twice by SQS posts once.
+ */
+export const deliveryTaskSchema = z.object({
+  messageId: z.string().min(1),
+  orgId: z.string().min(1),
+  endpointId: z.string().min(1),
+  /** 1-based; attempt 1 is the first delivery. */
+  attempt: z.number().int().positive(),
+  trigger: z.enum(['scheduled', 'manual']),
+  /** Not to be attempted before this instant: waits longer than SQS's 15-minute delay are chained. */
+  notBefore: z.iso.datetime().optional(),
+  correlationId: z.string().min(1),
+});
+
+export type DeliveryTask = z.infer<typeof deliveryTaskSchema>;

@@ -1,0 +1,84 @@
+/**
+ * A tenant's webhook endpoint and the pure rules around it: what the API shows, which secrets sign,
+ * and when a failing endpoint is switched off. Persistence lives in endpoints-store.ts.
+ */
+
+export type DisabledReason = 'manual' | 'gone' | 'failing';
+
+export interface StoredSecret {
+  /** Encrypted (`SecretCipher`); never leaves the service in clear except once, on creation. */
+  readonly ciphertext: string;
+  readonly createdAt: string;
+  /** Set while a rotated-out secret keeps signing during its grace period. */
+  readonly expiresAt: string | null;
+}
+
+export interface Endpoint {
+  readonly endpointId: string;
+  readonly orgId: string;
+  readonly url: string;
+  readonly description: string;
+  readonly eventTypes: readonly string[];
+  readonly enabled: boolean;
+  readonly disabledReason: DisabledReason | null;
+  readonly disabledAt: string | null;
+  /** Newest first. */
+  readonly secrets: readonly StoredSecret[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When the current run of failures began; cleared by any success. */
+  readonly failingSince: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+}
+
+export interface EndpointView {
+  readonly id: string;
+  readonly url: string;
+  readonly description: string;
+  readonly eventTypes: readonly string[];
+  readonly enabled: boolean;
+  readonly disabledReason: DisabledReason | null;
+  readonly disabledAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly failingSince: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+}
+
+/** What the API shows: everything but the secrets. */
+export function endpointView(endpoint: Endpoint): EndpointView {
+  return {
+    id: endpoint.endpointId,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    disabledAt: endpoint.disabledAt,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+    failingSince: endpoint.failingSince,
+    lastSuccessAt: endpoint.lastSuccessAt,
+    lastFailureAt: endpoint.lastFailureAt,
+  };
+}
+
+/** The secrets that sign a delivery at `now`: the current one plus any still in their grace period. */
+export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
+  return endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime());
+}
+
+/** The context a secret's ciphertext is bound to, so it cannot be replayed onto another endpoint. */
+export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId'>): Record<string, string> {
+  return { purpose: 'webhook-endpoint-secret', orgId: endpoint.orgId, endpointId: endpoint.endpointId };
+}
+
+/**
+ * After a failed attempt: an endpoint whose every delivery has failed for `disableAfterMs` is
+ * switched off, so a dead receiver stops costing retries and its owner is told.
+ */
+export function shouldAutoDisable(failingSince: string | null, now: Date, disableAfterMs: number): boolean {
+  return failingSince !== null && now.getTime() - Date.parse(failingSince) >= disableAfterMs;
+}

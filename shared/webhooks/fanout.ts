@@ -1,0 +1,83 @@
+import type { QueueSender } from '../aws/queue';
+import type { PlatformEvent } from '../events/catalog';
+import { matchesFilter } from '../events/filters';
+import type { DeliveryTask } from './delivery-task';
+import type { EndpointsStore } from './endpoints-store';
+import { messageIdFor, orgScope } from './ids';
+import type { MessagesStore, StoredMessage } from './messages-store';
+
+/**
+ * Turns a published event into one stored message (the body kept once) and a delivery task per
+ * enabled endpoint whose filter matches; a disabled endpoint's share is stored as skipped so it can
+ * be recovered later. Idempotent on the event id: a message whose fan-out completed is not fanned
+ * out again, and one interrupted half-way is redone safely (deliveries are written only if absent,
+ * and a re-sent task finds its attempt already claimed).
+ */
+
+export interface FanoutDependencies {
+  readonly endpoints: EndpointsStore;
+  readonly messages: MessagesStore;
+  readonly deliveryQueue: QueueSender;
+  readonly messageRetentionDays: number;
+  readonly now: () => Date;
+}
+
+export interface FanoutOutcome {
+  readonly messageId: string;
+  readonly duplicate: boolean;
+  readonly tasks: number;
+  readonly skipped: number;
+}
+
+/** The body every endpoint receives, exactly as signed. */
+export function messageBody(messageId: string, event: PlatformEvent): string {
+  return JSON.stringify({ id: messageId, type: event.type, timestamp: event.occurredAt, data: event.data });
+}
+
+export async function fanOut(event: PlatformEvent, correlationId: string, deps: FanoutDependencies): Promise<FanoutOutcome> {
+  const now = deps.now();
+  const createdAt = now.toISOString();
+  const expiresAt = Math.floor(now.getTime() / 1000) + deps.messageRetentionDays * 86_400;
+  const messageId = messageIdFor(orgScope(event.orgId), event.id);
+  const candidate: StoredMessage = {
+    messageId,
+    orgId: event.orgId,
+    eventId: event.id,
+    eventType: event.type,
+    occurredAt: event.occurredAt,
+    body: messageBody(messageId, event),
+    correlationId,
+    createdAt,
+    fanout: 'pending',
+    expiresAt,
+  };
+  const { message } = await deps.messages.putMessage(candidate);
+  if (message.fanout === 'complete') return { messageId, duplicate: true, tasks: 0, skipped: 0 };
+
+  const matching = (await deps.endpoints.list(event.orgId)).filter((endpoint) => matchesFilter(endpoint.eventTypes, event.type));
+  const tasks: DeliveryTask[] = [];
+  let skipped = 0;
+  await Promise.all(
+    matching.map(async (endpoint) => {
+      const status = endpoint.enabled ? 'pending' : 'skipped';
+      await deps.messages.putDeliveryIfAbsent({
+        messageId,
+        endpointId: endpoint.endpointId,
+        orgId: event.orgId,
+        eventType: event.type,
+        status,
+        attempts: 0,
+        lastAttemptAt: null,
+        nextAttemptAt: endpoint.enabled ? createdAt : null,
+        createdAt: message.createdAt,
+        updatedAt: createdAt,
+        expiresAt: message.expiresAt,
+      });
+      if (endpoint.enabled) tasks.push({ messageId, orgId: event.orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId });
+      else skipped += 1;
+    }),
+  );
+  await deps.deliveryQueue.sendBatch(tasks.map((task) => JSON.stringify(task)));
+  await deps.messages.markFanoutComplete(messageId);
+  return { messageId, duplicate: false, tasks: tasks.length, skipped };
+}
