@@ -69,7 +69,10 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
 
   return {
     async create(endpoint) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: { ...keyOf(endpoint.orgId, endpoint.endpointId), ...endpoint }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      // An absent failingSince (not a stored null) is what lets recordFailure start the clock.
+      const { failingSince, ...rest } = endpoint;
+      const item = { ...keyOf(endpoint.orgId, endpoint.endpointId), ...rest, ...(failingSince !== null && { failingSince }) };
+      await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
 
     async get(orgId, endpointId) {

@@ -24,7 +24,7 @@ function base32(bytes: Uint8Array, length: number): string {
 }
 
 export function newEndpointId(): string {
-  return `ep_${base32(randomBytes(16), 26)}`;
+  return `ep_${base32(randomBytes(20), 26)}`;
 }
 
 /** `scope` is what the event belongs to, e.g. `org:org_123`. */

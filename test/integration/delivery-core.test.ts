@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulators, type Emulators } from '../../infra/local/emulators';
+import { createDocumentClient, createSqsClient } from '../../shared/aws/clients';
+import { createQueueSender, type QueueSender } from '../../shared/aws/queue';
+import { createLocalCipher } from '../../shared/crypto/secret-cipher';
+import { createAlertReader, createAlertSink } from '../../shared/ops/alerts';
+import { postWebhook, type WebhookPost } from '../../shared/outbound/http-delivery';
+import { ipPolicyFrom } from '../../shared/outbound/ip-policy';
+import { generateSigningSecret } from '../../shared/signatures/standard-webhooks';
+import { deliver, type DeliveryDependencies } from '../../shared/webhooks/deliver';
+import type { DeliveryTask } from '../../shared/webhooks/delivery-task';
+import { secretContext, type Endpoint } from '../../shared/webhooks/endpoint';
+import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
+import { createMessagesStore } from '../../shared/webhooks/messages-store';
+import { createSigningKeys } from '../../shared/webhooks/signing-keys';
+import { createObservability } from '../../shared/observability';
+import { respond, startReceiver, type Receiver } from '../support/receiver';
+
+/**
+ * The delivery core against real DynamoDB (dynalite) and SQS (fauxqs) clients, real HTTP, and a
+ * clock the test moves: auto-disable after days of failures, SSRF refusals logged and retried, and
+ * recovery when a task is delivered again after its attempt finished.
+ */
+describe('Integration: the delivery core with a controlled clock', () => {
+  let emulators: Emulators;
+  let receiver: Receiver;
+  let deps: DeliveryDependencies;
+  let clock: Date;
+  let connections: string[];
+  let sent: { task: DeliveryTask; delaySeconds: number | undefined; queue: 'delivery' | 'dead-letter' }[];
+  const cipher = createLocalCipher('test-key-material-for-delivery-core');
+  const DAY_MS = 86_400_000;
+
+  beforeAll(async () => {
+    emulators = await startEmulators({ memory: true });
+    receiver = await startReceiver();
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await emulators?.stop();
+  });
+
+  beforeEach(() => {
+    const env = { AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint, AWS_REGION: emulators.region };
+    const documents = createDocumentClient(env);
+    const sqs = createSqsClient(env);
+    clock = new Date('2026-11-20T00:00:00Z');
+    connections = [];
+    sent = [];
+    // The real queues, with each send also recorded: delayed messages cannot be received to be checked.
+    const recording = (queueUrl: string, queue: 'delivery' | 'dead-letter'): QueueSender => {
+      const real = createQueueSender(sqs, queueUrl);
+      return {
+        send: async (body, options) => {
+          sent.push({ task: JSON.parse(body) as DeliveryTask, delaySeconds: options?.delaySeconds, queue });
+          return real.send(body, options);
+        },
+        sendBatch: (bodies) => real.sendBatch(bodies),
+      };
+    };
+    const observability = createObservability('delivery-core-test');
+    observability.logger.setLogLevel('SILENT');
+    deps = {
+      endpoints: createEndpointsStore(documents, emulators.tables.webhooks),
+      messages: createMessagesStore(documents, emulators.tables.webhooks),
+      signingKeys: createSigningKeys(cipher),
+      deliveryQueue: recording(emulators.queues.delivery.url, 'delivery'),
+      deadLetterQueue: recording(emulators.queues.delivery.dlqUrl, 'dead-letter'),
+      alerts: createAlertSink({ documents, tableName: emulators.tables.ops, retentionDays: 1, logger: observability.logger }),
+      // Names resolve through this map only, and every dial is recorded.
+      post: (post: WebhookPost) =>
+        postWebhook({
+          ...post,
+          resolver: async (hostname) => {
+            connections.push(hostname);
+            return [{ address: hostname === 'metadata.test' ? '169.254.169.254' : '127.0.0.1', family: 4 }];
+          },
+        }),
+      settings: { policy: ipPolicyFrom('127.0.0.0/8'), allowHttp: true, timeoutMs: 2_000, scheduleMs: [DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS], disableAfterMs: 5 * DAY_MS, attemptRetentionDays: 30 },
+      random: () => 0.5,
+      now: () => clock,
+    };
+  });
+
+  async function setUp(orgId: string, url: string): Promise<{ endpoint: Endpoint; task: DeliveryTask }> {
+    const at = clock.toISOString();
+    const endpointId = `ep_${orgId}`;
+    const endpoint: Endpoint = {
+      endpointId,
+      orgId,
+      url,
+      description: '',
+      eventTypes: ['*'],
+      enabled: true,
+      disabledReason: null,
+      disabledAt: null,
+      secrets: [{ ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })), createdAt: at, expiresAt: null }],
+      createdAt: at,
+      updatedAt: at,
+      failingSince: null,
+      lastSuccessAt: null,
+      lastFailureAt: null,
+    };
+    await deps.endpoints.create(endpoint);
+    const messageId = `msg_${orgId}`;
+    await deps.messages.putMessage({ messageId, orgId, eventId: `evt_${orgId}`, eventType: 'webhook.test', occurredAt: at, body: JSON.stringify({ id: messageId, type: 'webhook.test', timestamp: at, data: { message: 'x' } }), correlationId: 'corr', createdAt: at, fanout: 'complete', expiresAt: 0 });
+    await deps.messages.putDeliveryIfAbsent({ messageId, endpointId, orgId, eventType: 'webhook.test', status: 'pending', attempts: 0, lastAttemptAt: null, nextAttemptAt: at, createdAt: at, updatedAt: at, expiresAt: 0 });
+    return { endpoint, task: { messageId, orgId, endpointId, attempt: 1, trigger: 'scheduled', correlationId: 'corr' } };
+  }
+
+  it('disables an endpoint whose deliveries have all failed for five days, and alerts once', async () => {
+    receiver.on('/always-down', respond(500));
+    const { task } = await setUp('org_core_1', `${receiver.baseUrl}/always-down`);
+    const outcomes = [];
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      outcomes.push(await deliver({ ...task, attempt }, deps));
+      clock = new Date(clock.getTime() + DAY_MS);
+    }
+    const disabledAt = outcomes.findIndex((outcome) => outcome.kind === 'attempted' && outcome.endpointDisabled === 'failing');
+    // Failures on days 0–5: the sixth attempt (day 5) is the first with five days of failures behind it.
+    expect(disabledAt).toBe(5);
+    expect(outcomes[6]).toEqual({ kind: 'skipped', reason: 'endpoint_disabled' });
+    const endpoint = await deps.endpoints.get('org_core_1', task.endpointId);
+    expect(endpoint).toMatchObject({ enabled: false, disabledReason: 'failing', failingSince: '2026-11-20T00:00:00.000Z' });
+    const alerts = await createAlertReader(createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_REGION: emulators.region }), emulators.tables.ops).list('org_core_1', { limit: 10 });
+    expect(alerts.items).toEqual([expect.objectContaining({ kind: 'endpoint_disabled', details: expect.objectContaining({ reason: 'failing' }) })]);
+  });
+
+  it('keeps a success in between from counting towards the five days', async () => {
+    receiver.on('/sometimes', respond(500, 500, 500, 200, 500, 500, 500));
+    const { task } = await setUp('org_core_2', `${receiver.baseUrl}/sometimes`);
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      const outcome = await deliver({ ...task, attempt }, deps);
+      expect(outcome.kind === 'attempted' && outcome.endpointDisabled).toBe(null);
+      clock = new Date(clock.getTime() + DAY_MS);
+    }
+    expect(await deps.endpoints.get('org_core_2', task.endpointId)).toMatchObject({ enabled: true, failingSince: '2026-11-24T00:00:00.000Z' });
+  });
+
+  it('logs a refused private address as ssrf_blocked and schedules a retry, without dialling it', async () => {
+    const { task } = await setUp('org_core_3', 'http://metadata.test/latest/meta-data');
+    const outcome = await deliver(task, deps);
+    expect(outcome).toMatchObject({ kind: 'attempted', step: { kind: 'retry' } });
+    expect(connections).toEqual(['metadata.test']);
+    const { attempts } = await deps.messages.messageHistory(task.messageId);
+    expect(attempts).toEqual([expect.objectContaining({ attempt: 1, status: 'failed', errorKind: 'ssrf_blocked', statusCode: null })]);
+    expect(sent).toEqual([
+      { queue: 'delivery', delaySeconds: 900, task: expect.objectContaining({ attempt: 2, notBefore: new Date(clock.getTime() + DAY_MS).toISOString() }) },
+    ]);
+  });
+
+  it('posts once when SQS delivers the same task twice, and a finished attempt still schedules its follow-up', async () => {
+    receiver.on('/twice', respond(503));
+    const { task } = await setUp('org_core_4', `${receiver.baseUrl}/twice`);
+    expect(await deliver(task, deps)).toMatchObject({ kind: 'attempted' });
+    expect(await deliver(task, deps)).toEqual({ kind: 'duplicate' });
+    expect(receiver.requestsTo('/twice')).toHaveLength(1);
+    // The duplicate sends the follow-up again: harmless, since attempt 2 can be claimed only once.
+    expect(sent.map((entry) => [entry.queue, entry.task.attempt])).toEqual([
+      ['delivery', 2],
+      ['delivery', 2],
+    ]);
+  });
+
+  it('re-queues a task that arrives before its time instead of attempting it', async () => {
+    const { task } = await setUp('org_core_5', `${receiver.baseUrl}/later`);
+    const notBefore = new Date(clock.getTime() + 3_600_000).toISOString();
+    expect(await deliver({ ...task, notBefore }, deps)).toEqual({ kind: 'deferred' });
+    expect(receiver.requestsTo('/later')).toHaveLength(0);
+    expect(sent).toEqual([{ queue: 'delivery', delaySeconds: 3_600, task: expect.objectContaining({ attempt: 1, notBefore }) }]);
+  });
+});
