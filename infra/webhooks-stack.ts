@@ -11,10 +11,10 @@ import {
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AttributeType, BillingMode, type CfnTable, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -26,6 +26,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  ENDPOINT_SECRETS_KEY,
   FUNCTIONS,
   METRICS_NAMESPACE,
   OPS_TOPIC,
@@ -34,12 +35,14 @@ import {
   SECRETS,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
+  type FunctionAccess,
   type FunctionName,
   type FunctionSpec,
   type QueueName,
   type RouteSpec,
   type SecretName,
   type TableName,
+  type TableSpec,
 } from '../shared/topology';
 import { WebhooksDashboard } from './constructs/dashboard';
 
@@ -52,6 +55,8 @@ import { WebhooksDashboard } from './constructs/dashboard';
  * - `stripeReconciliation` (optional, default false): creates the Stripe API key secret and hands it to
  *   its consumers. Other optional secrets are switched on by a context key named after the secret.
  * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
+ *
+ * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -66,6 +71,9 @@ const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 /** Optional secrets and the context key that switches each on (default: the secret's own name). */
 const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = { stripeApiKey: 'stripeReconciliation' };
 
+/** FUNCTIONS widened to the interface, for access fields a given function does not set. */
+const functionSpecs: Record<FunctionName, FunctionSpec> = FUNCTIONS;
+
 const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
   GET: HttpMethod.GET,
   POST: HttpMethod.POST,
@@ -77,6 +85,25 @@ const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
 
 /** Unauthenticated routes are only accepted under this prefix, where the function verifies an HMAC. */
 const WEBHOOK_PATH_PREFIX = '/webhooks/';
+/** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
+const INTERNAL_PATH_PREFIX = '/internal/';
+
+/** KMS actions per `endpointSecrets` access: exactly the calls the functions make, nothing more. */
+const ENDPOINT_SECRET_ACTIONS: Record<NonNullable<FunctionAccess['endpointSecrets']>, string[]> = {
+  encrypt: ['kms:Encrypt'],
+  decrypt: ['kms:Decrypt'],
+  encryptDecrypt: ['kms:Encrypt', 'kms:Decrypt'],
+};
+
+/** The handler file a function is bundled from: `functions/<dir>/handler.ts`. */
+export function handlerEntry(spec: FunctionSpec): string {
+  return join(PROJECT_ROOT, 'functions', spec.dir, 'handler.ts');
+}
+
+export interface WebhooksStackProps extends StackProps {
+  /** Handler file per function; `handlerEntry` by default (tests substitute a stub for missing handlers). */
+  readonly functionEntry?: (spec: FunctionSpec) => string;
+}
 
 export interface QueuePair {
   readonly queue: Queue;
@@ -89,16 +116,23 @@ export class WebhooksStack extends Stack {
   readonly secrets: Partial<Record<SecretName, Secret>>;
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly opsTopic: Topic;
+  /** Encrypts endpoint signing secrets; created when some function has `endpointSecrets` access. */
+  readonly endpointSecretsKey: Key | undefined;
+  /** Lets other Better Data services call the `auth: 'iam'` routes and send to the events queue. */
+  readonly internalPublisherPolicy: ManagedPolicy | undefined;
   readonly httpApi: HttpApi;
   readonly httpStage: HttpStage;
   readonly routes: HttpRoute[] = [];
   readonly dashboard: WebhooksDashboard;
+  private readonly functionEntry: (spec: FunctionSpec) => string;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: WebhooksStackProps = {}) {
+    const { functionEntry, ...stackProps } = props;
     super(scope, id, {
-      description: 'Better Data Webhooks: verified inbound webhooks, billing queue and read API',
-      ...props,
+      description: 'Better Data Webhooks: verified inbound webhooks, signed outbound webhooks, billing and read API',
+      ...stackProps,
     });
+    this.functionEntry = functionEntry ?? handlerEntry;
 
     const [jwtIssuer] = this.contextList('jwtIssuer');
     const jwtAudience = this.contextList('jwtAudience');
@@ -106,17 +140,26 @@ export class WebhooksStack extends Stack {
       throw new Error(`CDK context jwtIssuer must be an https URL, got ${jwtIssuer}`);
     }
 
-    this.tables = mapRecord(TABLES, (spec) => {
-      return new Table(this, spec.id, {
+    this.tables = mapRecord(TABLES, (spec: TableSpec) => {
+      const table = new Table(this, spec.id, {
         partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
         sortKey: { name: spec.sortKey, type: AttributeType.STRING },
         billingMode: BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryption.AWS_MANAGED,
-        timeToLiveAttribute: 'ttlAttribute' in spec ? spec.ttlAttribute : undefined,
+        timeToLiveAttribute: spec.ttlAttribute,
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      for (const index of spec.indexes ?? []) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
+        });
+      }
+      return table;
     });
 
     this.queues = mapRecord(QUEUES, (spec) => {
@@ -189,6 +232,18 @@ export class WebhooksStack extends Stack {
       this.opsTopic.addSubscription(new EmailSubscription(opsAlertEmail));
     }
 
+    const needsEndpointSecretsKey = Object.values(functionSpecs).some((spec) => spec.access.endpointSecrets);
+    this.endpointSecretsKey = needsEndpointSecretsKey
+      ? new Key(this, ENDPOINT_SECRETS_KEY.id, {
+          description:
+            'Encrypts tenants\' webhook endpoint signing secrets (EncryptionContext purpose, orgId, endpointId). ' +
+            'Retained on stack deletion: without it no stored endpoint secret can be decrypted.',
+          alias: `alias/betterdata-webhooks/${this.stackName}/endpoint-secrets`,
+          enableKeyRotation: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        })
+      : undefined;
+
     this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec) => this.createFunction(spec));
 
     for (const [name, spec] of entries(QUEUES)) {
@@ -197,11 +252,13 @@ export class WebhooksStack extends Stack {
           batchSize: spec.consumer.batchSize,
           maxBatchingWindow: Duration.seconds(spec.consumer.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
+          ...(spec.consumer.maxConcurrency !== undefined ? { maxConcurrency: spec.consumer.maxConcurrency } : {}),
         }),
       );
     }
 
     ({ api: this.httpApi, stage: this.httpStage } = this.createHttpApi(jwtIssuer, jwtAudience));
+    this.internalPublisherPolicy = this.createInternalPublisherPolicy();
 
     this.dashboard = new WebhooksDashboard(this, 'Observability', {
       functions: this.functions,
@@ -241,6 +298,28 @@ export class WebhooksStack extends Stack {
       queue.grantSendMessages(role);
       environment[QUEUES[queueName].envVar] = queue.queueUrl;
     }
+    for (const queueName of access.sendsToDeadLetter ?? []) {
+      const { deadLetterQueue } = this.queues[queueName];
+      const envVar = QUEUES[queueName].dlq.envVar;
+      if (!envVar) throw new Error(`${spec.id} sends to the DLQ of ${queueName}, but QUEUES.${queueName}.dlq has no envVar`);
+      deadLetterQueue.grantSendMessages(role);
+      environment[envVar] = deadLetterQueue.queueUrl;
+    }
+    if (access.endpointSecrets) {
+      const key = this.endpointSecretsKey;
+      if (!key) throw new Error(`${spec.id} needs the endpoint secrets key, which was not created`);
+      // Only this key, only the calls the function makes, and only for endpoint secrets.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ENDPOINT_SECRET_ACTIONS[access.endpointSecrets],
+          resources: [key.keyArn],
+          conditions: {
+            StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.encryptionContextPurpose },
+          },
+        }),
+      );
+      environment[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar] = key.keyArn;
+    }
     for (const secretName of access.secrets ?? []) {
       const secret = this.secrets[secretName];
       if (!secret) continue; // an optional secret that is switched off: the function runs without it
@@ -253,7 +332,7 @@ export class WebhooksStack extends Stack {
     }
 
     const fn = new NodejsFunction(this, spec.id, {
-      entry: join(PROJECT_ROOT, 'functions', spec.dir, 'handler.ts'),
+      entry: this.functionEntry(spec),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -297,6 +376,16 @@ export class WebhooksStack extends Stack {
             'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ops topic key only (added by topic.grantPublish).',
         });
       }
+      // table.grant*Data adds `<table ARN>/index/*` once a table has a GSI: that table's own indexes only.
+      for (const tableName of Object.keys(access.tables ?? {}) as TableName[]) {
+        const tableSpec: TableSpec = TABLES[tableName];
+        if (!tableSpec.indexes?.length) continue;
+        const tableLogicalId = this.getLogicalId(this.tables[tableName].node.defaultChild as CfnTable);
+        Validations.of(defaultPolicy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+          reason: `Queries on the global secondary indexes of ${tableSpec.id} (${tableSpec.indexes.map((i) => i.name).join(', ')}); the wildcard covers only that table's indexes, added by table.grant*Data.`,
+        });
+      }
     }
     return fn;
   }
@@ -336,6 +425,12 @@ export class WebhooksStack extends Stack {
       jwtAudience,
       identitySource: ['$request.header.Authorization'],
     });
+    const iamAuthorizer = new HttpIamAuthorizer();
+    const authorizers: Record<RouteSpec['auth'], () => IHttpRouteAuthorizer> = {
+      none: () => new HttpNoneAuthorizer(),
+      jwt: () => jwtAuthorizer,
+      iam: () => iamAuthorizer,
+    };
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.function);
@@ -343,7 +438,10 @@ export class WebhooksStack extends Stack {
         integration = new HttpLambdaIntegration(`${FUNCTIONS[route.function].id}Integration`, this.functions[route.function]);
         integrations.set(route.function, integration);
       }
-      const authorizer: IHttpRouteAuthorizer = route.auth === 'jwt' ? jwtAuthorizer : new HttpNoneAuthorizer();
+      if (route.auth === 'iam' && !route.path.startsWith(INTERNAL_PATH_PREFIX)) {
+        throw new Error(`Route ${route.method} ${route.path} has auth 'iam' but is not under ${INTERNAL_PATH_PREFIX}`);
+      }
+      const authorizer = authorizers[route.auth]();
       const created = api.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, authorizer });
       if (route.auth === 'none') {
         if (!route.path.startsWith(WEBHOOK_PATH_PREFIX)) {
@@ -362,6 +460,36 @@ export class WebhooksStack extends Stack {
     return { api, stage };
   }
 
+  /** The execute-api ARN of one route on the $default stage (path variables become `*`). */
+  private executeApiArn(route: RouteSpec): string {
+    const method = route.method === 'ANY' ? '*' : route.method;
+    return this.httpApi.arnForExecuteApi(method, route.path.replace(/\{[^}]+\}/g, '*'), this.httpStage.stageName);
+  }
+
+  /** Queues the functions behind `auth: 'iam'` routes send to: internal callers may send to them directly. */
+  private internalQueues(): QueueName[] {
+    const iamRoutes = ROUTES.filter((route) => route.auth === 'iam');
+    return [...new Set(iamRoutes.flatMap((route) => functionSpecs[route.function].access.sendsTo ?? []))];
+  }
+
+  /**
+   * A managed policy other Better Data services attach to their roles to publish events: invoke on
+   * exactly the `auth: 'iam'` routes, and SendMessage on the queues those routes feed (the events
+   * queue), for callers inside AWS that skip HTTP. Attached to nothing here.
+   */
+  private createInternalPublisherPolicy(): ManagedPolicy | undefined {
+    const iamRoutes = ROUTES.filter((route) => route.auth === 'iam');
+    if (iamRoutes.length === 0) return undefined;
+    const policy = new ManagedPolicy(this, 'InternalEventsPublisherPolicy', {
+      description: `Publish platform events: SigV4 calls to ${iamRoutes.map((r) => `${r.method} ${r.path}`).join(', ')} and SendMessage to the queue behind them`,
+      statements: [
+        new PolicyStatement({ actions: ['execute-api:Invoke'], resources: iamRoutes.map((route) => this.executeApiArn(route)) }),
+      ],
+    });
+    for (const queueName of this.internalQueues()) this.queues[queueName].queue.grantSendMessages(policy);
+    return policy;
+  }
+
   private createOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.httpStage.url });
     const stripeRoute = ROUTES.find((route) => route.function === 'stripeWebhook');
@@ -369,6 +497,36 @@ export class WebhooksStack extends Stack {
       new CfnOutput(this, 'StripeWebhookUrl', {
         description: 'Register this URL as the webhook endpoint in the Stripe dashboard',
         value: `${this.httpApi.apiEndpoint}${stripeRoute.path}`,
+      });
+    }
+    const eventsRoute = ROUTES.find((route) => route.function === 'eventsApi' && route.auth === 'iam');
+    if (eventsRoute) {
+      new CfnOutput(this, 'InternalEventsUrl', {
+        description:
+          `Other Better Data services publish events here (${eventsRoute.method}, SigV4-signed for service execute-api): ` +
+          `the caller needs execute-api:Invoke on ${eventsRoute.method} ${eventsRoute.path} of the $default stage, ` +
+          'e.g. by attaching the InternalEventsPublisherPolicyArn output to its role. HTTP APIs take no resource ' +
+          'policies, so a caller in another account assumes a role in this account that has that policy.',
+        value: `${this.httpApi.apiEndpoint}${eventsRoute.path}`,
+      });
+    }
+    if (this.internalPublisherPolicy) {
+      new CfnOutput(this, 'InternalEventsPublisherPolicyArn', {
+        description:
+          'Managed policy to attach to the role of a Better Data service that publishes events: execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue',
+        value: this.internalPublisherPolicy.managedPolicyArn,
+      });
+      for (const queueName of this.internalQueues()) {
+        new CfnOutput(this, `${QUEUES[queueName].id}Url`, {
+          description: `${QUEUES[queueName].id}, for internal publishers that send to SQS directly instead of calling the internal route`,
+          value: this.queues[queueName].queue.queueUrl,
+        });
+      }
+    }
+    if (this.endpointSecretsKey) {
+      new CfnOutput(this, 'EndpointSecretsKeyArn', {
+        description: 'KMS key encrypting webhook endpoint signing secrets (retained on stack deletion)',
+        value: this.endpointSecretsKey.keyArn,
       });
     }
     for (const [name, secret] of entries(this.secrets)) {

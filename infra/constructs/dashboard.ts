@@ -8,15 +8,17 @@ import {
   GraphWidget,
   Metric,
   type IWidget,
+  SingleValueWidget,
   TextWidget,
   TreatMissingData,
+  Unit,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, type FunctionName, type QueueName } from '../../shared/topology';
+import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, type FunctionName, type FunctionSpec, type QueueName } from '../../shared/topology';
 import { METRIC_NAMES } from '../../shared/metric-names';
 
 /**
@@ -31,6 +33,18 @@ export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> 
   Object.entries(METRIC_NAMES).map(([name, metrics]) => [name, Object.values(metrics)]),
 );
 
+/** Business metrics with a widget of their own, and the function (`service`) that emits each. */
+export const DELIVERY_LATENCY = { service: 'delivery', metric: METRIC_NAMES.delivery.latency } as const satisfies DedicatedMetric;
+export const ENDPOINT_DISABLED = { service: 'delivery', metric: METRIC_NAMES.delivery.endpointDisabled } as const satisfies DedicatedMetric;
+
+interface DedicatedMetric {
+  readonly service: FunctionName;
+  readonly metric: string;
+}
+
+/** Not counts: left out of the per-function "events" graphs (a Sum of latencies means nothing). */
+const NON_COUNT_METRICS: ReadonlySet<string> = new Set([DELIVERY_LATENCY.metric]);
+
 /** Business metrics that page someone as soon as they are non-zero. */
 const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: string; why: string }[] = [
   {
@@ -41,6 +55,7 @@ const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: string;
 ];
 
 const FIVE_MINUTES = Duration.minutes(5);
+const ONE_DAY = Duration.days(1);
 const ONE_MINUTE = Duration.minutes(1);
 /** Oldest message older than this means the consumer is stuck or failing. */
 const MAX_QUEUE_AGE = Duration.minutes(10);
@@ -83,15 +98,34 @@ export class WebhooksDashboard extends Construct {
     // Business metrics, one graph per function that emits any.
     const businessWidgets: IWidget[] = [];
     for (const [name, metricNames] of Object.entries(BUSINESS_METRICS) as [FunctionName, readonly string[]][]) {
+      const counts = metricNames.filter((metricName) => !NON_COUNT_METRICS.has(metricName));
+      if (counts.length === 0) continue;
       businessWidgets.push(
         new GraphWidget({
           title: `${FUNCTIONS[name].dir}: events`,
-          left: metricNames.map((metricName) => businessMetric(name, metricName)),
+          left: counts.map((metricName) => businessMetric(name, metricName)),
           width: 12,
         }),
       );
     }
     this.dashboard.addWidgets(...businessWidgets);
+
+    // Outbound delivery: how long tenants' endpoints take to answer, and endpoints switched off.
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Delivery latency (ms)',
+        left: (['p50', 'p95', 'p99'] as const).map((statistic) =>
+          businessMetric(DELIVERY_LATENCY.service, DELIVERY_LATENCY.metric, { statistic, unit: Unit.MILLISECONDS, label: statistic }),
+        ),
+        leftYAxis: { label: 'ms', showUnits: false, min: 0 },
+        width: 12,
+      }),
+      new SingleValueWidget({
+        title: 'Disabled endpoints (last 24 h)',
+        metrics: [businessMetric(ENDPOINT_DISABLED.service, ENDPOINT_DISABLED.metric, { statistic: 'Sum', period: ONE_DAY, label: 'disabled' })],
+        width: 12,
+      }),
+    );
 
     for (const alarmSpec of BUSINESS_METRIC_ALARMS) {
       addAlarm(
@@ -122,7 +156,10 @@ export class WebhooksDashboard extends Construct {
       addAlarm(
         new Alarm(this, `${spec.dlq.id}DepthAlarm`, {
           alarmName: `${stackName}-${spec.dlq.id}-not-empty`,
-          alarmDescription: `Messages in ${spec.dlq.id}: events failed ${spec.maxReceiveCount} times. Inspect, fix, then redrive.`,
+          alarmDescription:
+            `Messages in ${spec.dlq.id}: received ${spec.maxReceiveCount} times without success` +
+            (deadLetterWriters(name).length > 0 ? `, or dead-lettered by ${deadLetterWriters(name).join(', ')} after its own retries ran out` : '') +
+            '. Inspect, fix, then redrive.',
           metric: depth,
           threshold: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -199,12 +236,25 @@ export class WebhooksDashboard extends Construct {
   }
 }
 
-function businessMetric(name: FunctionName, metricName: string): Metric {
+/** Functions that move messages to the queue's DLQ themselves (`access.sendsToDeadLetter`). */
+function deadLetterWriters(queue: QueueName): string[] {
+  return Object.values<FunctionSpec>(FUNCTIONS)
+    .filter((spec) => spec.access.sendsToDeadLetter?.includes(queue))
+    .map((spec) => spec.id);
+}
+
+function businessMetric(
+  name: FunctionName,
+  metricName: string,
+  options: { statistic?: string; period?: Duration; unit?: Unit; label?: string } = {},
+): Metric {
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
     dimensionsMap: { service: FUNCTIONS[name].dir },
-    statistic: 'Sum',
-    period: FIVE_MINUTES,
+    statistic: options.statistic ?? 'Sum',
+    period: options.period ?? FIVE_MINUTES,
+    ...(options.unit ? { unit: options.unit } : {}),
+    ...(options.label ? { label: options.label } : {}),
   });
 }

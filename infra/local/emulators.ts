@@ -113,7 +113,11 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
 
     const functionEnv: Record<string, string> = { ...baseEnv };
     for (const [name, spec] of Object.entries(TABLES)) functionEnv[spec.envVar] = resources.tables[name as TableName];
-    for (const [name, spec] of Object.entries(QUEUES)) functionEnv[spec.envVar] = resources.queues[name as QueueName].url;
+    for (const [name, spec] of Object.entries(QUEUES)) {
+      const queue = resources.queues[name as QueueName];
+      functionEnv[spec.envVar] = queue.url;
+      if (spec.dlq.envVar) functionEnv[spec.dlq.envVar] = queue.dlqUrl;
+    }
     functionEnv[OPS_TOPIC.envVar] = resources.opsTopicArn;
 
     return {

@@ -1,17 +1,18 @@
-import { SECRETS } from '../../shared/topology';
-import type { LocalSettings } from './settings';
+import { ENDPOINT_SECRETS_KEY, ENV, SECRETS } from '../../shared/topology';
+import { LOCAL_ENV, type LocalSettings } from './settings';
 
 /**
  * The environment the functions see locally: the emulators' endpoints and resource names, secret
  * values in place of Secrets Manager ARNs, and development switches. Variables mapped to undefined
- * are removed (AWS_PROFILE, AWS_SESSION_TOKEN: nothing local may reach a real account).
+ * are removed (AWS_PROFILE, AWS_SESSION_TOKEN, the KMS key id: nothing local may reach a real account).
  */
 
-export const LOCAL_SWITCHES = {
+export const LOCAL_SWITCHES: Readonly<Record<string, string>> = {
   POWERTOOLS_DEV: 'true',
-  ALLOW_HTTP_ENDPOINTS: 'true',
-  ALLOWED_PRIVATE_CIDRS: '127.0.0.0/8,::1/128',
-} as const;
+  // Tenants' endpoints on a laptop are plain-http servers on loopback (AWS: https and global IPs only).
+  [ENV.allowHttpEndpoints]: 'true',
+  [ENV.allowedPrivateCidrs]: '127.0.0.0/8,::1/128',
+};
 
 export interface FunctionEnvInput {
   readonly emulatorEnv: Record<string, string>;
@@ -34,11 +35,14 @@ export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string
   return {
     AWS_PROFILE: undefined,
     AWS_SESSION_TOKEN: undefined,
+    // A KMS key id would win over the local key: endpoint secrets never go to a real KMS from a laptop.
+    [ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]: undefined,
     ...Object.fromEntries(Object.entries(defaults).filter(([name]) => !userSet(name))),
     ...input.emulatorEnv,
     ...LOCAL_SWITCHES,
     [SECRETS.stripeWebhookSecret.valueEnvVar]: settings.stripeWebhookSecrets.join(','),
-    ...(settings.internalApiToken ? { INTERNAL_API_TOKEN: settings.internalApiToken } : {}),
+    [ENDPOINT_SECRETS_KEY.localKeyEnvVar]: settings.endpointSecretsLocalKey,
+    [LOCAL_ENV.internalApiToken]: settings.internalApiToken,
     ...overrides,
   };
 }

@@ -5,16 +5,18 @@ import { ROUTES, type FunctionName, type RouteSpec } from '../../shared/topology
 import { createHandlerLoader, topologyFunctions, type HandlerLoader } from './handlers';
 import { buildHttpApiEvent } from './http-event';
 import { toGatewayResponse, type GatewayResponse } from './http-result';
+import { authorizeInternalCaller, type IamAuthorizerContext } from './iam';
 import { claimsAsDelivered, tokenFromAuthorizationHeader, verifyLocalToken } from './jwt';
 import { LOCAL_ACCOUNT_ID, createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';
 import { createLocalLog, type LocalLog } from './log';
 import { matchRoute } from './routes';
 
 /**
- * The local API Gateway (HTTP API): matches ROUTES, emulates the JWT authorizer, builds the
- * payload-2.0 event, invokes the handler with a Lambda context and writes its result back. Answers
- * that API Gateway itself gives (404 no route, 401 authorizer, 413 too large, 500 function error)
- * use API Gateway's bodies.
+ * The local API Gateway (HTTP API): matches ROUTES, emulates the JWT authorizer and IAM
+ * authorization (a bearer token in place of SigV4, see iam.ts), builds the payload-2.0 event, invokes
+ * the handler with a Lambda context and writes its result back. Answers that API Gateway itself gives
+ * (404 no route, 401 JWT authorizer, 403 IAM, 413 too large, 500 function error) use API Gateway's
+ * bodies.
  */
 
 /** HTTP API's request payload limit. (A Lambda integration also caps the whole event at 6 MB.) */
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   readonly host?: string;
   readonly region: string;
   readonly jwtSecret: string;
+  /** The bearer token `auth: 'iam'` routes accept in place of SigV4; without one they refuse everything. */
+  readonly internalApiToken?: string;
   readonly routes?: readonly RouteSpec[];
   readonly loadHandler?: HandlerLoader;
   /** Name, timeout and memory per function; topology's FUNCTIONS by default. */
@@ -49,6 +53,8 @@ const messageResponse = (statusCode: number, message: string): GatewayResponse =
 
 const NOT_FOUND = () => messageResponse(404, 'Not Found');
 const UNAUTHORIZED = () => messageResponse(401, 'Unauthorized');
+/** HTTP API's answer to an unsigned or wrongly signed request on an IAM-authorized route. */
+const FORBIDDEN = () => messageResponse(403, 'Forbidden');
 const TOO_LARGE = () => messageResponse(413, 'Request Entity Too Large');
 const INTERNAL_ERROR = () => messageResponse(500, 'Internal Server Error');
 
@@ -115,6 +121,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return UNAUTHORIZED();
       }
     }
+    let iamCaller: IamAuthorizerContext | undefined;
+    if (match.route.auth === 'iam') {
+      iamCaller = authorizeInternalCaller(req.headers.authorization, options.internalApiToken);
+      if (!iamCaller) {
+        log.info(`${req.method} ${url}: refused (IAM route; send Authorization: Bearer $INTERNAL_API_TOKEN)`);
+        return FORBIDDEN();
+      }
+    }
 
     const now = new Date();
     const event = buildHttpApiEvent(
@@ -137,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         accountId: LOCAL_ACCOUNT_ID,
         apiId: LOCAL_API_ID,
         ...(jwtClaims ? { jwtClaims } : {}),
+        ...(iamCaller ? { iamCaller } : {}),
       },
     );
     const fn = functions[match.route.function];

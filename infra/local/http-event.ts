@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { IamAuthorizerContext } from './iam';
 
 /**
  * Builds the event an API Gateway HTTP API (payload format 2.0) hands to a Lambda integration, from
@@ -41,6 +42,8 @@ export interface HttpEventContext {
   readonly stage?: string;
   /** JWT claims as delivered (strings); present only on routes with a JWT authorizer. */
   readonly jwtClaims?: Record<string, string>;
+  /** The SigV4 caller; present only on routes with IAM authorization. */
+  readonly iamCaller?: IamAuthorizerContext;
 }
 
 const TEXT_MEDIA_TYPES = new Set(['application/json', 'application/xml', 'application/javascript']);
@@ -108,10 +111,18 @@ export function encodeBody(body: Buffer | undefined, contentType: string | undef
   return { body: body.toString('base64'), isBase64Encoded: true };
 }
 
-/** The payload-2.0 event, with the JWT authorizer's context when the route has one. */
+/** The payload-2.0 event, with the JWT or IAM authorizer's context when the route has one. */
 export type HttpApiEvent = APIGatewayProxyEventV2 & {
-  requestContext: { authorizer?: { jwt: { claims: Record<string, string>; scopes: string[] | null } } };
+  requestContext: {
+    authorizer?: { jwt: { claims: Record<string, string>; scopes: string[] | null } } | { iam: IamAuthorizerContext };
+  };
 };
+
+function authorizerOf(context: HttpEventContext): HttpApiEvent['requestContext']['authorizer'] {
+  if (context.jwtClaims) return { jwt: { claims: context.jwtClaims, scopes: null } };
+  if (context.iamCaller) return { iam: { ...context.iamCaller } };
+  return undefined;
+}
 
 export function buildHttpApiEvent(request: HttpRequestInput, context: HttpEventContext): HttpApiEvent {
   const { rawPath, rawQueryString } = splitUrl(request.url);
@@ -125,6 +136,7 @@ export function buildHttpApiEvent(request: HttpRequestInput, context: HttpEventC
   const domainName = headers.host ?? 'localhost';
   const queryStringParameters = parseQueryString(rawQueryString);
   const method = request.method.toUpperCase();
+  const authorizer = authorizerOf(context);
 
   return {
     version: '2.0',
@@ -137,7 +149,7 @@ export function buildHttpApiEvent(request: HttpRequestInput, context: HttpEventC
     requestContext: {
       accountId: context.accountId,
       apiId: context.apiId,
-      ...(context.jwtClaims ? { authorizer: { jwt: { claims: context.jwtClaims, scopes: null } } } : {}),
+      ...(authorizer ? { authorizer } : {}),
       domainName,
       domainPrefix: domainName.split('.')[0] ?? domainName,
       http: {

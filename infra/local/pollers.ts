@@ -15,11 +15,15 @@ import { succeededMessageIds, toSqsEvent } from './sqs-event';
  * messages come back when their visibility timeout ends, and SQS (fauxqs) moves a message to the DLQ
  * once it has been received `maxReceiveCount` times.
  *
- * Differences from Lambda: one batch at a time per queue (Lambda scales out to many concurrent
- * batches), and no 6 MB invocation payload cap. The batching window is kept under half the queue's
- * visibility timeout: AWS asks for visibility ≥ 6 × function timeout + window, which tests that
- * shorten the visibility timeout break; otherwise messages would reappear while the batch is still
- * being gathered.
+ * Concurrency: up to `consumer.maxConcurrency` batches of a queue are handled at once (Lambda's
+ * `ScalingConfig.MaximumConcurrency`), 1 when it is absent. The poller gathers the next batch as soon
+ * as a slot is free, so a batch stuck on a slow endpoint does not hold up the messages behind it.
+ *
+ * Differences from Lambda: without `maxConcurrency` one batch at a time per queue (Lambda scales out
+ * to many concurrent batches), and no 6 MB invocation payload cap. The batching window is kept under
+ * half the queue's visibility timeout: AWS asks for visibility ≥ 6 × function timeout + window, which
+ * tests that shorten the visibility timeout break; otherwise messages would reappear while the batch
+ * is still being gathered.
  */
 
 export interface PolledQueue {
@@ -50,11 +54,16 @@ export interface PollerOptions {
   readonly onBatch?: (outcome: BatchOutcome) => void;
 }
 
+/** Batches of one queue handled at once locally: the consumer's `maxConcurrency`, else 1. */
+export function localConcurrency(spec: QueueSpec): number {
+  return Math.max(1, Math.floor(spec.consumer.maxConcurrency ?? 1));
+}
+
 export interface Pollers {
   /**
-   * Stops polling and resolves once every poller has stopped. By default it lets the in-flight
-   * ReceiveMessage finish (at most `waitTimeSeconds`) and handles what it returned, so no message is
-   * taken after stop() resolves. `immediate` aborts in-flight receives instead: only do that when the
+   * Stops polling and resolves once every poller has stopped and every batch in flight has been
+   * handled. By default it lets the in-flight ReceiveMessage finish (at most `waitTimeSeconds`) and
+   * handles what it returned, so no message is taken after stop() resolves. `immediate` aborts in-flight receives instead: only do that when the
    * queue emulator is shutting down too, since the emulator may still hand an aborted long poll a
    * message (which then stays invisible until its visibility timeout).
    */
@@ -172,16 +181,28 @@ export function startPollers(options: PollerOptions): Pollers {
     const spec = specs[name];
     const visibilityMs = (await visibilityTimeoutOf(queue, spec)) * 1000;
     const windowMs = Math.min(spec.consumer.maxBatchingWindowSeconds * 1000, visibilityMs / 2);
+    const slots = localConcurrency(spec);
+    const inFlight = new Set<Promise<void>>();
     while (!stopping.signal.aborted) {
+      // Wait for a free slot before taking more messages, so none sit invisible waiting for one.
+      if (inFlight.size >= slots) {
+        await Promise.race(inFlight);
+        continue;
+      }
       try {
         const batch = await collectBatch(queue, spec, windowMs);
-        if (batch.length > 0) await processBatch(name, queue, spec, batch);
+        if (batch.length === 0) continue;
+        const handling = processBatch(name, queue, spec, batch)
+          .catch((error: unknown) => log.warn(`Handling a batch from ${spec.localName} failed`, error))
+          .finally(() => inFlight.delete(handling));
+        inFlight.add(handling);
       } catch (error) {
         if (stopping.signal.aborted) break;
         log.warn(`Polling ${spec.localName} failed; retrying in 1 s`, error);
         await sleep(1000, undefined, { signal: stopping.signal }).catch(() => undefined);
       }
     }
+    await Promise.allSettled(inFlight);
   }
 
   const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>)

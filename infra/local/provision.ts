@@ -11,8 +11,8 @@ import { OPS_TOPIC, QUEUES, SQS_MAX_MESSAGE_BYTES, TABLES, type QueueName, type 
 
 /**
  * Creates the resources topology.ts describes, through the real AWS SDK clients, the way the CDK app
- * creates them in AWS: tables (pk/sk string keys, on-demand), queues with their DLQs and redrive
- * policies, and the ops SNS topic.
+ * creates them in AWS: tables (pk/sk string keys, on-demand, with their global secondary indexes),
+ * queues with their DLQs and redrive policies, and the ops SNS topic.
  *
  * Not reproducible locally: DynamoDB TTL (dynalite has no UpdateTimeToLive), so items past their
  * `ttlAttribute` are never deleted here.
@@ -32,18 +32,31 @@ export interface ProvisionOptions {
   readonly visibilityTimeoutSeconds?: number;
 }
 
+function keySchema(partitionKey: string, sortKey: string) {
+  return [
+    { AttributeName: partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: sortKey, KeyType: 'RANGE' as const },
+  ];
+}
+
 export function tableInput(spec: TableSpec) {
+  const indexes = spec.indexes ?? [];
+  // Every key attribute once, string-typed (as the CDK app declares them).
+  const keyAttributes = [spec.partitionKey, spec.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
   return {
     TableName: spec.localName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [
-      { AttributeName: spec.partitionKey, AttributeType: 'S' as const },
-      { AttributeName: spec.sortKey, AttributeType: 'S' as const },
-    ],
-    KeySchema: [
-      { AttributeName: spec.partitionKey, KeyType: 'HASH' as const },
-      { AttributeName: spec.sortKey, KeyType: 'RANGE' as const },
-    ],
+    AttributeDefinitions: [...new Set(keyAttributes)].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: keySchema(index.partitionKey, index.sortKey),
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
   };
 }
 
@@ -63,12 +76,28 @@ export function queueAttributes(spec: QueueSpec, dlqArn: string, options: Provis
   };
 }
 
-function sameKeys(table: TableDescription | undefined, spec: TableSpec): boolean {
-  const key = (type: 'HASH' | 'RANGE') => table?.KeySchema?.find((k) => k.KeyType === type)?.AttributeName;
-  return key('HASH') === spec.partitionKey && key('RANGE') === spec.sortKey;
+type KeySchemaLike = TableDescription['KeySchema'];
+
+function hasKeys(schema: KeySchemaLike, partitionKey: string, sortKey: string): boolean {
+  const key = (type: 'HASH' | 'RANGE') => schema?.find((k) => k.KeyType === type)?.AttributeName;
+  return key('HASH') === partitionKey && key('RANGE') === sortKey;
 }
 
-/** Creates the table, or accepts the one already on disk if its keys match. */
+/** Same table keys and exactly the same GSIs (names, keys, projection ALL) as topology.ts. */
+function sameKeys(table: TableDescription | undefined, spec: TableSpec): boolean {
+  if (!hasKeys(table?.KeySchema, spec.partitionKey, spec.sortKey)) return false;
+  const actual = table?.GlobalSecondaryIndexes ?? [];
+  const wanted = spec.indexes ?? [];
+  return (
+    actual.length === wanted.length &&
+    wanted.every((index) => {
+      const found = actual.find((candidate) => candidate.IndexName === index.name);
+      return found !== undefined && hasKeys(found.KeySchema, index.partitionKey, index.sortKey) && found.Projection?.ProjectionType === 'ALL';
+    })
+  );
+}
+
+/** Creates the table, or accepts the one already on disk if its keys and indexes match. */
 export async function ensureTable(dynamodb: DynamoDBClient, spec: TableSpec): Promise<string> {
   try {
     await dynamodb.send(new CreateTableCommand(tableInput(spec)));
@@ -79,7 +108,7 @@ export async function ensureTable(dynamodb: DynamoDBClient, spec: TableSpec): Pr
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: spec.localName }));
     if (!sameKeys(Table, spec)) {
       throw new Error(
-        `Table ${spec.localName} in the data directory has different keys than topology.ts; delete the data directory (or use --memory)`,
+        `Table ${spec.localName} in the data directory has different keys or indexes than topology.ts; delete the data directory (or use --memory)`,
       );
     }
     if (Table?.TableStatus === 'ACTIVE') return spec.localName;

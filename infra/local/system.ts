@@ -43,6 +43,8 @@ export interface LocalSystem {
   queueUrls: Record<QueueName, { url: string; dlqUrl: string; arn: string; dlqArn: string }>;
   jwtSecret: string;
   stripeWebhookSecrets: string[];
+  /** Bearer token for `auth: 'iam'` routes (POST /internal/events), in place of SigV4. */
+  internalApiToken: string;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       port: options.port ?? settings.port,
       region: emulators.region,
       jwtSecret: settings.jwtSecret,
+      internalApiToken: settings.internalApiToken,
       loadHandler,
       log,
     });
@@ -115,6 +118,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     queueUrls: emulators.queues,
     jwtSecret: settings.jwtSecret,
     stripeWebhookSecrets: [...settings.stripeWebhookSecrets],
+    internalApiToken: settings.internalApiToken,
     stop: () => (stopping ??= shutdown()),
   };
 }

@@ -1,3 +1,5 @@
+import { ENDPOINT_SECRETS_KEY } from '../topology';
+
 /**
  * A tenant's webhook endpoint and the pure rules around it: what the API shows, which secrets sign,
  * and when a failing endpoint is switched off. Persistence lives in endpoints-store.ts.
@@ -72,7 +74,7 @@ export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
 
 /** The context a secret's ciphertext is bound to, so it cannot be replayed onto another endpoint. */
 export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId'>): Record<string, string> {
-  return { purpose: 'webhook-endpoint-secret', orgId: endpoint.orgId, endpointId: endpoint.endpointId };
+  return { purpose: ENDPOINT_SECRETS_KEY.encryptionContextPurpose, orgId: endpoint.orgId, endpointId: endpoint.endpointId };
 }
 
 /**

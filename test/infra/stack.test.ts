@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { App, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,9 +6,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { BUSINESS_METRICS } from '../../infra/constructs/dashboard';
-import type { WebhooksStack } from '../../infra/webhooks-stack';
+import { BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED } from '../../infra/constructs/dashboard';
+import { handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
 import {
+  ENDPOINT_SECRETS_KEY,
   FUNCTIONS,
   METRICS_NAMESPACE,
   OPS_TOPIC,
@@ -21,7 +22,9 @@ import {
   type FunctionSpec,
   type QueueName,
   type TableName,
+  type TableSpec,
 } from '../../shared/topology';
+import { secretContext } from '../../shared/webhooks/endpoint';
 
 // The feature flags and JWT settings the CLI would pass from cdk.json, plus: no esbuild bundling and no
 // CloudFormation schema validation, which keeps one synthesis around a second. The shared synthesis does
@@ -33,11 +36,17 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 
 const REPORT_ONLY = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
+// NodejsFunction insists that its entry file exists even when bundling is skipped. Handlers still being
+// written are replaced by a stub here; `npm run synth` (bundling included) needs the real ones.
+const STUB_HANDLER = new URL('./stub-handler.ts', import.meta.url).pathname;
+const functionEntry = (spec: FunctionSpec): string => (existsSync(handlerEntry(spec)) ? handlerEntry(spec) : STUB_HANDLER);
+
 function synthesise(extraContext: Record<string, unknown> = {}): { app: App; stack: WebhooksStack } {
   return buildApp({
     builtinCloudFormationValidation: false,
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extraContext },
     env: {},
+    functionEntry,
   });
 }
 
@@ -50,6 +59,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 const functionSpecs: Record<FunctionName, FunctionSpec> = FUNCTIONS;
@@ -76,6 +86,11 @@ const actionsOf = (statement: Statement): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 const statementsWithAction = (statements: Statement[], prefix: string): Statement[] =>
   statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
+/** Resources of a statement as a list. */
+const resourcesOf = (statement: Statement): unknown[] => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]);
+/** Every resource a role may call an action on (exact action name). */
+const resourcesFor = (statements: Statement[], action: string): unknown[] =>
+  statements.filter((statement) => actionsOf(statement).includes(action)).flatMap(resourcesOf);
 
 beforeAll(() => {
   ({ app, stack } = synthesise(REPORT_ONLY));
@@ -118,14 +133,30 @@ describe('queues', () => {
     }
   });
 
-  it.each(Object.keys(QUEUES) as QueueName[])('%s feeds its consumer with partial batch failures', (name) => {
+  it.each(Object.keys(QUEUES) as QueueName[])('%s feeds its consumer with partial batch failures and its concurrency cap', (name) => {
     const spec = QUEUES[name];
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: getAtt(logicalId(stack.queues[name].queue)),
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify(getAtt(logicalId(stack.queues[name].queue))),
+    );
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.[1].Properties;
+    expect(mapping).toMatchObject({
       FunctionName: { Ref: logicalId(stack.functions[spec.consumer.function]) },
       BatchSize: spec.consumer.batchSize,
       MaximumBatchingWindowInSeconds: spec.consumer.maxBatchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(mapping?.ScalingConfig).toEqual(
+      spec.consumer.maxConcurrency === undefined ? undefined : { MaximumConcurrency: spec.consumer.maxConcurrency },
+    );
+  });
+
+  it('runs up to 20 delivery batches at once, so one slow endpoint does not hold up the rest', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(logicalId(stack.queues.delivery.queue)),
+      FunctionName: { Ref: logicalId(stack.functions.delivery) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
     });
   });
 
@@ -183,12 +214,22 @@ describe('functions', () => {
       const expected = [
         ...Object.keys(spec.access.tables ?? {}).map((table) => TABLES[table as TableName].envVar),
         ...(spec.access.sendsTo ?? []).map((queue) => QUEUES[queue].envVar),
+        ...(spec.access.sendsToDeadLetter ?? []).map((queue) => QUEUES[queue].dlq.envVar),
         ...(spec.access.secrets ?? []).filter((secret) => SECRETS[secret].required).map((secret) => SECRETS[secret].arnEnvVar),
         ...(spec.access.publishesOpsAlerts ? [OPS_TOPIC.envVar] : []),
+        ...(spec.access.endpointSecrets ? [ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar] : []),
       ];
       const topologyVariables = Object.keys(variables).filter((key) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(key));
       expect(topologyVariables.sort(), name).toEqual(expected.sort());
     }
+  });
+
+  it('hands the delivery function its DLQ URL and the endpoint secrets key ARN', () => {
+    const variables = (resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(QUEUES.delivery.dlq.envVar).toBeDefined();
+    expect(variables[QUEUES.delivery.dlq.envVar as string]).toEqual({ Ref: logicalId(stack.queues.delivery.deadLetterQueue) });
+    expect(variables[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]).toEqual(getAtt(logicalId(stack.endpointSecretsKey as IConstruct)));
   });
 });
 
@@ -210,6 +251,39 @@ describe('tables', () => {
     expect(table?.Properties.TimeToLiveSpecification).toEqual(ttl);
   });
 
+  it.each(Object.keys(TABLES) as TableName[])('%s has exactly the topology GSIs: string keys, all attributes projected', (name) => {
+    const spec: TableSpec = TABLES[name];
+    const properties = resources[logicalId(stack.tables[name])]?.Properties;
+    const expected = (spec.indexes ?? []).map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    expect(properties?.GlobalSecondaryIndexes).toEqual(expected.length > 0 ? expected : undefined);
+    const keyAttributes = [spec.partitionKey, spec.sortKey, ...(spec.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])];
+    expect(properties?.AttributeDefinitions).toEqual(
+      expect.arrayContaining(keyAttributes.map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' }))),
+    );
+  });
+
+  it('indexes the webhooks table by endpoint', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byEndpoint',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
   it('has a TTL on at least one table (the ops table)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { Enabled: true } });
   });
@@ -223,10 +297,52 @@ describe('HTTP API', () => {
     if (route.auth === 'jwt') {
       expect(properties?.AuthorizationType).toBe('JWT');
       expect(properties?.AuthorizerId).toBeDefined();
+    } else if (route.auth === 'iam') {
+      expect(properties?.AuthorizationType).toBe('AWS_IAM');
+      expect(properties?.AuthorizerId).toBeUndefined();
     } else {
       expect(properties?.AuthorizationType).toBe('NONE');
       expect(properties?.AuthorizerId).toBeUndefined();
     }
+  });
+
+  it('requires SigV4 (AWS_IAM) on POST /internal/events and on every /internal route', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.find((r) => r.RouteKey === 'POST /internal/events')?.AuthorizationType).toBe('AWS_IAM');
+    for (const route of routes.filter((r) => String(r.RouteKey).includes(' /internal/'))) {
+      expect(route.AuthorizationType, String(route.RouteKey)).toBe('AWS_IAM');
+    }
+  });
+
+  it('offers internal publishers a managed policy: invoke on exactly the internal route, send to the events queue', () => {
+    const policies = ofType('AWS::IAM::ManagedPolicy');
+    expect(policies).toHaveLength(1);
+    const policyId = logicalId(stack.internalPublisherPolicy as IConstruct);
+    const statements = (resources[policyId]?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const invoke = statementsWithAction(statements, 'execute-api:');
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke[0] as Statement)).toEqual(['execute-api:Invoke']);
+    expect(invoke[0]?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':execute-api:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':',
+          { Ref: logicalId(stack.httpApi) },
+          '/$default/POST/internal/events',
+        ],
+      ],
+    });
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
+    expect(statements.flatMap(actionsOf).filter((action) => !/^(execute-api:Invoke|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(action))).toEqual([]);
+    // Attached to nothing in this stack: other services attach it to their own roles.
+    expect(resources[policyId]?.Properties.Roles).toBeUndefined();
+    template.hasOutput('InternalEventsPublisherPolicyArn', { Value: { Ref: policyId } });
   });
 
   it('puts the JWT authorizer on every /v1 route and none on the Stripe webhook', () => {
@@ -254,10 +370,14 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API and Stripe webhook URLs', () => {
+  it('outputs the API, Stripe webhook and internal events URLs', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('StripeWebhookUrl', {
       Value: { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/webhooks/stripe']] },
+    });
+    template.hasOutput('InternalEventsUrl', {
+      Description: Match.stringLikeRegexp('execute-api:Invoke'),
+      Value: { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/internal/events']] },
     });
   });
 });
@@ -288,12 +408,83 @@ describe('least privilege', () => {
     expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
   });
 
-  it('billing-consumer writes the tables, publishes alerts, consumes but does not send', () => {
+  it('billing-consumer writes the tables, publishes alerts, consumes, and sends only to the events queue', () => {
     const statements = roleStatements('billingConsumer');
     expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
     expect(statementsWithAction(statements, 'sns:Publish')[0]?.Resource).toEqual({ Ref: logicalId(stack.opsTopic) });
-    expect(statementsWithAction(statements, 'sqs:SendMessage')).toEqual([]);
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
     expect(statementsWithAction(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual(billingQueueArn());
+  });
+
+  const keyArn = (): unknown => getAtt(logicalId(stack.endpointSecretsKey as IConstruct));
+  const PURPOSE_CONDITION = { StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.encryptionContextPurpose } };
+  const kmsActionsOn = (name: FunctionName, resource: unknown): string[] =>
+    statementsWithAction(roleStatements(name), 'kms:')
+      .filter((statement) => resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+      .flatMap(actionsOf);
+
+  it('delivery sends to its queue and to its DLQ, and may only decrypt endpoint secrets', () => {
+    const statements = roleStatements('delivery');
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
+      expect.arrayContaining([getAtt(logicalId(stack.queues.delivery.queue)), getAtt(logicalId(stack.queues.delivery.deadLetterQueue))]),
+    );
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toHaveLength(2);
+    expect(kmsActionsOn('delivery', keyArn())).toEqual(['kms:Decrypt']);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toContain('kms:Decrypt');
+    expect(actions).not.toContain('kms:Encrypt');
+  });
+
+  it('webhooks-api may only encrypt endpoint secrets', () => {
+    expect(kmsActionsOn('webhooksApi', keyArn())).toEqual(['kms:Encrypt']);
+    const actions = roleStatements('webhooksApi').flatMap(actionsOf);
+    expect(actions).toContain('kms:Encrypt');
+    expect(actions).not.toContain('kms:Decrypt');
+    expect(statementsWithAction(roleStatements('webhooksApi'), 'sqs:')).toEqual([]);
+  });
+
+  it('conditions every use of the endpoint secrets key on its EncryptionContext purpose', () => {
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const onKey = statementsWithAction(roleStatements(name), 'kms:').filter((statement) =>
+        resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(keyArn())),
+      );
+      expect(onKey.length > 0, name).toBe(functionSpecs[name].access.endpointSecrets !== undefined);
+      for (const statement of onKey) expect(statement.Condition, name).toEqual(PURPOSE_CONDITION);
+    }
+  });
+
+  it('grants on the EncryptionContext purpose the functions actually use', () => {
+    expect(secretContext({ orgId: 'org_1', endpointId: 'ep_1' }).purpose).toBe(ENDPOINT_SECRETS_KEY.encryptionContextPurpose);
+  });
+
+  it('events-api may only send to the events queue', () => {
+    const statements = roleStatements('eventsApi');
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
+    expect(statementsWithAction(statements, 'dynamodb:')).toEqual([]);
+    expect(statementsWithAction(statements, 'kms:')).toEqual([]);
+    expect(statementsWithAction(statements, 'sns:')).toEqual([]);
+    expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
+    expect(statementsWithAction(statements, 'sqs:ReceiveMessage')).toEqual([]);
+  });
+
+  it('fanout writes the webhooks table and sends deliveries, with no KMS access', () => {
+    const statements = roleStatements('fanout');
+    expect(statementsWithAction(statements, 'kms:')).toEqual([]);
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.delivery.queue))]);
+    expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual(
+      expect.arrayContaining([getAtt(logicalId(stack.tables.webhooks))]),
+    );
+    expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
+  });
+
+  it('only functions with sendsToDeadLetter may write to a DLQ', () => {
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const sendTargets = resourcesFor(roleStatements(name), 'sqs:SendMessage').map((r) => JSON.stringify(r));
+      for (const queue of Object.keys(QUEUES) as QueueName[]) {
+        const dlq = JSON.stringify(getAtt(logicalId(stack.queues[queue].deadLetterQueue)));
+        expect(sendTargets.includes(dlq), `${name} → ${queue} DLQ`).toBe(functionSpecs[name].access.sendsToDeadLetter?.includes(queue) ?? false);
+      }
+    }
   });
 
   it('uses no managed policies and "*" only for X-Ray', () => {
@@ -354,6 +545,34 @@ describe('observability', () => {
     }
   });
 
+  it('has one DLQ alarm per dead-letter queue in the template', () => {
+    const dlqIds = ofType('AWS::SQS::Queue')
+      .filter(([, queue]) => queue.Properties.RedrivePolicy === undefined)
+      .map(([id]) => id);
+    expect(dlqIds).toHaveLength(Object.keys(QUEUES).length);
+    const alarmed = ofType('AWS::CloudWatch::Alarm')
+      .filter(([, alarm]) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map(([, alarm]) => (alarm.Properties.Dimensions as [{ Value: { 'Fn::GetAtt': [string, string] } }])[0].Value['Fn::GetAtt'][0]);
+    expect(alarmed.sort()).toEqual(dlqIds.sort());
+  });
+
+  it('draws delivery latency percentiles and the disabled endpoints of the last day', () => {
+    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
+    const metricRef = (metric: string, service: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
+    const latencyService = FUNCTIONS[DELIVERY_LATENCY.service].dir;
+    expect(DELIVERY_LATENCY).toEqual({ service: 'delivery', metric: 'DeliveryLatency' });
+    expect(ENDPOINT_DISABLED).toEqual({ service: 'delivery', metric: 'EndpointDisabled' });
+    expect(body).toContain('Delivery latency');
+    for (const statistic of ['p50', 'p95', 'p99']) {
+      expect(body).toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`);
+    }
+    // A latency is not a count: it stays out of the delivery function's Sum graph.
+    expect(body).not.toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"stat\\":\\"Sum\\"}`);
+    expect(body).toContain('Disabled endpoints');
+    expect(body).toContain(`${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`);
+    expect(body).toContain('\\"view\\":\\"singleValue\\"');
+  });
+
   it('alarms on queue age, consumer errors and failed enqueues', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
@@ -372,6 +591,15 @@ describe('observability', () => {
       MetricName: 'WebhookEnqueueFailed',
       Dimensions: [{ Name: 'service', Value: FUNCTIONS.stripeWebhook.dir }],
       Threshold: 1,
+    });
+  });
+
+  it('keeps endpoint secrets under a rotating, retained customer key with an alias', () => {
+    const keyId = logicalId(stack.endpointSecretsKey as IConstruct);
+    expect(resources[keyId]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: `alias/betterdata-webhooks/${stack.stackName}/endpoint-secrets`,
+      TargetKeyId: getAtt(keyId),
     });
   });
 

@@ -2,10 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyEventV2WithJWTAuthorizer, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { startGateway, type Gateway } from '../../infra/local/gateway';
@@ -15,7 +23,8 @@ import type { LambdaHandler } from '../../infra/local/lambda-context';
 import { silentLog } from '../../infra/local/log';
 import { startPollers } from '../../infra/local/pollers';
 import { startLocalSystem } from '../../infra/local/system';
-import { OPS_TOPIC, QUEUES, TABLES, type FunctionName, type RouteSpec } from '../../shared/topology';
+import { LOCAL_INTERNAL_CALLER } from '../../infra/local/iam';
+import { ENDPOINT_SECRETS_KEY, OPS_TOPIC, QUEUES, TABLES, type FunctionName, type QueueSpec, type RouteSpec } from '../../shared/topology';
 
 /**
  * The local runtime's moving parts against the in-process emulators, with throwaway handlers: the
@@ -155,11 +164,81 @@ describe('SQS pollers (Lambda event source mapping)', () => {
   });
 });
 
+describe('SQS pollers: concurrent batches (maxConcurrency)', () => {
+  // A throwaway queue with a long visibility timeout, so a blocked message is not received twice.
+  let queue: { url: string; arn: string };
+
+  beforeAll(async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'concurrency-test', Attributes: { VisibilityTimeout: '30' } }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    queue = { url: QueueUrl as string, arn: Attributes?.QueueArn as string };
+  });
+
+  /**
+   * Sends `slow`, waits until its batch is being handled, then sends `fast`. The slow batch blocks
+   * until `fast` has been handled (at most 2 s), so the order of events shows whether the second
+   * message was handled while the first batch was still blocked.
+   */
+  async function slowThenFast(maxConcurrency: number | undefined): Promise<string[]> {
+    const order: string[] = [];
+    let markFastHandled: () => void = () => undefined;
+    const fastHandled = new Promise<void>((resolve) => (markFastHandled = resolve));
+    let markSlowStarted: () => void = () => undefined;
+    const slowStarted = new Promise<void>((resolve) => (markSlowStarted = resolve));
+    const handler = async (event: SQSEvent) => {
+      for (const record of event.Records) {
+        if (record.body === 'slow') {
+          order.push('slow:start');
+          markSlowStarted();
+          await Promise.race([fastHandled, sleep(2_000)]);
+          order.push('slow:end');
+        } else {
+          order.push(record.body);
+          markFastHandled();
+        }
+      }
+    };
+    const spec: QueueSpec = {
+      ...QUEUES.billing,
+      consumer: { function: 'billingConsumer', batchSize: 1, maxBatchingWindowSeconds: 0, ...(maxConcurrency ? { maxConcurrency } : {}) },
+    };
+    const pollers = startPollers({
+      sqsEndpoint: emulators.sqsEndpoint,
+      region: emulators.region,
+      queues: { billing: queue },
+      queueSpecs: { ...QUEUES, billing: spec },
+      loadHandler: async () => handler as LambdaHandler,
+      log: silentLog,
+    });
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'slow' }));
+      await slowStarted;
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'fast' }));
+      await waitFor(() => (order.includes('slow:end') && order.includes('fast') ? true : undefined));
+      await waitFor(async () => ((await queueCounts(queue.url)).inFlight === 0 ? true : undefined));
+    } finally {
+      await pollers.stop();
+    }
+    expect(await queueCounts(queue.url)).toEqual({ visible: 0, inFlight: 0 });
+    return order;
+  }
+
+  it('with maxConcurrency 2, handles a second message while the first batch is still blocked', async () => {
+    expect(await slowThenFast(2)).toEqual(['slow:start', 'fast', 'slow:end']);
+  });
+
+  it('without maxConcurrency, handles one batch at a time: the second message waits for the first', async () => {
+    expect(await slowThenFast(undefined)).toEqual(['slow:start', 'slow:end', 'fast']);
+  });
+});
+
 describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
   const SECRET = 'gateway-test-secret';
+  const INTERNAL_TOKEN = 'gateway-test-internal-token';
   const routes: RouteSpec[] = [
     { method: 'ANY', path: '/hooks/{name}', function: 'stripeWebhook', auth: 'none' },
     { method: 'GET', path: '/orgs/{orgId}', function: 'api', auth: 'jwt' },
+    { method: 'POST', path: '/internal/{name}', function: 'eventsApi', auth: 'iam' },
     { method: 'GET', path: '/behaviour/{kind}', function: 'billingConsumer', auth: 'none' },
   ];
   const invocations: FunctionName[] = [];
@@ -180,6 +259,7 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
       port: 0,
       region: 'us-east-1',
       jwtSecret: SECRET,
+      internalApiToken: INTERNAL_TOKEN,
       routes,
       functions: { ...topologyFunctions(), billingConsumer: { name: 'Test', timeoutSeconds: 0.3, memoryMiB: 128 } },
       log: silentLog,
@@ -299,6 +379,44 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
     expect(typeof event.requestContext.authorizer.jwt.claims.exp).toBe('string');
   });
 
+  it('emulates IAM authorization with the internal token: 403 Forbidden without invoking the function', async () => {
+    const before = invocations.length;
+    const jwt = await signLocalToken(SECRET, { orgId: 'o1', role: 'admin' });
+    const refused = [
+      undefined,
+      'Bearer',
+      'Bearer wrong-token',
+      `Bearer ${INTERNAL_TOKEN}x`,
+      INTERNAL_TOKEN,
+      `Bearer ${jwt}`,
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00',
+    ];
+    for (const authorization of refused) {
+      const response = await fetch(`${gateway.url}/internal/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: '{}',
+      });
+      expect(response.status, authorization).toBe(403);
+      expect(await response.json()).toEqual({ message: 'Forbidden' });
+    }
+    expect(invocations.length).toBe(before);
+  });
+
+  it('hands an accepted internal caller to the function as requestContext.authorizer.iam', async () => {
+    const response = await fetch(`${gateway.url}/internal/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INTERNAL_TOKEN}` },
+      body: '{"id":"evt_1"}',
+    });
+    expect(response.status).toBe(200);
+    const event = (await response.json()) as APIGatewayProxyEventV2WithIAMAuthorizer;
+    expect(event.routeKey).toBe('POST /internal/{name}');
+    expect(event.body).toBe('{"id":"evt_1"}');
+    expect(event.requestContext.authorizer).toEqual({ iam: LOCAL_INTERNAL_CALLER });
+    expect(event.requestContext.authorizer.iam.userArn).toBe('arn:aws:iam::000000000000:user/local-internal-publisher');
+  });
+
   it('writes back structured results (base64 body, cookies) and infers 200 JSON for a string', async () => {
     const binary = await raw('GET', '/behaviour/binary', []);
     expect(binary.status).toBe(201);
@@ -333,6 +451,39 @@ describe('emulators', () => {
       const topics = (await sns.send(new ListTopicsCommand({}))).Topics?.map((t) => t.TopicArn);
       expect(topics).toEqual([emulators.opsTopicArn]);
       expect(emulators.opsTopicArn).toMatch(new RegExp(`:${OPS_TOPIC.localName}$`));
+
+      // Global secondary indexes exist and answer queries.
+      for (const spec of Object.values(TABLES)) {
+        const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: spec.localName }));
+        const indexes = 'indexes' in spec ? spec.indexes : [];
+        expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType]) ?? [], spec.localName).toEqual(
+          indexes.map((index) => [index.name, 'ALL']),
+        );
+      }
+      const [index] = TABLES.webhooks.indexes;
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: TABLES.webhooks.localName,
+          Item: { pk: { S: 'msg#1' }, sk: { S: 'attempt#1' }, [index.partitionKey]: { S: 'ep#1' }, [index.sortKey]: { S: '2026-01-01' } },
+        }),
+      );
+      const { Items } = await dynamodb.send(
+        new QueryCommand({
+          TableName: TABLES.webhooks.localName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': { S: 'ep#1' } },
+        }),
+      );
+      expect(Items?.map((item) => item.sk?.S)).toEqual(['attempt#1']);
+
+      // Every queue, with its redrive policy.
+      for (const [name, spec] of Object.entries(QUEUES)) {
+        const queue = emulators.queues[name as keyof typeof QUEUES];
+        const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['RedrivePolicy'] }));
+        expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}'), name).toEqual({ deadLetterTargetArn: queue.dlqArn, maxReceiveCount: spec.maxReceiveCount });
+      }
     } finally {
       dynamodb.destroy();
       sns.destroy();
@@ -349,6 +500,13 @@ describe('emulators', () => {
       [QUEUES.billing.envVar]: emulators.queues.billing.url,
       [OPS_TOPIC.envVar]: emulators.opsTopicArn,
     });
+    for (const [name, spec] of Object.entries(TABLES)) expect(env[spec.envVar], name).toBe(spec.localName);
+    for (const [name, spec] of Object.entries(QUEUES)) {
+      const queue = emulators.queues[name as keyof typeof QUEUES];
+      expect(env[spec.envVar], name).toBe(queue.url);
+      if (spec.dlq.envVar) expect(env[spec.dlq.envVar], name).toBe(queue.dlqUrl);
+    }
+    expect(QUEUES.delivery.dlq.envVar).toBeDefined();
   });
 
   it('keep DynamoDB data on disk across a restart, and refuse a second runtime on the same directory', async () => {
@@ -382,7 +540,19 @@ describe('startLocalSystem', () => {
       expect(system.stripeWebhookSecrets).toEqual(['whsec_a', 'whsec_b']);
       expect(system.env.STRIPE_WEBHOOK_SECRET).toBe('whsec_a,whsec_b');
       expect(process.env.BILLING_QUEUE_URL).toBe(system.queueUrls.billing.url);
-      expect(system.env).toMatchObject({ AWS_ENDPOINT_URL_SQS: system.sqsEndpoint, AWS_ENDPOINT_URL_DYNAMODB: system.dynamodbEndpoint });
+      expect(system.env).toMatchObject({
+        AWS_ENDPOINT_URL_SQS: system.sqsEndpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: system.dynamodbEndpoint,
+        [QUEUES.delivery.dlq.envVar as string]: system.queueUrls.delivery.dlqUrl,
+        [ENDPOINT_SECRETS_KEY.localKeyEnvVar]: expect.any(String) as unknown,
+        INTERNAL_API_TOKEN: system.internalApiToken,
+        ALLOW_HTTP_ENDPOINTS: 'true',
+        ALLOWED_PRIVATE_CIDRS: '127.0.0.0/8,::1/128',
+      });
+      expect(system.env).not.toHaveProperty(ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar);
+      // The internal route refuses a request without the token before any handler is loaded.
+      const internal = await fetch(`${system.url}/internal/events`, { method: 'POST', body: '{}' });
+      expect(internal.status).toBe(403);
       await expect(startLocalSystem({ port: 0, memory: true, quiet: true })).rejects.toThrow(/already running/);
       expect((await fetch(`${system.url}/nope`)).status).toBe(404);
     } finally {

@@ -40,7 +40,7 @@ function permutations<T>(items: readonly T[]): T[][] {
 /** The record without bookkeeping that legitimately depends on arrival order. */
 function state(record: BillingRecord | undefined) {
   if (!record) return undefined;
-  const { revision: _revision, updatedAt: _updatedAt, ...rest } = record;
+  const { revision: _revision, updatedAt: _updatedAt, lastChange: _lastChange, ...rest } = record;
   return rest;
 }
 
