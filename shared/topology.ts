@@ -30,6 +30,19 @@ export const ENV = {
   attemptRetentionDays: 'ATTEMPT_RETENTION_DAYS',
   messageRetentionDays: 'MESSAGE_RETENTION_DAYS',
   maxEndpointsPerOrg: 'MAX_ENDPOINTS_PER_ORG',
+  connectionsTable: 'CONNECTIONS_TABLE_NAME',
+  catalogTable: 'CATALOG_TABLE_NAME',
+  catalogQueueUrl: 'CATALOG_QUEUE_URL',
+  inboundSourcesQueueUrl: 'INBOUND_SOURCES_QUEUE_URL',
+  squareSignatureKey: 'SQUARE_SIGNATURE_KEY',
+  squareSignatureKeyArn: 'SQUARE_SIGNATURE_KEY_ARN',
+  squareNotificationUrl: 'SQUARE_NOTIFICATION_URL',
+  squareAccessToken: 'SQUARE_ACCESS_TOKEN',
+  squareAccessTokenArn: 'SQUARE_ACCESS_TOKEN_ARN',
+  squareApiBaseUrl: 'SQUARE_API_BASE_URL',
+  shopifyApiSecret: 'SHOPIFY_API_SECRET',
+  shopifyApiSecretArn: 'SHOPIFY_API_SECRET_ARN',
+  sourceEventRetentionDays: 'SOURCE_EVENT_RETENTION_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -75,14 +88,46 @@ export const TABLES = {
     // Per-endpoint views (attempts, deliveries) of items that live under their message.
     indexes: [{ name: 'byEndpoint', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
+  connections: {
+    // Provider connections (Square merchants, Shopify shops, signed sources), their reverse lookups,
+    // verified events from not-yet-connected merchants, and 30 days of each source's events.
+    id: 'ConnectionsTable',
+    localName: 'connections',
+    envVar: ENV.connectionsTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+  },
+  catalog: {
+    // Catalog items with their variants, stock levels, and per-org inventory settings.
+    id: 'CatalogTable',
+    localName: 'catalog',
+    envVar: ENV.catalogTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
 
-export type FunctionName = 'stripeWebhook' | 'billingConsumer' | 'api' | 'webhooksApi' | 'eventsApi' | 'fanout' | 'delivery';
+export type FunctionName =
+  | 'stripeWebhook'
+  | 'billingConsumer'
+  | 'api'
+  | 'webhooksApi'
+  | 'eventsApi'
+  | 'fanout'
+  | 'delivery'
+  | 'squareWebhook'
+  | 'shopifyWebhook'
+  | 'sourcesWebhook'
+  | 'connectionsApi'
+  | 'catalogConsumer'
+  | 'catalogApi';
 
-export type QueueName = 'billing' | 'events' | 'delivery';
-export type SecretName = 'stripeWebhookSecret' | 'stripeApiKey';
+export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources';
+export type SecretName = 'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
 
 /** What a function may touch; the CDK app turns this into grants and environment variables. */
 export interface FunctionAccess {
@@ -176,6 +221,56 @@ export const FUNCTIONS = {
       endpointSecrets: 'decrypt',
     },
   },
+  squareWebhook: {
+    id: 'SquareWebhookFunction',
+    dir: 'square-webhook',
+    description: 'Verifies Square webhook signatures and queues catalog and inventory events',
+    // Square wants an answer within 10 s: verify and enqueue only.
+    timeoutSeconds: 8,
+    memoryMiB: 512,
+    access: { sendsTo: ['catalog'], secrets: ['squareSignatureKey'], tables: { connections: 'read' } },
+  },
+  shopifyWebhook: {
+    id: 'ShopifyWebhookFunction',
+    dir: 'shopify-webhook',
+    description: 'Verifies Shopify webhook signatures and queues product and inventory events',
+    // Shopify wants an answer within 5 s: verify and enqueue only.
+    timeoutSeconds: 4,
+    memoryMiB: 512,
+    access: { sendsTo: ['catalog'], secrets: ['shopifyApiSecret'] },
+  },
+  sourcesWebhook: {
+    id: 'SourcesWebhookFunction',
+    dir: 'sources-webhook',
+    description: 'Verifies x-betterdata-signature on registered inbound sources and queues their events',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { sendsTo: ['inboundSources'], tables: { connections: 'readWrite' }, endpointSecrets: 'decrypt' },
+  },
+  connectionsApi: {
+    id: 'ConnectionsApiFunction',
+    dir: 'connections-api',
+    description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { connections: 'readWrite' }, sendsTo: ['catalog'], endpointSecrets: 'encrypt' },
+  },
+  catalogConsumer: {
+    id: 'CatalogConsumerFunction',
+    dir: 'catalog-consumer',
+    description: 'Applies Square and Shopify catalog and stock events; pulls changed Square catalog objects',
+    timeoutSeconds: 60,
+    memoryMiB: 1024,
+    access: { tables: { catalog: 'readWrite', connections: 'readWrite' }, sendsTo: ['events'], secrets: ['squareAccessToken'] },
+  },
+  catalogApi: {
+    id: 'CatalogApiFunction',
+    dir: 'catalog-api',
+    description: 'Read API for catalog items and stock levels; per-organisation inventory settings',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { catalog: 'readWrite' } },
+  },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
 export interface QueueSpec {
@@ -188,7 +283,8 @@ export interface QueueSpec {
   /** Receives before a message moves to the DLQ. */
   readonly maxReceiveCount: number;
   readonly dlq: { readonly id: string; readonly localName: string; readonly retentionDays: number; readonly envVar?: EnvName };
-  readonly consumer: {
+  /** Absent for queues that other Better Data services consume (no consumer in this stack). */
+  readonly consumer?: {
     readonly function: FunctionName;
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
@@ -230,6 +326,26 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     // Several batches at once, so one slow endpoint's batch never holds up the others.
     consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
   },
+  catalog: {
+    id: 'CatalogQueue',
+    localName: 'catalog-events',
+    envVar: ENV.catalogQueueUrl,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.catalogConsumer.timeoutSeconds,
+    retentionDays: 14,
+    maxReceiveCount: 5,
+    dlq: { id: 'CatalogDeadLetterQueue', localName: 'catalog-events-dlq', retentionDays: 14 },
+    consumer: { function: 'catalogConsumer', batchSize: 10, maxBatchingWindowSeconds: 1 },
+  },
+  inboundSources: {
+    id: 'InboundSourcesQueue',
+    localName: 'inbound-sources',
+    envVar: ENV.inboundSourcesQueueUrl,
+    // Consumed by other Better Data services; their consumers' timeouts are theirs to fit under this.
+    visibilityTimeoutSeconds: 300,
+    retentionDays: 14,
+    maxReceiveCount: 5,
+    dlq: { id: 'InboundSourcesDeadLetterQueue', localName: 'inbound-sources-dlq', retentionDays: 14 },
+  },
 };
 
 /** SQS refuses messages over 1 MiB; the raw body travels base64-encoded (×4/3) inside an envelope. */
@@ -260,6 +376,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'webhooksApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts', function: 'webhooksApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'ANY', path: '/api/webhooks/square', function: 'squareWebhook', auth: 'none' },
+  { method: 'ANY', path: '/api/webhooks/shopify', function: 'shopifyWebhook', auth: 'none' },
+  { method: 'ANY', path: '/webhooks/sources/{sourceId}', function: 'sourcesWebhook', auth: 'none' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/connections', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'PUT', path: '/v1/orgs/{orgId}/connections/square', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'PUT', path: '/v1/orgs/{orgId}/connections/shopify', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'DELETE', path: '/v1/orgs/{orgId}/connections/{provider}', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'PUT', path: '/v1/orgs/{orgId}/connections/sources/{sourceId}', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/catalog/items', function: 'catalogApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inventory', function: 'catalogApi', auth: 'jwt' },
+  { method: 'PUT', path: '/v1/orgs/{orgId}/settings/inventory', function: 'catalogApi', auth: 'jwt' },
 ];
 
 export interface SecretSpec {
@@ -286,6 +414,27 @@ export const SECRETS: Record<SecretName, SecretSpec> = {
     description: 'Optional Stripe API key (restricted, read-only subscriptions); enables reconciliation',
     arnEnvVar: ENV.stripeApiKeySecretArn,
     valueEnvVar: ENV.stripeApiKey,
+    required: false,
+  },
+  squareSignatureKey: {
+    id: 'SquareSignatureKey',
+    description: "Square webhook subscription signature key(s); comma-separated while rotating",
+    arnEnvVar: ENV.squareSignatureKeyArn,
+    valueEnvVar: ENV.squareSignatureKey,
+    required: true,
+  },
+  shopifyApiSecret: {
+    id: 'ShopifyApiSecret',
+    description: "Shopify app client secret(s) that sign webhooks; comma-separated while rotating",
+    arnEnvVar: ENV.shopifyApiSecretArn,
+    valueEnvVar: ENV.shopifyApiSecret,
+    required: true,
+  },
+  squareAccessToken: {
+    id: 'SquareAccessToken',
+    description: 'Optional Square access token (ITEMS_READ); enables pulling changed catalog objects',
+    arnEnvVar: ENV.squareAccessTokenArn,
+    valueEnvVar: ENV.squareAccessToken,
     required: false,
   },
 };
