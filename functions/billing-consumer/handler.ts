@@ -1,10 +1,10 @@
-import { createDocumentClient, createSecretsManagerClient, createSnsClient, createSqsClient } from '../../shared/aws/clients';
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
 import { createQueueSender } from '../../shared/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
 import { loadBillingConsumerConfig } from '../../shared/config';
 import { createObservability } from '../../shared/observability';
-import { createAlertSink } from '../../shared/ops/alerts';
+import { alertSinkFor } from '../../shared/ops/alerts';
 import { createSecretList } from '../../shared/secrets';
 import { QUEUES } from '../../shared/topology';
 import { createBillingConsumer } from './billing-consumer';
@@ -17,14 +17,7 @@ const apiKeys = stripeApiKey && createSecretList({ location: stripeApiKey, clien
 
 export const handler = createBillingConsumer({
   store: createBillingStore(documents, config.billingTable),
-  alerts: createAlertSink({
-    documents,
-    tableName: config.opsTable,
-    retentionDays: config.alertRetentionDays,
-    logger: observability.logger,
-    metrics: observability.metrics,
-    ...(config.opsTopicArn && { sns: { client: createSnsClient(), topicArn: config.opsTopicArn } }),
-  }),
+  alerts: alertSinkFor(config, documents, observability),
   ...(apiKeys && {
     subscriptions: createStripeSubscriptionSource({
       apiKey: async () => (await apiKeys.current())[0] as string,

@@ -1,9 +1,9 @@
-import { createDocumentClient, createKmsClient, createSnsClient, createSqsClient } from '../../shared/aws/clients';
+import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/aws/clients';
 import { createQueueSender } from '../../shared/aws/queue';
 import { loadDeliveryConfig } from '../../shared/config';
 import { createSecretCipher } from '../../shared/crypto/secret-cipher';
 import { createObservability } from '../../shared/observability';
-import { createAlertSink } from '../../shared/ops/alerts';
+import { alertSinkFor } from '../../shared/ops/alerts';
 import { postWebhook } from '../../shared/outbound/http-delivery';
 import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
 import { createMessagesStore } from '../../shared/webhooks/messages-store';
@@ -21,14 +21,7 @@ export const handler = createDeliveryConsumer({
   signingKeys: createSigningKeys(createSecretCipher(config.endpointSecretsKey, createKmsClient)),
   deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
   deadLetterQueue: createQueueSender(sqs, config.deliveryDlqUrl),
-  alerts: createAlertSink({
-    documents,
-    tableName: config.opsTable,
-    retentionDays: config.alertRetentionDays,
-    logger: observability.logger,
-    metrics: observability.metrics,
-    ...(config.opsTopicArn && { sns: { client: createSnsClient(), topicArn: config.opsTopicArn } }),
-  }),
+  alerts: alertSinkFor(config, documents, observability),
   post: postWebhook,
   settings: config,
   random: Math.random,

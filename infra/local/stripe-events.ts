@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { HANDLED_EVENT_TYPES, isHandledEventType, type HandledEventType } from '../../shared/billing/stripe-events';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -10,17 +11,12 @@ import { REPO_ROOT } from './paths';
  * invoice `parent.subscription_details`). Pure apart from `loadStripeFixture`.
  */
 
-export const STRIPE_EVENT_TYPES = [
-  'customer.subscription.created',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'invoice.paid',
-  'invoice.payment_failed',
-] as const;
-export type StripeEventType = (typeof STRIPE_EVENT_TYPES)[number];
+/** The types the platform handles, each with a fixture. */
+export const STRIPE_EVENT_TYPES = HANDLED_EVENT_TYPES;
+export type StripeEventType = HandledEventType;
 
 export function isStripeEventType(value: unknown): value is StripeEventType {
-  return typeof value === 'string' && (STRIPE_EVENT_TYPES as readonly string[]).includes(value);
+  return typeof value === 'string' && isHandledEventType(value);
 }
 
 /** The subscription and customer of the fixtures, so invoices refer to the subscription by default. */

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent as putItemIfAbsent } from '../aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../aws/pagination';
 import type { AuditEntry } from './audit';
 import type { BillingRecord } from './billing-record';
@@ -30,15 +31,7 @@ const RECORD_SORT_KEY = 'BILLING';
 const AUDIT_PREFIX = 'AUDIT#';
 
 export function createBillingStore(documents: DynamoDBDocumentClient, tableName: string): BillingStore {
-  async function putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
+  const putIfAbsent = (item: Record<string, unknown>) => putItemIfAbsent(documents, tableName, item);
 
   async function getCustomerOrg(customerId: string): Promise<string | undefined> {
     const result = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'ORG' }, ConsistentRead: true }));

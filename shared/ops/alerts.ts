@@ -2,6 +2,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { createSnsClient } from '../aws/clients';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../aws/pagination';
 import { METRIC_NAMES } from '../metric-names';
 
@@ -106,4 +107,20 @@ export function createAlertReader(documents: DynamoDBDocumentClient, tableName: 
       return { items, nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
     },
   };
+}
+
+/** The alert sink a function's configuration describes: the ops table, and SNS when a topic is set. */
+export function alertSinkFor(
+  config: { readonly opsTable: string; readonly opsTopicArn: string | undefined; readonly alertRetentionDays: number },
+  documents: DynamoDBDocumentClient,
+  observability: { readonly logger: Logger; readonly metrics: Metrics },
+): AlertSink {
+  return createAlertSink({
+    documents,
+    tableName: config.opsTable,
+    retentionDays: config.alertRetentionDays,
+    logger: observability.logger,
+    metrics: observability.metrics,
+    ...(config.opsTopicArn && { sns: { client: createSnsClient(), topicArn: config.opsTopicArn } }),
+  });
 }

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent as putItemIfAbsent } from '../aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../aws/pagination';
 
 /**
@@ -92,15 +93,7 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 export function createMessagesStore(documents: DynamoDBDocumentClient, tableName: string): MessagesStore {
-  async function putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
+  const putIfAbsent = (item: Record<string, unknown>) => putItemIfAbsent(documents, tableName, item);
 
   async function get<T>(key: Record<string, string>): Promise<T | undefined> {
     const result = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));

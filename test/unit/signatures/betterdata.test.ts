@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SignatureVerificationError } from '../../../shared/errors';
 import { betterdataSignatureHeader, verifyBetterdataSignature } from '../../../shared/signatures/betterdata';
 import { parseSigningSecret } from '../../../shared/signatures/standard-webhooks';
+import { signatureFailure } from '../../support/signature-errors';
 
 const NOW = 1_750_000_000;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -11,15 +11,7 @@ const KEY = parseSigningSecret(SECRET);
 const OLD_KEY = parseSigningSecret(OLD_SECRET);
 const BODY = '{"id":"evt_1","type":"webhook.test","orgId":"org_1","occurredAt":"2025-06-15T12:00:00Z","data":{"message":"hi ✓"}}';
 
-function failure(run: () => unknown): SignatureVerificationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SignatureVerificationError) return error;
-    throw error;
-  }
-  throw new Error('expected a SignatureVerificationError');
-}
+const failure = signatureFailure;
 
 // Independent of the code under test: node:crypto keyed with the base64-decoded secret bytes.
 function expectedHex(secret: string, timestamp: number, body: string): string {

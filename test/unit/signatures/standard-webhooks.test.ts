@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SignatureVerificationError } from '../../../shared/errors';
 import {
   generateSigningSecret,
   InvalidSigningSecretError,
@@ -10,6 +9,7 @@ import {
   standardWebhookHeaders,
   verifyStandardWebhook,
 } from '../../../shared/signatures/standard-webhooks';
+import { signatureFailure } from '../../support/signature-errors';
 
 // The test vector published with the spec's reference libraries (libraries/javascript tests);
 // recomputed below with node:crypto rather than trusted.
@@ -26,15 +26,7 @@ const SECRET = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
 const OTHER_SECRET = 'whsec_' + Buffer.alloc(32, 9).toString('base64');
 const BODY = JSON.stringify({ id: 'evt_1', type: 'webhook.test', orgId: 'org_1', occurredAt: '2025-06-15T12:00:00Z', data: { message: 'héllo ✓' } });
 
-function failure(run: () => unknown): SignatureVerificationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SignatureVerificationError) return error;
-    throw error;
-  }
-  throw new Error('expected a SignatureVerificationError');
-}
+const failure = signatureFailure;
 
 function signed(overrides: { body?: string; secrets?: string[]; timestampSeconds?: number; msgId?: string } = {}) {
   return standardWebhookHeaders({

@@ -1,25 +1,17 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { SignatureVerificationError } from '../../../shared/errors';
 import { hmacSha256 } from '../../../shared/signatures/hmac';
 import { computeSignature, parseSignatureHeader, signatureHeader, verifyStripeSignature } from '../../../shared/signatures/stripe';
 import { fixtureBytes, fixtureJson } from '../../support/fixtures';
+import { signatureFailure } from '../../support/signature-errors';
 
 const stripe = new Stripe('sk_test_unused');
 const SECRET = 'whsec_test_secret_for_unit_tests';
 const NOW = 1_750_000_000;
 const payload = fixtureBytes('stripe.customer.subscription.created.json');
 
-function failure(run: () => unknown): SignatureVerificationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SignatureVerificationError) return error;
-    throw error;
-  }
-  throw new Error('expected a SignatureVerificationError');
-}
+const failure = signatureFailure;
 
 describe('Module: stripe signature scheme', () => {
   describe('Function: computeSignature', () => {
