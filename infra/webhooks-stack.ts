@@ -53,7 +53,8 @@ import { WebhooksDashboard } from './constructs/dashboard';
  * CDK context:
  * - `jwtIssuer`, `jwtAudience` (required): the JWT authorizer on `auth: 'jwt'` routes.
  * - `stripeReconciliation` (optional, default false): creates the Stripe API key secret and hands it to
- *   its consumers. Other optional secrets are switched on by a context key named after the secret.
+ *   its consumers. `squareCatalogPull` (optional, default false) does the same for the Square access
+ *   token. Other optional secrets are switched on by a context key named after the secret.
  * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
  *
  * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
@@ -69,7 +70,49 @@ export const ESM_REQUIRE_BANNER =
 const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 
 /** Optional secrets and the context key that switches each on (default: the secret's own name). */
-const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = { stripeApiKey: 'stripeReconciliation' };
+const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = {
+  stripeApiKey: 'stripeReconciliation',
+  squareAccessToken: 'squareCatalogPull',
+};
+
+/**
+ * Why each secret has no Secrets Manager rotation (cdk-nag AwsSolutions-SMG4): the provider issues the
+ * value. One entry per topology secret, so a new secret cannot be acknowledged without a reason.
+ */
+const UNROTATABLE_SECRET_REASONS: Record<SecretName, string> = {
+  stripeWebhookSecret:
+    'Stripe issues webhook signing secrets (whsec_…) per endpoint and rolls them in the Stripe dashboard; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+  stripeApiKey:
+    'Stripe issues API keys (restricted keys are created and rolled in the Stripe dashboard); the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+  squareSignatureKey:
+    'Square issues the signature key of each webhook subscription (Developer Console or Webhook Subscriptions API) and replaces it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+  shopifyApiSecret:
+    "Shopify issues the app's client secret that signs webhooks (app settings in the Partner/Dev Dashboard) and rotates it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.",
+  squareAccessToken:
+    'Square issues access tokens (Developer Console personal access token, or OAuth) and revokes or renews them there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+};
+
+/** Actions a consumer in another Better Data service needs on a queue this stack does not consume. */
+export const EXTERNAL_CONSUMER_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+] as const;
+
+/** Outputs describing the unauthenticated webhook URLs, per function behind them (others get a generic one). */
+const WEBHOOK_URL_DESCRIPTIONS: Partial<Record<FunctionName, string>> = {
+  stripeWebhook: 'Register this URL as the webhook endpoint in the Stripe dashboard',
+  squareWebhook:
+    'Register this exact string as the notification URL of the Square webhook subscription. Square signs notification URL + body, ' +
+    'so it must be byte-for-byte the SQUARE_NOTIFICATION_URL of the square-webhook function, which this stack sets to this same value: ' +
+    'a URL registered with Square in any other form (custom domain, trailing slash, http) fails every signature check',
+  shopifyWebhook:
+    "Subscribe the Shopify app's webhooks (products/create, products/update, products/delete, inventory_levels/update) to this URL; " +
+    'Shopify signs them with the app client secret (ShopifyApiSecretArn)',
+  sourcesWebhook:
+    'Template: each registered inbound source posts its events to this URL with {sourceId} replaced by its id, signed with x-betterdata-signature',
+};
 
 /** FUNCTIONS widened to the interface, for access fields a given function does not set. */
 const functionSpecs: Record<FunctionName, FunctionSpec> = FUNCTIONS;
@@ -83,8 +126,8 @@ const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
   ANY: HttpMethod.ANY,
 };
 
-/** Unauthenticated routes are only accepted under this prefix, where the function verifies an HMAC. */
-const WEBHOOK_PATH_PREFIX = '/webhooks/';
+/** Unauthenticated routes are only accepted under these prefixes, where the function verifies an HMAC. */
+const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/'] as const;
 /** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
 const INTERNAL_PATH_PREFIX = '/internal/';
 
@@ -120,6 +163,11 @@ export class WebhooksStack extends Stack {
   readonly endpointSecretsKey: Key | undefined;
   /** Lets other Better Data services call the `auth: 'iam'` routes and send to the events queue. */
   readonly internalPublisherPolicy: ManagedPolicy | undefined;
+  /**
+   * Per queue without a consumer in this stack (topology `consumer` absent): a managed policy that lets
+   * the Better Data service consuming it receive, delete and extend visibility on that queue only.
+   */
+  readonly externalConsumerPolicies: Partial<Record<QueueName, ManagedPolicy>> = {};
   readonly httpApi: HttpApi;
   readonly httpStage: HttpStage;
   readonly routes: HttpRoute[] = [];
@@ -163,11 +211,14 @@ export class WebhooksStack extends Stack {
     });
 
     this.queues = mapRecord(QUEUES, (spec) => {
-      const consumerTimeout = FUNCTIONS[spec.consumer.function].timeoutSeconds;
-      if (spec.visibilityTimeoutSeconds < 6 * consumerTimeout) {
-        throw new Error(
-          `${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be at least 6 × the consumer's ${consumerTimeout}s timeout`,
-        );
+      // Queues other services consume: their consumers' timeouts are theirs to fit under the visibility timeout.
+      if (spec.consumer) {
+        const consumerTimeout = FUNCTIONS[spec.consumer.function].timeoutSeconds;
+        if (spec.visibilityTimeoutSeconds < 6 * consumerTimeout) {
+          throw new Error(
+            `${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be at least 6 × the consumer's ${consumerTimeout}s timeout`,
+          );
+        }
       }
       const deadLetterQueue = new Queue(this, spec.dlq.id, {
         retentionPeriod: Duration.days(spec.dlq.retentionDays),
@@ -194,11 +245,7 @@ export class WebhooksStack extends Stack {
         // A random placeholder: until the operator stores the real value, signature checks fail closed.
         generateSecretString: { passwordLength: 32, excludePunctuation: true },
       });
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Stripe issues these credentials (webhook signing secrets, API keys); they are rolled in the Stripe dashboard and then stored here, so Secrets Manager rotation cannot generate them.',
-      });
+      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: UNROTATABLE_SECRET_REASONS[name] });
       this.secrets[name] = secret;
     }
 
@@ -246,19 +293,29 @@ export class WebhooksStack extends Stack {
 
     this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec) => this.createFunction(spec));
 
-    for (const [name, spec] of entries(QUEUES)) {
-      this.functions[spec.consumer.function].addEventSource(
+    for (const [name, { consumer }] of entries(QUEUES)) {
+      if (!consumer) continue; // consumed by another Better Data service: see externalConsumerPolicies
+      this.functions[consumer.function].addEventSource(
         new SqsEventSource(this.queues[name].queue, {
-          batchSize: spec.consumer.batchSize,
-          maxBatchingWindow: Duration.seconds(spec.consumer.maxBatchingWindowSeconds),
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
-          ...(spec.consumer.maxConcurrency !== undefined ? { maxConcurrency: spec.consumer.maxConcurrency } : {}),
+          ...(consumer.maxConcurrency !== undefined ? { maxConcurrency: consumer.maxConcurrency } : {}),
         }),
       );
     }
 
     ({ api: this.httpApi, stage: this.httpStage } = this.createHttpApi(jwtIssuer, jwtAudience));
+    // Functions that must know their own public URL (Square signs it): the same string as the output.
+    for (const route of ROUTES) {
+      if (!route.urlEnvVar) continue;
+      if (route.path.includes('{')) throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
+      this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
+    }
     this.internalPublisherPolicy = this.createInternalPublisherPolicy();
+    for (const [name, spec] of entries(QUEUES)) {
+      if (!spec.consumer) this.externalConsumerPolicies[name] = this.createExternalConsumerPolicy(name);
+    }
 
     this.dashboard = new WebhooksDashboard(this, 'Observability', {
       functions: this.functions,
@@ -442,22 +499,28 @@ export class WebhooksStack extends Stack {
         throw new Error(`Route ${route.method} ${route.path} has auth 'iam' but is not under ${INTERNAL_PATH_PREFIX}`);
       }
       const authorizer = authorizers[route.auth]();
+      if (route.auth === 'none' && !WEBHOOK_PATH_PREFIXES.some((prefix) => route.path.startsWith(prefix))) {
+        throw new Error(`Route ${route.method} ${route.path} has auth 'none' but is not under ${WEBHOOK_PATH_PREFIXES.join(' or ')}`);
+      }
       const created = api.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, authorizer });
       if (route.auth === 'none') {
-        if (!route.path.startsWith(WEBHOOK_PATH_PREFIX)) {
-          throw new Error(`Route ${route.method} ${route.path} has auth 'none' but is not under ${WEBHOOK_PATH_PREFIX}`);
-        }
         for (const httpRoute of created) {
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              'Webhook endpoint called by the provider (Stripe), which cannot present a JWT; the function authenticates every request by verifying its HMAC signature before acting on it.',
+              `Webhook endpoint ${route.method} ${route.path}, called by a webhook sender (Stripe, Square, Shopify or a registered inbound source) ` +
+              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by verifying its HMAC signature before acting on it.`,
           });
         }
       }
       this.routes.push(...created);
     }
     return { api, stage };
+  }
+
+  /** The public URL of a route on the $default stage (path variables stay as `{name}`). */
+  private routeUrl(route: RouteSpec): string {
+    return `${this.httpApi.apiEndpoint}${route.path}`;
   }
 
   /** The execute-api ARN of one route on the $default stage (path variables become `*`). */
@@ -490,13 +553,32 @@ export class WebhooksStack extends Stack {
     return policy;
   }
 
+  /**
+   * A managed policy the Better Data service that consumes a queue of this stack attaches to its role:
+   * receive, delete, extend visibility and read attributes, on that queue only (not its DLQ). The queue
+   * uses SQS-managed encryption, so no KMS permission is needed. Attached to nothing here.
+   */
+  private createExternalConsumerPolicy(name: QueueName): ManagedPolicy {
+    const spec = QUEUES[name];
+    const policy = new ManagedPolicy(this, `${spec.id.replace(/Queue$/, '')}ConsumerPolicy`, {
+      description: `Consume ${spec.id} (receive, delete, change visibility, read attributes); for the Better Data service that consumes it`,
+      statements: [new PolicyStatement({ actions: [...EXTERNAL_CONSUMER_ACTIONS], resources: [this.queues[name].queue.queueArn] })],
+    });
+    return policy;
+  }
+
   private createOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.httpStage.url });
-    const stripeRoute = ROUTES.find((route) => route.function === 'stripeWebhook');
-    if (stripeRoute) {
-      new CfnOutput(this, 'StripeWebhookUrl', {
-        description: 'Register this URL as the webhook endpoint in the Stripe dashboard',
-        value: `${this.httpApi.apiEndpoint}${stripeRoute.path}`,
+    // One per unauthenticated (webhook) route: StripeWebhookUrl, SquareWebhookUrl, …; a path with a variable
+    // is a template (SourcesWebhookUrlTemplate).
+    for (const route of ROUTES.filter((r) => r.auth === 'none')) {
+      const base = FUNCTIONS[route.function].id.replace(/Function$/, '');
+      const isTemplate = route.path.includes('{');
+      new CfnOutput(this, `${base}Url${isTemplate ? 'Template' : ''}`, {
+        description:
+          WEBHOOK_URL_DESCRIPTIONS[route.function] ??
+          `Webhook URL of ${FUNCTIONS[route.function].dir}${isTemplate ? ' (template: the sender fills in the {…} path variables)' : ''}`,
+        value: this.routeUrl(route),
       });
     }
     const eventsRoute = ROUTES.find((route) => route.function === 'eventsApi' && route.auth === 'iam');
@@ -522,6 +604,17 @@ export class WebhooksStack extends Stack {
           value: this.queues[queueName].queue.queueUrl,
         });
       }
+    }
+    for (const [name, policy] of entries(this.externalConsumerPolicies)) {
+      const spec = QUEUES[name];
+      new CfnOutput(this, `${spec.id}Url`, {
+        description: `${spec.id}: consumed by another Better Data service, not by this stack (DLQ ${spec.dlq.id} after ${spec.maxReceiveCount} receives, visibility timeout ${spec.visibilityTimeoutSeconds} s)`,
+        value: this.queues[name].queue.queueUrl,
+      });
+      new CfnOutput(this, `${policy.node.id}Arn`, {
+        description: `Managed policy to attach to the role of the service that consumes ${spec.id}: ${EXTERNAL_CONSUMER_ACTIONS.join(', ')} on that queue only`,
+        value: policy.managedPolicyArn,
+      });
     }
     if (this.endpointSecretsKey) {
       new CfnOutput(this, 'EndpointSecretsKeyArn', {

@@ -213,3 +213,87 @@ export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig
     maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
   };
 }
+
+export interface ConnectionsApiConfig {
+  readonly connectionsTable: string;
+  /** Where kept events of a newly connected Square merchant or Shopify shop are replayed. */
+  readonly catalogQueueUrl: string;
+  /** Encrypts signed sources' secrets (the endpoint secrets key, under its own encryption-context purpose). */
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  /** Accept an `http:` Square notification URL (local development only). */
+  readonly allowHttp: boolean;
+  /** How far back a source's event listing reaches; the same setting that sets the events' TTL. */
+  readonly sourceEventRetentionDays: number;
+}
+
+export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApiConfig {
+  return {
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
+    endpointSecretsKey: endpointSecretsKey(env),
+    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
+    sourceEventRetentionDays: read(env, ENV.sourceEventRetentionDays, z.coerce.number().int().positive().max(365).default(30)),
+  };
+}
+
+/** Whole bodies are kept in the source's event listing, so they must fit a DynamoDB item (400 KB). */
+export const MAX_SOURCE_BODY_BYTES = 350 * 1024;
+
+const maxWebhookBodyBytes = (env: Env) =>
+  read(env, ENV.maxWebhookBodyBytes, z.coerce.number().int().positive().max(MAX_QUEUED_BODY_BYTES).default(DEFAULT_MAX_WEBHOOK_BODY_BYTES));
+
+export interface SquareIngestConfig {
+  readonly catalogQueueUrl: string;
+  readonly connectionsTable: string;
+  readonly signatureKey: SecretLocation;
+  /**
+   * The notification URL registered with Square, byte for byte (Square signs URL + body). Absent:
+   * only connections' own notification URLs are tried.
+   */
+  readonly notificationUrl: string | undefined;
+  readonly maxBodyBytes: number;
+}
+
+export function loadSquareIngestConfig(env: Env = process.env): SquareIngestConfig {
+  return {
+    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    signatureKey: requiredSecretLocation(env, 'squareSignatureKey'),
+    // Not trimmed or normalised: the signature covers the exact string.
+    notificationUrl: read(env, ENV.squareNotificationUrl, z.url({ protocol: /^https?$/ }).optional()),
+    maxBodyBytes: maxWebhookBodyBytes(env),
+  };
+}
+
+export interface ShopifyIngestConfig {
+  readonly catalogQueueUrl: string;
+  readonly apiSecret: SecretLocation;
+  readonly maxBodyBytes: number;
+}
+
+export function loadShopifyIngestConfig(env: Env = process.env): ShopifyIngestConfig {
+  return {
+    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
+    apiSecret: requiredSecretLocation(env, 'shopifyApiSecret'),
+    maxBodyBytes: maxWebhookBodyBytes(env),
+  };
+}
+
+export interface SourcesIngestConfig {
+  readonly connectionsTable: string;
+  readonly inboundSourcesQueueUrl: string;
+  /** Decrypts sources' signing secrets (the endpoint secrets key, `inbound-source-secret` purpose). */
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  readonly maxBodyBytes: number;
+  readonly sourceEventRetentionDays: number;
+}
+
+export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestConfig {
+  return {
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    inboundSourcesQueueUrl: read(env, ENV.inboundSourcesQueueUrl, nonEmpty),
+    endpointSecretsKey: endpointSecretsKey(env),
+    maxBodyBytes: Math.min(maxWebhookBodyBytes(env), MAX_SOURCE_BODY_BYTES),
+    sourceEventRetentionDays: read(env, ENV.sourceEventRetentionDays, z.coerce.number().int().positive().max(365).default(30)),
+  };
+}

@@ -43,4 +43,29 @@ export const METRIC_NAMES = {
     endpointDisabled: 'EndpointDisabled',
     opsAlertRaised: 'OpsAlertRaised',
   },
+  squareWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unhandledType: 'WebhookUnhandledType',
+    /** Verified, from a merchant no organisation has connected (known only when the ingest looked it up). */
+    unmatched: 'WebhookUnmatchedAccount',
+    enqueueFailed: 'WebhookEnqueueFailed',
+  },
+  shopifyWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unhandledType: 'WebhookUnhandledType',
+    enqueueFailed: 'WebhookEnqueueFailed',
+  },
+  sourcesWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unknownSource: 'WebhookUnknownSource',
+    enqueueFailed: 'WebhookEnqueueFailed',
+    /** Queued, but not written to the source's 30-day event listing. */
+    recordFailed: 'SourceEventRecordFailed',
+  },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;

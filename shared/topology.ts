@@ -361,6 +361,12 @@ export interface RouteSpec {
   readonly path: string;
   readonly function: FunctionName;
   readonly auth: RouteAuth;
+  /**
+   * The function learns this route's public URL from this variable (a path without variables): Square
+   * signs `notificationUrl + body`, so the function must know the exact URL registered with Square
+   * rather than rebuild it from the request. Set by the CDK app and the local runtime.
+   */
+  readonly urlEnvVar?: EnvName;
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -376,7 +382,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'webhooksApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts', function: 'webhooksApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}', function: 'webhooksApi', auth: 'jwt' },
-  { method: 'ANY', path: '/api/webhooks/square', function: 'squareWebhook', auth: 'none' },
+  { method: 'ANY', path: '/api/webhooks/square', function: 'squareWebhook', auth: 'none', urlEnvVar: ENV.squareNotificationUrl },
   { method: 'ANY', path: '/api/webhooks/shopify', function: 'shopifyWebhook', auth: 'none' },
   { method: 'ANY', path: '/webhooks/sources/{sourceId}', function: 'sourcesWebhook', auth: 'none' },
   { method: 'GET', path: '/v1/orgs/{orgId}/connections', function: 'connectionsApi', auth: 'jwt' },

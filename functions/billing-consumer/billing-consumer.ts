@@ -32,6 +32,7 @@ export function createBillingConsumer(deps: BillingConsumerDependencies) {
       logger.appendKeys({ correlationId: message.correlationId, eventId: message.eventId, eventType: message.eventType });
       const outcome = await processBillingEvent(parseStripeEvent(decodeQueuedBody(message)), deps);
       metrics.addMetric(METRIC[outcome.outcome], MetricUnit.Count, 1);
+      if (outcome.published) metrics.addMetric(METRIC.eventPublished, MetricUnit.Count, 1);
       logger.info('Billing event processed', { orgId: outcome.orgId, outcome: outcome.outcome, plan: outcome.record?.plan, status: outcome.record?.status });
     } catch (error) {
       if (error instanceof OrgNotResolvedError) metrics.addMetric(METRIC.orgUnresolved, MetricUnit.Count, 1);

@@ -18,7 +18,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, type FunctionName, type FunctionSpec, type QueueName } from '../../shared/topology';
+import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, ROUTES, type FunctionName, type FunctionSpec, type QueueName } from '../../shared/topology';
 import { METRIC_NAMES } from '../../shared/metric-names';
 
 /**
@@ -45,14 +45,28 @@ interface DedicatedMetric {
 /** Not counts: left out of the per-function "events" graphs (a Sum of latencies means nothing). */
 const NON_COUNT_METRICS: ReadonlySet<string> = new Set([DELIVERY_LATENCY.metric]);
 
-/** Business metrics that page someone as soon as they are non-zero. */
-const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: string; why: string }[] = [
-  {
-    function: 'stripeWebhook',
-    metric: METRIC_NAMES.stripeWebhook.enqueueFailed,
-    why: 'A verified Stripe event could not be queued; Stripe will retry, but repeated failures lose billing updates.',
-  },
-];
+/** What a failed enqueue costs, per webhook function; the alarm description says it. */
+const ENQUEUE_FAILED_CONSEQUENCES: Partial<Record<FunctionName, string>> = {
+  stripeWebhook: 'Stripe retries, but repeated failures lose billing updates.',
+  squareWebhook: 'Square retries, but repeated failures lose catalog and stock updates, and Square disables a subscription after 3 weeks without a 2xx.',
+  shopifyWebhook: 'Shopify retries 8 times over 4 hours, then deletes an API-created subscription: catalog and stock updates stop.',
+};
+
+/**
+ * Business metrics that page someone as soon as they are non-zero: every function's `enqueueFailed`
+ * metric (a verified webhook that could not be queued).
+ */
+export const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: string; why: string }[] = (
+  Object.entries(METRIC_NAMES) as [FunctionName, Record<string, string>][]
+).flatMap(([name, metrics]) => {
+  const metric = metrics.enqueueFailed;
+  if (metric === undefined) return [];
+  const why = `${FUNCTIONS[name].dir}: a verified webhook could not be queued. ${ENQUEUE_FAILED_CONSEQUENCES[name] ?? 'The sender retries, but repeated failures lose its events.'}`;
+  return [{ function: name, metric, why }];
+});
+
+/** Functions behind unauthenticated (webhook) routes: an unhandled error there is a 5xx to the provider. */
+export const WEBHOOK_FUNCTIONS: readonly FunctionName[] = [...new Set(ROUTES.filter((route) => route.auth === 'none').map((route) => route.function))];
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_DAY = Duration.days(1);
@@ -128,9 +142,10 @@ export class WebhooksDashboard extends Construct {
     );
 
     for (const alarmSpec of BUSINESS_METRIC_ALARMS) {
+      const functionId = FUNCTIONS[alarmSpec.function].id;
       addAlarm(
-        new Alarm(this, `${alarmSpec.metric}Alarm`, {
-          alarmName: `${stackName}-${alarmSpec.metric}`,
+        new Alarm(this, `${functionId}${alarmSpec.metric}Alarm`, {
+          alarmName: `${stackName}-${FUNCTIONS[alarmSpec.function].dir}-${alarmSpec.metric}`,
           alarmDescription: alarmSpec.why,
           metric: businessMetric(alarmSpec.function, alarmSpec.metric),
           threshold: 1,
@@ -170,7 +185,9 @@ export class WebhooksDashboard extends Construct {
       addAlarm(
         new Alarm(this, `${spec.id}AgeAlarm`, {
           alarmName: `${stackName}-${spec.id}-backlog-age`,
-          alarmDescription: `Oldest message in ${spec.id} is older than ${MAX_QUEUE_AGE.toMinutes()} minutes: the consumer is stuck or failing.`,
+          alarmDescription:
+            `Oldest message in ${spec.id} is older than ${MAX_QUEUE_AGE.toMinutes()} minutes: ` +
+            (spec.consumer ? 'the consumer is stuck or failing.' : 'the Better Data service that consumes it (not this stack) is stuck, failing or not deployed.'),
           metric: age,
           threshold: MAX_QUEUE_AGE.toSeconds(),
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -178,6 +195,7 @@ export class WebhooksDashboard extends Construct {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       );
+      if (!spec.consumer) continue; // consumed by another service: its errors alarm there
       const consumer = props.functions[spec.consumer.function];
       const consumerId = FUNCTIONS[spec.consumer.function].id;
       addAlarm(
@@ -196,6 +214,31 @@ export class WebhooksDashboard extends Construct {
       new GraphWidget({ title: 'Queue: age of oldest message (s)', left: queueAge, width: 12 }),
       new GraphWidget({ title: 'Dead-letter queues: messages visible', left: deadLetters, width: 12 }),
     );
+
+    // Webhook ingest: an error or timeout is a 5xx to the provider, which retries and eventually gives up
+    // (Shopify deletes the subscription after 4 hours), so each webhook function pages on its own.
+    const ingestErrors: Metric[] = [];
+    const consumers = new Set(Object.values(QUEUES).flatMap((spec) => (spec.consumer ? [spec.consumer.function] : [])));
+    for (const name of WEBHOOK_FUNCTIONS) {
+      const { id, dir } = FUNCTIONS[name];
+      const errors = props.functions[name].metricErrors({ statistic: 'Sum', period: FIVE_MINUTES });
+      ingestErrors.push(errors.with({ label: dir }));
+      if (consumers.has(name)) continue; // already alarmed as a queue consumer
+      addAlarm(
+        new Alarm(this, `${id}ErrorsAlarm`, {
+          alarmName: `${stackName}-${id}-errors`,
+          alarmDescription: `${id} failed or timed out in the last 5 minutes: the webhook sender got a 5xx and will retry; repeated failures lose its events.`,
+          metric: errors,
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    if (ingestErrors.length > 0) {
+      this.dashboard.addWidgets(new GraphWidget({ title: 'Webhook ingest: function errors by sender', left: ingestErrors, width: 24 }));
+    }
 
     // Lambda health, one row per function.
     for (const [name, fn] of Object.entries(props.functions) as [FunctionName, IFunction][]) {

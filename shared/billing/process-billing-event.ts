@@ -38,6 +38,8 @@ export interface BillingOutcome {
   readonly record?: BillingRecord;
   readonly planChanged: boolean;
   readonly statusChanged: boolean;
+  /** Whether `subscription.updated` was published (again, after a crash) for this event. */
+  readonly published: boolean;
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -65,7 +67,7 @@ export async function processBillingEvent(payloadEvent: BillingEvent, deps: Bill
   const decision = await applyDecision(event, orgId, now, deps.store);
   await deps.store.putAuditEntry(auditEntryFor(event, orgId, decision));
   for (const alert of alertsFor(event, orgId, decision)) await deps.alerts.raise(alert);
-  await publishChange(event, orgId, decision, deps);
+  const published = await publishChange(event, orgId, decision, deps);
   const changes = decision.outcome === 'applied' ? decision.changes : undefined;
   return {
     eventId: event.id,
@@ -74,6 +76,7 @@ export async function processBillingEvent(payloadEvent: BillingEvent, deps: Bill
     ...(decision.outcome === 'applied' && { record: decision.record }),
     planChanged: changes?.planChanged ?? false,
     statusChanged: changes?.statusChanged ?? false,
+    published,
   };
 }
 
@@ -82,11 +85,11 @@ export async function processBillingEvent(payloadEvent: BillingEvent, deps: Bill
  * the Stripe event, so a redelivered event (or a retry after a crash, found through the record's
  * `lastChange`) publishes the same id again and is delivered once.
  */
-async function publishChange(event: BillingEvent, orgId: string, decision: Decision, deps: BillingDependencies): Promise<void> {
-  if (decision.outcome === 'stale') return;
+async function publishChange(event: BillingEvent, orgId: string, decision: Decision, deps: BillingDependencies): Promise<boolean> {
+  if (decision.outcome === 'stale') return false;
   const record = decision.outcome === 'applied' ? decision.record : await deps.store.getRecord(orgId);
   const change = record?.lastChange;
-  if (!record || change?.eventId !== event.id) return;
+  if (!record || change?.eventId !== event.id) return false;
   await publishEvent(
     {
       id: `subscription.updated:${event.id}`,
@@ -97,6 +100,7 @@ async function publishChange(event: BillingEvent, orgId: string, decision: Decis
     },
     deps.events,
   );
+  return true;
 }
 
 async function reconcile(event: BillingEvent, source: SubscriptionSource | undefined): Promise<BillingEvent> {

@@ -59,7 +59,8 @@ export interface ConnectionsStore {
   getSource(sourceId: string): Promise<InboundSource | undefined>;
   sourcesOf(orgId: string): Promise<Pick<InboundSource, 'sourceId' | 'createdAt'>[]>;
   recordSourceEvent(event: SourceEvent): Promise<void>;
-  sourceEvents(sourceId: string, options: { limit: number; cursor?: string }): Promise<{ items: SourceEvent[]; nextCursor: string | null }>;
+  /** Newest first; `since` (ISO instant) leaves out events received before it, which TTL may not have deleted yet. */
+  sourceEvents(sourceId: string, options: { limit: number; cursor?: string; since?: string }): Promise<{ items: SourceEvent[]; nextCursor: string | null }>;
 }
 
 const accountKey = (provider: Provider, account: string) => ({ pk: `ACCOUNT#${provider}#${account}`, sk: 'ORG' });
@@ -122,7 +123,10 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
       const result = await documents.send(new DeleteCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ReturnValues: 'ALL_OLD' }));
       if (!result.Attributes) return undefined;
       const connection = strip<ProviderConnection>(result.Attributes);
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: accountKey(provider, connection.account), ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org', ExpressionAttributeValues: { ':org': orgId } }));
+      // Only this org's lookup: should another org have taken the account meanwhile, it stays theirs.
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: accountKey(provider, connection.account), ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org', ExpressionAttributeValues: { ':org': orgId } })).catch((error: unknown) => {
+        if (!isConditionalCheckFailed(error)) throw error;
+      });
       return connection;
     },
 
@@ -168,10 +172,18 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
       await documents.send(new PutCommand({ TableName: tableName, Item: { pk: `SOURCE_EVENTS#${event.sourceId}`, sk: `${event.receivedAt}#${event.id}`, ...event } }));
     },
 
-    async sourceEvents(sourceId, { limit, cursor }) {
+    async sourceEvents(sourceId, { limit, cursor, since }) {
       const pk = `SOURCE_EVENTS#${sourceId}`;
+      // The sort key starts with the ISO receivedAt, so "received at or after" is a key range.
       const result = await documents.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, pk) }),
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: since === undefined ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': pk, ...(since !== undefined && { ':since': since }) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor, pk),
+        }),
       );
       return { items: (result.Items ?? []).map((item) => strip<SourceEvent>(item)), nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
     },
