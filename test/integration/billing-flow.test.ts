@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { createDocumentClient } from '../../shared/aws/clients';
 import { TABLES } from '../../shared/topology';
+import { messageIdFor, orgScope } from '../../shared/webhooks/ids';
 import { stripeEventPayload } from '../support/stripe-payloads';
 import { eventually, getJson, postStripe, sqsClient, token } from '../support/local-system';
 
@@ -59,6 +60,17 @@ describe('Integration: Stripe billing through the local runtime', () => {
     });
     const audit = await auditItems('org_created');
     expect(audit).toEqual([expect.objectContaining({ eventId: event.id, type: 'customer.subscription.created' })]);
+
+    // The plan change is published to tenants' webhooks as subscription.updated, once per Stripe event.
+    const messageId = messageIdFor(orgScope('org_created'), `subscription.updated:${event.id}`);
+    const published = await eventually(async () => {
+      const response = await getJson(system, `/v1/orgs/org_created/webhooks/messages/${messageId}`, await token(system, 'org_created'));
+      return response.status === 200 ? response.body : undefined;
+    });
+    expect(published).toMatchObject({
+      eventType: 'subscription.updated',
+      payload: { type: 'subscription.updated', data: { plan: 'growth', previousPlan: 'free', status: 'active', previousStatus: 'none' } },
+    });
   });
 
   it('rejects bad, missing, tampered and expired signatures with 400 and queues nothing', async () => {
