@@ -132,7 +132,7 @@ const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/'] as const;
 const INTERNAL_PATH_PREFIX = '/internal/';
 
 /** KMS actions per `endpointSecrets` access: exactly the calls the functions make, nothing more. */
-const ENDPOINT_SECRET_ACTIONS: Record<NonNullable<FunctionAccess['endpointSecrets']>, string[]> = {
+const ENDPOINT_SECRET_ACTIONS: Record<NonNullable<FunctionAccess['endpointSecrets']>['use'], string[]> = {
   encrypt: ['kms:Encrypt'],
   decrypt: ['kms:Decrypt'],
   encryptDecrypt: ['kms:Encrypt', 'kms:Decrypt'],
@@ -365,13 +365,13 @@ export class WebhooksStack extends Stack {
     if (access.endpointSecrets) {
       const key = this.endpointSecretsKey;
       if (!key) throw new Error(`${spec.id} needs the endpoint secrets key, which was not created`);
-      // Only this key, only the calls the function makes, and only for endpoint secrets.
+      // Only this key, only the calls the function makes, and only for the kind of secret it handles.
       role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: ENDPOINT_SECRET_ACTIONS[access.endpointSecrets],
+          actions: ENDPOINT_SECRET_ACTIONS[access.endpointSecrets.use],
           resources: [key.keyArn],
           conditions: {
-            StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.encryptionContextPurpose },
+            StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.purposes[access.endpointSecrets.of] },
           },
         }),
       );

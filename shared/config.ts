@@ -297,3 +297,35 @@ export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestCo
     sourceEventRetentionDays: read(env, ENV.sourceEventRetentionDays, z.coerce.number().int().positive().max(365).default(30)),
   };
 }
+
+export interface CatalogConsumerConfig {
+  readonly catalogTable: string;
+  readonly connectionsTable: string;
+  readonly eventsQueueUrl: string;
+  /** Optional: without it `catalog.version.updated` is recorded but nothing is pulled. */
+  readonly squareAccessToken: SecretLocation | undefined;
+  /** Square's API address; a fake Square on loopback in tests. */
+  readonly squareApiBaseUrl: URL;
+}
+
+export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsumerConfig {
+  return {
+    catalogTable: read(env, ENV.catalogTable, nonEmpty),
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
+    squareAccessToken: secretLocation(env, 'squareAccessToken'),
+    squareApiBaseUrl: read(
+      env,
+      ENV.squareApiBaseUrl,
+      z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com')).transform((value) => new URL(value)),
+    ),
+  };
+}
+
+export interface CatalogApiConfig {
+  readonly catalogTable: string;
+}
+
+export function loadCatalogApiConfig(env: Env = process.env): CatalogApiConfig {
+  return { catalogTable: read(env, ENV.catalogTable, nonEmpty) };
+}

@@ -68,4 +68,18 @@ export const METRIC_NAMES = {
     /** Queued, but not written to the source's 30-day event listing. */
     recordFailed: 'SourceEventRecordFailed',
   },
+  catalogConsumer: {
+    applied: 'CatalogChangeApplied',
+    stale: 'CatalogChangeStale',
+    duplicate: 'CatalogChangeDuplicate',
+    ignored: 'CatalogEventIgnored',
+    /** From a Square merchant or Shopify shop no organisation has connected: kept for replay. */
+    unmatched: 'CatalogEventUnmatched',
+    failed: 'CatalogEventFailed',
+    stockoutPublished: 'StockoutRiskPublished',
+    pulled: 'SquareCatalogPulled',
+    objectsPulled: 'SquareCatalogObjectsPulled',
+    /** A catalog.version.updated was recorded but not pulled (no access token, or another merchant's). */
+    pullSkipped: 'SquareCatalogPullSkipped',
+  },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;

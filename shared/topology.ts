@@ -137,8 +137,12 @@ export interface FunctionAccess {
   readonly sendsToDeadLetter?: readonly QueueName[];
   readonly secrets?: readonly SecretName[];
   readonly publishesOpsAlerts?: boolean;
-  /** Encrypts or decrypts endpoint signing secrets (KMS in AWS, a local key on a laptop). */
-  readonly endpointSecrets?: 'encrypt' | 'decrypt' | 'encryptDecrypt';
+  /**
+   * Encrypts or decrypts signing secrets kept for tenants (KMS in AWS, a local key on a laptop):
+   * `of` says whose — outbound endpoints' or inbound sources' — and so which EncryptionContext purpose
+   * the KMS grant is conditioned on.
+   */
+  readonly endpointSecrets?: { readonly use: 'encrypt' | 'decrypt' | 'encryptDecrypt'; readonly of: SecretPurpose };
 }
 
 export interface FunctionSpec {
@@ -188,7 +192,7 @@ export const FUNCTIONS = {
     description: 'Endpoints API: register endpoints, read messages and delivery attempts',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { webhooks: 'readWrite' }, endpointSecrets: 'encrypt' },
+    access: { tables: { webhooks: 'readWrite' }, endpointSecrets: { use: 'encrypt', of: 'endpoint' } },
   },
   eventsApi: {
     id: 'EventsApiFunction',
@@ -218,7 +222,7 @@ export const FUNCTIONS = {
       sendsTo: ['delivery'],
       sendsToDeadLetter: ['delivery'],
       publishesOpsAlerts: true,
-      endpointSecrets: 'decrypt',
+      endpointSecrets: { use: 'decrypt', of: 'endpoint' },
     },
   },
   squareWebhook: {
@@ -245,7 +249,7 @@ export const FUNCTIONS = {
     description: 'Verifies x-betterdata-signature on registered inbound sources and queues their events',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { sendsTo: ['inboundSources'], tables: { connections: 'readWrite' }, endpointSecrets: 'decrypt' },
+    access: { sendsTo: ['inboundSources'], tables: { connections: 'readWrite' }, endpointSecrets: { use: 'decrypt', of: 'source' } },
   },
   connectionsApi: {
     id: 'ConnectionsApiFunction',
@@ -253,7 +257,7 @@ export const FUNCTIONS = {
     description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { connections: 'readWrite' }, sendsTo: ['catalog'], endpointSecrets: 'encrypt' },
+    access: { tables: { connections: 'readWrite' }, sendsTo: ['catalog'], endpointSecrets: { use: 'encrypt', of: 'source' } },
   },
   catalogConsumer: {
     id: 'CatalogConsumerFunction',
@@ -451,11 +455,14 @@ export const ENDPOINT_SECRETS_KEY = {
   kmsKeyIdEnvVar: ENV.endpointSecretsKmsKeyId,
   localKeyEnvVar: ENV.endpointSecretsLocalKey,
   /**
-   * `purpose` in the KMS EncryptionContext (`{ purpose, orgId, endpointId }`) of every Encrypt and
-   * Decrypt; the functions' KMS grants are conditioned on it, so other uses of the key are refused.
+   * `purpose` in the KMS EncryptionContext of every Encrypt and Decrypt (`{ purpose, orgId, endpointId }`
+   * or `{ purpose, orgId, sourceId }`); each function's KMS grant is conditioned on the one purpose it
+   * needs, so the delivery function cannot decrypt inbound sources' secrets and the reverse.
    */
-  encryptionContextPurpose: 'webhook-endpoint-secret',
+  purposes: { endpoint: 'webhook-endpoint-secret', source: 'inbound-source-secret' },
 } as const;
+
+export type SecretPurpose = keyof typeof ENDPOINT_SECRETS_KEY.purposes;
 
 export const OPS_TOPIC = { id: 'OpsAlertsTopic', localName: 'ops-alerts', envVar: ENV.opsTopicArn } as const;
 

@@ -50,6 +50,7 @@ const ENQUEUE_FAILED_CONSEQUENCES: Partial<Record<FunctionName, string>> = {
   stripeWebhook: 'Stripe retries, but repeated failures lose billing updates.',
   squareWebhook: 'Square retries, but repeated failures lose catalog and stock updates, and Square disables a subscription after 3 weeks without a 2xx.',
   shopifyWebhook: 'Shopify retries 8 times over 4 hours, then deletes an API-created subscription: catalog and stock updates stop.',
+  sourcesWebhook: 'The inbound source got a 5xx: unless it retries, the event never reaches the services that consume inbound-sources.',
 };
 
 /**

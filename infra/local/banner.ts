@@ -1,6 +1,6 @@
-import { ENDPOINT_SECRETS_KEY, QUEUES, ROUTES, SECRETS, type RouteAuth } from '../../shared/topology';
+import { ENDPOINT_SECRETS_KEY, FUNCTIONS, QUEUES, ROUTES, SECRETS, type FunctionName, type QueueName, type RouteAuth, type SecretName } from '../../shared/topology';
 import { localConcurrency } from './pollers';
-import { DEFAULT_PORT, LOCAL_ENV, type LocalSettings } from './settings';
+import { DEFAULT_PORT, LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 
 /** The start-up text: where things are, which secrets are development values, and what to try. */
 
@@ -9,6 +9,11 @@ export interface BannerInput {
   readonly port: number;
   readonly dynamodbDataDir: string | undefined;
   readonly settings: LocalSettings;
+  /** Values of the routes' `urlEnvVar`s (SQUARE_NOTIFICATION_URL); default: the routes on `url`. */
+  readonly routeUrls?: Record<string, string>;
+  /** Where queues without a consumer can be read from (printed for the services that consume them). */
+  readonly sqsEndpoint?: string;
+  readonly queueUrls?: Partial<Record<QueueName, { readonly url: string }>>;
 }
 
 const AUTH_LABELS: Record<RouteAuth, string> = {
@@ -34,17 +39,49 @@ export const SAMPLE_EVENT = {
   data: { message: 'hello' },
 } as const;
 
-export function formatBanner({ url, port, dynamodbDataDir, settings }: BannerInput): string {
+/** Example `npm run send` lines per webhook function (the command signs like the provider does). */
+const SEND_EXAMPLES: Partial<Record<FunctionName, string>> = {
+  stripeWebhook: 'npm run send -- stripe customer.subscription.created --org org_123 --plan growth',
+  squareWebhook: 'npm run send -- square inventory.count.updated --merchant <id>',
+  shopifyWebhook: 'npm run send -- shopify products/update --shop example.myshopify.com',
+};
+
+export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }: BannerInput): string {
   const routeWidth = Math.max(...ROUTES.map((route) => route.path.length));
+  const functionWidth = Math.max(...ROUTES.map((route) => route.function.length));
   const routes = ROUTES.map(
-    (route) => `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(15)} ${AUTH_LABELS[route.auth]}`,
+    (route) => `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(functionWidth)} ${AUTH_LABELS[route.auth]}`,
   );
-  const queues = Object.values(QUEUES).map(
-    (q) =>
-      `  ${q.localName} → ${q.consumer.function} (batch ${q.consumer.batchSize}, window ${q.consumer.maxBatchingWindowSeconds} s, ` +
-      `${localConcurrency(q)} at a time, DLQ ${q.dlq.localName} after ${q.maxReceiveCount} receives)`,
-  );
+  const queues = (Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]).flatMap(([name, q]) => {
+    if (q.consumer) {
+      return [
+        `  ${q.localName} → ${q.consumer.function} (batch ${q.consumer.batchSize}, window ${q.consumer.maxBatchingWindowSeconds} s, ` +
+          `${localConcurrency(q)} at a time, DLQ ${q.dlq.localName} after ${q.maxReceiveCount} receives)`,
+      ];
+    }
+    const queueUrl = input.queueUrls?.[name]?.url;
+    return [
+      `  ${q.localName} → consumed by other services, not polled here (DLQ ${q.dlq.localName} after ${q.maxReceiveCount} receives)`,
+      ...(queueUrl && input.sqsEndpoint ? [`    ${q.envVar}=${queueUrl} on SQS endpoint ${input.sqsEndpoint}`] : []),
+    ];
+  });
+  const routeUrls = input.routeUrls ?? localRouteUrls(url, {});
+  const webhookRoutes = ROUTES.filter((route) => route.auth === 'none');
+  const dirWidth = Math.max(...webhookRoutes.map((route) => FUNCTIONS[route.function].dir.length));
+  const webhookUrls = webhookRoutes.flatMap((route) => {
+    const line = `  ${FUNCTIONS[route.function].dir.padEnd(dirWidth)}  ${url}${route.path}`;
+    const signed = route.urlEnvVar ? routeUrls[route.urlEnvVar] : undefined;
+    if (!route.urlEnvVar || signed === undefined) return [line];
+    const indent = `  ${''.padEnd(dirWidth)}  `;
+    return signed === `${url}${route.path}`
+      ? [line, `${indent}= ${route.urlEnvVar}, the exact string the signature covers (set it in .env to a tunnel URL you register)`]
+      : [line, `${indent}signed as ${route.urlEnvVar}=${signed} (from the environment): register exactly that`];
+  });
   const urlFlag = port === DEFAULT_PORT ? '' : ` --url ${url}`;
+  const sendExamples = webhookRoutes.flatMap((route) => {
+    const example = SEND_EXAMPLES[route.function];
+    return example ? [`  ${example}${urlFlag}`] : [];
+  });
   const eventsRoute = ROUTES.find((route) => route.function === 'eventsApi');
   const tokenVariable = LOCAL_ENV.internalApiToken;
   const publishExample = eventsRoute
@@ -66,16 +103,18 @@ export function formatBanner({ url, port, dynamodbDataDir, settings }: BannerInp
     ...queues,
     `Data       DynamoDB: ${dynamodbDataDir ?? 'in memory (--memory), lost on exit'}; SQS/SNS: in memory`,
     '           (DynamoDB TTL is not applied locally)',
+    'Webhook URLs (configure them with the sender; reaching them from the internet needs a tunnel)',
+    ...webhookUrls,
     'Secrets',
-    ...settings.stripeWebhookSecrets.map((secret, i) =>
-      secretLine(i === 0 ? SECRETS.stripeWebhookSecret.valueEnvVar : '', secret, settings.devDefaults.stripeWebhookSecret),
+    ...(Object.entries(settings.secrets) as [SecretName, readonly string[]][]).flatMap(([name, values]) =>
+      values.map((secret, i) => secretLine(i === 0 ? SECRETS[name].valueEnvVar : '', secret, settings.devDefaults[name] ?? false)),
     ),
     secretLine(LOCAL_ENV.jwtSecret, settings.jwtSecret, settings.devDefaults.jwtSecret),
     secretLine(tokenVariable, settings.internalApiToken, settings.devDefaults.internalApiToken),
     secretLine(ENDPOINT_SECRETS_KEY.localKeyEnvVar, settings.endpointSecretsLocalKey, settings.devDefaults.endpointSecretsLocalKey),
     '',
     'Try it:',
-    `  npm run send -- stripe customer.subscription.created --org org_123 --plan growth${urlFlag}`,
+    ...sendExamples,
     '  export TOKEN=$(npm run -s token -- --org org_123 --role admin)',
     `  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/orgs/org_123/billing`,
     ...(publishExample.length > 0 ? ['Publish an event (as another Better Data service would):', ...publishExample] : []),

@@ -1,10 +1,11 @@
-import { ENDPOINT_SECRETS_KEY, ENV, SECRETS } from '../../shared/topology';
-import { LOCAL_ENV, type LocalSettings } from './settings';
+import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, type SecretName } from '../../shared/topology';
+import { LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 
 /**
  * The environment the functions see locally: the emulators' endpoints and resource names, secret
- * values in place of Secrets Manager ARNs, and development switches. Variables mapped to undefined
- * are removed (AWS_PROFILE, AWS_SESSION_TOKEN, the KMS key id: nothing local may reach a real account).
+ * values in place of Secrets Manager ARNs, the public URL of routes with a `urlEnvVar`
+ * (SQUARE_NOTIFICATION_URL), and development switches. Variables mapped to undefined are removed
+ * (AWS_PROFILE, AWS_SESSION_TOKEN, the KMS key id: nothing local may reach a real account).
  */
 
 export const LOCAL_SWITCHES: Readonly<Record<string, string>> = {
@@ -17,6 +18,8 @@ export const LOCAL_SWITCHES: Readonly<Record<string, string>> = {
 export interface FunctionEnvInput {
   readonly emulatorEnv: Record<string, string>;
   readonly settings: LocalSettings;
+  /** The local gateway's base URL, e.g. `http://127.0.0.1:3000`; routes with a `urlEnvVar` hang off it. */
+  readonly gatewayUrl: string;
   readonly quiet: boolean;
   /** What is already set (process.env); defaults apply only where the user set nothing. */
   readonly current: Record<string, string | undefined>;
@@ -25,6 +28,9 @@ export interface FunctionEnvInput {
 
 export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string | undefined> {
   const { settings, current, overrides } = input;
+  const secretValues = Object.fromEntries(
+    (Object.entries(settings.secrets) as [SecretName, readonly string[]][]).map(([name, values]) => [SECRETS[name].valueEnvVar, values.join(',')]),
+  );
   const userSet = (name: string) => current[name] !== undefined || overrides[name] !== undefined;
   const defaults: Record<string, string> = {
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -40,7 +46,9 @@ export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string
     ...Object.fromEntries(Object.entries(defaults).filter(([name]) => !userSet(name))),
     ...input.emulatorEnv,
     ...LOCAL_SWITCHES,
-    [SECRETS.stripeWebhookSecret.valueEnvVar]: settings.stripeWebhookSecrets.join(','),
+    ...secretValues,
+    // What the user set (SQUARE_NOTIFICATION_URL behind a tunnel), else the route on this gateway.
+    ...localRouteUrls(input.gatewayUrl, { ...current, ...overrides }),
     [ENDPOINT_SECRETS_KEY.localKeyEnvVar]: settings.endpointSecretsLocalKey,
     [LOCAL_ENV.internalApiToken]: settings.internalApiToken,
     ...overrides,

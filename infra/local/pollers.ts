@@ -15,6 +15,9 @@ import { succeededMessageIds, toSqsEvent } from './sqs-event';
  * messages come back when their visibility timeout ends, and SQS (fauxqs) moves a message to the DLQ
  * once it has been received `maxReceiveCount` times.
  *
+ * Queues without a `consumer` (other Better Data services consume them) are not polled: messages wait
+ * there, as in AWS, until their retention period ends.
+ *
  * Concurrency: up to `consumer.maxConcurrency` batches of a queue are handled at once (Lambda's
  * `ScalingConfig.MaximumConcurrency`), 1 when it is absent. The poller gathers the next batch as soon
  * as a slot is free, so a batch stuck on a slow endpoint does not hold up the messages behind it.
@@ -54,8 +57,11 @@ export interface PollerOptions {
   readonly onBatch?: (outcome: BatchOutcome) => void;
 }
 
-/** Batches of one queue handled at once locally: the consumer's `maxConcurrency`, else 1. */
+type QueueConsumer = NonNullable<QueueSpec['consumer']>;
+
+/** Batches of one queue handled at once locally: the consumer's `maxConcurrency`, else 1; 0 without a consumer. */
 export function localConcurrency(spec: QueueSpec): number {
+  if (!spec.consumer) return 0;
   return Math.max(1, Math.floor(spec.consumer.maxConcurrency ?? 1));
 }
 
@@ -112,8 +118,8 @@ export function startPollers(options: PollerOptions): Pollers {
     return [...new Map(messages.map((message) => [message.MessageId, message])).values()];
   }
 
-  async function collectBatch(queue: PolledQueue, spec: QueueSpec, windowMs: number): Promise<Message[]> {
-    const { batchSize } = spec.consumer;
+  async function collectBatch(queue: PolledQueue, consumer: QueueConsumer, windowMs: number): Promise<Message[]> {
+    const { batchSize } = consumer;
     const batch = await receive(queue.url, Math.min(10, batchSize), waitTimeSeconds);
     if (batch.length === 0) return batch;
     const deadline = Date.now() + windowMs;
@@ -141,8 +147,8 @@ export function startPollers(options: PollerOptions): Pollers {
     }
   }
 
-  async function processBatch(name: QueueName, queue: PolledQueue, spec: QueueSpec, batch: Message[]): Promise<void> {
-    const functionName = spec.consumer.function;
+  async function processBatch(name: QueueName, queue: PolledQueue, spec: QueueSpec, consumer: QueueConsumer, batch: Message[]): Promise<void> {
+    const functionName = consumer.function;
     const fn = functions[functionName];
     const event = toSqsEvent(batch, queue.arn, options.region);
     const messageIds = event.Records.map((record) => record.messageId);
@@ -177,10 +183,10 @@ export function startPollers(options: PollerOptions): Pollers {
     options.onBatch?.({ queue: name, messageIds, deleted: verdict.succeeded });
   }
 
-  async function pollQueue(name: QueueName, queue: PolledQueue): Promise<void> {
+  async function pollQueue(name: QueueName, queue: PolledQueue, consumer: QueueConsumer): Promise<void> {
     const spec = specs[name];
     const visibilityMs = (await visibilityTimeoutOf(queue, spec)) * 1000;
-    const windowMs = Math.min(spec.consumer.maxBatchingWindowSeconds * 1000, visibilityMs / 2);
+    const windowMs = Math.min(consumer.maxBatchingWindowSeconds * 1000, visibilityMs / 2);
     const slots = localConcurrency(spec);
     const inFlight = new Set<Promise<void>>();
     while (!stopping.signal.aborted) {
@@ -190,9 +196,9 @@ export function startPollers(options: PollerOptions): Pollers {
         continue;
       }
       try {
-        const batch = await collectBatch(queue, spec, windowMs);
+        const batch = await collectBatch(queue, consumer, windowMs);
         if (batch.length === 0) continue;
-        const handling = processBatch(name, queue, spec, batch)
+        const handling = processBatch(name, queue, spec, consumer, batch)
           .catch((error: unknown) => log.warn(`Handling a batch from ${spec.localName} failed`, error))
           .finally(() => inFlight.delete(handling));
         inFlight.add(handling);
@@ -205,9 +211,11 @@ export function startPollers(options: PollerOptions): Pollers {
     await Promise.allSettled(inFlight);
   }
 
-  const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>)
-    .filter((entry): entry is [QueueName, PolledQueue] => entry[1] !== undefined)
-    .map(([name, queue]) => pollQueue(name, queue));
+  const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>).flatMap(([name, queue]) => {
+    const consumer = specs[name].consumer;
+    // No consumer in this system: another service reads the queue, so nothing here may take its messages.
+    return queue && consumer ? [pollQueue(name, queue, consumer)] : [];
+  });
 
   return {
     async stop({ immediate = false } = {}) {

@@ -6,7 +6,7 @@ import { startGateway, type Gateway } from './gateway';
 import { createHandlerLoader } from './handlers';
 import { createLocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
-import { readLocalSettings } from './settings';
+import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
 
 /**
  * The whole system in one process: emulators, SQS pollers and the HTTP gateway, invoking the same
@@ -43,6 +43,15 @@ export interface LocalSystem {
   queueUrls: Record<QueueName, { url: string; dlqUrl: string; arn: string; dlqArn: string }>;
   jwtSecret: string;
   stripeWebhookSecrets: string[];
+  /** Accepted Square signature keys (SQUARE_SIGNATURE_KEY, or the DEV default); the first signs test requests. */
+  squareSignatureKeys: string[];
+  /** Accepted Shopify app client secrets (SHOPIFY_API_SECRET, or the DEV default). */
+  shopifyApiSecrets: string[];
+  /**
+   * SQUARE_NOTIFICATION_URL as the functions see it: the user's value, else `<url>/api/webhooks/square`.
+   * A Square test request is signed over this string + body.
+   */
+  squareNotificationUrl: string;
   /** Bearer token for `auth: 'iam'` routes (POST /internal/events), in place of SigV4. */
   internalApiToken: string;
   stop(): Promise<void>;
@@ -77,18 +86,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       dataDir: options.dataDir ?? settings.dataDir,
       ...(options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
     });
-    // The environment must be complete before the first handler import (handlers read config at load).
-    restoreEnv = applyEnv(
-      buildFunctionEnv({ emulatorEnv: emulators.functionEnvironment(), settings, quiet, current: process.env, overrides }),
-    );
     const loadHandler = createHandlerLoader();
-    pollers = startPollers({
-      sqsEndpoint: emulators.sqsEndpoint,
-      region: emulators.region,
-      queues: emulators.queues,
-      loadHandler,
-      log,
-    });
+    // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
+    // Handlers load lazily on the first request, and none is handled before the environment is in
+    // place: from here to applyEnv there are only promise continuations, no I/O turn.
     gateway = await startGateway({
       port: options.port ?? settings.port,
       region: emulators.region,
@@ -97,18 +98,47 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       loadHandler,
       log,
     });
+    // The environment must be complete before the first handler import (handlers read config at load).
+    restoreEnv = applyEnv(
+      buildFunctionEnv({
+        emulatorEnv: emulators.functionEnvironment(),
+        settings,
+        gatewayUrl: gateway.url,
+        quiet,
+        current: process.env,
+        overrides,
+      }),
+    );
+    pollers = startPollers({
+      sqsEndpoint: emulators.sqsEndpoint,
+      region: emulators.region,
+      queues: emulators.queues,
+      loadHandler,
+      log,
+    });
   } catch (error) {
     await shutdown().catch((cleanupError: unknown) => log.warn('Cleanup after a failed start failed', cleanupError));
     throw error;
   }
 
-  if (!quiet) {
-    console.log(formatBanner({ url: gateway.url, port: gateway.port, dynamodbDataDir: emulators.dynamodbDataDir, settings }));
-  }
-
   const env = Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  const squareNotificationUrl = localSquareNotificationUrl(gateway.url, env);
+  if (!quiet) {
+    console.log(
+      formatBanner({
+        url: gateway.url,
+        port: gateway.port,
+        dynamodbDataDir: emulators.dynamodbDataDir,
+        settings,
+        routeUrls: localRouteUrls(gateway.url, env),
+        sqsEndpoint: emulators.sqsEndpoint,
+        queueUrls: emulators.queues,
+      }),
+    );
+  }
+
   let stopping: Promise<void> | undefined;
   return {
     url: gateway.url,
@@ -118,6 +148,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     queueUrls: emulators.queues,
     jwtSecret: settings.jwtSecret,
     stripeWebhookSecrets: [...settings.stripeWebhookSecrets],
+    squareSignatureKeys: [...settings.squareSignatureKeys],
+    shopifyApiSecrets: [...settings.shopifyApiSecrets],
+    squareNotificationUrl,
     internalApiToken: settings.internalApiToken,
     stop: () => (stopping ??= shutdown()),
   };

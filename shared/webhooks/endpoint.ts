@@ -74,7 +74,7 @@ export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
 
 /** The context a secret's ciphertext is bound to, so it cannot be replayed onto another endpoint. */
 export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId'>): Record<string, string> {
-  return { purpose: ENDPOINT_SECRETS_KEY.encryptionContextPurpose, orgId: endpoint.orgId, endpointId: endpoint.endpointId };
+  return { purpose: ENDPOINT_SECRETS_KEY.purposes.endpoint, orgId: endpoint.orgId, endpointId: endpoint.endpointId };
 }
 
 /**

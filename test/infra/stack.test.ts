@@ -6,10 +6,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED } from '../../infra/constructs/dashboard';
-import { handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
+import { BUSINESS_METRIC_ALARMS, BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED, WEBHOOK_FUNCTIONS } from '../../infra/constructs/dashboard';
+import { EXTERNAL_CONSUMER_ACTIONS, handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
+import { METRIC_NAMES } from '../../shared/metric-names';
 import {
   ENDPOINT_SECRETS_KEY,
+  ENV,
   FUNCTIONS,
   METRICS_NAMESPACE,
   OPS_TOPIC,
@@ -24,6 +26,7 @@ import {
   type TableName,
   type TableSpec,
 } from '../../shared/topology';
+import { sourceSecretContext } from '../../shared/connections/source-secret';
 import { secretContext } from '../../shared/webhooks/endpoint';
 
 // The feature flags and JWT settings the CLI would pass from cdk.json, plus: no esbuild bundling and no
@@ -63,6 +66,10 @@ interface Statement {
 }
 
 const functionSpecs: Record<FunctionName, FunctionSpec> = FUNCTIONS;
+const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+const consumedQueues = QUEUE_NAMES.filter((name) => QUEUES[name].consumer !== undefined);
+const unconsumedQueues = QUEUE_NAMES.filter((name) => QUEUES[name].consumer === undefined);
+const REQUIRED_SECRETS = Object.values(SECRETS).filter((spec) => spec.required).length;
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 let app: App;
@@ -114,9 +121,11 @@ describe('queues', () => {
     expect(dlq?.SqsManagedSseEnabled).toBe(true);
 
     // The consumer's deployed timeout, read from the template, not from the spec the queue was built from.
-    const consumer = resources[logicalId(stack.functions[spec.consumer.function])]?.Properties;
     expect(queue?.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
-    expect(queue?.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * (consumer?.Timeout as number));
+    if (spec.consumer) {
+      const consumer = resources[logicalId(stack.functions[spec.consumer.function])]?.Properties;
+      expect(queue?.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * (consumer?.Timeout as number));
+    }
   });
 
   it('every queue that is not itself a DLQ has one', () => {
@@ -133,22 +142,68 @@ describe('queues', () => {
     }
   });
 
-  it.each(Object.keys(QUEUES) as QueueName[])('%s feeds its consumer with partial batch failures and its concurrency cap', (name) => {
-    const spec = QUEUES[name];
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+  const mappingsOf = (name: QueueName) =>
+    ofType('AWS::Lambda::EventSourceMapping').filter(
       ([, mapping]) => JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify(getAtt(logicalId(stack.queues[name].queue))),
     );
+
+  it.each(consumedQueues)('%s feeds its consumer with partial batch failures and its concurrency cap', (name) => {
+    const consumer = QUEUES[name].consumer;
+    if (!consumer) throw new Error(`${name} has no consumer`);
+    const mappings = mappingsOf(name);
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0]?.[1].Properties;
     expect(mapping).toMatchObject({
-      FunctionName: { Ref: logicalId(stack.functions[spec.consumer.function]) },
-      BatchSize: spec.consumer.batchSize,
-      MaximumBatchingWindowInSeconds: spec.consumer.maxBatchingWindowSeconds,
+      FunctionName: { Ref: logicalId(stack.functions[consumer.function]) },
+      BatchSize: consumer.batchSize,
+      MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(mapping?.ScalingConfig).toEqual(
-      spec.consumer.maxConcurrency === undefined ? undefined : { MaximumConcurrency: spec.consumer.maxConcurrency },
+    expect(mapping?.ScalingConfig).toEqual(consumer.maxConcurrency === undefined ? undefined : { MaximumConcurrency: consumer.maxConcurrency });
+  });
+
+  it('has exactly one event source mapping per consumed queue', () => {
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumedQueues.length);
+  });
+
+  it('leaves the inbound-sources queue to other services: a DLQ, no event source mapping, no function receiving from it', () => {
+    expect(unconsumedQueues).toContain('inboundSources');
+    const { queue, deadLetterQueue } = stack.queues.inboundSources;
+    expect(resources[logicalId(queue)]?.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt(logicalId(deadLetterQueue)),
+      maxReceiveCount: QUEUES.inboundSources.maxReceiveCount,
+    });
+    expect(mappingsOf('inboundSources')).toEqual([]);
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const receiving = resourcesFor(roleStatements(name), 'sqs:ReceiveMessage').map((r) => JSON.stringify(r));
+      expect(receiving, name).not.toContain(JSON.stringify(getAtt(logicalId(queue))));
+    }
+    // sources-webhook fills it.
+    expect(resourcesFor(roleStatements('sourcesWebhook'), 'sqs:SendMessage')).toEqual([getAtt(logicalId(queue))]);
+  });
+
+  it('offers the consumer of the inbound-sources queue a managed policy scoped to that queue, and outputs both', () => {
+    const policy = stack.externalConsumerPolicies.inboundSources;
+    expect(policy).toBeDefined();
+    expect(Object.keys(stack.externalConsumerPolicies).sort()).toEqual([...unconsumedQueues].sort());
+    const policyId = logicalId(policy as IConstruct);
+    expect(policy?.node.id).toBe('InboundSourcesConsumerPolicy');
+    const properties = resources[policyId]?.Properties;
+    const statements = (properties?.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [...EXTERNAL_CONSUMER_ACTIONS].sort(),
+        Resource: getAtt(logicalId(stack.queues.inboundSources.queue)),
+      },
+    ]);
+    expect([...EXTERNAL_CONSUMER_ACTIONS].sort()).toEqual(
+      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
     );
+    // Attached to nothing here: the consuming service attaches it to its own role.
+    expect(properties?.Roles).toBeUndefined();
+    template.hasOutput('InboundSourcesConsumerPolicyArn', { Value: { Ref: policyId } });
+    template.hasOutput('InboundSourcesQueueUrl', { Value: { Ref: logicalId(stack.queues.inboundSources.queue) } });
   });
 
   it('runs up to 20 delivery batches at once, so one slow endpoint does not hold up the rest', () => {
@@ -218,9 +273,25 @@ describe('functions', () => {
         ...(spec.access.secrets ?? []).filter((secret) => SECRETS[secret].required).map((secret) => SECRETS[secret].arnEnvVar),
         ...(spec.access.publishesOpsAlerts ? [OPS_TOPIC.envVar] : []),
         ...(spec.access.endpointSecrets ? [ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar] : []),
+        ...ROUTES.filter((route) => route.function === name && route.urlEnvVar).map((route) => route.urlEnvVar as string),
       ];
       const topologyVariables = Object.keys(variables).filter((key) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(key));
       expect(topologyVariables.sort(), name).toEqual(expected.sort());
+    }
+  });
+
+  it('hands square-webhook the exact URL Square signs (SQUARE_NOTIFICATION_URL), equal to the SquareWebhookUrl output', () => {
+    const url = { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/api/webhooks/square']] };
+    const variables = (resources[logicalId(stack.functions.squareWebhook)]?.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(variables[ENV.squareNotificationUrl]).toEqual(url);
+    expect(ENV.squareNotificationUrl).toBe('SQUARE_NOTIFICATION_URL');
+    template.hasOutput('SquareWebhookUrl', { Value: url, Description: Match.stringLikeRegexp('SQUARE_NOTIFICATION_URL') });
+    // No other function gets it.
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      if (name === 'squareWebhook') continue;
+      const other = (resources[logicalId(stack.functions[name])]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(other, name).not.toHaveProperty(ENV.squareNotificationUrl);
     }
   });
 
@@ -316,7 +387,8 @@ describe('HTTP API', () => {
 
   it('offers internal publishers a managed policy: invoke on exactly the internal route, send to the events queue', () => {
     const policies = ofType('AWS::IAM::ManagedPolicy');
-    expect(policies).toHaveLength(1);
+    // The publisher policy, plus one consumer policy per queue other services consume.
+    expect(policies).toHaveLength(1 + unconsumedQueues.length);
     const policyId = logicalId(stack.internalPublisherPolicy as IConstruct);
     const statements = (resources[policyId]?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
     const invoke = statementsWithAction(statements, 'execute-api:');
@@ -345,12 +417,39 @@ describe('HTTP API', () => {
     template.hasOutput('InternalEventsPublisherPolicyArn', { Value: { Ref: policyId } });
   });
 
-  it('puts the JWT authorizer on every /v1 route and none on the Stripe webhook', () => {
+  it('puts the JWT authorizer on every /v1 route and none on the webhook routes', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const v1 = routes.filter((r) => String(r.RouteKey).includes(' /v1/'));
     expect(v1.length).toBeGreaterThan(0);
-    for (const route of v1) expect(route.AuthorizationType).toBe('JWT');
-    expect(routes.find((r) => r.RouteKey === 'ANY /webhooks/stripe')?.AuthorizationType).toBe('NONE');
+    for (const route of v1) {
+      expect(route.AuthorizationType, String(route.RouteKey)).toBe('JWT');
+      expect(route.AuthorizerId, String(route.RouteKey)).toBeDefined();
+    }
+    for (const key of ['ANY /webhooks/stripe', 'ANY /api/webhooks/square', 'ANY /api/webhooks/shopify', 'ANY /webhooks/sources/{sourceId}']) {
+      const route = routes.find((r) => r.RouteKey === key);
+      expect(route?.AuthorizationType, key).toBe('NONE');
+      expect(route?.AuthorizerId, key).toBeUndefined();
+    }
+  });
+
+  it('puts the JWT authorizer on every connections and catalog route', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const expected = ROUTES.filter((route) => route.function === 'connectionsApi' || route.function === 'catalogApi');
+    expect(expected.length).toBeGreaterThanOrEqual(9);
+    for (const spec of expected) {
+      const route = routes.find((r) => r.RouteKey === `${spec.method} ${spec.path}`);
+      expect(route?.AuthorizationType, spec.path).toBe('JWT');
+      expect(route?.AuthorizerId, spec.path).toEqual({ Ref: expect.any(String) as unknown });
+    }
+  });
+
+  it('leaves only /webhooks/ and /api/webhooks/ routes unauthenticated', () => {
+    const unauthenticated = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties)
+      .filter((r) => r.AuthorizationType === 'NONE')
+      .map((r) => String(r.RouteKey).split(' ')[1] as string);
+    expect(unauthenticated.length).toBe(ROUTES.filter((route) => route.auth === 'none').length);
+    for (const path of unauthenticated) expect(path).toMatch(/^\/(api\/)?webhooks\//);
   });
 
   it('configures the JWT authorizer from context', () => {
@@ -370,10 +469,18 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API, Stripe webhook and internal events URLs', () => {
+  it('outputs the API, webhook and internal events URLs', () => {
+    const endpoint = getAtt(logicalId(stack.httpApi), 'ApiEndpoint');
     template.hasOutput('ApiUrl', {});
-    template.hasOutput('StripeWebhookUrl', {
-      Value: { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/webhooks/stripe']] },
+    template.hasOutput('StripeWebhookUrl', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/stripe']] } });
+    template.hasOutput('SquareWebhookUrl', { Value: { 'Fn::Join': ['', [endpoint, '/api/webhooks/square']] } });
+    template.hasOutput('ShopifyWebhookUrl', {
+      Value: { 'Fn::Join': ['', [endpoint, '/api/webhooks/shopify']] },
+      Description: Match.stringLikeRegexp('Shopify'),
+    });
+    template.hasOutput('SourcesWebhookUrlTemplate', {
+      Value: { 'Fn::Join': ['', [endpoint, '/webhooks/sources/{sourceId}']] },
+      Description: Match.stringLikeRegexp('sourceId'),
     });
     template.hasOutput('InternalEventsUrl', {
       Description: Match.stringLikeRegexp('execute-api:Invoke'),
@@ -397,6 +504,41 @@ describe('least privilege', () => {
     });
   });
 
+  const tableArn = (name: TableName): unknown => getAtt(logicalId(stack.tables[name]));
+  const dynamoResources = (statements: Statement[]): string[] =>
+    [...new Set(statementsWithAction(statements, 'dynamodb:').flatMap(resourcesOf).map((r) => JSON.stringify(r)))];
+
+  it('square-webhook reads (never writes) the connections table, sends only to the catalog queue, reads only its signature key', () => {
+    const statements = roleStatements('squareWebhook');
+    expect(dynamoResources(statements)).toEqual([JSON.stringify(tableArn('connections'))]);
+    const actions = statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    for (const action of WRITE_ACTIONS) expect(actions).not.toContain(action);
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
+    expect(statementsWithAction(statements, 'sqs:ReceiveMessage')).toEqual([]);
+    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([{ Ref: logicalId(stack.secrets.squareSignatureKey as Secret) }]);
+    expect(statementsWithAction(statements, 'kms:')).toEqual([]);
+    expect(statementsWithAction(statements, 'sns:')).toEqual([]);
+  });
+
+  it('shopify-webhook has no DynamoDB access, sends only to the catalog queue, reads only its client secret', () => {
+    const statements = roleStatements('shopifyWebhook');
+    expect(statementsWithAction(statements, 'dynamodb:')).toEqual([]);
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
+    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([{ Ref: logicalId(stack.secrets.shopifyApiSecret as Secret) }]);
+    expect(statementsWithAction(statements, 'kms:')).toEqual([]);
+  });
+
+  it('catalog-consumer consumes the catalog queue, writes catalog and connections, and sends only to the events queue', () => {
+    const statements = roleStatements('catalogConsumer');
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
+    expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
+    expect(dynamoResources(statements).sort()).toEqual([JSON.stringify(tableArn('catalog')), JSON.stringify(tableArn('connections'))].sort());
+    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    // The optional Square access token is off by default: no secret to read.
+    expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
+  });
+
   it('api may only read the tables', () => {
     const statements = roleStatements('api');
     const dynamo = statementsWithAction(statements, 'dynamodb:');
@@ -417,7 +559,9 @@ describe('least privilege', () => {
   });
 
   const keyArn = (): unknown => getAtt(logicalId(stack.endpointSecretsKey as IConstruct));
-  const PURPOSE_CONDITION = { StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.encryptionContextPurpose } };
+  const purposeCondition = (name: FunctionName) => ({
+    StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.purposes[functionSpecs[name].access.endpointSecrets?.of ?? 'endpoint'] },
+  });
   const kmsActionsOn = (name: FunctionName, resource: unknown): string[] =>
     statementsWithAction(roleStatements(name), 'kms:')
       .filter((statement) => resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
@@ -449,12 +593,17 @@ describe('least privilege', () => {
         resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(keyArn())),
       );
       expect(onKey.length > 0, name).toBe(functionSpecs[name].access.endpointSecrets !== undefined);
-      for (const statement of onKey) expect(statement.Condition, name).toEqual(PURPOSE_CONDITION);
+      for (const statement of onKey) expect(statement.Condition, name).toEqual(purposeCondition(name));
     }
   });
 
-  it('grants on the EncryptionContext purpose the functions actually use', () => {
-    expect(secretContext({ orgId: 'org_1', endpointId: 'ep_1' }).purpose).toBe(ENDPOINT_SECRETS_KEY.encryptionContextPurpose);
+  it('grants on the EncryptionContext purposes the functions actually use', () => {
+    expect(secretContext({ orgId: 'org_1', endpointId: 'ep_1' }).purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.endpoint);
+    expect(sourceSecretContext('org_1', 'src_1').purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.source);
+    expect(purposeCondition('delivery').StringEquals['kms:EncryptionContext:purpose']).toBe('webhook-endpoint-secret');
+    expect(purposeCondition('sourcesWebhook').StringEquals['kms:EncryptionContext:purpose']).toBe('inbound-source-secret');
+    expect(kmsActionsOn('sourcesWebhook', keyArn())).toEqual(['kms:Decrypt']);
+    expect(kmsActionsOn('connectionsApi', keyArn())).toEqual(['kms:Encrypt']);
   });
 
   it('events-api may only send to the events queue', () => {
@@ -498,17 +647,45 @@ describe('least privilege', () => {
 });
 
 describe('secrets', () => {
-  it('creates the webhook secret and leaves the optional Stripe API key out by default', () => {
-    expect(stack.secrets.stripeWebhookSecret).toBeDefined();
+  it('creates the required secrets (Stripe, Square, Shopify) and leaves the optional ones out by default', () => {
+    expect(REQUIRED_SECRETS).toBe(3);
+    for (const name of ['stripeWebhookSecret', 'squareSignatureKey', 'shopifyApiSecret'] as const) {
+      expect(stack.secrets[name], name).toBeDefined();
+      template.hasOutput(`${SECRETS[name].id}Arn`, { Description: Match.stringLikeRegexp('put-secret-value') });
+    }
     expect(stack.secrets.stripeApiKey).toBeUndefined();
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.hasOutput('StripeWebhookSecretArn', { Description: Match.stringLikeRegexp('put-secret-value') });
+    expect(stack.secrets.squareAccessToken).toBeUndefined();
+    template.resourceCountIs('AWS::SecretsManager::Secret', REQUIRED_SECRETS);
+  });
+
+  it('hands each webhook function only its own signing secret', () => {
+    const secretRefs = (name: FunctionName) => resourcesFor(roleStatements(name), 'secretsmanager:GetSecretValue');
+    expect(secretRefs('squareWebhook')).toEqual([{ Ref: logicalId(stack.secrets.squareSignatureKey as Secret) }]);
+    expect(secretRefs('shopifyWebhook')).toEqual([{ Ref: logicalId(stack.secrets.shopifyApiSecret as Secret) }]);
+    expect(secretRefs('stripeWebhook')).toEqual([{ Ref: logicalId(stack.secrets.stripeWebhookSecret as Secret) }]);
+    expect(secretRefs('sourcesWebhook')).toEqual([]);
+  });
+
+  it('with context squareCatalogPull=true, creates the Square access token secret and hands it to the catalog consumer only', () => {
+    const { stack: withToken } = synthesise({ ...REPORT_ONLY, squareCatalogPull: 'true' });
+    const withTokenTemplate = Template.fromStack(withToken);
+    withTokenTemplate.resourceCountIs('AWS::SecretsManager::Secret', REQUIRED_SECRETS + 1);
+    const secretId = withToken.getLogicalId(withToken.secrets.squareAccessToken?.node.defaultChild as CfnResource);
+    withTokenTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: FUNCTIONS.catalogConsumer.description,
+      Environment: { Variables: Match.objectLike({ [SECRETS.squareAccessToken.arnEnvVar]: { Ref: secretId } }) },
+    });
+    withTokenTemplate.hasOutput('SquareAccessTokenArn', {});
+    const functionsWithToken = Object.values(withTokenTemplate.findResources('AWS::Lambda::Function')).filter((fn) =>
+      JSON.stringify(fn).includes(SECRETS.squareAccessToken.arnEnvVar),
+    );
+    expect(functionsWithToken).toHaveLength(1);
   });
 
   it('with context stripeReconciliation=true, creates the API key secret and hands it to the consumer', () => {
     const { stack: withKey } = synthesise({ ...REPORT_ONLY, stripeReconciliation: 'true' });
     const withKeyTemplate = Template.fromStack(withKey);
-    withKeyTemplate.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    withKeyTemplate.resourceCountIs('AWS::SecretsManager::Secret', REQUIRED_SECRETS + 1);
     const secretId = withKey.getLogicalId(withKey.secrets.stripeApiKey?.node.defaultChild as CfnResource);
     withKeyTemplate.hasResourceProperties('AWS::Lambda::Function', {
       Description: FUNCTIONS.billingConsumer.description,
@@ -592,6 +769,42 @@ describe('observability', () => {
       Dimensions: [{ Name: 'service', Value: FUNCTIONS.stripeWebhook.dir }],
       Threshold: 1,
     });
+  });
+
+  it('alarms on the backlog age of every queue, including the one other services consume', () => {
+    for (const name of QUEUE_NAMES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(logicalId(stack.queues[name].queue), 'QueueName') }],
+        AlarmActions: [{ Ref: logicalId(stack.opsTopic) }],
+      });
+    }
+  });
+
+  it('alarms on the errors of every queue consumer (the catalog consumer included) and every webhook function', () => {
+    const alarmedFunctions = ofType('AWS::CloudWatch::Alarm')
+      .filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors')
+      .map(([, alarm]) => JSON.stringify((alarm.Properties.Dimensions as [{ Value: unknown }])[0].Value));
+    const expected = new Set<FunctionName>([...consumedQueues.map((name) => QUEUES[name].consumer?.function as FunctionName), ...WEBHOOK_FUNCTIONS]);
+    expect(expected).toContain('catalogConsumer');
+    expect(WEBHOOK_FUNCTIONS).toEqual(expect.arrayContaining(['stripeWebhook', 'squareWebhook', 'shopifyWebhook', 'sourcesWebhook']));
+    expect(alarmedFunctions.sort()).toEqual([...expected].map((name) => JSON.stringify({ Ref: logicalId(stack.functions[name]) })).sort());
+  });
+
+  it('alarms on the enqueueFailed metric of every function that has one', () => {
+    const withMetric = (Object.entries(METRIC_NAMES) as [FunctionName, Record<string, string>][]).filter(([, metrics]) => metrics.enqueueFailed);
+    expect(withMetric.map(([name]) => name)).toContain('stripeWebhook');
+    expect(BUSINESS_METRIC_ALARMS.map((alarm) => alarm.function).sort()).toEqual(withMetric.map(([name]) => name).sort());
+    for (const [name, metrics] of withMetric) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: metrics.enqueueFailed,
+        Dimensions: [{ Name: 'service', Value: FUNCTIONS[name].dir }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: logicalId(stack.opsTopic) }],
+      });
+    }
   });
 
   it('keeps endpoint secrets under a rotating, retained customer key with an alias', () => {

@@ -24,7 +24,8 @@ import { silentLog } from '../../infra/local/log';
 import { startPollers } from '../../infra/local/pollers';
 import { startLocalSystem } from '../../infra/local/system';
 import { LOCAL_INTERNAL_CALLER } from '../../infra/local/iam';
-import { ENDPOINT_SECRETS_KEY, OPS_TOPIC, QUEUES, TABLES, type FunctionName, type QueueSpec, type RouteSpec } from '../../shared/topology';
+import { DEV_SHOPIFY_API_SECRET, DEV_SQUARE_SIGNATURE_KEY } from '../../infra/local/settings';
+import { ENDPOINT_SECRETS_KEY, ENV, OPS_TOPIC, QUEUES, TABLES, type FunctionName, type QueueSpec, type RouteSpec } from '../../shared/topology';
 
 /**
  * The local runtime's moving parts against the in-process emulators, with throwaway handlers: the
@@ -92,6 +93,8 @@ function pollWith(handler: (event: SQSEvent) => unknown) {
 describe('SQS pollers (Lambda event source mapping)', () => {
   it('honours the batch size, deletes successes, retries reported failures and dead-letters them after maxReceiveCount', async () => {
     const spec = QUEUES.billing;
+    const consumer = spec.consumer;
+    if (!consumer) throw new Error('the billing queue has a consumer in topology.ts');
     const good = Array.from({ length: 23 }, (_, i) => `good-${i}`);
     await send([...good, 'poison']);
 
@@ -107,8 +110,8 @@ describe('SQS pollers (Lambda event source mapping)', () => {
     }
 
     const records = batches.flat();
-    expect(batches.every((batch) => batch.length <= spec.consumer.batchSize)).toBe(true);
-    expect(batches[0]).toHaveLength(spec.consumer.batchSize);
+    expect(batches.every((batch) => batch.length <= consumer.batchSize)).toBe(true);
+    expect(batches[0]).toHaveLength(consumer.batchSize);
     // Successes were deleted: each good message was delivered exactly once.
     expect(records.filter((r) => r.body.startsWith('good-')).map((r) => r.body).sort()).toEqual([...good].sort());
     // The failure came back after each visibility timeout until maxReceiveCount, then moved to the DLQ.
@@ -151,6 +154,32 @@ describe('SQS pollers (Lambda event source mapping)', () => {
     expect(batches[1]?.map((r) => r.body).sort()).toEqual(['retry-a', 'retry-b']);
     expect(batches[1]?.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2', '2']);
     expect(await queueCounts(emulators.queues.billing.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('never receives from a queue without a consumer (other services consume it)', async () => {
+    const { inboundSources } = emulators.queues;
+    expect(QUEUES.inboundSources.consumer).toBeUndefined();
+    await sqs.send(new SendMessageCommand({ QueueUrl: inboundSources.url, MessageBody: 'for another service' }));
+    const loaded: FunctionName[] = [];
+    const pollers = startPollers({
+      sqsEndpoint: emulators.sqsEndpoint,
+      region: emulators.region,
+      queues: { inboundSources },
+      loadHandler: async (name) => {
+        loaded.push(name);
+        return (() => undefined) as LambdaHandler;
+      },
+      log: silentLog,
+    });
+    try {
+      await sleep(1_500);
+      expect(await queueCounts(inboundSources.url)).toEqual({ visible: 1, inFlight: 0 });
+    } finally {
+      await pollers.stop();
+    }
+    expect(loaded).toEqual([]);
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inboundSources.url, MaxNumberOfMessages: 10 }));
+    expect(Messages?.map((m) => m.Body)).toEqual(['for another service']);
   });
 
   it('stops promptly in the middle of a long poll, and at once with immediate', async () => {
@@ -559,5 +588,60 @@ describe('startLocalSystem', () => {
       await system.stop();
     }
     expect(process.env.BILLING_QUEUE_URL).toBe(before);
+  });
+
+  it('gives Square and Shopify development secrets, points SQUARE_NOTIFICATION_URL at its own Square route, and leaves inbound-sources unpolled', async () => {
+    const before = process.env[ENV.squareNotificationUrl];
+    const system = await startLocalSystem({ port: 0, memory: true, quiet: true });
+    try {
+      expect(system.squareSignatureKeys).toEqual([DEV_SQUARE_SIGNATURE_KEY]);
+      expect(system.shopifyApiSecrets).toEqual([DEV_SHOPIFY_API_SECRET]);
+      expect(system.squareNotificationUrl).toBe(`${system.url}/api/webhooks/square`);
+      expect(system.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(system.env).toMatchObject({
+        [ENV.squareSignatureKey]: DEV_SQUARE_SIGNATURE_KEY,
+        [ENV.shopifyApiSecret]: DEV_SHOPIFY_API_SECRET,
+        [ENV.squareNotificationUrl]: system.squareNotificationUrl,
+        [ENV.inboundSourcesQueueUrl]: system.queueUrls.inboundSources.url,
+        [ENV.catalogQueueUrl]: system.queueUrls.catalog.url,
+      });
+      expect(process.env[ENV.squareNotificationUrl]).toBe(system.squareNotificationUrl);
+      expect(system.env).not.toHaveProperty(ENV.squareAccessToken);
+
+      // Nothing in this system consumes inbound-sources: a message stays there for the other services.
+      const systemSqs = new SQSClient({ endpoint: system.sqsEndpoint, region: 'us-east-1', credentials });
+      try {
+        const queueUrl = system.queueUrls.inboundSources.url;
+        await systemSqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"sourceId":"src_1"}' }));
+        await sleep(1_500);
+        const { Attributes = {} } = await systemSqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        );
+        expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });
+      } finally {
+        systemSqs.destroy();
+      }
+    } finally {
+      await system.stop();
+    }
+    expect(process.env[ENV.squareNotificationUrl]).toBe(before);
+  });
+
+  it('keeps the SQUARE_NOTIFICATION_URL and secrets the user set', async () => {
+    const tunnel = 'https://abc.example-tunnel.dev/api/webhooks/square';
+    const system = await startLocalSystem({
+      port: 0,
+      memory: true,
+      quiet: true,
+      env: { SQUARE_NOTIFICATION_URL: tunnel, SQUARE_SIGNATURE_KEY: 'sq_new,sq_old', SHOPIFY_API_SECRET: 'shpss_1' },
+    });
+    try {
+      expect(system.squareNotificationUrl).toBe(tunnel);
+      expect(system.squareSignatureKeys).toEqual(['sq_new', 'sq_old']);
+      expect(system.shopifyApiSecrets).toEqual(['shpss_1']);
+      expect(system.env).toMatchObject({ SQUARE_NOTIFICATION_URL: tunnel, SQUARE_SIGNATURE_KEY: 'sq_new,sq_old', SHOPIFY_API_SECRET: 'shpss_1' });
+    } finally {
+      await system.stop();
+    }
   });
 });

@@ -1,0 +1,276 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAwsStub } from './lib/aws-stub';
+import { bundleCommonWay, bundleLikeCdk, readCdkBundlingFacts, type BundleResult } from './lib/bundling';
+import { firstEventFor } from './lib/first-events';
+import type { EnvValue, LambdaEnvResult } from './lib/lambda-env';
+import { REPO_ROOT } from './lib/paths';
+import { runWorkerProcess, TSX_ARGS } from './lib/processes';
+import { SETTINGS } from './lib/settings';
+import { median, round } from './lib/stats';
+import { BENCH_STRIPE_SECRET, fixtureWithFreshId, stripeHttpEvent, stripeSignature } from './lib/stripe-payloads';
+
+/**
+ * Benchmark 3, cold start. Every functions/<dir>/handler.ts is bundled exactly as the CDK app
+ * bundles it (see lib/bundling.ts) and measured for size (minified, gzipped) and for the time a
+ * fresh Node process takes to start, import the bundle and answer a first event, spawn to exit,
+ * SETTINGS.coldRuns times each, rounds interleaved. Each process gets the environment its function
+ * has in AWS (from a synthesis of the CDK app, NODE_OPTIONS=--enable-source-maps included) with
+ * every AWS client pointed at a loopback stub that answers at once. Compared with `node -e 0` and
+ * with the common-way baseline (stripe SDK + namespace-imported SQS client, default CommonJS bundle).
+ * One extra process per bundle then handles more events to give its peak RSS under load.
+ */
+
+export interface ColdStartEntry {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: 'function' | 'variant' | 'baseline' | 'empty';
+  readonly firstEvent: string;
+  readonly bundle?: Omit<BundleResult, 'file'>;
+  readonly runs: number;
+  /** Median wall time, spawn to exit, of a process that imports the bundle and handles one event. */
+  readonly wallMs: number;
+  readonly importMs: number;
+  readonly firstEventMs: number;
+  readonly wallOverEmpty: number;
+  readonly maxRssFirstKiB: number;
+  readonly maxRssUnderLoadKiB: number | null;
+  readonly loadEvents: number;
+  readonly outcome: string;
+  readonly awsCalls: Record<string, number>;
+}
+
+export interface ColdStartResult {
+  readonly emptyProcessMs: number;
+  readonly entries: ColdStartEntry[];
+  readonly cdkOptionsMatched: Record<string, boolean>;
+  readonly nodeOptions: string | undefined;
+  readonly skipped: string[];
+  readonly notes: string[];
+}
+
+const RUNNER = `import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const spec = JSON.parse(readFileSync(process.env.BENCH_COLD_SPEC, 'utf8'));
+const context = () => ({ callbackWaitsForEmptyEventLoop: true, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + process.env.AWS_LAMBDA_FUNCTION_NAME, memoryLimitInMB: '512',
+  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/bench', logStreamName: 'bench', getRemainingTimeInMillis: () => 10000,
+  done() {}, fail() {}, succeed() {} });
+const outcome = (result) => result && typeof result === 'object' && 'statusCode' in result ? 'HTTP ' + result.statusCode
+  : result && typeof result === 'object' && Array.isArray(result.batchItemFailures) ? result.batchItemFailures.length + ' failed item(s)' : JSON.stringify(result ?? null).slice(0, 80);
+const t0 = performance.now();
+const mod = await import(pathToFileURL(spec.bundle).href);
+const handler = mod.handler ?? mod.default?.handler;
+const t1 = performance.now();
+const result = await handler(spec.event, context());
+const t2 = performance.now();
+const maxRssFirstKiB = process.resourceUsage().maxRSS;
+for (let i = 0; i < spec.repeat; i++) await handler(spec.event, context());
+writeFileSync(spec.out, JSON.stringify({ importMs: t1 - t0, firstEventMs: t2 - t1, readyAtMs: t2, outcome: outcome(result), maxRssFirstKiB, maxRssKiB: process.resourceUsage().maxRSS }));
+process.exit(0);
+`;
+
+interface RunOutput {
+  readonly wallMs: number;
+  readonly importMs: number;
+  readonly firstEventMs: number;
+  readonly outcome: string;
+  readonly maxRssFirstKiB: number;
+  readonly maxRssKiB: number;
+}
+
+interface Config {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: ColdStartEntry['kind'];
+  readonly firstEvent: string;
+  readonly args: string[];
+  readonly env: Record<string, string>;
+  readonly bundle?: BundleResult;
+  readonly specFile?: string;
+}
+
+function spawnTimed(args: string[], env: Record<string, string>): Promise<{ wallMs: number; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ wallMs: Number(process.hrtime.bigint() - started) / 1e6, code, stderr }));
+  });
+}
+
+function resolveEnv(name: string, value: EnvValue, stubUrl: string): string {
+  if (typeof value === 'string') return value;
+  if (/_URL$/.test(name)) return `${stubUrl}/123456789012/${name.toLowerCase().replace(/_url$/, '').replaceAll('_', '-')}`;
+  if (/KMS_KEY/.test(name)) return 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000';
+  if (/TOPIC_ARN$/.test(name)) return `arn:aws:sns:us-east-1:123456789012:${name.toLowerCase()}`;
+  if (/_ARN$/.test(name)) return `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name.toLowerCase()}-AbCdEf`;
+  return `bench-${name.toLowerCase().replaceAll('_', '-')}`;
+}
+
+/** What Lambda itself puts in every function's environment (the parts the code or SDK read). */
+function lambdaEnv(functionName: string, stubUrl: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'ASIABENCHMARK',
+    AWS_SECRET_ACCESS_KEY: 'benchmark-secret-access-key',
+    AWS_SESSION_TOKEN: 'benchmark-session-token',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    // Every client to the loopback stub (the SDK reads AWS_ENDPOINT_URL; shared/aws/clients.ts too).
+    AWS_ENDPOINT_URL: stubUrl,
+    // Node 20 only: the SDK warns it will drop Node 20; Lambda runs Node 24.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+export async function runColdStart(workdir: string): Promise<ColdStartResult> {
+  const facts = readCdkBundlingFacts();
+  const { result: lambdaEnvs } = await runWorkerProcess<LambdaEnvResult>('lambda-env', { args: [...TSX_ARGS, join(REPO_ROOT, 'bench', 'lib', 'lambda-env.ts')], timeoutMs: 120_000 });
+  const stub = await startAwsStub(BENCH_STRIPE_SECRET);
+  const skipped: string[] = [];
+  const configs: Config[] = [];
+  try {
+    const dirs = readdirSync(join(REPO_ROOT, 'functions')).filter((dir) => existsSync(join(REPO_ROOT, 'functions', dir, 'handler.ts'))).sort();
+    for (const dir of dirs) {
+      const spec = lambdaEnvs.functions[dir];
+      if (!spec) {
+        skipped.push(`${dir}: not in the synthesised stack`);
+        continue;
+      }
+      const outdir = join(workdir, 'cold', dir);
+      mkdirSync(outdir, { recursive: true });
+      let bundle: BundleResult;
+      try {
+        bundle = await bundleLikeCdk(join(REPO_ROOT, 'functions', dir, 'handler.ts'), outdir, facts);
+      } catch (error) {
+        skipped.push(`${dir}: bundling failed (${(error as Error).message.split('\n')[0]})`);
+        continue;
+      }
+      const env = { ...lambdaEnv(spec.name, stub.url), ...Object.fromEntries(Object.entries(spec.env).map(([name, value]) => [name, resolveEnv(name, value, stub.url)])) };
+      const first = firstEventFor(dir);
+      configs.push({ key: dir, label: dir, kind: 'function', firstEvent: first.description, args: [], env, bundle, specFile: writeSpec(workdir, dir, bundle.file, first.event) });
+      if (dir === 'stripe-webhook') {
+        const { NODE_OPTIONS: _dropped, ...withoutMaps } = env;
+        configs.push({ key: 'stripe-webhook:no-source-maps', label: 'stripe-webhook without --enable-source-maps', kind: 'variant', firstEvent: first.description, args: [], env: withoutMaps, bundle, specFile: writeSpec(workdir, 'stripe-nomaps', bundle.file, first.event) });
+      }
+    }
+
+    const baselineDir = join(workdir, 'cold', 'baseline');
+    mkdirSync(baselineDir, { recursive: true });
+    const baseline = await bundleCommonWay(join(REPO_ROOT, 'bench', 'baseline', 'stripe-sdk-lambda.ts'), baselineDir);
+    const body = fixtureWithFreshId('customer.subscription.created');
+    const baselineEvent = stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET));
+    configs.push({
+      key: 'baseline:stripe-sdk',
+      label: 'baseline: stripe SDK + SQS client, CommonJS bundle',
+      kind: 'baseline',
+      firstEvent: 'signed 7 KB customer.subscription.created → 200 (SendMessage; secret from the environment)',
+      args: [],
+      env: { ...lambdaEnv('baseline', stub.url), BILLING_QUEUE_URL: `${stub.url}/123456789012/billing-events`, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET },
+      bundle: baseline,
+      specFile: writeSpec(workdir, 'baseline', baseline.file, baselineEvent),
+    });
+    configs.push({ key: 'empty', label: 'empty Node process (node -e 0)', kind: 'empty', firstEvent: '—', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+
+    const runnerFile = join(workdir, 'cold', 'runner.mjs');
+    writeFileSync(runnerFile, RUNNER);
+    const outputs = new Map<string, RunOutput[]>(configs.map((config) => [config.key, []]));
+    const calls = new Map<string, Record<string, number>>();
+    const failures = new Map<string, string>();
+
+    const runOnce = async (config: Config, repeat: number): Promise<RunOutput | undefined> => {
+      if (config.kind === 'empty') {
+        const { wallMs } = await spawnTimed(config.args, config.env);
+        return { wallMs, importMs: 0, firstEventMs: 0, outcome: 'exit 0', maxRssFirstKiB: 0, maxRssKiB: 0 };
+      }
+      const out = join(workdir, 'cold', `${config.key.replace(/[^a-z0-9-]/gi, '_')}.out.json`);
+      const specFile = config.specFile as string;
+      const spec = JSON.parse(readFileSync(specFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(specFile, JSON.stringify({ ...spec, out, repeat }));
+      stub.takeCalls();
+      const { wallMs, code, stderr } = await spawnTimed([runnerFile], { ...config.env, BENCH_COLD_SPEC: specFile });
+      const made = stub.takeCalls();
+      if (code !== 0) {
+        failures.set(config.key, `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        return undefined;
+      }
+      if (!calls.has(config.key)) calls.set(config.key, made);
+      const measured = JSON.parse(readFileSync(out, 'utf8')) as Omit<RunOutput, 'wallMs'>;
+      return { ...measured, wallMs };
+    };
+
+    // Warm the file system cache once per bundle, then interleave: run i of every config, rotating the order.
+    for (const config of configs) await runOnce(config, 0);
+    for (let run = 0; run < SETTINGS.coldRuns; run++) {
+      for (let offset = 0; offset < configs.length; offset++) {
+        const config = configs[(run + offset) % configs.length] as Config;
+        if (failures.has(config.key)) continue;
+        const output = await runOnce(config, 0);
+        if (output) outputs.get(config.key)?.push(output);
+      }
+    }
+    const loadEvents = SETTINGS.quick ? 200 : 1_000;
+    const underLoad = new Map<string, number>();
+    for (const config of configs) {
+      if (config.kind === 'empty' || failures.has(config.key)) continue;
+      const output = await runOnce(config, loadEvents);
+      if (output) underLoad.set(config.key, output.maxRssKiB);
+    }
+
+    const emptyProcessMs = median((outputs.get('empty') ?? []).map((output) => output.wallMs));
+    const entries: ColdStartEntry[] = configs.map((config) => {
+      const runs = outputs.get(config.key) ?? [];
+      const wallMs = median(runs.map((run) => run.wallMs));
+      const { file: _file, ...bundle } = config.bundle ?? ({} as BundleResult);
+      return {
+        key: config.key,
+        label: config.label,
+        kind: config.kind,
+        firstEvent: config.firstEvent,
+        ...(config.bundle && { bundle }),
+        runs: runs.length,
+        wallMs: round(wallMs),
+        importMs: round(median(runs.map((run) => run.importMs))),
+        firstEventMs: round(median(runs.map((run) => run.firstEventMs))),
+        wallOverEmpty: round(wallMs / emptyProcessMs, 3),
+        maxRssFirstKiB: median(runs.map((run) => run.maxRssFirstKiB)),
+        maxRssUnderLoadKiB: underLoad.get(config.key) ?? null,
+        loadEvents: config.kind === 'empty' ? 0 : loadEvents,
+        outcome: failures.get(config.key) ?? runs[0]?.outcome ?? 'no run',
+        awsCalls: calls.get(config.key) ?? {},
+      };
+    });
+    return {
+      emptyProcessMs: round(emptyProcessMs),
+      entries,
+      cdkOptionsMatched: facts.checks,
+      nodeOptions: facts.nodeOptions,
+      skipped,
+      notes: [
+        `Bundles: esbuild ${'0.28'} with the CDK app's options (ESM, minify, external source map, createRequire banner, mainFields module,main, AWS SDK bundled), target node20 here (node24 in AWS).`,
+        'Time: spawn to exit of `node runner.mjs`, which imports the bundle and awaits the handler once (median of the runs); import and first-event columns are measured inside the process.',
+        'Environment: what the CDK app gives each function (from a synthesis), AWS_ENDPOINT_URL pointing every client at a loopback stub answering at once; credentials from the environment as in Lambda.',
+        'The Lambda runtime bootstrap itself (RIC, init phase accounting) is not included.',
+      ],
+    };
+  } finally {
+    await stub.close();
+  }
+}
+
+function writeSpec(workdir: string, name: string, bundle: string, event: unknown): string {
+  const file = join(workdir, 'cold', `${name.replace(/[^a-z0-9-]/gi, '_')}.spec.json`);
+  writeFileSync(file, JSON.stringify({ bundle, event, repeat: 0 }));
+  return file;
+}

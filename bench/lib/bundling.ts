@@ -1,0 +1,139 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { REPO_ROOT } from './paths';
+
+/**
+ * esbuild as the CDK app runs it. NodejsFunction (aws-cdk-lib/aws-lambda-nodejs/lib/bundling.js)
+ * calls `esbuild --bundle <entry> --target=node24 --platform=node --format=esm --outfile=index.mjs
+ * --minify --sourcemap --sources-content=false --banner:js=<banner> --main-fields=module,main` with
+ * no externals (bundleAwsSDK). The options are read from infra/webhooks-stack.ts, so a change there
+ * shows up here as a mismatch instead of silently measuring something else. The target is node20
+ * because bundles run on this machine's Node 20; the output differs only in syntax lowering.
+ */
+
+export interface CdkBundlingFacts {
+  readonly banner: string;
+  /** Each option the stack is expected to set, and whether its source says so. */
+  readonly checks: Record<string, boolean>;
+  readonly nodeOptions: string | undefined;
+}
+
+export function readCdkBundlingFacts(): CdkBundlingFacts {
+  const source = readFileSync(join(REPO_ROOT, 'infra', 'webhooks-stack.ts'), 'utf8');
+  const banner = /ESM_REQUIRE_BANNER\s*=\s*\n?\s*"([^"]+)"/.exec(source)?.[1] ?? /ESM_REQUIRE_BANNER\s*=\s*\n?\s*'([^']+)'/.exec(source)?.[1];
+  if (!banner) throw new Error('Could not read ESM_REQUIRE_BANNER from infra/webhooks-stack.ts; update bench/lib/bundling.ts');
+  const checks: Record<string, boolean> = {
+    'format: OutputFormat.ESM': source.includes('format: OutputFormat.ESM'),
+    "mainFields: ['module', 'main']": source.includes("mainFields: ['module', 'main']"),
+    'minify: true': source.includes('minify: true'),
+    'sourceMap: true': source.includes('sourceMap: true'),
+    'sourcesContent: false': source.includes('sourcesContent: false'),
+    'bundleAwsSDK: true': source.includes('bundleAwsSDK: true'),
+    'externalModules: []': source.includes('externalModules: []'),
+  };
+  const nodeOptions = /NODE_OPTIONS:\s*'([^']*)'/.exec(source)?.[1];
+  return { banner, checks, nodeOptions };
+}
+
+export interface BundleResult {
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly mapBytes: number;
+  /** Largest contributors to the output, by npm package (or repository folder). */
+  readonly topInputs: { readonly name: string; readonly bytes: number }[];
+}
+
+/** Groups a metafile's inputs by package so a report can say where the bytes come from. */
+export function contributors(metafile: Metafile, outfile: string, limit = 8): { name: string; bytes: number }[] {
+  const output = Object.entries(metafile.outputs).find(([name]) => resolve(REPO_ROOT, name) === resolve(outfile))?.[1];
+  if (!output) return [];
+  const totals = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const name = match?.[1] ?? input.split('/').slice(0, 2).join('/');
+    totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([name, bytes]) => ({ name, bytes }));
+}
+
+/** Bundles one handler exactly as the CDK app does (see above), into `outdir/index.mjs`. */
+export async function bundleLikeCdk(entry: string, outdir: string, facts: CdkBundlingFacts): Promise<BundleResult> {
+  const outfile = join(outdir, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: facts.banner },
+    mainFields: ['module', 'main'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return describe(outfile, result.metafile);
+}
+
+/**
+ * The "common way" baseline: a NodejsFunction with its defaults (CommonJS output, esbuild's default
+ * main fields for node, so packages resolve to their CommonJS builds, which cannot be tree-shaken),
+ * minified, the SDK bundled.
+ */
+export async function bundleCommonWay(entry: string, outdir: string): Promise<BundleResult> {
+  const outfile = join(outdir, 'index.js');
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return describe(outfile, result.metafile);
+}
+
+function describe(outfile: string, metafile: Metafile): BundleResult {
+  const code = readFileSync(outfile);
+  return {
+    file: outfile,
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    mapBytes: statSync(`${outfile}.map`).size,
+    topInputs: contributors(metafile, outfile),
+  };
+}
+
+/** The benchmark workers themselves, bundled the same way so they run on plain node (no tsx in RSS). */
+export async function bundleWorkers(entries: Record<string, string>, outdir: string, facts: CdkBundlingFacts): Promise<Record<string, string>> {
+  const options: BuildOptions = {
+    entryPoints: entries,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: facts.banner },
+    mainFields: ['module', 'main'],
+    logLevel: 'silent',
+  };
+  await build(options);
+  return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outdir, `${name}.mjs`)]));
+}

@@ -1,0 +1,281 @@
+import type { ColdStartEntry, ColdStartResult } from './cold-start';
+import type { ConsumersResult } from './consumers';
+import type { DeliveryResult } from './delivery';
+import type { FanoutResult } from './fanout';
+import type { IngestCpuResult, SizeResult } from './ingest-cpu';
+import type { IngestE2eResult } from './ingest-e2e';
+import { formatBytes, formatMicros, formatMillis, formatNumber, formatPercent, formatRatio, ratio } from './lib/stats';
+
+/**
+ * Turns the benchmarks' results into the one table `npm run bench` prints (and the README shows),
+ * and into the list of targets met or missed.
+ */
+
+export interface BenchOutcome<T> {
+  readonly result?: T;
+  readonly maxRssKiB?: number;
+  readonly error?: string;
+  readonly seconds: number;
+}
+
+export interface AllResults {
+  readonly ingestCpu?: BenchOutcome<IngestCpuResult>;
+  readonly ingestE2e?: BenchOutcome<IngestE2eResult>;
+  readonly coldStart?: BenchOutcome<ColdStartResult>;
+  readonly consumers?: BenchOutcome<ConsumersResult>;
+  readonly fanout?: BenchOutcome<FanoutResult>;
+  readonly delivery?: BenchOutcome<DeliveryResult>;
+}
+
+export interface Target {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean | null;
+}
+
+type Row = [string, string, string, string, string, string];
+
+const mib = (kib: number | null | undefined) => (kib ? `${(kib / 1024).toFixed(0)} MiB` : 'n/a');
+const mark = (met: boolean | null) => (met === null ? '' : met ? ' ✅' : ' ❌');
+const INGEST_BUNDLE_LIMIT = 150 * 1024;
+
+function ingestRows(size: SizeResult): Row[] {
+  const v = size.variants;
+  const ours = v.ours;
+  const baseline = v.baseline;
+  const floor = v.floor;
+  const oursSdk = v.oursSdk;
+  if (!ours || !baseline || !floor || !oursSdk) return [];
+  const perSecond = (micros: number) => `${formatNumber(1_000_000 / micros)}/s`;
+  const overFloor = ratio(ours.medianMicros, floor.medianMicros);
+  const cheaper = ratio(baseline.medianMicros, ours.medianMicros);
+  const rows: Row[] = [
+    [
+      `1. Ingest CPU, ${size.label}: µs per event on one core (median), events/s`,
+      `${formatMicros(ours.medianMicros)} (${perSecond(ours.medianMicros)})`,
+      `${formatMicros(baseline.medianMicros)} (${perSecond(baseline.medianMicros)})`,
+      `${formatMicros(floor.medianMicros)} (${perSecond(floor.medianMicros)})`,
+      `ours/floor ${formatRatio(overFloor)}; baseline/ours ${formatRatio(cheaper)}`,
+      `≤ 2× floor${mark(overFloor <= 2)}; ≥ 3× cheaper${mark(cheaper >= 3)}`,
+    ],
+    [
+      `1. Ingest CPU, ${size.label}, ours incl. the SQS SDK send (same canned HTTP as the baseline)`,
+      `${formatMicros(oursSdk.medianMicros)} (${perSecond(oursSdk.medianMicros)})`,
+      formatMicros(baseline.medianMicros),
+      formatMicros(floor.medianMicros),
+      `baseline/ours ${formatRatio(ratio(baseline.medianMicros, oursSdk.medianMicros))}`,
+      'like-for-like view',
+    ],
+  ];
+  if (v.oursSilent && v.oursEmf) {
+    rows.push([
+      `1. Ingest CPU, ${size.label}: logging and metrics`,
+      `logger silent ${formatMicros(v.oursSilent.medianMicros)}; INFO ${formatMicros(ours.medianMicros)}; INFO + EMF ${formatMicros(v.oursEmf.medianMicros)}`,
+      '',
+      '',
+      `INFO log line ${formatRatio(ratio(ours.medianMicros, v.oursSilent.medianMicros))} of silent`,
+      '',
+    ]);
+  }
+  return rows;
+}
+
+function coldRow(entry: ColdStartEntry, baseline: ColdStartEntry | undefined, emptyMs: number): Row {
+  const bundle = entry.bundle ? `${formatBytes(entry.bundle.bytes)} min / ${formatBytes(entry.bundle.gzipBytes)} gz; ` : '';
+  const isIngest = entry.kind === 'function' && entry.key.endsWith('-webhook');
+  const sizeOk = entry.bundle ? entry.bundle.bytes <= INGEST_BUNDLE_LIMIT : false;
+  const timeOk = entry.wallOverEmpty <= 2;
+  const isStripe = entry.key === 'stripe-webhook';
+  return [
+    `3. Cold start: ${entry.label} (${entry.outcome})`,
+    `${bundle}${formatMillis(entry.wallMs)} (import ${formatMillis(entry.importMs)}, first event ${formatMillis(entry.firstEventMs)})`,
+    isStripe && baseline?.bundle ? `${formatBytes(baseline.bundle.bytes)} / ${formatBytes(baseline.bundle.gzipBytes)} gz; ${formatMillis(baseline.wallMs)}` : '',
+    `empty process ${formatMillis(emptyMs)}`,
+    `${formatRatio(entry.wallOverEmpty)} empty${isStripe && baseline ? `; baseline/ours ${formatRatio(ratio(baseline.wallMs, entry.wallMs))}` : ''}`,
+    isIngest ? `≤ 150 KB${mark(sizeOk)}; ≤ 2× empty${mark(timeOk)}` : '',
+  ];
+}
+
+export function buildTable(results: AllResults): { rows: Row[]; targets: Target[] } {
+  const rows: Row[] = [];
+  const targets: Target[] = [];
+  const failed = (name: string, outcome: BenchOutcome<unknown> | undefined) => {
+    if (outcome?.error) rows.push([name, `failed: ${outcome.error.split('\n')[0]?.slice(0, 160) ?? ''}`, '', '', '', '']);
+  };
+
+  const cpu = results.ingestCpu?.result;
+  failed('1. Ingest CPU', results.ingestCpu);
+  for (const size of cpu?.sizes ?? []) {
+    rows.push(...ingestRows(size));
+    const { ours, baseline, floor } = size.variants;
+    if (ours && baseline && floor) {
+      const overFloor = ratio(ours.medianMicros, floor.medianMicros);
+      const cheaper = ratio(baseline.medianMicros, ours.medianMicros);
+      targets.push({ target: `Ingest CPU within 2× of the floor (${size.label})`, measured: `${formatRatio(overFloor)} (${formatMicros(ours.medianMicros)} vs ${formatMicros(floor.medianMicros)})`, met: overFloor <= 2 });
+      targets.push({ target: `Ingest CPU ≥ 3× cheaper than the baseline (${size.label})`, measured: `${formatRatio(cheaper)} (${formatMicros(baseline.medianMicros)} vs ${formatMicros(ours.medianMicros)})`, met: cheaper >= 3 });
+    }
+  }
+
+  for (const provider of cpu?.providers ?? []) {
+    const { ours, floor } = provider.variants;
+    if (!ours || !floor) continue;
+    const overFloor = ratio(ours.medianMicros, floor.medianMicros);
+    rows.push([
+      `1. Ingest CPU, ${provider.label}: µs per event (median), events/s`,
+      `${formatMicros(ours.medianMicros)} (${formatNumber(ours.eventsPerSecond)}/s)`,
+      'n/a',
+      `${formatMicros(floor.medianMicros)} (${formatNumber(floor.eventsPerSecond)}/s)`,
+      `ours/floor ${formatRatio(overFloor)}`,
+      `≤ 2× floor${mark(overFloor <= 2)}`,
+    ]);
+    targets.push({ target: `Ingest CPU within 2× of the floor (${provider.label})`, measured: `${formatRatio(overFloor)} (${formatMicros(ours.medianMicros)} vs ${formatMicros(floor.medianMicros)})`, met: overFloor <= 2 });
+  }
+
+  const e2e = results.ingestE2e?.result;
+  failed('2. Ingest end to end', results.ingestE2e);
+  if (e2e) {
+    const ok = e2e.ours.statuses['200'] ?? 0;
+    rows.push([
+      `2. Ingest end to end: POST /webhooks/stripe, startLocalSystem (memory, quiet) + SQS emulator, ${e2e.ours.concurrency} connections, ${Math.round(e2e.ours.durationSeconds)} s`,
+      `${formatNumber(e2e.ours.requestsPerSecond)} req/s; p50 ${formatMillis(e2e.ours.latencyMs.p50)}, p99 ${formatMillis(e2e.ours.latencyMs.p99)} (${formatNumber(ok)} × 200, ${e2e.ours.errors} errors)`,
+      '',
+      `bare node:http server: ${formatNumber(e2e.bareServer.requestsPerSecond)} req/s; p99 ${formatMillis(e2e.bareServer.latencyMs.p99)}`,
+      `ours/bare ${formatPercent(ratio(e2e.ours.requestsPerSecond, e2e.bareServer.requestsPerSecond))}`,
+      '',
+    ]);
+    if (e2e.gatewayOnly) {
+      rows.push([
+        '2. Ingest end to end, diagnostic: gateway emulation + handler only (SQS emulator in another process, no consumer)',
+        `${formatNumber(e2e.gatewayOnly.requestsPerSecond)} req/s; p50 ${formatMillis(e2e.gatewayOnly.latencyMs.p50)}, p99 ${formatMillis(e2e.gatewayOnly.latencyMs.p99)} (${e2e.gatewayOnly.errors} errors)`,
+        '',
+        `${formatNumber(e2e.bareServer.requestsPerSecond)} req/s; the SQS emulator alone takes ${e2e.sqsEmulatorSendsPerSecond === null ? 'n/a' : formatNumber(e2e.sqsEmulatorSendsPerSecond)} SendMessage/s`,
+        `ours/bare ${formatPercent(ratio(e2e.gatewayOnly.requestsPerSecond, e2e.bareServer.requestsPerSecond))}; ours/emulator ${formatPercent(ratio(e2e.gatewayOnly.requestsPerSecond, e2e.sqsEmulatorSendsPerSecond ?? Number.NaN))}`,
+        '',
+      ]);
+    } else if (e2e.gatewayOnlyError) {
+      rows.push(['2. Ingest end to end, diagnostic: gateway + handler only', `failed: ${e2e.gatewayOnlyError.split('\n')[0]?.slice(0, 160) ?? ''}`, '', '', '', '']);
+    }
+  }
+
+  const cold = results.coldStart?.result;
+  failed('3. Cold start', results.coldStart);
+  if (cold) {
+    const baseline = cold.entries.find((entry) => entry.kind === 'baseline');
+    for (const entry of cold.entries) {
+      if (entry.kind === 'empty' || entry.kind === 'baseline') continue;
+      rows.push(coldRow(entry, baseline, cold.emptyProcessMs));
+      if (entry.kind === 'function' && entry.key.endsWith('-webhook') && entry.bundle) {
+        targets.push({ target: `${entry.key} bundle ≤ 150 KB minified`, measured: formatBytes(entry.bundle.bytes), met: entry.bundle.bytes <= INGEST_BUNDLE_LIMIT });
+        targets.push({ target: `${entry.key} first event ≤ 2× an empty Node process`, measured: `${formatRatio(entry.wallOverEmpty)} (${formatMillis(entry.wallMs)} vs ${formatMillis(cold.emptyProcessMs)})`, met: entry.wallOverEmpty <= 2 });
+      }
+    }
+    if (baseline) rows.push(coldRow(baseline, undefined, cold.emptyProcessMs));
+    const stripe = cold.entries.find((entry) => entry.key === 'stripe-webhook');
+    if (stripe) {
+      rows.push([
+        '7. Peak RSS: stripe-webhook bundle, first event → after more events',
+        `${mib(stripe.maxRssFirstKiB)} → ${mib(stripe.maxRssUnderLoadKiB)} (${formatNumber(stripe.loadEvents)} events)`,
+        baseline ? `${mib(baseline.maxRssFirstKiB)} → ${mib(baseline.maxRssUnderLoadKiB)}` : '',
+        '',
+        '',
+        '',
+      ]);
+    }
+    const others = cold.entries.filter((entry) => entry.kind === 'function' && entry.key !== 'stripe-webhook' && entry.maxRssUnderLoadKiB);
+    if (others.length > 0) {
+      rows.push([
+        `7. Peak RSS: other bundles after ${formatNumber(others[0]?.loadEvents ?? 0)} events (stub AWS)`,
+        others.map((entry) => `${entry.key} ${mib(entry.maxRssUnderLoadKiB)}`).join('; '),
+        '',
+        '',
+        '',
+        '',
+      ]);
+    }
+  }
+
+  const consumers = results.consumers?.result;
+  failed('4. Consumers', results.consumers);
+  if (consumers) {
+    const billing = consumers.billing;
+    rows.push([
+      '4. Billing consumer → DynamoDB emulator, batches of 10',
+      `${formatNumber(billing.eventsPerSecond)} events/s; batch p50 ${formatMillis(billing.batchMs.p50)}, p99 ${formatMillis(billing.batchMs.p99)} (${billing.failedItems} failed)`,
+      '',
+      `1 conditional PutItem/event: ${formatNumber(billing.floorEventsPerSecond)}/s`,
+      `ours/floor ${formatPercent(ratio(billing.eventsPerSecond, billing.floorEventsPerSecond))}`,
+      '',
+    ]);
+    rows.push(['4. Catalog consumer', consumers.catalog, '', '', '', '']);
+  }
+
+  const fanout = results.fanout?.result;
+  failed('5. Fan-out', results.fanout);
+  for (const size of fanout?.sizes ?? []) {
+    const phases = size.phasesMs;
+    const met = size.endpoints === 1_000 ? size.medianMs <= 1_000 : null;
+    rows.push([
+      `5. Fan-out of one event to ${size.endpoints.toLocaleString('en-US')} endpoint${size.endpoints === 1 ? '' : 's'}`,
+      `${formatMillis(size.medianMs)} (${formatNumber(size.tasksPerSecond)} tasks/s; delivery records ${formatMillis(phases.putDeliveries)}, queueing ${formatMillis(phases.sendTasks)})`,
+      '',
+      `list + enqueue only: ${formatMillis(size.floorMs)}`,
+      `ours/floor ${formatRatio(ratio(size.medianMs, size.floorMs))}`,
+      size.endpoints === 1_000 ? `≤ 1 s${mark(met)}` : '',
+    ]);
+    if (size.endpoints === 1_000) targets.push({ target: 'Fan-out to 1,000 endpoints ≤ 1 s locally', measured: formatMillis(size.medianMs), met: size.medianMs <= 1_000 });
+  }
+
+  const delivery = results.delivery?.result;
+  failed('6. Delivery', results.delivery);
+  if (delivery) {
+    const share = ratio(delivery.ours.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
+    const signShare = ratio(delivery.signAndPost.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
+    rows.push([
+      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ${delivery.bodyBytes} B bodies`,
+      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.ours.latencyMs.p50)}, p99 ${formatMillis(delivery.ours.latencyMs.p99)}`,
+      '',
+      `bare keep-alive client: ${formatNumber(delivery.floor.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.floor.latencyMs.p50)}, p99 ${formatMillis(delivery.floor.latencyMs.p99)}`,
+      `ours/floor ${formatPercent(share)}`,
+      `≥ 70 %${mark(share >= 0.7)}`,
+    ]);
+    rows.push([
+      '6. Delivery: sign + post only (no DynamoDB)',
+      `${formatNumber(delivery.signAndPost.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.signAndPost.latencyMs.p50)}, p99 ${formatMillis(delivery.signAndPost.latencyMs.p99)}`,
+      '',
+      `${formatNumber(delivery.floor.deliveriesPerSecond)}/s`,
+      `ours/floor ${formatPercent(signShare)}`,
+      `≥ 70 %${mark(signShare >= 0.7)}`,
+    ]);
+    rows.push([
+      '6. Delivery: the DynamoDB calls alone (no signing, no HTTP)',
+      `${formatNumber(delivery.dynamoOnly.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.dynamoOnly.latencyMs.p50)}, p99 ${formatMillis(delivery.dynamoOnly.latencyMs.p99)}`,
+      '',
+      '',
+      `deliver()/DynamoDB-only ${formatPercent(ratio(delivery.ours.deliveriesPerSecond, delivery.dynamoOnly.deliveriesPerSecond))}`,
+      '',
+    ]);
+    targets.push({ target: 'Delivery throughput ≥ 70 % of the bare-client floor (full path)', measured: formatPercent(share), met: share >= 0.7 });
+    targets.push({ target: 'Delivery throughput ≥ 70 % of the bare-client floor (sign + post only)', measured: formatPercent(signShare), met: signShare >= 0.7 });
+  }
+
+  const rss: string[] = [];
+  if (results.ingestE2e?.maxRssKiB) rss.push(`local system under load ${mib(results.ingestE2e.maxRssKiB)} (tsx, emulators included)`);
+  if (e2e?.gatewayOnlyMaxRssKiB) rss.push(`gateway + Stripe handler under load ${mib(e2e.gatewayOnlyMaxRssKiB)} (tsx)`);
+  if (results.consumers?.maxRssKiB) rss.push(`billing consumer bench ${mib(results.consumers.maxRssKiB)}`);
+  if (results.fanout?.maxRssKiB) rss.push(`fan-out bench ${mib(results.fanout.maxRssKiB)} (1,000-endpoint lists)`);
+  if (results.delivery?.maxRssKiB) rss.push(`delivery bench ${mib(results.delivery.maxRssKiB)}`);
+  if (results.ingestCpu?.maxRssKiB) rss.push(`ingest CPU bench ${mib(results.ingestCpu.maxRssKiB)} (ours and baseline loaded)`);
+  if (rss.length > 0) rows.push(['7. Peak RSS of the benchmark processes (bundled, no tsx unless noted)', rss.join('; '), '', '', '', '']);
+  return { rows, targets };
+}
+
+export function renderMarkdown(rows: Row[]): string {
+  const header: Row = ['Measure', 'Ours', 'Baseline', 'Floor / reference', 'Ratio', 'Target'];
+  const escape = (cell: string) => cell.replaceAll('|', '\\|');
+  return [header, ['---', '---', '---', '---', '---', '---'] as Row, ...rows].map((row) => `| ${row.map(escape).join(' | ')} |`).join('\n');
+}
+
+export function renderTargets(targets: Target[]): string {
+  return targets.map((target) => `- ${target.met === null ? '·' : target.met ? '✅ met' : '❌ missed'}: ${target.target} — ${target.measured}`).join('\n');
+}
+

@@ -1,0 +1,100 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { CatalogItem, StockLevel } from '../../shared/catalog/catalog-record';
+import type { CatalogStore } from '../../shared/catalog/catalog-store';
+import { canonicalDecimal } from '../../shared/catalog/decimal';
+import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery } from '../../shared/http/org-router';
+import { json, type HttpResult } from '../../shared/http/responses';
+import type { Observability } from '../../shared/observability';
+
+/**
+ * The catalog read API: an organisation's members read its items (with variants; deleted items left
+ * out) and stock levels (with the provider's timestamps); its admins set the stockout threshold.
+ * Another organisation's data is 404, like everything under /v1/orgs/{orgId}.
+ */
+
+export interface CatalogApiDependencies {
+  readonly store: CatalogStore;
+  readonly now: () => Date;
+  readonly observability: Observability;
+}
+
+const providerId = z.string().trim().min(1).max(200);
+const itemsQuerySchema = pageQuerySchema.extend({ source: z.enum(['square', 'shopify']).optional() });
+const inventoryQuerySchema = pageQuerySchema.extend({ itemId: providerId.optional(), locationId: providerId.optional() });
+
+/** Non-negative, at most 15 integer and 6 fraction digits (the event catalog's decimal fields). */
+const THRESHOLD = /^(0|[1-9]\d{0,14})(\.\d{1,6})?$/;
+const settingsSchema = z.strictObject({
+  stockoutThreshold: z
+    .union([z.number().finite().nonnegative(), z.string()])
+    .transform((value) => canonicalDecimal(typeof value === 'number' ? String(value) : value) ?? '')
+    .refine((value) => THRESHOLD.test(value), 'Must be a non-negative number with at most 15 integer and 6 fraction digits'),
+});
+
+export function itemView(item: CatalogItem) {
+  return {
+    source: item.source,
+    id: item.itemId,
+    title: item.title,
+    status: item.status,
+    vendor: item.vendor,
+    productType: item.productType,
+    variants: item.variants.map((variant) => ({ id: variant.id, title: variant.title, sku: variant.sku, price: variant.price, inventoryItemId: variant.inventoryItemId })),
+    sourceUpdatedAt: item.sourceUpdatedAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+export function levelView(level: StockLevel) {
+  return {
+    source: level.source,
+    itemId: level.itemId,
+    locationId: level.locationId,
+    state: level.state,
+    quantity: level.quantity,
+    sourceUpdatedAt: level.sourceUpdatedAt,
+    updatedAt: level.updatedAt,
+  };
+}
+
+function settingsView(settings: { stockoutThreshold: string; updatedAt: string }) {
+  return { stockoutThreshold: Number(settings.stockoutThreshold), updatedAt: settings.updatedAt };
+}
+
+export function createCatalogApiHandler(deps: CatalogApiDependencies): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+  return createOrgRouter(
+    {
+      'GET /v1/orgs/{orgId}/catalog/items': {
+        role: 'member',
+        handle: async ({ orgId, event }) => {
+          const { source, limit, cursor } = parseQuery(event, itemsQuerySchema);
+          const page = await deps.store.listItems(orgId, { limit, ...(source && { source }), ...(cursor !== undefined && { cursor }) });
+          return json(200, { items: page.items.map(itemView), nextCursor: page.nextCursor });
+        },
+      },
+
+      'GET /v1/orgs/{orgId}/inventory': {
+        role: 'member',
+        handle: async ({ orgId, event }) => {
+          const { itemId, locationId, limit, cursor } = parseQuery(event, inventoryQuerySchema);
+          const page = await deps.store.listLevels(orgId, { limit, ...(itemId !== undefined && { itemId }), ...(locationId !== undefined && { locationId }), ...(cursor !== undefined && { cursor }) });
+          return json(200, { items: page.items.map(levelView), nextCursor: page.nextCursor });
+        },
+      },
+
+      'PUT /v1/orgs/{orgId}/settings/inventory': {
+        role: 'admin',
+        handle: async ({ orgId, event }) => {
+          const { stockoutThreshold } = parseJsonBody(event, settingsSchema);
+          const settings = { stockoutThreshold, updatedAt: deps.now().toISOString() };
+          await deps.store.putInventorySettings(orgId, settings);
+          deps.observability.logger.info('Inventory settings updated', { orgId, stockoutThreshold });
+          return json(200, settingsView(settings));
+        },
+      },
+    },
+    deps.observability.logger,
+  );
+}
+

@@ -1,0 +1,29 @@
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
+import { createQueueSender } from '../../shared/aws/queue';
+import { createCatalogStore } from '../../shared/catalog/catalog-store';
+import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-client';
+import { loadCatalogConsumerConfig } from '../../shared/config';
+import { createConnectionsStore } from '../../shared/connections/connections-store';
+import { createObservability } from '../../shared/observability';
+import { createSecretList } from '../../shared/secrets';
+import { QUEUES } from '../../shared/topology';
+import { createCatalogConsumer } from './catalog-consumer';
+
+const config = loadCatalogConsumerConfig();
+const documents = createDocumentClient();
+const accessTokens = config.squareAccessToken && createSecretList({ location: config.squareAccessToken, client: createSecretsManagerClient });
+
+export const handler = createCatalogConsumer({
+  store: createCatalogStore(documents, config.catalogTable),
+  connections: createConnectionsStore(documents, config.connectionsTable),
+  squareCatalog:
+    accessTokens &&
+    createSquareCatalogClient({
+      accessToken: async () => (await accessTokens.current())[0] as string,
+      baseUrl: config.squareApiBaseUrl,
+    }),
+  events: createQueueSender(createSqsClient(), config.eventsQueueUrl),
+  now: () => new Date(),
+  observability: createObservability('catalog-consumer'),
+  maxReceiveCount: QUEUES.catalog.maxReceiveCount,
+});

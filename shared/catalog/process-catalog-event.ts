@@ -1,0 +1,191 @@
+import type { QueueSender } from '../aws/queue';
+import type { ConnectionsStore } from '../connections/connections-store';
+import { WriteConflictError } from '../errors';
+import { publishEvent } from '../events/publish';
+import type { QueuedWebhook } from '../queue-message';
+import { parseCatalogMessage, type CatalogChange } from './catalog-message';
+import {
+  decideItem,
+  decideLevel,
+  DEFAULT_STOCKOUT_THRESHOLD,
+  stockoutEventFor,
+  type CatalogItem,
+  type Decision,
+  type ItemChange,
+  type LevelChange,
+  type StockLevel,
+  type VariantRef,
+} from './catalog-record';
+import type { CatalogStore } from './catalog-store';
+import type { SquareCatalogSource } from './square-catalog-client';
+import { squareCatalogChanges } from './square-changes';
+import { parseInstant, type Instant } from './versions';
+
+/**
+ * Applies one queued Square or Shopify webhook to the catalog: resolve the organisation that
+ * connected the merchant or shop, decide (pure) against what is stored, write conditionally, then
+ * publish a stockout signal where a level crossed its threshold. Every step is idempotent, so a
+ * redelivery, or a retry after a crash at any point, converges on one effect.
+ */
+
+export interface CatalogDependencies {
+  readonly store: CatalogStore;
+  readonly connections: Pick<ConnectionsStore, 'connectionOf' | 'keepUnmatched'>;
+  /** Present when a Square access token is configured; without it catalog pulls are skipped. */
+  readonly squareCatalog: SquareCatalogSource | undefined;
+  /** Where `demand_signal.stockout_risk` is published for tenants' webhooks. */
+  readonly events: QueueSender;
+  readonly now: () => Date;
+}
+
+/** Events from a merchant or shop no organisation has connected are kept this long for replay. */
+export const UNMATCHED_RETENTION_DAYS = 30;
+const MAX_WRITE_ATTEMPTS = 5;
+
+export type PullOutcome =
+  | { readonly status: 'pulled'; readonly pages: number; readonly objects: number; readonly invalid: number; readonly marker: string }
+  | { readonly status: 'up_to_date'; readonly marker: string }
+  | { readonly status: 'skipped'; readonly reason: 'no_access_token' | 'token_of_another_merchant' };
+
+export interface CatalogOutcome {
+  readonly outcome: 'processed' | 'ignored' | 'unmatched';
+  readonly provider: 'square' | 'shopify';
+  readonly account: string;
+  readonly orgId: string | null;
+  readonly applied: number;
+  readonly stale: number;
+  readonly duplicate: number;
+  /** Ids of the stockout events published (again, for a redelivery whose first publish may have been lost). */
+  readonly published: readonly string[];
+  readonly pull?: PullOutcome;
+  readonly reason?: string;
+}
+
+interface Tally {
+  applied: number;
+  stale: number;
+  duplicate: number;
+  published: string[];
+}
+
+export async function processCatalogMessage(message: QueuedWebhook, deps: CatalogDependencies): Promise<CatalogOutcome> {
+  const { provider, account, change } = parseCatalogMessage(message);
+  const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [] };
+  if (change.kind === 'ignored') return { ...base, outcome: 'ignored', orgId: null, reason: change.reason };
+  const connection = await deps.connections.connectionOf(provider, account);
+  if (!connection) {
+    // Kept, not retried: connecting the account replays it.
+    await deps.connections.keepUnmatched(provider, account, message, UNMATCHED_RETENTION_DAYS);
+    return { ...base, outcome: 'unmatched', orgId: null, reason: `no organisation has connected ${provider} account ${account}` };
+  }
+  const { orgId } = connection;
+  const tally: Tally = { applied: 0, stale: 0, duplicate: 0, published: [] };
+  const pull = await apply(change, orgId, message.correlationId, deps, tally);
+  return { ...base, ...tally, outcome: 'processed', orgId, ...(pull && { pull }) };
+}
+
+async function apply(change: Exclude<CatalogChange, { kind: 'ignored' }>, orgId: string, correlationId: string, deps: CatalogDependencies, tally: Tally): Promise<PullOutcome | undefined> {
+  switch (change.kind) {
+    case 'items':
+      await applyItems(change.items, change.refs, orgId, deps, tally);
+      return undefined;
+    case 'levels':
+      await applyLevels(change.levels, orgId, correlationId, deps, tally);
+      return undefined;
+    case 'catalogVersion':
+      return pullSquareCatalog(change.merchantId, change.updatedAt, orgId, deps, tally);
+  }
+}
+
+function count(tally: Tally, outcome: Decision<unknown>['outcome']): void {
+  tally[outcome] += 1;
+}
+
+/** Read, decide, write if unchanged since the read; decide again on a conflict. */
+async function writeDecided<T extends { readonly version: string }>(
+  key: string,
+  read: () => Promise<T | undefined>,
+  decide: (current: T | undefined) => Decision<T>,
+  write: (record: T, expectedVersion: string | undefined) => Promise<'written' | 'conflict'>,
+): Promise<{ decision: Decision<T>; current: T | undefined }> {
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const current = await read();
+    const decision = decide(current);
+    if (decision.outcome !== 'applied') return { decision, current };
+    if ((await write(decision.record, current?.version)) === 'written') return { decision, current };
+  }
+  throw new WriteConflictError(key, MAX_WRITE_ATTEMPTS);
+}
+
+async function applyItems(items: readonly ItemChange[], refs: readonly VariantRef[], orgId: string, deps: CatalogDependencies, tally: Tally): Promise<void> {
+  const now = deps.now().toISOString();
+  const staleItems = new Set<string>();
+  for (const change of items) {
+    const { decision } = await writeDecided<CatalogItem>(
+      `ORG#${orgId}/ITEM#${change.source}#${change.itemId}`,
+      () => deps.store.getItem(orgId, change.source, change.itemId),
+      (stored) => decideItem(stored, change, orgId, now),
+      (record, expected) => deps.store.putItem(record, expected),
+    );
+    count(tally, decision.outcome);
+    if (decision.outcome === 'stale') staleItems.add(change.itemId);
+  }
+  // SKU references, except those of a stale item; each reference also only ever moves forward itself.
+  for (const ref of refs) {
+    if (!staleItems.has(ref.itemId)) await deps.store.putRefIfNewer(orgId, ref);
+  }
+}
+
+async function applyLevels(levels: readonly LevelChange[], orgId: string, correlationId: string, deps: CatalogDependencies, tally: Tally): Promise<void> {
+  const now = deps.now().toISOString();
+  const threshold = (await deps.store.getInventorySettings(orgId))?.stockoutThreshold ?? DEFAULT_STOCKOUT_THRESHOLD;
+  for (const change of levels) {
+    const { decision, current } = await writeDecided<StockLevel>(
+      `ORG#${orgId}/LEVEL#${change.itemId}#${change.locationId}#${change.source}#${change.state}`,
+      () => deps.store.getLevel(orgId, change),
+      (stored) => decideLevel(stored, change, orgId, threshold, now),
+      (record, expected) => deps.store.putLevel(record, expected),
+    );
+    count(tally, decision.outcome);
+    // A duplicate may be the retry of a run that wrote the level but crashed before publishing.
+    const level = decision.outcome === 'applied' ? decision.record : decision.outcome === 'duplicate' ? current : undefined;
+    if (level?.stockoutEventId) {
+      const ref = await deps.store.getRef(orgId, level.source, level.itemId);
+      const { event } = await publishEvent(stockoutEventFor(level, ref), deps.events, correlationId);
+      tally.published.push(event.id);
+    }
+  }
+}
+
+/**
+ * `catalog.version.updated`: record the version, then pull what changed since the last complete
+ * pull. The marker advances only once every page has been applied, so a pull that fails half-way is
+ * redone from the same point when SQS redelivers the message.
+ */
+async function pullSquareCatalog(merchantId: string, updatedAt: Instant, orgId: string, deps: CatalogDependencies, tally: Tally): Promise<PullOutcome> {
+  await deps.store.recordCatalogVersion(orgId, merchantId, updatedAt);
+  const source = deps.squareCatalog;
+  if (!source) return { status: 'skipped', reason: 'no_access_token' };
+  // One configured token reads one merchant's catalog: never copy it into another merchant's org.
+  if ((await source.tokenMerchantId()) !== merchantId) return { status: 'skipped', reason: 'token_of_another_merchant' };
+  const state = await deps.store.getSquarePull(orgId, merchantId);
+  const pulledUpTo = parseInstant(state?.lastPulledAt);
+  if (pulledUpTo && pulledUpTo.key >= updatedAt.key) return { status: 'up_to_date', marker: pulledUpTo.iso };
+
+  let pages = 0;
+  let objects = 0;
+  let invalid = 0;
+  let latestTime: Instant | undefined;
+  for await (const page of source.changedObjects({ ...(pulledUpTo && { beginTime: pulledUpTo.iso }) })) {
+    if (pages === 0) latestTime = parseInstant(page.latestTime);
+    pages += 1;
+    objects += page.objects.length;
+    const changes = squareCatalogChanges(page.objects, page.relatedObjects);
+    invalid += changes.invalid;
+    await applyItems(changes.items, changes.refs, orgId, deps, tally);
+  }
+  // Square's latest_time says how far this search saw; without it, the version that asked for the pull.
+  const marker = latestTime ?? updatedAt;
+  await deps.store.advancePullMarker(orgId, merchantId, marker, { at: deps.now().toISOString(), objects });
+  return { status: 'pulled', pages, objects, invalid, marker: marker.iso };
+}

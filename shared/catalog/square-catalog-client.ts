@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { parseLosslessJson } from '../json/lossless';
+
+/**
+ * A small client for Square's SearchCatalogObjects (`POST /v2/catalog/search`): the objects changed
+ * since a time, deleted ones included, page by page along `cursor`; and RetrieveMerchant
+ * (`GET /v2/merchants/me`), which says whose catalog the access token reads. Plain `fetch`: the base URL is
+ * configuration (Square, or a fake Square on loopback in tests), never tenant input. Responses are
+ * parsed losslessly (object versions and money amounts are int64).
+ */
+
+export const SQUARE_API_BASE_URL = 'https://connect.squareup.com';
+/** The Square API version this client was written against (sent as `Square-Version`). */
+export const SQUARE_API_VERSION = '2025-07-16';
+const DEFAULT_TIMEOUT_MS = 10_000;
+const PAGE_LIMIT = 1_000;
+
+export interface CatalogPage {
+  readonly objects: readonly unknown[];
+  readonly relatedObjects: readonly unknown[];
+  /** When the merchant's catalog was last updated, as of this search (Square's `latest_time`). */
+  readonly latestTime: string | null;
+}
+
+export interface SquareCatalogSource {
+  /** The merchant the access token belongs to (`GET /v2/merchants/me`), asked once and remembered. */
+  tokenMerchantId(): Promise<string>;
+  /**
+   * Pages of ITEM and ITEM_VARIATION objects modified after `beginTime` (exclusive; all when
+   * undefined), with their related objects. Throws `SquareApiError` on any failed page.
+   */
+  changedObjects(options: { beginTime?: string }): AsyncIterable<CatalogPage>;
+}
+
+/** Square answered with an error, or could not be reached (`status` 0). */
+export class SquareApiError extends Error {
+  override readonly name = 'SquareApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly codes: readonly string[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export interface SquareCatalogClientOptions {
+  /** Resolves the access token for each request (it may rotate). */
+  readonly accessToken: () => Promise<string>;
+  readonly baseUrl?: URL | string;
+  readonly timeoutMs?: number;
+  /** Injectable for tests. */
+  readonly fetch?: typeof fetch;
+}
+
+const merchantSchema = z.looseObject({ merchant: z.looseObject({ id: z.string().min(1) }) });
+
+const responseSchema = z.looseObject({
+  objects: z.array(z.unknown()).nullish(),
+  related_objects: z.array(z.unknown()).nullish(),
+  cursor: z.string().nullish(),
+  latest_time: z.string().nullish(),
+});
+
+const errorsSchema = z.looseObject({ errors: z.array(z.looseObject({ code: z.string().nullish(), detail: z.string().nullish() })).nullish() });
+
+export function createSquareCatalogClient(options: SquareCatalogClientOptions): SquareCatalogSource {
+  const doFetch = options.fetch ?? fetch;
+  const baseUrl = options.baseUrl ?? SQUARE_API_BASE_URL;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let tokenMerchant: Promise<string> | undefined;
+
+  async function call<T>(operation: string, path: string, schema: z.ZodType<T>, body?: Record<string, unknown>): Promise<T> {
+    let response: Response;
+    try {
+      response = await doFetch(new URL(path, baseUrl), {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${await options.accessToken()}`,
+          'square-version': SQUARE_API_VERSION,
+          accept: 'application/json',
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new SquareApiError(0, `Square ${operation} could not be reached: ${(error as Error).message}`, [], { cause: error });
+    }
+    const json = await response.text().then((text) => {
+      try {
+        return parseLosslessJson(text);
+      } catch {
+        return undefined;
+      }
+    });
+    const errors = errorsSchema.safeParse(json).data?.errors ?? [];
+    const parsed = schema.safeParse(json);
+    if (!response.ok || errors.length > 0 || !parsed.success) {
+      const detail = errors.map((error) => error.detail ?? error.code).join('; ') || (parsed.success ? 'no detail' : 'unreadable response');
+      throw new SquareApiError(response.status, `Square ${operation} answered ${response.status}: ${detail}`, errors.map((error) => error.code ?? 'UNKNOWN'));
+    }
+    return parsed.data;
+  }
+
+  const search = (body: Record<string, unknown>) => call('SearchCatalogObjects', '/v2/catalog/search', responseSchema, body);
+
+  return {
+    tokenMerchantId() {
+      tokenMerchant ??= call('RetrieveMerchant', '/v2/merchants/me', merchantSchema).then((answer) => answer.merchant.id);
+      // A failed look-up is not remembered: the next message asks again.
+      void tokenMerchant.catch(() => (tokenMerchant = undefined));
+      return tokenMerchant;
+    },
+
+    async *changedObjects({ beginTime }) {
+      let cursor: string | undefined;
+      const seen = new Set<string>();
+      do {
+        const page = await search({
+          object_types: ['ITEM', 'ITEM_VARIATION'],
+          include_deleted_objects: true,
+          include_related_objects: true,
+          limit: PAGE_LIMIT,
+          ...(beginTime !== undefined && { begin_time: beginTime }),
+          ...(cursor !== undefined && { cursor }),
+        });
+        yield { objects: page.objects ?? [], relatedObjects: page.related_objects ?? [], latestTime: page.latest_time ?? null };
+        cursor = page.cursor ?? undefined;
+        // A cursor seen before would loop forever.
+        if (cursor !== undefined && seen.has(cursor)) throw new SquareApiError(200, 'Square SearchCatalogObjects returned a cursor it had already returned');
+        if (cursor !== undefined) seen.add(cursor);
+      } while (cursor);
+    },
+  };
+}
