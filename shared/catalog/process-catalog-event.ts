@@ -30,7 +30,7 @@ import { parseInstant, type Instant } from './versions';
 
 export interface CatalogDependencies {
   readonly store: CatalogStore;
-  readonly connections: Pick<ConnectionsStore, 'connectionOf' | 'keepUnmatched'>;
+  readonly connections: Pick<ConnectionsStore, 'connectionOf' | 'keepUnmatched' | 'forgetUnmatched'>;
   /** Present when a Square access token is configured; without it catalog pulls are skipped. */
   readonly squareCatalog: SquareCatalogSource | undefined;
   /** Where `demand_signal.stockout_risk` is published for tenants' webhooks. */
@@ -72,11 +72,15 @@ export async function processCatalogMessage(message: QueuedWebhook, deps: Catalo
   const { provider, account, change } = parseCatalogMessage(message);
   const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [] };
   if (change.kind === 'ignored') return { ...base, outcome: 'ignored', orgId: null, reason: change.reason };
-  const connection = await deps.connections.connectionOf(provider, account);
+  let connection = await deps.connections.connectionOf(provider, account);
   if (!connection) {
     // Kept, not retried: connecting the account replays it.
     await deps.connections.keepUnmatched(provider, account, message, UNMATCHED_RETENTION_DAYS);
-    return { ...base, outcome: 'unmatched', orgId: null, reason: `no organisation has connected ${provider} account ${account}` };
+    // The account may have been connected (and its kept events replayed) between the lookup and
+    // the keep; look again so this event is not left waiting for a connection that already exists.
+    connection = await deps.connections.connectionOf(provider, account);
+    if (!connection) return { ...base, outcome: 'unmatched', orgId: null, reason: `no organisation has connected ${provider} account ${account}` };
+    await deps.connections.forgetUnmatched(provider, account, message);
   }
   const { orgId } = connection;
   const tally: Tally = { applied: 0, stale: 0, duplicate: 0, published: [] };

@@ -99,6 +99,10 @@ function connections(connected: Record<string, string> = { [`shopify|${SHOP}`]: 
       return orgId ? { provider, account, orgId, notificationUrl: null, connectedAt: '2024-01-01T00:00:00Z' } : undefined;
     },
     keepUnmatched: async (provider: 'square' | 'shopify', account: string, message: QueuedWebhook, retentionDays: number) => void kept.push({ provider, account, message, retentionDays }),
+    forgetUnmatched: async (provider: 'square' | 'shopify', account: string, message: QueuedWebhook) => {
+      const index = kept.findIndex((entry) => entry.provider === provider && entry.account === account && entry.message === message);
+      if (index >= 0) kept.splice(index, 1);
+    },
   };
 }
 
@@ -135,6 +139,23 @@ const level = (available: number, updatedAt: string, webhookId = `wh_${updatedAt
   shopifyMessage('inventory_levels/update', inventoryLevelBody({ inventoryItemId: 271878346596884015n, locationId: 24826418n, available, updatedAt }), { webhookId });
 
 describe('Module: processCatalogMessage', () => {
+  it('applies an event whose shop was connected while it was being kept, and forgets the kept copy', async () => {
+    const links = connections({});
+    let lookups = 0;
+    const racing = {
+      ...links,
+      // The connection lands (and replays what was kept) between the first lookup and the keep.
+      connectionOf: async (provider: 'square' | 'shopify', account: string) =>
+        ++lookups === 1 ? undefined : { provider, account, orgId: ORG, notificationUrl: null, connectedAt: '2024-01-01T00:00:00Z' },
+    };
+    const d = deps({ connections: racing });
+    const message = shopifyMessage('products/update', productBody({ id: 1n, updatedAt: '2024-01-01T00:00:00Z' }));
+    const outcome = await processCatalogMessage(message, d);
+    expect(outcome).toMatchObject({ outcome: 'processed', orgId: ORG });
+    expect(links.kept).toEqual([]);
+    expect(d.store.items.size).toBe(1);
+  });
+
   it('keeps an event from an unconnected shop for 30 days and reports it handled', async () => {
     const d = deps();
     const message = shopifyMessage('products/update', productBody({ id: 1n, updatedAt: '2024-01-01T00:00:00Z' }), { shop: 'stranger.myshopify.com' });
@@ -145,7 +166,8 @@ describe('Module: processCatalogMessage', () => {
   });
 
   it('ignores topics it does not use without looking up the shop', async () => {
-    const d = deps({ connections: { connectionOf: () => Promise.reject(new Error('not expected')), keepUnmatched: () => Promise.reject(new Error('not expected')) } });
+    const unexpected = () => Promise.reject(new Error('not expected'));
+    const d = deps({ connections: { connectionOf: unexpected, keepUnmatched: unexpected, forgetUnmatched: unexpected } });
     expect(await processCatalogMessage(shopifyMessage('orders/create', '{"id":1}'), d)).toMatchObject({ outcome: 'ignored' });
   });
 
