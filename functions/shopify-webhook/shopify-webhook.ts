@@ -7,6 +7,7 @@ import { header, rawBody } from '../../shared/http/raw-body';
 import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
+import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
 import type { QueuedWebhook } from '../../shared/queue-message';
 import type { SecretList } from '../../shared/secrets';
 import { SHOPIFY_SIGNATURE_HEADER, verifyShopifySignature } from '../../shared/signatures/shopify';
@@ -166,24 +167,10 @@ export function createShopifyWebhookHandler(deps: ShopifyWebhookDependencies) {
       account: shopDomain,
       headers: carried,
     };
-    try {
-      const messageId = await deps.queue.send(JSON.stringify(message), { attributes: { source: 'shopify', eventType: topic } });
-      logger.info('Shopify event queued', { messageId });
-    } catch (error) {
-      metrics.addMetric(METRIC.enqueueFailed, MetricUnit.Count, 1);
-      logger.error('Could not queue Shopify event; answering 500 so Shopify retries', { error });
-      return errorResponse(500, 'enqueue_failed', 'The event could not be queued; Shopify will retry');
-    }
-    metrics.addMetric(METRIC.queued, MetricUnit.Count, 1);
+    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: JSON.stringify(message), attributes: { source: 'shopify', eventType: topic }, sender: 'Shopify', metricNames: METRIC, observability: deps.observability });
+    if (queued !== 'queued') return queued;
     return json(200, RECEIVED);
   }
 
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
-    try {
-      return await handle(event);
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+  return flushingObservability(deps.observability, handle);
 }

@@ -13,6 +13,7 @@ import { errorResponse, json, type HttpResult } from '../../shared/http/response
 import { parseLosslessJson } from '../../shared/json/lossless';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
+import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
 import { BETTERDATA_SIGNATURE_HEADER, verifyBetterdataSignature } from '../../shared/signatures/betterdata';
 import { parseSigningSecret } from '../../shared/signatures/standard-webhooks';
 import { SQS_MAX_MESSAGE_BYTES } from '../../shared/topology';
@@ -156,15 +157,8 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     if (Buffer.byteLength(serialised) > SQS_MAX_MESSAGE_BYTES - ATTRIBUTE_ALLOWANCE_BYTES) {
       return reject(413, 'payload_too_large', 'The event is too large to queue');
     }
-    try {
-      const messageId = await deps.queue.send(serialised, { attributes: { sourceId, orgId } });
-      logger.info('Source event queued', { messageId });
-    } catch (error) {
-      metrics.addMetric(METRIC.enqueueFailed, MetricUnit.Count, 1);
-      logger.error('Could not queue source event; answering 500 so the sender retries', { error });
-      return errorResponse(500, 'enqueue_failed', 'The event could not be queued; retry later');
-    }
-    metrics.addMetric(METRIC.queued, MetricUnit.Count, 1);
+    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: serialised, attributes: { sourceId, orgId }, sender: 'the source', metricNames: METRIC, observability: deps.observability });
+    if (queued !== 'queued') return queued;
 
     // The event is durably queued: a listing that misses it is logged and counted, not retried.
     const expiresAt = Math.floor(now.getTime() / 1000) + deps.sourceEventRetentionDays * 86_400;
@@ -177,12 +171,5 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     return json(200, RECEIVED);
   }
 
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
-    try {
-      return await handle(event);
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+  return flushingObservability(deps.observability, handle);
 }

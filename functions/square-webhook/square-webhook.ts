@@ -9,6 +9,7 @@ import { header, rawBody } from '../../shared/http/raw-body';
 import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
+import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
 import type { QueuedWebhook } from '../../shared/queue-message';
 import type { SecretList } from '../../shared/secrets';
 import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from '../../shared/signatures/square';
@@ -186,24 +187,10 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
       rawBodyBase64: payload.toString('base64'),
       account: merchantId,
     };
-    try {
-      const messageId = await deps.queue.send(JSON.stringify(message), { attributes: { source: 'square', eventType } });
-      logger.info('Square event queued', { messageId });
-    } catch (error) {
-      metrics.addMetric(METRIC.enqueueFailed, MetricUnit.Count, 1);
-      logger.error('Could not queue Square event; answering 500 so Square retries', { error });
-      return errorResponse(500, 'enqueue_failed', 'The event could not be queued; Square will retry');
-    }
-    metrics.addMetric(METRIC.queued, MetricUnit.Count, 1);
+    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: JSON.stringify(message), attributes: { source: 'square', eventType }, sender: 'Square', metricNames: METRIC, observability: deps.observability });
+    if (queued !== 'queued') return queued;
     return json(200, RECEIVED);
   }
 
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
-    try {
-      return await handle(event);
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+  return flushingObservability(deps.observability, handle);
 }

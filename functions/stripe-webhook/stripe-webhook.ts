@@ -7,6 +7,7 @@ import { header, rawBody } from '../../shared/http/raw-body';
 import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
+import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
 import type { QueuedWebhook } from '../../shared/queue-message';
 import type { SecretList } from '../../shared/secrets';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/signatures/stripe';
@@ -95,24 +96,10 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
       correlationId,
       rawBodyBase64: payload.toString('base64'),
     };
-    try {
-      const messageId = await deps.queue.send(JSON.stringify(message), { attributes: { source: 'stripe', eventType } });
-      logger.info('Stripe event queued', { messageId });
-    } catch (error) {
-      metrics.addMetric(METRIC.enqueueFailed, MetricUnit.Count, 1);
-      logger.error('Could not queue Stripe event; answering 500 so Stripe retries', { error });
-      return errorResponse(500, 'enqueue_failed', 'The event could not be queued; Stripe will retry');
-    }
-    metrics.addMetric(METRIC.queued, MetricUnit.Count, 1);
+    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: JSON.stringify(message), attributes: { source: 'stripe', eventType }, sender: 'Stripe', metricNames: METRIC, observability: deps.observability });
+    if (queued !== 'queued') return queued;
     return json(200, RECEIVED);
   }
 
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
-    try {
-      return await handle(event);
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+  return flushingObservability(deps.observability, handle);
 }
