@@ -47,6 +47,8 @@ export interface ColdStartResult {
   readonly cdkOptionsMatched: Record<string, boolean>;
   readonly nodeOptions: string | undefined;
   readonly skipped: string[];
+  /** Where the functions' environment came from: a synthesis of the CDK app, or the topology. */
+  readonly environmentSource: string;
   readonly notes: string[];
 }
 
@@ -257,6 +259,7 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
       cdkOptionsMatched: facts.checks,
       nodeOptions: facts.nodeOptions,
       skipped,
+      environmentSource: lambdaEnvs.source === 'synth' ? 'CDK synthesis' : `shared/topology.ts (the stack did not synthesise: ${lambdaEnvs.synthError ?? 'unknown'})`,
       notes: [
         `Bundles: esbuild ${'0.28'} with the CDK app's options (ESM, minify, external source map, createRequire banner, mainFields module,main, AWS SDK bundled), target node20 here (node24 in AWS).`,
         'Time: spawn to exit of `node runner.mjs`, which imports the bundle and awaits the handler once (median of the runs); import and first-event columns are measured inside the process.',

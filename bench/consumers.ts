@@ -1,19 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createBillingConsumer } from '../functions/billing-consumer/billing-consumer';
+import { createCatalogConsumer } from '../functions/catalog-consumer/catalog-consumer';
 import { toSqsEvent } from '../infra/local/sqs-event';
 import { createDocumentClient, createSqsClient } from '../shared/aws/clients';
 import { createQueueSender } from '../shared/aws/queue';
 import { createBillingStore } from '../shared/billing/billing-store';
+import { createCatalogStore } from '../shared/catalog/catalog-store';
+import { createConnectionsStore } from '../shared/connections/connections-store';
 import { createObservability } from '../shared/observability';
 import { createAlertSink } from '../shared/ops/alerts';
 import type { QueuedWebhook } from '../shared/queue-message';
 import type { EmulatorInfo } from './lib/emulator-host';
 import { REPO_ROOT } from './lib/paths';
-import { startService, TSX_ARGS } from './lib/processes';
+import { startService, TSX_ARGS, type Service } from './lib/processes';
 import { SETTINGS } from './lib/settings';
 import { median, round, summarize } from './lib/stats';
 import { eventForOrg } from './lib/stripe-payloads';
@@ -28,6 +31,7 @@ import { runWorker } from './lib/worker';
  *
  * Floor: the least DynamoDB work applying an event can take — one conditional PutItem per event,
  * sequentially (the consumer processes a batch's records in order), same client, same emulator.
+ * The catalog consumer is measured the same way (see measureCatalog).
  */
 
 export interface ConsumerResult {
@@ -41,7 +45,8 @@ export interface ConsumerResult {
 
 export interface ConsumersResult {
   readonly billing: ConsumerResult;
-  readonly catalog: string;
+  /** Square inventory counts and Shopify product updates through the catalog consumer, or why not. */
+  readonly catalog: ConsumerResult | string;
   readonly emulatorMaxRssKiB: number | null;
   readonly notes: string[];
 }
@@ -68,6 +73,109 @@ function lambdaContext(): Context {
 function queuedMessage(raw: string): QueuedWebhook {
   const event = JSON.parse(raw) as { id: string; type: string };
   return { source: 'stripe', eventId: event.id, eventType: event.type, receivedAt: new Date().toISOString(), correlationId: randomUUID(), rawBodyBase64: Buffer.from(raw).toString('base64') };
+}
+
+/**
+ * The catalog consumer (`createCatalogConsumer`), when it exists: Square inventory counts and
+ * Shopify product updates for connected accounts, each event newer than the last, in SQS batches
+ * of 10, against the same floor. Kept separate and guarded: it is the newest code in the repository.
+ */
+async function measureCatalog(emulator: Service<EmulatorInfo>, queued: (message: QueuedWebhook) => SQSEvent['Records'][number]): Promise<ConsumerResult> {
+  const env = emulator.info.env;
+  const tables = emulator.info.tables as Record<string, string>;
+  const catalogTable = tables.catalog;
+  const connectionsTable = tables.connections;
+  if (!catalogTable || !connectionsTable) throw new Error('the emulator has no catalog or connections table (topology changed?)');
+  const documents = createDocumentClient(env);
+  const sqs = createSqsClient(env);
+  const observability = createObservability('catalog-consumer');
+  const connections = createConnectionsStore(documents, connectionsTable);
+  const eventsUrl = emulator.info.queues.events.url;
+  const handler = createCatalogConsumer({
+    store: createCatalogStore(documents, catalogTable),
+    connections,
+    squareCatalog: undefined,
+    events: createQueueSender(sqs, eventsUrl),
+    now: () => new Date(),
+    observability,
+    maxReceiveCount: 5,
+  });
+  const merchant = 'MLBENCHMERCHANT1';
+  const shop = 'bench-shop.myshopify.com';
+  const connectedAt = new Date().toISOString();
+  await connections.connect({ provider: 'square', orgId: 'org_catalog', account: merchant, notificationUrl: null, connectedAt });
+  await connections.connect({ provider: 'shopify', orgId: 'org_catalog_shop', account: shop, notificationUrl: null, connectedAt });
+
+  const squareTemplate = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'square.inventory.count.updated.json'), 'utf8')) as {
+    event_id: string;
+    merchant_id: string;
+    created_at: string;
+    data: { object: { inventory_counts: { catalog_object_id: string; quantity: string; calculated_at: string }[] } };
+  };
+  const shopifyText = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'shopify.products.update.json'), 'utf8');
+  let counter = 0;
+  const squareMessage = (): QueuedWebhook => {
+    const n = counter++;
+    const at = new Date(Date.now() + n).toISOString();
+    const event = structuredClone(squareTemplate);
+    event.event_id = randomUUID();
+    event.merchant_id = merchant;
+    event.created_at = at;
+    const count = event.data.object.inventory_counts[0];
+    if (count) Object.assign(count, { catalog_object_id: `BENCHITEM${n % 500}`, quantity: String(n % 40), calculated_at: at });
+    return { source: 'square', eventId: event.event_id, eventType: 'inventory.count.updated', receivedAt: at, correlationId: randomUUID(), rawBodyBase64: Buffer.from(JSON.stringify(event)).toString('base64'), account: merchant };
+  };
+  const shopifyMessage = (): QueuedWebhook => {
+    const n = counter++;
+    const at = new Date(Date.now() + n).toISOString();
+    const productId = String(788032119674000000n + BigInt(n % 500));
+    const body = shopifyText.replaceAll('788032119674292922', productId).replace(/"updated_at": "[^"]+"/, `"updated_at": "${at}"`);
+    const webhookId = randomUUID();
+    return {
+      source: 'shopify', eventId: webhookId, eventType: 'products/update', receivedAt: at, correlationId: randomUUID(), rawBodyBase64: Buffer.from(body).toString('base64'), account: shop,
+      headers: { 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': shop, 'x-shopify-webhook-id': webhookId, 'x-shopify-triggered-at': at },
+    };
+  };
+  const batch = (size: number): SQSEvent => ({ Records: Array.from({ length: size }, (_, index) => queued(index % 2 === 0 ? squareMessage() : shopifyMessage())) });
+
+  const rounds = SETTINGS.quick ? 3 : 7;
+  const batchesPerRound = SETTINGS.quick ? 3 : 12;
+  let failedItems = 0;
+  const run = async (event: SQSEvent) => {
+    const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
+    failedItems += response.batchItemFailures.length;
+  };
+  for (let index = 0; index < batchesPerRound; index++) await run(batch(BATCH));
+  if (failedItems > 0) throw new Error(`${failedItems} catalog messages failed in the warm-up round`);
+  // The events must have been applied, not kept as unmatched or ignored: the catalog table holds their items.
+  const stored = await documents.send(new ScanCommand({ TableName: catalogTable, Select: 'COUNT' }));
+  if (!stored.Count) throw new Error('the warm-up round stored nothing in the catalog table (events ignored or unmatched?)');
+  let floorCounter = 0;
+  const rates: number[] = [];
+  const floorRates: number[] = [];
+  const batchMs: number[] = [];
+  let events = 0;
+  for (let round = 0; round < rounds; round++) {
+    const workload = Array.from({ length: batchesPerRound }, () => batch(BATCH));
+    const started = performance.now();
+    for (const event of workload) {
+      const before = performance.now();
+      await run(event);
+      batchMs.push(performance.now() - before);
+    }
+    const count = batchesPerRound * BATCH;
+    rates.push(count / ((performance.now() - started) / 1000));
+    events += count;
+    const floorStarted = performance.now();
+    for (let index = 0; index < count; index++) {
+      await documents.send(new PutCommand({ TableName: catalogTable, Item: { pk: `FLOOR#${floorCounter++}`, sk: 'ITEM', quantity: '1', version: 'v1' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    }
+    floorRates.push(count / ((performance.now() - floorStarted) / 1000));
+  }
+  documents.destroy();
+  sqs.destroy();
+  const batches = summarize(batchMs);
+  return { eventsPerSecond: round(median(rates)), batchMs: { p50: round(batches.p50), p99: round(batches.p99) }, floorEventsPerSecond: round(median(floorRates)), events, failedItems, rounds };
 }
 
 async function main(): Promise<ConsumersResult> {
@@ -160,9 +268,24 @@ async function main(): Promise<ConsumersResult> {
       floorRates.push(count / ((performance.now() - floorStarted) / 1000));
     }
     const batches = summarize(batchMs);
-    const catalogExists = existsSync(join(REPO_ROOT, 'functions', 'catalog-consumer', 'handler.ts'));
     documents.destroy();
     sqs.destroy();
+    let catalog: ConsumerResult | string;
+    try {
+      const toRecord = (message: QueuedWebhook) => {
+        const body = JSON.stringify(message);
+        const sent = String(Date.now());
+        const [record] = toSqsEvent(
+          [{ MessageId: randomUUID(), ReceiptHandle: randomUUID(), Body: body, MD5OfBody: createHash('md5').update(body).digest('hex'), Attributes: { ApproximateReceiveCount: '1', SentTimestamp: sent, SenderId: 'AIDABENCH', ApproximateFirstReceiveTimestamp: sent } }],
+          emulator.info.queues.billing.arn,
+          emulator.info.region,
+        ).Records;
+        return record as SQSEvent['Records'][number];
+      };
+      catalog = await measureCatalog(emulator, toRecord);
+    } catch (error) {
+      catalog = `not measured: ${(error as Error).message}`;
+    }
     const { maxRssKiB } = await emulator.stop();
     return {
       billing: {
@@ -173,13 +296,12 @@ async function main(): Promise<ConsumersResult> {
         failedItems,
         rounds,
       },
-      catalog: catalogExists
-        ? 'functions/catalog-consumer exists but appeared while this benchmark was written; not measured yet (its cold start is measured)'
-        : 'functions/catalog-consumer does not exist yet',
+      catalog,
       emulatorMaxRssKiB: maxRssKiB ?? null,
       notes: [
         `Rounds of ${orgsPerRound} new organisations × (subscription.created, invoice.paid, subscription.updated) in SQS batches of ${BATCH}; events/s is the median over ${rounds} rounds after a warm-up round.`,
         'DynamoDB is dynalite in a separate process on loopback: every call costs far more CPU than in AWS and the round trips dominate; compare with the floor measured alongside, not with AWS.',
+        'Catalog: connected Square merchant and Shopify shop; alternating inventory.count.updated (one count) and products/update (fixture with a fresh product id among 500), each newer than the last; floor one conditional PutItem per event.',
       ],
     };
   } finally {

@@ -2,7 +2,9 @@ import type { ColdStartEntry, ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
 import type { DeliveryResult } from './delivery';
 import type { FanoutResult } from './fanout';
-import type { IngestCpuResult, SizeResult } from './ingest-cpu';
+import type { IngestCpuResult } from './ingest-cpu';
+import type { IngestProvidersResult } from './ingest-providers';
+import type { SizeResult } from './lib/cpu-bench';
 import type { IngestE2eResult } from './ingest-e2e';
 import { formatBytes, formatMicros, formatMillis, formatNumber, formatPercent, formatRatio, ratio } from './lib/stats';
 
@@ -20,6 +22,7 @@ export interface BenchOutcome<T> {
 
 export interface AllResults {
   readonly ingestCpu?: BenchOutcome<IngestCpuResult>;
+  readonly ingestProviders?: BenchOutcome<IngestProvidersResult>;
   readonly ingestE2e?: BenchOutcome<IngestE2eResult>;
   readonly coldStart?: BenchOutcome<ColdStartResult>;
   readonly consumers?: BenchOutcome<ConsumersResult>;
@@ -116,7 +119,9 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     }
   }
 
-  for (const provider of cpu?.providers ?? []) {
+  failed('1. Ingest CPU, Shopify and Square', results.ingestProviders);
+  for (const note of results.ingestProviders?.result?.notes ?? []) rows.push(['1. Ingest CPU, Shopify and Square', note, '', '', '', '']);
+  for (const provider of results.ingestProviders?.result?.providers ?? []) {
     const { ours, floor } = provider.variants;
     if (!ours || !floor) continue;
     const overFloor = ratio(ours.medianMicros, floor.medianMicros);
@@ -206,7 +211,18 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       `ours/floor ${formatPercent(ratio(billing.eventsPerSecond, billing.floorEventsPerSecond))}`,
       '',
     ]);
-    rows.push(['4. Catalog consumer', consumers.catalog, '', '', '', '']);
+    const catalog = consumers.catalog;
+    if (typeof catalog === 'string') rows.push(['4. Catalog consumer', catalog, '', '', '', '']);
+    else {
+      rows.push([
+        '4. Catalog consumer → DynamoDB emulator (Square counts + Shopify products), batches of 10',
+        `${formatNumber(catalog.eventsPerSecond)} events/s; batch p50 ${formatMillis(catalog.batchMs.p50)}, p99 ${formatMillis(catalog.batchMs.p99)} (${catalog.failedItems} failed)`,
+        '',
+        `1 conditional PutItem/event: ${formatNumber(catalog.floorEventsPerSecond)}/s`,
+        `ours/floor ${formatPercent(ratio(catalog.eventsPerSecond, catalog.floorEventsPerSecond))}`,
+        '',
+      ]);
+    }
   }
 
   const fanout = results.fanout?.result;
@@ -264,7 +280,7 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
   if (results.consumers?.maxRssKiB) rss.push(`billing consumer bench ${mib(results.consumers.maxRssKiB)}`);
   if (results.fanout?.maxRssKiB) rss.push(`fan-out bench ${mib(results.fanout.maxRssKiB)} (1,000-endpoint lists)`);
   if (results.delivery?.maxRssKiB) rss.push(`delivery bench ${mib(results.delivery.maxRssKiB)}`);
-  if (results.ingestCpu?.maxRssKiB) rss.push(`ingest CPU bench ${mib(results.ingestCpu.maxRssKiB)} (ours and baseline loaded)`);
+  if (results.ingestCpu?.maxRssKiB) rss.push(`Stripe ingest CPU bench ${mib(results.ingestCpu.maxRssKiB)} (ours and baseline loaded)`);
   if (rss.length > 0) rows.push(['7. Peak RSS of the benchmark processes (bundled, no tsx unless noted)', rss.join('; '), '', '', '', '']);
   return { rows, targets };
 }

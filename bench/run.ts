@@ -9,6 +9,7 @@ import type { DeliveryResult } from './delivery';
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestE2eResult } from './ingest-e2e';
+import type { IngestProvidersResult } from './ingest-providers';
 import { bundleWorkers, readCdkBundlingFacts } from './lib/bundling';
 import { REPO_ROOT } from './lib/paths';
 import { runWorkerProcess, TSX_ARGS } from './lib/processes';
@@ -22,7 +23,7 @@ import { buildTable, renderMarkdown, renderTargets, type AllResults, type BenchO
  * lib/settings.ts for the other knobs. Not part of `npm test`.
  */
 
-const BENCHMARKS = ['ingest-cpu', 'ingest-e2e', 'cold-start', 'consumers', 'fanout', 'delivery'] as const;
+const BENCHMARKS = ['ingest-cpu', 'ingest-providers', 'ingest-e2e', 'cold-start', 'consumers', 'fanout', 'delivery'] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     const bundles = await bundleWorkers(
       {
         'ingest-cpu': join(REPO_ROOT, 'bench', 'ingest-cpu.ts'),
+        'ingest-providers': join(REPO_ROOT, 'bench', 'ingest-providers.ts'),
         consumers: join(REPO_ROOT, 'bench', 'consumers.ts'),
         fanout: join(REPO_ROOT, 'bench', 'fanout.ts'),
         delivery: join(REPO_ROOT, 'bench', 'delivery.ts'),
@@ -83,31 +85,43 @@ async function main(): Promise<void> {
       join(workdir, 'workers'),
       facts,
     );
-    const worker = <T>(name: BenchName, timeoutSeconds: number, args: string[], env: Record<string, string> = {}) =>
-      timed(name, () => runWorkerProcess<T>(name, { args, env: { ...WORKER_ENV, ...env }, timeoutMs: timeoutSeconds * 1000 }));
+    /** A bundle's path, or the reason it could not be built (that benchmark then fails alone). */
+    const bundle = (name: string): string => {
+      const built = bundles[name];
+      if (typeof built === 'string') return built;
+      throw new Error(`Could not bundle ${name}: ${built?.message.split('\n')[0] ?? 'unknown worker'}`);
+    };
+    const worker = <T>(name: BenchName, timeoutSeconds: number, args: () => string[], env: () => Record<string, string> = () => ({})) =>
+      timed(name, () => runWorkerProcess<T>(name, { args: args(), env: { ...WORKER_ENV, ...env() }, timeoutMs: timeoutSeconds * 1000 }));
 
     const results: Record<string, BenchOutcome<unknown>> = {};
     for (const name of selected) {
       switch (name) {
         case 'ingest-cpu':
-          results.ingestCpu = await worker<IngestCpuResult>(name, 240, [bundles['ingest-cpu'] as string]);
+          results.ingestCpu = await worker<IngestCpuResult>(name, 240, () => [bundle('ingest-cpu')]);
+          break;
+        case 'ingest-providers':
+          results.ingestProviders = await worker<IngestProvidersResult>(name, 180, () => [bundle('ingest-providers')]);
           break;
         case 'ingest-e2e':
-          results.ingestE2e = await worker<IngestE2eResult>(name, SETTINGS.loadDurationSeconds * 2 + 180, [...TSX_ARGS, join(REPO_ROOT, 'bench', 'ingest-e2e.ts')], {
-            BENCH_LOADGEN: bundles.loadgen as string,
-          });
+          results.ingestE2e = await worker<IngestE2eResult>(
+            name,
+            SETTINGS.loadDurationSeconds * 2 + 180,
+            () => [...TSX_ARGS, join(REPO_ROOT, 'bench', 'ingest-e2e.ts')],
+            () => ({ BENCH_LOADGEN: bundle('loadgen') }),
+          );
           break;
         case 'cold-start':
           results.coldStart = await timed<ColdStartResult>(name, async () => ({ result: await runColdStart(workdir) }));
           break;
         case 'consumers':
-          results.consumers = await worker<ConsumersResult>(name, 240, [bundles.consumers as string]);
+          results.consumers = await worker<ConsumersResult>(name, 240, () => [bundle('consumers')]);
           break;
         case 'fanout':
-          results.fanout = await worker<FanoutResult>(name, 300, [bundles.fanout as string]);
+          results.fanout = await worker<FanoutResult>(name, 300, () => [bundle('fanout')]);
           break;
         case 'delivery':
-          results.delivery = await worker<DeliveryResult>(name, 240, [bundles.delivery as string], { BENCH_RECEIVER: bundles.receiver as string });
+          results.delivery = await worker<DeliveryResult>(name, 240, () => [bundle('delivery')], () => ({ BENCH_RECEIVER: bundle('receiver') }));
           break;
       }
     }
