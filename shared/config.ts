@@ -196,21 +196,23 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
   };
 }
 
-export interface WebhooksApiConfig {
-  readonly webhooksTable: string;
-  readonly endpointSecretsKey: EndpointSecretsKey;
-  readonly allowHttp: boolean;
-  readonly policy: IpPolicy;
+/**
+ * The endpoints API also delivers (test sends, resends) through the one delivery path, so it needs
+ * what the delivery function needs, plus how long the messages it stores are kept.
+ */
+export interface WebhooksApiConfig extends DeliveryConfig {
   readonly maxEndpointsPerOrg: number;
+  readonly messageRetentionDays: number;
+  /** Deliveries one recovery call queues at most (10,000); the rest is left to a continuation. */
+  readonly recoveryMaxPerCall: number;
 }
 
 export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig {
   return {
-    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
-    endpointSecretsKey: endpointSecretsKey(env),
-    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
-    policy: ipPolicy(env),
+    ...loadDeliveryConfig(env),
     maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
+    messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
+    recoveryMaxPerCall: read(env, ENV.recoveryMaxPerCall, z.coerce.number().int().positive().max(10_000).default(10_000)),
   };
 }
 

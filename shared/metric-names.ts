@@ -43,6 +43,14 @@ export const METRIC_NAMES = {
     endpointDisabled: 'EndpointDisabled',
     opsAlertRaised: 'OpsAlertRaised',
   },
+  webhooksApi: {
+    secretRotated: 'EndpointSecretRotated',
+    testSent: 'EndpointTestSent',
+    manualResend: 'ManualResend',
+    recoveryStarted: 'RecoveryStarted',
+    /** Deliveries re-enqueued by recoveries (each becomes one manual attempt). */
+    recoveryQueued: 'RecoveryDeliveriesQueued',
+  },
   squareWebhook: {
     received: 'WebhookReceived',
     queued: 'WebhookQueued',

@@ -30,6 +30,7 @@ export const ENV = {
   attemptRetentionDays: 'ATTEMPT_RETENTION_DAYS',
   messageRetentionDays: 'MESSAGE_RETENTION_DAYS',
   maxEndpointsPerOrg: 'MAX_ENDPOINTS_PER_ORG',
+  recoveryMaxPerCall: 'RECOVERY_MAX_PER_CALL',
   connectionsTable: 'CONNECTIONS_TABLE_NAME',
   catalogTable: 'CATALOG_TABLE_NAME',
   catalogQueueUrl: 'CATALOG_QUEUE_URL',
@@ -124,7 +125,8 @@ export type FunctionName =
   | 'sourcesWebhook'
   | 'connectionsApi'
   | 'catalogConsumer'
-  | 'catalogApi';
+  | 'catalogApi'
+  | 'docsApi';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources';
 export type SecretName = 'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
@@ -189,10 +191,18 @@ export const FUNCTIONS = {
   webhooksApi: {
     id: 'WebhooksApiFunction',
     dir: 'webhooks-api',
-    description: 'Endpoints API: register endpoints, read messages and delivery attempts',
-    timeoutSeconds: 10,
+    description: 'Endpoints API: endpoints, secret rotation, test sends, resends, recoveries, health, messages and attempts',
+    // A test send or resend answers with its attempt, which may take DELIVERY_TIMEOUT_MS (15 s by default).
+    timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { webhooks: 'readWrite' }, endpointSecrets: { use: 'encrypt', of: 'endpoint' } },
+    // Test sends and resends go through the delivery path itself: sign (decrypt), post, log, settle.
+    access: {
+      tables: { webhooks: 'readWrite', ops: 'readWrite' },
+      sendsTo: ['delivery'],
+      sendsToDeadLetter: ['delivery'],
+      publishesOpsAlerts: true,
+      endpointSecrets: { use: 'encryptDecrypt', of: 'endpoint' },
+    },
   },
   eventsApi: {
     id: 'EventsApiFunction',
@@ -274,6 +284,15 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: { tables: { catalog: 'readWrite' } },
+  },
+  docsApi: {
+    id: 'DocsApiFunction',
+    dir: 'docs-api',
+    description: 'API documentation: the event catalog (JSON Schema and examples) and the OpenAPI document',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    // Everything it answers is generated from code at load time: no tables, queues or secrets.
+    access: {},
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
@@ -386,6 +405,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'webhooksApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts', function: 'webhooksApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/stats', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover', function: 'webhooksApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}', function: 'webhooksApi', auth: 'jwt' },
   { method: 'ANY', path: '/api/webhooks/square', function: 'squareWebhook', auth: 'none', urlEnvVar: ENV.squareNotificationUrl },
   { method: 'ANY', path: '/api/webhooks/shopify', function: 'shopifyWebhook', auth: 'none' },
   { method: 'ANY', path: '/webhooks/sources/{sourceId}', function: 'sourcesWebhook', auth: 'none' },
@@ -398,6 +424,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orgs/{orgId}/catalog/items', function: 'catalogApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/inventory', function: 'catalogApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/settings/inventory', function: 'catalogApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/webhooks/event-types', function: 'docsApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/webhooks/event-types/{type}', function: 'docsApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/openapi.json', function: 'docsApi', auth: 'jwt' },
 ];
 
 export interface SecretSpec {

@@ -5,6 +5,7 @@ import { createOrgRouter, pageQuerySchema, parseQuery } from '../../shared/http/
 import { problem } from '../../shared/http/problem';
 import { json, type HttpResult } from '../../shared/http/responses';
 import type { Observability } from '../../shared/observability';
+import type { billingViewSchema, Documented } from '../../shared/openapi/response-schemas';
 import type { AlertReader } from '../../shared/ops/alerts';
 
 /** The read API: an organisation's billing record, audit log and ops alerts. */
@@ -38,7 +39,7 @@ export function createApiHandler(deps: ApiDependencies): (event: APIGatewayProxy
   );
 }
 
-function billingView(record: BillingRecord) {
+function billingView(record: BillingRecord): Documented<typeof billingViewSchema> {
   const { lastPayment, lastPaymentFailure } = record;
   return {
     orgId: record.orgId,

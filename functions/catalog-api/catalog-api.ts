@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { CatalogItem, StockLevel } from '../../shared/catalog/catalog-record';
 import type { CatalogStore } from '../../shared/catalog/catalog-store';
-import { canonicalDecimal } from '../../shared/catalog/decimal';
-import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery } from '../../shared/http/org-router';
+import { inventoryQuerySchema, itemsQuerySchema, settingsSchema, type catalogItemViewSchema, type inventorySettingsViewSchema, type stockLevelViewSchema } from '../../shared/catalog/catalog-api-schemas';
+import { createOrgRouter, parseJsonBody, parseQuery } from '../../shared/http/org-router';
 import { json, type HttpResult } from '../../shared/http/responses';
 import type { Observability } from '../../shared/observability';
 
@@ -19,20 +19,7 @@ export interface CatalogApiDependencies {
   readonly observability: Observability;
 }
 
-const providerId = z.string().trim().min(1).max(200);
-const itemsQuerySchema = pageQuerySchema.extend({ source: z.enum(['square', 'shopify']).optional() });
-const inventoryQuerySchema = pageQuerySchema.extend({ itemId: providerId.optional(), locationId: providerId.optional() });
-
-/** Non-negative, at most 15 integer and 6 fraction digits (the event catalog's decimal fields). */
-const THRESHOLD = /^(0|[1-9]\d{0,14})(\.\d{1,6})?$/;
-const settingsSchema = z.strictObject({
-  stockoutThreshold: z
-    .union([z.number().finite().nonnegative(), z.string()])
-    .transform((value) => canonicalDecimal(typeof value === 'number' ? String(value) : value) ?? '')
-    .refine((value) => THRESHOLD.test(value), 'Must be a non-negative number with at most 15 integer and 6 fraction digits'),
-});
-
-export function itemView(item: CatalogItem) {
+export function itemView(item: CatalogItem): z.output<typeof catalogItemViewSchema> {
   return {
     source: item.source,
     id: item.itemId,
@@ -46,7 +33,7 @@ export function itemView(item: CatalogItem) {
   };
 }
 
-export function levelView(level: StockLevel) {
+export function levelView(level: StockLevel): z.output<typeof stockLevelViewSchema> {
   return {
     source: level.source,
     itemId: level.itemId,
@@ -58,7 +45,7 @@ export function levelView(level: StockLevel) {
   };
 }
 
-function settingsView(settings: { stockoutThreshold: string; updatedAt: string }) {
+function settingsView(settings: { stockoutThreshold: string; updatedAt: string }): z.output<typeof inventorySettingsViewSchema> {
   return { stockoutThreshold: Number(settings.stockoutThreshold), updatedAt: settings.updatedAt };
 }
 

@@ -7,6 +7,8 @@ import { alertSinkFor } from '../../shared/ops/alerts';
 import { postWebhook } from '../../shared/outbound/http-delivery';
 import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
 import { createMessagesStore } from '../../shared/webhooks/messages-store';
+import { createRecoveriesStore } from '../../shared/webhooks/recoveries-store';
+import { createStatsStore } from '../../shared/webhooks/stats-store';
 import { createSigningKeys } from '../../shared/webhooks/signing-keys';
 import { createDeliveryConsumer } from './delivery-consumer';
 
@@ -25,6 +27,8 @@ export const handler = createDeliveryConsumer({
   post: postWebhook,
   settings: config,
   random: Math.random,
+  stats: createStatsStore(documents, config.webhooksTable),
+  recoveries: createRecoveriesStore(documents, config.webhooksTable),
   now: () => new Date(),
   observability,
 });

@@ -4,6 +4,7 @@ import { loadFanoutConfig } from '../../shared/config';
 import { createObservability } from '../../shared/observability';
 import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
 import { createMessagesStore } from '../../shared/webhooks/messages-store';
+import { createStatsStore } from '../../shared/webhooks/stats-store';
 import { createFanoutConsumer } from './fanout-consumer';
 
 const config = loadFanoutConfig();
@@ -16,4 +17,5 @@ export const handler = createFanoutConsumer({
   messageRetentionDays: config.messageRetentionDays,
   now: () => new Date(),
   observability: createObservability('fanout'),
+  stats: createStatsStore(documents, config.webhooksTable),
 });

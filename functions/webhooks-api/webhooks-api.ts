@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import type { WebhooksApiConfig } from '../../shared/config';
 import type { SecretCipher } from '../../shared/crypto/secret-cipher';
 import { validateEventTypeFilters } from '../../shared/events/filters';
 import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery, RequestValidationError } from '../../shared/http/org-router';
@@ -12,8 +13,12 @@ import { generateSigningSecret } from '../../shared/signatures/standard-webhooks
 import { endpointView, secretContext, type Endpoint } from '../../shared/webhooks/endpoint';
 import type { EndpointChanges, EndpointsStore } from '../../shared/webhooks/endpoints-store';
 import { newEndpointId } from '../../shared/webhooks/ids';
+import type { DeliveryDependencies } from '../../shared/webhooks/deliver';
 import type { MessagesStore } from '../../shared/webhooks/messages-store';
+import type { RecoveriesStore } from '../../shared/webhooks/recoveries-store';
+import type { StatsStore } from '../../shared/webhooks/stats-store';
 import { attemptView, deliveryView } from '../../shared/webhooks/views';
+import { createOperationRoutes } from './operations';
 
 /**
  * The endpoints API: an organisation's admins register the URLs that receive its events; members may
@@ -24,18 +29,22 @@ export interface WebhooksApiDependencies {
   readonly endpoints: EndpointsStore;
   readonly messages: MessagesStore;
   readonly cipher: SecretCipher;
-  readonly settings: { readonly allowHttp: boolean; readonly policy: IpPolicy; readonly maxEndpointsPerOrg: number };
+  readonly stats: StatsStore;
+  readonly recoveries: RecoveriesStore;
+  readonly settings: Pick<WebhooksApiConfig, 'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'> & { readonly policy: IpPolicy };
   readonly now: () => Date;
   readonly observability: Observability;
+  /** Test sends and resends are delivered through `deliver()` itself. */
+  readonly delivery: DeliveryDependencies;
 }
 
 const description = z.string().max(500);
 const eventTypes = z.array(z.string().max(200)).min(1).max(100);
-const createSchema = z.strictObject({ url: z.string().max(4_096), description: description.optional(), eventTypes, enabled: z.boolean().optional() });
-const patchSchema = z
+export const createSchema = z.strictObject({ url: z.string().max(4_096), description: description.optional(), eventTypes, enabled: z.boolean().optional() });
+export const patchSchema = z
   .strictObject({ url: z.string().max(4_096).optional(), description: description.optional(), eventTypes: eventTypes.optional(), enabled: z.boolean().optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'Name at least one field to change');
-const attemptsQuerySchema = pageQuerySchema.extend({
+export const attemptsQuerySchema = pageQuerySchema.extend({
   status: z.enum(['succeeded', 'failed']).optional(),
   eventType: z.string().max(200).optional(),
 });
@@ -65,6 +74,8 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
 
   return createOrgRouter(
     {
+      ...createOperationRoutes(deps),
+
       'GET /v1/orgs/{orgId}/webhooks/endpoints': {
         role: 'member',
         handle: async ({ orgId }) => {
@@ -133,7 +144,10 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
             ...(patch.enabled === false && current.enabled && { enabled: false, disabledReason: 'manual' as const, disabledAt: at }),
           };
           const updated = await deps.endpoints.update(orgId, endpointId, changes, at);
-          return updated ? json(200, endpointView(updated)) : endpointNotFound();
+          if (!updated) return endpointNotFound();
+          // Re-enabling an automatically disabled endpoint: offer what it missed, ready to POST to …/recover.
+          const missed = changes.enabled === true && current.disabledReason !== 'manual' ? (current.failingSince ?? current.disabledAt) : null;
+          return json(200, { ...endpointView(updated), ...(missed && { recovery: { since: missed, until: at, href: `/v1/orgs/${orgId}/webhooks/endpoints/${endpointId}/recover` } }) });
         },
       },
 

@@ -36,6 +36,9 @@ export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> 
 /** Business metrics with a widget of their own, and the function (`service`) that emits each. */
 export const DELIVERY_LATENCY = { service: 'delivery', metric: METRIC_NAMES.delivery.latency } as const satisfies DedicatedMetric;
 export const ENDPOINT_DISABLED = { service: 'delivery', metric: METRIC_NAMES.delivery.endpointDisabled } as const satisfies DedicatedMetric;
+export const MANUAL_RESENDS = { service: 'webhooksApi', metric: METRIC_NAMES.webhooksApi.manualResend } as const satisfies DedicatedMetric;
+export const RECOVERIES = { service: 'webhooksApi', metric: METRIC_NAMES.webhooksApi.recoveryStarted } as const satisfies DedicatedMetric;
+export const RECOVERED_DELIVERIES = { service: 'webhooksApi', metric: METRIC_NAMES.webhooksApi.recoveryQueued } as const satisfies DedicatedMetric;
 
 interface DedicatedMetric {
   readonly service: FunctionName;
@@ -138,6 +141,23 @@ export class WebhooksDashboard extends Construct {
       new SingleValueWidget({
         title: 'Disabled endpoints (last 24 h)',
         metrics: [businessMetric(ENDPOINT_DISABLED.service, ENDPOINT_DISABLED.metric, { statistic: 'Sum', period: ONE_DAY, label: 'disabled' })],
+        width: 12,
+      }),
+    );
+
+    // Operating endpoints: what admins did about failures (resends, recoveries after an outage).
+    this.dashboard.addWidgets(
+      new SingleValueWidget({
+        title: 'Manual resends (last 24 h)',
+        metrics: [businessMetric(MANUAL_RESENDS.service, MANUAL_RESENDS.metric, { statistic: 'Sum', period: ONE_DAY, label: 'resends' })],
+        width: 12,
+      }),
+      new SingleValueWidget({
+        title: 'Recoveries (last 24 h)',
+        metrics: [
+          businessMetric(RECOVERIES.service, RECOVERIES.metric, { statistic: 'Sum', period: ONE_DAY, label: 'recoveries' }),
+          businessMetric(RECOVERED_DELIVERIES.service, RECOVERED_DELIVERIES.metric, { statistic: 'Sum', period: ONE_DAY, label: 'deliveries re-queued' }),
+        ],
         width: 12,
       }),
     );

@@ -10,6 +10,8 @@ import type { EndpointsStore } from './endpoints-store';
 import type { Attempt, MessagesStore, StoredMessage } from './messages-store';
 import { attemptRecordOf, decideNextStep, type NextStep } from './next-step';
 import type { SigningKeys } from './signing-keys';
+import type { RecoveriesStore } from './recoveries-store';
+import type { StatsEvent, StatsStore } from './stats-store';
 
 /**
  * One delivery attempt, end to end: wait out a chained delay, check the endpoint is still there and
@@ -17,6 +19,10 @@ import type { SigningKeys } from './signing-keys';
  * then settle: mark the delivery, schedule the next attempt or dead-letter the task, and keep the
  * endpoint's health (auto-disabling one that has failed for too long). Settling only reads what the
  * attempt log holds, so a crash after the post is repaired by the task's redelivery.
+ *
+ * Manual tasks (a resend or a recovery, `manualId` set) claim their own key rather than a number of
+ * the scheduled series, and settle lightly: the delivery and the endpoint's health are updated, but a
+ * failure schedules no retry, is not dead-lettered and never disables the endpoint.
  */
 
 export interface DeliverySettings {
@@ -39,6 +45,10 @@ export interface DeliveryDependencies {
   readonly settings: DeliverySettings;
   readonly random: () => number;
   readonly now: () => Date;
+  /** Endpoint health counters (stats-store.ts); absent, nothing is counted. */
+  readonly stats?: StatsStore;
+  /** Recoveries' progress; absent, recovery tasks are delivered but not counted. */
+  readonly recoveries?: Pick<RecoveriesStore, 'recordAttempt'>;
 }
 
 export type DeliveryOutcome =
@@ -60,22 +70,60 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   if (!message) return skip(task, deps, now, 'message_expired', 'failed');
   // Stored as skipped, not failed: a disabled endpoint's messages can be recovered once it is re-enabled.
   if (!endpoint.enabled) return skip(task, deps, now, 'endpoint_disabled', 'skipped');
+  const manual = task.manualId !== undefined;
 
   const claim = newAttempt(task, endpoint, message, now, deps.settings.attemptRetentionDays);
   const staleBefore = new Date(now.getTime() - deps.settings.timeoutMs * 4).toISOString();
   const claimed = await deps.messages.claimAttempt(claim, staleBefore);
   if (!claimed.claimed) {
     // SQS delivered this task again. If the attempt finished, make sure what follows it happened.
-    if (claimed.existing.state === 'completed') await settle(task, endpoint, claimed.existing, stepOf(claimed.existing, now), deps, now);
+    if (claimed.existing.state === 'completed') {
+      if (manual) await settleManual(task, claimed.existing, deps, now);
+      else await settle(task, endpoint, claimed.existing, stepOf(claimed.existing, now), deps, now);
+    }
     return { kind: 'duplicate' };
   }
 
   const result = await attemptPost(endpoint, message, deps, now);
-  const step = decideNextStep({ result, attempt: task.attempt, scheduleMs: deps.settings.scheduleMs, random: deps.random, now });
+  // A manual attempt has no schedule: a failure is final.
+  const step = decideNextStep({ result, attempt: task.attempt, scheduleMs: manual ? [] : deps.settings.scheduleMs, random: deps.random, now });
   const record = { ...attemptRecordOf(result), status: step.kind === 'succeeded' ? 'succeeded' : 'failed', nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null } as const;
   await deps.messages.completeAttempt(claim, record);
-  const endpointDisabled = await settle(task, endpoint, { ...claim, ...record, state: 'completed' }, step, deps, now);
+  // Counted here, after the claim was won, so a task that SQS delivers twice is counted once.
+  const counted: StatsEvent[] = [{ kind: 'attempt', status: record.status, durationMs: record.durationMs }];
+  if (step.kind !== 'retry') counted.push({ kind: 'message', status: record.status });
+  if (step.kind !== 'retry' && !manual) counted.push({ kind: 'pending', delta: -1 });
+  await recordStats(deps, task.endpointId, counted, now);
+  await recordRecoveryProgress(deps, task, record.status);
+  const completed: Attempt = { ...claim, ...record, state: 'completed' };
+  const endpointDisabled = manual ? await settleManual(task, completed, deps, now) : await settle(task, endpoint, completed, step, deps, now);
   return { kind: 'attempted', step, statusCode: record.statusCode, durationMs: record.durationMs, endpointDisabled };
+}
+
+/** Endpoint health counters are best effort: a counter that could not be written never fails a delivery. */
+async function recordStats(deps: DeliveryDependencies, endpointId: string, events: readonly StatsEvent[], at: Date): Promise<void> {
+  if (!deps.stats) return;
+  await Promise.all(events.map((event) => deps.stats!.record(endpointId, event, at).catch(() => undefined)));
+}
+
+async function recordRecoveryProgress(deps: DeliveryDependencies, task: DeliveryTask, status: 'succeeded' | 'failed' | 'skipped'): Promise<void> {
+  if (!task.recoveryId || !deps.recoveries) return;
+  await deps.recoveries.recordAttempt(task.orgId, task.recoveryId, status).catch(() => undefined);
+}
+
+/**
+ * After a manual attempt: a success marks the delivery succeeded; a failure marks it failed unless a
+ * scheduled retry is still on its way (then that retry decides). Safe to repeat.
+ */
+async function settleManual(task: DeliveryTask, attempt: Attempt, deps: DeliveryDependencies, now: Date): Promise<null> {
+  const at = now.toISOString();
+  const delivery = await deps.messages.getDelivery(task.messageId, task.endpointId);
+  if (delivery && (attempt.status === 'succeeded' || delivery.status !== 'pending')) {
+    await deps.messages.updateDelivery(task.messageId, task.endpointId, { status: attempt.status === 'succeeded' ? 'succeeded' : 'failed', lastAttemptAt: attempt.at, ...(delivery.status !== 'pending' && { nextAttemptAt: null }) }, at);
+  }
+  if (attempt.status === 'succeeded') await deps.endpoints.recordSuccess(task.orgId, task.endpointId, at);
+  else await deps.endpoints.recordFailure(task.orgId, task.endpointId, at);
+  return null;
 }
 
 async function attemptPost(endpoint: Endpoint, message: StoredMessage, deps: DeliveryDependencies, now: Date): Promise<DeliveryResult> {
@@ -125,7 +173,13 @@ async function disableEndpoint(endpoint: Endpoint, reason: 'gone' | 'failing', d
 }
 
 async function skip(task: DeliveryTask, deps: DeliveryDependencies, now: Date, reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired', status: 'skipped' | 'failed'): Promise<DeliveryOutcome> {
+  // A manual task leaves the delivery as it was: it never made it pending.
+  if (task.manualId !== undefined) {
+    await recordRecoveryProgress(deps, task, 'skipped');
+    return { kind: 'skipped', reason };
+  }
   if (reason !== 'message_expired') await deps.messages.updateDelivery(task.messageId, task.endpointId, { status, nextAttemptAt: null }, now.toISOString());
+  if (reason === 'endpoint_disabled') await recordStats(deps, task.endpointId, [{ kind: 'message', status: 'skipped' }, { kind: 'pending', delta: -1 }], now);
   return { kind: 'skipped', reason };
 }
 
@@ -137,6 +191,7 @@ function newAttempt(task: DeliveryTask, endpoint: Endpoint, message: StoredMessa
     eventType: message.eventType,
     attempt: task.attempt,
     trigger: task.trigger,
+    ...(task.manualId !== undefined && { manualId: task.manualId }),
     state: 'in_progress',
     at: now.toISOString(),
     url: endpoint.url,

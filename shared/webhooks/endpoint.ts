@@ -84,3 +84,24 @@ export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId'>):
 export function shouldAutoDisable(failingSince: string | null, now: Date, disableAfterMs: number): boolean {
   return failingSince !== null && now.getTime() - Date.parse(failingSince) >= disableAfterMs;
 }
+
+/** Rotation: how long a rotated-out secret keeps signing unless told otherwise, at most, and how many may. */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+export const MAX_OLD_SECRETS = 5;
+
+/**
+ * The secrets after a rotation at `now`: the new one first (no expiry), then the secret it replaces
+ * with `graceSeconds` left to sign, then older secrets still in their grace period, newest first and
+ * at most MAX_OLD_SECRETS of them. No expiry is lengthened, and none ends after the new grace period
+ * (a rotation with grace 0 retires every old secret at once: the answer to a leaked secret).
+ */
+export function rotatedSecrets(current: readonly StoredSecret[], next: StoredSecret, now: Date, graceSeconds: number): StoredSecret[] {
+  const graceEnd = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
+  const old = current
+    .map((secret) => (secret.expiresAt === null || Date.parse(secret.expiresAt) > Date.parse(graceEnd) ? { ...secret, expiresAt: graceEnd } : secret))
+    .filter((secret) => secret.expiresAt !== null && Date.parse(secret.expiresAt) > now.getTime())
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, MAX_OLD_SECRETS);
+  return [{ ...next, expiresAt: null }, ...old];
+}

@@ -5,6 +5,7 @@ import type { DeliveryTask } from './delivery-task';
 import type { EndpointsStore } from './endpoints-store';
 import { messageIdFor, orgScope } from './ids';
 import type { MessagesStore, StoredMessage } from './messages-store';
+import type { StatsStore } from './stats-store';
 
 /**
  * Turns a published event into one stored message (the body kept once) and a delivery task per
@@ -20,6 +21,8 @@ export interface FanoutDependencies {
   readonly deliveryQueue: QueueSender;
   readonly messageRetentionDays: number;
   readonly now: () => Date;
+  /** Endpoint health counters (stats-store.ts); absent, nothing is counted. */
+  readonly stats?: StatsStore;
 }
 
 export interface FanoutOutcome {
@@ -60,7 +63,7 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
   await Promise.all(
     matching.map(async (endpoint) => {
       const status = endpoint.enabled ? 'pending' : 'skipped';
-      await deps.messages.putDeliveryIfAbsent({
+      const created = await deps.messages.putDeliveryIfAbsent({
         messageId,
         endpointId: endpoint.endpointId,
         orgId: event.orgId,
@@ -73,6 +76,8 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
         updatedAt: createdAt,
         expiresAt: message.expiresAt,
       });
+      // Counted only by the fan-out that created the delivery; best effort, never failing the fan-out.
+      if (created) await deps.stats?.record(endpoint.endpointId, endpoint.enabled ? { kind: 'pending', delta: 1 } : { kind: 'message', status: 'skipped' }, now).catch(() => undefined);
       if (endpoint.enabled) tasks.push({ messageId, orgId: event.orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId });
       else skipped += 1;
     }),

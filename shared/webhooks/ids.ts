@@ -33,3 +33,12 @@ export function messageIdFor(scope: string, eventId: string): string {
 }
 
 export const orgScope = (orgId: string): string => `org:${orgId}`;
+
+/** A manual attempt's claim key (resend): random, so each resend is a delivery of its own. */
+export function newManualId(): string {
+  return `man_${base32(randomBytes(15), 24)}`;
+}
+
+export function newRecoveryId(): string {
+  return `rec_${base32(randomBytes(15), 24)}`;
+}

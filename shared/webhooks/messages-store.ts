@@ -45,6 +45,11 @@ export interface Attempt {
   readonly eventType: string;
   readonly attempt: number;
   readonly trigger: 'scheduled' | 'manual';
+  /**
+   * Set on manual attempts (resends, recoveries): their own claim key, so they never take a number
+   * that a scheduled retry will claim, and repeating the same manual task still posts once.
+   */
+  readonly manualId?: string;
   readonly state: 'in_progress' | 'completed';
   readonly at: string;
   readonly url: string;
@@ -81,9 +86,9 @@ export interface MessagesStore {
 
 const messageKey = (messageId: string) => `MSG#${messageId}`;
 const deliveryKey = (messageId: string, endpointId: string) => ({ pk: messageKey(messageId), sk: `DELIVERY#${endpointId}` });
-const attemptKey = (messageId: string, endpointId: string, attempt: number) => ({
+const attemptKey = (messageId: string, endpointId: string, attempt: number, manualId?: string) => ({
   pk: messageKey(messageId),
-  sk: `ATTEMPT#${endpointId}#${String(attempt).padStart(4, '0')}`,
+  sk: `ATTEMPT#${endpointId}#${manualId ? `M#${manualId}` : String(attempt).padStart(4, '0')}`,
 });
 const attemptsIndexKey = (endpointId: string) => `EP#${endpointId}#ATTEMPTS`;
 
@@ -137,12 +142,12 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
     updateDelivery: (messageId, endpointId, changes, at) => set(deliveryKey(messageId, endpointId), { ...changes, updatedAt: at }),
 
     async claimAttempt(claim, staleBefore) {
-      const key = attemptKey(claim.messageId, claim.endpointId, claim.attempt);
+      const key = attemptKey(claim.messageId, claim.endpointId, claim.attempt, claim.manualId);
       try {
         await documents.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...key, gsi1pk: attemptsIndexKey(claim.endpointId), gsi1sk: `${claim.at}#${claim.messageId}#${claim.attempt}`, ...claim },
+            Item: { ...key, gsi1pk: attemptsIndexKey(claim.endpointId), gsi1sk: `${claim.at}#${claim.messageId}#${claim.manualId ?? claim.attempt}`, ...claim },
             ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND #at < :staleBefore)',
             ExpressionAttributeNames: { '#state': 'state', '#at': 'at' },
             ExpressionAttributeValues: { ':inProgress': 'in_progress', ':staleBefore': staleBefore },
@@ -157,7 +162,7 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
       }
     },
 
-    completeAttempt: (attempt, result) => set(attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt), { ...result, state: 'completed' }),
+    completeAttempt: (attempt, result) => set(attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt, attempt.manualId), { ...result, state: 'completed' }),
 
     async messageHistory(messageId) {
       const items: Record<string, unknown>[] = [];

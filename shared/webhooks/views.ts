@@ -19,6 +19,7 @@ export function attemptView(attempt: Attempt) {
     eventType: attempt.eventType,
     attempt: attempt.attempt,
     trigger: attempt.trigger,
+    ...(attempt.manualId !== undefined && { manualId: attempt.manualId }),
     at: attempt.at,
     url: attempt.url,
     status: attempt.state === 'in_progress' ? 'in_progress' : attempt.status,

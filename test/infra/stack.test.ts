@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { BUSINESS_METRIC_ALARMS, BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED, WEBHOOK_FUNCTIONS } from '../../infra/constructs/dashboard';
+import { BUSINESS_METRIC_ALARMS, BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED, MANUAL_RESENDS, RECOVERED_DELIVERIES, RECOVERIES, WEBHOOK_FUNCTIONS } from '../../infra/constructs/dashboard';
 import { EXTERNAL_CONSUMER_ACTIONS, handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import {
@@ -579,12 +579,14 @@ describe('least privilege', () => {
     expect(actions).not.toContain('kms:Encrypt');
   });
 
-  it('webhooks-api may only encrypt endpoint secrets', () => {
-    expect(kmsActionsOn('webhooksApi', keyArn())).toEqual(['kms:Encrypt']);
-    const actions = roleStatements('webhooksApi').flatMap(actionsOf);
-    expect(actions).toContain('kms:Encrypt');
-    expect(actions).not.toContain('kms:Decrypt');
-    expect(statementsWithAction(roleStatements('webhooksApi'), 'sqs:')).toEqual([]);
+  it('webhooks-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends deliveries', () => {
+    expect(kmsActionsOn('webhooksApi', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+    const statements = roleStatements('webhooksApi');
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
+      expect.arrayContaining([getAtt(logicalId(stack.queues.delivery.queue)), getAtt(logicalId(stack.queues.delivery.deadLetterQueue))]),
+    );
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toHaveLength(2);
+    expect(statementsWithAction(statements, 'sqs:ReceiveMessage')).toEqual([]);
   });
 
   it('conditions every use of the endpoint secrets key on its EncryptionContext purpose', () => {
@@ -733,12 +735,18 @@ describe('observability', () => {
     expect(alarmed.sort()).toEqual(dlqIds.sort());
   });
 
-  it('draws delivery latency percentiles and the disabled endpoints of the last day', () => {
+  it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last day', () => {
     const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
     const metricRef = (metric: string, service: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
     const latencyService = FUNCTIONS[DELIVERY_LATENCY.service].dir;
     expect(DELIVERY_LATENCY).toEqual({ service: 'delivery', metric: 'DeliveryLatency' });
     expect(ENDPOINT_DISABLED).toEqual({ service: 'delivery', metric: 'EndpointDisabled' });
+    expect(MANUAL_RESENDS).toEqual({ service: 'webhooksApi', metric: 'ManualResend' });
+    expect(RECOVERIES).toEqual({ service: 'webhooksApi', metric: 'RecoveryStarted' });
+    expect(RECOVERED_DELIVERIES).toEqual({ service: 'webhooksApi', metric: 'RecoveryDeliveriesQueued' });
+    for (const dedicated of [MANUAL_RESENDS, RECOVERIES, RECOVERED_DELIVERIES]) {
+      expect(body).toContain(`${metricRef(dedicated.metric, 'webhooks-api')},{\\"label\\"`);
+    }
     expect(body).toContain('Delivery latency');
     for (const statistic of ['p50', 'p95', 'p99']) {
       expect(body).toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`);

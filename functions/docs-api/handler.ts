@@ -1,0 +1,5 @@
+import { createObservability } from '../../shared/observability';
+import { openApiDocument } from '../../shared/openapi/document';
+import { createDocsApiHandler } from './docs-api';
+
+export const handler = createDocsApiHandler({ openApiDocument, observability: createObservability('docs-api') });

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { AuditEntry } from '../billing/audit';
+import { PLAN_IDS } from '../billing/plans';
+import type { OpsAlert } from '../ops/alerts';
+import type { EndpointView } from '../webhooks/endpoint';
+import type { deliveryView } from '../webhooks/views';
+
+/**
+ * Zod schemas of what the API answers, for the OpenAPI document. Where a handler builds its answer
+ * with a view function, a compile-time check below ties that function's type to the schema, so a
+ * field renamed or retyped in one fails `tsc` until the other follows.
+ */
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable machine-readable name of the problem'),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('The offending fields (validation errors)'),
+  })
+  .meta({ description: 'RFC 9457 problem details' });
+
+/** API Gateway's own answers (JWT authorizer 401, IAM 403, unknown route 404, 413). */
+export const gatewayMessageSchema = z.object({ message: z.string() });
+
+/** The webhook receivers' answers. */
+export const receivedSchema = z.object({ received: z.literal(true) });
+export const receiverErrorSchema = z.object({ error: z.string().describe('Stable machine-readable reason'), message: z.string() });
+
+const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page');
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor });
+
+// Billing, audit, alerts (functions/api).
+export const billingViewSchema = z.object({
+  orgId: z.string(),
+  plan: z.enum(PLAN_IDS),
+  subscribedPlan: z.enum(PLAN_IDS).nullable(),
+  status: z.string(),
+  capabilities: z.object({ features: z.array(z.string()), limits: z.record(z.string(), z.number()) }),
+  stripe: z.object({ customerId: z.string().nullable(), subscriptionId: z.string().nullable() }),
+  currentPeriodEnd: z.string().nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  lastPayment: z.object({ invoiceId: z.string(), amountPaid: z.number(), currency: z.string(), paidAt: z.string() }).nullable(),
+  lastPaymentFailure: z
+    .object({ invoiceId: z.string(), amountDue: z.number(), currency: z.string(), attemptCount: z.number(), nextPaymentAttempt: z.string().nullable(), failedAt: z.string() })
+    .nullable(),
+  updatedAt: z.string(),
+});
+export const auditEntrySchema = z.object({ id: z.string(), orgId: z.string(), type: z.string(), at: z.string(), source: z.literal('stripe'), eventId: z.string(), summary: z.string() });
+export const opsAlertSchema = z.object({
+  id: z.string(),
+  orgId: z.string().nullable(),
+  kind: z.string(),
+  severity: z.enum(['warning', 'critical']),
+  message: z.string(),
+  at: z.string(),
+  source: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+
+// Endpoints, messages, attempts (functions/webhooks-api).
+const timestampOrNull = z.string().nullable();
+export const endpointViewSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string(),
+  eventTypes: z.array(z.string()),
+  enabled: z.boolean(),
+  disabledReason: z.enum(['manual', 'gone', 'failing']).nullable(),
+  disabledAt: timestampOrNull,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  failingSince: timestampOrNull,
+  lastSuccessAt: timestampOrNull,
+  lastFailureAt: timestampOrNull,
+});
+export const endpointCreatedSchema = endpointViewSchema.extend({ secret: z.string().describe('The signing secret (whsec_…); shown only in this answer') });
+export const attemptViewSchema = z.object({
+  messageId: z.string(),
+  endpointId: z.string(),
+  eventType: z.string(),
+  attempt: z.number().int(),
+  trigger: z.enum(['scheduled', 'manual']),
+  at: z.string(),
+  url: z.string(),
+  status: z.enum(['succeeded', 'failed', 'in_progress']).nullable(),
+  statusCode: z.number().int().nullable(),
+  error: z.object({ kind: z.string(), message: z.string().nullable() }).nullable(),
+  durationMs: z.number().nullable(),
+  responseExcerpt: z.string().nullable(),
+  nextAttemptAt: timestampOrNull,
+});
+export const deliveryViewSchema = z.object({
+  endpointId: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  lastAttemptAt: timestampOrNull,
+  nextAttemptAt: timestampOrNull,
+});
+export const messageViewSchema = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  occurredAt: z.string(),
+  createdAt: z.string(),
+  payload: z.unknown().describe('The body delivered to endpoints: { id, type, timestamp, data }'),
+  deliveries: z.array(deliveryViewSchema),
+  attempts: z.array(attemptViewSchema),
+});
+
+// Connections (functions/connections-api).
+export const squareConnectionViewSchema = z.object({ merchantId: z.string(), notificationUrl: z.string().nullable(), connectedAt: z.string() });
+export const shopifyConnectionViewSchema = z.object({ shopDomain: z.string(), connectedAt: z.string() });
+export const sourceViewSchema = z.object({ sourceId: z.string(), url: z.string(), createdAt: z.string() });
+export const connectionsViewSchema = z.object({ square: squareConnectionViewSchema.nullable(), shopify: shopifyConnectionViewSchema.nullable(), sources: z.array(sourceViewSchema) });
+export const connectedSchema = (view: z.ZodObject) => view.extend({ replayedEvents: z.number().int().describe('Events kept from before the connection, now replayed') });
+export const sourceIssuedSchema = sourceViewSchema.extend({ secret: z.string().describe('The signing secret (whsec_…); shown only in this answer') });
+export const sourceEventViewSchema = z.object({ id: z.string(), receivedAt: z.string(), body: z.unknown().describe('The JSON body as received, or its text when it was not JSON') });
+
+// Events (functions/events-api).
+export const publishedSchema = z.object({ messageId: z.string() });
+
+/** What a view function may return for a documented schema (readonly arrays and objects accepted). */
+export type Documented<S extends z.ZodType> = DeepReadonly<z.output<S>>;
+type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+/** `View extends Documented`: a handler's view type must fit the documented answer. */
+type Fits<View extends DeepReadonly<Documented>, Documented> = View;
+// attemptView is not listed: its inferred type is wider than what it returns (the 'in_progress'
+// literal widens to string, `errorKind && …` types as possibly ""); the contract test checks it.
+export type DocumentedViews = [
+  Fits<EndpointView, z.output<typeof endpointViewSchema>>,
+  Fits<ReturnType<typeof deliveryView>, z.output<typeof deliveryViewSchema>>,
+  Fits<AuditEntry, z.output<typeof auditEntrySchema>>,
+  Fits<OpsAlert, z.output<typeof opsAlertSchema>>,
+];
