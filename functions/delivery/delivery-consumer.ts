@@ -34,7 +34,7 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
   async function processRecord(record: SQSRecord): Promise<void> {
     const task = deliveryTaskSchema.parse(JSON.parse(record.body));
     // Records run concurrently, so context goes on each line rather than into shared logger keys.
-    const context = { correlationId: task.correlationId, messageId: task.messageId, endpointId: task.endpointId, orgId: task.orgId, attempt: task.attempt };
+    const context = { correlationId: task.correlationId, messageId: task.messageId, endpointId: task.endpointId, orgId: task.orgId, ...(task.merchantId !== undefined && { merchantId: task.merchantId }), attempt: task.attempt };
     try {
       const outcome = await deliver(task, deps);
       count(outcome);

@@ -42,7 +42,7 @@ export function createEventsApiHandler(deps: EventsApiDependencies) {
     try {
       const { messageId, event: published } = await publishEvent(input, deps.queue, correlationId);
       metrics.addMetric(METRIC.accepted, MetricUnit.Count, 1);
-      logger.info('Event accepted', { messageId, eventId: published.id, eventType: published.type, orgId: published.orgId, caller: caller.userArn, correlationId });
+      logger.info('Event accepted', { messageId, eventId: published.id, eventType: published.type, orgId: published.orgId, ...(published.merchantId !== undefined && { merchantId: published.merchantId }), caller: caller.userArn, correlationId });
       return json(202, { messageId });
     } catch (error) {
       if (error instanceof InvalidEventError) {

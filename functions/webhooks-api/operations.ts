@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { EVENT_TYPES, exampleEvent, type PlatformEvent } from '../../shared/events/catalog';
+import { exampleEvent, ORG_EVENT_TYPES, type PlatformEvent } from '../../shared/events/catalog';
 import { parseJsonBody, parseQuery, type OrgRoute } from '../../shared/http/org-router';
 import { problem } from '../../shared/http/problem';
 import { rawBody } from '../../shared/http/raw-body';
@@ -13,6 +13,7 @@ import { deliver, type DeliveryOutcome } from '../../shared/webhooks/deliver';
 import { DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS, rotatedSecrets, secretContext, signingSecrets, type Endpoint } from '../../shared/webhooks/endpoint';
 import { messageBody } from '../../shared/webhooks/fanout';
 import { messageIdFor, newManualId, newRecoveryId, orgScope } from '../../shared/webhooks/ids';
+import { ownedByOrg, ownerFields, type Owner } from '../../shared/webhooks/owner';
 import type { DeliveryTask } from '../../shared/webhooks/delivery-task';
 import type { Recovery } from '../../shared/webhooks/recoveries-store';
 import type { Attempt } from '../../shared/webhooks/messages-store';
@@ -31,7 +32,7 @@ const METRIC = METRIC_NAMES.webhooksApi;
 /** Request schemas the handlers validate with (exported for the OpenAPI document). */
 
 export const rotateSchema = z.strictObject({ gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional() });
-export const testSchema = z.strictObject({ eventType: z.enum(EVENT_TYPES).optional() });
+export const testSchema = z.strictObject({ eventType: z.enum(ORG_EVENT_TYPES).optional() });
 export const resendSchema = z.strictObject({ endpointId: z.string().min(1).max(100) });
 export const recoverSchema = z
   .strictObject({ since: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }).optional(), continuation: z.string().max(2_048).optional() })
@@ -51,6 +52,46 @@ export function healthState(endpoint: Endpoint) {
   if (!endpoint.enabled) return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
   if (endpoint.failingSince) return { status: 'failing' as const, reason: null, since: endpoint.failingSince };
   return { status: 'healthy' as const, reason: null, since: null };
+}
+
+/** A recovery's progress, as the recover and recovery routes answer it. */
+export function recoveryView(recovery: Recovery) {
+  const attempted = recovery.succeeded + recovery.failed + recovery.skipped;
+  return {
+    id: recovery.recoveryId,
+    endpointId: recovery.endpointId,
+    since: recovery.since,
+    until: recovery.until,
+    createdAt: recovery.createdAt,
+    status: attempted >= recovery.queued ? ('completed' as const) : ('in_progress' as const),
+    queued: recovery.queued,
+    succeeded: recovery.succeeded,
+    failed: recovery.failed,
+    skipped: recovery.skipped,
+    remaining: Math.max(0, recovery.queued - attempted),
+    continuation: recovery.continuation,
+  };
+}
+
+/** Rotates an endpoint's signing secret (an organisation's endpoint, or a merchant's federation webhook). */
+export async function rotateEndpointSecret(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2) {
+  const input = optionalJsonBody(event, rotateSchema);
+  const endpoint = await deps.endpoints.get(owner, endpointId);
+  if (!endpoint) return endpointNotFound();
+  const now = deps.now();
+  const at = now.toISOString();
+  const graceSeconds = input.gracePeriodSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
+  const secret = generateSigningSecret();
+  const ciphertext = await deps.cipher.encrypt(secret, secretContext(endpoint));
+  const secrets = rotatedSecrets(endpoint.secrets, { ciphertext, createdAt: at, expiresAt: null }, now, graceSeconds);
+  const updated = await deps.endpoints.update(owner, endpoint.endpointId, { secrets }, at);
+  if (!updated) return endpointNotFound();
+  const previousSecretsExpireAt = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
+  deps.observability.logger.info('Endpoint secret rotated', { ...ownerFields(owner), endpointId: endpoint.endpointId, graceSeconds, secretsSigning: signingSecrets(updated, now).length });
+  deps.observability.metrics.addMetric(METRIC.secretRotated, MetricUnit.Count, 1);
+  deps.observability.metrics.publishStoredMetrics();
+  // The only time the new secret is shown, as on creation.
+  return json(200, { id: endpoint.endpointId, secret, previousSecretsExpireAt, signingSecrets: signingSecrets(updated, now).length });
 }
 
 export function createOperationRoutes(deps: WebhooksApiDependencies): Record<string, OrgRoute> {
@@ -82,24 +123,6 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
       lastSuccessAt: endpoint.lastSuccessAt,
       lastFailureAt: endpoint.lastFailureAt,
       state: healthState(endpoint),
-    };
-  }
-
-  function recoveryView(recovery: Recovery) {
-    const attempted = recovery.succeeded + recovery.failed + recovery.skipped;
-    return {
-      id: recovery.recoveryId,
-      endpointId: recovery.endpointId,
-      since: recovery.since,
-      until: recovery.until,
-      createdAt: recovery.createdAt,
-      status: attempted >= recovery.queued ? 'completed' : 'in_progress',
-      queued: recovery.queued,
-      succeeded: recovery.succeeded,
-      failed: recovery.failed,
-      skipped: recovery.skipped,
-      remaining: Math.max(0, recovery.queued - attempted),
-      continuation: recovery.continuation,
     };
   }
 
@@ -156,24 +179,7 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
 
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': {
       role: 'admin',
-      handle: async ({ orgId, event }) => {
-        const input = optionalJsonBody(event, rotateSchema);
-        const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
-        if (!endpoint) return endpointNotFound();
-        const now = deps.now();
-        const at = now.toISOString();
-        const graceSeconds = input.gracePeriodSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
-        const secret = generateSigningSecret();
-        const ciphertext = await deps.cipher.encrypt(secret, secretContext(endpoint));
-        const secrets = rotatedSecrets(endpoint.secrets, { ciphertext, createdAt: at, expiresAt: null }, now, graceSeconds);
-        const updated = await deps.endpoints.update(orgId, endpoint.endpointId, { secrets }, at);
-        if (!updated) return endpointNotFound();
-        const previousSecretsExpireAt = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
-        logger.info('Endpoint secret rotated', { orgId, endpointId: endpoint.endpointId, graceSeconds, secretsSigning: signingSecrets(updated, now).length });
-        count(METRIC.secretRotated);
-        // The only time the new secret is shown, as on creation.
-        return json(200, { id: endpoint.endpointId, secret, previousSecretsExpireAt, signingSecrets: signingSecrets(updated, now).length });
-      },
+      handle: async ({ orgId, event }) => rotateEndpointSecret(deps, orgId, event.pathParameters?.endpointId ?? '', event),
     },
 
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
@@ -206,7 +212,7 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         const { endpointId } = parseJsonBody(event, resendSchema);
         const messageId = event.pathParameters?.messageId ?? '';
         const message = await deps.messages.getMessage(messageId);
-        if (!message || message.orgId !== orgId) return problem(404, 'message_not_found', 'No such message');
+        if (!message || !ownedByOrg(message, orgId)) return problem(404, 'message_not_found', 'No such message');
         const endpoint = await deps.endpoints.get(orgId, endpointId);
         if (!endpoint) return endpointNotFound();
         if (!(await deps.messages.getDelivery(messageId, endpointId))) return problem(404, 'delivery_not_found', 'This message was never routed to that endpoint');

@@ -2,7 +2,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { WebhooksApiConfig } from '../../shared/config';
 import type { SecretCipher } from '../../shared/crypto/secret-cipher';
+import { MERCHANT_EVENT_TYPES, ORG_EVENT_TYPES } from '../../shared/events/catalog';
 import { validateEventTypeFilters } from '../../shared/events/filters';
+import { createMerchantRouter } from '../../shared/http/merchant-router';
 import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery, RequestValidationError } from '../../shared/http/org-router';
 import { problem, type FieldError } from '../../shared/http/problem';
 import { json, type HttpResult } from '../../shared/http/responses';
@@ -13,11 +15,13 @@ import { generateSigningSecret } from '../../shared/signatures/standard-webhooks
 import { endpointView, secretContext, type Endpoint } from '../../shared/webhooks/endpoint';
 import type { EndpointChanges, EndpointsStore } from '../../shared/webhooks/endpoints-store';
 import { newEndpointId } from '../../shared/webhooks/ids';
+import { ownedByOrg } from '../../shared/webhooks/owner';
 import type { DeliveryDependencies } from '../../shared/webhooks/deliver';
 import type { MessagesStore } from '../../shared/webhooks/messages-store';
 import type { RecoveriesStore } from '../../shared/webhooks/recoveries-store';
 import type { StatsStore } from '../../shared/webhooks/stats-store';
 import { attemptView, deliveryView } from '../../shared/webhooks/views';
+import { createMerchantRoutes } from './merchant-webhook';
 import { createOperationRoutes } from './operations';
 
 /**
@@ -55,7 +59,7 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
   const { settings } = deps;
 
   /** Checks the URL and the filters beyond their JSON shape; all problems at once. */
-  function validateEndpointFields(fields: { url?: string; eventTypes?: readonly string[] }): string | undefined {
+  function validateEndpointFields(fields: { url?: string; eventTypes?: readonly string[] }, types: readonly string[] = ORG_EVENT_TYPES): string | undefined {
     const errors: FieldError[] = [];
     let url: string | undefined;
     if (fields.url !== undefined) {
@@ -64,7 +68,7 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
       else errors.push(...checked.problems);
     }
     if (fields.eventTypes !== undefined) {
-      for (const filterProblem of validateEventTypeFilters(fields.eventTypes)) {
+      for (const filterProblem of validateEventTypeFilters(fields.eventTypes, types)) {
         errors.push({ field: filterProblem.index === undefined ? 'eventTypes' : `eventTypes[${filterProblem.index}]`, message: filterProblem.message });
       }
     }
@@ -72,7 +76,9 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
     return url;
   }
 
-  return createOrgRouter(
+  const merchantRoutes = createMerchantRoutes(deps, (fields) => validateEndpointFields(fields, MERCHANT_EVENT_TYPES) as string);
+  const merchantRouter = createMerchantRouter(merchantRoutes, deps.observability.logger);
+  const orgRouter = createOrgRouter(
     {
       ...createOperationRoutes(deps),
 
@@ -174,7 +180,7 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
         role: 'member',
         handle: async ({ orgId, event }) => {
           const { message, deliveries, attempts } = await deps.messages.messageHistory(event.pathParameters?.messageId ?? '');
-          if (!message || message.orgId !== orgId) return problem(404, 'message_not_found', 'No such message');
+          if (!message || !ownedByOrg(message, orgId)) return problem(404, 'message_not_found', 'No such message');
           return json(200, {
             id: message.messageId,
             eventId: message.eventId,
@@ -190,4 +196,5 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
     },
     deps.observability.logger,
   );
+  return (event) => (Object.hasOwn(merchantRoutes, event.routeKey) ? merchantRouter(event) : orgRouter(event));
 }

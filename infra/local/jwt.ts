@@ -32,15 +32,15 @@ export function isLocalRole(value: unknown): value is LocalRole {
   return typeof value === 'string' && (LOCAL_ROLES as readonly string[]).includes(value);
 }
 
-export interface LocalTokenInput {
-  readonly orgId: string;
+/** An organisation's token (`org_id`) or a Commerce Gateway merchant's (`merchant_id`): exactly one. */
+export type LocalTokenInput = ({ readonly orgId: string; readonly merchantId?: undefined } | { readonly merchantId: string; readonly orgId?: undefined }) & {
   readonly role: LocalRole;
   /** Defaults to `user_local_<role>`. */
   readonly sub?: string;
   readonly ttlSeconds?: number;
   /** Unix seconds; defaults to now. */
   readonly issuedAt?: number;
-}
+};
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
@@ -53,8 +53,9 @@ export async function signLocalToken(secret: string, input: LocalTokenInput): Pr
   const issuedAt = input.issuedAt ?? Math.floor(Date.now() / 1000);
   const ttl = input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`Token lifetime must be a positive number of seconds, got ${ttl}`);
-  if (!input.orgId.trim()) throw new Error('orgId must not be empty');
-  return new SignJWT({ org_id: input.orgId, role: input.role })
+  const tenant = input.merchantId !== undefined ? { merchant_id: input.merchantId } : { org_id: input.orgId };
+  if (input.merchantId !== undefined ? !input.merchantId.trim() : !input.orgId.trim()) throw new Error(`${input.merchantId !== undefined ? 'merchantId' : 'orgId'} must not be empty`);
+  return new SignJWT({ ...tenant, role: input.role })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT' })
     .setSubject(input.sub ?? `user_local_${input.role}`)
     .setIssuer(JWT_ISSUER)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { federationInventoryUpdated, federationOrderCreated, federationOrderUpdated } from './federation-events';
 import { demandSignalSpikeDetected, demandSignalStockoutRisk } from './demand-signal-events';
 import { InvalidEventError, type EventIssue } from './errors';
 import { id, MAX_ID_CHARS, shortText, timestamp } from './fields';
@@ -35,28 +36,45 @@ export const EVENT_TYPES = [
   'subscription.updated',
   'loop_commitment.threshold_reached',
   'webhook.test',
+  'federation.order.created',
+  'federation.order.updated',
+  'federation.inventory.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
- * Whose event it is, which names the envelope's tenant key: `orgId` for an organisation's events.
- * Federation events will add `'merchant'` (keyed by `merchantId`); each type has exactly one scope,
+ * Whose event it is, which names the envelope's tenant key: `orgId` for an organisation's events,
+ * `merchantId` for federation events (a Commerce Gateway merchant's). Each type has exactly one scope,
  * and the envelope is strict, so an event carries exactly one of the two keys.
  */
-export type EventScope = 'org';
+export const EVENT_SCOPES = ['org', 'merchant'] as const;
+export type EventScope = (typeof EVENT_SCOPES)[number];
 
-export interface CatalogEntry<S extends z.ZodType = z.ZodType> {
+export interface CatalogEntry<S extends z.ZodType = z.ZodType, Scope extends EventScope = EventScope> {
   readonly description: string;
-  readonly scope: EventScope;
+  readonly scope: Scope;
   readonly schema: S;
   readonly example: z.output<S>;
 }
 
 // The description and example also go onto the schema, so generated JSON Schema carries them.
-function entry<S extends z.ZodType>(description: string, schema: S, example: z.output<S>): CatalogEntry<S> {
+function entry<S extends z.ZodType>(description: string, schema: S, example: z.output<S>): CatalogEntry<S, 'org'> {
   return { description, scope: 'org', schema: schema.meta({ description, examples: [example] }), example };
 }
+
+function merchantEntry<S extends z.ZodType>(description: string, schema: S, example: z.output<S>): CatalogEntry<S, 'merchant'> {
+  return { description, scope: 'merchant', schema: schema.meta({ description, examples: [example] }), example };
+}
+
+const federationOrderExample = {
+  orderId: 'ord_fed_01HZXF01',
+  externalOrderId: 'MP-558120',
+  channel: 'gateway_marketplace',
+  currency: 'USD',
+  total: '84.50',
+  lines: [{ lineId: 'line_1', sku: 'TEE-BLK-M', quantity: '2', unitOfMeasure: 'each' }],
+};
 
 const webhookTest = z.strictObject({ message: shortText });
 
@@ -181,19 +199,49 @@ export const EVENT_CATALOG = {
   'webhook.test': entry('A test event sent on request to check an endpoint receives and verifies deliveries.', webhookTest, {
     message: 'This is a test event from Better Data.',
   }),
+  'federation.order.created': merchantEntry('A Commerce Gateway order was placed with the merchant.', federationOrderCreated, {
+    ...federationOrderExample,
+    status: 'pending',
+    createdAt: '2025-03-04T13:00:00Z',
+  }),
+  'federation.order.updated': merchantEntry("A Commerce Gateway order's status or contents changed.", federationOrderUpdated, {
+    ...federationOrderExample,
+    status: 'confirmed',
+    previousStatus: 'pending',
+    updatedAt: '2025-03-04T13:05:00Z',
+  }),
+  'federation.inventory.updated': merchantEntry("The Commerce Gateway's view of a merchant's available stock changed.", federationInventoryUpdated, {
+    sku: 'TEE-BLK-M',
+    locationId: 'loc_dc_east',
+    unitOfMeasure: 'each',
+    availableQuantity: '118',
+    previousAvailableQuantity: '120',
+    updatedAt: '2025-03-04T13:05:00Z',
+  }),
 } as const satisfies Record<EventType, CatalogEntry>;
+
+/** The scope of a type: whose events they are, and so which key (`orgId`/`merchantId`) the envelope has. */
+export type ScopeOf<T extends EventType> = (typeof EVENT_CATALOG)[T]['scope'];
+export type OrgEventType = { [T in EventType]: ScopeOf<T> extends 'org' ? T : never }[EventType];
+export type MerchantEventType = Exclude<EventType, OrgEventType>;
+
+export const eventScopeOf = (type: EventType): EventScope => EVENT_CATALOG[type].scope;
+export const ORG_EVENT_TYPES = EVENT_TYPES.filter((type): type is OrgEventType => eventScopeOf(type) === 'org') as [OrgEventType, ...OrgEventType[]];
+export const MERCHANT_EVENT_TYPES = EVENT_TYPES.filter((type): type is MerchantEventType => eventScopeOf(type) === 'merchant') as [MerchantEventType, ...MerchantEventType[]];
 
 type DataSchema<T extends EventType> = (typeof EVENT_CATALOG)[T]['schema'];
 export type EventData<T extends EventType> = z.output<DataSchema<T>>;
 
-export interface PlatformEventOf<T extends EventType> {
+/** The envelope's tenant key: exactly one of `orgId` (scope org) and `merchantId` (scope merchant). */
+export type TenantKeyOf<T extends EventType> = ScopeOf<T> extends 'merchant' ? { readonly merchantId: string; readonly orgId?: never } : { readonly orgId: string; readonly merchantId?: never };
+
+export type PlatformEventOf<T extends EventType> = {
   /** The publisher's idempotency key: publishing the same id twice delivers once. */
   readonly id: string;
   readonly type: T;
-  readonly orgId: string;
   readonly occurredAt: string;
   readonly data: EventData<T>;
-}
+} & TenantKeyOf<T>;
 
 export type PlatformEvent = { [T in EventType]: PlatformEventOf<T> }[EventType];
 
@@ -205,23 +253,25 @@ export const eventId = id.describe(`The publisher's idempotency key: 1–${MAX_I
 
 function envelopeOf<T extends EventType>(type: T) {
   const data = EVENT_CATALOG[type].schema as DataSchema<T>;
+  const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: id.describe('The Commerce Gateway merchant the event belongs to') } : { orgId: id };
   return z.strictObject({
     id: eventId,
     type: z.literal(type),
-    orgId: id,
+    ...tenant,
     occurredAt: timestamp.describe('When the event happened (not when it is delivered)'),
     data,
   });
 }
 
-type Envelopes = { readonly [T in EventType]: ReturnType<typeof envelopeOf<T>> };
-const ENVELOPES = Object.fromEntries(EVENT_TYPES.map((type) => [type, envelopeOf(type)])) as Envelopes;
+// Each envelope's tenant key depends on its type's scope, which the object's inferred type cannot follow.
+type Envelopes = { readonly [T in EventType]: z.ZodObject };
+const ENVELOPES = Object.fromEntries(EVENT_TYPES.map((type) => [type, envelopeOf(type)])) as unknown as Envelopes;
 
 /** The envelope of every published event, discriminated by `type`. */
-export const platformEventSchema: z.ZodType<PlatformEvent> = z.discriminatedUnion(
+export const platformEventSchema = z.discriminatedUnion(
   'type',
-  EVENT_TYPES.map((type) => ENVELOPES[type]) as [Envelopes[EventType], ...Envelopes[EventType][]],
-);
+  EVENT_TYPES.map((type) => ENVELOPES[type]) as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<PlatformEvent>;
 
 const MAX_FIELDS_IN_MESSAGE = 10;
 
@@ -267,12 +317,15 @@ export interface ExampleEventOptions {
   readonly occurredAt?: string;
 }
 
-/** The catalog example of a type as a complete event for `orgId` (e.g. for "send test event"). */
-export function exampleEvent<T extends EventType>(type: T, orgId: string, options: ExampleEventOptions = {}): PlatformEventOf<T> {
+/**
+ * The catalog example of a type as a complete event for `tenantId` (e.g. for "send test event"):
+ * the organisation for org-scoped types, the merchant for merchant-scoped ones.
+ */
+export function exampleEvent<T extends EventType>(type: T, tenantId: string, options: ExampleEventOptions = {}): PlatformEventOf<T> {
   const event = {
     id: options.id ?? `evt_example_${randomUUID()}`,
     type,
-    orgId,
+    [eventScopeOf(type) === 'merchant' ? 'merchantId' : 'orgId']: tenantId,
     occurredAt: options.occurredAt ?? new Date().toISOString(),
     data: structuredClone(EVENT_CATALOG[type].example),
   };

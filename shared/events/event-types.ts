@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toJsonSchema, type JsonSchema } from '../openapi/json-schema';
-import { EVENT_CATALOG, EVENT_TYPES, isEventType, type EventType } from './catalog';
+import { EVENT_CATALOG, EVENT_SCOPES, EVENT_TYPES, isEventType, type EventScope, type EventType } from './catalog';
 
 /**
  * The public event catalog (`GET /v1/webhooks/event-types`): each type's description, the JSON
@@ -14,7 +14,7 @@ import { EVENT_CATALOG, EVENT_TYPES, isEventType, type EventType } from './catal
 export interface EventTypeView {
   readonly type: EventType;
   readonly description: string;
-  readonly scope: 'org';
+  readonly scope: EventScope;
   readonly schema: JsonSchema;
   readonly example: unknown;
 }
@@ -43,7 +43,7 @@ export function findEventType(type: string): EventTypeView | undefined {
 export const eventTypeViewSchema = z.object({
   type: z.string().describe('The event type, e.g. "import.completed"'),
   description: z.string(),
-  scope: z.enum(['org']).describe('Whose event it is: "org" events carry orgId'),
+  scope: z.enum(EVENT_SCOPES).describe('Whose event it is: "org" events carry orgId, "merchant" (federation) events carry merchantId'),
   schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the event\'s data; open to fields added later'),
   example: z.unknown().describe('An example of data'),
 });

@@ -19,7 +19,8 @@ export interface FilterProblem {
 }
 
 /** Every problem with a list of filters, so an API can report them all at once; empty when valid. */
-export function validateEventTypeFilters(filters: readonly string[]): FilterProblem[] {
+/** `types` are the types the list may name (an organisation's endpoint: its scope's types); every type by default. */
+export function validateEventTypeFilters(filters: readonly string[], types: readonly string[] = EVENT_TYPES): FilterProblem[] {
   const problems: FilterProblem[] = [];
   // An empty list is ambiguous (nothing, or everything?), so it is refused; `*` says "everything".
   if (filters.length === 0) problems.push({ index: undefined, message: `List at least one event type, or "${MATCH_ALL}" for all` });
@@ -28,7 +29,7 @@ export function validateEventTypeFilters(filters: readonly string[]): FilterProb
   }
   const seen = new Set<string>();
   filters.forEach((filter, index) => {
-    const problem = problemWith(filter);
+    const problem = problemWith(filter, types);
     if (problem) problems.push({ index, message: problem });
     else if (seen.has(filter)) problems.push({ index, message: `"${filter}" is listed more than once` });
     seen.add(filter);
@@ -36,13 +37,13 @@ export function validateEventTypeFilters(filters: readonly string[]): FilterProb
   return problems;
 }
 
-function problemWith(filter: string): string | undefined {
-  if (filter === MATCH_ALL || isEventType(filter)) return undefined;
+function problemWith(filter: string, types: readonly string[]): string | undefined {
+  if (filter === MATCH_ALL || (isEventType(filter) && types.includes(filter))) return undefined;
   const shown = JSON.stringify(filter.slice(0, 100));
   if (!WILDCARD_PATTERN.test(filter)) {
     return `${shown} is neither a known event type nor a wildcard like "import.*"`;
   }
-  if (!EVENT_TYPES.some((type) => matchesOne(filter, type))) return `${shown} matches no known event type`;
+  if (!types.some((type) => matchesOne(filter, type))) return `${shown} matches no known event type`;
   return undefined;
 }
 

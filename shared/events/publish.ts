@@ -1,5 +1,6 @@
 import type { QueueSender } from '../aws/queue';
-import { messageIdFor, orgScope } from '../webhooks/ids';
+import { messageIdFor, ownerScope } from '../webhooks/ids';
+import { eventOwner } from '../webhooks/owner';
 import { parsePlatformEvent, type PlatformEvent } from './catalog';
 
 /**
@@ -11,5 +12,5 @@ import { parsePlatformEvent, type PlatformEvent } from './catalog';
 export async function publishEvent(event: unknown, queue: QueueSender, correlationId?: string): Promise<{ messageId: string; event: PlatformEvent }> {
   const parsed = parsePlatformEvent(event);
   await queue.send(JSON.stringify(parsed), { attributes: { eventType: parsed.type, ...(correlationId && { correlationId }) } });
-  return { messageId: messageIdFor(orgScope(parsed.orgId), parsed.id), event: parsed };
+  return { messageId: messageIdFor(ownerScope(eventOwner(parsed)), parsed.id), event: parsed };
 }

@@ -32,6 +32,26 @@ export function principalOf(event: APIGatewayProxyEventV2): Principal | undefine
   return { orgId: parsed.data.org_id, role: parsed.data.role, subject: parsed.data.sub };
 }
 
+/** A Commerce Gateway merchant's caller: a token with `merchant_id` and `role` claims. */
+export interface MerchantPrincipal {
+  readonly merchantId: string;
+  readonly role: Role;
+  readonly subject: string | undefined;
+}
+
+const merchantClaimsSchema = z.looseObject({
+  merchant_id: z.string().min(1),
+  role: z.enum(ROLES),
+  sub: z.string().optional(),
+});
+
+export function merchantPrincipalOf(event: APIGatewayProxyEventV2): MerchantPrincipal | undefined {
+  const claims = (event as EventWithClaims).requestContext.authorizer?.jwt?.claims;
+  const parsed = merchantClaimsSchema.safeParse(claims);
+  if (!parsed.success) return undefined;
+  return { merchantId: parsed.data.merchant_id, role: parsed.data.role, subject: parsed.data.sub };
+}
+
 export type Access = 'allowed' | 'unauthenticated' | 'not_found' | 'forbidden';
 
 /**
@@ -41,6 +61,14 @@ export type Access = 'allowed' | 'unauthenticated' | 'not_found' | 'forbidden';
 export function checkOrgAccess(principal: Principal | undefined, orgId: string | undefined, required: Role): Access {
   if (!principal) return 'unauthenticated';
   if (!orgId || principal.orgId !== orgId) return 'not_found';
+  if (required === 'admin' && principal.role !== 'admin') return 'forbidden';
+  return 'allowed';
+}
+
+/** As checkOrgAccess, for `/v1/merchants/{merchantId}/…`: another merchant's resources are 404. */
+export function checkMerchantAccess(principal: MerchantPrincipal | undefined, merchantId: string | undefined, required: Role): Access {
+  if (!principal) return 'unauthenticated';
+  if (!merchantId || principal.merchantId !== merchantId) return 'not_found';
   if (required === 'admin' && principal.role !== 'admin') return 'forbidden';
   return 'allowed';
 }

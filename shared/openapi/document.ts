@@ -14,7 +14,7 @@ import { gatewayMessageSchema, problemSchema, receiverErrorSchema } from './resp
  */
 
 export type OpenApiDocument = JsonSchema & { openapi: '3.1.0'; paths: Record<string, Record<string, OpenApiOperation>> };
-type OpenApiOperation = { responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }> } & Record<string, unknown>;
+type OpenApiOperation = { responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }> } & Record<string, unknown>;
 
 const PROBLEM = 'application/problem+json';
 const JSON_TYPE = 'application/json';
@@ -122,7 +122,7 @@ function securitySchemes(): Record<string, unknown> {
     Object.entries(RECEIVER_HEADERS).map(([name, { header, description }]) => [name, { type: 'apiKey', in: 'header', name: header, description }]),
   );
   return {
-    bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `org_id` and `role` (`admin` or `member`) claims' },
+    bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `org_id` (or, on /v1/merchants routes, `merchant_id`) and `role` (`admin` or `member`) claims' },
     internalIam: { type: 'apiKey', in: 'header', name: 'authorization', description: 'AWS SigV4 (execute-api) in AWS; `Bearer $INTERNAL_API_TOKEN` on the local runtime' },
     ...receivers,
   };
@@ -135,13 +135,18 @@ function content(contentType: string, schema: z.ZodType | JsonSchema): Record<st
 function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
   const responses: OpenApiOperation['responses'] = {};
   for (const [status, answer] of Object.entries(spec.answers)) {
-    responses[status] = { description: answer.description, ...(answer.schema && { content: content(JSON_TYPE, answer.schema) }) };
+    responses[status] = {
+      description: answer.description,
+      ...(answer.headers && { headers: Object.fromEntries(Object.entries(answer.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }),
+      ...(answer.schema && { content: content(JSON_TYPE, answer.schema) }),
+    };
   }
   const errors: Record<number, string> = {};
   const receiver = route.auth === 'none';
   if (route.auth === 'jwt') {
     errors[401] = 'Missing or invalid token';
     if (route.path.includes('{orgId}')) errors[404] = 'Another organisation (its resources are not confirmed to exist)';
+    if (route.path.includes('{merchantId}')) errors[404] = 'Another merchant (its resources are not confirmed to exist)';
     if (spec.role === 'admin') errors[403] = 'This needs the admin role';
     if (spec.query) errors[400] = 'Invalid query parameters';
     if (spec.body) Object.assign(errors, { 400: 'The body is not valid JSON', 422: 'Invalid fields (each named in `errors`)' });
@@ -157,7 +162,7 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
     in: 'path',
     name,
     required: true,
-    description: spec.pathParameters?.[name as string] ?? (name === 'orgId' ? 'The organisation; must be the token’s `org_id`' : `The ${name}`),
+    description: spec.pathParameters?.[name as string] ?? (name === 'orgId' ? 'The organisation; must be the token’s `org_id`' : name === 'merchantId' ? 'The Commerce Gateway merchant; must be the token’s `merchant_id`' : `The ${name}`),
     schema: { type: 'string' },
   }));
   const queryParameters = spec.query ? queryParametersOf(spec.query) : [];
@@ -171,7 +176,7 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
     ...(spec.undocumented && { 'x-undocumented': true }),
     security: security(route, spec),
     ...(pathParameters.length + queryParameters.length > 0 && { parameters: [...pathParameters, ...queryParameters] }),
-    ...(spec.body && { requestBody: { required: true, content: { [JSON_TYPE]: { schema: toJsonSchema(spec.body, { io: 'input' }) } } } }),
+    ...(spec.body && { requestBody: { required: !spec.bodyOptional, content: { [JSON_TYPE]: { schema: toJsonSchema(spec.body, { io: 'input' }) } } } }),
     responses,
   };
 }

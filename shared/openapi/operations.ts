@@ -4,20 +4,30 @@ import { shopifyConnectionSchema, squareConnectionSchema } from '../connections/
 import { platformEventSchema } from '../events/catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../http/org-router';
+import { merchantWebhookSchema } from '../../functions/webhooks-api/merchant-webhook';
+import { recoverSchema, resendSchema, rotateSchema, statsQuerySchema, testSchema } from '../../functions/webhooks-api/operations';
 import { attemptsQuerySchema, createSchema as endpointCreateSchema, patchSchema as endpointPatchSchema } from '../../functions/webhooks-api/webhooks-api';
 import {
+  attemptMadeSchema,
   attemptViewSchema,
   auditEntrySchema,
   billingViewSchema,
   connectedSchema,
   connectionsViewSchema,
   endpointCreatedSchema,
+  endpointPatchedSchema,
+  endpointStatsSchema,
   endpointViewSchema,
+  merchantWebhookCreatedSchema,
+  merchantWebhookViewSchema,
   messageViewSchema,
   opsAlertSchema,
+  orgStatsSchema,
   pageOf,
   publishedSchema,
   receivedSchema,
+  recoveryViewSchema,
+  secretRotatedSchema,
   shopifyConnectionViewSchema,
   sourceEventViewSchema,
   sourceIssuedSchema,
@@ -38,6 +48,8 @@ export interface AnswerSpec {
   readonly description: string;
   /** Absent for an empty body (204). */
   readonly schema?: z.ZodType;
+  /** Response headers worth naming (header → description), e.g. `location`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface OperationSpec {
@@ -50,6 +62,8 @@ export interface OperationSpec {
   readonly receiver?: ReceiverScheme;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** The body may be left out (an empty body counts as `{}`); when present it must be valid. */
+  readonly bodyOptional?: boolean;
   readonly pathParameters?: Readonly<Record<string, string>>;
   /** Successful and route-specific answers; the generator adds the common errors. */
   readonly answers: Readonly<Record<number, AnswerSpec>>;
@@ -166,7 +180,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     role: 'admin',
     description: 'Re-enabling (`enabled: true`) clears an automatic disable.',
     body: endpointPatchSchema,
-    answers: ok('The changed endpoint', endpointViewSchema),
+    answers: ok('The changed endpoint (with the window to recover when re-enabling one that missed deliveries)', endpointPatchedSchema),
     errors: { 404: 'No such endpoint' },
   },
   'DELETE /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}': {
@@ -190,6 +204,116 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     role: 'member',
     answers: ok('The message', messageViewSchema),
     errors: { 404: 'No such message' },
+  },
+
+  // Federation webhooks (Commerce Gateway merchants; tokens carry `merchant_id`).
+  'PUT /v1/merchants/{merchantId}/webhook': {
+    summary: "Set the merchant's federation webhook",
+    tag: 'Federation webhooks',
+    role: 'admin',
+    description:
+      'Sets the URL that receives the merchant\'s `federation.*` events (signed, retried and logged exactly as organisation endpoints). `eventTypes` holds federation types or wildcards (default `["federation.*"]`). The first PUT creates the webhook and shows its signing secret once (201); later PUTs change the URL and types, keep the secret and re-enable a disabled webhook (200).',
+    body: merchantWebhookSchema,
+    answers: {
+      200: { description: 'Updated (the secret is unchanged and not shown)', schema: merchantWebhookViewSchema },
+      201: { description: 'Created, with its signing secret', schema: merchantWebhookCreatedSchema },
+    },
+  },
+  'GET /v1/merchants/{merchantId}/webhook': {
+    summary: "The merchant's federation webhook (without its secret)",
+    tag: 'Federation webhooks',
+    role: 'member',
+    answers: ok('The webhook', merchantWebhookViewSchema),
+    errors: { 404: 'No webhook is configured' },
+  },
+  'DELETE /v1/merchants/{merchantId}/webhook': {
+    summary: "Remove the merchant's federation webhook",
+    tag: 'Federation webhooks',
+    role: 'admin',
+    answers: noContent,
+    errors: { 404: 'No webhook is configured' },
+  },
+  'POST /v1/merchants/{merchantId}/webhook/secret/rotate': {
+    summary: "Rotate the federation webhook's signing secret",
+    tag: 'Federation webhooks',
+    role: 'admin',
+    description: 'As for organisation endpoints: a new secret, shown only in this answer; the previous one keeps signing for `gracePeriodSeconds` (default 86400). The body may be empty.',
+    body: rotateSchema,
+    bodyOptional: true,
+    answers: ok('Rotated, with the new secret', secretRotatedSchema),
+    errors: { 404: 'No webhook is configured' },
+  },
+
+  // Operations: rotation, test send, resend, health, recovery.
+  'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': {
+    summary: "Rotate an endpoint's signing secret",
+    tag: 'Endpoints',
+    role: 'admin',
+    description:
+      'Issues a new signing secret, shown only in this answer. During `gracePeriodSeconds` (default 86400 s = 24 h; 0 stops the old secret now) deliveries carry signatures with both the new and the previous secret(s). The body may be empty.',
+    body: rotateSchema,
+    bodyOptional: true,
+    answers: ok('Rotated, with the new secret', secretRotatedSchema),
+    errors: { 404: 'No such endpoint' },
+  },
+  'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
+    summary: 'Send a test event to one endpoint',
+    tag: 'Endpoints',
+    role: 'admin',
+    description:
+      "Delivers the catalog example of `eventType` (default `webhook.test`) to this endpoint only, as a message of its own, and answers with the attempt made (a failed attempt is retried on the endpoint's schedule). The body may be empty.",
+    body: testSchema,
+    bodyOptional: true,
+    answers: ok('The attempt made (succeeded or failed)', attemptMadeSchema),
+    errors: { 404: 'No such endpoint', 409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)' },
+  },
+  'POST /v1/orgs/{orgId}/webhooks/messages/{messageId}/resend': {
+    summary: 'Resend a message to one endpoint',
+    tag: 'Endpoints',
+    role: 'admin',
+    description: 'One manual attempt, now, to an endpoint the message was routed to; it does not change the scheduled retries. Answers with the attempt made.',
+    body: resendSchema,
+    answers: ok('The attempt made (succeeded or failed)', attemptMadeSchema),
+    errors: {
+      404: 'No such message (`message_not_found`), endpoint (`endpoint_not_found`), or the message was never routed to that endpoint (`delivery_not_found`)',
+      409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
+    },
+  },
+  'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': {
+    summary: "An endpoint's health over a window",
+    tag: 'Endpoints',
+    role: 'member',
+    description: 'Attempt and message counts and latency percentiles over the last 24 h or 7 d (hourly buckets), the deliveries pending now, and the health state.',
+    query: statsQuerySchema,
+    answers: ok("The endpoint's health", endpointStatsSchema),
+    errors: { 404: 'No such endpoint' },
+  },
+  'GET /v1/orgs/{orgId}/webhooks/stats': {
+    summary: "Every endpoint's health over a window",
+    tag: 'Endpoints',
+    role: 'member',
+    query: statsQuerySchema,
+    answers: ok('The health of each endpoint, oldest first', orgStatsSchema),
+  },
+  'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover': {
+    summary: 'Redeliver the deliveries an endpoint missed in a window',
+    tag: 'Endpoints',
+    role: 'admin',
+    description:
+      'Queues one manual attempt per delivery to this endpoint created between `since` and `until` (default now) that failed or was skipped; `since` must be before `until`. One call queues at most `RECOVERY_MAX_PER_CALL` (10,000 by default): when the answer has a `continuation`, POST again with it. Follow progress at the `location` returned.',
+    body: recoverSchema,
+    answers: {
+      202: { description: 'Recovery started', schema: recoveryViewSchema, headers: { location: 'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`' } },
+    },
+    errors: { 404: 'No such endpoint', 409: 'The endpoint is disabled; re-enable it first' },
+  },
+  'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': {
+    summary: "A recovery's progress",
+    tag: 'Endpoints',
+    role: 'member',
+    pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
+    answers: ok('The recovery', recoveryViewSchema),
+    errors: { 404: 'No such recovery' },
   },
 
   // Connections.

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AuditEntry } from '../billing/audit';
 import { PLAN_IDS } from '../billing/plans';
 import type { OpsAlert } from '../ops/alerts';
+import type { healthState, recoveryView } from '../../functions/webhooks-api/operations';
 import type { EndpointView } from '../webhooks/endpoint';
+import type { StatsCounts } from '../webhooks/stats-store';
 import type { deliveryView } from '../webhooks/views';
 
 /**
@@ -76,6 +78,8 @@ export const endpointViewSchema = z.object({
   lastSuccessAt: timestampOrNull,
   lastFailureAt: timestampOrNull,
 });
+export const merchantWebhookViewSchema = z.object({ merchantId: z.string(), webhookUrl: z.string() }).extend(endpointViewSchema.shape);
+export const merchantWebhookCreatedSchema = merchantWebhookViewSchema.extend({ secret: z.string().describe('The whsec_ signing secret; shown only when the webhook is first created') });
 export const endpointCreatedSchema = endpointViewSchema.extend({ secret: z.string().describe('The signing secret (whsec_…); shown only in this answer') });
 export const attemptViewSchema = z.object({
   messageId: z.string(),
@@ -83,6 +87,7 @@ export const attemptViewSchema = z.object({
   eventType: z.string(),
   attempt: z.number().int(),
   trigger: z.enum(['scheduled', 'manual']),
+  manualId: z.string().optional().describe('Manual attempts (resend, recovery): the id of the request that made it'),
   at: z.string(),
   url: z.string(),
   status: z.enum(['succeeded', 'failed', 'in_progress']).nullable(),
@@ -91,6 +96,13 @@ export const attemptViewSchema = z.object({
   durationMs: z.number().nullable(),
   responseExcerpt: z.string().nullable(),
   nextAttemptAt: timestampOrNull,
+});
+/** PATCH answer: re-enabling an endpoint that missed deliveries says which window to recover. */
+export const endpointPatchedSchema = endpointViewSchema.extend({
+  recovery: z
+    .object({ since: z.string(), until: z.string(), href: z.string().describe('POST here with `{ since }` to redeliver the window') })
+    .optional()
+    .describe('Present when re-enabling an endpoint that missed deliveries while disabled'),
 });
 export const deliveryViewSchema = z.object({
   endpointId: z.string(),
@@ -108,6 +120,50 @@ export const messageViewSchema = z.object({
   payload: z.unknown().describe('The body delivered to endpoints: { id, type, timestamp, data }'),
   deliveries: z.array(deliveryViewSchema),
   attempts: z.array(attemptViewSchema),
+});
+
+// Operations: rotation, test send, resend, stats, recovery (functions/webhooks-api/operations.ts).
+export const secretRotatedSchema = z.object({
+  id: z.string().describe('The endpoint id'),
+  secret: z.string().describe('The new signing secret (whsec_…); shown only in this answer'),
+  previousSecretsExpireAt: z.string().describe('Until then deliveries are also signed with the previous secret(s)'),
+  signingSecrets: z.number().int().describe('How many secrets sign deliveries now (new + still in grace)'),
+});
+export const attemptMadeSchema = z.object({ messageId: z.string(), endpointId: z.string(), attempt: attemptViewSchema.describe('The attempt this call made') });
+const statsCountsSchema = z.object({
+  attempts: z.object({ succeeded: z.number().int(), failed: z.number().int() }),
+  messages: z.object({ succeeded: z.number().int(), failed: z.number().int(), skipped: z.number().int(), pending: z.number().int().describe('Deliveries pending now (not windowed)') }),
+  latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }).describe('Attempt duration percentiles (histogram bucket bounds); null without attempts'),
+});
+export const endpointHealthStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('disabled'), reason: z.enum(['manual', 'gone', 'failing']).nullable(), since: timestampOrNull }),
+  z.object({ status: z.literal('failing'), reason: z.null(), since: z.string() }),
+  z.object({ status: z.literal('healthy'), reason: z.null(), since: z.null() }),
+]);
+export const endpointStatsSchema = z.object({
+  endpointId: z.string(),
+  window: z.enum(['24h', '7d']),
+  from: z.string(),
+  to: z.string(),
+  ...statsCountsSchema.shape,
+  lastSuccessAt: timestampOrNull,
+  lastFailureAt: timestampOrNull,
+  state: endpointHealthStateSchema,
+});
+export const orgStatsSchema = z.object({ window: z.enum(['24h', '7d']), items: z.array(endpointStatsSchema).describe('Every endpoint, oldest first') });
+export const recoveryViewSchema = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  since: z.string(),
+  until: z.string(),
+  createdAt: z.string(),
+  status: z.enum(['in_progress', 'completed']),
+  queued: z.number().int().describe('Deliveries queued by this call'),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  remaining: z.number().int(),
+  continuation: z.string().nullable().describe('Set when the window held more than one call may queue: POST again with it'),
 });
 
 // Connections (functions/connections-api).
@@ -134,4 +190,7 @@ export type DocumentedViews = [
   Fits<ReturnType<typeof deliveryView>, z.output<typeof deliveryViewSchema>>,
   Fits<AuditEntry, z.output<typeof auditEntrySchema>>,
   Fits<OpsAlert, z.output<typeof opsAlertSchema>>,
+  Fits<StatsCounts, z.output<typeof statsCountsSchema>>,
+  Fits<ReturnType<typeof healthState>, z.output<typeof endpointHealthStateSchema>>,
+  Fits<ReturnType<typeof recoveryView>, z.output<typeof recoveryViewSchema>>,
 ];

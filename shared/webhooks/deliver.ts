@@ -10,6 +10,7 @@ import type { EndpointsStore } from './endpoints-store';
 import type { Attempt, MessagesStore, StoredMessage } from './messages-store';
 import { attemptRecordOf, decideNextStep, type NextStep } from './next-step';
 import type { SigningKeys } from './signing-keys';
+import { ownerOf } from './owner';
 import type { RecoveriesStore } from './recoveries-store';
 import type { StatsEvent, StatsStore } from './stats-store';
 
@@ -65,7 +66,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     await deps.deliveryQueue.send(JSON.stringify(task), { delaySeconds: (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS });
     return { kind: 'deferred' };
   }
-  const [endpoint, message] = await Promise.all([deps.endpoints.get(task.orgId, task.endpointId), deps.messages.getMessage(task.messageId)]);
+  const [endpoint, message] = await Promise.all([deps.endpoints.get(ownerOf(task), task.endpointId), deps.messages.getMessage(task.messageId)]);
   if (!endpoint) return skip(task, deps, now, 'endpoint_deleted', 'failed');
   if (!message) return skip(task, deps, now, 'message_expired', 'failed');
   // Stored as skipped, not failed: a disabled endpoint's messages can be recovered once it is re-enabled.
@@ -108,7 +109,7 @@ async function recordStats(deps: DeliveryDependencies, endpointId: string, event
 
 async function recordRecoveryProgress(deps: DeliveryDependencies, task: DeliveryTask, status: 'succeeded' | 'failed' | 'skipped'): Promise<void> {
   if (!task.recoveryId || !deps.recoveries) return;
-  await deps.recoveries.recordAttempt(task.orgId, task.recoveryId, status).catch(() => undefined);
+  await deps.recoveries.recordAttempt(ownerOf(task), task.recoveryId, status).catch(() => undefined);
 }
 
 /**
@@ -121,8 +122,8 @@ async function settleManual(task: DeliveryTask, attempt: Attempt, deps: Delivery
   if (delivery && (attempt.status === 'succeeded' || delivery.status !== 'pending')) {
     await deps.messages.updateDelivery(task.messageId, task.endpointId, { status: attempt.status === 'succeeded' ? 'succeeded' : 'failed', lastAttemptAt: attempt.at, ...(delivery.status !== 'pending' && { nextAttemptAt: null }) }, at);
   }
-  if (attempt.status === 'succeeded') await deps.endpoints.recordSuccess(task.orgId, task.endpointId, at);
-  else await deps.endpoints.recordFailure(task.orgId, task.endpointId, at);
+  if (attempt.status === 'succeeded') await deps.endpoints.recordSuccess(ownerOf(task), task.endpointId, at);
+  else await deps.endpoints.recordFailure(ownerOf(task), task.endpointId, at);
   return null;
 }
 
@@ -141,7 +142,7 @@ async function settle(task: DeliveryTask, endpoint: Endpoint, attempt: Attempt, 
   const status = step.kind === 'succeeded' ? 'succeeded' : step.kind === 'retry' ? 'pending' : 'failed';
   await deps.messages.updateDelivery(task.messageId, task.endpointId, { status, attempts: task.attempt, lastAttemptAt: attempt.at, nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null }, at);
   if (step.kind === 'succeeded') {
-    await deps.endpoints.recordSuccess(task.orgId, task.endpointId, at);
+    await deps.endpoints.recordSuccess(ownerOf(task), task.endpointId, at);
     return null;
   }
   if (step.kind === 'retry') {
@@ -151,23 +152,24 @@ async function settle(task: DeliveryTask, endpoint: Endpoint, attempt: Attempt, 
     await deps.deadLetterQueue.send(JSON.stringify(task), { attributes: { reason: step.reason } });
   }
   if (step.kind === 'failed' && step.reason === 'endpoint_gone') return disableEndpoint(endpoint, 'gone', deps, at);
-  const failing = await deps.endpoints.recordFailure(task.orgId, task.endpointId, at);
+  const failing = await deps.endpoints.recordFailure(ownerOf(task), task.endpointId, at);
   if (failing && failing.enabled && shouldAutoDisable(failing.failingSince, now, deps.settings.disableAfterMs)) return disableEndpoint(failing, 'failing', deps, at);
   return null;
 }
 
 async function disableEndpoint(endpoint: Endpoint, reason: 'gone' | 'failing', deps: DeliveryDependencies, at: string): Promise<DisabledReason | null> {
-  if ((await deps.endpoints.disable(endpoint.orgId, endpoint.endpointId, reason, at)) === 'already') return null;
+  if ((await deps.endpoints.disable(ownerOf(endpoint), endpoint.endpointId, reason, at)) === 'already') return null;
   const why = reason === 'gone' ? 'it answered 410 Gone' : `every delivery has failed since ${endpoint.failingSince ?? at}`;
   await deps.alerts.raise({
     id: `endpoint_disabled:${endpoint.endpointId}:${at}`,
-    orgId: endpoint.orgId,
+    // A merchant's alert is not filed under any organisation (where an org of that name could read it).
+    orgId: endpoint.merchantId !== undefined ? null : endpoint.orgId,
     kind: 'endpoint_disabled',
     severity: 'warning',
     message: `Webhook endpoint ${endpoint.endpointId} (${endpoint.url}) was disabled because ${why}. Later events are kept as skipped; re-enable it to resume.`,
     at,
     source: 'delivery',
-    details: { endpointId: endpoint.endpointId, url: endpoint.url, reason },
+    details: { endpointId: endpoint.endpointId, url: endpoint.url, reason, ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }) },
   });
   return reason;
 }
@@ -188,6 +190,7 @@ function newAttempt(task: DeliveryTask, endpoint: Endpoint, message: StoredMessa
     messageId: task.messageId,
     endpointId: task.endpointId,
     orgId: task.orgId,
+    ...(task.merchantId !== undefined && { merchantId: task.merchantId }),
     eventType: message.eventType,
     attempt: task.attempt,
     trigger: task.trigger,

@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const deliveryTaskSchema = z.object({
   messageId: z.string().min(1),
   orgId: z.string().min(1),
+  /** Set on a merchant's (federation) deliveries: the owner is the merchant, `orgId` only a label. */
+  merchantId: z.string().min(1).optional(),
   endpointId: z.string().min(1),
   /** 1-based; attempt 1 is the first delivery. */
   attempt: z.number().int().positive(),

@@ -18,6 +18,8 @@ export interface StoredSecret {
 export interface Endpoint {
   readonly endpointId: string;
   readonly orgId: string;
+  /** Set on a merchant's federation webhook; see owner.ts. */
+  readonly merchantId?: string;
   readonly url: string;
   readonly description: string;
   readonly eventTypes: readonly string[];
@@ -73,8 +75,8 @@ export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
 }
 
 /** The context a secret's ciphertext is bound to, so it cannot be replayed onto another endpoint. */
-export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId'>): Record<string, string> {
-  return { purpose: ENDPOINT_SECRETS_KEY.purposes.endpoint, orgId: endpoint.orgId, endpointId: endpoint.endpointId };
+export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId' | 'merchantId'>): Record<string, string> {
+  return { purpose: ENDPOINT_SECRETS_KEY.purposes.endpoint, orgId: endpoint.orgId, ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }), endpointId: endpoint.endpointId };
 }
 
 /**

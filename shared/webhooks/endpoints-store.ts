@@ -1,30 +1,33 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../aws/pagination';
 import type { DisabledReason, Endpoint } from './endpoint';
+import { ownerOf, ownerPartition, type Owner } from './owner';
 
 /**
  * Endpoints live under their organisation (`ORG#<org>` / `ENDPOINT#<id>`), so listing an org's
  * endpoints — what every fan-out does — is one query, and no key reaches another org's endpoints.
+ * A merchant's federation webhook lives under `MERCHANT#<merchant>` the same way (owner.ts): every
+ * method takes an owner, an organisation id or `{ merchantId }`.
  */
 
 export type EndpointChanges = Partial<Pick<Endpoint, 'url' | 'description' | 'eventTypes' | 'enabled' | 'disabledReason' | 'disabledAt' | 'failingSince' | 'secrets'>>;
 
 export interface EndpointsStore {
   create(endpoint: Endpoint): Promise<void>;
-  get(orgId: string, endpointId: string): Promise<Endpoint | undefined>;
-  list(orgId: string): Promise<Endpoint[]>;
-  count(orgId: string): Promise<number>;
+  get(owner: Owner, endpointId: string): Promise<Endpoint | undefined>;
+  list(owner: Owner): Promise<Endpoint[]>;
+  count(owner: Owner): Promise<number>;
   /** Applies the changes; undefined when the endpoint does not exist. */
-  update(orgId: string, endpointId: string, changes: EndpointChanges, at: string): Promise<Endpoint | undefined>;
-  delete(orgId: string, endpointId: string): Promise<boolean>;
-  recordSuccess(orgId: string, endpointId: string, at: string): Promise<void>;
+  update(owner: Owner, endpointId: string, changes: EndpointChanges, at: string): Promise<Endpoint | undefined>;
+  delete(owner: Owner, endpointId: string): Promise<boolean>;
+  recordSuccess(owner: Owner, endpointId: string, at: string): Promise<void>;
   /** Returns the endpoint as it is after the failure was recorded (with `failingSince` set). */
-  recordFailure(orgId: string, endpointId: string, at: string): Promise<Endpoint | undefined>;
+  recordFailure(owner: Owner, endpointId: string, at: string): Promise<Endpoint | undefined>;
   /** Switches an enabled endpoint off; 'already' when it was off (so only one caller alerts). */
-  disable(orgId: string, endpointId: string, reason: DisabledReason, at: string): Promise<'disabled' | 'already'>;
+  disable(owner: Owner, endpointId: string, reason: DisabledReason, at: string): Promise<'disabled' | 'already'>;
 }
 
-const keyOf = (orgId: string, endpointId: string) => ({ pk: `ORG#${orgId}`, sk: `ENDPOINT#${endpointId}` });
+const keyOf = (owner: Owner, endpointId: string) => ({ pk: ownerPartition(owner), sk: `ENDPOINT#${endpointId}` });
 const ENDPOINT_PREFIX = 'ENDPOINT#';
 
 function toEndpoint(item: Record<string, unknown> | undefined): Endpoint | undefined {
@@ -35,7 +38,7 @@ function toEndpoint(item: Record<string, unknown> | undefined): Endpoint | undef
 }
 
 export function createEndpointsStore(documents: DynamoDBDocumentClient, tableName: string): EndpointsStore {
-  async function updateExisting(orgId: string, endpointId: string, set: Record<string, unknown>, remove: string[] = [], condition?: { expression: string; values: Record<string, unknown> }) {
+  async function updateExisting(owner: Owner, endpointId: string, set: Record<string, unknown>, remove: string[] = [], condition?: { expression: string; values: Record<string, unknown> }) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ...condition?.values };
     const assignments = Object.entries(set).map(([field, value], index) => {
@@ -52,7 +55,7 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
       const result = await documents.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: keyOf(orgId, endpointId),
+          Key: keyOf(owner, endpointId),
           UpdateExpression: expression,
           ConditionExpression: ['attribute_exists(pk)', condition?.expression].filter(Boolean).join(' AND '),
           ExpressionAttributeNames: names,
@@ -71,16 +74,16 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
     async create(endpoint) {
       // An absent failingSince (not a stored null) is what lets recordFailure start the clock.
       const { failingSince, ...rest } = endpoint;
-      const item = { ...keyOf(endpoint.orgId, endpoint.endpointId), ...rest, ...(failingSince !== null && { failingSince }) };
+      const item = { ...keyOf(ownerOf(endpoint), endpoint.endpointId), ...rest, ...(failingSince !== null && { failingSince }) };
       await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
 
-    async get(orgId, endpointId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(orgId, endpointId), ConsistentRead: true }));
+    async get(owner, endpointId) {
+      const result = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(owner, endpointId), ConsistentRead: true }));
       return toEndpoint(result.Item);
     },
 
-    async list(orgId) {
+    async list(owner) {
       const endpoints: Endpoint[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -88,7 +91,7 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': ENDPOINT_PREFIX },
+            ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': ENDPOINT_PREFIX },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
@@ -99,12 +102,12 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
       return endpoints;
     },
 
-    async count(orgId) {
+    async count(owner) {
       const result = await documents.send(
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': ENDPOINT_PREFIX },
+          ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': ENDPOINT_PREFIX },
           Select: 'COUNT',
           ConsistentRead: true,
         }),
@@ -112,19 +115,19 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
       return result.Count ?? 0;
     },
 
-    async update(orgId, endpointId, changes, at) {
+    async update(owner, endpointId, changes, at) {
       const set: Record<string, unknown> = { updatedAt: at };
       const remove: string[] = [];
       for (const [field, value] of Object.entries(changes)) {
         if (field === 'failingSince' && value === null) remove.push(field);
         else if (value !== undefined) set[field] = value;
       }
-      return updateExisting(orgId, endpointId, set, remove);
+      return updateExisting(owner, endpointId, set, remove);
     },
 
-    async delete(orgId, endpointId) {
+    async delete(owner, endpointId) {
       try {
-        await documents.send(new DeleteCommand({ TableName: tableName, Key: keyOf(orgId, endpointId), ConditionExpression: 'attribute_exists(pk)' }));
+        await documents.send(new DeleteCommand({ TableName: tableName, Key: keyOf(owner, endpointId), ConditionExpression: 'attribute_exists(pk)' }));
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;
@@ -132,17 +135,17 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
       }
     },
 
-    async recordSuccess(orgId, endpointId, at) {
-      await updateExisting(orgId, endpointId, { lastSuccessAt: at }, ['failingSince']);
+    async recordSuccess(owner, endpointId, at) {
+      await updateExisting(owner, endpointId, { lastSuccessAt: at }, ['failingSince']);
     },
 
-    async recordFailure(orgId, endpointId, at) {
+    async recordFailure(owner, endpointId, at) {
       const names = { '#failingSince': 'failingSince', '#lastFailureAt': 'lastFailureAt' };
       try {
         const result = await documents.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: keyOf(orgId, endpointId),
+            Key: keyOf(owner, endpointId),
             // The first failure after a success starts the clock; later ones keep it running.
             UpdateExpression: 'SET #lastFailureAt = :at, #failingSince = if_not_exists(#failingSince, :at)',
             ConditionExpression: 'attribute_exists(pk)',
@@ -158,8 +161,8 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
       }
     },
 
-    async disable(orgId, endpointId, reason, at) {
-      const updated = await updateExisting(orgId, endpointId, { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at }, [], {
+    async disable(owner, endpointId, reason, at) {
+      const updated = await updateExisting(owner, endpointId, { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at }, [], {
         expression: 'enabled = :true',
         values: { ':true': true },
       });

@@ -3,7 +3,8 @@ import type { PlatformEvent } from '../events/catalog';
 import { matchesFilter } from '../events/filters';
 import type { DeliveryTask } from './delivery-task';
 import type { EndpointsStore } from './endpoints-store';
-import { messageIdFor, orgScope } from './ids';
+import { messageIdFor, ownerScope } from './ids';
+import { eventOwner, ownerFields } from './owner';
 import type { MessagesStore, StoredMessage } from './messages-store';
 import type { StatsStore } from './stats-store';
 
@@ -41,10 +42,13 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
   const now = deps.now();
   const createdAt = now.toISOString();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.messageRetentionDays * 86_400;
-  const messageId = messageIdFor(orgScope(event.orgId), event.id);
+  // An organisation's event reaches only its endpoints, a merchant's (federation) only the merchant's.
+  const owner = eventOwner(event);
+  const tenant = ownerFields(owner);
+  const messageId = messageIdFor(ownerScope(owner), event.id);
   const candidate: StoredMessage = {
     messageId,
-    orgId: event.orgId,
+    ...tenant,
     eventId: event.id,
     eventType: event.type,
     occurredAt: event.occurredAt,
@@ -57,7 +61,7 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
   const { message } = await deps.messages.putMessage(candidate);
   if (message.fanout === 'complete') return { messageId, duplicate: true, tasks: 0, skipped: 0 };
 
-  const matching = (await deps.endpoints.list(event.orgId)).filter((endpoint) => matchesFilter(endpoint.eventTypes, event.type));
+  const matching = (await deps.endpoints.list(owner)).filter((endpoint) => matchesFilter(endpoint.eventTypes, event.type));
   const tasks: DeliveryTask[] = [];
   let skipped = 0;
   await Promise.all(
@@ -66,7 +70,7 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
       const created = await deps.messages.putDeliveryIfAbsent({
         messageId,
         endpointId: endpoint.endpointId,
-        orgId: event.orgId,
+        ...tenant,
         eventType: event.type,
         status,
         attempts: 0,
@@ -78,7 +82,7 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
       });
       // Counted only by the fan-out that created the delivery; best effort, never failing the fan-out.
       if (created) await deps.stats?.record(endpoint.endpointId, endpoint.enabled ? { kind: 'pending', delta: 1 } : { kind: 'message', status: 'skipped' }, now).catch(() => undefined);
-      if (endpoint.enabled) tasks.push({ messageId, orgId: event.orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId });
+      if (endpoint.enabled) tasks.push({ messageId, ...tenant, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId });
       else skipped += 1;
     }),
   );

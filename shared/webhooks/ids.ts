@@ -27,12 +27,21 @@ export function newEndpointId(): string {
   return `ep_${base32(randomBytes(20), 26)}`;
 }
 
+/** A merchant's one federation webhook: a fixed id derived from the merchant, so PUT is idempotent. */
+export function merchantEndpointIdFor(merchantId: string): string {
+  return `ep_fed_${base32(createHash('sha256').update(`merchant-webhook\n${merchantId}`).digest(), 26)}`;
+}
+
 /** `scope` is what the event belongs to, e.g. `org:org_123`. */
 export function messageIdFor(scope: string, eventId: string): string {
   return `msg_${base32(createHash('sha256').update(`${scope}\n${eventId}`).digest(), 26)}`;
 }
 
 export const orgScope = (orgId: string): string => `org:${orgId}`;
+export const merchantScope = (merchantId: string): string => `merchant:${merchantId}`;
+
+/** The message-id scope of an owner (owner.ts): an organisation id, or a merchant. */
+export const ownerScope = (owner: string | { readonly merchantId: string }): string => (typeof owner === 'string' ? orgScope(owner) : merchantScope(owner.merchantId));
 
 /** A manual attempt's claim key (resend): random, so each resend is a delivery of its own. */
 export function newManualId(): string {

@@ -13,6 +13,8 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'skipped';
 export interface StoredMessage {
   readonly messageId: string;
   readonly orgId: string;
+  /** Set when a merchant (federation) owns it; see owner.ts. */
+  readonly merchantId?: string;
   readonly eventId: string;
   readonly eventType: string;
   readonly occurredAt: string;
@@ -28,6 +30,8 @@ export interface Delivery {
   readonly messageId: string;
   readonly endpointId: string;
   readonly orgId: string;
+  /** Set when a merchant (federation) owns it; see owner.ts. */
+  readonly merchantId?: string;
   readonly eventType: string;
   readonly status: DeliveryStatus;
   readonly attempts: number;
@@ -42,6 +46,8 @@ export interface Attempt {
   readonly messageId: string;
   readonly endpointId: string;
   readonly orgId: string;
+  /** Set when a merchant (federation) owns it; see owner.ts. */
+  readonly merchantId?: string;
   readonly eventType: string;
   readonly attempt: number;
   readonly trigger: 'scheduled' | 'manual';

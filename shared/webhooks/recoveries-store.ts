@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../aws/pagination';
 import type { Delivery } from './messages-store';
+import { ownerOf, ownerPartition, type Owner } from './owner';
 
 /**
  * Recoveries: re-delivering an endpoint's failed and skipped messages of a time window. Each one is
@@ -12,6 +13,8 @@ import type { Delivery } from './messages-store';
 export interface Recovery {
   readonly recoveryId: string;
   readonly orgId: string;
+  /** Set on a merchant's recovery; see owner.ts. */
+  readonly merchantId?: string;
   readonly endpointId: string;
   readonly since: string;
   readonly until: string;
@@ -28,9 +31,9 @@ export interface Recovery {
 
 export interface RecoveriesStore {
   put(recovery: Recovery): Promise<void>;
-  get(orgId: string, recoveryId: string): Promise<Recovery | undefined>;
+  get(owner: Owner, recoveryId: string): Promise<Recovery | undefined>;
   /** Counts one finished manual attempt of a recovery. */
-  recordAttempt(orgId: string, recoveryId: string, status: 'succeeded' | 'failed' | 'skipped'): Promise<void>;
+  recordAttempt(owner: Owner, recoveryId: string, status: 'succeeded' | 'failed' | 'skipped'): Promise<void>;
   /**
    * The endpoint's deliveries created in [since, until] whose state is failed or skipped, oldest
    * first, at most `limit`; `continuation` resumes where an earlier call stopped.
@@ -38,27 +41,27 @@ export interface RecoveriesStore {
   recoverable(endpointId: string, window: { since: string; until: string; limit: number; continuation?: string }): Promise<{ items: Delivery[]; continuation: string | null }>;
 }
 
-const keyOf = (orgId: string, recoveryId: string) => ({ pk: `ORG#${orgId}`, sk: `RECOVERY#${recoveryId}` });
+const keyOf = (owner: Owner, recoveryId: string) => ({ pk: ownerPartition(owner), sk: `RECOVERY#${recoveryId}` });
 const deliveriesIndexKey = (endpointId: string) => `EP#${endpointId}#DELIVERIES`;
 
 export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableName: string): RecoveriesStore {
   return {
     async put(recovery) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: { ...keyOf(recovery.orgId, recovery.recoveryId), ...recovery } }));
+      await documents.send(new PutCommand({ TableName: tableName, Item: { ...keyOf(ownerOf(recovery), recovery.recoveryId), ...recovery } }));
     },
 
-    async get(orgId, recoveryId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(orgId, recoveryId), ConsistentRead: true }));
+    async get(owner, recoveryId) {
+      const result = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(owner, recoveryId), ConsistentRead: true }));
       if (!result.Item) return undefined;
       const { pk: _pk, sk: _sk, ...recovery } = result.Item;
       return recovery as Recovery;
     },
 
-    async recordAttempt(orgId, recoveryId, status) {
+    async recordAttempt(owner, recoveryId, status) {
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: keyOf(orgId, recoveryId),
+          Key: keyOf(owner, recoveryId),
           UpdateExpression: 'ADD #count :one',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#count': status },

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signLocalToken } from '../../infra/local/jwt';
 import { buildShopifyEvent, buildSquareEvent, loadShopifyFixture, loadSquareFixture } from '../../infra/local/provider-events';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { EVENT_CATALOG } from '../../shared/events/catalog';
@@ -198,6 +199,96 @@ describe('Integration: answers conform to the OpenAPI document', () => {
 
     expect((await call('DELETE', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', { params: { endpointId }, bearer: member })).status).toBe(403);
     expect((await call('DELETE', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', { params: { endpointId }, bearer: admin })).status).toBe(204);
+  });
+
+  it('webhook operations: rotation, test send, resend, stats and recovery', async () => {
+    const created = await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints', { bearer: admin, body: { url: `${receiver.baseUrl}/contract`, eventTypes: ['*'], description: 'operations' } });
+    expect(created.status).toBe(201);
+    const endpointId = created.body.id as string;
+    const params = { endpointId };
+
+    // Rotation: the body may be empty.
+    const rotated = await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate', { params, bearer: admin });
+    expect(rotated.body).toMatchObject({ id: endpointId, signingSecrets: 2 });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate', { params, bearer: admin, body: { gracePeriodSeconds: -1 } })).status).toBe(422);
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate', { params: { endpointId: 'ep_missing' }, bearer: admin, body: {} })).status).toBe(404);
+
+    // Test send.
+    const tested = await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test', { params, bearer: admin, body: { eventType: 'import.completed' } });
+    expect(tested.body).toMatchObject({ endpointId, attempt: { attempt: 1, status: 'succeeded', statusCode: 200 } });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test', { params, bearer: admin, body: { eventType: 'no.such.type' } })).status).toBe(422);
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test', { params, bearer: member })).status).toBe(403);
+
+    // Resend a published message once delivered (the answer's attempt carries its manualId).
+    const published = await call('POST', '/internal/events', {
+      bearer: system.env.INTERNAL_API_TOKEN!,
+      body: { id: `evt_contract_ops_${Date.now()}`, type: 'webhook.test', orgId: ORG, occurredAt: new Date().toISOString(), data: EVENT_CATALOG['webhook.test'].example },
+    });
+    const messageId = published.body.messageId as string;
+    await eventually(async () => {
+      const message = await call('GET', '/v1/orgs/{orgId}/webhooks/messages/{messageId}', { params: { messageId }, bearer: member });
+      return (message.body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'succeeded' ? true : undefined;
+    });
+    const resent = await call('POST', '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend', { params: { messageId }, bearer: admin, body: { endpointId } });
+    expect(resent.body).toMatchObject({ messageId, endpointId, attempt: { trigger: 'manual', manualId: expect.stringMatching(/^man_/), status: 'succeeded' } });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend', { params: { messageId }, bearer: admin, body: { endpointId: 'ep_nope' } })).body).toMatchObject({ code: 'endpoint_not_found' });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend', { params: { messageId }, bearer: admin, body: {} })).status).toBe(422);
+    // Attempt pages and message views now hold manual attempts too.
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts', { params, bearer: member })).body.items!.some((attempt) => attempt.trigger === 'manual')).toBe(true);
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/messages/{messageId}', { params: { messageId }, bearer: member })).status).toBe(200);
+
+    // Stats.
+    const stats = await call('GET', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats', { params, bearer: member, query: 'window=7d' });
+    expect(stats.body).toMatchObject({ endpointId, window: '7d', state: { status: 'healthy' } });
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats', { params, bearer: member, query: 'window=1y' })).status).toBe(400);
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats', { params: { endpointId: 'ep_missing' }, bearer: member })).status).toBe(404);
+    const all = await call('GET', '/v1/orgs/{orgId}/webhooks/stats', { bearer: member });
+    expect(all.body).toMatchObject({ window: '24h', items: [expect.objectContaining({ endpointId })] });
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/stats', { bearer: member, query: 'window=1y' })).status).toBe(400);
+
+    // Recovery.
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const recovery = await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover', { params, bearer: admin, body: { since } });
+    expect(recovery.status).toBe(202);
+    expect(recovery.body).toMatchObject({ endpointId, queued: 0, status: 'completed', continuation: null });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover', { params, bearer: admin, body: {} })).status).toBe(422);
+    const recoveryId = recovery.body.id as string;
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}', { params: { recoveryId }, bearer: member })).body).toMatchObject({ id: recoveryId, remaining: 0 });
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}', { params: { recoveryId: 'rec_missing' }, bearer: member })).status).toBe(404);
+
+    // Disabled: test send, resend and recovery refuse; stats say so; re-enabling answers the endpoint.
+    expect((await call('PATCH', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', { params, bearer: admin, body: { enabled: false } })).body).toMatchObject({ enabled: false });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test', { params, bearer: admin })).body).toMatchObject({ status: 409, code: 'endpoint_disabled' });
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend', { params: { messageId }, bearer: admin, body: { endpointId } })).status).toBe(409);
+    expect((await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover', { params, bearer: admin, body: { since } })).status).toBe(409);
+    expect((await call('GET', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats', { params, bearer: member })).body).toMatchObject({ state: { status: 'disabled', reason: 'manual' } });
+    expect((await call('PATCH', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', { params, bearer: admin, body: { enabled: true } })).body).toMatchObject({ enabled: true });
+    expect((await call('DELETE', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', { params, bearer: admin })).status).toBe(204);
+  });
+
+  it('federation webhooks (merchant routes)', async () => {
+    const merchant = 'm_contract';
+    const params = { merchantId: merchant };
+    const merchantAdmin = await signLocalToken(system.jwtSecret, { merchantId: merchant, role: 'admin' });
+    const merchantMember = await signLocalToken(system.jwtSecret, { merchantId: merchant, role: 'member' });
+    const path = '/v1/merchants/{merchantId}/webhook';
+    expect((await call('GET', path, { params, bearer: merchantMember })).status).toBe(404);
+    expect((await call('PUT', path, { params, bearer: merchantMember, body: { webhookUrl: `${receiver.baseUrl}/contract` } })).status).toBe(403);
+    expect((await call('PUT', path, { params, bearer: merchantAdmin, body: { webhookUrl: 'not a url' } })).status).toBe(422);
+    const created = await call('PUT', path, { params, bearer: merchantAdmin, body: { webhookUrl: `${receiver.baseUrl}/contract` } });
+    expect(created.status).toBe(201);
+    expect((await call('PUT', path, { params, bearer: merchantAdmin, body: { webhookUrl: `${receiver.baseUrl}/contract`, eventTypes: ['federation.order.*'] } })).status).toBe(200);
+    expect((await call('GET', path, { params, bearer: merchantMember })).body).toMatchObject({ id: created.body.id, eventTypes: ['federation.order.*'] });
+    expect((await call('GET', path, { params: { merchantId: 'm_contract_other' }, bearer: merchantMember })).status).toBe(404);
+    const published = await call('POST', '/internal/events', {
+      bearer: system.env.INTERNAL_API_TOKEN,
+      body: { id: `evt_contract_fed_${Date.now()}`, type: 'federation.order.created', merchantId: merchant, occurredAt: new Date().toISOString(), data: EVENT_CATALOG['federation.order.created'].example },
+    });
+    expect(published.status).toBe(202);
+    expect((await call('POST', `${path}/secret/rotate`, { params, bearer: merchantAdmin, body: { gracePeriodSeconds: -1 } })).status).toBe(422);
+    expect((await call('POST', `${path}/secret/rotate`, { params, bearer: merchantAdmin })).body).toMatchObject({ id: created.body.id, signingSecrets: 2 });
+    expect((await call('DELETE', path, { params, bearer: merchantAdmin })).status).toBe(204);
+    expect((await call('DELETE', path, { params, bearer: merchantAdmin })).status).toBe(404);
   });
 
   it('exercised every documented operation with a success and an error', () => {

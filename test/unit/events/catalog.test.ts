@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   EVENT_CATALOG,
   EVENT_TYPES,
+  MERCHANT_EVENT_TYPES,
+  ORG_EVENT_TYPES,
   exampleEvent,
   isEventType,
   parsePlatformEvent,
@@ -12,9 +14,11 @@ import {
 import { InvalidEventError } from '../../../shared/events/errors';
 
 const ORG = 'org_123';
+const MERCHANT = 'm_123';
 
 function validEvent<T extends EventType>(type: T, data?: unknown): Record<string, unknown> {
-  return { id: 'evt_1', type, orgId: ORG, occurredAt: '2025-03-04T12:00:00Z', data: data ?? structuredClone(EVENT_CATALOG[type].example) };
+  const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: MERCHANT } : { orgId: ORG };
+  return { id: 'evt_1', type, ...tenant, occurredAt: '2025-03-04T12:00:00Z', data: data ?? structuredClone(EVENT_CATALOG[type].example) };
 }
 
 function rejection(input: unknown): InvalidEventError {
@@ -36,7 +40,7 @@ describe('Module: event catalog', () => {
   describe('Constant: EVENT_CATALOG', () => {
     it('has exactly one entry per event type, and the types are unique', () => {
       expect(new Set(EVENT_TYPES).size).toBe(EVENT_TYPES.length);
-      expect(EVENT_TYPES).toHaveLength(14);
+      expect(EVENT_TYPES).toHaveLength(17);
       expect(Object.keys(EVENT_CATALOG).sort()).toEqual([...EVENT_TYPES].sort());
     });
 
@@ -74,6 +78,19 @@ describe('Module: event catalog', () => {
     it.each(EVENT_TYPES)('accepts a valid %s event', (type) => {
       const input = validEvent(type);
       expect(parsePlatformEvent(input)).toEqual(input);
+    });
+
+    it('keys federation events by merchantId and every other event by orgId: exactly one of the two', () => {
+      expect(MERCHANT_EVENT_TYPES).toEqual(['federation.order.created', 'federation.order.updated', 'federation.inventory.updated']);
+      expect(ORG_EVENT_TYPES).toHaveLength(14);
+      const federation = validEvent('federation.order.created');
+      expect(parsePlatformEvent(federation)).toMatchObject({ merchantId: MERCHANT });
+      expect(fieldsOf(rejection({ ...federation, orgId: ORG }))).toEqual(['orgId']);
+      const { merchantId: _merchantId, ...neither } = federation;
+      expect(fieldsOf(rejection(neither))).toEqual(['merchantId']);
+      expect(fieldsOf(rejection({ ...neither, orgId: ORG }))).toEqual(['merchantId', 'orgId']);
+      const org = validEvent('import.completed');
+      expect(fieldsOf(rejection({ ...org, merchantId: MERCHANT }))).toEqual(['merchantId']);
     });
 
     it('accepts the id alphabet [A-Za-z0-9_.:-] up to 200 characters', () => {
@@ -218,10 +235,12 @@ describe('Module: event catalog', () => {
   });
 
   describe('Function: exampleEvent', () => {
-    it.each(EVENT_TYPES)('builds a valid %s event for the organisation', (type) => {
+    it.each(EVENT_TYPES)('builds a valid %s event for the organisation (or, federation types, the merchant)', (type) => {
       const event = exampleEvent(type, ORG);
       expect(parsePlatformEvent(event)).toEqual(event);
-      expect(event).toMatchObject({ type, orgId: ORG, data: EVENT_CATALOG[type].example });
+      const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: ORG } : { orgId: ORG };
+      expect(event).toMatchObject({ type, ...tenant, data: EVENT_CATALOG[type].example });
+      expect(Object.keys(event)).not.toContain(EVENT_CATALOG[type].scope === 'merchant' ? 'orgId' : 'merchantId');
     });
 
     it('mints a fresh id each time, so two test sends are not deduplicated into one', () => {
