@@ -1,10 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processCatalogMessage, type CatalogDependencies, type CatalogOutcome } from '../../shared/catalog/process-catalog-event';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
-import { queuedWebhookSchema } from '../../shared/queue-message';
+import { createQueuedWebhookConsumer } from '../../shared/queued-webhook-consumer';
 
 /**
  * SQS → catalog. Each message is processed on its own; failures are reported per message
@@ -49,33 +47,11 @@ export function createCatalogConsumer(deps: CatalogConsumerDependencies) {
     else logger.info('Catalog event processed', summary);
   }
 
-  async function processRecord(sqsRecord: SQSRecord): Promise<void> {
-    const receiveCount = Number(sqsRecord.attributes.ApproximateReceiveCount);
-    logger.appendKeys({ messageId: sqsRecord.messageId, receiveCount });
-    try {
-      const message = queuedWebhookSchema.parse(JSON.parse(sqsRecord.body));
-      logger.appendKeys({ correlationId: message.correlationId, source: message.source, eventId: message.eventId, eventType: message.eventType });
-      record(await processCatalogMessage(message, deps));
-    } catch (error) {
-      metrics.addMetric(METRIC.failed, MetricUnit.Count, 1);
-      const lastAttempt = receiveCount >= deps.maxReceiveCount;
-      logger.error(lastAttempt ? 'Catalog event failed for the last time; SQS moves it to the dead-letter queue' : 'Catalog event failed; it will be retried', { error });
-      throw error;
-    } finally {
-      logger.resetKeys();
-    }
-  }
-
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
-    try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
-        context,
-        throwOnFullBatchFailure: false,
-        processInParallel: false,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+  return createQueuedWebhookConsumer({
+    label: 'Catalog',
+    observability: deps.observability,
+    maxReceiveCount: deps.maxReceiveCount,
+    failedMetric: METRIC.failed,
+    handle: async (message) => record(await processCatalogMessage(message, deps)),
+  });
 }
