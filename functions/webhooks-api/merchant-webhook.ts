@@ -8,8 +8,8 @@ import { generateSigningSecret } from '../../shared/signatures/standard-webhooks
 import { endpointView, secretContext, type Endpoint } from '../../shared/webhooks/endpoint';
 import { merchantEndpointIdFor } from '../../shared/webhooks/ids';
 import { ownerFields } from '../../shared/webhooks/owner';
-import { rotateEndpointSecret } from './operations';
-import type { WebhooksApiDependencies } from './webhooks-api';
+import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret } from './operations';
+import { readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './webhooks-api';
 
 /**
  * Federation webhooks: a Commerce Gateway merchant's one `webhookUrl` for `federation.*` events. It is
@@ -102,6 +102,32 @@ export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (f
     [`POST ${PATH}/secret/rotate`]: {
       role: 'admin',
       handle: async ({ merchantId, event }) => rotateEndpointSecret(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    // Operating the webhook: the very handlers of organisation endpoints, with the merchant as owner.
+    [`GET ${PATH}/attempts`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readEndpointAttempts(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    [`GET ${PATH}/stats`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readEndpointStats(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    [`POST ${PATH}/recover`]: {
+      role: 'admin',
+      handle: async ({ merchantId, event }) => recoverEndpoint(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    [`GET ${PATH}/recoveries/{recoveryId}`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readRecovery(deps, { merchantId }, event.pathParameters?.recoveryId ?? ''),
+    },
+
+    [`GET ${PATH}/messages/{messageId}`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readMessage(deps, { merchantId }, event.pathParameters?.messageId ?? ''),
     },
   };
 }

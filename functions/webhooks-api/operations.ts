@@ -94,6 +94,86 @@ export async function rotateEndpointSecret(deps: WebhooksApiDependencies, owner:
   return json(200, { id: endpoint.endpointId, secret, previousSecretsExpireAt, signingSecrets: signingSecrets(updated, now).length });
 }
 
+/** An endpoint's health over a window (an organisation's endpoint, or a merchant's federation webhook). */
+export async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
+  const now = deps.now();
+  const from = windowStart(window, now);
+  const counts = await deps.stats.read(endpoint.endpointId, from, now);
+  return {
+    endpointId: endpoint.endpointId,
+    window,
+    from: from.toISOString(),
+    to: now.toISOString(),
+    ...counts,
+    lastSuccessAt: endpoint.lastSuccessAt,
+    lastFailureAt: endpoint.lastFailureAt,
+    state: healthState(endpoint),
+  };
+}
+
+/** `GET …/stats?window=`: one endpoint of the owner. */
+export async function readEndpointStats(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2) {
+  const { window } = parseQuery(event, statsQuerySchema);
+  const endpoint = await deps.endpoints.get(owner, endpointId);
+  return endpoint ? json(200, await statsOf(deps, endpoint, window)) : endpointNotFound();
+}
+
+/** Where an owner's recoveries are read. */
+const recoveryLocation = (owner: Owner, recoveryId: string) =>
+  typeof owner === 'string' ? `/v1/orgs/${owner}/webhooks/recoveries/${recoveryId}` : `/v1/merchants/${owner.merchantId}/webhook/recoveries/${recoveryId}`;
+
+/** `GET …/recoveries/{recoveryId}`: only the owner's own recoveries. */
+export async function readRecovery(deps: WebhooksApiDependencies, owner: Owner, recoveryId: string) {
+  const recovery = await deps.recoveries.get(owner, recoveryId);
+  return recovery ? json(200, recoveryView(recovery)) : problem(404, 'recovery_not_found', 'No such recovery');
+}
+
+/**
+ * Re-enqueues the endpoint's failed and skipped deliveries of a window (an organisation's endpoint, or
+ * a merchant's federation webhook) and answers 202 with the recovery.
+ */
+export async function recoverEndpoint(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2) {
+  const { logger, metrics } = deps.observability;
+  const input = parseJsonBody(event, recoverSchema);
+  const endpoint = await deps.endpoints.get(owner, endpointId);
+  if (!endpoint) return endpointNotFound();
+  if (!endpoint.enabled) return endpointDisabled(endpoint);
+  const fields = ownerFields(owner);
+  const now = deps.now();
+  // The index sorts on `<createdAt ISO>#…`: compare in exactly that form.
+  const since = new Date(input.since).toISOString();
+  const until = new Date(input.until ?? now).toISOString();
+  const recoveryId = newRecoveryId();
+  const correlationId = event.requestContext.requestId || randomUUID();
+  const { items, continuation } = await deps.recoveries.recoverable(endpoint.endpointId, { since, until, limit: deps.settings.recoveryMaxPerCall, ...(input.continuation && { continuation: input.continuation }) });
+  const recovery: Recovery = {
+    recoveryId,
+    ...fields,
+    endpointId: endpoint.endpointId,
+    since,
+    until,
+    createdAt: now.toISOString(),
+    queued: items.length,
+    continuation,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    expiresAt: Math.floor(now.getTime() / 1_000) + deps.settings.messageRetentionDays * 86_400,
+  };
+  // Stored before anything is queued, so every attempt finds it to count itself in.
+  await deps.recoveries.put(recovery);
+  // The recovery id is each task's claim key: one attempt per message, however often a task arrives.
+  const tasks: DeliveryTask[] = items.map((delivery) => ({ messageId: delivery.messageId, ...fields, endpointId: endpoint.endpointId, attempt: 1, trigger: 'manual', manualId: recoveryId, recoveryId, correlationId }));
+  const bodies = tasks.map((task) => JSON.stringify(task));
+  const groups = Array.from({ length: Math.ceil(bodies.length / 100) }, (_, index) => bodies.slice(index * 100, index * 100 + 100));
+  await Promise.all(groups.map((group) => deps.delivery.deliveryQueue.sendBatch(group)));
+  logger.info('Recovery started', { ...fields, endpointId: endpoint.endpointId, recoveryId, since, until, queued: items.length, more: continuation !== null, correlationId });
+  metrics.addMetric(METRIC.recoveryQueued, MetricUnit.Count, items.length);
+  metrics.addMetric(METRIC.recoveryStarted, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+  return json(202, recoveryView(recovery), { location: recoveryLocation(owner, recoveryId) });
+}
+
 export function createOperationRoutes(deps: WebhooksApiDependencies): Record<string, OrgRoute> {
   const { logger, metrics } = deps.observability;
 
@@ -110,71 +190,15 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
     return json(200, { messageId, endpointId, attempt: attemptView(attempt) });
   }
 
-  async function statsOf(endpoint: Endpoint, window: '24h' | '7d') {
-    const now = deps.now();
-    const from = windowStart(window, now);
-    const counts = await deps.stats.read(endpoint.endpointId, from, now);
-    return {
-      endpointId: endpoint.endpointId,
-      window,
-      from: from.toISOString(),
-      to: now.toISOString(),
-      ...counts,
-      lastSuccessAt: endpoint.lastSuccessAt,
-      lastFailureAt: endpoint.lastFailureAt,
-      state: healthState(endpoint),
-    };
-  }
-
   return {
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover': {
       role: 'admin',
-      handle: async ({ orgId, event }) => {
-        const input = parseJsonBody(event, recoverSchema);
-        const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
-        if (!endpoint) return endpointNotFound();
-        if (!endpoint.enabled) return endpointDisabled(endpoint);
-        const now = deps.now();
-        // The index sorts on `<createdAt ISO>#…`: compare in exactly that form.
-        const since = new Date(input.since).toISOString();
-        const until = new Date(input.until ?? now).toISOString();
-        const recoveryId = newRecoveryId();
-        const correlationId = event.requestContext.requestId || randomUUID();
-        const { items, continuation } = await deps.recoveries.recoverable(endpoint.endpointId, { since, until, limit: deps.settings.recoveryMaxPerCall, ...(input.continuation && { continuation: input.continuation }) });
-        const recovery: Recovery = {
-          recoveryId,
-          orgId,
-          endpointId: endpoint.endpointId,
-          since,
-          until,
-          createdAt: now.toISOString(),
-          queued: items.length,
-          continuation,
-          succeeded: 0,
-          failed: 0,
-          skipped: 0,
-          expiresAt: Math.floor(now.getTime() / 1_000) + deps.settings.messageRetentionDays * 86_400,
-        };
-        // Stored before anything is queued, so every attempt finds it to count itself in.
-        await deps.recoveries.put(recovery);
-        // The recovery id is each task's claim key: one attempt per message, however often a task arrives.
-        const tasks: DeliveryTask[] = items.map((delivery) => ({ messageId: delivery.messageId, orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'manual', manualId: recoveryId, recoveryId, correlationId }));
-        const bodies = tasks.map((task) => JSON.stringify(task));
-        const groups = Array.from({ length: Math.ceil(bodies.length / 100) }, (_, index) => bodies.slice(index * 100, index * 100 + 100));
-        await Promise.all(groups.map((group) => deps.delivery.deliveryQueue.sendBatch(group)));
-        logger.info('Recovery started', { orgId, endpointId: endpoint.endpointId, recoveryId, since, until, queued: items.length, more: continuation !== null, correlationId });
-        metrics.addMetric(METRIC.recoveryQueued, MetricUnit.Count, items.length);
-        count(METRIC.recoveryStarted);
-        return json(202, recoveryView(recovery), { location: `/v1/orgs/${orgId}/webhooks/recoveries/${recoveryId}` });
-      },
+      handle: async ({ orgId, event }) => recoverEndpoint(deps, orgId, event.pathParameters?.endpointId ?? '', event),
     },
 
     'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': {
       role: 'member',
-      handle: async ({ orgId, event }) => {
-        const recovery = await deps.recoveries.get(orgId, event.pathParameters?.recoveryId ?? '');
-        return recovery ? json(200, recoveryView(recovery)) : problem(404, 'recovery_not_found', 'No such recovery');
-      },
+      handle: async ({ orgId, event }) => readRecovery(deps, orgId, event.pathParameters?.recoveryId ?? ''),
     },
 
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': {
@@ -228,11 +252,7 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
 
     'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': {
       role: 'member',
-      handle: async ({ orgId, event }) => {
-        const { window } = parseQuery(event, statsQuerySchema);
-        const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
-        return endpoint ? json(200, await statsOf(endpoint, window)) : endpointNotFound();
-      },
+      handle: async ({ orgId, event }) => readEndpointStats(deps, orgId, event.pathParameters?.endpointId ?? '', event),
     },
 
     'GET /v1/orgs/{orgId}/webhooks/stats': {
@@ -240,7 +260,7 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
       handle: async ({ orgId, event }) => {
         const { window } = parseQuery(event, statsQuerySchema);
         const endpoints = (await deps.endpoints.list(orgId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-        return json(200, { window, items: await Promise.all(endpoints.map((endpoint) => statsOf(endpoint, window))) });
+        return json(200, { window, items: await Promise.all(endpoints.map((endpoint) => statsOf(deps, endpoint, window))) });
       },
     },
   };

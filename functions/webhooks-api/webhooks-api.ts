@@ -15,7 +15,7 @@ import { generateSigningSecret } from '../../shared/signatures/standard-webhooks
 import { endpointView, secretContext, type Endpoint } from '../../shared/webhooks/endpoint';
 import type { EndpointChanges, EndpointsStore } from '../../shared/webhooks/endpoints-store';
 import { newEndpointId } from '../../shared/webhooks/ids';
-import { ownedByOrg } from '../../shared/webhooks/owner';
+import { ownedBy, type Owner } from '../../shared/webhooks/owner';
 import type { DeliveryDependencies } from '../../shared/webhooks/deliver';
 import type { MessagesStore } from '../../shared/webhooks/messages-store';
 import type { RecoveriesStore } from '../../shared/webhooks/recoveries-store';
@@ -54,6 +54,31 @@ export const attemptsQuerySchema = pageQuerySchema.extend({
 });
 
 const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
+
+/** `GET …/attempts`: an owner's endpoint's attempts, newest first (an organisation's or a merchant's). */
+export async function readEndpointAttempts(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const query = parseQuery(event, attemptsQuerySchema);
+  const endpoint = await deps.endpoints.get(owner, endpointId);
+  if (!endpoint) return endpointNotFound();
+  const page = await deps.messages.attemptsOfEndpoint(endpoint.endpointId, query);
+  return json(200, { items: page.items.map(attemptView), nextCursor: page.nextCursor });
+}
+
+/** `GET …/messages/{messageId}`: a message with its deliveries and attempts, only to its owner. */
+export async function readMessage(deps: WebhooksApiDependencies, owner: Owner, messageId: string): Promise<HttpResult> {
+  const { message, deliveries, attempts } = await deps.messages.messageHistory(messageId);
+  if (!message || !ownedBy(message, owner)) return problem(404, 'message_not_found', 'No such message');
+  return json(200, {
+    id: message.messageId,
+    eventId: message.eventId,
+    eventType: message.eventType,
+    occurredAt: message.occurredAt,
+    createdAt: message.createdAt,
+    payload: JSON.parse(message.body) as unknown,
+    deliveries: deliveries.map(deliveryView),
+    attempts: attempts.map(attemptView),
+  });
+}
 
 export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   const { settings } = deps;
@@ -167,31 +192,12 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
 
       'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts': {
         role: 'member',
-        handle: async ({ orgId, event }) => {
-          const query = parseQuery(event, attemptsQuerySchema);
-          const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
-          if (!endpoint) return endpointNotFound();
-          const page = await deps.messages.attemptsOfEndpoint(endpoint.endpointId, query);
-          return json(200, { items: page.items.map(attemptView), nextCursor: page.nextCursor });
-        },
+        handle: async ({ orgId, event }) => readEndpointAttempts(deps, orgId, event.pathParameters?.endpointId ?? '', event),
       },
 
       'GET /v1/orgs/{orgId}/webhooks/messages/{messageId}': {
         role: 'member',
-        handle: async ({ orgId, event }) => {
-          const { message, deliveries, attempts } = await deps.messages.messageHistory(event.pathParameters?.messageId ?? '');
-          if (!message || !ownedByOrg(message, orgId)) return problem(404, 'message_not_found', 'No such message');
-          return json(200, {
-            id: message.messageId,
-            eventId: message.eventId,
-            eventType: message.eventType,
-            occurredAt: message.occurredAt,
-            createdAt: message.createdAt,
-            payload: JSON.parse(message.body) as unknown,
-            deliveries: deliveries.map(deliveryView),
-            attempts: attempts.map(attemptView),
-          });
-        },
+        handle: async ({ orgId, event }) => readMessage(deps, orgId, event.pathParameters?.messageId ?? ''),
       },
     },
     deps.observability.logger,

@@ -243,6 +243,50 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     answers: ok('Rotated, with the new secret', secretRotatedSchema),
     errors: { 404: 'No webhook is configured' },
   },
+  'GET /v1/merchants/{merchantId}/webhook/attempts': {
+    summary: "The federation webhook's delivery attempts, newest first",
+    tag: 'Federation webhooks',
+    role: 'member',
+    query: attemptsQuerySchema,
+    answers: ok('A page of attempts', pageOf(attemptViewSchema)),
+    errors: { 404: 'No webhook is configured' },
+  },
+  'GET /v1/merchants/{merchantId}/webhook/stats': {
+    summary: "The federation webhook's health over a window",
+    tag: 'Federation webhooks',
+    role: 'member',
+    description: 'As for organisation endpoints: attempt and message counts and latency percentiles over the last 24 h or 7 d, the deliveries pending now, and the health state.',
+    query: statsQuerySchema,
+    answers: ok("The webhook's health", endpointStatsSchema),
+    errors: { 404: 'No webhook is configured' },
+  },
+  'POST /v1/merchants/{merchantId}/webhook/recover': {
+    summary: 'Redeliver the federation deliveries the webhook missed in a window',
+    tag: 'Federation webhooks',
+    role: 'admin',
+    description:
+      'As for organisation endpoints: queues one manual attempt per delivery created between `since` and `until` (default now) that failed or was skipped, at most `RECOVERY_MAX_PER_CALL` per call (POST again with the `continuation`). Follow progress at the `location` returned.',
+    body: recoverSchema,
+    answers: {
+      202: { description: 'Recovery started', schema: recoveryViewSchema, headers: { location: 'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`' } },
+    },
+    errors: { 404: 'No webhook is configured', 409: 'The webhook is disabled; PUT it again to re-enable it' },
+  },
+  'GET /v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}': {
+    summary: "A federation recovery's progress",
+    tag: 'Federation webhooks',
+    role: 'member',
+    pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
+    answers: ok('The recovery', recoveryViewSchema),
+    errors: { 404: 'No such recovery (or another merchant\'s)' },
+  },
+  'GET /v1/merchants/{merchantId}/webhook/messages/{messageId}': {
+    summary: 'A federation message with its deliveries and attempts',
+    tag: 'Federation webhooks',
+    role: 'member',
+    answers: ok('The message', messageViewSchema),
+    errors: { 404: "No such message (or another merchant's or an organisation's)" },
+  },
 
   // Operations: rotation, test send, resend, health, recovery.
   'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': {

@@ -44,3 +44,7 @@ export const ownedByOrg = (record: Owned | undefined, orgId: string): boolean =>
 export function eventOwner(event: PlatformEvent): Owner {
   return event.merchantId !== undefined ? { merchantId: event.merchantId } : (event.orgId as string);
 }
+
+/** True when a record belongs to the owner: the organisation (and no merchant), or the merchant. */
+export const ownedBy = (record: Owned | undefined, owner: Owner): boolean =>
+  typeof owner === 'string' ? ownedByOrg(record, owner) : record !== undefined && record.merchantId === owner.merchantId;

@@ -147,6 +147,126 @@ describe('Integration: federation webhooks through the local runtime', () => {
     expect(read.body).toMatchObject({ failingSince: null, enabled: true });
   });
 
+  const deliveryStatus = (merchantId: string, messageId: string, wanted: string) =>
+    eventually(async () => {
+      const { body } = await call('GET', `/v1/merchants/${merchantId}/webhook/messages/${messageId}`, { bearer: await merchantToken(merchantId, 'member') });
+      return (body.deliveries as { status: string }[] | undefined)?.[0]?.status === wanted ? body : undefined;
+    });
+
+  it('lets a merchant read its attempts, message and stats after a delivery', async () => {
+    const webhook = await putWebhook('m_ops_1', '/fed-ops');
+    expect(webhook.status).toBe(201);
+    const messageId = await publish({ merchantId: 'm_ops_1' }, 'federation.order.created');
+    const message = await deliveryStatus('m_ops_1', messageId, 'succeeded');
+    expect(message).toMatchObject({ id: messageId, eventType: 'federation.order.created', attempts: [expect.objectContaining({ status: 'succeeded', statusCode: 200 })] });
+
+    const member = await merchantToken('m_ops_1', 'member');
+    const attempts = await call('GET', '/v1/merchants/m_ops_1/webhook/attempts?status=succeeded&eventType=federation.order.created&limit=5', { bearer: member });
+    expect(attempts.status).toBe(200);
+    expect(attempts.body.items).toEqual([expect.objectContaining({ messageId, endpointId: webhook.body.id, status: 'succeeded', statusCode: 200 })]);
+    expect((await call('GET', '/v1/merchants/m_ops_1/webhook/attempts?status=failed', { bearer: member })).body.items).toEqual([]);
+
+    const stats = await eventually(async () => {
+      const current = await call('GET', '/v1/merchants/m_ops_1/webhook/stats?window=7d', { bearer: member });
+      return (current.body.messages as { succeeded?: number } | undefined)?.succeeded === 1 && current.body.lastSuccessAt ? current : undefined;
+    });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({
+      endpointId: webhook.body.id,
+      window: '7d',
+      attempts: { succeeded: 1, failed: 0 },
+      messages: { succeeded: 1, failed: 0, skipped: 0, pending: 0 },
+      latencyMs: { p50: expect.any(Number), p95: expect.any(Number) },
+      lastSuccessAt: expect.any(String),
+      state: { status: 'healthy' },
+    });
+    expect((await call('GET', '/v1/merchants/m_ops_1/webhook/stats?window=1y', { bearer: member })).status).toBe(400);
+  });
+
+  it('recovers a failed federation delivery, re-delivering it once', async () => {
+    let up = false;
+    receiver.on('/fed-recover', (_request, _index, response) => {
+      const status = up ? 200 : 500;
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+    });
+    const webhook = await putWebhook('m_rec_1', '/fed-recover');
+    expect(webhook.status).toBe(201);
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const messageId = await publish({ merchantId: 'm_rec_1' }, 'federation.inventory.updated');
+    // Fails its whole (compressed) schedule: the first attempt and two retries.
+    await deliveryStatus('m_rec_1', messageId, 'failed');
+    const failedAttempts = receiver.requestsTo('/fed-recover').length;
+    expect(failedAttempts).toBe(3);
+
+    up = true;
+    const admin = await merchantToken('m_rec_1', 'admin');
+    const member = await merchantToken('m_rec_1', 'member');
+    expect((await call('POST', '/v1/merchants/m_rec_1/webhook/recover', { bearer: member, body: { since } })).status).toBe(403);
+    const started = await call('POST', '/v1/merchants/m_rec_1/webhook/recover', { bearer: admin, body: { since } });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ endpointId: webhook.body.id, queued: 1, continuation: null });
+    const progress = await eventually(async () => {
+      const response = await call('GET', `/v1/merchants/m_rec_1/webhook/recoveries/${String(started.body.id)}`, { bearer: member });
+      return response.body.status === 'completed' ? response.body : undefined;
+    });
+    expect(progress).toMatchObject({ id: started.body.id, queued: 1, succeeded: 1, failed: 0, remaining: 0 });
+    await deliveryStatus('m_rec_1', messageId, 'succeeded');
+    await settle();
+    const requests = receiver.requestsTo('/fed-recover');
+    expect(requests).toHaveLength(failedAttempts + 1);
+    expect(requests.at(-1)!.headers['webhook-id']).toBe(messageId);
+    expect(new Webhook(webhook.body.secret as string).verify(requests.at(-1)!.body, requests.at(-1)!.headers as Record<string, string>)).toMatchObject({ id: messageId });
+    const { body } = await call('GET', `/v1/merchants/m_rec_1/webhook/messages/${messageId}`, { bearer: member });
+    expect((body.attempts as { trigger: string; status: string }[]).filter((attempt) => attempt.trigger === 'manual')).toEqual([expect.objectContaining({ status: 'succeeded', manualId: started.body.id })]);
+  });
+
+  it('keeps attempts, stats, messages and recoveries to their merchant', async () => {
+    const webhook = await putWebhook('m_iso_1', '/fed-iso');
+    expect(webhook.status).toBe(201);
+    const messageId = await publish({ merchantId: 'm_iso_1' }, 'federation.order.updated');
+    await deliveryStatus('m_iso_1', messageId, 'succeeded');
+    const admin = await merchantToken('m_iso_1', 'admin');
+    const recovery = await call('POST', '/v1/merchants/m_iso_1/webhook/recover', { bearer: admin, body: { since: new Date(Date.now() - 60_000).toISOString() } });
+    expect(recovery.status).toBe(202);
+    const recoveryId = String(recovery.body.id);
+
+    // An organisation's message and recovery, under the same id as the merchant.
+    const orgEndpoint = await call('POST', '/v1/orgs/m_iso_1/webhooks/endpoints', { bearer: await token(system, 'm_iso_1', 'admin'), body: { url: `${receiver.baseUrl}/fed-iso-org`, eventTypes: ['*'] } });
+    expect(orgEndpoint.status).toBe(201);
+    const orgMessageId = await publish({ orgId: 'm_iso_1' }, 'webhook.test');
+    await eventually(async () => (receiver.requestsTo('/fed-iso-org').length > 0 ? true : undefined));
+    const orgRecovery = await call('POST', `/v1/orgs/m_iso_1/webhooks/endpoints/${String(orgEndpoint.body.id)}/recover`, { bearer: await token(system, 'm_iso_1', 'admin'), body: { since: new Date(Date.now() - 60_000).toISOString() } });
+    expect(orgRecovery.status).toBe(202);
+    expect((await call('GET', `/v1/merchants/m_iso_1/webhook/messages/${orgMessageId}`, { bearer: admin })).status).toBe(404);
+    expect((await call('GET', `/v1/merchants/m_iso_1/webhook/recoveries/${String(orgRecovery.body.id)}`, { bearer: admin })).status).toBe(404);
+    expect((await call('GET', `/v1/orgs/m_iso_1/webhooks/recoveries/${recoveryId}`, { bearer: await token(system, 'm_iso_1', 'admin') })).status).toBe(404);
+
+    const routes = [
+      ['GET', '/attempts'],
+      ['GET', '/stats?window=24h'],
+      ['POST', '/recover'],
+      ['GET', `/recoveries/${recoveryId}`],
+      ['GET', `/messages/${messageId}`],
+    ] as const;
+    const body = { since: new Date(Date.now() - 60_000).toISOString() };
+    for (const [method, path] of routes) {
+      const options = method === 'POST' ? { body } : {};
+      // Another merchant (even an admin) gets 404; an organisation's token, or none, 401.
+      const other = await call(method, `/v1/merchants/m_iso_1/webhook${path}`, { bearer: await merchantToken('m_iso_2', 'admin'), ...options });
+      expect(other.status, `${method} ${path} (other merchant)`).toBe(404);
+      const org = await call(method, `/v1/merchants/m_iso_1/webhook${path}`, { bearer: await token(system, 'm_iso_1', 'admin'), ...options });
+      expect(org.status, `${method} ${path} (org token)`).toBe(401);
+      expect((await call(method, `/v1/merchants/m_iso_1/webhook${path}`, options)).status, `${method} ${path} (no token)`).toBe(401);
+      const own = await call(method, `/v1/merchants/m_iso_1/webhook${path}`, { bearer: admin, ...options });
+      expect(own.status, `${method} ${path} (own merchant)`).toBe(method === 'POST' ? 202 : 200);
+    }
+    // A merchant without a webhook: 404 on its own routes too.
+    const bare = await merchantToken('m_iso_2', 'admin');
+    expect((await call('GET', '/v1/merchants/m_iso_2/webhook/attempts', { bearer: bare })).status).toBe(404);
+    expect((await call('GET', '/v1/merchants/m_iso_2/webhook/stats', { bearer: bare })).status).toBe(404);
+    expect((await call('POST', '/v1/merchants/m_iso_2/webhook/recover', { bearer: bare, body })).status).toBe(404);
+  });
+
   it('keeps the secret on a later PUT, rotates it with a grace period, and deletes the webhook', async () => {
     const first = await putWebhook('m_life_1', '/fed-life-a');
     expect(first.status).toBe(201);

@@ -285,6 +285,25 @@ describe('Integration: answers conform to the OpenAPI document', () => {
       body: { id: `evt_contract_fed_${Date.now()}`, type: 'federation.order.created', merchantId: merchant, occurredAt: new Date().toISOString(), data: EVENT_CATALOG['federation.order.created'].example },
     });
     expect(published.status).toBe(202);
+    const messageId = published.body.messageId as string;
+    // Its attempts, message, stats and recovery: the organisation endpoints' handlers, owned by the merchant.
+    await eventually(async () => {
+      const message = await call('GET', `${path}/messages/{messageId}`, { params: { ...params, messageId }, bearer: merchantMember });
+      return (message.body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'succeeded' ? true : undefined;
+    });
+    expect((await call('GET', `${path}/messages/{messageId}`, { params: { ...params, messageId: 'msg_missing' }, bearer: merchantMember })).status).toBe(404);
+    const attempts = await call('GET', `${path}/attempts`, { params, bearer: merchantMember, query: 'limit=10' });
+    expect(attempts.body.items![0]).toMatchObject({ messageId, endpointId: created.body.id, statusCode: 200 });
+    expect((await call('GET', `${path}/attempts`, { params, bearer: merchantMember, query: 'status=bogus' })).status).toBe(400);
+    expect((await call('GET', `${path}/stats`, { params, bearer: merchantMember, query: 'window=7d' })).body).toMatchObject({ endpointId: created.body.id, window: '7d', state: { status: 'healthy' } });
+    expect((await call('GET', `${path}/stats`, { params, bearer: merchantMember, query: 'window=1y' })).status).toBe(400);
+    const recovery = await call('POST', `${path}/recover`, { params, bearer: merchantAdmin, body: { since: new Date(Date.now() - 3_600_000).toISOString() } });
+    expect(recovery.status).toBe(202);
+    expect(recovery.body).toMatchObject({ endpointId: created.body.id, queued: 0, status: 'completed' });
+    expect((await call('POST', `${path}/recover`, { params, bearer: merchantAdmin, body: {} })).status).toBe(422);
+    const recoveryId = recovery.body.id as string;
+    expect((await call('GET', `${path}/recoveries/{recoveryId}`, { params: { ...params, recoveryId }, bearer: merchantMember })).body).toMatchObject({ id: recoveryId, remaining: 0 });
+    expect((await call('GET', `${path}/recoveries/{recoveryId}`, { params: { ...params, recoveryId: 'rec_missing' }, bearer: merchantMember })).status).toBe(404);
     expect((await call('POST', `${path}/secret/rotate`, { params, bearer: merchantAdmin, body: { gracePeriodSeconds: -1 } })).status).toBe(422);
     expect((await call('POST', `${path}/secret/rotate`, { params, bearer: merchantAdmin })).body).toMatchObject({ id: created.body.id, signingSecrets: 2 });
     expect((await call('DELETE', path, { params, bearer: merchantAdmin })).status).toBe(204);
