@@ -9,7 +9,7 @@ import { header, rawBody } from '../../shared/http/raw-body';
 import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
-import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
+import { flushingObservability, parseSignedEnvelope, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
 import type { QueuedWebhook } from '../../shared/queue-message';
 import type { SecretList } from '../../shared/secrets';
 import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from '../../shared/signatures/square';
@@ -154,18 +154,9 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
       throw error;
     }
 
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return reject(400, 'invalid_json', 'The signed body is not valid JSON');
-    }
-    const envelope = squareEventEnvelopeSchema.safeParse(parsed);
-    if (!envelope.success) {
-      const fields = envelope.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
-      return reject(400, 'not_a_square_event', `The signed body is not a Square event (check: ${fields})`);
-    }
-    const { event_id: eventId, type: eventType, merchant_id: merchantId } = envelope.data;
+    const envelope = parseSignedEnvelope(payload, squareEventEnvelopeSchema, 'not_a_square_event', 'Square');
+    if (!envelope.ok) return reject(400, envelope.error, envelope.message);
+    const { event_id: eventId, type: eventType, merchant_id: merchantId } = envelope.envelope;
     logger.appendKeys({ eventId, eventType, merchantId });
     if (!isSquareHandledEventType(eventType)) {
       metrics.addMetric(METRIC.unhandledType, MetricUnit.Count, 1);

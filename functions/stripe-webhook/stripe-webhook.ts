@@ -7,7 +7,7 @@ import { header, rawBody } from '../../shared/http/raw-body';
 import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
 import { METRIC_NAMES } from '../../shared/metric-names';
 import type { Observability } from '../../shared/observability';
-import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
+import { flushingObservability, parseSignedEnvelope, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
 import type { QueuedWebhook } from '../../shared/queue-message';
 import type { SecretList } from '../../shared/secrets';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/signatures/stripe';
@@ -69,18 +69,9 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
       throw error;
     }
 
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return reject(400, 'invalid_json', 'The signed body is not valid JSON');
-    }
-    const envelope = stripeEventEnvelopeSchema.safeParse(parsed);
-    if (!envelope.success) {
-      const fields = envelope.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
-      return reject(400, 'not_a_stripe_event', `The signed body is not a Stripe event (check: ${fields})`);
-    }
-    const { id: eventId, type: eventType } = envelope.data;
+    const envelope = parseSignedEnvelope(payload, stripeEventEnvelopeSchema, 'not_a_stripe_event', 'Stripe');
+    if (!envelope.ok) return reject(400, envelope.error, envelope.message);
+    const { id: eventId, type: eventType } = envelope.envelope;
     logger.appendKeys({ eventId, eventType });
     if (!isHandledEventType(eventType)) {
       metrics.addMetric(METRIC.unhandledType, MetricUnit.Count, 1);

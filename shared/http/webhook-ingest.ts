@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
 import type { QueueSender } from '../aws/queue';
 import type { Observability } from '../observability';
 import { errorResponse, type HttpResult } from './responses';
@@ -40,4 +41,26 @@ export function flushingObservability(observability: Observability, handle: (eve
       observability.logger.resetKeys();
     }
   };
+}
+
+/**
+ * Reads a verified body as JSON and checks it is the sender's event envelope. A failure names what
+ * is wrong (`invalid_json`, or `notEventCode` with the offending fields) for a 400 answer.
+ */
+export function parseSignedEnvelope<T>(
+  payload: Buffer,
+  schema: z.ZodType<T>,
+  notEventCode: string,
+  sender: string,
+): { ok: true; envelope: T } | { ok: false; error: string; message: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, error: 'invalid_json', message: 'The signed body is not valid JSON' };
+  }
+  const result = schema.safeParse(parsed);
+  if (result.success) return { ok: true, envelope: result.data };
+  const fields = result.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+  return { ok: false, error: notEventCode, message: `The signed body is not a ${sender} event (check: ${fields})` };
 }
