@@ -43,7 +43,7 @@ import {
   type SecretName,
   type TableName,
   type TableSpec,
-} from '../shared/topology';
+} from '../shared/platform/topology';
 import { WebhooksDashboard } from './constructs/dashboard';
 
 /**

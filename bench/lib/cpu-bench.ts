@@ -1,5 +1,5 @@
-import type { QueueSender } from '../../shared/aws/queue';
-import { createObservability } from '../../shared/observability';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import { createObservability } from '../../shared/platform/observability';
 import { SETTINGS } from './settings';
 import { median, percentile, round } from './stats';
 

@@ -69,12 +69,12 @@ export function firstEventFor(dir: string): FirstEvent {
       const body = fixtureWithFreshId('customer.subscription.created');
       return { description: 'signed 7 KB customer.subscription.created → 200 (GetSecretValue, SendMessage)', event: stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET)) };
     }
-    case 'api':
+    case 'billing-api':
       return {
         description: 'GET /v1/orgs/{orgId}/billing with JWT claims → 404 (GetItem finds nothing)',
         event: httpEvent({ method: 'GET', routeKey: 'GET /v1/orgs/{orgId}/billing', path: '/v1/orgs/org_bench/billing', pathParameters: { orgId: 'org_bench' }, authorizer: jwt('org_bench') }),
       };
-    case 'webhooks-api':
+    case 'endpoints-api':
       return {
         description: 'GET /v1/orgs/{orgId}/webhooks/endpoints with JWT claims → 200 [] (Query)',
         event: httpEvent({ method: 'GET', routeKey: 'GET /v1/orgs/{orgId}/webhooks/endpoints', path: '/v1/orgs/org_bench/webhooks/endpoints', pathParameters: { orgId: 'org_bench' }, authorizer: jwt('org_bench') }),

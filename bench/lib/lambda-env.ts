@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENDPOINT_SECRETS_KEY, FUNCTIONS, METRICS_NAMESPACE, OPS_TOPIC, QUEUES, SECRETS, TABLES, type FunctionSpec } from '../../shared/topology';
+import { ENDPOINT_SECRETS_KEY, FUNCTIONS, METRICS_NAMESPACE, OPS_TOPIC, QUEUES, SECRETS, TABLES, type FunctionSpec } from '../../shared/platform/topology';
 import { REPO_ROOT } from './paths';
 import { runWorker } from './worker';
 

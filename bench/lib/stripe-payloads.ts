@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { buildStripeEvent, type StripeEventType } from '../../infra/local/stripe-events';
-import { signatureHeader } from '../../shared/signatures/stripe';
+import { signatureHeader } from '../../shared/inbound/signatures/stripe';
 import { REPO_ROOT } from './paths';
 
 /**

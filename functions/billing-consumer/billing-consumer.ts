@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseStripeEvent, processBillingEvent, type BillingDependencies } from '../../shared/billing/process-billing-event';
-import { OrgNotResolvedError } from '../../shared/errors';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { decodeQueuedBody } from '../../shared/queue-message';
-import { createQueuedWebhookConsumer } from '../../shared/queued-webhook-consumer';
+import { OrgNotResolvedError } from '../../shared/platform/errors';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { decodeQueuedBody } from '../../shared/inbound/queued-webhook';
+import { createQueuedWebhookConsumer } from '../../shared/inbound/queued-webhook-consumer';
 
 /**
  * SQS → billing. Each message is processed on its own; failures are reported per message

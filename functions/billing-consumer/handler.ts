@@ -1,12 +1,12 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
-import { loadBillingConsumerConfig } from '../../shared/config';
-import { createObservability } from '../../shared/observability';
-import { alertSinkFor } from '../../shared/ops/alerts';
-import { createSecretList } from '../../shared/secrets';
-import { QUEUES } from '../../shared/topology';
+import { loadBillingConsumerConfig } from '../../shared/platform/config';
+import { createObservability } from '../../shared/platform/observability';
+import { alertSinkFor } from '../../shared/platform/alerts';
+import { createSecretList } from '../../shared/platform/secrets';
+import { QUEUES } from '../../shared/platform/topology';
 import { createBillingConsumer } from './billing-consumer';
 
 const config = loadBillingConsumerConfig();

@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import type { CatalogItem, StockLevel } from '../../shared/catalog/catalog-record';
 import type { CatalogStore } from '../../shared/catalog/catalog-store';
 import { inventoryQuerySchema, itemsQuerySchema, settingsSchema, type catalogItemViewSchema, type inventorySettingsViewSchema, type stockLevelViewSchema } from '../../shared/catalog/catalog-api-schemas';
-import { createOrgRouter, parseJsonBody, parseQuery } from '../../shared/http/org-router';
-import { json, type HttpResult } from '../../shared/http/responses';
-import type { Observability } from '../../shared/observability';
+import { createOrgRouter, parseJsonBody, parseQuery } from '../../shared/platform/http/org-router';
+import { json, type HttpResult } from '../../shared/platform/http/responses';
+import type { Observability } from '../../shared/platform/observability';
 
 /**
  * The catalog read API: an organisation's members read its items (with variants; deleted items left

@@ -1,7 +1,7 @@
-import { createDocumentClient } from '../../shared/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/clients';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
-import { loadCatalogApiConfig } from '../../shared/config';
-import { createObservability } from '../../shared/observability';
+import { loadCatalogApiConfig } from '../../shared/platform/config';
+import { createObservability } from '../../shared/platform/observability';
 import { createCatalogApiHandler } from './catalog-api';
 
 const config = loadCatalogApiConfig();

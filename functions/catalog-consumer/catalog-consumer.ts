@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { processCatalogMessage, type CatalogDependencies, type CatalogOutcome } from '../../shared/catalog/process-catalog-event';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { createQueuedWebhookConsumer } from '../../shared/queued-webhook-consumer';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { createQueuedWebhookConsumer } from '../../shared/inbound/queued-webhook-consumer';
 
 /**
  * SQS → catalog. Each message is processed on its own; failures are reported per message

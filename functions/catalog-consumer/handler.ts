@@ -1,12 +1,12 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-client';
-import { loadCatalogConsumerConfig } from '../../shared/config';
-import { createConnectionsStore } from '../../shared/connections/connections-store';
-import { createObservability } from '../../shared/observability';
-import { createSecretList } from '../../shared/secrets';
-import { QUEUES } from '../../shared/topology';
+import { loadCatalogConsumerConfig } from '../../shared/platform/config';
+import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { createObservability } from '../../shared/platform/observability';
+import { createSecretList } from '../../shared/platform/secrets';
+import { QUEUES } from '../../shared/platform/topology';
 import { createCatalogConsumer } from './catalog-consumer';
 
 const config = loadCatalogConsumerConfig();

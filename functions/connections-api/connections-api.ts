@@ -1,16 +1,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import type { QueueSender } from '../../shared/aws/queue';
-import { isSourceId, shopifyConnectionSchema, sourceWebhookPath, squareConnectionSchema } from '../../shared/connections/connection-input';
-import type { ConnectionsStore, InboundSource, Provider, ProviderConnection, SourceEvent } from '../../shared/connections/connections-store';
-import { replayUnmatched } from '../../shared/connections/replay-unmatched';
-import { sourceSecretContext } from '../../shared/connections/source-secret';
-import type { SecretCipher } from '../../shared/crypto/secret-cipher';
-import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery, RequestValidationError, type OrgRequest } from '../../shared/http/org-router';
-import { problem } from '../../shared/http/problem';
-import { json, type HttpResult } from '../../shared/http/responses';
-import type { Observability } from '../../shared/observability';
-import { generateSigningSecret } from '../../shared/signatures/standard-webhooks';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import { isSourceId, shopifyConnectionSchema, sourceWebhookPath, squareConnectionSchema } from '../../shared/inbound/connections/connection-input';
+import type { ConnectionsStore, InboundSource, Provider, ProviderConnection, SourceEvent } from '../../shared/inbound/connections/connections-store';
+import { replayUnmatched } from '../../shared/inbound/connections/replay-unmatched';
+import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery, RequestValidationError, type OrgRequest } from '../../shared/platform/http/org-router';
+import { problem } from '../../shared/platform/http/problem';
+import { json, type HttpResult } from '../../shared/platform/http/responses';
+import type { Observability } from '../../shared/platform/observability';
+import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 
 /**
  * The connections API: an organisation's admins connect its Square merchant and Shopify shop, and

@@ -1,9 +1,9 @@
-import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadConnectionsApiConfig } from '../../shared/config';
-import { createConnectionsStore } from '../../shared/connections/connections-store';
-import { createSecretCipher } from '../../shared/crypto/secret-cipher';
-import { createObservability } from '../../shared/observability';
+import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadConnectionsApiConfig } from '../../shared/platform/config';
+import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createObservability } from '../../shared/platform/observability';
 import { createConnectionsApiHandler } from './connections-api';
 
 const config = loadConnectionsApiConfig();

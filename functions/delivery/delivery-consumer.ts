@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { deliver, type DeliveryDependencies, type DeliveryOutcome } from '../../shared/webhooks/deliver';
-import { deliveryTaskSchema } from '../../shared/webhooks/delivery-task';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { deliver, type DeliveryDependencies, type DeliveryOutcome } from '../../shared/outbound/deliver';
+import { deliveryTaskSchema } from '../../shared/outbound/delivery-task';
 
 /**
  * Delivery queue → signed POSTs. The records of a batch are delivered side by side, so an endpoint

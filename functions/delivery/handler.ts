@@ -1,15 +1,15 @@
-import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadDeliveryConfig } from '../../shared/config';
-import { createSecretCipher } from '../../shared/crypto/secret-cipher';
-import { createObservability } from '../../shared/observability';
-import { alertSinkFor } from '../../shared/ops/alerts';
-import { postWebhook } from '../../shared/outbound/http-delivery';
-import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
-import { createMessagesStore } from '../../shared/webhooks/messages-store';
-import { createRecoveriesStore } from '../../shared/webhooks/recoveries-store';
-import { createStatsStore } from '../../shared/webhooks/stats-store';
-import { createSigningKeys } from '../../shared/webhooks/signing-keys';
+import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadDeliveryConfig } from '../../shared/platform/config';
+import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createObservability } from '../../shared/platform/observability';
+import { alertSinkFor } from '../../shared/platform/alerts';
+import { postWebhook } from '../../shared/outbound/transport/http-delivery';
+import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
+import { createMessagesStore } from '../../shared/outbound/messages-store';
+import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
+import { createStatsStore } from '../../shared/outbound/stats-store';
+import { createSigningKeys } from '../../shared/outbound/signing-keys';
 import { createDeliveryConsumer } from './delivery-consumer';
 
 const config = loadDeliveryConfig();

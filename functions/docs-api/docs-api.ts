@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { eventTypeViews, findEventType } from '../../shared/events/event-types';
-import { principalOf } from '../../shared/http/auth';
-import { problem } from '../../shared/http/problem';
-import { json, type HttpResult } from '../../shared/http/responses';
-import type { Observability } from '../../shared/observability';
+import { principalOf } from '../../shared/platform/http/auth';
+import { problem } from '../../shared/platform/http/problem';
+import { json, type HttpResult } from '../../shared/platform/http/responses';
+import type { Observability } from '../../shared/platform/observability';
 import type { OpenApiDocument } from '../../shared/openapi/document';
 
 /**

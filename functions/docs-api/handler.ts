@@ -1,4 +1,4 @@
-import { createObservability } from '../../shared/observability';
+import { createObservability } from '../../shared/platform/observability';
 import { openApiDocument } from '../../shared/openapi/document';
 import { createDocsApiHandler } from './docs-api';
 

@@ -1,14 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { QueueSender } from '../../shared/aws/queue';
-import { EnqueueError } from '../../shared/errors';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import { EnqueueError } from '../../shared/platform/errors';
 import { InvalidEventError } from '../../shared/events/errors';
 import { publishEvent } from '../../shared/events/publish';
-import { problem } from '../../shared/http/problem';
-import { rawBody } from '../../shared/http/raw-body';
-import { json, type HttpResult } from '../../shared/http/responses';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
+import { problem } from '../../shared/platform/http/problem';
+import { rawBody } from '../../shared/inbound/raw-body';
+import { json, type HttpResult } from '../../shared/platform/http/responses';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
 
 /**
  * `POST /internal/events`: how Better Data services publish a domain event over HTTP (the other

@@ -1,7 +1,7 @@
-import { createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadEventsApiConfig } from '../../shared/config';
-import { createObservability } from '../../shared/observability';
+import { createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadEventsApiConfig } from '../../shared/platform/config';
+import { createObservability } from '../../shared/platform/observability';
 import { createEventsApiHandler } from './events-api';
 
 const config = loadEventsApiConfig();

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parsePlatformEvent } from '../../shared/events/catalog';
+import { parsePlatformEvent } from '../../shared/events/event-catalog';
 import { InvalidEventError } from '../../shared/events/errors';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { fanOut, type FanoutDependencies } from '../../shared/webhooks/fanout';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { fanOut, type FanoutDependencies } from '../../shared/outbound/fanout';
 
 /** Events queue → stored messages and delivery tasks, one event at a time, failures per message. */
 

@@ -1,10 +1,10 @@
-import { createDocumentClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadFanoutConfig } from '../../shared/config';
-import { createObservability } from '../../shared/observability';
-import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
-import { createMessagesStore } from '../../shared/webhooks/messages-store';
-import { createStatsStore } from '../../shared/webhooks/stats-store';
+import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadFanoutConfig } from '../../shared/platform/config';
+import { createObservability } from '../../shared/platform/observability';
+import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
+import { createMessagesStore } from '../../shared/outbound/messages-store';
+import { createStatsStore } from '../../shared/outbound/stats-store';
 import { createFanoutConsumer } from './fanout-consumer';
 
 const config = loadFanoutConfig();

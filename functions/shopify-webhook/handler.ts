@@ -1,8 +1,8 @@
-import { createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadShopifyIngestConfig } from '../../shared/config';
-import { createObservability } from '../../shared/observability';
-import { createSecretList } from '../../shared/secrets';
+import { createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadShopifyIngestConfig } from '../../shared/platform/config';
+import { createObservability } from '../../shared/platform/observability';
+import { createSecretList } from '../../shared/platform/secrets';
 import { createShopifyWebhookHandler } from './shopify-webhook';
 
 const config = loadShopifyIngestConfig();

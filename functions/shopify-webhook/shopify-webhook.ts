@@ -1,16 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { QueueSender } from '../../shared/aws/queue';
-import { normaliseShopDomain } from '../../shared/connections/connection-input';
-import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/errors';
-import { header, rawBody } from '../../shared/http/raw-body';
-import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
-import type { QueuedWebhook } from '../../shared/queue-message';
-import type { SecretList } from '../../shared/secrets';
-import { SHOPIFY_SIGNATURE_HEADER, verifyShopifySignature } from '../../shared/signatures/shopify';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import { normaliseShopDomain } from '../../shared/inbound/connections/connection-input';
+import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/platform/errors';
+import { header, rawBody } from '../../shared/inbound/raw-body';
+import { errorResponse, json, type HttpResult } from '../../shared/platform/http/responses';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { flushingObservability, queueVerifiedWebhook } from '../../shared/inbound/receiver';
+import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
+import type { SecretList } from '../../shared/platform/secrets';
+import { SHOPIFY_SIGNATURE_HEADER, verifyShopifySignature } from '../../shared/inbound/signatures/shopify';
 
 /**
  * `POST /api/webhooks/shopify`: verify the body's HMAC, check the delivery headers, queue on the

@@ -1,22 +1,22 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { QueueSender } from '../../shared/aws/queue';
-import { isSourceId } from '../../shared/connections/connection-input';
-import type { ConnectionsStore, InboundSource } from '../../shared/connections/connections-store';
-import type { InboundSourceMessage } from '../../shared/connections/inbound-source-message';
-import { sourceSecretContext } from '../../shared/connections/source-secret';
-import type { SecretCipher } from '../../shared/crypto/secret-cipher';
-import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/errors';
-import { header, rawBody } from '../../shared/http/raw-body';
-import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
-import { parseLosslessJson } from '../../shared/json/lossless';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { flushingObservability, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
-import { BETTERDATA_SIGNATURE_HEADER, verifyBetterdataSignature } from '../../shared/signatures/betterdata';
-import { parseSigningSecret } from '../../shared/signatures/standard-webhooks';
-import { SQS_MAX_MESSAGE_BYTES } from '../../shared/topology';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import { isSourceId } from '../../shared/inbound/connections/connection-input';
+import type { ConnectionsStore, InboundSource } from '../../shared/inbound/connections/connections-store';
+import type { InboundSourceMessage } from '../../shared/inbound/connections/inbound-source-message';
+import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/platform/errors';
+import { header, rawBody } from '../../shared/inbound/raw-body';
+import { errorResponse, json, type HttpResult } from '../../shared/platform/http/responses';
+import { parseLosslessJson } from '../../shared/platform/json/lossless';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { flushingObservability, queueVerifiedWebhook } from '../../shared/inbound/receiver';
+import { BETTERDATA_SIGNATURE_HEADER, verifyBetterdataSignature } from '../../shared/platform/crypto/betterdata-signature';
+import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
+import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
 
 /**
  * `POST /webhooks/sources/{sourceId}`: events from a tenant's own systems, signed with the source's

@@ -1,9 +1,9 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadSquareIngestConfig } from '../../shared/config';
-import { createConnectionsStore } from '../../shared/connections/connections-store';
-import { createObservability } from '../../shared/observability';
-import { createSecretList } from '../../shared/secrets';
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadSquareIngestConfig } from '../../shared/platform/config';
+import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { createObservability } from '../../shared/platform/observability';
+import { createSecretList } from '../../shared/platform/secrets';
 import { createSquareWebhookHandler } from './square-webhook';
 
 const config = loadSquareIngestConfig();

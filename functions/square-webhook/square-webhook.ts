@@ -1,18 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import type { QueueSender } from '../../shared/aws/queue';
-import { SQUARE_MERCHANT_ID_PATTERN } from '../../shared/connections/connection-input';
-import type { ConnectionsStore, ProviderConnection } from '../../shared/connections/connections-store';
-import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/errors';
-import { header, rawBody } from '../../shared/http/raw-body';
-import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { flushingObservability, parseSignedEnvelope, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
-import type { QueuedWebhook } from '../../shared/queue-message';
-import type { SecretList } from '../../shared/secrets';
-import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from '../../shared/signatures/square';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import { SQUARE_MERCHANT_ID_PATTERN } from '../../shared/inbound/connections/connection-input';
+import type { ConnectionsStore, ProviderConnection } from '../../shared/inbound/connections/connections-store';
+import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/platform/errors';
+import { header, rawBody } from '../../shared/inbound/raw-body';
+import { errorResponse, json, type HttpResult } from '../../shared/platform/http/responses';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { flushingObservability, parseSignedEnvelope, queueVerifiedWebhook } from '../../shared/inbound/receiver';
+import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
+import type { SecretList } from '../../shared/platform/secrets';
+import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from '../../shared/inbound/signatures/square';
 
 /**
  * `POST /api/webhooks/square`: verify over the exact bytes, validate the envelope, queue on the

@@ -1,8 +1,8 @@
-import { createSecretsManagerClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender } from '../../shared/aws/queue';
-import { loadStripeIngestConfig } from '../../shared/config';
-import { createObservability } from '../../shared/observability';
-import { createSecretList } from '../../shared/secrets';
+import { createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender } from '../../shared/platform/aws/queue';
+import { loadStripeIngestConfig } from '../../shared/platform/config';
+import { createObservability } from '../../shared/platform/observability';
+import { createSecretList } from '../../shared/platform/secrets';
 import { createStripeWebhookHandler } from './stripe-webhook';
 
 const config = loadStripeIngestConfig();

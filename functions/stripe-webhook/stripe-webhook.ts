@@ -1,16 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { QueueSender } from '../../shared/aws/queue';
+import type { QueueSender } from '../../shared/platform/aws/queue';
 import { isHandledEventType, stripeEventEnvelopeSchema } from '../../shared/billing/stripe-events';
-import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/errors';
-import { header, rawBody } from '../../shared/http/raw-body';
-import { errorResponse, json, type HttpResult } from '../../shared/http/responses';
-import { METRIC_NAMES } from '../../shared/metric-names';
-import type { Observability } from '../../shared/observability';
-import { flushingObservability, parseSignedEnvelope, queueVerifiedWebhook } from '../../shared/http/webhook-ingest';
-import type { QueuedWebhook } from '../../shared/queue-message';
-import type { SecretList } from '../../shared/secrets';
-import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/signatures/stripe';
+import { PayloadTooLargeError, SignatureVerificationError } from '../../shared/platform/errors';
+import { header, rawBody } from '../../shared/inbound/raw-body';
+import { errorResponse, json, type HttpResult } from '../../shared/platform/http/responses';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import type { Observability } from '../../shared/platform/observability';
+import { flushingObservability, parseSignedEnvelope, queueVerifiedWebhook } from '../../shared/inbound/receiver';
+import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
+import type { SecretList } from '../../shared/platform/secrets';
+import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/inbound/signatures/stripe';
 
 /**
  * `POST /webhooks/stripe`: verify over the exact bytes, validate, queue, and only then answer 2xx.

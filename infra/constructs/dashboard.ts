@@ -18,8 +18,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, ROUTES, type FunctionName, type FunctionSpec, type QueueName } from '../../shared/topology';
-import { METRIC_NAMES } from '../../shared/metric-names';
+import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, ROUTES, type FunctionName, type FunctionSpec, type QueueName } from '../../shared/platform/topology';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
 
 /**
  * The operator's view of the system: one CloudWatch dashboard and the alarms that page the ops topic.
@@ -36,9 +36,9 @@ export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> 
 /** Business metrics with a widget of their own, and the function (`service`) that emits each. */
 export const DELIVERY_LATENCY = { service: 'delivery', metric: METRIC_NAMES.delivery.latency } as const satisfies DedicatedMetric;
 export const ENDPOINT_DISABLED = { service: 'delivery', metric: METRIC_NAMES.delivery.endpointDisabled } as const satisfies DedicatedMetric;
-export const MANUAL_RESENDS = { service: 'webhooksApi', metric: METRIC_NAMES.webhooksApi.manualResend } as const satisfies DedicatedMetric;
-export const RECOVERIES = { service: 'webhooksApi', metric: METRIC_NAMES.webhooksApi.recoveryStarted } as const satisfies DedicatedMetric;
-export const RECOVERED_DELIVERIES = { service: 'webhooksApi', metric: METRIC_NAMES.webhooksApi.recoveryQueued } as const satisfies DedicatedMetric;
+export const MANUAL_RESENDS = { service: 'endpointsApi', metric: METRIC_NAMES.endpointsApi.manualResend } as const satisfies DedicatedMetric;
+export const RECOVERIES = { service: 'endpointsApi', metric: METRIC_NAMES.endpointsApi.recoveryStarted } as const satisfies DedicatedMetric;
+export const RECOVERED_DELIVERIES = { service: 'endpointsApi', metric: METRIC_NAMES.endpointsApi.recoveryQueued } as const satisfies DedicatedMetric;
 
 interface DedicatedMetric {
   readonly service: FunctionName;

@@ -1,4 +1,4 @@
-import { ENDPOINT_SECRETS_KEY, FUNCTIONS, QUEUES, ROUTES, SECRETS, type FunctionName, type QueueName, type RouteAuth, type SecretName } from '../../shared/topology';
+import { ENDPOINT_SECRETS_KEY, FUNCTIONS, QUEUES, ROUTES, SECRETS, type FunctionName, type QueueName, type RouteAuth, type SecretName } from '../../shared/platform/topology';
 import { localConcurrency } from './pollers';
 import { DEFAULT_PORT, LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 

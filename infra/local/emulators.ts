@@ -5,8 +5,8 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
-import { clientOptions, createSnsClient, createSqsClient } from '../../shared/aws/clients';
-import { OPS_TOPIC, QUEUES, TABLES, type QueueName, type TableName } from '../../shared/topology';
+import { clientOptions, createSnsClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { OPS_TOPIC, QUEUES, TABLES, type QueueName, type TableName } from '../../shared/platform/topology';
 import { acquireDataDirLock } from './data-lock';
 import { provisionTopology, type QueueResources } from './provision';
 

@@ -1,4 +1,4 @@
-import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, type SecretName } from '../../shared/topology';
+import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, type SecretName } from '../../shared/platform/topology';
 import { LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROUTES, type FunctionName, type RouteSpec } from '../../shared/topology';
+import { ROUTES, type FunctionName, type RouteSpec } from '../../shared/platform/topology';
 import { createHandlerLoader, topologyFunctions, type HandlerLoader } from './handlers';
 import { buildHttpApiEvent } from './http-event';
 import { toGatewayResponse, type GatewayResponse } from './http-result';

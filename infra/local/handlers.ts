@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FUNCTIONS, type FunctionName } from '../../shared/topology';
+import { FUNCTIONS, type FunctionName } from '../../shared/platform/topology';
 import type { LambdaHandler, LocalFunction } from './lambda-context';
 import { REPO_ROOT } from './paths';
 

@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSqsClient } from '../../shared/aws/clients';
-import { QUEUES, type FunctionName, type QueueName, type QueueSpec } from '../../shared/topology';
+import { createSqsClient } from '../../shared/platform/aws/clients';
+import { QUEUES, type FunctionName, type QueueName, type QueueSpec } from '../../shared/platform/topology';
 import { topologyFunctions, type HandlerLoader } from './handlers';
 import { createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';
 import { createLocalLog, type LocalLog } from './log';

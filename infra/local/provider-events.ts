@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { normaliseShopDomain } from '../../shared/connections/connection-input';
-import { editJsonText, pathMatches, type JsonPath } from '../../shared/json/edit';
-import { SQUARE_SIGNATURE_HEADER, squareSignatureHeader } from '../../shared/signatures/square';
-import { SHOPIFY_SIGNATURE_HEADER, shopifySignatureHeader } from '../../shared/signatures/shopify';
+import { normaliseShopDomain } from '../../shared/inbound/connections/connection-input';
+import { editJsonText, pathMatches, type JsonPath } from '../../shared/platform/json/edit';
+import { SQUARE_SIGNATURE_HEADER, squareSignatureHeader } from '../../shared/inbound/signatures/square';
+import { SHOPIFY_SIGNATURE_HEADER, shopifySignatureHeader } from '../../shared/inbound/signatures/shopify';
 import { REPO_ROOT } from './paths';
 
 /**

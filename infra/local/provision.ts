@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { OPS_TOPIC, QUEUES, SQS_MAX_MESSAGE_BYTES, TABLES, type QueueName, type QueueSpec, type TableName, type TableSpec } from '../../shared/topology';
+import { OPS_TOPIC, QUEUES, SQS_MAX_MESSAGE_BYTES, TABLES, type QueueName, type QueueSpec, type TableName, type TableSpec } from '../../shared/platform/topology';
 
 /**
  * Creates the resources topology.ts describes, through the real AWS SDK clients, the way the CDK app

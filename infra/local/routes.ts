@@ -1,4 +1,4 @@
-import type { RouteSpec } from '../../shared/topology';
+import type { RouteSpec } from '../../shared/platform/topology';
 
 /**
  * HTTP API route matching (docs: "Working with routes for HTTP APIs"): path templates with `{name}`

@@ -1,5 +1,5 @@
-import { splitSecretList } from '../../shared/config';
-import { ENDPOINT_SECRETS_KEY, ENV, ROUTES, SECRETS, type SecretName } from '../../shared/topology';
+import { splitSecretList } from '../../shared/platform/config';
+import { ENDPOINT_SECRETS_KEY, ENV, ROUTES, SECRETS, type SecretName } from '../../shared/platform/topology';
 
 /**
  * The local runtime's own settings, read from the environment (and `.env`). Where a secret is unset a

@@ -1,4 +1,4 @@
-import type { QueueName } from '../../shared/topology';
+import type { QueueName } from '../../shared/platform/topology';
 import { formatBanner } from './banner';
 import { startEmulators, type Emulators } from './emulators';
 import { applyEnv, buildFunctionEnv } from './env';

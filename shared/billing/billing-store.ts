@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putIfAbsent as putItemIfAbsent } from '../aws/conditional-writes';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../aws/pagination';
+import { putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
+import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
 import type { AuditEntry } from './audit';
 import type { BillingRecord } from './billing-record';
 

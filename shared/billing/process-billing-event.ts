@@ -1,7 +1,7 @@
-import type { QueueSender } from '../aws/queue';
-import { InvalidPayloadError, OrgNotResolvedError, WriteConflictError } from '../errors';
+import type { QueueSender } from '../platform/aws/queue';
+import { InvalidPayloadError, OrgNotResolvedError, WriteConflictError } from '../platform/errors';
 import { publishEvent } from '../events/publish';
-import type { AlertSink, OpsAlert } from '../ops/alerts';
+import type { AlertSink, OpsAlert } from '../platform/alerts';
 import { auditEntryFor } from './audit';
 import { decideInvoiceEvent, decideSubscriptionEvent, type BillingRecord, type Decision } from './billing-record';
 import type { BillingStore } from './billing-store';

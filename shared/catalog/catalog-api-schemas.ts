@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuerySchema } from '../http/org-router';
+import { pageQuerySchema } from '../platform/http/org-router';
 import { canonicalDecimal } from './decimal';
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Provider } from '../connections/connections-store';
-import { InvalidPayloadError } from '../errors';
-import { parseLosslessJson } from '../json/lossless';
-import { decodeQueuedBody, type QueuedWebhook } from '../queue-message';
+import type { Provider } from '../inbound/connections/connections-store';
+import { InvalidPayloadError } from '../platform/errors';
+import { parseLosslessJson } from '../platform/json/lossless';
+import { decodeQueuedBody, type QueuedWebhook } from '../inbound/queued-webhook';
 import type { ItemChange, LevelChange, VariantRef } from './catalog-record';
 import { shopifyLevelChange, shopifyProductChange, shopifyProductDeletion, type ShopifyDelivery } from './shopify-changes';
 import { squareCatalogVersion, squareEventSchema, squareLevelChanges } from './square-changes';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PlatformEventOf } from '../events/catalog';
+import type { PlatformEventOf } from '../events/event-catalog';
 import { compareDecimals, nonNegativeDecimal } from './decimal';
 import { isNewer, type Version } from './versions';
 

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../aws/pagination';
-import { InvalidPayloadError } from '../errors';
+import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../platform/aws/pagination';
+import { InvalidPayloadError } from '../platform/errors';
 import type { CatalogItem, CatalogSource, StockLevel, VariantRef } from './catalog-record';
 import type { Instant, Version } from './versions';
 

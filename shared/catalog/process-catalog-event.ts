@@ -1,8 +1,8 @@
-import type { QueueSender } from '../aws/queue';
-import type { ConnectionsStore } from '../connections/connections-store';
-import { WriteConflictError } from '../errors';
+import type { QueueSender } from '../platform/aws/queue';
+import type { ConnectionsStore } from '../inbound/connections/connections-store';
+import { WriteConflictError } from '../platform/errors';
 import { publishEvent } from '../events/publish';
-import type { QueuedWebhook } from '../queue-message';
+import type { QueuedWebhook } from '../inbound/queued-webhook';
 import { parseCatalogMessage, type CatalogChange } from './catalog-message';
 import {
   decideItem,

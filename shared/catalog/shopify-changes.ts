@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonIdSchema } from '../json/lossless';
+import { jsonIdSchema } from '../platform/json/lossless';
 import { AVAILABLE_STATES, joinTitles, tombstone, type ItemChange, type LevelChange, type Variant, type VariantRef } from './catalog-record';
 import { isDecimal } from './decimal';
 import { parseInstant, RANK, versionOf, type Instant } from './versions';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseLosslessJson } from '../json/lossless';
+import { parseLosslessJson } from '../platform/json/lossless';
 
 /**
  * A small client for Square's SearchCatalogObjects (`POST /v2/catalog/search`): the objects changed

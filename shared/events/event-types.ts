@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { toJsonSchema, type JsonSchema } from '../openapi/json-schema';
-import { EVENT_CATALOG, EVENT_SCOPES, EVENT_TYPES, isEventType, type EventScope, type EventType } from './catalog';
+import { toJsonSchema, type JsonSchema } from '../platform/json/json-schema';
+import { EVENT_CATALOG, EVENT_SCOPES, EVENT_TYPES, isEventType, type EventScope, type EventType } from './event-catalog';
 
 /**
  * The public event catalog (`GET /v1/webhooks/event-types`): each type's description, the JSON

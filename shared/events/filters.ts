@@ -1,4 +1,4 @@
-import { EVENT_TYPES, isEventType } from './catalog';
+import { EVENT_TYPES, isEventType } from './event-catalog';
 
 /**
  * Which event types an endpoint receives. Each entry is an exact type (`import.completed`), a prefix

@@ -1,7 +1,7 @@
-import type { QueueSender } from '../aws/queue';
-import { messageIdFor, ownerScope } from '../webhooks/ids';
-import { eventOwner } from '../webhooks/owner';
-import { parsePlatformEvent, type PlatformEvent } from './catalog';
+import type { QueueSender } from '../platform/aws/queue';
+import { messageIdFor, ownerScope } from './ids';
+import { eventOwner } from './owner';
+import { parsePlatformEvent, type PlatformEvent } from './event-catalog';
 
 /**
  * How Better Data services publish a domain event: validated against the catalog here, so a bad

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../events/catalog';
+import { EVENT_TYPES } from '../events/event-catalog';
 import { eventTypeView } from '../events/event-types';
-import { ROUTES, type RouteSpec } from '../topology';
-import { toJsonSchema, type JsonSchema } from './json-schema';
+import { ROUTES, type RouteSpec } from '../platform/topology';
+import { toJsonSchema, type JsonSchema } from '../platform/json/json-schema';
 import { OPERATIONS, type OperationSpec, type ReceiverScheme } from './operations';
 import { gatewayMessageSchema, problemSchema, receiverErrorSchema } from './response-schemas';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { inventoryQuerySchema, itemsQuerySchema, settingsSchema, catalogItemViewSchema, inventorySettingsViewSchema, stockLevelViewSchema } from '../catalog/catalog-api-schemas';
-import { shopifyConnectionSchema, squareConnectionSchema } from '../connections/connection-input';
-import { platformEventSchema } from '../events/catalog';
+import { shopifyConnectionSchema, squareConnectionSchema } from '../inbound/connections/connection-input';
+import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
-import { pageQuerySchema } from '../http/org-router';
-import { merchantWebhookSchema } from '../../functions/webhooks-api/merchant-webhook';
-import { recoverSchema, resendSchema, rotateSchema, statsQuerySchema, testSchema } from '../../functions/webhooks-api/operations';
-import { attemptsQuerySchema, createSchema as endpointCreateSchema, patchSchema as endpointPatchSchema } from '../../functions/webhooks-api/webhooks-api';
+import { pageQuerySchema } from '../platform/http/org-router';
+import { merchantWebhookSchema } from '../../functions/endpoints-api/merchant-webhook';
+import { recoverSchema, resendSchema, rotateSchema, statsQuerySchema, testSchema } from '../../functions/endpoints-api/operations';
+import { attemptsQuerySchema, createSchema as endpointCreateSchema, patchSchema as endpointPatchSchema } from '../../functions/endpoints-api/endpoints-api';
 import {
   attemptMadeSchema,
   attemptViewSchema,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../billing/audit';
 import { PLAN_IDS } from '../billing/plans';
-import type { OpsAlert } from '../ops/alerts';
-import type { healthState, recoveryView } from '../../functions/webhooks-api/operations';
-import type { EndpointView } from '../webhooks/endpoint';
-import type { StatsCounts } from '../webhooks/stats-store';
-import type { deliveryView } from '../webhooks/views';
+import type { OpsAlert } from '../platform/alerts';
+import type { healthState, recoveryView } from '../../functions/endpoints-api/operations';
+import type { EndpointView } from '../outbound/endpoint';
+import type { StatsCounts } from '../outbound/stats-store';
+import type { deliveryView } from '../outbound/views';
 
 /**
  * Zod schemas of what the API answers, for the OpenAPI document. Where a handler builds its answer
@@ -34,7 +34,7 @@ export const receiverErrorSchema = z.object({ error: z.string().describe('Stable
 const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page');
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor });
 
-// Billing, audit, alerts (functions/api).
+// Billing, audit, alerts (functions/billing-api).
 export const billingViewSchema = z.object({
   orgId: z.string(),
   plan: z.enum(PLAN_IDS),
@@ -62,7 +62,7 @@ export const opsAlertSchema = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
 });
 
-// Endpoints, messages, attempts (functions/webhooks-api).
+// Endpoints, messages, attempts (functions/endpoints-api).
 const timestampOrNull = z.string().nullable();
 export const endpointViewSchema = z.object({
   id: z.string(),
@@ -122,7 +122,7 @@ export const messageViewSchema = z.object({
   attempts: z.array(attemptViewSchema),
 });
 
-// Operations: rotation, test send, resend, stats, recovery (functions/webhooks-api/operations.ts).
+// Operations: rotation, test send, resend, stats, recovery (functions/endpoints-api/operations.ts).
 export const secretRotatedSchema = z.object({
   id: z.string().describe('The endpoint id'),
   secret: z.string().describe('The new signing secret (whsec_…); shown only in this answer'),

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { BUSINESS_METRIC_ALARMS, BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED, MANUAL_RESENDS, RECOVERED_DELIVERIES, RECOVERIES, WEBHOOK_FUNCTIONS } from '../../infra/constructs/dashboard';
 import { EXTERNAL_CONSUMER_ACTIONS, handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
-import { METRIC_NAMES } from '../../shared/metric-names';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import {
   ENDPOINT_SECRETS_KEY,
   ENV,
@@ -25,9 +25,9 @@ import {
   type QueueName,
   type TableName,
   type TableSpec,
-} from '../../shared/topology';
-import { sourceSecretContext } from '../../shared/connections/source-secret';
-import { secretContext } from '../../shared/webhooks/endpoint';
+} from '../../shared/platform/topology';
+import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import { secretContext } from '../../shared/outbound/endpoint';
 
 // The feature flags and JWT settings the CLI would pass from cdk.json, plus: no esbuild bundling and no
 // CloudFormation schema validation, which keeps one synthesis around a second. The shared synthesis does
@@ -539,8 +539,8 @@ describe('least privilege', () => {
     expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
   });
 
-  it('api may only read the tables', () => {
-    const statements = roleStatements('api');
+  it('billingApi may only read the tables', () => {
+    const statements = roleStatements('billingApi');
     const dynamo = statementsWithAction(statements, 'dynamodb:');
     expect(dynamo.length).toBeGreaterThan(0);
     const actions = dynamo.flatMap(actionsOf);
@@ -579,9 +579,9 @@ describe('least privilege', () => {
     expect(actions).not.toContain('kms:Encrypt');
   });
 
-  it('webhooks-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends deliveries', () => {
-    expect(kmsActionsOn('webhooksApi', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
-    const statements = roleStatements('webhooksApi');
+  it('endpoints-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends deliveries', () => {
+    expect(kmsActionsOn('endpointsApi', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+    const statements = roleStatements('endpointsApi');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
       expect.arrayContaining([getAtt(logicalId(stack.queues.delivery.queue)), getAtt(logicalId(stack.queues.delivery.deadLetterQueue))]),
     );
@@ -741,11 +741,11 @@ describe('observability', () => {
     const latencyService = FUNCTIONS[DELIVERY_LATENCY.service].dir;
     expect(DELIVERY_LATENCY).toEqual({ service: 'delivery', metric: 'DeliveryLatency' });
     expect(ENDPOINT_DISABLED).toEqual({ service: 'delivery', metric: 'EndpointDisabled' });
-    expect(MANUAL_RESENDS).toEqual({ service: 'webhooksApi', metric: 'ManualResend' });
-    expect(RECOVERIES).toEqual({ service: 'webhooksApi', metric: 'RecoveryStarted' });
-    expect(RECOVERED_DELIVERIES).toEqual({ service: 'webhooksApi', metric: 'RecoveryDeliveriesQueued' });
+    expect(MANUAL_RESENDS).toEqual({ service: 'endpointsApi', metric: 'ManualResend' });
+    expect(RECOVERIES).toEqual({ service: 'endpointsApi', metric: 'RecoveryStarted' });
+    expect(RECOVERED_DELIVERIES).toEqual({ service: 'endpointsApi', metric: 'RecoveryDeliveriesQueued' });
     for (const dedicated of [MANUAL_RESENDS, RECOVERIES, RECOVERED_DELIVERIES]) {
-      expect(body).toContain(`${metricRef(dedicated.metric, 'webhooks-api')},{\\"label\\"`);
+      expect(body).toContain(`${metricRef(dedicated.metric, 'endpoints-api')},{\\"label\\"`);
     }
     expect(body).toContain('Delivery latency');
     for (const statistic of ['p50', 'p95', 'p99']) {

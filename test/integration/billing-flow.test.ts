@@ -2,9 +2,9 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/aws/clients';
-import { TABLES } from '../../shared/topology';
-import { messageIdFor, orgScope } from '../../shared/webhooks/ids';
+import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { TABLES } from '../../shared/platform/topology';
+import { messageIdFor, orgScope } from '../../shared/events/ids';
 import { stripeEventPayload } from '../support/stripe-payloads';
 import { eventually, getJson, postStripe, sqsClient, token } from '../support/local-system';
 

@@ -2,13 +2,13 @@ import { GetQueueAttributesCommand, type QueueAttributeName } from '@aws-sdk/cli
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/clients';
 import { stockoutEventId } from '../../shared/catalog/catalog-record';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { parseInstant, RANK, versionOf } from '../../shared/catalog/versions';
-import { createConnectionsStore } from '../../shared/connections/connections-store';
-import { ENV } from '../../shared/topology';
-import { messageIdFor, orgScope } from '../../shared/webhooks/ids';
+import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { ENV } from '../../shared/platform/topology';
+import { messageIdFor, orgScope } from '../../shared/events/ids';
 import { inventoryLevelBody, productBody, rawJson, squareCatalogVersionBody, squareCountBody } from '../support/catalog-messages';
 import { fixtureBytes } from '../support/fixtures';
 import { eventually, sqsClient, token } from '../support/local-system';

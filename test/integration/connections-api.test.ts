@@ -1,12 +1,12 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/aws/clients';
-import { createConnectionsStore, type ConnectionsStore } from '../../shared/connections/connections-store';
-import { sourceSecretContext } from '../../shared/connections/source-secret';
-import { createLocalCipher } from '../../shared/crypto/secret-cipher';
-import type { QueuedWebhook } from '../../shared/queue-message';
-import { ENDPOINT_SECRETS_KEY, TABLES } from '../../shared/topology';
+import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createConnectionsStore, type ConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
+import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
+import { ENDPOINT_SECRETS_KEY, TABLES } from '../../shared/platform/topology';
 import { fixtureBytes } from '../support/fixtures';
 import { sqsClient, token } from '../support/local-system';
 

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
-import { createDocumentClient, createSqsClient } from '../../shared/aws/clients';
-import { createQueueSender, type QueueSender } from '../../shared/aws/queue';
-import { createLocalCipher } from '../../shared/crypto/secret-cipher';
-import { createAlertReader, createAlertSink } from '../../shared/ops/alerts';
-import { postWebhook, type WebhookPost } from '../../shared/outbound/http-delivery';
-import { ipPolicyFrom } from '../../shared/outbound/ip-policy';
-import { generateSigningSecret } from '../../shared/signatures/standard-webhooks';
-import { deliver, type DeliveryDependencies } from '../../shared/webhooks/deliver';
-import type { DeliveryTask } from '../../shared/webhooks/delivery-task';
-import { secretContext, type Endpoint } from '../../shared/webhooks/endpoint';
-import { createEndpointsStore } from '../../shared/webhooks/endpoints-store';
-import { createMessagesStore } from '../../shared/webhooks/messages-store';
-import { createSigningKeys } from '../../shared/webhooks/signing-keys';
-import { createObservability } from '../../shared/observability';
+import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createQueueSender, type QueueSender } from '../../shared/platform/aws/queue';
+import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createAlertReader, createAlertSink } from '../../shared/platform/alerts';
+import { postWebhook, type WebhookPost } from '../../shared/outbound/transport/http-delivery';
+import { ipPolicyFrom } from '../../shared/outbound/transport/ip-policy';
+import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
+import { deliver, type DeliveryDependencies } from '../../shared/outbound/deliver';
+import type { DeliveryTask } from '../../shared/outbound/delivery-task';
+import { secretContext, type Endpoint } from '../../shared/outbound/endpoint';
+import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
+import { createMessagesStore } from '../../shared/outbound/messages-store';
+import { createSigningKeys } from '../../shared/outbound/signing-keys';
+import { createObservability } from '../../shared/platform/observability';
 import { respond, startReceiver, type Receiver } from '../support/receiver';
 
 /**

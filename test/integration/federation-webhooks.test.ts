@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken, type LocalRole } from '../../infra/local/jwt';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { EVENT_CATALOG, type EventType } from '../../shared/events/catalog';
+import { EVENT_CATALOG, type EventType } from '../../shared/events/event-catalog';
 import { eventually, token } from '../support/local-system';
 import { respond, startReceiver, type Receiver } from '../support/receiver';
 

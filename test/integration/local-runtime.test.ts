@@ -25,7 +25,7 @@ import { startPollers } from '../../infra/local/pollers';
 import { startLocalSystem } from '../../infra/local/system';
 import { LOCAL_INTERNAL_CALLER } from '../../infra/local/iam';
 import { DEV_SHOPIFY_API_SECRET, DEV_SQUARE_SIGNATURE_KEY } from '../../infra/local/settings';
-import { ENDPOINT_SECRETS_KEY, ENV, OPS_TOPIC, QUEUES, TABLES, type FunctionName, type QueueSpec, type RouteSpec } from '../../shared/topology';
+import { ENDPOINT_SECRETS_KEY, ENV, OPS_TOPIC, QUEUES, TABLES, type FunctionName, type QueueSpec, type RouteSpec } from '../../shared/platform/topology';
 
 /**
  * The local runtime's moving parts against the in-process emulators, with throwaway handlers: the
@@ -266,7 +266,7 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
   const INTERNAL_TOKEN = 'gateway-test-internal-token';
   const routes: RouteSpec[] = [
     { method: 'ANY', path: '/hooks/{name}', function: 'stripeWebhook', auth: 'none' },
-    { method: 'GET', path: '/orgs/{orgId}', function: 'api', auth: 'jwt' },
+    { method: 'GET', path: '/orgs/{orgId}', function: 'billingApi', auth: 'jwt' },
     { method: 'POST', path: '/internal/{name}', function: 'eventsApi', auth: 'iam' },
     { method: 'GET', path: '/behaviour/{kind}', function: 'billingConsumer', auth: 'none' },
   ];

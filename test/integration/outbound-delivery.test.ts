@@ -2,9 +2,9 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { EVENT_CATALOG } from '../../shared/events/catalog';
-import { parseSigningSecret } from '../../shared/signatures/standard-webhooks';
-import { verifyBetterdataSignature } from '../../shared/signatures/betterdata';
+import { EVENT_CATALOG } from '../../shared/events/event-catalog';
+import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
+import { verifyBetterdataSignature } from '../../shared/platform/crypto/betterdata-signature';
 import { eventually, sqsClient, token } from '../support/local-system';
 import { hang, respond, startReceiver, type Receiver } from '../support/receiver';
 

@@ -3,9 +3,9 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Resolver } from '../../shared/outbound/dial-target';
-import { postWebhook, type DeliveryResult, type WebhookPost } from '../../shared/outbound/http-delivery';
-import { ipPolicyFrom, STRICT_IP_POLICY } from '../../shared/outbound/ip-policy';
+import type { Resolver } from '../../shared/outbound/transport/dial-target';
+import { postWebhook, type DeliveryResult, type WebhookPost } from '../../shared/outbound/transport/http-delivery';
+import { ipPolicyFrom, STRICT_IP_POLICY } from '../../shared/outbound/transport/ip-policy';
 
 /**
  * The outbound client against real local servers. The network here is closed, and the test must

@@ -3,15 +3,15 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildShopifyEvent, buildSquareEvent, loadShopifyFixture, loadSquareFixture } from '../../infra/local/provider-events';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/aws/clients';
-import { createConnectionsStore, type ConnectionsStore } from '../../shared/connections/connections-store';
-import { inboundSourceMessageSchema, type InboundSourceMessage } from '../../shared/connections/inbound-source-message';
-import { sourceSecretContext } from '../../shared/connections/source-secret';
-import { createLocalCipher } from '../../shared/crypto/secret-cipher';
-import { parseLosslessJson } from '../../shared/json/lossless';
-import { queuedWebhookSchema, type QueuedWebhook } from '../../shared/queue-message';
-import { generateSigningSecret } from '../../shared/signatures/standard-webhooks';
-import { ENDPOINT_SECRETS_KEY, ENV, TABLES } from '../../shared/topology';
+import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createConnectionsStore, type ConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { inboundSourceMessageSchema, type InboundSourceMessage } from '../../shared/inbound/connections/inbound-source-message';
+import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
+import { parseLosslessJson } from '../../shared/platform/json/lossless';
+import { queuedWebhookSchema, type QueuedWebhook } from '../../shared/inbound/queued-webhook';
+import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
+import { ENDPOINT_SECRETS_KEY, ENV, TABLES } from '../../shared/platform/topology';
 import { fixtureBytes } from '../support/fixtures';
 import { sqsClient } from '../support/local-system';
 

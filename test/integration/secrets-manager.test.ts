@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSecretsManagerClient } from '../../shared/aws/clients';
-import { createSecretList } from '../../shared/secrets';
+import { createSecretsManagerClient } from '../../shared/platform/aws/clients';
+import { createSecretList } from '../../shared/platform/secrets';
 
 /**
  * No Secrets Manager emulator exists, so a tiny loopback server answers GetSecretValue the way the

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { EVENT_CATALOG } from '../../shared/events/catalog';
+import { EVENT_CATALOG } from '../../shared/events/event-catalog';
 import { eventually, token } from '../support/local-system';
 import { respond, startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 

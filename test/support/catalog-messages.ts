@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedWebhook } from '../../shared/queue-message';
+import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { fixtureBytes } from './fixtures';
 
 /**

@@ -1,4 +1,4 @@
-import { createObservability, type Observability } from '../../shared/observability';
+import { createObservability, type Observability } from '../../shared/platform/observability';
 
 /** Real Powertools logger and metrics, silenced, with the metric names recorded for assertions. */
 export function recordingObservability(): Observability & { metricNames: string[] } {

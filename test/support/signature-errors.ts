@@ -1,4 +1,4 @@
-import { SignatureVerificationError } from '../../shared/errors';
+import { SignatureVerificationError } from '../../shared/platform/errors';
 
 /** Runs a verification expected to fail and returns its error, so tests can assert on the reason. */
 export function signatureFailure(run: () => unknown): SignatureVerificationError {

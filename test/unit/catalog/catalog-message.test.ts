@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCatalogMessage } from '../../../shared/catalog/catalog-message';
-import { parseLosslessJson } from '../../../shared/json/lossless';
+import { parseLosslessJson } from '../../../shared/platform/json/lossless';
 import { squareCatalogChanges } from '../../../shared/catalog/square-changes';
-import { InvalidPayloadError } from '../../../shared/errors';
+import { InvalidPayloadError } from '../../../shared/platform/errors';
 import { fixtureBytes } from '../../support/fixtures';
 import { MERCHANT, rawJson, shopifyMessage, squareItemObject, squareMessage } from '../../support/catalog-messages';
 

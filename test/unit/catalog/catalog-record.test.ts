@@ -11,8 +11,8 @@ import {
   type LevelChange,
   type StockLevel,
 } from '../../../shared/catalog/catalog-record';
-import { parsePlatformEvent } from '../../../shared/events/catalog';
-import type { QueuedWebhook } from '../../../shared/queue-message';
+import { parsePlatformEvent } from '../../../shared/events/event-catalog';
+import type { QueuedWebhook } from '../../../shared/inbound/queued-webhook';
 import { inventoryLevelBody, productBody, shopifyMessage, squareCountBody, squareMessage } from '../../support/catalog-messages';
 
 const ORG = 'org_1';

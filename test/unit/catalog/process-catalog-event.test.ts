@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueSender } from '../../../shared/aws/queue';
+import type { QueueSender } from '../../../shared/platform/aws/queue';
 import type { CatalogItem, StockLevel, VariantRef } from '../../../shared/catalog/catalog-record';
 import type { CatalogStore, InventorySettings, LevelKey } from '../../../shared/catalog/catalog-store';
 import { processCatalogMessage, type CatalogDependencies } from '../../../shared/catalog/process-catalog-event';
 import type { CatalogPage, SquareCatalogSource } from '../../../shared/catalog/square-catalog-client';
-import type { ProviderConnection } from '../../../shared/connections/connections-store';
-import { parseLosslessJson } from '../../../shared/json/lossless';
-import type { QueuedWebhook } from '../../../shared/queue-message';
+import type { ProviderConnection } from '../../../shared/inbound/connections/connections-store';
+import { parseLosslessJson } from '../../../shared/platform/json/lossless';
+import type { QueuedWebhook } from '../../../shared/inbound/queued-webhook';
 import {
   inventoryLevelBody,
   MERCHANT,

@@ -6,8 +6,8 @@ import {
   shopifyConnectionSchema,
   sourceWebhookPath,
   squareConnectionSchema,
-} from '../../../shared/connections/connection-input';
-import { sourceSecretContext } from '../../../shared/connections/source-secret';
+} from '../../../shared/inbound/connections/connection-input';
+import { sourceSecretContext } from '../../../shared/inbound/connections/source-secret';
 
 describe('Module: connection-input', () => {
   describe('Function: notificationUrlProblems', () => {

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionsApiHandler } from '../../../functions/connections-api/connections-api';
-import type { ConnectionsStore, InboundSource, ProviderConnection, SourceEvent } from '../../../shared/connections/connections-store';
-import { sourceSecretContext } from '../../../shared/connections/source-secret';
-import { createLocalCipher } from '../../../shared/crypto/secret-cipher';
-import type { QueuedWebhook } from '../../../shared/queue-message';
+import type { ConnectionsStore, InboundSource, ProviderConnection, SourceEvent } from '../../../shared/inbound/connections/connections-store';
+import { sourceSecretContext } from '../../../shared/inbound/connections/source-secret';
+import { createLocalCipher } from '../../../shared/platform/crypto/secret-cipher';
+import type { QueuedWebhook } from '../../../shared/inbound/queued-webhook';
 import { httpEvent } from '../../support/api-gateway';
 import { recordingObservability } from '../../support/observability';
 

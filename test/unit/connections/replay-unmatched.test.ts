@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replayUnmatched, type ReplayDependencies } from '../../../shared/connections/replay-unmatched';
-import type { QueuedWebhook } from '../../../shared/queue-message';
+import { replayUnmatched, type ReplayDependencies } from '../../../shared/inbound/connections/replay-unmatched';
+import type { QueuedWebhook } from '../../../shared/inbound/queued-webhook';
 
 function kept(count: number): QueuedWebhook[] {
   return Array.from({ length: count }, (_, index) => ({

@@ -10,7 +10,7 @@ import {
   parsePlatformEvent,
   platformEventSchema,
   type EventType,
-} from '../../../shared/events/catalog';
+} from '../../../shared/events/event-catalog';
 import { InvalidEventError } from '../../../shared/events/errors';
 
 const ORG = 'org_123';

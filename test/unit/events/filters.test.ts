@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../../shared/events/catalog';
+import { EVENT_TYPES } from '../../../shared/events/event-catalog';
 import { MAX_EVENT_TYPE_FILTERS, matchesFilter, validateEventTypeFilters } from '../../../shared/events/filters';
 
 describe('Module: event type filters', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDocsApiHandler } from '../../../functions/docs-api/docs-api';
-import { EVENT_TYPES } from '../../../shared/events/catalog';
+import { EVENT_TYPES } from '../../../shared/events/event-catalog';
 import { openApiDocument } from '../../../shared/openapi/document';
 import { createOpenApiValidator } from '../../support/openapi-validator';
 import { httpEvent } from '../../support/api-gateway';

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createShopifyWebhookHandler } from '../../../functions/shopify-webhook/shopify-webhook';
-import type { QueueSender } from '../../../shared/aws/queue';
-import { EnqueueError } from '../../../shared/errors';
-import { parseLosslessJson } from '../../../shared/json/lossless';
-import { queuedWebhookSchema } from '../../../shared/queue-message';
-import type { SecretList } from '../../../shared/secrets';
+import type { QueueSender } from '../../../shared/platform/aws/queue';
+import { EnqueueError } from '../../../shared/platform/errors';
+import { parseLosslessJson } from '../../../shared/platform/json/lossless';
+import { queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
+import type { SecretList } from '../../../shared/platform/secrets';
 import { httpEvent } from '../../support/api-gateway';
 import { fixtureBytes } from '../../support/fixtures';
 import { recordingObservability } from '../../support/observability';

@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSourcesWebhookHandler } from '../../../functions/sources-webhook/sources-webhook';
-import type { QueueSender } from '../../../shared/aws/queue';
-import type { InboundSource, SourceEvent } from '../../../shared/connections/connections-store';
-import { inboundSourceMessageSchema } from '../../../shared/connections/inbound-source-message';
-import { sourceSecretContext } from '../../../shared/connections/source-secret';
-import { createLocalCipher, type SecretCipher } from '../../../shared/crypto/secret-cipher';
-import { EnqueueError } from '../../../shared/errors';
-import { generateSigningSecret } from '../../../shared/signatures/standard-webhooks';
+import type { QueueSender } from '../../../shared/platform/aws/queue';
+import type { InboundSource, SourceEvent } from '../../../shared/inbound/connections/connections-store';
+import { inboundSourceMessageSchema } from '../../../shared/inbound/connections/inbound-source-message';
+import { sourceSecretContext } from '../../../shared/inbound/connections/source-secret';
+import { createLocalCipher, type SecretCipher } from '../../../shared/platform/crypto/secret-cipher';
+import { EnqueueError } from '../../../shared/platform/errors';
+import { generateSigningSecret } from '../../../shared/platform/crypto/standard-webhooks';
 import { httpEvent } from '../../support/api-gateway';
 import { recordingObservability } from '../../support/observability';
 

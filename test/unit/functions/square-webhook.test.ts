@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSquareWebhookHandler } from '../../../functions/square-webhook/square-webhook';
-import type { QueueSender } from '../../../shared/aws/queue';
-import type { ProviderConnection } from '../../../shared/connections/connections-store';
-import { EnqueueError } from '../../../shared/errors';
-import { queuedWebhookSchema } from '../../../shared/queue-message';
-import type { SecretList } from '../../../shared/secrets';
+import type { QueueSender } from '../../../shared/platform/aws/queue';
+import type { ProviderConnection } from '../../../shared/inbound/connections/connections-store';
+import { EnqueueError } from '../../../shared/platform/errors';
+import { queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
+import type { SecretList } from '../../../shared/platform/secrets';
 import { httpEvent } from '../../support/api-gateway';
 import { fixtureBytes } from '../../support/fixtures';
 import { recordingObservability } from '../../support/observability';

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createStripeWebhookHandler } from '../../../functions/stripe-webhook/stripe-webhook';
-import type { QueueSender } from '../../../shared/aws/queue';
-import { EnqueueError } from '../../../shared/errors';
-import { queuedWebhookSchema } from '../../../shared/queue-message';
-import type { SecretList } from '../../../shared/secrets';
+import type { QueueSender } from '../../../shared/platform/aws/queue';
+import { EnqueueError } from '../../../shared/platform/errors';
+import { queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
+import type { SecretList } from '../../../shared/platform/secrets';
 import { httpEvent } from '../../support/api-gateway';
 import { fixtureBytes } from '../../support/fixtures';
 import { recordingObservability } from '../../support/observability';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editJsonText, pathMatches, type JsonPath } from '../../../shared/json/edit';
+import { editJsonText, pathMatches, type JsonPath } from '../../../shared/platform/json/edit';
 import { fixtureBytes } from '../../support/fixtures';
 
 describe('Module: JSON text edits', () => {

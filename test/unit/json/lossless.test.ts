@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasUnsafeIntegers, jsonIdSchema, parseLosslessJson } from '../../../shared/json/lossless';
+import { hasUnsafeIntegers, jsonIdSchema, parseLosslessJson } from '../../../shared/platform/json/lossless';
 import { fixtureBytes } from '../../support/fixtures';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildShopifyEvent, buildSquareEvent, loadShopifyFixture, loadSquareFixture, signShopify, signSquare, SHOPIFY_TOPICS, SQUARE_EVENT_TYPES } from '../../../infra/local/provider-events';
-import { parseLosslessJson } from '../../../shared/json/lossless';
+import { parseLosslessJson } from '../../../shared/platform/json/lossless';
 
 const NOW = new Date('2026-11-28T12:34:56.789Z');
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchRoute, routeKey } from '../../../infra/local/routes';
-import { ROUTES, type RouteSpec } from '../../../shared/topology';
+import { ROUTES, type RouteSpec } from '../../../shared/platform/topology';
 
 describe('matchRoute', () => {
   it('matches the topology routes with route keys and path parameters', () => {
@@ -34,10 +34,10 @@ describe('matchRoute', () => {
 
   it('prefers literal segments, then variables, then greedy variables, then a named method over ANY', () => {
     const routes: RouteSpec[] = [
-      { method: 'ANY', path: '/items/{proxy+}', function: 'api', auth: 'none' },
-      { method: 'ANY', path: '/items/{id}', function: 'api', auth: 'none' },
-      { method: 'GET', path: '/items/{id}', function: 'api', auth: 'none' },
-      { method: 'GET', path: '/items/special', function: 'api', auth: 'none' },
+      { method: 'ANY', path: '/items/{proxy+}', function: 'billingApi', auth: 'none' },
+      { method: 'ANY', path: '/items/{id}', function: 'billingApi', auth: 'none' },
+      { method: 'GET', path: '/items/{id}', function: 'billingApi', auth: 'none' },
+      { method: 'GET', path: '/items/special', function: 'billingApi', auth: 'none' },
     ];
     expect(matchRoute(routes, 'GET', '/items/special')?.routeKey).toBe('GET /items/special');
     expect(matchRoute(routes, 'GET', '/items/7')?.routeKey).toBe('GET /items/{id}');

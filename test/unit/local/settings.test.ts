@@ -16,7 +16,7 @@ import {
   localSquareNotificationUrl,
   readLocalSettings,
 } from '../../../infra/local/settings';
-import { ENDPOINT_SECRETS_KEY, ENV, QUEUES, ROUTES, SECRETS, TABLES, type SecretName } from '../../../shared/topology';
+import { ENDPOINT_SECRETS_KEY, ENV, QUEUES, ROUTES, SECRETS, TABLES, type SecretName } from '../../../shared/platform/topology';
 
 describe('readLocalSettings', () => {
   it('falls back to labelled development secrets, port 3000 and .data', () => {

@@ -1,11 +1,11 @@
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { EVENT_CATALOG, EVENT_TYPES, parsePlatformEvent } from '../../../shared/events/catalog';
+import { EVENT_CATALOG, EVENT_TYPES, parsePlatformEvent } from '../../../shared/events/event-catalog';
 import { eventTypeView } from '../../../shared/events/event-types';
 import { eventSchemaName, openApiDocument, routeKey } from '../../../shared/openapi/document';
 import { OPERATIONS } from '../../../shared/openapi/operations';
-import { ROUTES } from '../../../shared/topology';
+import { ROUTES } from '../../../shared/platform/topology';
 import { createOpenApiValidator } from '../../support/openapi-validator';
 
 const document = openApiDocument();

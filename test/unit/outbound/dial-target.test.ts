@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { resolveDialTarget, type ResolvedAddress, type Resolver } from '../../../shared/outbound/dial-target';
-import { classifyNetworkError } from '../../../shared/outbound/http-delivery';
-import { ipPolicyFrom, STRICT_IP_POLICY } from '../../../shared/outbound/ip-policy';
+import { resolveDialTarget, type ResolvedAddress, type Resolver } from '../../../shared/outbound/transport/dial-target';
+import { classifyNetworkError } from '../../../shared/outbound/transport/http-delivery';
+import { ipPolicyFrom, STRICT_IP_POLICY } from '../../../shared/outbound/transport/ip-policy';
 
 const never = new AbortController().signal;
 

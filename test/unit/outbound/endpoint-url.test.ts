@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ENDPOINT_URL_LENGTH, validateEndpointUrl } from '../../../shared/outbound/endpoint-url';
-import { ipPolicyFrom } from '../../../shared/outbound/ip-policy';
+import { MAX_ENDPOINT_URL_LENGTH, validateEndpointUrl } from '../../../shared/outbound/transport/endpoint-url';
+import { ipPolicyFrom } from '../../../shared/outbound/transport/ip-policy';
 
 function problemsOf(input: string, options?: Parameters<typeof validateEndpointUrl>[1]): string[] {
   const result = validateEndpointUrl(input, options);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../shared/errors';
-import { classifyAddress, ipPolicyFrom, isGlobalAddress, parseCidrList, STRICT_IP_POLICY } from '../../../shared/outbound/ip-policy';
+import { ConfigurationError } from '../../../shared/platform/errors';
+import { classifyAddress, ipPolicyFrom, isGlobalAddress, parseCidrList, STRICT_IP_POLICY } from '../../../shared/outbound/transport/ip-policy';
 
 /** First and last address of every non-global range in REFERENCE.md §3, with the range expected in the reason. */
 const BLOCKED_RANGES: readonly [first: string, last: string, range: string][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOrgAccess, principalOf } from '../../../shared/http/auth';
+import { checkOrgAccess, principalOf } from '../../../shared/platform/http/auth';
 import { httpEvent } from '../../support/api-gateway';
 
 describe('Module: auth', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SOURCE_BODY_BYTES, loadShopifyIngestConfig, loadSourcesIngestConfig, loadSquareIngestConfig } from '../../../shared/config';
-import { ConfigurationError } from '../../../shared/errors';
+import { MAX_SOURCE_BODY_BYTES, loadShopifyIngestConfig, loadSourcesIngestConfig, loadSquareIngestConfig } from '../../../shared/platform/config';
+import { ConfigurationError } from '../../../shared/platform/errors';
 
 const base = { CATALOG_QUEUE_URL: 'http://sqs/catalog', CONNECTIONS_TABLE_NAME: 'connections', INBOUND_SOURCES_QUEUE_URL: 'http://sqs/inbound' };
 

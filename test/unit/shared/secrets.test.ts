@@ -1,7 +1,7 @@
 import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../shared/errors';
-import { createSecretList } from '../../../shared/secrets';
+import { ConfigurationError } from '../../../shared/platform/errors';
+import { createSecretList } from '../../../shared/platform/secrets';
 
 function fakeSecretsManager(values: string[]) {
   const calls: string[] = [];

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { betterdataSignatureHeader, verifyBetterdataSignature } from '../../../shared/signatures/betterdata';
-import { parseSigningSecret } from '../../../shared/signatures/standard-webhooks';
+import { betterdataSignatureHeader, verifyBetterdataSignature } from '../../../shared/platform/crypto/betterdata-signature';
+import { parseSigningSecret } from '../../../shared/platform/crypto/standard-webhooks';
 import { signatureFailure } from '../../support/signature-errors';
 
 const NOW = 1_750_000_000;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { computeShopifySignature, shopifySignatureHeader, verifyShopifySignature } from '../../../shared/signatures/shopify';
+import { computeShopifySignature, shopifySignatureHeader, verifyShopifySignature } from '../../../shared/inbound/signatures/shopify';
 import { fixtureBytes } from '../../support/fixtures';
 import { signatureFailure } from '../../support/signature-errors';
 

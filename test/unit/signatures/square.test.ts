@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { computeSquareSignature, parseSquareSignature, squareSignatureHeader, verifySquareSignature } from '../../../shared/signatures/square';
+import { computeSquareSignature, parseSquareSignature, squareSignatureHeader, verifySquareSignature } from '../../../shared/inbound/signatures/square';
 import { fixtureBytes, fixtureJson } from '../../support/fixtures';
 import { signatureFailure } from '../../support/signature-errors';
 

@@ -8,7 +8,7 @@ import {
   signStandardWebhook,
   standardWebhookHeaders,
   verifyStandardWebhook,
-} from '../../../shared/signatures/standard-webhooks';
+} from '../../../shared/platform/crypto/standard-webhooks';
 import { signatureFailure } from '../../support/signature-errors';
 
 // The test vector published with the spec's reference libraries (libraries/javascript tests);

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256 } from '../../../shared/signatures/hmac';
-import { computeSignature, parseSignatureHeader, signatureHeader, verifyStripeSignature } from '../../../shared/signatures/stripe';
+import { hmacSha256 } from '../../../shared/platform/crypto/hmac';
+import { computeSignature, parseSignatureHeader, signatureHeader, verifyStripeSignature } from '../../../shared/inbound/signatures/stripe';
 import { fixtureBytes, fixtureJson } from '../../support/fixtures';
 import { signatureFailure } from '../../support/signature-errors';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { signLocalToken, verifyLocalToken } from '../../../infra/local/jwt';
-import { exampleEvent, MERCHANT_EVENT_TYPES, ORG_EVENT_TYPES } from '../../../shared/events/catalog';
+import { exampleEvent, MERCHANT_EVENT_TYPES, ORG_EVENT_TYPES } from '../../../shared/events/event-catalog';
 import { validateEventTypeFilters } from '../../../shared/events/filters';
-import { checkMerchantAccess, merchantPrincipalOf, principalOf } from '../../../shared/http/auth';
-import { secretContext } from '../../../shared/webhooks/endpoint';
-import { merchantEndpointIdFor, merchantScope, messageIdFor, orgScope, ownerScope } from '../../../shared/webhooks/ids';
-import { eventOwner, ownedByOrg, ownerFields, ownerOf, ownerPartition } from '../../../shared/webhooks/owner';
+import { checkMerchantAccess, merchantPrincipalOf, principalOf } from '../../../shared/platform/http/auth';
+import { secretContext } from '../../../shared/outbound/endpoint';
+import { merchantEndpointIdFor, merchantScope, messageIdFor, orgScope, ownerScope } from '../../../shared/events/ids';
+import { eventOwner, ownedByOrg, ownerFields, ownerOf, ownerPartition } from '../../../shared/events/owner';
 import { httpEvent } from '../../support/api-gateway';
 
 /** Federation webhooks: merchants own endpoints and messages apart from organisations. */

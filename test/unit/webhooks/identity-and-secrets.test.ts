@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalCipher } from '../../../shared/crypto/secret-cipher';
-import { exampleEvent } from '../../../shared/events/catalog';
-import { shouldAutoDisable, signingSecrets, type Endpoint } from '../../../shared/webhooks/endpoint';
-import { messageBody } from '../../../shared/webhooks/fanout';
-import { messageIdFor, newEndpointId, orgScope } from '../../../shared/webhooks/ids';
+import { createLocalCipher } from '../../../shared/platform/crypto/secret-cipher';
+import { exampleEvent } from '../../../shared/events/event-catalog';
+import { shouldAutoDisable, signingSecrets, type Endpoint } from '../../../shared/outbound/endpoint';
+import { messageBody } from '../../../shared/outbound/fanout';
+import { messageIdFor, newEndpointId, orgScope } from '../../../shared/events/ids';
 
 describe('Module: webhook ids', () => {
   it('derives the same message id from the same publisher event, and different ones otherwise', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryResult } from '../../../shared/outbound/http-delivery';
-import { attemptRecordOf, decideNextStep } from '../../../shared/webhooks/next-step';
+import type { DeliveryResult } from '../../../shared/outbound/transport/http-delivery';
+import { attemptRecordOf, decideNextStep } from '../../../shared/outbound/next-step';
 
 const NOW = new Date('2026-11-28T00:00:00Z');
 const SCHEDULE = [5_000, 300_000];

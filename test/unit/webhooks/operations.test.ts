@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryTaskSchema } from '../../../shared/webhooks/delivery-task';
-import { MAX_OLD_SECRETS, rotatedSecrets, signingSecrets, type Endpoint, type StoredSecret } from '../../../shared/webhooks/endpoint';
-import { newManualId, newRecoveryId } from '../../../shared/webhooks/ids';
-import { latencyBucket, LATENCY_BOUNDS_MS, percentileOf, windowStart } from '../../../shared/webhooks/stats-store';
+import { deliveryTaskSchema } from '../../../shared/outbound/delivery-task';
+import { MAX_OLD_SECRETS, rotatedSecrets, signingSecrets, type Endpoint, type StoredSecret } from '../../../shared/outbound/endpoint';
+import { newManualId, newRecoveryId } from '../../../shared/events/ids';
+import { latencyBucket, LATENCY_BOUNDS_MS, percentileOf, windowStart } from '../../../shared/outbound/stats-store';
 
 const secret = (name: string, createdAt: string, expiresAt: string | null = null): StoredSecret => ({ ciphertext: name, createdAt, expiresAt });
 const endpointWith = (secrets: StoredSecret[]) => ({ secrets }) as unknown as Endpoint;

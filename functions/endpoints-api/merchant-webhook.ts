@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { isConditionalCheckFailed } from '../../shared/platform/aws/pagination';
+import type { MerchantRoute } from '../../shared/platform/http/merchant-router';
+import { parseJsonBody } from '../../shared/platform/http/org-router';
+import { problem } from '../../shared/platform/http/problem';
+import { json } from '../../shared/platform/http/responses';
+import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
+import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
+import { merchantEndpointIdFor } from '../../shared/events/ids';
+import { ownerFields } from '../../shared/events/owner';
+import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret } from './operations';
+import { readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './endpoints-api';
+
+/**
+ * Federation webhooks: a Commerce Gateway merchant's one `webhookUrl` for `federation.*` events. It is
+ * an endpoint like an organisation's — stored under `MERCHANT#<merchant>` with a fixed id — so the
+ * delivery engine (signing, retries, attempt log, SSRF rules, stats, rotation, recovery) is the same.
+ */
+
+export const DEFAULT_MERCHANT_EVENT_TYPES = ['federation.*'] as const;
+
+/** Request schema the handler validates with (exported for the OpenAPI document). */
+export const merchantWebhookSchema = z.strictObject({
+  webhookUrl: z.string().max(4_096),
+  eventTypes: z.array(z.string().max(200)).min(1).max(100).optional().describe('Federation types or wildcards; `["federation.*"]` when absent'),
+});
+
+export function merchantWebhookView(endpoint: Endpoint) {
+  return { merchantId: endpoint.merchantId ?? '', webhookUrl: endpoint.url, ...endpointView(endpoint) };
+}
+
+const webhookNotFound = () => problem(404, 'webhook_not_found', 'No webhook is configured for this merchant');
+const PATH = '/v1/merchants/{merchantId}/webhook';
+
+/** `validate` checks the URL and filters as for organisation endpoints, against merchant types only. */
+export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (fields: { url: string; eventTypes: readonly string[] }) => string): Record<string, MerchantRoute> {
+  return {
+    [`PUT ${PATH}`]: {
+      role: 'admin',
+      handle: async ({ merchantId, event }) => {
+        const input = parseJsonBody(event, merchantWebhookSchema);
+        const eventTypes = input.eventTypes ?? [...DEFAULT_MERCHANT_EVENT_TYPES];
+        const url = validate({ url: input.webhookUrl, eventTypes });
+        const owner = { merchantId };
+        const endpointId = merchantEndpointIdFor(merchantId);
+        const at = deps.now().toISOString();
+        const update = async () => {
+          // Configuring the webhook again also switches it back on (and restarts its health).
+          const updated = await deps.endpoints.update(owner, endpointId, { url, eventTypes, enabled: true, disabledReason: null, disabledAt: null }, at);
+          return updated ? json(200, merchantWebhookView(updated)) : undefined;
+        };
+        if (await deps.endpoints.get(owner, endpointId)) {
+          const answer = await update();
+          if (answer) return answer;
+        }
+        const secret = generateSigningSecret();
+        const endpoint: Endpoint = {
+          endpointId,
+          ...ownerFields(owner),
+          url,
+          description: 'Federation webhook',
+          eventTypes,
+          enabled: true,
+          disabledReason: null,
+          disabledAt: null,
+          secrets: [{ ciphertext: await deps.cipher.encrypt(secret, secretContext({ ...ownerFields(owner), endpointId })), createdAt: at, expiresAt: null }],
+          createdAt: at,
+          updatedAt: at,
+          failingSince: null,
+          lastSuccessAt: null,
+          lastFailureAt: null,
+        };
+        try {
+          await deps.endpoints.create(endpoint);
+        } catch (error) {
+          // A concurrent PUT created it first: this one is an update, and its secret was never stored.
+          if (!isConditionalCheckFailed(error)) throw error;
+          return (await update()) ?? problem(409, 'conflict', 'The webhook changed concurrently; try again');
+        }
+        deps.observability.logger.info('Merchant webhook created', { merchantId, endpointId, url });
+        // The only time the secret is shown: it is stored encrypted and never returned again.
+        return json(201, { ...merchantWebhookView(endpoint), secret }, { location: `/v1/merchants/${merchantId}/webhook` });
+      },
+    },
+
+    [`GET ${PATH}`]: {
+      role: 'member',
+      handle: async ({ merchantId }) => {
+        const endpoint = await deps.endpoints.get({ merchantId }, merchantEndpointIdFor(merchantId));
+        return endpoint ? json(200, merchantWebhookView(endpoint)) : webhookNotFound();
+      },
+    },
+
+    [`DELETE ${PATH}`]: {
+      role: 'admin',
+      handle: async ({ merchantId }) => {
+        const deleted = await deps.endpoints.delete({ merchantId }, merchantEndpointIdFor(merchantId));
+        return deleted ? { statusCode: 204, headers: {}, body: '' } : webhookNotFound();
+      },
+    },
+
+    [`POST ${PATH}/secret/rotate`]: {
+      role: 'admin',
+      handle: async ({ merchantId, event }) => rotateEndpointSecret(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    // Operating the webhook: the very handlers of organisation endpoints, with the merchant as owner.
+    [`GET ${PATH}/attempts`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readEndpointAttempts(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    [`GET ${PATH}/stats`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readEndpointStats(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    [`POST ${PATH}/recover`]: {
+      role: 'admin',
+      handle: async ({ merchantId, event }) => recoverEndpoint(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+    },
+
+    [`GET ${PATH}/recoveries/{recoveryId}`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readRecovery(deps, { merchantId }, event.pathParameters?.recoveryId ?? ''),
+    },
+
+    [`GET ${PATH}/messages/{messageId}`]: {
+      role: 'member',
+      handle: async ({ merchantId, event }) => readMessage(deps, { merchantId }, event.pathParameters?.messageId ?? ''),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Observability } from '../platform/observability';
+import { queuedWebhookSchema, type QueuedWebhook } from './queued-webhook';
+
+/**
+ * The SQS side of every inbound-webhook consumer: one verified webhook per message, processed one
+ * at a time (so log keys stay per message), failures reported per message (ReportBatchItemFailures)
+ * and logged with whether SQS will retry or dead-letter them. The consumer supplies only `handle`.
+ */
+export interface QueuedWebhookConsumerOptions {
+  /** How the log names the events, e.g. `Billing`. */
+  readonly label: string;
+  readonly observability: Observability;
+  /** Receives before SQS moves a message to the DLQ; used to say so in the log. */
+  readonly maxReceiveCount: number;
+  readonly failedMetric: string;
+  readonly handle: (message: QueuedWebhook) => Promise<void>;
+  /** Counts a failure by kind before it is logged and rethrown. */
+  readonly onFailure?: (error: unknown) => void;
+}
+
+export function createQueuedWebhookConsumer(options: QueuedWebhookConsumerOptions) {
+  const { logger, metrics } = options.observability;
+
+  async function processRecord(record: SQSRecord): Promise<void> {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    logger.appendKeys({ messageId: record.messageId, receiveCount });
+    try {
+      const message = queuedWebhookSchema.parse(JSON.parse(record.body));
+      logger.appendKeys({ correlationId: message.correlationId, source: message.source, eventId: message.eventId, eventType: message.eventType });
+      await options.handle(message);
+    } catch (error) {
+      options.onFailure?.(error);
+      metrics.addMetric(options.failedMetric, MetricUnit.Count, 1);
+      const lastAttempt = receiveCount >= options.maxReceiveCount;
+      logger.error(
+        lastAttempt ? `${options.label} event failed for the last time; SQS moves it to the dead-letter queue` : `${options.label} event failed; it will be retried`,
+        { error },
+      );
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  }
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    logger.addContext(context);
+    try {
+      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false, processInParallel: false });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

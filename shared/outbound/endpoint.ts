@@ -1,0 +1,109 @@
+import { ENDPOINT_SECRETS_KEY } from '../platform/topology';
+
+/**
+ * A tenant's webhook endpoint and the pure rules around it: what the API shows, which secrets sign,
+ * and when a failing endpoint is switched off. Persistence lives in endpoints-store.ts.
+ */
+
+export type DisabledReason = 'manual' | 'gone' | 'failing';
+
+export interface StoredSecret {
+  /** Encrypted (`SecretCipher`); never leaves the service in clear except once, on creation. */
+  readonly ciphertext: string;
+  readonly createdAt: string;
+  /** Set while a rotated-out secret keeps signing during its grace period. */
+  readonly expiresAt: string | null;
+}
+
+export interface Endpoint {
+  readonly endpointId: string;
+  readonly orgId: string;
+  /** Set on a merchant's federation webhook; see owner.ts. */
+  readonly merchantId?: string;
+  readonly url: string;
+  readonly description: string;
+  readonly eventTypes: readonly string[];
+  readonly enabled: boolean;
+  readonly disabledReason: DisabledReason | null;
+  readonly disabledAt: string | null;
+  /** Newest first. */
+  readonly secrets: readonly StoredSecret[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When the current run of failures began; cleared by any success. */
+  readonly failingSince: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+}
+
+export interface EndpointView {
+  readonly id: string;
+  readonly url: string;
+  readonly description: string;
+  readonly eventTypes: readonly string[];
+  readonly enabled: boolean;
+  readonly disabledReason: DisabledReason | null;
+  readonly disabledAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly failingSince: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+}
+
+/** What the API shows: everything but the secrets. */
+export function endpointView(endpoint: Endpoint): EndpointView {
+  return {
+    id: endpoint.endpointId,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    disabledAt: endpoint.disabledAt,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+    failingSince: endpoint.failingSince,
+    lastSuccessAt: endpoint.lastSuccessAt,
+    lastFailureAt: endpoint.lastFailureAt,
+  };
+}
+
+/** The secrets that sign a delivery at `now`: the current one plus any still in their grace period. */
+export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
+  return endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime());
+}
+
+/** The context a secret's ciphertext is bound to, so it cannot be replayed onto another endpoint. */
+export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId' | 'merchantId'>): Record<string, string> {
+  return { purpose: ENDPOINT_SECRETS_KEY.purposes.endpoint, orgId: endpoint.orgId, ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }), endpointId: endpoint.endpointId };
+}
+
+/**
+ * After a failed attempt: an endpoint whose every delivery has failed for `disableAfterMs` is
+ * switched off, so a dead receiver stops costing retries and its owner is told.
+ */
+export function shouldAutoDisable(failingSince: string | null, now: Date, disableAfterMs: number): boolean {
+  return failingSince !== null && now.getTime() - Date.parse(failingSince) >= disableAfterMs;
+}
+
+/** Rotation: how long a rotated-out secret keeps signing unless told otherwise, at most, and how many may. */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+export const MAX_OLD_SECRETS = 5;
+
+/**
+ * The secrets after a rotation at `now`: the new one first (no expiry), then the secret it replaces
+ * with `graceSeconds` left to sign, then older secrets still in their grace period, newest first and
+ * at most MAX_OLD_SECRETS of them. No expiry is lengthened, and none ends after the new grace period
+ * (a rotation with grace 0 retires every old secret at once: the answer to a leaked secret).
+ */
+export function rotatedSecrets(current: readonly StoredSecret[], next: StoredSecret, now: Date, graceSeconds: number): StoredSecret[] {
+  const graceEnd = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
+  const old = current
+    .map((secret) => (secret.expiresAt === null || Date.parse(secret.expiresAt) > Date.parse(graceEnd) ? { ...secret, expiresAt: graceEnd } : secret))
+    .filter((secret) => secret.expiresAt !== null && Date.parse(secret.expiresAt) > now.getTime())
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, MAX_OLD_SECRETS);
+  return [{ ...next, expiresAt: null }, ...old];
+}

@@ -1,0 +1,92 @@
+import type { QueueSender } from '../platform/aws/queue';
+import type { PlatformEvent } from '../events/event-catalog';
+import { matchesFilter } from '../events/filters';
+import type { DeliveryTask } from './delivery-task';
+import type { EndpointsStore } from './endpoints-store';
+import { messageIdFor, ownerScope } from '../events/ids';
+import { eventOwner, ownerFields } from '../events/owner';
+import type { MessagesStore, StoredMessage } from './messages-store';
+import type { StatsStore } from './stats-store';
+
+/**
+ * Turns a published event into one stored message (the body kept once) and a delivery task per
+ * enabled endpoint whose filter matches; a disabled endpoint's share is stored as skipped so it can
+ * be recovered later. Idempotent on the event id: a message whose fan-out completed is not fanned
+ * out again, and one interrupted half-way is redone safely (deliveries are written only if absent,
+ * and a re-sent task finds its attempt already claimed).
+ */
+
+export interface FanoutDependencies {
+  readonly endpoints: EndpointsStore;
+  readonly messages: MessagesStore;
+  readonly deliveryQueue: QueueSender;
+  readonly messageRetentionDays: number;
+  readonly now: () => Date;
+  /** Endpoint health counters (stats-store.ts); absent, nothing is counted. */
+  readonly stats?: StatsStore;
+}
+
+export interface FanoutOutcome {
+  readonly messageId: string;
+  readonly duplicate: boolean;
+  readonly tasks: number;
+  readonly skipped: number;
+}
+
+/** The body every endpoint receives, exactly as signed. */
+export function messageBody(messageId: string, event: PlatformEvent): string {
+  return JSON.stringify({ id: messageId, type: event.type, timestamp: event.occurredAt, data: event.data });
+}
+
+export async function fanOut(event: PlatformEvent, correlationId: string, deps: FanoutDependencies): Promise<FanoutOutcome> {
+  const now = deps.now();
+  const createdAt = now.toISOString();
+  const expiresAt = Math.floor(now.getTime() / 1000) + deps.messageRetentionDays * 86_400;
+  // An organisation's event reaches only its endpoints, a merchant's (federation) only the merchant's.
+  const owner = eventOwner(event);
+  const tenant = ownerFields(owner);
+  const messageId = messageIdFor(ownerScope(owner), event.id);
+  const candidate: StoredMessage = {
+    messageId,
+    ...tenant,
+    eventId: event.id,
+    eventType: event.type,
+    occurredAt: event.occurredAt,
+    body: messageBody(messageId, event),
+    correlationId,
+    createdAt,
+    fanout: 'pending',
+    expiresAt,
+  };
+  const { message } = await deps.messages.putMessage(candidate);
+  if (message.fanout === 'complete') return { messageId, duplicate: true, tasks: 0, skipped: 0 };
+
+  const matching = (await deps.endpoints.list(owner)).filter((endpoint) => matchesFilter(endpoint.eventTypes, event.type));
+  const tasks: DeliveryTask[] = [];
+  let skipped = 0;
+  await Promise.all(
+    matching.map(async (endpoint) => {
+      const status = endpoint.enabled ? 'pending' : 'skipped';
+      const created = await deps.messages.putDeliveryIfAbsent({
+        messageId,
+        endpointId: endpoint.endpointId,
+        ...tenant,
+        eventType: event.type,
+        status,
+        attempts: 0,
+        lastAttemptAt: null,
+        nextAttemptAt: endpoint.enabled ? createdAt : null,
+        createdAt: message.createdAt,
+        updatedAt: createdAt,
+        expiresAt: message.expiresAt,
+      });
+      // Counted only by the fan-out that created the delivery; best effort, never failing the fan-out.
+      if (created) await deps.stats?.record(endpoint.endpointId, endpoint.enabled ? { kind: 'pending', delta: 1 } : { kind: 'message', status: 'skipped' }, now).catch(() => undefined);
+      if (endpoint.enabled) tasks.push({ messageId, ...tenant, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId });
+      else skipped += 1;
+    }),
+  );
+  await deps.deliveryQueue.sendBatch(tasks.map((task) => JSON.stringify(task)));
+  await deps.messages.markFanoutComplete(messageId);
+  return { messageId, duplicate: false, tasks: tasks.length, skipped };
+}

@@ -1,0 +1,126 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { createSnsClient } from './aws/clients';
+import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './aws/pagination';
+import { METRIC_NAMES } from './metric-names';
+
+/**
+ * Ops alerts: stored in the ops table (what the API and the local runtime read), logged, and
+ * published to the ops SNS topic when one is configured. An alert's id is derived from what caused
+ * it, so raising the same alert again (a redelivered event) neither stores nor publishes twice; an
+ * alert stored but not yet published (a crash in between) is published on the next attempt.
+ */
+
+export type AlertKind = 'payment_failed' | 'org_unresolved' | 'unknown_plan' | 'endpoint_disabled';
+
+export interface OpsAlert {
+  readonly id: string;
+  readonly orgId: string | null;
+  readonly kind: AlertKind;
+  readonly severity: 'warning' | 'critical';
+  readonly message: string;
+  readonly at: string;
+  readonly source: string;
+  readonly details: Readonly<Record<string, string | number | null>>;
+}
+
+export interface AlertSink {
+  raise(alert: OpsAlert): Promise<'raised' | 'duplicate'>;
+}
+
+export interface AlertReader {
+  list(orgId: string, options: { limit: number; cursor?: string }): Promise<{ items: OpsAlert[]; nextCursor: string | null }>;
+}
+
+export interface AlertSinkOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly retentionDays: number;
+  readonly logger: Logger;
+  /** Counts every alert raised (not its repeats) under `OpsAlertRaised`. */
+  readonly metrics?: Metrics;
+  readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
+}
+
+const UNRESOLVED_ORG = '_unresolved';
+const partitionOf = (orgId: string | null): string => `ALERTS#${orgId ?? UNRESOLVED_ORG}`;
+
+export function createAlertSink(options: AlertSinkOptions): AlertSink {
+  const { documents, tableName, logger, sns } = options;
+
+  async function publish(alert: OpsAlert, key: Record<string, string>): Promise<void> {
+    if (sns) {
+      await sns.client.send(
+        new PublishCommand({
+          TopicArn: sns.topicArn,
+          Subject: `[${alert.severity}] ${alert.kind}`.slice(0, 100),
+          Message: JSON.stringify(alert),
+          MessageAttributes: { kind: { DataType: 'String', StringValue: alert.kind } },
+        }),
+      );
+    }
+    await documents.send(new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: 'SET published = :true', ExpressionAttributeValues: { ':true': true } }));
+  }
+
+  return {
+    async raise(alert) {
+      const key = { pk: partitionOf(alert.orgId), sk: `${alert.at}#${alert.id}` };
+      const expiresAt = Math.floor(Date.parse(alert.at) / 1000) + options.retentionDays * 86_400;
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...key, ...alert, published: false, expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        const existing = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+        if (existing.Item?.published === true) return 'duplicate';
+      }
+      logger.warn('Ops alert', { alert });
+      await publish(alert, key);
+      options.metrics?.addMetric(METRIC_NAMES.billingConsumer.opsAlertRaised, MetricUnit.Count, 1);
+      return 'raised';
+    },
+  };
+}
+
+export function createAlertReader(documents: DynamoDBDocumentClient, tableName: string): AlertReader {
+  return {
+    async list(orgId, { limit, cursor }) {
+      const pk = partitionOf(orgId);
+      const result = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor, pk),
+        }),
+      );
+      const items = (result.Items ?? []).map(({ id, orgId: itemOrg, kind, severity, message, at, source, details }) => ({ id, orgId: itemOrg, kind, severity, message, at, source, details }) as OpsAlert);
+      return { items, nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
+    },
+  };
+}
+
+/** The alert sink a function's configuration describes: the ops table, and SNS when a topic is set. */
+export function alertSinkFor(
+  config: { readonly opsTable: string; readonly opsTopicArn: string | undefined; readonly alertRetentionDays: number },
+  documents: DynamoDBDocumentClient,
+  observability: { readonly logger: Logger; readonly metrics: Metrics },
+): AlertSink {
+  return createAlertSink({
+    documents,
+    tableName: config.opsTable,
+    retentionDays: config.alertRetentionDays,
+    logger: observability.logger,
+    metrics: observability.metrics,
+    ...(config.opsTopicArn && { sns: { client: createSnsClient(), topicArn: config.opsTopicArn } }),
+  });
+}

@@ -1,0 +1,93 @@
+import type { FunctionName } from './topology';
+
+/**
+ * Every business metric a function emits, by function. The functions count with these names and the
+ * CDK dashboard draws them, so a renamed metric cannot silently leave an empty graph behind.
+ */
+export const METRIC_NAMES = {
+  stripeWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unhandledType: 'WebhookUnhandledType',
+    enqueueFailed: 'WebhookEnqueueFailed',
+  },
+  billingConsumer: {
+    applied: 'BillingEventApplied',
+    stale: 'BillingEventStale',
+    duplicate: 'BillingEventDuplicate',
+    failed: 'BillingEventFailed',
+    orgUnresolved: 'BillingOrgUnresolved',
+    opsAlertRaised: 'OpsAlertRaised',
+    eventPublished: 'PlatformEventPublished',
+  },
+  eventsApi: {
+    accepted: 'EventAccepted',
+    rejected: 'EventRejected',
+  },
+  fanout: {
+    messageCreated: 'MessageCreated',
+    duplicateEvent: 'DuplicateEvent',
+    tasksCreated: 'DeliveryTasksCreated',
+    skipped: 'DeliverySkipped',
+    invalidEvent: 'InvalidEvent',
+  },
+  delivery: {
+    delivered: 'DeliverySucceeded',
+    retried: 'DeliveryRetried',
+    failed: 'DeliveryFailed',
+    latency: 'DeliveryLatency',
+    skipped: 'DeliverySkipped',
+    deferred: 'DeliveryDeferred',
+    duplicate: 'DeliveryDuplicate',
+    endpointDisabled: 'EndpointDisabled',
+    opsAlertRaised: 'OpsAlertRaised',
+  },
+  endpointsApi: {
+    secretRotated: 'EndpointSecretRotated',
+    testSent: 'EndpointTestSent',
+    manualResend: 'ManualResend',
+    recoveryStarted: 'RecoveryStarted',
+    /** Deliveries re-enqueued by recoveries (each becomes one manual attempt). */
+    recoveryQueued: 'RecoveryDeliveriesQueued',
+  },
+  squareWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unhandledType: 'WebhookUnhandledType',
+    /** Verified, from a merchant no organisation has connected (known only when the ingest looked it up). */
+    unmatched: 'WebhookUnmatchedAccount',
+    enqueueFailed: 'WebhookEnqueueFailed',
+  },
+  shopifyWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unhandledType: 'WebhookUnhandledType',
+    enqueueFailed: 'WebhookEnqueueFailed',
+  },
+  sourcesWebhook: {
+    received: 'WebhookReceived',
+    queued: 'WebhookQueued',
+    rejected: 'WebhookRejected',
+    unknownSource: 'WebhookUnknownSource',
+    enqueueFailed: 'WebhookEnqueueFailed',
+    /** Queued, but not written to the source's 30-day event listing. */
+    recordFailed: 'SourceEventRecordFailed',
+  },
+  catalogConsumer: {
+    applied: 'CatalogChangeApplied',
+    stale: 'CatalogChangeStale',
+    duplicate: 'CatalogChangeDuplicate',
+    ignored: 'CatalogEventIgnored',
+    /** From a Square merchant or Shopify shop no organisation has connected: kept for replay. */
+    unmatched: 'CatalogEventUnmatched',
+    failed: 'CatalogEventFailed',
+    stockoutPublished: 'StockoutRiskPublished',
+    pulled: 'SquareCatalogPulled',
+    objectsPulled: 'SquareCatalogObjectsPulled',
+    /** A catalog.version.updated was recorded but not pulled (no access token, or another merchant's). */
+    pullSkipped: 'SquareCatalogPullSkipped',
+  },
+} as const satisfies Partial<Record<FunctionName, Record<string, string>>>;
