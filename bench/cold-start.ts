@@ -93,7 +93,10 @@ interface Config {
   readonly specFile?: string;
 }
 
-function spawnTimed(args: string[], env: Record<string, string>): Promise<{ wallMs: number; code: number | null; stderr: string }> {
+function spawnTimed(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ wallMs: number; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -106,7 +109,8 @@ function spawnTimed(args: string[], env: Record<string, string>): Promise<{ wall
 
 function resolveEnv(name: string, value: EnvValue, stubUrl: string): string {
   if (typeof value === 'string') return value;
-  if (/_URL$/.test(name)) return `${stubUrl}/123456789012/${name.toLowerCase().replace(/_url$/, '').replaceAll('_', '-')}`;
+  if (/_URL$/.test(name))
+    return `${stubUrl}/123456789012/${name.toLowerCase().replace(/_url$/, '').replaceAll('_', '-')}`;
   if (/KMS_KEY/.test(name)) return 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000';
   if (/TOPIC_ARN$/.test(name)) return `arn:aws:sns:us-east-1:123456789012:${name.toLowerCase()}`;
   if (/_ARN$/.test(name)) return `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name.toLowerCase()}-AbCdEf`;
@@ -138,12 +142,17 @@ function lambdaEnv(functionName: string, stubUrl: string): Record<string, string
 
 export async function runColdStart(workdir: string): Promise<ColdStartResult> {
   const facts = readCdkBundlingFacts();
-  const { result: lambdaEnvs } = await runWorkerProcess<LambdaEnvResult>('lambda-env', { args: [...TSX_ARGS, join(REPO_ROOT, 'bench', 'lib', 'lambda-env.ts')], timeoutMs: 120_000 });
+  const { result: lambdaEnvs } = await runWorkerProcess<LambdaEnvResult>('lambda-env', {
+    args: [...TSX_ARGS, join(REPO_ROOT, 'bench', 'lib', 'lambda-env.ts')],
+    timeoutMs: 120_000,
+  });
   const stub = await startAwsStub(BENCH_STRIPE_SECRET);
   const skipped: string[] = [];
   const configs: Config[] = [];
   try {
-    const dirs = readdirSync(join(REPO_ROOT, 'functions')).filter((dir) => existsSync(join(REPO_ROOT, 'functions', dir, 'handler.ts'))).sort();
+    const dirs = readdirSync(join(REPO_ROOT, 'functions'))
+      .filter((dir) => existsSync(join(REPO_ROOT, 'functions', dir, 'handler.ts')))
+      .sort();
     for (const dir of dirs) {
       const spec = lambdaEnvs.functions[dir];
       if (!spec) {
@@ -159,12 +168,35 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
         skipped.push(`${dir}: bundling failed (${(error as Error).message.split('\n')[0]})`);
         continue;
       }
-      const env = { ...lambdaEnv(spec.name, stub.url), ...Object.fromEntries(Object.entries(spec.env).map(([name, value]) => [name, resolveEnv(name, value, stub.url)])) };
+      const env = {
+        ...lambdaEnv(spec.name, stub.url),
+        ...Object.fromEntries(
+          Object.entries(spec.env).map(([name, value]) => [name, resolveEnv(name, value, stub.url)]),
+        ),
+      };
       const first = firstEventFor(dir);
-      configs.push({ key: dir, label: dir, kind: 'function', firstEvent: first.description, args: [], env, bundle, specFile: writeSpec(workdir, dir, bundle.file, first.event) });
+      configs.push({
+        key: dir,
+        label: dir,
+        kind: 'function',
+        firstEvent: first.description,
+        args: [],
+        env,
+        bundle,
+        specFile: writeSpec(workdir, dir, bundle.file, first.event),
+      });
       if (dir === 'stripe-webhook') {
         const { NODE_OPTIONS: _dropped, ...withoutMaps } = env;
-        configs.push({ key: 'stripe-webhook:no-source-maps', label: 'stripe-webhook without --enable-source-maps', kind: 'variant', firstEvent: first.description, args: [], env: withoutMaps, bundle, specFile: writeSpec(workdir, 'stripe-nomaps', bundle.file, first.event) });
+        configs.push({
+          key: 'stripe-webhook:no-source-maps',
+          label: 'stripe-webhook without --enable-source-maps',
+          kind: 'variant',
+          firstEvent: first.description,
+          args: [],
+          env: withoutMaps,
+          bundle,
+          specFile: writeSpec(workdir, 'stripe-nomaps', bundle.file, first.event),
+        });
       }
     }
 
@@ -179,11 +211,22 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
       kind: 'baseline',
       firstEvent: 'signed 7 KB customer.subscription.created → 200 (SendMessage; secret from the environment)',
       args: [],
-      env: { ...lambdaEnv('baseline', stub.url), BILLING_QUEUE_URL: `${stub.url}/123456789012/billing-events`, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET },
+      env: {
+        ...lambdaEnv('baseline', stub.url),
+        BILLING_QUEUE_URL: `${stub.url}/123456789012/billing-events`,
+        STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET,
+      },
       bundle: baseline,
       specFile: writeSpec(workdir, 'baseline', baseline.file, baselineEvent),
     });
-    configs.push({ key: 'empty', label: 'empty Node process (node -e 0)', kind: 'empty', firstEvent: '—', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    configs.push({
+      key: 'empty',
+      label: 'empty Node process (node -e 0)',
+      kind: 'empty',
+      firstEvent: '—',
+      args: ['-e', '0'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
 
     const runnerFile = join(workdir, 'cold', 'runner.mjs');
     writeFileSync(runnerFile, RUNNER);
@@ -259,7 +302,10 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
       cdkOptionsMatched: facts.checks,
       nodeOptions: facts.nodeOptions,
       skipped,
-      environmentSource: lambdaEnvs.source === 'synth' ? 'CDK synthesis' : `shared/topology.ts (the stack did not synthesise: ${lambdaEnvs.synthError ?? 'unknown'})`,
+      environmentSource:
+        lambdaEnvs.source === 'synth'
+          ? 'CDK synthesis'
+          : `shared/topology.ts (the stack did not synthesise: ${lambdaEnvs.synthError ?? 'unknown'})`,
       notes: [
         `Bundles: esbuild ${'0.28'} with the CDK app's options (ESM, minify, external source map, createRequire banner, mainFields module,main, AWS SDK bundled), target node20 here (node24 in AWS).`,
         'Time: spawn to exit of `node runner.mjs`, which imports the bundle and awaits the handler once (median of the runs); import and first-event columns are measured inside the process.',

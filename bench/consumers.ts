@@ -72,7 +72,14 @@ function lambdaContext(): Context {
 
 function queuedMessage(raw: string): QueuedWebhook {
   const event = JSON.parse(raw) as { id: string; type: string };
-  return { source: 'stripe', eventId: event.id, eventType: event.type, receivedAt: new Date().toISOString(), correlationId: randomUUID(), rawBodyBase64: Buffer.from(raw).toString('base64') };
+  return {
+    source: 'stripe',
+    eventId: event.id,
+    eventType: event.type,
+    receivedAt: new Date().toISOString(),
+    correlationId: randomUUID(),
+    rawBodyBase64: Buffer.from(raw).toString('base64'),
+  };
 }
 
 /**
@@ -80,12 +87,16 @@ function queuedMessage(raw: string): QueuedWebhook {
  * Shopify product updates for connected accounts, each event newer than the last, in SQS batches
  * of 10, against the same floor. Kept separate and guarded: it is the newest code in the repository.
  */
-async function measureCatalog(emulator: Service<EmulatorInfo>, queued: (message: QueuedWebhook) => SQSEvent['Records'][number]): Promise<ConsumerResult> {
+async function measureCatalog(
+  emulator: Service<EmulatorInfo>,
+  queued: (message: QueuedWebhook) => SQSEvent['Records'][number],
+): Promise<ConsumerResult> {
   const env = emulator.info.env;
   const tables = emulator.info.tables as Record<string, string>;
   const catalogTable = tables.catalog;
   const connectionsTable = tables.connections;
-  if (!catalogTable || !connectionsTable) throw new Error('the emulator has no catalog or connections table (topology changed?)');
+  if (!catalogTable || !connectionsTable)
+    throw new Error('the emulator has no catalog or connections table (topology changed?)');
   const documents = createDocumentClient(env);
   const sqs = createSqsClient(env);
   const observability = createObservability('catalog-consumer');
@@ -103,10 +114,24 @@ async function measureCatalog(emulator: Service<EmulatorInfo>, queued: (message:
   const merchant = 'MLBENCHMERCHANT1';
   const shop = 'bench-shop.myshopify.com';
   const connectedAt = new Date().toISOString();
-  await connections.connect({ provider: 'square', orgId: 'org_catalog', account: merchant, notificationUrl: null, connectedAt });
-  await connections.connect({ provider: 'shopify', orgId: 'org_catalog_shop', account: shop, notificationUrl: null, connectedAt });
+  await connections.connect({
+    provider: 'square',
+    orgId: 'org_catalog',
+    account: merchant,
+    notificationUrl: null,
+    connectedAt,
+  });
+  await connections.connect({
+    provider: 'shopify',
+    orgId: 'org_catalog_shop',
+    account: shop,
+    notificationUrl: null,
+    connectedAt,
+  });
 
-  const squareTemplate = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'square.inventory.count.updated.json'), 'utf8')) as {
+  const squareTemplate = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'square.inventory.count.updated.json'), 'utf8'),
+  ) as {
     event_id: string;
     merchant_id: string;
     created_at: string;
@@ -122,21 +147,45 @@ async function measureCatalog(emulator: Service<EmulatorInfo>, queued: (message:
     event.merchant_id = merchant;
     event.created_at = at;
     const count = event.data.object.inventory_counts[0];
-    if (count) Object.assign(count, { catalog_object_id: `BENCHITEM${n % 500}`, quantity: String(n % 40), calculated_at: at });
-    return { source: 'square', eventId: event.event_id, eventType: 'inventory.count.updated', receivedAt: at, correlationId: randomUUID(), rawBodyBase64: Buffer.from(JSON.stringify(event)).toString('base64'), account: merchant };
+    if (count)
+      Object.assign(count, { catalog_object_id: `BENCHITEM${n % 500}`, quantity: String(n % 40), calculated_at: at });
+    return {
+      source: 'square',
+      eventId: event.event_id,
+      eventType: 'inventory.count.updated',
+      receivedAt: at,
+      correlationId: randomUUID(),
+      rawBodyBase64: Buffer.from(JSON.stringify(event)).toString('base64'),
+      account: merchant,
+    };
   };
   const shopifyMessage = (): QueuedWebhook => {
     const n = counter++;
     const at = new Date(Date.now() + n).toISOString();
     const productId = String(788032119674000000n + BigInt(n % 500));
-    const body = shopifyText.replaceAll('788032119674292922', productId).replace(/"updated_at": "[^"]+"/, `"updated_at": "${at}"`);
+    const body = shopifyText
+      .replaceAll('788032119674292922', productId)
+      .replace(/"updated_at": "[^"]+"/, `"updated_at": "${at}"`);
     const webhookId = randomUUID();
     return {
-      source: 'shopify', eventId: webhookId, eventType: 'products/update', receivedAt: at, correlationId: randomUUID(), rawBodyBase64: Buffer.from(body).toString('base64'), account: shop,
-      headers: { 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': shop, 'x-shopify-webhook-id': webhookId, 'x-shopify-triggered-at': at },
+      source: 'shopify',
+      eventId: webhookId,
+      eventType: 'products/update',
+      receivedAt: at,
+      correlationId: randomUUID(),
+      rawBodyBase64: Buffer.from(body).toString('base64'),
+      account: shop,
+      headers: {
+        'x-shopify-topic': 'products/update',
+        'x-shopify-shop-domain': shop,
+        'x-shopify-webhook-id': webhookId,
+        'x-shopify-triggered-at': at,
+      },
     };
   };
-  const batch = (size: number): SQSEvent => ({ Records: Array.from({ length: size }, (_, index) => queued(index % 2 === 0 ? squareMessage() : shopifyMessage())) });
+  const batch = (size: number): SQSEvent => ({
+    Records: Array.from({ length: size }, (_, index) => queued(index % 2 === 0 ? squareMessage() : shopifyMessage())),
+  });
 
   const rounds = SETTINGS.quick ? 3 : 7;
   const batchesPerRound = SETTINGS.quick ? 3 : 12;
@@ -149,7 +198,8 @@ async function measureCatalog(emulator: Service<EmulatorInfo>, queued: (message:
   if (failedItems > 0) throw new Error(`${failedItems} catalog messages failed in the warm-up round`);
   // The events must have been applied, not kept as unmatched or ignored: the catalog table holds their items.
   const stored = await documents.send(new ScanCommand({ TableName: catalogTable, Select: 'COUNT' }));
-  if (!stored.Count) throw new Error('the warm-up round stored nothing in the catalog table (events ignored or unmatched?)');
+  if (!stored.Count)
+    throw new Error('the warm-up round stored nothing in the catalog table (events ignored or unmatched?)');
   let floorCounter = 0;
   const rates: number[] = [];
   const floorRates: number[] = [];
@@ -168,14 +218,27 @@ async function measureCatalog(emulator: Service<EmulatorInfo>, queued: (message:
     events += count;
     const floorStarted = performance.now();
     for (let index = 0; index < count; index++) {
-      await documents.send(new PutCommand({ TableName: catalogTable, Item: { pk: `FLOOR#${floorCounter++}`, sk: 'ITEM', quantity: '1', version: 'v1' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await documents.send(
+        new PutCommand({
+          TableName: catalogTable,
+          Item: { pk: `FLOOR#${floorCounter++}`, sk: 'ITEM', quantity: '1', version: 'v1' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     }
     floorRates.push(count / ((performance.now() - floorStarted) / 1000));
   }
   documents.destroy();
   sqs.destroy();
   const batches = summarize(batchMs);
-  return { eventsPerSecond: round(median(rates)), batchMs: { p50: round(batches.p50), p99: round(batches.p99) }, floorEventsPerSecond: round(median(floorRates)), events, failedItems, rounds };
+  return {
+    eventsPerSecond: round(median(rates)),
+    batchMs: { p50: round(batches.p50), p99: round(batches.p99) },
+    floorEventsPerSecond: round(median(floorRates)),
+    events,
+    failedItems,
+    rounds,
+  };
 }
 
 async function main(): Promise<ConsumersResult> {
@@ -188,7 +251,13 @@ async function main(): Promise<ConsumersResult> {
     const observability = createObservability('billing-consumer');
     const handler = createBillingConsumer({
       store: createBillingStore(documents, emulator.info.tables.billing),
-      alerts: createAlertSink({ documents, tableName: emulator.info.tables.ops, retentionDays: 90, logger: observability.logger, metrics: observability.metrics }),
+      alerts: createAlertSink({
+        documents,
+        tableName: emulator.info.tables.ops,
+        retentionDays: 90,
+        logger: observability.logger,
+        metrics: observability.metrics,
+      }),
       events: createQueueSender(sqs, emulator.info.queues.events.url),
       now: () => new Date(),
       observability,
@@ -210,7 +279,12 @@ async function main(): Promise<ConsumersResult> {
             ReceiptHandle: randomUUID(),
             Body: body,
             MD5OfBody: createHash('md5').update(body).digest('hex'),
-            Attributes: { ApproximateReceiveCount: '1', SentTimestamp: sent, SenderId: 'AIDABENCH', ApproximateFirstReceiveTimestamp: sent },
+            Attributes: {
+              ApproximateReceiveCount: '1',
+              SentTimestamp: sent,
+              SenderId: 'AIDABENCH',
+              ApproximateFirstReceiveTimestamp: sent,
+            },
             MessageAttributes: { source: { DataType: 'String', StringValue: 'stripe' } },
           };
         });
@@ -223,9 +297,20 @@ async function main(): Promise<ConsumersResult> {
       const orgs = Array.from({ length: orgsPerRound }, () => `org_consumer_${orgCounter++}`);
       const ids = orgs.map((org) => ({ org, customerId: `cus_${org}`, subscriptionId: `sub_${org}` }));
       const raws = [
-        ...ids.map(({ org, customerId, subscriptionId }) => eventForOrg('customer.subscription.created', org, { plan: 'starter', created, customerId, subscriptionId })),
-        ...ids.map(({ org, customerId, subscriptionId }) => eventForOrg('invoice.paid', org, { created: created + 1, customerId, subscriptionId })),
-        ...ids.map(({ org, customerId, subscriptionId }) => eventForOrg('customer.subscription.updated', org, { plan: 'growth', created: created + 2, customerId, subscriptionId })),
+        ...ids.map(({ org, customerId, subscriptionId }) =>
+          eventForOrg('customer.subscription.created', org, { plan: 'starter', created, customerId, subscriptionId }),
+        ),
+        ...ids.map(({ org, customerId, subscriptionId }) =>
+          eventForOrg('invoice.paid', org, { created: created + 1, customerId, subscriptionId }),
+        ),
+        ...ids.map(({ org, customerId, subscriptionId }) =>
+          eventForOrg('customer.subscription.updated', org, {
+            plan: 'growth',
+            created: created + 2,
+            customerId,
+            subscriptionId,
+          }),
+        ),
       ];
       return batchesOf(raws);
     };
@@ -244,7 +329,14 @@ async function main(): Promise<ConsumersResult> {
       documents.send(
         new PutCommand({
           TableName: emulator.info.tables.billing,
-          Item: { pk: `ORG#floor_${floorCounter++}`, sk: 'BILLING', plan: 'growth', status: 'active', revision: 1, updatedAt: new Date().toISOString() },
+          Item: {
+            pk: `ORG#floor_${floorCounter++}`,
+            sk: 'BILLING',
+            plan: 'growth',
+            status: 'active',
+            revision: 1,
+            updatedAt: new Date().toISOString(),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -276,7 +368,20 @@ async function main(): Promise<ConsumersResult> {
         const body = JSON.stringify(message);
         const sent = String(Date.now());
         const [record] = toSqsEvent(
-          [{ MessageId: randomUUID(), ReceiptHandle: randomUUID(), Body: body, MD5OfBody: createHash('md5').update(body).digest('hex'), Attributes: { ApproximateReceiveCount: '1', SentTimestamp: sent, SenderId: 'AIDABENCH', ApproximateFirstReceiveTimestamp: sent } }],
+          [
+            {
+              MessageId: randomUUID(),
+              ReceiptHandle: randomUUID(),
+              Body: body,
+              MD5OfBody: createHash('md5').update(body).digest('hex'),
+              Attributes: {
+                ApproximateReceiveCount: '1',
+                SentTimestamp: sent,
+                SenderId: 'AIDABENCH',
+                ApproximateFirstReceiveTimestamp: sent,
+              },
+            },
+          ],
           emulator.info.queues.billing.arn,
           emulator.info.region,
         ).Records;

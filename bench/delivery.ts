@@ -96,9 +96,21 @@ async function main(): Promise<DeliveryResult> {
       signingKeys: createSigningKeys(cipher),
       deliveryQueue: createQueueSender(sqs, emulator.info.queues.delivery.url),
       deadLetterQueue: createQueueSender(sqs, emulator.info.queues.delivery.dlqUrl),
-      alerts: createAlertSink({ documents, tableName: emulator.info.tables.ops, retentionDays: 90, logger: observability.logger }),
+      alerts: createAlertSink({
+        documents,
+        tableName: emulator.info.tables.ops,
+        retentionDays: 90,
+        logger: observability.logger,
+      }),
       post: postWebhook,
-      settings: { policy: ipPolicyFrom('127.0.0.0/8,::1/128'), allowHttp: true, timeoutMs: 15_000, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, disableAfterMs: 5 * 86_400_000, attemptRetentionDays: 30 },
+      settings: {
+        policy: ipPolicyFrom('127.0.0.0/8,::1/128'),
+        allowHttp: true,
+        timeoutMs: 15_000,
+        scheduleMs: DEFAULT_RETRY_SCHEDULE_MS,
+        disableAfterMs: 5 * 86_400_000,
+        attemptRetentionDays: 30,
+      },
       random: Math.random,
       now: () => new Date(),
     };
@@ -117,7 +129,13 @@ async function main(): Promise<DeliveryResult> {
         enabled: true,
         disabledReason: null,
         disabledAt: null,
-        secrets: [{ ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })), createdAt: at, expiresAt: null }],
+        secrets: [
+          {
+            ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
+            createdAt: at,
+            expiresAt: null,
+          },
+        ],
         createdAt: at,
         updatedAt: at,
         failingSince: null,
@@ -133,19 +151,58 @@ async function main(): Promise<DeliveryResult> {
     const perRound = messagesPerRound * ENDPOINTS;
     let bodyBytes = 0;
     // Messages and their pending deliveries, stored as fan-out stores them.
-    const makeRound = async (): Promise<{ tasks: DeliveryTask[]; bodies: { body: string; messageId: string; endpoint: Endpoint }[] }> => {
+    const makeRound = async (): Promise<{
+      tasks: DeliveryTask[];
+      bodies: { body: string; messageId: string; endpoint: Endpoint }[];
+    }> => {
       const tasks: DeliveryTask[] = [];
       const bodies: { body: string; messageId: string; endpoint: Endpoint }[] = [];
       for (let index = 0; index < messagesPerRound; index++) {
-        const event = parsePlatformEvent({ id: `evt_${randomUUID()}`, type: 'import.completed', orgId, occurredAt: new Date().toISOString(), data: EVENT_CATALOG['import.completed'].example });
+        const event = parsePlatformEvent({
+          id: `evt_${randomUUID()}`,
+          type: 'import.completed',
+          orgId,
+          occurredAt: new Date().toISOString(),
+          data: EVENT_CATALOG['import.completed'].example,
+        });
         const messageId = messageIdFor(orgScope(orgId), event.id);
         const body = messageBody(messageId, event);
         bodyBytes = Buffer.byteLength(body);
         const now = new Date().toISOString();
-        await deps.messages.putMessage({ messageId, orgId, eventId: event.id, eventType: event.type, occurredAt: event.occurredAt, body, correlationId: 'bench', createdAt: now, fanout: 'complete', expiresAt: 0 });
+        await deps.messages.putMessage({
+          messageId,
+          orgId,
+          eventId: event.id,
+          eventType: event.type,
+          occurredAt: event.occurredAt,
+          body,
+          correlationId: 'bench',
+          createdAt: now,
+          fanout: 'complete',
+          expiresAt: 0,
+        });
         for (const endpoint of endpoints) {
-          await deps.messages.putDeliveryIfAbsent({ messageId, endpointId: endpoint.endpointId, orgId, eventType: event.type, status: 'pending', attempts: 0, lastAttemptAt: null, nextAttemptAt: now, createdAt: now, updatedAt: now, expiresAt: 0 });
-          tasks.push({ messageId, orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId: 'bench' });
+          await deps.messages.putDeliveryIfAbsent({
+            messageId,
+            endpointId: endpoint.endpointId,
+            orgId,
+            eventType: event.type,
+            status: 'pending',
+            attempts: 0,
+            lastAttemptAt: null,
+            nextAttemptAt: now,
+            createdAt: now,
+            updatedAt: now,
+            expiresAt: 0,
+          });
+          tasks.push({
+            messageId,
+            orgId,
+            endpointId: endpoint.endpointId,
+            attempt: 1,
+            trigger: 'scheduled',
+            correlationId: 'bench',
+          });
           bodies.push({ body, messageId, endpoint });
         }
       }
@@ -157,19 +214,43 @@ async function main(): Promise<DeliveryResult> {
       new Promise((resolve, reject) => {
         const target = new URL(url);
         const request = http.request(
-          { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
+          {
+            agent,
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+          },
           (response) => {
             response.resume();
-            response.on('end', () => (response.statusCode === 204 ? resolve() : reject(new Error(`bare post got ${response.statusCode}`))));
+            response.on('end', () =>
+              response.statusCode === 204 ? resolve() : reject(new Error(`bare post got ${response.statusCode}`)),
+            );
           },
         );
         request.on('error', reject);
         request.end(body);
       });
 
-    const latencies = { ours: [] as number[], signAndPost: [] as number[], floor: [] as number[], dynamoOnly: [] as number[] };
-    const rates = { ours: [] as number[], signAndPost: [] as number[], floor: [] as number[], dynamoOnly: [] as number[] };
-    const runVariant = async <T>(name: keyof typeof rates, items: T[], work: (item: T) => Promise<void>, record: boolean) => {
+    const latencies = {
+      ours: [] as number[],
+      signAndPost: [] as number[],
+      floor: [] as number[],
+      dynamoOnly: [] as number[],
+    };
+    const rates = {
+      ours: [] as number[],
+      signAndPost: [] as number[],
+      floor: [] as number[],
+      dynamoOnly: [] as number[],
+    };
+    const runVariant = async <T>(
+      name: keyof typeof rates,
+      items: T[],
+      work: (item: T) => Promise<void>,
+      record: boolean,
+    ) => {
       const started = performance.now();
       await pool(items, CONCURRENCY, async (item) => {
         const before = performance.now();
@@ -180,30 +261,77 @@ async function main(): Promise<DeliveryResult> {
     };
     const oursWork = async (task: DeliveryTask) => {
       const outcome = await deliver(task, deps);
-      if (outcome.kind !== 'attempted' || outcome.step.kind !== 'succeeded') throw new Error(`Delivery did not succeed: ${JSON.stringify(outcome)}`);
+      if (outcome.kind !== 'attempted' || outcome.step.kind !== 'succeeded')
+        throw new Error(`Delivery did not succeed: ${JSON.stringify(outcome)}`);
     };
-    const signPostWork = async ({ body, messageId, endpoint }: { body: string; messageId: string; endpoint: Endpoint }) => {
+    const signPostWork = async ({
+      body,
+      messageId,
+      endpoint,
+    }: {
+      body: string;
+      messageId: string;
+      endpoint: Endpoint;
+    }) => {
       const now = new Date();
       const keys = await deps.signingKeys.keysFor(endpoint, now);
       const headers = deliveryHeaders({ messageId, body, keys, timestampSeconds: Math.floor(now.getTime() / 1000) });
-      const result = await postWebhook({ url: endpoint.url, headers, body, policy: deps.settings.policy, timeoutMs: deps.settings.timeoutMs });
-      if (result.kind !== 'response' || result.status !== 204) throw new Error(`sign + post failed: ${JSON.stringify(result)}`);
+      const result = await postWebhook({
+        url: endpoint.url,
+        headers,
+        body,
+        policy: deps.settings.policy,
+        timeoutMs: deps.settings.timeoutMs,
+      });
+      if (result.kind !== 'response' || result.status !== 204)
+        throw new Error(`sign + post failed: ${JSON.stringify(result)}`);
     };
     const floorWork = ({ body, endpoint }: { body: string; endpoint: Endpoint }) => bare(endpoint.url, body);
     // The same DynamoDB calls deliver() makes for a successful first attempt, without signing or posting.
     const dynamoWork = async (task: DeliveryTask) => {
       const now = new Date();
       const at = now.toISOString();
-      const [endpoint, message] = await Promise.all([deps.endpoints.get(task.orgId, task.endpointId), deps.messages.getMessage(task.messageId)]);
+      const [endpoint, message] = await Promise.all([
+        deps.endpoints.get(task.orgId, task.endpointId),
+        deps.messages.getMessage(task.messageId),
+      ]);
       if (!endpoint || !message) throw new Error('DynamoDB-only variant: endpoint or message missing');
       const claim = {
-        messageId: task.messageId, endpointId: task.endpointId, orgId: task.orgId, eventType: message.eventType, attempt: 2, trigger: task.trigger, state: 'in_progress' as const,
-        at, url: endpoint.url, status: null, statusCode: null, errorKind: null, errorMessage: null, durationMs: null, responseExcerpt: null, nextAttemptAt: null, expiresAt: 0,
+        messageId: task.messageId,
+        endpointId: task.endpointId,
+        orgId: task.orgId,
+        eventType: message.eventType,
+        attempt: 2,
+        trigger: task.trigger,
+        state: 'in_progress' as const,
+        at,
+        url: endpoint.url,
+        status: null,
+        statusCode: null,
+        errorKind: null,
+        errorMessage: null,
+        durationMs: null,
+        responseExcerpt: null,
+        nextAttemptAt: null,
+        expiresAt: 0,
       };
       const claimed = await deps.messages.claimAttempt(claim, new Date(now.getTime() - 60_000).toISOString());
       if (!claimed.claimed) throw new Error('DynamoDB-only variant: attempt already claimed');
-      await deps.messages.completeAttempt(claim, { status: 'succeeded', statusCode: 204, errorKind: null, errorMessage: null, durationMs: 1, responseExcerpt: '', nextAttemptAt: null });
-      await deps.messages.updateDelivery(task.messageId, task.endpointId, { status: 'succeeded', attempts: 2, lastAttemptAt: at, nextAttemptAt: null }, at);
+      await deps.messages.completeAttempt(claim, {
+        status: 'succeeded',
+        statusCode: 204,
+        errorKind: null,
+        errorMessage: null,
+        durationMs: 1,
+        responseExcerpt: '',
+        nextAttemptAt: null,
+      });
+      await deps.messages.updateDelivery(
+        task.messageId,
+        task.endpointId,
+        { status: 'succeeded', attempts: 2, lastAttemptAt: at, nextAttemptAt: null },
+        at,
+      );
       await deps.endpoints.recordSuccess(task.orgId, task.endpointId, at);
     };
 
@@ -227,7 +355,10 @@ async function main(): Promise<DeliveryResult> {
     sqs.destroy();
     const variant = (name: keyof typeof rates): DeliveryVariant => {
       const latency = summarize(latencies[name]);
-      return { deliveriesPerSecond: round(median(rates[name])), latencyMs: { p50: round(latency.p50), p99: round(latency.p99) } };
+      return {
+        deliveriesPerSecond: round(median(rates[name])),
+        latencyMs: { p50: round(latency.p50), p99: round(latency.p99) },
+      };
     };
     return {
       ours: variant('ours'),

@@ -34,7 +34,13 @@ export interface FanoutSize {
   readonly runs: number;
   readonly medianMs: number;
   readonly tasksPerSecond: number;
-  readonly phasesMs: { readonly putMessage: number; readonly listEndpoints: number; readonly putDeliveries: number; readonly sendTasks: number; readonly markComplete: number };
+  readonly phasesMs: {
+    readonly putMessage: number;
+    readonly listEndpoints: number;
+    readonly putDeliveries: number;
+    readonly sendTasks: number;
+    readonly markComplete: number;
+  };
   readonly floorMs: number;
 }
 
@@ -88,7 +94,13 @@ async function main(): Promise<FanoutResult> {
           enabled: true,
           disabledReason: null,
           disabledAt: null,
-          secrets: [{ ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })), createdAt: at, expiresAt: null }],
+          secrets: [
+            {
+              ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
+              createdAt: at,
+              expiresAt: null,
+            },
+          ],
           createdAt: at,
           updatedAt: at,
           failingSince: null,
@@ -116,7 +128,13 @@ async function main(): Promise<FanoutResult> {
       const runs = SETTINGS.quick ? (size >= 1_000 ? 2 : 3) : size >= 1_000 ? 5 : size >= 100 ? 9 : 15;
       const durations: number[] = [];
       const floors: number[] = [];
-      const phaseRuns: Record<Phase, number[]> = { putMessage: [], listEndpoints: [], putDeliveries: [], sendTasks: [], markComplete: [] };
+      const phaseRuns: Record<Phase, number[]> = {
+        putMessage: [],
+        listEndpoints: [],
+        putDeliveries: [],
+        sendTasks: [],
+        markComplete: [],
+      };
       for (let run = -1; run < runs; run++) {
         const phases: Record<Phase, { start: number; end: number }> = {
           putMessage: { start: 0, end: 0 },
@@ -126,15 +144,27 @@ async function main(): Promise<FanoutResult> {
           markComplete: { start: 0, end: 0 },
         };
         const mark = timed(phases);
-        const wrappedEndpoints: EndpointsStore = { ...endpoints, list: (org) => mark('listEndpoints', () => endpoints.list(org)) };
+        const wrappedEndpoints: EndpointsStore = {
+          ...endpoints,
+          list: (org) => mark('listEndpoints', () => endpoints.list(org)),
+        };
         const wrappedMessages: MessagesStore = {
           ...messages,
           putMessage: (message) => mark('putMessage', () => messages.putMessage(message)),
           putDeliveryIfAbsent: (delivery) => mark('putDeliveries', () => messages.putDeliveryIfAbsent(delivery)),
           markFanoutComplete: (id) => mark('markComplete', () => messages.markFanoutComplete(id)),
         };
-        const wrappedQueue: QueueSender = { ...queue, sendBatch: (bodies) => mark('sendTasks', () => queue.sendBatch(bodies)) };
-        const deps: FanoutDependencies = { endpoints: wrappedEndpoints, messages: wrappedMessages, deliveryQueue: wrappedQueue, messageRetentionDays: 30, now: () => new Date() };
+        const wrappedQueue: QueueSender = {
+          ...queue,
+          sendBatch: (bodies) => mark('sendTasks', () => queue.sendBatch(bodies)),
+        };
+        const deps: FanoutDependencies = {
+          endpoints: wrappedEndpoints,
+          messages: wrappedMessages,
+          deliveryQueue: wrappedQueue,
+          messageRetentionDays: 30,
+          now: () => new Date(),
+        };
         const published = event(orgId);
         const started = performance.now();
         const outcome = await fanOut(published, randomUUID(), deps);
@@ -143,12 +173,24 @@ async function main(): Promise<FanoutResult> {
 
         const floorStarted = performance.now();
         const listed = await endpoints.list(orgId);
-        await queue.sendBatch(listed.map((endpoint) => JSON.stringify({ messageId: 'msg_floor', orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId: 'floor' })));
+        await queue.sendBatch(
+          listed.map((endpoint) =>
+            JSON.stringify({
+              messageId: 'msg_floor',
+              orgId,
+              endpointId: endpoint.endpointId,
+              attempt: 1,
+              trigger: 'scheduled',
+              correlationId: 'floor',
+            }),
+          ),
+        );
         const floorElapsed = performance.now() - floorStarted;
         if (run < 0) continue; // warm-up
         durations.push(elapsed);
         floors.push(floorElapsed);
-        for (const phase of Object.keys(phases) as Phase[]) phaseRuns[phase].push(phases[phase].end - phases[phase].start);
+        for (const phase of Object.keys(phases) as Phase[])
+          phaseRuns[phase].push(phases[phase].end - phases[phase].start);
       }
       const medianMs = median(durations);
       results.push({

@@ -7,8 +7,22 @@ import { DEFAULT_MAX_WEBHOOK_BODY_BYTES } from '../shared/platform/config';
 import { createSecretList } from '../shared/platform/secrets';
 import { createBaselineHandler } from './baseline/stripe-sdk-handler';
 import { CANNED_QUEUE_URL, CannedSqsHandler, cannedSqsClient } from './lib/canned-sqs';
-import { assertOk, measureVariants, noopQueue, observability, POOL, type SizeResult, type Variant } from './lib/cpu-bench';
-import { BENCH_STRIPE_SECRET, fixtureWithFreshId, smallInvoicePaid, stripeHttpEvent, stripeSignature } from './lib/stripe-payloads';
+import {
+  assertOk,
+  measureVariants,
+  noopQueue,
+  observability,
+  POOL,
+  type SizeResult,
+  type Variant,
+} from './lib/cpu-bench';
+import {
+  BENCH_STRIPE_SECRET,
+  fixtureWithFreshId,
+  smallInvoicePaid,
+  stripeHttpEvent,
+  stripeSignature,
+} from './lib/stripe-payloads';
 import { runWorker } from './lib/worker';
 
 /**
@@ -34,7 +48,9 @@ export interface IngestCpuResult {
 
 async function measureSize(label: string, bodies: string[]): Promise<SizeResult> {
   const timestamp = Math.floor(Date.now() / 1000);
-  const events: APIGatewayProxyEventV2[] = bodies.map((body, index) => stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET, timestamp), `req-bench-${index}`));
+  const events: APIGatewayProxyEventV2[] = bodies.map((body, index) =>
+    stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET, timestamp), `req-bench-${index}`),
+  );
   const secrets = createSecretList({ location: { kind: 'value', value: BENCH_STRIPE_SECRET } });
   const fixedNow = new Date();
 
@@ -44,9 +60,19 @@ async function measureSize(label: string, bodies: string[]): Promise<SizeResult>
   const oursEmf = createStripeWebhookHandler({ ...base, queue: noopQueue, observability: observability('emf') });
   const oursSdkHttp = new CannedSqsHandler();
   // A fixed clock and request ids make our queued message identical per pool entry, so its MD5 can be captured once.
-  const oursSdk = createStripeWebhookHandler({ ...base, now: () => fixedNow, queue: createQueueSender(cannedSqsClient(oursSdkHttp), CANNED_QUEUE_URL), observability: observability('info') });
+  const oursSdk = createStripeWebhookHandler({
+    ...base,
+    now: () => fixedNow,
+    queue: createQueueSender(cannedSqsClient(oursSdkHttp), CANNED_QUEUE_URL),
+    observability: observability('info'),
+  });
   const baselineHttp = new CannedSqsHandler();
-  const baseline = createBaselineHandler({ stripe: new Stripe('sk_test_unused'), sqs: cannedSqsClient(baselineHttp), queueUrl: CANNED_QUEUE_URL, webhookSecret: BENCH_STRIPE_SECRET });
+  const baseline = createBaselineHandler({
+    stripe: new Stripe('sk_test_unused'),
+    sqs: cannedSqsClient(baselineHttp),
+    queueUrl: CANNED_QUEUE_URL,
+    webhookSecret: BENCH_STRIPE_SECRET,
+  });
 
   // Capture the MD5 each SDK-backed variant's queue answer must carry, and check every variant accepts every event.
   for (const [http, handler, name] of [
@@ -103,9 +129,10 @@ async function measureSize(label: string, bodies: string[]): Promise<SizeResult>
   return measureVariants(label, bodies, variants);
 }
 
-
 async function main(): Promise<IngestCpuResult> {
-  const large = Array.from({ length: POOL }, (_, index) => fixtureWithFreshId(index % 2 === 0 ? 'customer.subscription.created' : 'customer.subscription.updated'));
+  const large = Array.from({ length: POOL }, (_, index) =>
+    fixtureWithFreshId(index % 2 === 0 ? 'customer.subscription.created' : 'customer.subscription.updated'),
+  );
   const small = Array.from({ length: POOL }, () => smallInvoicePaid());
   const sizes = [await measureSize('7 KB (fixtures)', large), await measureSize('1 KB (invoice.paid)', small)];
   return {

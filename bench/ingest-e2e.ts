@@ -51,7 +51,13 @@ function loadgenArgs(): string[] {
 }
 
 async function drive(name: string, url: string, requestsFile: string, durationSeconds: number): Promise<LoadResult> {
-  const spec: LoadSpec = { url, requestsFile, concurrency: SETTINGS.loadConcurrency, warmupSeconds: SETTINGS.quick ? 1 : 3, durationSeconds };
+  const spec: LoadSpec = {
+    url,
+    requestsFile,
+    concurrency: SETTINGS.loadConcurrency,
+    warmupSeconds: SETTINGS.quick ? 1 : 3,
+    durationSeconds,
+  };
   const { result } = await runWorkerProcess<LoadResult>(name, {
     args: loadgenArgs(),
     env: { BENCH_LOAD_SPEC: JSON.stringify(spec) },
@@ -89,21 +95,34 @@ async function gatewayOnly(): Promise<GatewayOnlyResult> {
     });
     let load: LoadResult;
     try {
-      load = await drive('loadgen-gateway', `${gateway.url}/webhooks/stripe`, process.env.BENCH_E2E_REQUESTS ?? '', SETTINGS.loadDurationSeconds);
+      load = await drive(
+        'loadgen-gateway',
+        `${gateway.url}/webhooks/stripe`,
+        process.env.BENCH_E2E_REQUESTS ?? '',
+        SETTINGS.loadDurationSeconds,
+      );
     } finally {
       await gateway.close();
     }
     // The emulator's own ceiling: the queued envelope of one of these events, sent straight to fauxqs.
     const requests = JSON.parse(readFileSync(process.env.BENCH_E2E_REQUESTS ?? '', 'utf8')) as LoadRequest[];
     const raw = (requests[0] as LoadRequest).body;
-    const envelope = JSON.stringify({ source: 'stripe', eventId: 'evt_x', eventType: 'customer.subscription.created', receivedAt: new Date().toISOString(), correlationId: 'bench', rawBodyBase64: Buffer.from(raw).toString('base64') });
+    const envelope = JSON.stringify({
+      source: 'stripe',
+      eventId: 'evt_x',
+      eventType: 'customer.subscription.created',
+      receivedAt: new Date().toISOString(),
+      correlationId: 'bench',
+      rawBodyBase64: Buffer.from(raw).toString('base64'),
+    });
     const queue = createQueueSender(createSqsClient(emulator.info.env), emulator.info.queues.billing.url);
     const total = SETTINGS.quick ? 300 : 1_500;
     let sent = 0;
     const started = performance.now();
     await Promise.all(
       Array.from({ length: SETTINGS.loadConcurrency }, async () => {
-        while (sent++ < total) await queue.send(envelope, { attributes: { source: 'stripe', eventType: 'customer.subscription.created' } });
+        while (sent++ < total)
+          await queue.send(envelope, { attributes: { source: 'stripe', eventType: 'customer.subscription.created' } });
       }),
     );
     return { load, sqsEmulatorSendsPerSecond: Math.round(total / ((performance.now() - started) / 1000)) };
@@ -115,7 +134,12 @@ async function gatewayOnly(): Promise<GatewayOnlyResult> {
 async function main(): Promise<IngestE2eResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
   try {
-    const system = await startLocalSystem({ memory: true, quiet: true, port: 0, env: { STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET } });
+    const system = await startLocalSystem({
+      memory: true,
+      quiet: true,
+      port: 0,
+      env: { STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET },
+    });
     let ours: LoadResult;
     let depth: number | null = null;
     try {
@@ -123,13 +147,28 @@ async function main(): Promise<IngestE2eResult> {
       const timestamp = Math.floor(Date.now() / 1000);
       const requests: LoadRequest[] = Array.from({ length: ORGS }, (_, index) => {
         const body = eventForOrg('customer.subscription.created', `org_bench_${index}`, { plan: 'growth' });
-        return { body, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': stripeSignature(body, BENCH_STRIPE_SECRET, timestamp) } };
+        return {
+          body,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'stripe-signature': stripeSignature(body, BENCH_STRIPE_SECRET, timestamp),
+          },
+        };
       });
       const file = join(dir, 'requests.json');
       writeFileSync(file, JSON.stringify(requests));
       ours = await drive('loadgen-ingest', `${system.url}/webhooks/stripe`, file, SETTINGS.loadDurationSeconds);
-      const sqs = new SQSClient({ endpoint: system.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: system.queueUrls.billing.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      const sqs = new SQSClient({
+        endpoint: system.sqsEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: system.queueUrls.billing.url,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
       depth = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? Number.NaN);
       sqs.destroy();
     } finally {
@@ -157,7 +196,12 @@ async function main(): Promise<IngestE2eResult> {
     const bareUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/stripe`;
     let bareServer: LoadResult;
     try {
-      bareServer = await drive('loadgen-bare', bareUrl, join(dir, 'requests.json'), Math.max(2, Math.round(SETTINGS.loadDurationSeconds / 2)));
+      bareServer = await drive(
+        'loadgen-bare',
+        bareUrl,
+        join(dir, 'requests.json'),
+        Math.max(2, Math.round(SETTINGS.loadDurationSeconds / 2)),
+      );
     } finally {
       server.closeAllConnections();
       server.close();

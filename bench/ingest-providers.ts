@@ -41,9 +41,25 @@ async function measureShopify(): Promise<SizeResult> {
   const text = providerFixture('shopify.products.update.json');
   const bodies = Array.from({ length: POOL }, () => text);
   const events = bodies.map((body, index) =>
-    providerHttpEvent(body, { 'x-shopify-hmac-sha256': shopifySignatureHeader(SHOPIFY_SECRET, body), 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': 'bench-shop.myshopify.com', 'x-shopify-webhook-id': `b1e8c5d2-0000-4000-8000-${String(index).padStart(12, '0')}`, 'x-shopify-api-version': '2025-10' }, `req-shopify-${index}`),
+    providerHttpEvent(
+      body,
+      {
+        'x-shopify-hmac-sha256': shopifySignatureHeader(SHOPIFY_SECRET, body),
+        'x-shopify-topic': 'products/update',
+        'x-shopify-shop-domain': 'bench-shop.myshopify.com',
+        'x-shopify-webhook-id': `b1e8c5d2-0000-4000-8000-${String(index).padStart(12, '0')}`,
+        'x-shopify-api-version': '2025-10',
+      },
+      `req-shopify-${index}`,
+    ),
   );
-  const ours = createShopifyWebhookHandler({ secrets: createSecretList({ location: { kind: 'value', value: SHOPIFY_SECRET } }), queue: noopQueue, maxBodyBytes: DEFAULT_MAX_WEBHOOK_BODY_BYTES, now: () => new Date(), observability: observability('info', 'shopify-webhook') });
+  const ours = createShopifyWebhookHandler({
+    secrets: createSecretList({ location: { kind: 'value', value: SHOPIFY_SECRET } }),
+    queue: noopQueue,
+    maxBodyBytes: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+    now: () => new Date(),
+    observability: observability('info', 'shopify-webhook'),
+  });
   for (const event of events) assertOk(await ours(event), 'shopify');
   const key = Buffer.from(SHOPIFY_SECRET, 'utf8');
   return measureVariants(`Shopify products/update ${(Buffer.byteLength(text) / 1024).toFixed(1)} KB`, bodies, [
@@ -52,7 +68,9 @@ async function measureShopify(): Promise<SizeResult> {
       name: 'floor',
       async: false,
       call: (index) => {
-        createHmac('sha256', key).update(bodies[index] as string).digest();
+        createHmac('sha256', key)
+          .update(bodies[index] as string)
+          .digest();
         return JSON.parse(bodies[index] as string) as unknown;
       },
     },
@@ -62,7 +80,13 @@ async function measureShopify(): Promise<SizeResult> {
 async function measureSquare(): Promise<SizeResult> {
   const text = providerFixture('square.inventory.count.updated.json');
   const bodies = Array.from({ length: POOL }, () => text);
-  const events = bodies.map((body, index) => providerHttpEvent(body, { 'x-square-hmacsha256-signature': squareSignatureHeader(SQUARE_KEY, SQUARE_URL, body) }, `req-square-${index}`));
+  const events = bodies.map((body, index) =>
+    providerHttpEvent(
+      body,
+      { 'x-square-hmacsha256-signature': squareSignatureHeader(SQUARE_KEY, SQUARE_URL, body) },
+      `req-square-${index}`,
+    ),
+  );
   const ours = createSquareWebhookHandler({
     keys: createSecretList({ location: { kind: 'value', value: SQUARE_KEY } }),
     notificationUrl: SQUARE_URL,
@@ -80,7 +104,10 @@ async function measureSquare(): Promise<SizeResult> {
       name: 'floor',
       async: false,
       call: (index) => {
-        createHmac('sha256', key).update(SQUARE_URL).update(bodies[index] as string).digest();
+        createHmac('sha256', key)
+          .update(SQUARE_URL)
+          .update(bodies[index] as string)
+          .digest();
         return JSON.parse(bodies[index] as string) as unknown;
       },
     },

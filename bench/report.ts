@@ -84,7 +84,9 @@ function ingestRows(size: SizeResult): Row[] {
 }
 
 function coldRow(entry: ColdStartEntry, baseline: ColdStartEntry | undefined, emptyMs: number): Row {
-  const bundle = entry.bundle ? `${formatBytes(entry.bundle.bytes)} min / ${formatBytes(entry.bundle.gzipBytes)} gz; ` : '';
+  const bundle = entry.bundle
+    ? `${formatBytes(entry.bundle.bytes)} min / ${formatBytes(entry.bundle.gzipBytes)} gz; `
+    : '';
   const isIngest = entry.kind === 'function' && entry.key.endsWith('-webhook');
   const sizeOk = entry.bundle ? entry.bundle.bytes <= INGEST_BUNDLE_LIMIT : false;
   const timeOk = entry.wallOverEmpty <= 2;
@@ -92,7 +94,9 @@ function coldRow(entry: ColdStartEntry, baseline: ColdStartEntry | undefined, em
   return [
     `3. Cold start: ${entry.label} (${entry.outcome})`,
     `${bundle}${formatMillis(entry.wallMs)} (import ${formatMillis(entry.importMs)}, first event ${formatMillis(entry.firstEventMs)})`,
-    isStripe && baseline?.bundle ? `${formatBytes(baseline.bundle.bytes)} / ${formatBytes(baseline.bundle.gzipBytes)} gz; ${formatMillis(baseline.wallMs)}` : '',
+    isStripe && baseline?.bundle
+      ? `${formatBytes(baseline.bundle.bytes)} / ${formatBytes(baseline.bundle.gzipBytes)} gz; ${formatMillis(baseline.wallMs)}`
+      : '',
     `empty process ${formatMillis(emptyMs)}`,
     `${formatRatio(entry.wallOverEmpty)} empty${isStripe && baseline ? `; baseline/ours ${formatRatio(ratio(baseline.wallMs, entry.wallMs))}` : ''}`,
     isIngest ? `≤ 150 KB${mark(sizeOk)}; ≤ 2× empty${mark(timeOk)}` : '',
@@ -103,7 +107,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
   const rows: Row[] = [];
   const targets: Target[] = [];
   const failed = (name: string, outcome: BenchOutcome<unknown> | undefined) => {
-    if (outcome?.error) rows.push([name, `failed: ${outcome.error.split('\n')[0]?.slice(0, 160) ?? ''}`, '', '', '', '']);
+    if (outcome?.error)
+      rows.push([name, `failed: ${outcome.error.split('\n')[0]?.slice(0, 160) ?? ''}`, '', '', '', '']);
   };
 
   const cpu = results.ingestCpu?.result;
@@ -114,13 +119,22 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     if (ours && baseline && floor) {
       const overFloor = ratio(ours.medianMicros, floor.medianMicros);
       const cheaper = ratio(baseline.medianMicros, ours.medianMicros);
-      targets.push({ target: `Ingest CPU within 2× of the floor (${size.label})`, measured: `${formatRatio(overFloor)} (${formatMicros(ours.medianMicros)} vs ${formatMicros(floor.medianMicros)})`, met: overFloor <= 2 });
-      targets.push({ target: `Ingest CPU ≥ 3× cheaper than the baseline (${size.label})`, measured: `${formatRatio(cheaper)} (${formatMicros(baseline.medianMicros)} vs ${formatMicros(ours.medianMicros)})`, met: cheaper >= 3 });
+      targets.push({
+        target: `Ingest CPU within 2× of the floor (${size.label})`,
+        measured: `${formatRatio(overFloor)} (${formatMicros(ours.medianMicros)} vs ${formatMicros(floor.medianMicros)})`,
+        met: overFloor <= 2,
+      });
+      targets.push({
+        target: `Ingest CPU ≥ 3× cheaper than the baseline (${size.label})`,
+        measured: `${formatRatio(cheaper)} (${formatMicros(baseline.medianMicros)} vs ${formatMicros(ours.medianMicros)})`,
+        met: cheaper >= 3,
+      });
     }
   }
 
   failed('1. Ingest CPU, Shopify and Square', results.ingestProviders);
-  for (const note of results.ingestProviders?.result?.notes ?? []) rows.push(['1. Ingest CPU, Shopify and Square', note, '', '', '', '']);
+  for (const note of results.ingestProviders?.result?.notes ?? [])
+    rows.push(['1. Ingest CPU, Shopify and Square', note, '', '', '', '']);
   for (const provider of results.ingestProviders?.result?.providers ?? []) {
     const { ours, floor } = provider.variants;
     if (!ours || !floor) continue;
@@ -133,7 +147,11 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       `ours/floor ${formatRatio(overFloor)}`,
       `≤ 2× floor${mark(overFloor <= 2)}`,
     ]);
-    targets.push({ target: `Ingest CPU within 2× of the floor (${provider.label})`, measured: `${formatRatio(overFloor)} (${formatMicros(ours.medianMicros)} vs ${formatMicros(floor.medianMicros)})`, met: overFloor <= 2 });
+    targets.push({
+      target: `Ingest CPU within 2× of the floor (${provider.label})`,
+      measured: `${formatRatio(overFloor)} (${formatMicros(ours.medianMicros)} vs ${formatMicros(floor.medianMicros)})`,
+      met: overFloor <= 2,
+    });
   }
 
   const e2e = results.ingestE2e?.result;
@@ -158,7 +176,14 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
         '',
       ]);
     } else if (e2e.gatewayOnlyError) {
-      rows.push(['2. Ingest end to end, diagnostic: gateway + handler only', `failed: ${e2e.gatewayOnlyError.split('\n')[0]?.slice(0, 160) ?? ''}`, '', '', '', '']);
+      rows.push([
+        '2. Ingest end to end, diagnostic: gateway + handler only',
+        `failed: ${e2e.gatewayOnlyError.split('\n')[0]?.slice(0, 160) ?? ''}`,
+        '',
+        '',
+        '',
+        '',
+      ]);
     }
   }
 
@@ -170,8 +195,16 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       if (entry.kind === 'empty' || entry.kind === 'baseline') continue;
       rows.push(coldRow(entry, baseline, cold.emptyProcessMs));
       if (entry.kind === 'function' && entry.key.endsWith('-webhook') && entry.bundle) {
-        targets.push({ target: `${entry.key} bundle ≤ 150 KB minified`, measured: formatBytes(entry.bundle.bytes), met: entry.bundle.bytes <= INGEST_BUNDLE_LIMIT });
-        targets.push({ target: `${entry.key} first event ≤ 2× an empty Node process`, measured: `${formatRatio(entry.wallOverEmpty)} (${formatMillis(entry.wallMs)} vs ${formatMillis(cold.emptyProcessMs)})`, met: entry.wallOverEmpty <= 2 });
+        targets.push({
+          target: `${entry.key} bundle ≤ 150 KB minified`,
+          measured: formatBytes(entry.bundle.bytes),
+          met: entry.bundle.bytes <= INGEST_BUNDLE_LIMIT,
+        });
+        targets.push({
+          target: `${entry.key} first event ≤ 2× an empty Node process`,
+          measured: `${formatRatio(entry.wallOverEmpty)} (${formatMillis(entry.wallMs)} vs ${formatMillis(cold.emptyProcessMs)})`,
+          met: entry.wallOverEmpty <= 2,
+        });
       }
     }
     if (baseline) rows.push(coldRow(baseline, undefined, cold.emptyProcessMs));
@@ -186,7 +219,9 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
         '',
       ]);
     }
-    const others = cold.entries.filter((entry) => entry.kind === 'function' && entry.key !== 'stripe-webhook' && entry.maxRssUnderLoadKiB);
+    const others = cold.entries.filter(
+      (entry) => entry.kind === 'function' && entry.key !== 'stripe-webhook' && entry.maxRssUnderLoadKiB,
+    );
     if (others.length > 0) {
       rows.push([
         `7. Peak RSS: other bundles after ${formatNumber(others[0]?.loadEvents ?? 0)} events (stub AWS)`,
@@ -238,7 +273,12 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       `ours/floor ${formatRatio(ratio(size.medianMs, size.floorMs))}`,
       size.endpoints === 1_000 ? `≤ 1 s${mark(met)}` : '',
     ]);
-    if (size.endpoints === 1_000) targets.push({ target: 'Fan-out to 1,000 endpoints ≤ 1 s locally', measured: formatMillis(size.medianMs), met: size.medianMs <= 1_000 });
+    if (size.endpoints === 1_000)
+      targets.push({
+        target: 'Fan-out to 1,000 endpoints ≤ 1 s locally',
+        measured: formatMillis(size.medianMs),
+        met: size.medianMs <= 1_000,
+      });
   }
 
   const delivery = results.delivery?.result;
@@ -270,28 +310,52 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       `deliver()/DynamoDB-only ${formatPercent(ratio(delivery.ours.deliveriesPerSecond, delivery.dynamoOnly.deliveriesPerSecond))}`,
       '',
     ]);
-    targets.push({ target: 'Delivery throughput ≥ 70 % of the bare-client floor (full path)', measured: formatPercent(share), met: share >= 0.7 });
-    targets.push({ target: 'Delivery throughput ≥ 70 % of the bare-client floor (sign + post only)', measured: formatPercent(signShare), met: signShare >= 0.7 });
+    targets.push({
+      target: 'Delivery throughput ≥ 70 % of the bare-client floor (full path)',
+      measured: formatPercent(share),
+      met: share >= 0.7,
+    });
+    targets.push({
+      target: 'Delivery throughput ≥ 70 % of the bare-client floor (sign + post only)',
+      measured: formatPercent(signShare),
+      met: signShare >= 0.7,
+    });
   }
 
   const rss: string[] = [];
-  if (results.ingestE2e?.maxRssKiB) rss.push(`local system under load ${mib(results.ingestE2e.maxRssKiB)} (tsx, emulators included)`);
+  if (results.ingestE2e?.maxRssKiB)
+    rss.push(`local system under load ${mib(results.ingestE2e.maxRssKiB)} (tsx, emulators included)`);
   if (e2e?.gatewayOnlyMaxRssKiB) rss.push(`gateway + Stripe handler under load ${mib(e2e.gatewayOnlyMaxRssKiB)} (tsx)`);
   if (results.consumers?.maxRssKiB) rss.push(`billing consumer bench ${mib(results.consumers.maxRssKiB)}`);
   if (results.fanout?.maxRssKiB) rss.push(`fan-out bench ${mib(results.fanout.maxRssKiB)} (1,000-endpoint lists)`);
   if (results.delivery?.maxRssKiB) rss.push(`delivery bench ${mib(results.delivery.maxRssKiB)}`);
-  if (results.ingestCpu?.maxRssKiB) rss.push(`Stripe ingest CPU bench ${mib(results.ingestCpu.maxRssKiB)} (ours and baseline loaded)`);
-  if (rss.length > 0) rows.push(['7. Peak RSS of the benchmark processes (bundled, no tsx unless noted)', rss.join('; '), '', '', '', '']);
+  if (results.ingestCpu?.maxRssKiB)
+    rss.push(`Stripe ingest CPU bench ${mib(results.ingestCpu.maxRssKiB)} (ours and baseline loaded)`);
+  if (rss.length > 0)
+    rows.push([
+      '7. Peak RSS of the benchmark processes (bundled, no tsx unless noted)',
+      rss.join('; '),
+      '',
+      '',
+      '',
+      '',
+    ]);
   return { rows, targets };
 }
 
 export function renderMarkdown(rows: Row[]): string {
   const header: Row = ['Measure', 'Ours', 'Baseline', 'Floor / reference', 'Ratio', 'Target'];
   const escape = (cell: string) => cell.replaceAll('|', '\\|');
-  return [header, ['---', '---', '---', '---', '---', '---'] as Row, ...rows].map((row) => `| ${row.map(escape).join(' | ')} |`).join('\n');
+  return [header, ['---', '---', '---', '---', '---', '---'] as Row, ...rows]
+    .map((row) => `| ${row.map(escape).join(' | ')} |`)
+    .join('\n');
 }
 
 export function renderTargets(targets: Target[]): string {
-  return targets.map((target) => `- ${target.met === null ? '·' : target.met ? '✅ met' : '❌ missed'}: ${target.target} — ${target.measured}`).join('\n');
+  return targets
+    .map(
+      (target) =>
+        `- ${target.met === null ? '·' : target.met ? '✅ met' : '❌ missed'}: ${target.target} — ${target.measured}`,
+    )
+    .join('\n');
 }
-

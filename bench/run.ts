@@ -23,10 +23,20 @@ import { buildTable, renderMarkdown, renderTargets, type AllResults, type BenchO
  * lib/settings.ts for the other knobs. Not part of `npm test`.
  */
 
-const BENCHMARKS = ['ingest-cpu', 'ingest-providers', 'ingest-e2e', 'cold-start', 'consumers', 'fanout', 'delivery'] as const;
+const BENCHMARKS = [
+  'ingest-cpu',
+  'ingest-providers',
+  'ingest-e2e',
+  'cold-start',
+  'consumers',
+  'fanout',
+  'delivery',
+] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
-const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const selected = BENCHMARKS.filter((name) => !only || only.includes(name));
 
 const WORKER_ENV = {
@@ -49,7 +59,10 @@ function gitCommit(): string | null {
   }
 }
 
-async function timed<T>(name: string, work: () => Promise<{ result: T; maxRssKiB?: number }>): Promise<BenchOutcome<T>> {
+async function timed<T>(
+  name: string,
+  work: () => Promise<{ result: T; maxRssKiB?: number }>,
+): Promise<BenchOutcome<T>> {
   log(`▶ ${name} …`);
   const started = performance.now();
   try {
@@ -69,7 +82,9 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const workdir = mkdtempSync(join(tmpdir(), 'betterdata-bench-'));
   const cpu = cpus()[0]?.model.trim() ?? 'unknown';
-  log(`Better Data Webhooks benchmarks — ${startedAt.toISOString()} — Node ${process.version} — ${cpu} × ${cpus().length}${SETTINGS.quick ? ' — QUICK' : ''}`);
+  log(
+    `Better Data Webhooks benchmarks — ${startedAt.toISOString()} — Node ${process.version} — ${cpu} × ${cpus().length}${SETTINGS.quick ? ' — QUICK' : ''}`,
+  );
   try {
     const facts = readCdkBundlingFacts();
     const bundles = await bundleWorkers(
@@ -91,8 +106,15 @@ async function main(): Promise<void> {
       if (typeof built === 'string') return built;
       throw new Error(`Could not bundle ${name}: ${built?.message.split('\n')[0] ?? 'unknown worker'}`);
     };
-    const worker = <T>(name: BenchName, timeoutSeconds: number, args: () => string[], env: () => Record<string, string> = () => ({})) =>
-      timed(name, () => runWorkerProcess<T>(name, { args: args(), env: { ...WORKER_ENV, ...env() }, timeoutMs: timeoutSeconds * 1000 }));
+    const worker = <T>(
+      name: BenchName,
+      timeoutSeconds: number,
+      args: () => string[],
+      env: () => Record<string, string> = () => ({}),
+    ) =>
+      timed(name, () =>
+        runWorkerProcess<T>(name, { args: args(), env: { ...WORKER_ENV, ...env() }, timeoutMs: timeoutSeconds * 1000 }),
+      );
 
     const results: Record<string, BenchOutcome<unknown>> = {};
     for (const name of selected) {
@@ -121,7 +143,12 @@ async function main(): Promise<void> {
           results.fanout = await worker<FanoutResult>(name, 300, () => [bundle('fanout')]);
           break;
         case 'delivery':
-          results.delivery = await worker<DeliveryResult>(name, 240, () => [bundle('delivery')], () => ({ BENCH_RECEIVER: bundle('receiver') }));
+          results.delivery = await worker<DeliveryResult>(
+            name,
+            240,
+            () => [bundle('delivery')],
+            () => ({ BENCH_RECEIVER: bundle('receiver') }),
+          );
           break;
       }
     }
@@ -145,7 +172,9 @@ async function main(): Promise<void> {
     const output = { meta, targets, table, benchmarks: results };
     writeFileSync(join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
 
-    console.log(`\nBetter Data Webhooks benchmarks — ${meta.date.slice(0, 10)} — Node ${meta.node} — ${meta.cpu} (${meta.cores} cores)${meta.quick ? ' — QUICK run' : ''}\n`);
+    console.log(
+      `\nBetter Data Webhooks benchmarks — ${meta.date.slice(0, 10)} — Node ${meta.node} — ${meta.cpu} (${meta.cores} cores)${meta.quick ? ' — QUICK run' : ''}\n`,
+    );
     console.log(table);
     console.log(`\nTargets:\n${renderTargets(targets)}`);
     console.log(`\nWritten bench/results.json (${meta.durationSeconds} s).`);

@@ -13,7 +13,14 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, type CfnTable, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type CfnTable,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -283,7 +290,7 @@ export class WebhooksStack extends Stack {
     this.endpointSecretsKey = needsEndpointSecretsKey
       ? new Key(this, ENDPOINT_SECRETS_KEY.id, {
           description:
-            'Encrypts tenants\' webhook endpoint signing secrets (EncryptionContext purpose, orgId, endpointId). ' +
+            "Encrypts tenants' webhook endpoint signing secrets (EncryptionContext purpose, orgId, endpointId). " +
             'Retained on stack deletion: without it no stored endpoint secret can be decrypted.',
           alias: `alias/betterdata-webhooks/${this.stackName}/endpoint-secrets`,
           enableKeyRotation: true,
@@ -309,7 +316,8 @@ export class WebhooksStack extends Stack {
     // Functions that must know their own public URL (Square signs it): the same string as the output.
     for (const route of ROUTES) {
       if (!route.urlEnvVar) continue;
-      if (route.path.includes('{')) throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
+      if (route.path.includes('{'))
+        throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
       this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
     }
     this.internalPublisherPolicy = this.createInternalPublisherPolicy();
@@ -358,7 +366,8 @@ export class WebhooksStack extends Stack {
     for (const queueName of access.sendsToDeadLetter ?? []) {
       const { deadLetterQueue } = this.queues[queueName];
       const envVar = QUEUES[queueName].dlq.envVar;
-      if (!envVar) throw new Error(`${spec.id} sends to the DLQ of ${queueName}, but QUEUES.${queueName}.dlq has no envVar`);
+      if (!envVar)
+        throw new Error(`${spec.id} sends to the DLQ of ${queueName}, but QUEUES.${queueName}.dlq has no envVar`);
       deadLetterQueue.grantSendMessages(role);
       environment[envVar] = deadLetterQueue.queueUrl;
     }
@@ -492,7 +501,10 @@ export class WebhooksStack extends Stack {
     for (const route of ROUTES) {
       let integration = integrations.get(route.function);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${FUNCTIONS[route.function].id}Integration`, this.functions[route.function]);
+        integration = new HttpLambdaIntegration(
+          `${FUNCTIONS[route.function].id}Integration`,
+          this.functions[route.function],
+        );
         integrations.set(route.function, integration);
       }
       if (route.auth === 'iam' && !route.path.startsWith(INTERNAL_PATH_PREFIX)) {
@@ -500,9 +512,16 @@ export class WebhooksStack extends Stack {
       }
       const authorizer = authorizers[route.auth]();
       if (route.auth === 'none' && !WEBHOOK_PATH_PREFIXES.some((prefix) => route.path.startsWith(prefix))) {
-        throw new Error(`Route ${route.method} ${route.path} has auth 'none' but is not under ${WEBHOOK_PATH_PREFIXES.join(' or ')}`);
+        throw new Error(
+          `Route ${route.method} ${route.path} has auth 'none' but is not under ${WEBHOOK_PATH_PREFIXES.join(' or ')}`,
+        );
       }
-      const created = api.addRoutes({ path: route.path, methods: [HTTP_METHODS[route.method]], integration, authorizer });
+      const created = api.addRoutes({
+        path: route.path,
+        methods: [HTTP_METHODS[route.method]],
+        integration,
+        authorizer,
+      });
       if (route.auth === 'none') {
         for (const httpRoute of created) {
           Validations.of(httpRoute).acknowledge({
@@ -546,7 +565,10 @@ export class WebhooksStack extends Stack {
     const policy = new ManagedPolicy(this, 'InternalEventsPublisherPolicy', {
       description: `Publish platform events: SigV4 calls to ${iamRoutes.map((r) => `${r.method} ${r.path}`).join(', ')} and SendMessage to the queue behind them`,
       statements: [
-        new PolicyStatement({ actions: ['execute-api:Invoke'], resources: iamRoutes.map((route) => this.executeApiArn(route)) }),
+        new PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: iamRoutes.map((route) => this.executeApiArn(route)),
+        }),
       ],
     });
     for (const queueName of this.internalQueues()) this.queues[queueName].queue.grantSendMessages(policy);
@@ -562,7 +584,9 @@ export class WebhooksStack extends Stack {
     const spec = QUEUES[name];
     const policy = new ManagedPolicy(this, `${spec.id.replace(/Queue$/, '')}ConsumerPolicy`, {
       description: `Consume ${spec.id} (receive, delete, change visibility, read attributes); for the Better Data service that consumes it`,
-      statements: [new PolicyStatement({ actions: [...EXTERNAL_CONSUMER_ACTIONS], resources: [this.queues[name].queue.queueArn] })],
+      statements: [
+        new PolicyStatement({ actions: [...EXTERNAL_CONSUMER_ACTIONS], resources: [this.queues[name].queue.queueArn] }),
+      ],
     });
     return policy;
   }

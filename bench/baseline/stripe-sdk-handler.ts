@@ -20,7 +20,11 @@ export function createBaselineHandler(options: BaselineOptions) {
     const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     let stripeEvent: Stripe.Event;
     try {
-      stripeEvent = options.stripe.webhooks.constructEvent(body, event.headers['stripe-signature'] ?? '', options.webhookSecret);
+      stripeEvent = options.stripe.webhooks.constructEvent(
+        body,
+        event.headers['stripe-signature'] ?? '',
+        options.webhookSecret,
+      );
     } catch (error) {
       return { statusCode: 400, body: JSON.stringify({ error: (error as Error).message }) };
     }

@@ -27,20 +27,51 @@ function answer(target: string, input: Json, secretValue: string): { status: num
   const [service, operation] = target.split('.');
   switch (service) {
     case 'AmazonSQS':
-      if (operation === 'SendMessage') return { status: 200, body: { MessageId: randomUUID(), MD5OfMessageBody: md5(String(input.MessageBody ?? '')) } };
+      if (operation === 'SendMessage')
+        return {
+          status: 200,
+          body: { MessageId: randomUUID(), MD5OfMessageBody: md5(String(input.MessageBody ?? '')) },
+        };
       if (operation === 'SendMessageBatch') {
         const entries = (input.Entries ?? []) as { Id: string; MessageBody: string }[];
-        return { status: 200, body: { Successful: entries.map((entry) => ({ Id: entry.Id, MessageId: randomUUID(), MD5OfMessageBody: md5(entry.MessageBody) })), Failed: [] } };
+        return {
+          status: 200,
+          body: {
+            Successful: entries.map((entry) => ({
+              Id: entry.Id,
+              MessageId: randomUUID(),
+              MD5OfMessageBody: md5(entry.MessageBody),
+            })),
+            Failed: [],
+          },
+        };
       }
       return { status: 200, body: {} };
     case 'secretsmanager':
       if (operation === 'GetSecretValue') {
-        return { status: 200, body: { ARN: input.SecretId, Name: 'bench', SecretString: secretValue, VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1_700_000_000 } };
+        return {
+          status: 200,
+          body: {
+            ARN: input.SecretId,
+            Name: 'bench',
+            SecretString: secretValue,
+            VersionId: 'v1',
+            VersionStages: ['AWSCURRENT'],
+            CreatedDate: 1_700_000_000,
+          },
+        };
       }
       break;
     case 'DynamoDB_20120810':
-      if (operation === 'GetItem' || operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return { status: 200, body: {} };
-      if (operation === 'Query' || operation === 'Scan') return { status: 200, body: { Items: [], Count: 0, ScannedCount: 0 } };
+      if (
+        operation === 'GetItem' ||
+        operation === 'PutItem' ||
+        operation === 'UpdateItem' ||
+        operation === 'DeleteItem'
+      )
+        return { status: 200, body: {} };
+      if (operation === 'Query' || operation === 'Scan')
+        return { status: 200, body: { Items: [], Count: 0, ScannedCount: 0 } };
       if (operation === 'BatchWriteItem') return { status: 200, body: { UnprocessedItems: {} } };
       if (operation === 'BatchGetItem') return { status: 200, body: { Responses: {}, UnprocessedKeys: {} } };
       if (operation === 'TransactWriteItems') return { status: 200, body: {} };
@@ -48,7 +79,10 @@ function answer(target: string, input: Json, secretValue: string): { status: num
     default:
       break;
   }
-  return { status: 400, body: { __type: 'UnknownOperationException', message: `The benchmark stub does not answer ${target}` } };
+  return {
+    status: 400,
+    body: { __type: 'UnknownOperationException', message: `The benchmark stub does not answer ${target}` },
+  };
 }
 
 export async function startAwsStub(secretValue: string): Promise<AwsStub> {
@@ -68,7 +102,9 @@ export async function startAwsStub(secretValue: string): Promise<AwsStub> {
           // Answered as an unknown operation below.
         }
         const { status, body } = answer(target, input, secretValue);
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() }).end(JSON.stringify(body));
+        response
+          .writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() })
+          .end(JSON.stringify(body));
         return;
       }
       // Query protocol (SNS): Action=Publish&…
@@ -77,10 +113,14 @@ export async function startAwsStub(secretValue: string): Promise<AwsStub> {
       if (action === 'Publish') {
         response
           .writeHead(200, { 'content-type': 'text/xml' })
-          .end(`<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+          .end(
+            `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+          );
         return;
       }
-      response.writeHead(400, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
+      response
+        .writeHead(400, { 'content-type': 'text/xml' })
+        .end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
     });
   });
   server.keepAliveTimeout = 30_000;

@@ -22,8 +22,11 @@ export interface CdkBundlingFacts {
 
 export function readCdkBundlingFacts(): CdkBundlingFacts {
   const source = readFileSync(join(REPO_ROOT, 'infra', 'webhooks-stack.ts'), 'utf8');
-  const banner = /ESM_REQUIRE_BANNER\s*=\s*\n?\s*"([^"]+)"/.exec(source)?.[1] ?? /ESM_REQUIRE_BANNER\s*=\s*\n?\s*'([^']+)'/.exec(source)?.[1];
-  if (!banner) throw new Error('Could not read ESM_REQUIRE_BANNER from infra/webhooks-stack.ts; update bench/lib/bundling.ts');
+  const banner =
+    /ESM_REQUIRE_BANNER\s*=\s*\n?\s*"([^"]+)"/.exec(source)?.[1] ??
+    /ESM_REQUIRE_BANNER\s*=\s*\n?\s*'([^']+)'/.exec(source)?.[1];
+  if (!banner)
+    throw new Error('Could not read ESM_REQUIRE_BANNER from infra/webhooks-stack.ts; update bench/lib/bundling.ts');
   const checks: Record<string, boolean> = {
     'format: OutputFormat.ESM': source.includes('format: OutputFormat.ESM'),
     "mainFields: ['module', 'main']": source.includes("mainFields: ['module', 'main']"),
@@ -121,7 +124,11 @@ function describe(outfile: string, metafile: Metafile): BundleResult {
  * The benchmark workers themselves, bundled the same way so they run on plain node (no tsx in RSS).
  * Each is built on its own, so code that changed under one benchmark fails only that benchmark.
  */
-export async function bundleWorkers(entries: Record<string, string>, outdir: string, facts: CdkBundlingFacts): Promise<Record<string, string | Error>> {
+export async function bundleWorkers(
+  entries: Record<string, string>,
+  outdir: string,
+  facts: CdkBundlingFacts,
+): Promise<Record<string, string | Error>> {
   const bundles: Record<string, string | Error> = {};
   for (const [name, entry] of Object.entries(entries)) {
     const options: BuildOptions = {

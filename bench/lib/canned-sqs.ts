@@ -22,7 +22,9 @@ export class CannedSqsHandler {
     this.md5 = md5;
   }
 
-  async handle(request: { body?: unknown }): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }> {
+  async handle(request: {
+    body?: unknown;
+  }): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }> {
     let md5 = this.md5;
     if (this.capture) {
       const input = JSON.parse(String(request.body)) as { MessageBody: string };
@@ -31,10 +33,22 @@ export class CannedSqsHandler {
     }
     let body = this.responses.get(md5);
     if (!body) {
-      body = Buffer.from(JSON.stringify({ MessageId: '7f3b1c52-5d0e-4a8e-9a57-2f1d3c7d9e10', MD5OfMessageBody: md5, MD5OfMessageAttributes: undefined }));
+      body = Buffer.from(
+        JSON.stringify({
+          MessageId: '7f3b1c52-5d0e-4a8e-9a57-2f1d3c7d9e10',
+          MD5OfMessageBody: md5,
+          MD5OfMessageAttributes: undefined,
+        }),
+      );
       this.responses.set(md5, body);
     }
-    return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'bench' }, body } };
+    return {
+      response: {
+        statusCode: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'bench' },
+        body,
+      },
+    };
   }
 
   updateHttpClientConfig(): void {}

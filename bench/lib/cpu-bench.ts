@@ -90,7 +90,11 @@ export async function measureVariants(label: string, bodies: string[], variants:
       eventsPerRound: perRound,
     };
   }
-  return { label, bodyBytes: Math.round(bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / bodies.length), variants: results };
+  return {
+    label,
+    bodyBytes: Math.round(bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / bodies.length),
+    variants: results,
+  };
 }
 
 async function runBlock(variant: Variant, count: number, samples: number[]): Promise<void> {
@@ -101,4 +105,3 @@ async function runBlock(variant: Variant, count: number, samples: number[]): Pro
     samples.push(Number(process.hrtime.bigint() - started) / 1_000);
   }
 }
-

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BENCH_STRIPE_SECRET, eventForOrg, fixtureWithFreshId, stripeHttpEvent, stripeSignature } from './stripe-payloads';
+import {
+  BENCH_STRIPE_SECRET,
+  eventForOrg,
+  fixtureWithFreshId,
+  stripeHttpEvent,
+  stripeSignature,
+} from './stripe-payloads';
 
 /**
  * The first event each cold-start process handles. Known functions get a realistic event on their
@@ -17,7 +23,15 @@ export interface FirstEvent {
 
 const ACCOUNT = '123456789012';
 
-function httpEvent(options: { method: string; routeKey: string; path: string; body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string>; authorizer?: unknown }): APIGatewayProxyEventV2 {
+function httpEvent(options: {
+  method: string;
+  routeKey: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  authorizer?: unknown;
+}): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: options.routeKey,
@@ -30,7 +44,13 @@ function httpEvent(options: { method: string; routeKey: string; path: string; bo
       apiId: 'api',
       domainName: 'api.example.com',
       domainPrefix: 'api',
-      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'bench' },
+      http: {
+        method: options.method,
+        path: options.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.10',
+        userAgent: 'bench',
+      },
       requestId: randomUUID(),
       routeKey: options.routeKey,
       stage: '$default',
@@ -51,8 +71,18 @@ function sqsRecord(body: string, attributes: Record<string, string> = {}): SQSRe
     messageId: randomUUID(),
     receiptHandle: `AQEB${randomUUID().replaceAll('-', '')}`,
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: now, SenderId: 'AIDABENCH', ApproximateFirstReceiveTimestamp: now },
-    messageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { stringValue: value, stringListValues: [], binaryListValues: [], dataType: 'String' }])),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: now,
+      SenderId: 'AIDABENCH',
+      ApproximateFirstReceiveTimestamp: now,
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([name, value]) => [
+        name,
+        { stringValue: value, stringListValues: [], binaryListValues: [], dataType: 'String' },
+      ]),
+    ),
     md5OfBody: '',
     eventSource: 'aws:sqs',
     eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:bench-queue`,
@@ -67,17 +97,32 @@ export function firstEventFor(dir: string): FirstEvent {
   switch (dir) {
     case 'stripe-webhook': {
       const body = fixtureWithFreshId('customer.subscription.created');
-      return { description: 'signed 7 KB customer.subscription.created → 200 (GetSecretValue, SendMessage)', event: stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET)) };
+      return {
+        description: 'signed 7 KB customer.subscription.created → 200 (GetSecretValue, SendMessage)',
+        event: stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET)),
+      };
     }
     case 'billing-api':
       return {
         description: 'GET /v1/orgs/{orgId}/billing with JWT claims → 404 (GetItem finds nothing)',
-        event: httpEvent({ method: 'GET', routeKey: 'GET /v1/orgs/{orgId}/billing', path: '/v1/orgs/org_bench/billing', pathParameters: { orgId: 'org_bench' }, authorizer: jwt('org_bench') }),
+        event: httpEvent({
+          method: 'GET',
+          routeKey: 'GET /v1/orgs/{orgId}/billing',
+          path: '/v1/orgs/org_bench/billing',
+          pathParameters: { orgId: 'org_bench' },
+          authorizer: jwt('org_bench'),
+        }),
       };
     case 'endpoints-api':
       return {
         description: 'GET /v1/orgs/{orgId}/webhooks/endpoints with JWT claims → 200 [] (Query)',
-        event: httpEvent({ method: 'GET', routeKey: 'GET /v1/orgs/{orgId}/webhooks/endpoints', path: '/v1/orgs/org_bench/webhooks/endpoints', pathParameters: { orgId: 'org_bench' }, authorizer: jwt('org_bench') }),
+        event: httpEvent({
+          method: 'GET',
+          routeKey: 'GET /v1/orgs/{orgId}/webhooks/endpoints',
+          path: '/v1/orgs/org_bench/webhooks/endpoints',
+          pathParameters: { orgId: 'org_bench' },
+          authorizer: jwt('org_bench'),
+        }),
       };
     case 'events-api':
       return {
@@ -86,25 +131,69 @@ export function firstEventFor(dir: string): FirstEvent {
           method: 'POST',
           routeKey: 'POST /internal/events',
           path: '/internal/events',
-          body: JSON.stringify({ id: 'evt_cold_1', type: 'webhook.test', orgId: 'org_bench', occurredAt: '2026-01-01T00:00:00Z', data: { message: 'hello' } }),
-          authorizer: { iam: { accountId: ACCOUNT, userArn: `arn:aws:iam::${ACCOUNT}:role/publisher`, principalOrgId: null, cognitoIdentity: null } },
+          body: JSON.stringify({
+            id: 'evt_cold_1',
+            type: 'webhook.test',
+            orgId: 'org_bench',
+            occurredAt: '2026-01-01T00:00:00Z',
+            data: { message: 'hello' },
+          }),
+          authorizer: {
+            iam: {
+              accountId: ACCOUNT,
+              userArn: `arn:aws:iam::${ACCOUNT}:role/publisher`,
+              principalOrgId: null,
+              cognitoIdentity: null,
+            },
+          },
         }),
       };
     case 'billing-consumer': {
       const raw = eventForOrg('customer.subscription.created', 'org_bench', { plan: 'growth' });
       const id = (JSON.parse(raw) as { id: string }).id;
-      const message = { source: 'stripe', eventId: id, eventType: 'customer.subscription.created', receivedAt: new Date().toISOString(), correlationId: randomUUID(), rawBodyBase64: Buffer.from(raw).toString('base64') };
-      return { description: 'SQS batch of 1 queued customer.subscription.created → applied (GetItem, PutItem ×3, SendMessage)', event: sqsEvent(sqsRecord(JSON.stringify(message), { source: 'stripe', eventType: message.eventType })) };
+      const message = {
+        source: 'stripe',
+        eventId: id,
+        eventType: 'customer.subscription.created',
+        receivedAt: new Date().toISOString(),
+        correlationId: randomUUID(),
+        rawBodyBase64: Buffer.from(raw).toString('base64'),
+      };
+      return {
+        description: 'SQS batch of 1 queued customer.subscription.created → applied (GetItem, PutItem ×3, SendMessage)',
+        event: sqsEvent(sqsRecord(JSON.stringify(message), { source: 'stripe', eventType: message.eventType })),
+      };
     }
     case 'fanout':
       return {
         description: 'SQS batch of 1 platform event → message stored, no endpoints (PutItem, Query, UpdateItem)',
-        event: sqsEvent(sqsRecord(JSON.stringify({ id: 'evt_cold_1', type: 'webhook.test', orgId: 'org_bench', occurredAt: '2026-01-01T00:00:00Z', data: { message: 'hello' } }))),
+        event: sqsEvent(
+          sqsRecord(
+            JSON.stringify({
+              id: 'evt_cold_1',
+              type: 'webhook.test',
+              orgId: 'org_bench',
+              occurredAt: '2026-01-01T00:00:00Z',
+              data: { message: 'hello' },
+            }),
+          ),
+        ),
       };
     case 'delivery':
       return {
         description: 'SQS batch of 1 delivery task → endpoint not found, skipped (GetItem ×2, UpdateItem)',
-        event: sqsEvent(sqsRecord(JSON.stringify({ messageId: 'msg_cold', orgId: 'org_bench', endpointId: 'ep_cold', attempt: 1, trigger: 'scheduled', correlationId: randomUUID() }))),
+        event: sqsEvent(
+          sqsRecord(
+            JSON.stringify({
+              messageId: 'msg_cold',
+              orgId: 'org_bench',
+              endpointId: 'ep_cold',
+              attempt: 1,
+              trigger: 'scheduled',
+              correlationId: randomUUID(),
+            }),
+          ),
+        ),
       };
     default:
       break;
@@ -112,11 +201,28 @@ export function firstEventFor(dir: string): FirstEvent {
   if (dir.endsWith('-webhook')) {
     return {
       description: 'POST with an invalid signature → 4xx (reads its signing secret)',
-      event: httpEvent({ method: 'POST', routeKey: `ANY /webhooks/${dir.replace(/-webhook$/, '')}`, path: `/webhooks/${dir.replace(/-webhook$/, '')}`, body: '{"id":"bench"}', headers: { 'x-square-hmacsha256-signature': 'AAAA', 'x-shopify-hmac-sha256': 'AAAA' } }),
+      event: httpEvent({
+        method: 'POST',
+        routeKey: `ANY /webhooks/${dir.replace(/-webhook$/, '')}`,
+        path: `/webhooks/${dir.replace(/-webhook$/, '')}`,
+        body: '{"id":"bench"}',
+        headers: { 'x-square-hmacsha256-signature': 'AAAA', 'x-shopify-hmac-sha256': 'AAAA' },
+      }),
     };
   }
   if (dir.endsWith('-api')) {
-    return { description: 'GET without a token → 401/404', event: httpEvent({ method: 'GET', routeKey: 'GET /v1/orgs/{orgId}', path: '/v1/orgs/org_bench', pathParameters: { orgId: 'org_bench' } }) };
+    return {
+      description: 'GET without a token → 401/404',
+      event: httpEvent({
+        method: 'GET',
+        routeKey: 'GET /v1/orgs/{orgId}',
+        path: '/v1/orgs/org_bench',
+        pathParameters: { orgId: 'org_bench' },
+      }),
+    };
   }
-  return { description: 'SQS batch of 1 record that is not JSON → reported as a failed item', event: sqsEvent(sqsRecord('not json')) };
+  return {
+    description: 'SQS batch of 1 record that is not JSON → reported as a failed item',
+    event: sqsEvent(sqsRecord('not json')),
+  };
 }

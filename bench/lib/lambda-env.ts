@@ -1,6 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENDPOINT_SECRETS_KEY, FUNCTIONS, METRICS_NAMESPACE, OPS_TOPIC, QUEUES, SECRETS, TABLES, type FunctionSpec } from '../../shared/platform/topology';
+import {
+  ENDPOINT_SECRETS_KEY,
+  FUNCTIONS,
+  METRICS_NAMESPACE,
+  OPS_TOPIC,
+  QUEUES,
+  SECRETS,
+  TABLES,
+  type FunctionSpec,
+} from '../../shared/platform/topology';
 import { REPO_ROOT } from './paths';
 import { runWorker } from './worker';
 
@@ -45,12 +54,16 @@ async function fromSynth(): Promise<LambdaEnvResult['functions']> {
   const functions: Record<string, { name: string; env: Record<string, EnvValue> }> = {};
   for (const [name, spec] of Object.entries(FUNCTIONS) as [string, FunctionSpec][]) {
     const match = Object.entries(template.Resources).find(
-      ([logicalId, resource]) => resource.Type === 'AWS::Lambda::Function' && logicalId.startsWith(spec.id) && /^[0-9A-F]{8}$/.test(logicalId.slice(spec.id.length)),
+      ([logicalId, resource]) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        logicalId.startsWith(spec.id) &&
+        /^[0-9A-F]{8}$/.test(logicalId.slice(spec.id.length)),
     );
     if (!match) continue;
     const variables = match[1].Properties?.Environment?.Variables ?? {};
     const env: Record<string, EnvValue> = {};
-    for (const [key, value] of Object.entries(variables)) env[key] = typeof value === 'string' ? value : { token: JSON.stringify(value) };
+    for (const [key, value] of Object.entries(variables))
+      env[key] = typeof value === 'string' ? value : { token: JSON.stringify(value) };
     functions[spec.dir] = { name, env };
   }
   return functions;
@@ -67,13 +80,15 @@ function fromTopology(): LambdaEnvResult['functions'] {
       NODE_OPTIONS: '--enable-source-maps',
     };
     const token = (what: string) => ({ token: what });
-    for (const table of Object.keys(spec.access.tables ?? {})) env[TABLES[table as keyof typeof TABLES].envVar] = token(table);
+    for (const table of Object.keys(spec.access.tables ?? {}))
+      env[TABLES[table as keyof typeof TABLES].envVar] = token(table);
     for (const queue of spec.access.sendsTo ?? []) env[QUEUES[queue].envVar] = token(queue);
     for (const queue of spec.access.sendsToDeadLetter ?? []) {
       const envVar = QUEUES[queue].dlq.envVar;
       if (envVar) env[envVar] = token(`${queue}-dlq`);
     }
-    for (const secret of spec.access.secrets ?? []) if (SECRETS[secret].required) env[SECRETS[secret].arnEnvVar] = token(secret);
+    for (const secret of spec.access.secrets ?? [])
+      if (SECRETS[secret].required) env[SECRETS[secret].arnEnvVar] = token(secret);
     if (spec.access.publishesOpsAlerts) env[OPS_TOPIC.envVar] = token('ops-topic');
     if (spec.access.endpointSecrets) env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar] = token('endpoint-secrets-key');
     functions[spec.dir] = { name, env };

@@ -48,7 +48,14 @@ async function main(): Promise<LoadResult> {
   const send = (request: LoadRequest): Promise<number> =>
     new Promise((resolve, reject) => {
       const outgoing = http.request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        },
         (response) => {
           response.resume();
           response.on('end', () => resolve(response.statusCode ?? 0));
@@ -92,7 +99,14 @@ async function main(): Promise<LoadResult> {
   return {
     requests: latencies.length,
     requestsPerSecond: round(latencies.length / seconds),
-    latencyMs: { ...latency, median: round(latency.median), p50: round(latency.p50), p99: round(latency.p99), min: round(latency.min), max: round(latency.max) },
+    latencyMs: {
+      ...latency,
+      median: round(latency.median),
+      p50: round(latency.p50),
+      p99: round(latency.p99),
+      min: round(latency.min),
+      max: round(latency.max),
+    },
     statuses,
     errors,
     durationSeconds: round(seconds),

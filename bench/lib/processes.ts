@@ -81,7 +81,11 @@ export interface Service<T> {
  * Starts a long-running helper process and waits for its first stdout line (JSON). It stops when
  * its stdin closes: it then prints one more JSON line (`{"maxRssKiB":…}`) and exits.
  */
-export async function startService<T>(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Service<T>> {
+export async function startService<T>(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<Service<T>> {
   const child = spawn(process.execPath, [...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, BENCH_ROOT: REPO_ROOT },
@@ -91,8 +95,12 @@ export async function startService<T>(args: readonly string[], env: Record<strin
   const iterator = lines[Symbol.asyncIterator]();
   const first = await Promise.race([
     iterator.next(),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`Service ${args.join(' ')} did not start within ${timeoutMs} ms`)), timeoutMs)),
-    new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`Service ${args.join(' ')} exited with ${code} before starting`)))),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`Service ${args.join(' ')} did not start within ${timeoutMs} ms`)), timeoutMs),
+    ),
+    new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`Service ${args.join(' ')} exited with ${code} before starting`))),
+    ),
   ]);
   if (first.done) throw new Error(`Service ${args.join(' ')} printed nothing`);
   const info = JSON.parse(first.value) as T;
@@ -135,7 +143,9 @@ export function serveUntilStdinCloses(info: unknown, cleanup: () => Promise<void
     void cleanup()
       .catch(() => undefined)
       .then(() => {
-        process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })}\n`, () => process.exit(0));
+        process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })}\n`, () =>
+          process.exit(0),
+        );
       });
   });
 }

@@ -20,7 +20,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const ordered = sorted(values);
   const middle = Math.floor(ordered.length / 2);
-  return ordered.length % 2 === 1 ? (ordered[middle] as number) : ((ordered[middle - 1] as number) + (ordered[middle] as number)) / 2;
+  return ordered.length % 2 === 1
+    ? (ordered[middle] as number)
+    : ((ordered[middle - 1] as number) + (ordered[middle] as number)) / 2;
 }
 
 export function mean(values: readonly number[]): number {

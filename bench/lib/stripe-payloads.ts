@@ -34,11 +34,36 @@ export function fixtureWithFreshId(type: StripeEventType): string {
 
 /** ≈1 KB `invoice.paid`, pretty-printed like Stripe's payloads. */
 export function smallInvoicePaid(orgId = 'org_bench'): string {
-  const fixture = JSON.parse(fixtureText('invoice.paid')) as { api_version: string; created: number; data: { object: Record<string, unknown> } };
+  const fixture = JSON.parse(fixtureText('invoice.paid')) as {
+    api_version: string;
+    created: number;
+    data: { object: Record<string, unknown> };
+  };
   const invoice = fixture.data.object;
-  const keep = ['id', 'object', 'amount_due', 'amount_paid', 'amount_remaining', 'attempt_count', 'attempted', 'billing_reason', 'created', 'currency', 'customer', 'livemode', 'status', 'status_transitions', 'total'];
-  const object: Record<string, unknown> = Object.fromEntries(keep.filter((key) => key in invoice).map((key) => [key, invoice[key]]));
-  object.parent = { type: 'subscription_details', subscription_details: { metadata: { org_id: orgId }, subscription: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw' } };
+  const keep = [
+    'id',
+    'object',
+    'amount_due',
+    'amount_paid',
+    'amount_remaining',
+    'attempt_count',
+    'attempted',
+    'billing_reason',
+    'created',
+    'currency',
+    'customer',
+    'livemode',
+    'status',
+    'status_transitions',
+    'total',
+  ];
+  const object: Record<string, unknown> = Object.fromEntries(
+    keep.filter((key) => key in invoice).map((key) => [key, invoice[key]]),
+  );
+  object.parent = {
+    type: 'subscription_details',
+    subscription_details: { metadata: { org_id: orgId }, subscription: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw' },
+  };
   const event = {
     id: stripeEventId(),
     object: 'event',
@@ -54,17 +79,29 @@ export function smallInvoicePaid(orgId = 'org_bench'): string {
 }
 
 /** A fixture-based event for a given organisation, as `npm run send` builds it (compact JSON). */
-export function eventForOrg(type: StripeEventType, orgId: string, extra: { plan?: string; created?: number; customerId?: string; subscriptionId?: string } = {}): string {
+export function eventForOrg(
+  type: StripeEventType,
+  orgId: string,
+  extra: { plan?: string; created?: number; customerId?: string; subscriptionId?: string } = {},
+): string {
   const fixture = JSON.parse(fixtureText(type)) as Record<string, unknown>;
   return JSON.stringify(buildStripeEvent(fixture, type, { orgId, ...extra }));
 }
 
-export function stripeSignature(body: string, secret: string, timestampSeconds = Math.floor(Date.now() / 1000)): string {
+export function stripeSignature(
+  body: string,
+  secret: string,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): string {
   return signatureHeader([secret], timestampSeconds, body);
 }
 
 /** The HTTP API (payload 2.0) event API Gateway hands the ingest function for a JSON POST. */
-export function stripeHttpEvent(body: string, signature: string, requestId = `req-${randomBytes(8).toString('hex')}`): APIGatewayProxyEventV2 {
+export function stripeHttpEvent(
+  body: string,
+  signature: string,
+  requestId = `req-${randomBytes(8).toString('hex')}`,
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: 'ANY /webhooks/stripe',
@@ -82,7 +119,13 @@ export function stripeHttpEvent(body: string, signature: string, requestId = `re
       apiId: 'api',
       domainName: 'api.example.com',
       domainPrefix: 'api',
-      http: { method: 'POST', path: '/webhooks/stripe', protocol: 'HTTP/1.1', sourceIp: '3.18.12.63', userAgent: 'Stripe/1.0' },
+      http: {
+        method: 'POST',
+        path: '/webhooks/stripe',
+        protocol: 'HTTP/1.1',
+        sourceIp: '3.18.12.63',
+        userAgent: 'Stripe/1.0',
+      },
       requestId,
       routeKey: 'ANY /webhooks/stripe',
       stage: '$default',

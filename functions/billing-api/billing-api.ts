@@ -23,16 +23,20 @@ export function createApiHandler(deps: ApiDependencies): (event: APIGatewayProxy
         role: 'member',
         handle: async ({ orgId }) => {
           const record = await deps.billing.getRecord(orgId);
-          return record ? json(200, billingView(record)) : problem(404, 'billing_record_not_found', `Organisation ${orgId} has no billing record yet`);
+          return record
+            ? json(200, billingView(record))
+            : problem(404, 'billing_record_not_found', `Organisation ${orgId} has no billing record yet`);
         },
       },
       'GET /v1/orgs/{orgId}/audit': {
         role: 'member',
-        handle: async ({ orgId, event }) => json(200, await deps.billing.listAudit(orgId, parseQuery(event, pageQuerySchema))),
+        handle: async ({ orgId, event }) =>
+          json(200, await deps.billing.listAudit(orgId, parseQuery(event, pageQuerySchema))),
       },
       'GET /v1/orgs/{orgId}/alerts': {
         role: 'admin',
-        handle: async ({ orgId, event }) => json(200, await deps.alerts.list(orgId, parseQuery(event, pageQuerySchema))),
+        handle: async ({ orgId, event }) =>
+          json(200, await deps.alerts.list(orgId, parseQuery(event, pageQuerySchema))),
       },
     },
     deps.observability.logger,
@@ -50,7 +54,12 @@ function billingView(record: BillingRecord): Documented<typeof billingViewSchema
     stripe: record.stripe,
     currentPeriodEnd: record.currentPeriodEnd,
     cancelAtPeriodEnd: record.cancelAtPeriodEnd,
-    lastPayment: lastPayment && { invoiceId: lastPayment.invoiceId, amountPaid: lastPayment.amountPaid, currency: lastPayment.currency, paidAt: lastPayment.paidAt },
+    lastPayment: lastPayment && {
+      invoiceId: lastPayment.invoiceId,
+      amountPaid: lastPayment.amountPaid,
+      currency: lastPayment.currency,
+      paidAt: lastPayment.paidAt,
+    },
     lastPaymentFailure: lastPaymentFailure && {
       invoiceId: lastPaymentFailure.invoiceId,
       amountDue: lastPaymentFailure.amountDue,

@@ -1,5 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseStripeEvent, processBillingEvent, type BillingDependencies } from '../../shared/billing/process-billing-event';
+import {
+  parseStripeEvent,
+  processBillingEvent,
+  type BillingDependencies,
+} from '../../shared/billing/process-billing-event';
 import { OrgNotResolvedError } from '../../shared/platform/errors';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
@@ -35,7 +39,12 @@ export function createBillingConsumer(deps: BillingConsumerDependencies) {
       const outcome = await processBillingEvent(parseStripeEvent(decodeQueuedBody(message)), deps);
       metrics.addMetric(METRIC[outcome.outcome], MetricUnit.Count, 1);
       if (outcome.published) metrics.addMetric(METRIC.eventPublished, MetricUnit.Count, 1);
-      logger.info('Billing event processed', { orgId: outcome.orgId, outcome: outcome.outcome, plan: outcome.record?.plan, status: outcome.record?.status });
+      logger.info('Billing event processed', {
+        orgId: outcome.orgId,
+        outcome: outcome.outcome,
+        plan: outcome.record?.plan,
+        status: outcome.record?.status,
+      });
     },
   });
 }

@@ -2,7 +2,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { CatalogItem, StockLevel } from '../../shared/catalog/catalog-record';
 import type { CatalogStore } from '../../shared/catalog/catalog-store';
-import { inventoryQuerySchema, itemsQuerySchema, settingsSchema, type catalogItemViewSchema, type inventorySettingsViewSchema, type stockLevelViewSchema } from '../../shared/catalog/catalog-api-schemas';
+import {
+  inventoryQuerySchema,
+  itemsQuerySchema,
+  settingsSchema,
+  type catalogItemViewSchema,
+  type inventorySettingsViewSchema,
+  type stockLevelViewSchema,
+} from '../../shared/catalog/catalog-api-schemas';
 import { createOrgRouter, parseJsonBody, parseQuery } from '../../shared/platform/http/org-router';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import type { Observability } from '../../shared/platform/observability';
@@ -27,7 +34,13 @@ export function itemView(item: CatalogItem): z.output<typeof catalogItemViewSche
     status: item.status,
     vendor: item.vendor,
     productType: item.productType,
-    variants: item.variants.map((variant) => ({ id: variant.id, title: variant.title, sku: variant.sku, price: variant.price, inventoryItemId: variant.inventoryItemId })),
+    variants: item.variants.map((variant) => ({
+      id: variant.id,
+      title: variant.title,
+      sku: variant.sku,
+      price: variant.price,
+      inventoryItemId: variant.inventoryItemId,
+    })),
     sourceUpdatedAt: item.sourceUpdatedAt,
     updatedAt: item.updatedAt,
   };
@@ -45,18 +58,27 @@ export function levelView(level: StockLevel): z.output<typeof stockLevelViewSche
   };
 }
 
-function settingsView(settings: { stockoutThreshold: string; updatedAt: string }): z.output<typeof inventorySettingsViewSchema> {
+function settingsView(settings: {
+  stockoutThreshold: string;
+  updatedAt: string;
+}): z.output<typeof inventorySettingsViewSchema> {
   return { stockoutThreshold: Number(settings.stockoutThreshold), updatedAt: settings.updatedAt };
 }
 
-export function createCatalogApiHandler(deps: CatalogApiDependencies): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+export function createCatalogApiHandler(
+  deps: CatalogApiDependencies,
+): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   return createOrgRouter(
     {
       'GET /v1/orgs/{orgId}/catalog/items': {
         role: 'member',
         handle: async ({ orgId, event }) => {
           const { source, limit, cursor } = parseQuery(event, itemsQuerySchema);
-          const page = await deps.store.listItems(orgId, { limit, ...(source && { source }), ...(cursor !== undefined && { cursor }) });
+          const page = await deps.store.listItems(orgId, {
+            limit,
+            ...(source && { source }),
+            ...(cursor !== undefined && { cursor }),
+          });
           return json(200, { items: page.items.map(itemView), nextCursor: page.nextCursor });
         },
       },
@@ -65,7 +87,12 @@ export function createCatalogApiHandler(deps: CatalogApiDependencies): (event: A
         role: 'member',
         handle: async ({ orgId, event }) => {
           const { itemId, locationId, limit, cursor } = parseQuery(event, inventoryQuerySchema);
-          const page = await deps.store.listLevels(orgId, { limit, ...(itemId !== undefined && { itemId }), ...(locationId !== undefined && { locationId }), ...(cursor !== undefined && { cursor }) });
+          const page = await deps.store.listLevels(orgId, {
+            limit,
+            ...(itemId !== undefined && { itemId }),
+            ...(locationId !== undefined && { locationId }),
+            ...(cursor !== undefined && { cursor }),
+          });
           return json(200, { items: page.items.map(levelView), nextCursor: page.nextCursor });
         },
       },
@@ -84,4 +111,3 @@ export function createCatalogApiHandler(deps: CatalogApiDependencies): (event: A
     deps.observability.logger,
   );
 }
-

@@ -1,5 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { processCatalogMessage, type CatalogDependencies, type CatalogOutcome } from '../../shared/catalog/process-catalog-event';
+import {
+  processCatalogMessage,
+  type CatalogDependencies,
+  type CatalogOutcome,
+} from '../../shared/catalog/process-catalog-event';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
 import { createQueuedWebhookConsumer } from '../../shared/inbound/queued-webhook-consumer';
@@ -23,27 +27,49 @@ export function createCatalogConsumer(deps: CatalogConsumerDependencies) {
   const { logger, metrics } = deps.observability;
 
   function record(outcome: CatalogOutcome): void {
-    if (outcome.outcome === 'ignored' || outcome.outcome === 'unmatched') metrics.addMetric(METRIC[outcome.outcome], MetricUnit.Count, 1);
+    if (outcome.outcome === 'ignored' || outcome.outcome === 'unmatched')
+      metrics.addMetric(METRIC[outcome.outcome], MetricUnit.Count, 1);
     for (const kind of ['applied', 'stale', 'duplicate'] as const) {
       if (outcome[kind] > 0) metrics.addMetric(METRIC[kind], MetricUnit.Count, outcome[kind]);
     }
-    if (outcome.published.length > 0) metrics.addMetric(METRIC.stockoutPublished, MetricUnit.Count, outcome.published.length);
+    if (outcome.published.length > 0)
+      metrics.addMetric(METRIC.stockoutPublished, MetricUnit.Count, outcome.published.length);
     const { pull } = outcome;
     if (pull?.status === 'pulled') {
       metrics.addMetric(METRIC.pulled, MetricUnit.Count, 1);
       metrics.addMetric(METRIC.objectsPulled, MetricUnit.Count, pull.objects);
-      if (pull.invalid > 0) logger.warn('Square catalog objects without the expected shape were left out of the pull', { invalid: pull.invalid, merchantId: outcome.account });
+      if (pull.invalid > 0)
+        logger.warn('Square catalog objects without the expected shape were left out of the pull', {
+          invalid: pull.invalid,
+          merchantId: outcome.account,
+        });
     }
     if (pull?.status === 'skipped') {
       metrics.addMetric(METRIC.pullSkipped, MetricUnit.Count, 1);
       const context = { merchantId: outcome.account, orgId: outcome.orgId };
       // No token is a deployment choice; a token of another merchant is a misconfiguration.
-      if (pull.reason === 'no_access_token') logger.info('Square catalog pull skipped: no access token; the catalog version was recorded', context);
-      else logger.warn('Square catalog pull skipped: the access token belongs to another merchant; the catalog version was recorded', context);
+      if (pull.reason === 'no_access_token')
+        logger.info('Square catalog pull skipped: no access token; the catalog version was recorded', context);
+      else
+        logger.warn(
+          'Square catalog pull skipped: the access token belongs to another merchant; the catalog version was recorded',
+          context,
+        );
     }
-    const summary = { provider: outcome.provider, account: outcome.account, orgId: outcome.orgId, applied: outcome.applied, stale: outcome.stale, duplicate: outcome.duplicate, published: outcome.published, pull };
-    if (outcome.outcome === 'unmatched') logger.info('Catalog event kept: no organisation has connected this account', summary);
-    else if (outcome.outcome === 'ignored') logger.info('Catalog event ignored', { ...summary, reason: outcome.reason });
+    const summary = {
+      provider: outcome.provider,
+      account: outcome.account,
+      orgId: outcome.orgId,
+      applied: outcome.applied,
+      stale: outcome.stale,
+      duplicate: outcome.duplicate,
+      published: outcome.published,
+      pull,
+    };
+    if (outcome.outcome === 'unmatched')
+      logger.info('Catalog event kept: no organisation has connected this account', summary);
+    else if (outcome.outcome === 'ignored')
+      logger.info('Catalog event ignored', { ...summary, reason: outcome.reason });
     else logger.info('Catalog event processed', summary);
   }
 

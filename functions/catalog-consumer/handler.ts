@@ -11,7 +11,9 @@ import { createCatalogConsumer } from './catalog-consumer';
 
 const config = loadCatalogConsumerConfig();
 const documents = createDocumentClient();
-const accessTokens = config.squareAccessToken && createSecretList({ location: config.squareAccessToken, client: createSecretsManagerClient });
+const accessTokens =
+  config.squareAccessToken &&
+  createSecretList({ location: config.squareAccessToken, client: createSecretsManagerClient });
 
 export const handler = createCatalogConsumer({
   store: createCatalogStore(documents, config.catalogTable),

@@ -1,12 +1,30 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { QueueSender } from '../../shared/platform/aws/queue';
-import { isSourceId, shopifyConnectionSchema, sourceWebhookPath, squareConnectionSchema } from '../../shared/inbound/connections/connection-input';
-import type { ConnectionsStore, InboundSource, Provider, ProviderConnection, SourceEvent } from '../../shared/inbound/connections/connections-store';
+import {
+  isSourceId,
+  shopifyConnectionSchema,
+  sourceWebhookPath,
+  squareConnectionSchema,
+} from '../../shared/inbound/connections/connection-input';
+import type {
+  ConnectionsStore,
+  InboundSource,
+  Provider,
+  ProviderConnection,
+  SourceEvent,
+} from '../../shared/inbound/connections/connections-store';
 import { replayUnmatched } from '../../shared/inbound/connections/replay-unmatched';
 import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
 import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
-import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery, RequestValidationError, type OrgRequest } from '../../shared/platform/http/org-router';
+import {
+  createOrgRouter,
+  pageQuerySchema,
+  parseJsonBody,
+  parseQuery,
+  RequestValidationError,
+  type OrgRequest,
+} from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import type { Observability } from '../../shared/platform/observability';
@@ -31,15 +49,26 @@ const DAY_MS = 86_400_000;
 const providerSchema = z.enum(['square', 'shopify']);
 const NO_STORE = { 'cache-control': 'no-store' } as const;
 
-const PROVIDER_ACCOUNT = { square: 'Square merchant', shopify: 'Shopify shop' } as const satisfies Record<Provider, string>;
+const PROVIDER_ACCOUNT = { square: 'Square merchant', shopify: 'Shopify shop' } as const satisfies Record<
+  Provider,
+  string
+>;
 
 const connectedElsewhere = (provider: Provider) =>
-  problem(409, 'account_connected_elsewhere', `This ${PROVIDER_ACCOUNT[provider]} is connected to another organisation; disconnect it there first`);
+  problem(
+    409,
+    'account_connected_elsewhere',
+    `This ${PROVIDER_ACCOUNT[provider]} is connected to another organisation; disconnect it there first`,
+  );
 const connectionNotFound = () => problem(404, 'connection_not_found', 'No such connection');
 const sourceNotFound = () => problem(404, 'source_not_found', 'No such source');
 
 function squareView(connection: ProviderConnection) {
-  return { merchantId: connection.account, notificationUrl: connection.notificationUrl, connectedAt: connection.connectedAt };
+  return {
+    merchantId: connection.account,
+    notificationUrl: connection.notificationUrl,
+    connectedAt: connection.connectedAt,
+  };
 }
 
 function shopifyView(connection: ProviderConnection) {
@@ -69,7 +98,9 @@ function sourceIdOf(event: APIGatewayProxyEventV2): string {
   return event.pathParameters?.sourceId ?? '';
 }
 
-export function createConnectionsApiHandler(deps: ConnectionsApiDependencies): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+export function createConnectionsApiHandler(
+  deps: ConnectionsApiDependencies,
+): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   const { logger } = deps.observability;
   const squareSchema = squareConnectionSchema({ allowHttp: deps.settings.allowHttp });
 
@@ -78,12 +109,27 @@ export function createConnectionsApiHandler(deps: ConnectionsApiDependencies): (
    * so the consumer finds the organisation when the replayed events arrive. Idempotent: connecting
    * the same account again keeps `connectedAt` and replays whatever is still kept.
    */
-  async function connect({ orgId }: OrgRequest, provider: Provider, account: string, notificationUrl: string | null): Promise<HttpResult> {
+  async function connect(
+    { orgId }: OrgRequest,
+    provider: Provider,
+    account: string,
+    notificationUrl: string | null,
+  ): Promise<HttpResult> {
     const current = await deps.connections.connectionOf(provider, account);
     if (current && current.orgId !== orgId) return connectedElsewhere(provider);
-    const connection: ProviderConnection = { provider, orgId, account, notificationUrl, connectedAt: current?.connectedAt ?? deps.now().toISOString() };
+    const connection: ProviderConnection = {
+      provider,
+      orgId,
+      account,
+      notificationUrl,
+      connectedAt: current?.connectedAt ?? deps.now().toISOString(),
+    };
     if ((await deps.connections.connect(connection)) === 'conflict') return connectedElsewhere(provider);
-    const replayedEvents = await replayUnmatched({ store: deps.connections, catalogQueue: deps.catalogQueue }, provider, account);
+    const replayedEvents = await replayUnmatched(
+      { store: deps.connections, catalogQueue: deps.catalogQueue },
+      provider,
+      account,
+    );
     logger.info('Provider connected', { orgId, provider, account, replayedEvents });
     return json(200, { ...connectionView(connection), replayedEvents });
   }
@@ -93,13 +139,18 @@ export function createConnectionsApiHandler(deps: ConnectionsApiDependencies): (
       'GET /v1/orgs/{orgId}/connections': {
         role: 'member',
         handle: async ({ orgId }) => {
-          const [connections, sources] = await Promise.all([deps.connections.connectionsOf(orgId), deps.connections.sourcesOf(orgId)]);
+          const [connections, sources] = await Promise.all([
+            deps.connections.connectionsOf(orgId),
+            deps.connections.sourcesOf(orgId),
+          ]);
           const square = connections.find((connection) => connection.provider === 'square');
           const shopify = connections.find((connection) => connection.provider === 'shopify');
           return json(200, {
             square: square ? squareView(square) : null,
             shopify: shopify ? shopifyView(shopify) : null,
-            sources: sources.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.sourceId.localeCompare(b.sourceId)).map(sourceView),
+            sources: sources
+              .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.sourceId.localeCompare(b.sourceId))
+              .map(sourceView),
           });
         },
       },
@@ -139,10 +190,15 @@ export function createConnectionsApiHandler(deps: ConnectionsApiDependencies): (
           const sourceId = sourceIdOf(event);
           if (!isSourceId(sourceId)) {
             throw new RequestValidationError(422, 'Invalid source id', [
-              { field: 'sourceId', message: 'must be 1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit' },
+              {
+                field: 'sourceId',
+                message:
+                  'must be 1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit',
+              },
             ]);
           }
-          const sourceIdTaken = () => problem(409, 'source_id_unavailable', 'This source id is not available; choose another');
+          const sourceIdTaken = () =>
+            problem(409, 'source_id_unavailable', 'This source id is not available; choose another');
           const existing = await deps.connections.getSource(sourceId);
           if (existing && existing.orgId !== orgId) return sourceIdTaken();
           const at = deps.now().toISOString();
@@ -150,11 +206,21 @@ export function createConnectionsApiHandler(deps: ConnectionsApiDependencies): (
           const secret = generateSigningSecret();
           const ciphertext = await deps.cipher.encrypt(secret, sourceSecretContext(orgId, sourceId));
           // A rotation replaces the secret outright: the old one stops verifying now.
-          const outcome = await deps.connections.putSource({ sourceId, orgId, secrets: [ciphertext], createdAt, updatedAt: at });
+          const outcome = await deps.connections.putSource({
+            sourceId,
+            orgId,
+            secrets: [ciphertext],
+            createdAt,
+            updatedAt: at,
+          });
           if (outcome === 'conflict') return sourceIdTaken();
           logger.info(outcome === 'created' ? 'Source created' : 'Source secret rotated', { orgId, sourceId });
           // The only time the secret is shown: it is stored encrypted and never returned again.
-          return json(outcome === 'created' ? 201 : 200, { sourceId, url: sourceWebhookPath(sourceId), secret, createdAt }, NO_STORE);
+          return json(
+            outcome === 'created' ? 201 : 200,
+            { sourceId, url: sourceWebhookPath(sourceId), secret, createdAt },
+            NO_STORE,
+          );
         },
       },
 
@@ -167,7 +233,11 @@ export function createConnectionsApiHandler(deps: ConnectionsApiDependencies): (
           if (!source || source.orgId !== orgId) return sourceNotFound();
           // TTL deletes expired events lazily (and never locally), so the window is applied here too.
           const since = new Date(deps.now().getTime() - deps.settings.sourceEventRetentionDays * DAY_MS).toISOString();
-          const page = await deps.connections.sourceEvents(sourceId, { limit: query.limit, cursor: query.cursor, since });
+          const page = await deps.connections.sourceEvents(sourceId, {
+            limit: query.limit,
+            cursor: query.cursor,
+            since,
+          });
           return json(200, { items: page.items.map(sourceEventView), nextCursor: page.nextCursor });
         },
       },

@@ -22,11 +22,19 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
 
   function count(outcome: DeliveryOutcome): void {
     if (outcome.kind !== 'attempted') {
-      metrics.addMetric(outcome.kind === 'skipped' ? METRIC.skipped : outcome.kind === 'deferred' ? METRIC.deferred : METRIC.duplicate, MetricUnit.Count, 1);
+      metrics.addMetric(
+        outcome.kind === 'skipped' ? METRIC.skipped : outcome.kind === 'deferred' ? METRIC.deferred : METRIC.duplicate,
+        MetricUnit.Count,
+        1,
+      );
       return;
     }
     const { step } = outcome;
-    metrics.addMetric(step.kind === 'succeeded' ? METRIC.delivered : step.kind === 'retry' ? METRIC.retried : METRIC.failed, MetricUnit.Count, 1);
+    metrics.addMetric(
+      step.kind === 'succeeded' ? METRIC.delivered : step.kind === 'retry' ? METRIC.retried : METRIC.failed,
+      MetricUnit.Count,
+      1,
+    );
     metrics.addMetric(METRIC.latency, MetricUnit.Milliseconds, outcome.durationMs);
     if (outcome.endpointDisabled) metrics.addMetric(METRIC.endpointDisabled, MetricUnit.Count, 1);
   }
@@ -34,12 +42,25 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
   async function processRecord(record: SQSRecord): Promise<void> {
     const task = deliveryTaskSchema.parse(JSON.parse(record.body));
     // Records run concurrently, so context goes on each line rather than into shared logger keys.
-    const context = { correlationId: task.correlationId, messageId: task.messageId, endpointId: task.endpointId, orgId: task.orgId, ...(task.merchantId !== undefined && { merchantId: task.merchantId }), attempt: task.attempt };
+    const context = {
+      correlationId: task.correlationId,
+      messageId: task.messageId,
+      endpointId: task.endpointId,
+      orgId: task.orgId,
+      ...(task.merchantId !== undefined && { merchantId: task.merchantId }),
+      attempt: task.attempt,
+    };
     try {
       const outcome = await deliver(task, deps);
       count(outcome);
       if (outcome.kind === 'attempted') {
-        logger.info('Delivery attempt', { ...context, step: outcome.step, statusCode: outcome.statusCode, durationMs: outcome.durationMs, endpointDisabled: outcome.endpointDisabled });
+        logger.info('Delivery attempt', {
+          ...context,
+          step: outcome.step,
+          statusCode: outcome.statusCode,
+          durationMs: outcome.durationMs,
+          endpointDisabled: outcome.endpointDisabled,
+        });
       } else {
         logger.info('Delivery not attempted', { ...context, outcome });
       }
@@ -52,7 +73,11 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false, processInParallel: true });
+      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+        processInParallel: true,
+      });
     } finally {
       metrics.publishStoredMetrics();
     }

@@ -20,9 +20,12 @@ export interface DocsApiDependencies {
 
 const CACHEABLE = { 'cache-control': 'private, max-age=300' } as const;
 
-export function createDocsApiHandler(deps: DocsApiDependencies): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+export function createDocsApiHandler(
+  deps: DocsApiDependencies,
+): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   return async (event) => {
-    if (!principalOf(event)) return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
+    if (!principalOf(event))
+      return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
     try {
       switch (event.routeKey) {
         case 'GET /v1/webhooks/event-types':

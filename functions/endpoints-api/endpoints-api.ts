@@ -5,7 +5,13 @@ import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { MERCHANT_EVENT_TYPES, ORG_EVENT_TYPES } from '../../shared/events/event-catalog';
 import { validateEventTypeFilters } from '../../shared/events/filters';
 import { createMerchantRouter } from '../../shared/platform/http/merchant-router';
-import { createOrgRouter, pageQuerySchema, parseJsonBody, parseQuery, RequestValidationError } from '../../shared/platform/http/org-router';
+import {
+  createOrgRouter,
+  pageQuerySchema,
+  parseJsonBody,
+  parseQuery,
+  RequestValidationError,
+} from '../../shared/platform/http/org-router';
 import { problem, type FieldError } from '../../shared/platform/http/problem';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import type { Observability } from '../../shared/platform/observability';
@@ -35,7 +41,10 @@ export interface WebhooksApiDependencies {
   readonly cipher: SecretCipher;
   readonly stats: StatsStore;
   readonly recoveries: RecoveriesStore;
-  readonly settings: Pick<WebhooksApiConfig, 'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'> & { readonly policy: IpPolicy };
+  readonly settings: Pick<
+    WebhooksApiConfig,
+    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'
+  > & { readonly policy: IpPolicy };
   readonly now: () => Date;
   readonly observability: Observability;
   /** Test sends and resends are delivered through `deliver()` itself. */
@@ -44,9 +53,19 @@ export interface WebhooksApiDependencies {
 
 const description = z.string().max(500);
 const eventTypes = z.array(z.string().max(200)).min(1).max(100);
-export const createSchema = z.strictObject({ url: z.string().max(4_096), description: description.optional(), eventTypes, enabled: z.boolean().optional() });
+export const createSchema = z.strictObject({
+  url: z.string().max(4_096),
+  description: description.optional(),
+  eventTypes,
+  enabled: z.boolean().optional(),
+});
 export const patchSchema = z
-  .strictObject({ url: z.string().max(4_096).optional(), description: description.optional(), eventTypes: eventTypes.optional(), enabled: z.boolean().optional() })
+  .strictObject({
+    url: z.string().max(4_096).optional(),
+    description: description.optional(),
+    eventTypes: eventTypes.optional(),
+    enabled: z.boolean().optional(),
+  })
   .refine((patch) => Object.keys(patch).length > 0, 'Name at least one field to change');
 export const attemptsQuerySchema = pageQuerySchema.extend({
   status: z.enum(['succeeded', 'failed']).optional(),
@@ -56,7 +75,12 @@ export const attemptsQuerySchema = pageQuerySchema.extend({
 const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
 
 /** `GET …/attempts`: an owner's endpoint's attempts, newest first (an organisation's or a merchant's). */
-export async function readEndpointAttempts(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2): Promise<HttpResult> {
+export async function readEndpointAttempts(
+  deps: WebhooksApiDependencies,
+  owner: Owner,
+  endpointId: string,
+  event: APIGatewayProxyEventV2,
+): Promise<HttpResult> {
   const query = parseQuery(event, attemptsQuerySchema);
   const endpoint = await deps.endpoints.get(owner, endpointId);
   if (!endpoint) return endpointNotFound();
@@ -80,11 +104,16 @@ export async function readMessage(deps: WebhooksApiDependencies, owner: Owner, m
   });
 }
 
-export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+export function createWebhooksApiHandler(
+  deps: WebhooksApiDependencies,
+): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   const { settings } = deps;
 
   /** Checks the URL and the filters beyond their JSON shape; all problems at once. */
-  function validateEndpointFields(fields: { url?: string; eventTypes?: readonly string[] }, types: readonly string[] = ORG_EVENT_TYPES): string | undefined {
+  function validateEndpointFields(
+    fields: { url?: string; eventTypes?: readonly string[] },
+    types: readonly string[] = ORG_EVENT_TYPES,
+  ): string | undefined {
     const errors: FieldError[] = [];
     let url: string | undefined;
     if (fields.url !== undefined) {
@@ -94,14 +123,25 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
     }
     if (fields.eventTypes !== undefined) {
       for (const filterProblem of validateEventTypeFilters(fields.eventTypes, types)) {
-        errors.push({ field: filterProblem.index === undefined ? 'eventTypes' : `eventTypes[${filterProblem.index}]`, message: filterProblem.message });
+        errors.push({
+          field: filterProblem.index === undefined ? 'eventTypes' : `eventTypes[${filterProblem.index}]`,
+          message: filterProblem.message,
+        });
       }
     }
-    if (errors.length > 0) throw new RequestValidationError(422, `Invalid endpoint: ${[...new Set(errors.map((error) => error.field))].join(', ')}`, errors);
+    if (errors.length > 0)
+      throw new RequestValidationError(
+        422,
+        `Invalid endpoint: ${[...new Set(errors.map((error) => error.field))].join(', ')}`,
+        errors,
+      );
     return url;
   }
 
-  const merchantRoutes = createMerchantRoutes(deps, (fields) => validateEndpointFields(fields, MERCHANT_EVENT_TYPES) as string);
+  const merchantRoutes = createMerchantRoutes(
+    deps,
+    (fields) => validateEndpointFields(fields, MERCHANT_EVENT_TYPES) as string,
+  );
   const merchantRouter = createMerchantRouter(merchantRoutes, deps.observability.logger);
   const orgRouter = createOrgRouter(
     {
@@ -111,7 +151,9 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
         role: 'member',
         handle: async ({ orgId }) => {
           const endpoints = await deps.endpoints.list(orgId);
-          return json(200, { items: endpoints.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(endpointView) });
+          return json(200, {
+            items: endpoints.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(endpointView),
+          });
         },
       },
 
@@ -121,7 +163,11 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
           const input = parseJsonBody(event, createSchema);
           const url = validateEndpointFields(input) as string;
           if ((await deps.endpoints.count(orgId)) >= settings.maxEndpointsPerOrg) {
-            return problem(409, 'endpoint_limit_reached', `An organisation can have at most ${settings.maxEndpointsPerOrg} endpoints`);
+            return problem(
+              409,
+              'endpoint_limit_reached',
+              `An organisation can have at most ${settings.maxEndpointsPerOrg} endpoints`,
+            );
           }
           const at = deps.now().toISOString();
           const endpointId = newEndpointId();
@@ -136,7 +182,13 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
             enabled,
             disabledReason: enabled ? null : 'manual',
             disabledAt: enabled ? null : at,
-            secrets: [{ ciphertext: await deps.cipher.encrypt(secret, secretContext({ orgId, endpointId })), createdAt: at, expiresAt: null }],
+            secrets: [
+              {
+                ciphertext: await deps.cipher.encrypt(secret, secretContext({ orgId, endpointId })),
+                createdAt: at,
+                expiresAt: null,
+              },
+            ],
             createdAt: at,
             updatedAt: at,
             failingSince: null,
@@ -146,7 +198,11 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
           await deps.endpoints.create(endpoint);
           deps.observability.logger.info('Endpoint created', { orgId, endpointId, url });
           // The only time the secret is shown: it is stored encrypted and never returned again.
-          return json(201, { ...endpointView(endpoint), secret }, { location: `/v1/orgs/${orgId}/webhooks/endpoints/${endpointId}` });
+          return json(
+            201,
+            { ...endpointView(endpoint), secret },
+            { location: `/v1/orgs/${orgId}/webhooks/endpoints/${endpointId}` },
+          );
         },
       },
 
@@ -171,14 +227,28 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
             ...(url !== undefined && { url }),
             ...(patch.description !== undefined && { description: patch.description }),
             ...(patch.eventTypes !== undefined && { eventTypes: patch.eventTypes }),
-            ...(patch.enabled === true && !current.enabled && { enabled: true, disabledReason: null, disabledAt: null, failingSince: null }),
-            ...(patch.enabled === false && current.enabled && { enabled: false, disabledReason: 'manual' as const, disabledAt: at }),
+            ...(patch.enabled === true &&
+              !current.enabled && { enabled: true, disabledReason: null, disabledAt: null, failingSince: null }),
+            ...(patch.enabled === false &&
+              current.enabled && { enabled: false, disabledReason: 'manual' as const, disabledAt: at }),
           };
           const updated = await deps.endpoints.update(orgId, endpointId, changes, at);
           if (!updated) return endpointNotFound();
           // Re-enabling an automatically disabled endpoint: offer what it missed, ready to POST to …/recover.
-          const missed = changes.enabled === true && current.disabledReason !== 'manual' ? (current.failingSince ?? current.disabledAt) : null;
-          return json(200, { ...endpointView(updated), ...(missed && { recovery: { since: missed, until: at, href: `/v1/orgs/${orgId}/webhooks/endpoints/${endpointId}/recover` } }) });
+          const missed =
+            changes.enabled === true && current.disabledReason !== 'manual'
+              ? (current.failingSince ?? current.disabledAt)
+              : null;
+          return json(200, {
+            ...endpointView(updated),
+            ...(missed && {
+              recovery: {
+                since: missed,
+                until: at,
+                href: `/v1/orgs/${orgId}/webhooks/endpoints/${endpointId}/recover`,
+              },
+            }),
+          });
         },
       },
 
@@ -192,7 +262,8 @@ export function createWebhooksApiHandler(deps: WebhooksApiDependencies): (event:
 
       'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts': {
         role: 'member',
-        handle: async ({ orgId, event }) => readEndpointAttempts(deps, orgId, event.pathParameters?.endpointId ?? '', event),
+        handle: async ({ orgId, event }) =>
+          readEndpointAttempts(deps, orgId, event.pathParameters?.endpointId ?? '', event),
       },
 
       'GET /v1/orgs/{orgId}/webhooks/messages/{messageId}': {

@@ -22,7 +22,12 @@ export const DEFAULT_MERCHANT_EVENT_TYPES = ['federation.*'] as const;
 /** Request schema the handler validates with (exported for the OpenAPI document). */
 export const merchantWebhookSchema = z.strictObject({
   webhookUrl: z.string().max(4_096),
-  eventTypes: z.array(z.string().max(200)).min(1).max(100).optional().describe('Federation types or wildcards; `["federation.*"]` when absent'),
+  eventTypes: z
+    .array(z.string().max(200))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Federation types or wildcards; `["federation.*"]` when absent'),
 });
 
 export function merchantWebhookView(endpoint: Endpoint) {
@@ -33,7 +38,10 @@ const webhookNotFound = () => problem(404, 'webhook_not_found', 'No webhook is c
 const PATH = '/v1/merchants/{merchantId}/webhook';
 
 /** `validate` checks the URL and filters as for organisation endpoints, against merchant types only. */
-export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (fields: { url: string; eventTypes: readonly string[] }) => string): Record<string, MerchantRoute> {
+export function createMerchantRoutes(
+  deps: WebhooksApiDependencies,
+  validate: (fields: { url: string; eventTypes: readonly string[] }) => string,
+): Record<string, MerchantRoute> {
   return {
     [`PUT ${PATH}`]: {
       role: 'admin',
@@ -46,7 +54,12 @@ export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (f
         const at = deps.now().toISOString();
         const update = async () => {
           // Configuring the webhook again also switches it back on (and restarts its health).
-          const updated = await deps.endpoints.update(owner, endpointId, { url, eventTypes, enabled: true, disabledReason: null, disabledAt: null }, at);
+          const updated = await deps.endpoints.update(
+            owner,
+            endpointId,
+            { url, eventTypes, enabled: true, disabledReason: null, disabledAt: null },
+            at,
+          );
           return updated ? json(200, merchantWebhookView(updated)) : undefined;
         };
         if (await deps.endpoints.get(owner, endpointId)) {
@@ -63,7 +76,13 @@ export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (f
           enabled: true,
           disabledReason: null,
           disabledAt: null,
-          secrets: [{ ciphertext: await deps.cipher.encrypt(secret, secretContext({ ...ownerFields(owner), endpointId })), createdAt: at, expiresAt: null }],
+          secrets: [
+            {
+              ciphertext: await deps.cipher.encrypt(secret, secretContext({ ...ownerFields(owner), endpointId })),
+              createdAt: at,
+              expiresAt: null,
+            },
+          ],
           createdAt: at,
           updatedAt: at,
           failingSince: null,
@@ -79,7 +98,11 @@ export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (f
         }
         deps.observability.logger.info('Merchant webhook created', { merchantId, endpointId, url });
         // The only time the secret is shown: it is stored encrypted and never returned again.
-        return json(201, { ...merchantWebhookView(endpoint), secret }, { location: `/v1/merchants/${merchantId}/webhook` });
+        return json(
+          201,
+          { ...merchantWebhookView(endpoint), secret },
+          { location: `/v1/merchants/${merchantId}/webhook` },
+        );
       },
     },
 
@@ -101,28 +124,33 @@ export function createMerchantRoutes(deps: WebhooksApiDependencies, validate: (f
 
     [`POST ${PATH}/secret/rotate`]: {
       role: 'admin',
-      handle: async ({ merchantId, event }) => rotateEndpointSecret(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+      handle: async ({ merchantId, event }) =>
+        rotateEndpointSecret(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
     },
 
     // Operating the webhook: the very handlers of organisation endpoints, with the merchant as owner.
     [`GET ${PATH}/attempts`]: {
       role: 'member',
-      handle: async ({ merchantId, event }) => readEndpointAttempts(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+      handle: async ({ merchantId, event }) =>
+        readEndpointAttempts(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
     },
 
     [`GET ${PATH}/stats`]: {
       role: 'member',
-      handle: async ({ merchantId, event }) => readEndpointStats(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+      handle: async ({ merchantId, event }) =>
+        readEndpointStats(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
     },
 
     [`POST ${PATH}/recover`]: {
       role: 'admin',
-      handle: async ({ merchantId, event }) => recoverEndpoint(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
+      handle: async ({ merchantId, event }) =>
+        recoverEndpoint(deps, { merchantId }, merchantEndpointIdFor(merchantId), event),
     },
 
     [`GET ${PATH}/recoveries/{recoveryId}`]: {
       role: 'member',
-      handle: async ({ merchantId, event }) => readRecovery(deps, { merchantId }, event.pathParameters?.recoveryId ?? ''),
+      handle: async ({ merchantId, event }) =>
+        readRecovery(deps, { merchantId }, event.pathParameters?.recoveryId ?? ''),
     },
 
     [`GET ${PATH}/messages/{messageId}`]: {

@@ -10,7 +10,14 @@ import { json } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { deliver, type DeliveryOutcome } from '../../shared/outbound/deliver';
-import { DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS, rotatedSecrets, secretContext, signingSecrets, type Endpoint } from '../../shared/outbound/endpoint';
+import {
+  DEFAULT_ROTATION_GRACE_SECONDS,
+  MAX_ROTATION_GRACE_SECONDS,
+  rotatedSecrets,
+  secretContext,
+  signingSecrets,
+  type Endpoint,
+} from '../../shared/outbound/endpoint';
 import { messageBody } from '../../shared/outbound/fanout';
 import { messageIdFor, newManualId, newRecoveryId, orgScope } from '../../shared/events/ids';
 import { ownedByOrg, ownerFields, type Owner } from '../../shared/events/owner';
@@ -31,25 +38,41 @@ const METRIC = METRIC_NAMES.endpointsApi;
 
 /** Request schemas the handlers validate with (exported for the OpenAPI document). */
 
-export const rotateSchema = z.strictObject({ gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional() });
+export const rotateSchema = z.strictObject({
+  gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional(),
+});
 export const testSchema = z.strictObject({ eventType: z.enum(ORG_EVENT_TYPES).optional() });
 export const resendSchema = z.strictObject({ endpointId: z.string().min(1).max(100) });
 export const recoverSchema = z
-  .strictObject({ since: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }).optional(), continuation: z.string().max(2_048).optional() })
-  .refine((input) => input.until === undefined || Date.parse(input.since) < Date.parse(input.until), { message: 'since must be before until', path: ['until'] });
+  .strictObject({
+    since: z.iso.datetime({ offset: true }),
+    until: z.iso.datetime({ offset: true }).optional(),
+    continuation: z.string().max(2_048).optional(),
+  })
+  .refine((input) => input.until === undefined || Date.parse(input.since) < Date.parse(input.until), {
+    message: 'since must be before until',
+    path: ['until'],
+  });
 export const statsQuerySchema = z.object({ window: z.enum(['24h', '7d']).default('24h') });
 
 const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
 const endpointDisabled = (endpoint: Endpoint) =>
-  problem(409, 'endpoint_disabled', `The endpoint is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it first`);
+  problem(
+    409,
+    'endpoint_disabled',
+    `The endpoint is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it first`,
+  );
 
 /** A body that may be empty (`{}` assumed) but, when present, must be valid. */
 function optionalJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>): T {
-  return rawBody(event).toString('utf8').trim() === '' ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema) : parseJsonBody(event, schema);
+  return rawBody(event).toString('utf8').trim() === ''
+    ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema)
+    : parseJsonBody(event, schema);
 }
 
 export function healthState(endpoint: Endpoint) {
-  if (!endpoint.enabled) return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
+  if (!endpoint.enabled)
+    return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
   if (endpoint.failingSince) return { status: 'failing' as const, reason: null, since: endpoint.failingSince };
   return { status: 'healthy' as const, reason: null, since: null };
 }
@@ -74,7 +97,12 @@ export function recoveryView(recovery: Recovery) {
 }
 
 /** Rotates an endpoint's signing secret (an organisation's endpoint, or a merchant's federation webhook). */
-export async function rotateEndpointSecret(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2) {
+export async function rotateEndpointSecret(
+  deps: WebhooksApiDependencies,
+  owner: Owner,
+  endpointId: string,
+  event: APIGatewayProxyEventV2,
+) {
   const input = optionalJsonBody(event, rotateSchema);
   const endpoint = await deps.endpoints.get(owner, endpointId);
   if (!endpoint) return endpointNotFound();
@@ -87,11 +115,21 @@ export async function rotateEndpointSecret(deps: WebhooksApiDependencies, owner:
   const updated = await deps.endpoints.update(owner, endpoint.endpointId, { secrets }, at);
   if (!updated) return endpointNotFound();
   const previousSecretsExpireAt = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
-  deps.observability.logger.info('Endpoint secret rotated', { ...ownerFields(owner), endpointId: endpoint.endpointId, graceSeconds, secretsSigning: signingSecrets(updated, now).length });
+  deps.observability.logger.info('Endpoint secret rotated', {
+    ...ownerFields(owner),
+    endpointId: endpoint.endpointId,
+    graceSeconds,
+    secretsSigning: signingSecrets(updated, now).length,
+  });
   deps.observability.metrics.addMetric(METRIC.secretRotated, MetricUnit.Count, 1);
   deps.observability.metrics.publishStoredMetrics();
   // The only time the new secret is shown, as on creation.
-  return json(200, { id: endpoint.endpointId, secret, previousSecretsExpireAt, signingSecrets: signingSecrets(updated, now).length });
+  return json(200, {
+    id: endpoint.endpointId,
+    secret,
+    previousSecretsExpireAt,
+    signingSecrets: signingSecrets(updated, now).length,
+  });
 }
 
 /** An endpoint's health over a window (an organisation's endpoint, or a merchant's federation webhook). */
@@ -112,7 +150,12 @@ export async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint,
 }
 
 /** `GET …/stats?window=`: one endpoint of the owner. */
-export async function readEndpointStats(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2) {
+export async function readEndpointStats(
+  deps: WebhooksApiDependencies,
+  owner: Owner,
+  endpointId: string,
+  event: APIGatewayProxyEventV2,
+) {
   const { window } = parseQuery(event, statsQuerySchema);
   const endpoint = await deps.endpoints.get(owner, endpointId);
   return endpoint ? json(200, await statsOf(deps, endpoint, window)) : endpointNotFound();
@@ -120,7 +163,9 @@ export async function readEndpointStats(deps: WebhooksApiDependencies, owner: Ow
 
 /** Where an owner's recoveries are read. */
 const recoveryLocation = (owner: Owner, recoveryId: string) =>
-  typeof owner === 'string' ? `/v1/orgs/${owner}/webhooks/recoveries/${recoveryId}` : `/v1/merchants/${owner.merchantId}/webhook/recoveries/${recoveryId}`;
+  typeof owner === 'string'
+    ? `/v1/orgs/${owner}/webhooks/recoveries/${recoveryId}`
+    : `/v1/merchants/${owner.merchantId}/webhook/recoveries/${recoveryId}`;
 
 /** `GET …/recoveries/{recoveryId}`: only the owner's own recoveries. */
 export async function readRecovery(deps: WebhooksApiDependencies, owner: Owner, recoveryId: string) {
@@ -132,7 +177,12 @@ export async function readRecovery(deps: WebhooksApiDependencies, owner: Owner, 
  * Re-enqueues the endpoint's failed and skipped deliveries of a window (an organisation's endpoint, or
  * a merchant's federation webhook) and answers 202 with the recovery.
  */
-export async function recoverEndpoint(deps: WebhooksApiDependencies, owner: Owner, endpointId: string, event: APIGatewayProxyEventV2) {
+export async function recoverEndpoint(
+  deps: WebhooksApiDependencies,
+  owner: Owner,
+  endpointId: string,
+  event: APIGatewayProxyEventV2,
+) {
   const { logger, metrics } = deps.observability;
   const input = parseJsonBody(event, recoverSchema);
   const endpoint = await deps.endpoints.get(owner, endpointId);
@@ -145,7 +195,12 @@ export async function recoverEndpoint(deps: WebhooksApiDependencies, owner: Owne
   const until = new Date(input.until ?? now).toISOString();
   const recoveryId = newRecoveryId();
   const correlationId = event.requestContext.requestId || randomUUID();
-  const { items, continuation } = await deps.recoveries.recoverable(endpoint.endpointId, { since, until, limit: deps.settings.recoveryMaxPerCall, ...(input.continuation && { continuation: input.continuation }) });
+  const { items, continuation } = await deps.recoveries.recoverable(endpoint.endpointId, {
+    since,
+    until,
+    limit: deps.settings.recoveryMaxPerCall,
+    ...(input.continuation && { continuation: input.continuation }),
+  });
   const recovery: Recovery = {
     recoveryId,
     ...fields,
@@ -163,11 +218,31 @@ export async function recoverEndpoint(deps: WebhooksApiDependencies, owner: Owne
   // Stored before anything is queued, so every attempt finds it to count itself in.
   await deps.recoveries.put(recovery);
   // The recovery id is each task's claim key: one attempt per message, however often a task arrives.
-  const tasks: DeliveryTask[] = items.map((delivery) => ({ messageId: delivery.messageId, ...fields, endpointId: endpoint.endpointId, attempt: 1, trigger: 'manual', manualId: recoveryId, recoveryId, correlationId }));
+  const tasks: DeliveryTask[] = items.map((delivery) => ({
+    messageId: delivery.messageId,
+    ...fields,
+    endpointId: endpoint.endpointId,
+    attempt: 1,
+    trigger: 'manual',
+    manualId: recoveryId,
+    recoveryId,
+    correlationId,
+  }));
   const bodies = tasks.map((task) => JSON.stringify(task));
-  const groups = Array.from({ length: Math.ceil(bodies.length / 100) }, (_, index) => bodies.slice(index * 100, index * 100 + 100));
+  const groups = Array.from({ length: Math.ceil(bodies.length / 100) }, (_, index) =>
+    bodies.slice(index * 100, index * 100 + 100),
+  );
   await Promise.all(groups.map((group) => deps.delivery.deliveryQueue.sendBatch(group)));
-  logger.info('Recovery started', { ...fields, endpointId: endpoint.endpointId, recoveryId, since, until, queued: items.length, more: continuation !== null, correlationId });
+  logger.info('Recovery started', {
+    ...fields,
+    endpointId: endpoint.endpointId,
+    recoveryId,
+    since,
+    until,
+    queued: items.length,
+    more: continuation !== null,
+    correlationId,
+  });
   metrics.addMetric(METRIC.recoveryQueued, MetricUnit.Count, items.length);
   metrics.addMetric(METRIC.recoveryStarted, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
@@ -183,10 +258,20 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
   };
 
   /** The attempt a test send or resend made, read back from the attempt log. */
-  async function attemptAnswer(messageId: string, endpointId: string, outcome: DeliveryOutcome, pick: (attempt: Attempt) => boolean) {
+  async function attemptAnswer(
+    messageId: string,
+    endpointId: string,
+    outcome: DeliveryOutcome,
+    pick: (attempt: Attempt) => boolean,
+  ) {
     const { attempts } = await deps.messages.messageHistory(messageId);
     const attempt = attempts.find((candidate) => candidate.endpointId === endpointId && pick(candidate));
-    if (!attempt) return problem(409, 'not_attempted', `The delivery was not attempted (${outcome.kind === 'skipped' ? outcome.reason : outcome.kind})`);
+    if (!attempt)
+      return problem(
+        409,
+        'not_attempted',
+        `The delivery was not attempted (${outcome.kind === 'skipped' ? outcome.reason : outcome.kind})`,
+      );
     return json(200, { messageId, endpointId, attempt: attemptView(attempt) });
   }
 
@@ -203,7 +288,8 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
 
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': {
       role: 'admin',
-      handle: async ({ orgId, event }) => rotateEndpointSecret(deps, orgId, event.pathParameters?.endpointId ?? '', event),
+      handle: async ({ orgId, event }) =>
+        rotateEndpointSecret(deps, orgId, event.pathParameters?.endpointId ?? '', event),
     },
 
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
@@ -215,18 +301,59 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         if (!endpoint.enabled) return endpointDisabled(endpoint);
         const now = deps.now();
         const createdAt = now.toISOString();
-        const example = exampleEvent(input.eventType ?? 'webhook.test', orgId, { id: `evt_test_${randomUUID()}`, occurredAt: createdAt }) as PlatformEvent;
+        const example = exampleEvent(input.eventType ?? 'webhook.test', orgId, {
+          id: `evt_test_${randomUUID()}`,
+          occurredAt: createdAt,
+        }) as PlatformEvent;
         const messageId = messageIdFor(orgScope(orgId), example.id);
         const correlationId = event.requestContext.requestId || randomUUID();
         const expiresAt = Math.floor(now.getTime() / 1_000) + deps.settings.messageRetentionDays * 86_400;
         // A message of its own, delivered to this endpoint only: no fan-out, so no other endpoint sees it.
-        await deps.messages.putMessage({ messageId, orgId, eventId: example.id, eventType: example.type, occurredAt: createdAt, body: messageBody(messageId, example), correlationId, createdAt, fanout: 'complete', expiresAt });
-        await deps.messages.putDeliveryIfAbsent({ messageId, endpointId: endpoint.endpointId, orgId, eventType: example.type, status: 'pending', attempts: 0, lastAttemptAt: null, nextAttemptAt: createdAt, createdAt, updatedAt: createdAt, expiresAt });
+        await deps.messages.putMessage({
+          messageId,
+          orgId,
+          eventId: example.id,
+          eventType: example.type,
+          occurredAt: createdAt,
+          body: messageBody(messageId, example),
+          correlationId,
+          createdAt,
+          fanout: 'complete',
+          expiresAt,
+        });
+        await deps.messages.putDeliveryIfAbsent({
+          messageId,
+          endpointId: endpoint.endpointId,
+          orgId,
+          eventType: example.type,
+          status: 'pending',
+          attempts: 0,
+          lastAttemptAt: null,
+          nextAttemptAt: createdAt,
+          createdAt,
+          updatedAt: createdAt,
+          expiresAt,
+        });
         await deps.stats.record(endpoint.endpointId, { kind: 'pending', delta: 1 }, now).catch(() => undefined);
-        const outcome = await deliver({ messageId, orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId }, deps.delivery);
-        logger.info('Test event sent', { orgId, endpointId: endpoint.endpointId, messageId, eventType: example.type, outcome: outcome.kind, correlationId });
+        const outcome = await deliver(
+          { messageId, orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId },
+          deps.delivery,
+        );
+        logger.info('Test event sent', {
+          orgId,
+          endpointId: endpoint.endpointId,
+          messageId,
+          eventType: example.type,
+          outcome: outcome.kind,
+          correlationId,
+        });
         count(METRIC.testSent);
-        return attemptAnswer(messageId, endpoint.endpointId, outcome, (attempt) => attempt.attempt === 1 && attempt.manualId === undefined);
+        return attemptAnswer(
+          messageId,
+          endpoint.endpointId,
+          outcome,
+          (attempt) => attempt.attempt === 1 && attempt.manualId === undefined,
+        );
       },
     },
 
@@ -239,11 +366,15 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         if (!message || !ownedByOrg(message, orgId)) return problem(404, 'message_not_found', 'No such message');
         const endpoint = await deps.endpoints.get(orgId, endpointId);
         if (!endpoint) return endpointNotFound();
-        if (!(await deps.messages.getDelivery(messageId, endpointId))) return problem(404, 'delivery_not_found', 'This message was never routed to that endpoint');
+        if (!(await deps.messages.getDelivery(messageId, endpointId)))
+          return problem(404, 'delivery_not_found', 'This message was never routed to that endpoint');
         if (!endpoint.enabled) return endpointDisabled(endpoint);
         const manualId = newManualId();
         const correlationId = event.requestContext.requestId || randomUUID();
-        const outcome = await deliver({ messageId, orgId, endpointId, attempt: 1, trigger: 'manual', manualId, correlationId }, deps.delivery);
+        const outcome = await deliver(
+          { messageId, orgId, endpointId, attempt: 1, trigger: 'manual', manualId, correlationId },
+          deps.delivery,
+        );
         logger.info('Message resent', { orgId, endpointId, messageId, manualId, outcome: outcome.kind, correlationId });
         count(METRIC.manualResend);
         return attemptAnswer(messageId, endpointId, outcome, (attempt) => attempt.manualId === manualId);
@@ -260,7 +391,10 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
       handle: async ({ orgId, event }) => {
         const { window } = parseQuery(event, statsQuerySchema);
         const endpoints = (await deps.endpoints.list(orgId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-        return json(200, { window, items: await Promise.all(endpoints.map((endpoint) => statsOf(deps, endpoint, window))) });
+        return json(200, {
+          window,
+          items: await Promise.all(endpoints.map((endpoint) => statsOf(deps, endpoint, window))),
+        });
       },
     },
   };

@@ -42,7 +42,15 @@ export function createEventsApiHandler(deps: EventsApiDependencies) {
     try {
       const { messageId, event: published } = await publishEvent(input, deps.queue, correlationId);
       metrics.addMetric(METRIC.accepted, MetricUnit.Count, 1);
-      logger.info('Event accepted', { messageId, eventId: published.id, eventType: published.type, orgId: published.orgId, ...(published.merchantId !== undefined && { merchantId: published.merchantId }), caller: caller.userArn, correlationId });
+      logger.info('Event accepted', {
+        messageId,
+        eventId: published.id,
+        eventType: published.type,
+        orgId: published.orgId,
+        ...(published.merchantId !== undefined && { merchantId: published.merchantId }),
+        caller: caller.userArn,
+        correlationId,
+      });
       return json(202, { messageId });
     } catch (error) {
       if (error instanceof InvalidEventError) {
@@ -51,7 +59,11 @@ export function createEventsApiHandler(deps: EventsApiDependencies) {
       }
       if (error instanceof EnqueueError) {
         logger.error('Could not queue the event', { error, correlationId });
-        return problem(503, 'enqueue_failed', 'The event could not be queued; publish it again (the same id is delivered once)');
+        return problem(
+          503,
+          'enqueue_failed',
+          'The event could not be queued; publish it again (the same id is delivered once)',
+        );
       }
       throw error;
     }

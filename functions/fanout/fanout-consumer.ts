@@ -27,10 +27,22 @@ export function createFanoutConsumer(deps: FanoutConsumerDependencies) {
       metrics.addMetric(outcome.duplicate ? METRIC.duplicateEvent : METRIC.messageCreated, MetricUnit.Count, 1);
       metrics.addMetric(METRIC.tasksCreated, MetricUnit.Count, outcome.tasks);
       if (outcome.skipped > 0) metrics.addMetric(METRIC.skipped, MetricUnit.Count, outcome.skipped);
-      logger.info('Event fanned out', { correlationId, eventId: event.id, eventType: event.type, orgId: event.orgId, ...(event.merchantId !== undefined && { merchantId: event.merchantId }), ...outcome });
+      logger.info('Event fanned out', {
+        correlationId,
+        eventId: event.id,
+        eventType: event.type,
+        orgId: event.orgId,
+        ...(event.merchantId !== undefined && { merchantId: event.merchantId }),
+        ...outcome,
+      });
     } catch (error) {
-      if (error instanceof InvalidEventError || error instanceof SyntaxError) metrics.addMetric(METRIC.invalidEvent, MetricUnit.Count, 1);
-      logger.error('Fan-out failed; the event will be retried, then kept in the dead-letter queue', { correlationId, messageId: record.messageId, error });
+      if (error instanceof InvalidEventError || error instanceof SyntaxError)
+        metrics.addMetric(METRIC.invalidEvent, MetricUnit.Count, 1);
+      logger.error('Fan-out failed; the event will be retried, then kept in the dead-letter queue', {
+        correlationId,
+        messageId: record.messageId,
+        error,
+      });
       throw error;
     }
   }
@@ -38,7 +50,10 @@ export function createFanoutConsumer(deps: FanoutConsumerDependencies) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+      });
     } finally {
       metrics.publishStoredMetrics();
     }

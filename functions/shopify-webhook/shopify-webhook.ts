@@ -23,7 +23,12 @@ import { SHOPIFY_SIGNATURE_HEADER, verifyShopifySignature } from '../../shared/i
  * Shopify does not sign them; only the body is authenticated.
  */
 
-export const SHOPIFY_HANDLED_TOPICS = ['products/create', 'products/update', 'products/delete', 'inventory_levels/update'] as const;
+export const SHOPIFY_HANDLED_TOPICS = [
+  'products/create',
+  'products/update',
+  'products/delete',
+  'inventory_levels/update',
+] as const;
 export type ShopifyHandledTopic = (typeof SHOPIFY_HANDLED_TOPICS)[number];
 
 export function isShopifyHandledTopic(topic: string): topic is ShopifyHandledTopic {
@@ -104,7 +109,12 @@ function deliveryHeaders(headers: APIGatewayProxyEventV2['headers']): HeaderChec
 export function createShopifyWebhookHandler(deps: ShopifyWebhookDependencies) {
   const { logger, metrics } = deps.observability;
 
-  function reject(statusCode: number, error: string, message: string, extraHeaders?: Record<string, string>): HttpResult {
+  function reject(
+    statusCode: number,
+    error: string,
+    message: string,
+    extraHeaders?: Record<string, string>,
+  ): HttpResult {
     metrics.addMetric(METRIC.rejected, MetricUnit.Count, 1);
     logger.warn('Shopify webhook rejected', { statusCode, error, reason: message });
     return errorResponse(statusCode, error, message, extraHeaders);
@@ -167,7 +177,14 @@ export function createShopifyWebhookHandler(deps: ShopifyWebhookDependencies) {
       account: shopDomain,
       headers: carried,
     };
-    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: JSON.stringify(message), attributes: { source: 'shopify', eventType: topic }, sender: 'Shopify', metricNames: METRIC, observability: deps.observability });
+    const queued = await queueVerifiedWebhook({
+      queue: deps.queue,
+      body: JSON.stringify(message),
+      attributes: { source: 'shopify', eventType: topic },
+      sender: 'Shopify',
+      metricNames: METRIC,
+      observability: deps.observability,
+    });
     if (queued !== 'queued') return queued;
     return json(200, RECEIVED);
   }

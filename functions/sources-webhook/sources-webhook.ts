@@ -14,7 +14,10 @@ import { parseLosslessJson } from '../../shared/platform/json/lossless';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
 import { flushingObservability, queueVerifiedWebhook } from '../../shared/inbound/receiver';
-import { BETTERDATA_SIGNATURE_HEADER, verifyBetterdataSignature } from '../../shared/platform/crypto/betterdata-signature';
+import {
+  BETTERDATA_SIGNATURE_HEADER,
+  verifyBetterdataSignature,
+} from '../../shared/platform/crypto/betterdata-signature';
 import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
 
@@ -56,7 +59,10 @@ const ATTRIBUTE_ALLOWANCE_BYTES = 1_024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function eventIdOf(body: unknown, newEventId: () => string): string {
-  const id = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).id : undefined;
+  const id =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>).id
+      : undefined;
   return typeof id === 'string' && id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH ? id : newEventId();
 }
 
@@ -65,7 +71,12 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
   const newEventId = deps.newEventId ?? randomUUID;
   const keyCache = new Map<string, Uint8Array>();
 
-  function reject(statusCode: number, error: string, message: string, extraHeaders?: Record<string, string>): HttpResult {
+  function reject(
+    statusCode: number,
+    error: string,
+    message: string,
+    extraHeaders?: Record<string, string>,
+  ): HttpResult {
     metrics.addMetric(METRIC.rejected, MetricUnit.Count, 1);
     logger.warn('Source webhook rejected', { statusCode, error, reason: message });
     return errorResponse(statusCode, error, message, extraHeaders);
@@ -77,9 +88,13 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     if (cached) return cached;
     let key: Uint8Array;
     try {
-      key = parseSigningSecret(await deps.cipher.decrypt(ciphertext, sourceSecretContext(source.orgId, source.sourceId)));
+      key = parseSigningSecret(
+        await deps.cipher.decrypt(ciphertext, sourceSecretContext(source.orgId, source.sourceId)),
+      );
     } catch (error) {
-      throw new SecretsUnavailableError(`A secret of source ${source.sourceId} could not be decrypted`, { cause: error });
+      throw new SecretsUnavailableError(`A secret of source ${source.sourceId} could not be decrypted`, {
+        cause: error,
+      });
     }
     if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value as string);
     keyCache.set(cacheKey, key);
@@ -108,7 +123,11 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
 
     const unavailable = (error: unknown) => {
       logger.error('Source or its secrets could not be read; answering 500 so the sender retries', { error });
-      return errorResponse(500, 'verification_unavailable', 'The signature could not be checked right now; retry later');
+      return errorResponse(
+        500,
+        'verification_unavailable',
+        'The signature could not be checked right now; retry later',
+      );
     };
     let source: InboundSource | undefined;
     try {
@@ -124,7 +143,12 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     const keys = decrypted.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     const undecryptable = decrypted.find((outcome) => outcome.status === 'rejected');
     try {
-      verifyBetterdataSignature({ header: header(event.headers, BETTERDATA_SIGNATURE_HEADER), body: payload, keys, nowSeconds: Math.floor(now.getTime() / 1000) });
+      verifyBetterdataSignature({
+        header: header(event.headers, BETTERDATA_SIGNATURE_HEADER),
+        body: payload,
+        keys,
+        nowSeconds: Math.floor(now.getTime() / 1000),
+      });
     } catch (error) {
       if (!(error instanceof SignatureVerificationError)) throw error;
       // The secret that did not decrypt might have been the one that signs: not the sender's fault.
@@ -157,7 +181,14 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     if (Buffer.byteLength(serialised) > SQS_MAX_MESSAGE_BYTES - ATTRIBUTE_ALLOWANCE_BYTES) {
       return reject(413, 'payload_too_large', 'The event is too large to queue');
     }
-    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: serialised, attributes: { sourceId, orgId }, sender: 'the source', metricNames: METRIC, observability: deps.observability });
+    const queued = await queueVerifiedWebhook({
+      queue: deps.queue,
+      body: serialised,
+      attributes: { sourceId, orgId },
+      sender: 'the source',
+      metricNames: METRIC,
+      observability: deps.observability,
+    });
     if (queued !== 'queued') return queued;
 
     // The event is durably queued: a listing that misses it is logged and counted, not retried.

@@ -70,7 +70,8 @@ const METRIC = METRIC_NAMES.squareWebhook;
 function peekMerchantId(payload: Buffer): string | undefined {
   try {
     const body: unknown = JSON.parse(payload.toString('utf8'));
-    const merchantId = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).merchant_id : undefined;
+    const merchantId =
+      typeof body === 'object' && body !== null ? (body as Record<string, unknown>).merchant_id : undefined;
     return typeof merchantId === 'string' && SQUARE_MERCHANT_ID_PATTERN.test(merchantId) ? merchantId : undefined;
   } catch {
     return undefined;
@@ -80,14 +81,24 @@ function peekMerchantId(payload: Buffer): string | undefined {
 export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
   const { logger, metrics } = deps.observability;
 
-  function reject(statusCode: number, error: string, message: string, extraHeaders?: Record<string, string>): HttpResult {
+  function reject(
+    statusCode: number,
+    error: string,
+    message: string,
+    extraHeaders?: Record<string, string>,
+  ): HttpResult {
     metrics.addMetric(METRIC.rejected, MetricUnit.Count, 1);
     logger.warn('Square webhook rejected', { statusCode, error, reason: message });
     return errorResponse(statusCode, error, message, extraHeaders);
   }
 
   /** True when the header matches one key for one URL; false on a mismatch; throws when the header is missing or malformed. */
-  function matches(payload: Buffer, signature: string | undefined, keys: readonly string[], notificationUrls: readonly string[]): boolean {
+  function matches(
+    payload: Buffer,
+    signature: string | undefined,
+    keys: readonly string[],
+    notificationUrls: readonly string[],
+  ): boolean {
     try {
       verifySquareSignature({ payload, header: signature, keys, notificationUrls });
       return true;
@@ -125,8 +136,14 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
       keys = refreshed;
       if (matches(payload, signature, keys, urls)) return { lookedUp: merchantId !== undefined, connection };
     }
-    if (urls.length === 0) logger.warn('No notification URL to verify against: SQUARE_NOTIFICATION_URL is unset and the merchant has no connection URL');
-    throw new SignatureVerificationError('no_matching_signature', 'No signature matches the payload for any configured key and notification URL');
+    if (urls.length === 0)
+      logger.warn(
+        'No notification URL to verify against: SQUARE_NOTIFICATION_URL is unset and the merchant has no connection URL',
+      );
+    throw new SignatureVerificationError(
+      'no_matching_signature',
+      'No signature matches the payload for any configured key and notification URL',
+    );
   }
 
   async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
@@ -149,7 +166,11 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
       if (error instanceof SignatureVerificationError) return reject(400, error.reason, error.message);
       if (error instanceof VerificationUnavailableError) {
         logger.error('Square signature could not be checked; answering 500 so Square retries', { error });
-        return errorResponse(500, 'verification_unavailable', 'The signature could not be checked right now; Square will retry');
+        return errorResponse(
+          500,
+          'verification_unavailable',
+          'The signature could not be checked right now; Square will retry',
+        );
       }
       throw error;
     }
@@ -178,7 +199,14 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
       rawBodyBase64: payload.toString('base64'),
       account: merchantId,
     };
-    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: JSON.stringify(message), attributes: { source: 'square', eventType }, sender: 'Square', metricNames: METRIC, observability: deps.observability });
+    const queued = await queueVerifiedWebhook({
+      queue: deps.queue,
+      body: JSON.stringify(message),
+      attributes: { source: 'square', eventType },
+      sender: 'Square',
+      metricNames: METRIC,
+      observability: deps.observability,
+    });
     if (queued !== 'queued') return queued;
     return json(200, RECEIVED);
   }

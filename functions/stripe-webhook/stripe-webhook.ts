@@ -31,7 +31,12 @@ const METRIC = METRIC_NAMES.stripeWebhook;
 export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
   const { logger, metrics } = deps.observability;
 
-  function reject(statusCode: number, error: string, message: string, extraHeaders?: Record<string, string>): HttpResult {
+  function reject(
+    statusCode: number,
+    error: string,
+    message: string,
+    extraHeaders?: Record<string, string>,
+  ): HttpResult {
     metrics.addMetric(METRIC.rejected, MetricUnit.Count, 1);
     logger.warn('Stripe webhook rejected', { statusCode, error, reason: message });
     return errorResponse(statusCode, error, message, extraHeaders);
@@ -87,7 +92,14 @@ export function createStripeWebhookHandler(deps: StripeWebhookDependencies) {
       correlationId,
       rawBodyBase64: payload.toString('base64'),
     };
-    const queued = await queueVerifiedWebhook({ queue: deps.queue, body: JSON.stringify(message), attributes: { source: 'stripe', eventType }, sender: 'Stripe', metricNames: METRIC, observability: deps.observability });
+    const queued = await queueVerifiedWebhook({
+      queue: deps.queue,
+      body: JSON.stringify(message),
+      attributes: { source: 'stripe', eventType },
+      sender: 'Stripe',
+      metricNames: METRIC,
+      observability: deps.observability,
+    });
     if (queued !== 'queued') return queued;
     return json(200, RECEIVED);
   }

@@ -18,7 +18,15 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, METRICS_NAMESPACE, QUEUES, ROUTES, type FunctionName, type FunctionSpec, type QueueName } from '../../shared/platform/topology';
+import {
+  FUNCTIONS,
+  METRICS_NAMESPACE,
+  QUEUES,
+  ROUTES,
+  type FunctionName,
+  type FunctionSpec,
+  type QueueName,
+} from '../../shared/platform/topology';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 
 /**
@@ -34,11 +42,26 @@ export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> 
 );
 
 /** Business metrics with a widget of their own, and the function (`service`) that emits each. */
-export const DELIVERY_LATENCY = { service: 'delivery', metric: METRIC_NAMES.delivery.latency } as const satisfies DedicatedMetric;
-export const ENDPOINT_DISABLED = { service: 'delivery', metric: METRIC_NAMES.delivery.endpointDisabled } as const satisfies DedicatedMetric;
-export const MANUAL_RESENDS = { service: 'endpointsApi', metric: METRIC_NAMES.endpointsApi.manualResend } as const satisfies DedicatedMetric;
-export const RECOVERIES = { service: 'endpointsApi', metric: METRIC_NAMES.endpointsApi.recoveryStarted } as const satisfies DedicatedMetric;
-export const RECOVERED_DELIVERIES = { service: 'endpointsApi', metric: METRIC_NAMES.endpointsApi.recoveryQueued } as const satisfies DedicatedMetric;
+export const DELIVERY_LATENCY = {
+  service: 'delivery',
+  metric: METRIC_NAMES.delivery.latency,
+} as const satisfies DedicatedMetric;
+export const ENDPOINT_DISABLED = {
+  service: 'delivery',
+  metric: METRIC_NAMES.delivery.endpointDisabled,
+} as const satisfies DedicatedMetric;
+export const MANUAL_RESENDS = {
+  service: 'endpointsApi',
+  metric: METRIC_NAMES.endpointsApi.manualResend,
+} as const satisfies DedicatedMetric;
+export const RECOVERIES = {
+  service: 'endpointsApi',
+  metric: METRIC_NAMES.endpointsApi.recoveryStarted,
+} as const satisfies DedicatedMetric;
+export const RECOVERED_DELIVERIES = {
+  service: 'endpointsApi',
+  metric: METRIC_NAMES.endpointsApi.recoveryQueued,
+} as const satisfies DedicatedMetric;
 
 interface DedicatedMetric {
   readonly service: FunctionName;
@@ -51,9 +74,12 @@ const NON_COUNT_METRICS: ReadonlySet<string> = new Set([DELIVERY_LATENCY.metric]
 /** What a failed enqueue costs, per webhook function; the alarm description says it. */
 const ENQUEUE_FAILED_CONSEQUENCES: Partial<Record<FunctionName, string>> = {
   stripeWebhook: 'Stripe retries, but repeated failures lose billing updates.',
-  squareWebhook: 'Square retries, but repeated failures lose catalog and stock updates, and Square disables a subscription after 3 weeks without a 2xx.',
-  shopifyWebhook: 'Shopify retries 8 times over 4 hours, then deletes an API-created subscription: catalog and stock updates stop.',
-  sourcesWebhook: 'The inbound source got a 5xx: unless it retries, the event never reaches the services that consume inbound-sources.',
+  squareWebhook:
+    'Square retries, but repeated failures lose catalog and stock updates, and Square disables a subscription after 3 weeks without a 2xx.',
+  shopifyWebhook:
+    'Shopify retries 8 times over 4 hours, then deletes an API-created subscription: catalog and stock updates stop.',
+  sourcesWebhook:
+    'The inbound source got a 5xx: unless it retries, the event never reaches the services that consume inbound-sources.',
 };
 
 /**
@@ -70,7 +96,9 @@ export const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: 
 });
 
 /** Functions behind unauthenticated (webhook) routes: an unhandled error there is a 5xx to the provider. */
-export const WEBHOOK_FUNCTIONS: readonly FunctionName[] = [...new Set(ROUTES.filter((route) => route.auth === 'none').map((route) => route.function))];
+export const WEBHOOK_FUNCTIONS: readonly FunctionName[] = [
+  ...new Set(ROUTES.filter((route) => route.auth === 'none').map((route) => route.function)),
+];
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_DAY = Duration.days(1);
@@ -133,14 +161,24 @@ export class WebhooksDashboard extends Construct {
       new GraphWidget({
         title: 'Delivery latency (ms)',
         left: (['p50', 'p95', 'p99'] as const).map((statistic) =>
-          businessMetric(DELIVERY_LATENCY.service, DELIVERY_LATENCY.metric, { statistic, unit: Unit.MILLISECONDS, label: statistic }),
+          businessMetric(DELIVERY_LATENCY.service, DELIVERY_LATENCY.metric, {
+            statistic,
+            unit: Unit.MILLISECONDS,
+            label: statistic,
+          }),
         ),
         leftYAxis: { label: 'ms', showUnits: false, min: 0 },
         width: 12,
       }),
       new SingleValueWidget({
         title: 'Disabled endpoints (last 24 h)',
-        metrics: [businessMetric(ENDPOINT_DISABLED.service, ENDPOINT_DISABLED.metric, { statistic: 'Sum', period: ONE_DAY, label: 'disabled' })],
+        metrics: [
+          businessMetric(ENDPOINT_DISABLED.service, ENDPOINT_DISABLED.metric, {
+            statistic: 'Sum',
+            period: ONE_DAY,
+            label: 'disabled',
+          }),
+        ],
         width: 12,
       }),
     );
@@ -149,14 +187,28 @@ export class WebhooksDashboard extends Construct {
     this.dashboard.addWidgets(
       new SingleValueWidget({
         title: 'Manual resends (last 24 h)',
-        metrics: [businessMetric(MANUAL_RESENDS.service, MANUAL_RESENDS.metric, { statistic: 'Sum', period: ONE_DAY, label: 'resends' })],
+        metrics: [
+          businessMetric(MANUAL_RESENDS.service, MANUAL_RESENDS.metric, {
+            statistic: 'Sum',
+            period: ONE_DAY,
+            label: 'resends',
+          }),
+        ],
         width: 12,
       }),
       new SingleValueWidget({
         title: 'Recoveries (last 24 h)',
         metrics: [
-          businessMetric(RECOVERIES.service, RECOVERIES.metric, { statistic: 'Sum', period: ONE_DAY, label: 'recoveries' }),
-          businessMetric(RECOVERED_DELIVERIES.service, RECOVERED_DELIVERIES.metric, { statistic: 'Sum', period: ONE_DAY, label: 'deliveries re-queued' }),
+          businessMetric(RECOVERIES.service, RECOVERIES.metric, {
+            statistic: 'Sum',
+            period: ONE_DAY,
+            label: 'recoveries',
+          }),
+          businessMetric(RECOVERED_DELIVERIES.service, RECOVERED_DELIVERIES.metric, {
+            statistic: 'Sum',
+            period: ONE_DAY,
+            label: 'deliveries re-queued',
+          }),
         ],
         width: 12,
       }),
@@ -186,7 +238,10 @@ export class WebhooksDashboard extends Construct {
     ][]) {
       const spec = QUEUES[name];
       const age = queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: ONE_MINUTE });
-      const depth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+      const depth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: ONE_MINUTE,
+      });
       queueAge.push(age.with({ label: spec.id }));
       deadLetters.push(depth.with({ label: spec.dlq.id }));
       addAlarm(
@@ -194,7 +249,9 @@ export class WebhooksDashboard extends Construct {
           alarmName: `${stackName}-${spec.dlq.id}-not-empty`,
           alarmDescription:
             `Messages in ${spec.dlq.id}: received ${spec.maxReceiveCount} times without success` +
-            (deadLetterWriters(name).length > 0 ? `, or dead-lettered by ${deadLetterWriters(name).join(', ')} after its own retries ran out` : '') +
+            (deadLetterWriters(name).length > 0
+              ? `, or dead-lettered by ${deadLetterWriters(name).join(', ')} after its own retries ran out`
+              : '') +
             '. Inspect, fix, then redrive.',
           metric: depth,
           threshold: 1,
@@ -208,7 +265,9 @@ export class WebhooksDashboard extends Construct {
           alarmName: `${stackName}-${spec.id}-backlog-age`,
           alarmDescription:
             `Oldest message in ${spec.id} is older than ${MAX_QUEUE_AGE.toMinutes()} minutes: ` +
-            (spec.consumer ? 'the consumer is stuck or failing.' : 'the Better Data service that consumes it (not this stack) is stuck, failing or not deployed.'),
+            (spec.consumer
+              ? 'the consumer is stuck or failing.'
+              : 'the Better Data service that consumes it (not this stack) is stuck, failing or not deployed.'),
           metric: age,
           threshold: MAX_QUEUE_AGE.toSeconds(),
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -258,7 +317,9 @@ export class WebhooksDashboard extends Construct {
       );
     }
     if (ingestErrors.length > 0) {
-      this.dashboard.addWidgets(new GraphWidget({ title: 'Webhook ingest: function errors by sender', left: ingestErrors, width: 24 }));
+      this.dashboard.addWidgets(
+        new GraphWidget({ title: 'Webhook ingest: function errors by sender', left: ingestErrors, width: 24 }),
+      );
     }
 
     // Lambda health, one row per function.

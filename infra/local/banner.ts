@@ -1,4 +1,14 @@
-import { ENDPOINT_SECRETS_KEY, FUNCTIONS, QUEUES, ROUTES, SECRETS, type FunctionName, type QueueName, type RouteAuth, type SecretName } from '../../shared/platform/topology';
+import {
+  ENDPOINT_SECRETS_KEY,
+  FUNCTIONS,
+  QUEUES,
+  ROUTES,
+  SECRETS,
+  type FunctionName,
+  type QueueName,
+  type RouteAuth,
+  type SecretName,
+} from '../../shared/platform/topology';
 import { localConcurrency } from './pollers';
 import { DEFAULT_PORT, LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 
@@ -50,7 +60,8 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
   const routeWidth = Math.max(...ROUTES.map((route) => route.path.length));
   const functionWidth = Math.max(...ROUTES.map((route) => route.function.length));
   const routes = ROUTES.map(
-    (route) => `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(functionWidth)} ${AUTH_LABELS[route.auth]}`,
+    (route) =>
+      `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(functionWidth)} ${AUTH_LABELS[route.auth]}`,
   );
   const queues = (Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]).flatMap(([name, q]) => {
     if (q.consumer) {
@@ -74,7 +85,10 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     if (!route.urlEnvVar || signed === undefined) return [line];
     const indent = `  ${''.padEnd(dirWidth)}  `;
     return signed === `${url}${route.path}`
-      ? [line, `${indent}= ${route.urlEnvVar}, the exact string the signature covers (set it in .env to a tunnel URL you register)`]
+      ? [
+          line,
+          `${indent}= ${route.urlEnvVar}, the exact string the signature covers (set it in .env to a tunnel URL you register)`,
+        ]
       : [line, `${indent}signed as ${route.urlEnvVar}=${signed} (from the environment): register exactly that`];
   });
   const urlFlag = port === DEFAULT_PORT ? '' : ` --url ${url}`;
@@ -107,17 +121,25 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     ...webhookUrls,
     'Secrets',
     ...(Object.entries(settings.secrets) as [SecretName, readonly string[]][]).flatMap(([name, values]) =>
-      values.map((secret, i) => secretLine(i === 0 ? SECRETS[name].valueEnvVar : '', secret, settings.devDefaults[name] ?? false)),
+      values.map((secret, i) =>
+        secretLine(i === 0 ? SECRETS[name].valueEnvVar : '', secret, settings.devDefaults[name] ?? false),
+      ),
     ),
     secretLine(LOCAL_ENV.jwtSecret, settings.jwtSecret, settings.devDefaults.jwtSecret),
     secretLine(tokenVariable, settings.internalApiToken, settings.devDefaults.internalApiToken),
-    secretLine(ENDPOINT_SECRETS_KEY.localKeyEnvVar, settings.endpointSecretsLocalKey, settings.devDefaults.endpointSecretsLocalKey),
+    secretLine(
+      ENDPOINT_SECRETS_KEY.localKeyEnvVar,
+      settings.endpointSecretsLocalKey,
+      settings.devDefaults.endpointSecretsLocalKey,
+    ),
     '',
     'Try it:',
     ...sendExamples,
     '  export TOKEN=$(npm run -s token -- --org org_123 --role admin)',
     `  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/orgs/org_123/billing`,
-    ...(publishExample.length > 0 ? ['Publish an event (as another Better Data service would):', ...publishExample] : []),
+    ...(publishExample.length > 0
+      ? ['Publish an event (as another Better Data service would):', ...publishExample]
+      : []),
     '',
     'Ctrl-C stops everything.',
     '',

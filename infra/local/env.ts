@@ -29,7 +29,10 @@ export interface FunctionEnvInput {
 export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string | undefined> {
   const { settings, current, overrides } = input;
   const secretValues = Object.fromEntries(
-    (Object.entries(settings.secrets) as [SecretName, readonly string[]][]).map(([name, values]) => [SECRETS[name].valueEnvVar, values.join(',')]),
+    (Object.entries(settings.secrets) as [SecretName, readonly string[]][]).map(([name, values]) => [
+      SECRETS[name].valueEnvVar,
+      values.join(','),
+    ]),
   );
   const userSet = (name: string) => current[name] !== undefined || overrides[name] !== undefined;
   const defaults: Record<string, string> = {

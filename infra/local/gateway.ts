@@ -60,11 +60,13 @@ const INTERNAL_ERROR = () => messageResponse(500, 'Internal Server Error');
 
 /** API Gateway request ids look like `JKJaXmPLvHcESHA=`. */
 const newRequestId = () => randomBytes(11).toString('base64');
-const newTraceId = (now: Date) => `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+const newTraceId = (now: Date) =>
+  `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 
 function headerPairs(req: IncomingMessage): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+    pairs.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
   return pairs;
 }
 
@@ -184,7 +186,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   await new Promise<void>((resolveListen, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} on ${host} is in use; set PORT or pass --port`, { cause: error }) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${options.port} on ${host} is in use; set PORT or pass --port`, { cause: error })
+          : error,
+      );
     server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', onError);

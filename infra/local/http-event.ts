@@ -97,7 +97,12 @@ export function collectHeaders(pairs: ReadonlyArray<readonly [string, string]>):
   for (const [rawName, value] of pairs) {
     const name = rawName.toLowerCase();
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((part) => part.trim()).filter((part) => part.length > 0));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
@@ -105,7 +110,10 @@ export function collectHeaders(pairs: ReadonlyArray<readonly [string, string]>):
   return { headers, cookies: cookies.length > 0 ? cookies : undefined };
 }
 
-export function encodeBody(body: Buffer | undefined, contentType: string | undefined): { body?: string; isBase64Encoded: boolean } {
+export function encodeBody(
+  body: Buffer | undefined,
+  contentType: string | undefined,
+): { body?: string; isBase64Encoded: boolean } {
   if (!body || body.length === 0) return { isBase64Encoded: false };
   if (isTextContentType(contentType)) return { body: body.toString('utf8'), isBase64Encoded: false };
   return { body: body.toString('base64'), isBase64Encoded: true };

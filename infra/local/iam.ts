@@ -47,7 +47,10 @@ function sameToken(presented: string, expected: string): boolean {
  * The caller identity when the header carries the expected token, else undefined (answer 403).
  * With no token configured every request is refused.
  */
-export function authorizeInternalCaller(authorization: string | undefined, expectedToken: string | undefined): IamAuthorizerContext | undefined {
+export function authorizeInternalCaller(
+  authorization: string | undefined,
+  expectedToken: string | undefined,
+): IamAuthorizerContext | undefined {
   const presented = bearerToken(authorization);
   if (!presented || !expectedToken) return undefined;
   return sameToken(presented, expectedToken) ? LOCAL_INTERNAL_CALLER : undefined;

@@ -33,7 +33,10 @@ export function isLocalRole(value: unknown): value is LocalRole {
 }
 
 /** An organisation's token (`org_id`) or a Commerce Gateway merchant's (`merchant_id`): exactly one. */
-export type LocalTokenInput = ({ readonly orgId: string; readonly merchantId?: undefined } | { readonly merchantId: string; readonly orgId?: undefined }) & {
+export type LocalTokenInput = (
+  | { readonly orgId: string; readonly merchantId?: undefined }
+  | { readonly merchantId: string; readonly orgId?: undefined }
+) & {
   readonly role: LocalRole;
   /** Defaults to `user_local_<role>`. */
   readonly sub?: string;
@@ -52,9 +55,11 @@ function secretKey(secret: string): Uint8Array {
 export async function signLocalToken(secret: string, input: LocalTokenInput): Promise<string> {
   const issuedAt = input.issuedAt ?? Math.floor(Date.now() / 1000);
   const ttl = input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`Token lifetime must be a positive number of seconds, got ${ttl}`);
+  if (!Number.isInteger(ttl) || ttl <= 0)
+    throw new Error(`Token lifetime must be a positive number of seconds, got ${ttl}`);
   const tenant = input.merchantId !== undefined ? { merchant_id: input.merchantId } : { org_id: input.orgId };
-  if (input.merchantId !== undefined ? !input.merchantId.trim() : !input.orgId.trim()) throw new Error(`${input.merchantId !== undefined ? 'merchantId' : 'orgId'} must not be empty`);
+  if (input.merchantId !== undefined ? !input.merchantId.trim() : !input.orgId.trim())
+    throw new Error(`${input.merchantId !== undefined ? 'merchantId' : 'orgId'} must not be empty`);
   return new SignJWT({ ...tenant, role: input.role })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT' })
     .setSubject(input.sub ?? `user_local_${input.role}`)

@@ -48,13 +48,20 @@ export class LambdaTimeoutError extends Error {
 /** Any handler: the event type is the handler's business; the runtime only passes it through. */
 export type LambdaHandler = (event: never, context: Context) => unknown;
 
-export async function invokeHandler(handler: LambdaHandler, event: unknown, context: Context, timeoutSeconds: number): Promise<unknown> {
+export async function invokeHandler(
+  handler: LambdaHandler,
+  event: unknown,
+  context: Context,
+  timeoutSeconds: number,
+): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new LambdaTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
   });
   try {
-    const call = Promise.resolve().then(() => (handler as (event: unknown, context: Context) => unknown)(event, context));
+    const call = Promise.resolve().then(() =>
+      (handler as (event: unknown, context: Context) => unknown)(event, context),
+    );
     return await Promise.race([call, timeout]);
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,10 @@
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSqsClient } from '../../shared/platform/aws/clients';
 import { QUEUES, type FunctionName, type QueueName, type QueueSpec } from '../../shared/platform/topology';
@@ -105,7 +111,9 @@ export function startPollers(options: PollerOptions): Pollers {
 
   async function visibilityTimeoutOf(queue: PolledQueue, spec: QueueSpec): Promise<number> {
     try {
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['VisibilityTimeout'] }));
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['VisibilityTimeout'] }),
+      );
       const seconds = Number(Attributes?.VisibilityTimeout);
       return Number.isFinite(seconds) ? seconds : spec.visibilityTimeoutSeconds;
     } catch {
@@ -128,7 +136,9 @@ export function startPollers(options: PollerOptions): Pollers {
       const more = await receive(queue.url, Math.min(10, batchSize - batch.length), 0).catch(() => []);
       batch.push(...more);
       if (more.length === 0) {
-        await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal: stopping.signal }).catch(() => undefined);
+        await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal: stopping.signal }).catch(
+          () => undefined,
+        );
       }
     }
     return uniqueById(batch);
@@ -143,11 +153,18 @@ export function startPollers(options: PollerOptions): Pollers {
           Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
         }),
       );
-      for (const failure of result.Failed ?? []) log.warn(`DeleteMessageBatch failed for an entry: ${failure.Code} ${failure.Message ?? ''}`);
+      for (const failure of result.Failed ?? [])
+        log.warn(`DeleteMessageBatch failed for an entry: ${failure.Code} ${failure.Message ?? ''}`);
     }
   }
 
-  async function processBatch(name: QueueName, queue: PolledQueue, spec: QueueSpec, consumer: QueueConsumer, batch: Message[]): Promise<void> {
+  async function processBatch(
+    name: QueueName,
+    queue: PolledQueue,
+    spec: QueueSpec,
+    consumer: QueueConsumer,
+    batch: Message[],
+  ): Promise<void> {
     const functionName = consumer.function;
     const fn = functions[functionName];
     const event = toSqsEvent(batch, queue.arn, options.region);
@@ -173,7 +190,9 @@ export function startPollers(options: PollerOptions): Pollers {
       return;
     }
     if (verdict.failed.length > 0) {
-      log.info(`${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be retried`);
+      log.info(
+        `${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be retried`,
+      );
     }
     const succeeded = new Set(verdict.succeeded);
     await deleteMessages(
@@ -211,11 +230,13 @@ export function startPollers(options: PollerOptions): Pollers {
     await Promise.allSettled(inFlight);
   }
 
-  const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>).flatMap(([name, queue]) => {
-    const consumer = specs[name].consumer;
-    // No consumer in this system: another service reads the queue, so nothing here may take its messages.
-    return queue && consumer ? [pollQueue(name, queue, consumer)] : [];
-  });
+  const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>).flatMap(
+    ([name, queue]) => {
+      const consumer = specs[name].consumer;
+      // No consumer in this system: another service reads the queue, so nothing here may take its messages.
+      return queue && consumer ? [pollQueue(name, queue, consumer)] : [];
+    },
+  );
 
   return {
     async stop({ immediate = false } = {}) {

@@ -18,7 +18,12 @@ import { REPO_ROOT } from './paths';
 export const SQUARE_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
 export type SquareEventType = (typeof SQUARE_EVENT_TYPES)[number];
 
-export const SHOPIFY_TOPICS = ['products/create', 'products/update', 'products/delete', 'inventory_levels/update'] as const;
+export const SHOPIFY_TOPICS = [
+  'products/create',
+  'products/update',
+  'products/delete',
+  'inventory_levels/update',
+] as const;
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
 
 export function isSquareEventType(value: unknown): value is SquareEventType {
@@ -80,9 +85,14 @@ export interface BuiltSquareEvent {
   readonly body: string;
 }
 
-export function buildSquareEvent(fixture: string, type: SquareEventType, options: SquareEventOptions): BuiltSquareEvent {
+export function buildSquareEvent(
+  fixture: string,
+  type: SquareEventType,
+  options: SquareEventOptions,
+): BuiltSquareEvent {
   if (!options.merchantId.trim()) throw new Error('merchantId must not be empty');
-  if (options.quantity !== undefined && !/^\d+(\.\d+)?$/.test(String(options.quantity))) throw new Error(`quantity must be a non-negative decimal, got "${options.quantity}"`);
+  if (options.quantity !== undefined && !/^\d+(\.\d+)?$/.test(String(options.quantity)))
+    throw new Error(`quantity must be a non-negative decimal, got "${options.quantity}"`);
   const eventId = options.eventId ?? randomUUID();
   const now = (options.now ?? new Date()).toISOString();
   const edits: Edit[] = [
@@ -94,7 +104,8 @@ export function buildSquareEvent(fixture: string, type: SquareEventType, options
     [['data', 'object', 'catalog_version', 'updated_at'], now],
     [['data', 'object', 'inventory_counts', '*', 'calculated_at'], now],
   ];
-  const count = (field: string, value: unknown) => edits.push([['data', 'object', 'inventory_counts', '*', field], value]);
+  const count = (field: string, value: unknown) =>
+    edits.push([['data', 'object', 'inventory_counts', '*', field], value]);
   if (options.quantity !== undefined) count('quantity', String(options.quantity));
   if (options.locationId !== undefined) count('location_id', options.locationId);
   if (options.catalogObjectId !== undefined) count('catalog_object_id', options.catalogObjectId);
@@ -132,11 +143,18 @@ function shopifyTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-export function buildShopifyEvent(fixture: string, topic: ShopifyTopic, options: ShopifyEventOptions): BuiltShopifyEvent {
+export function buildShopifyEvent(
+  fixture: string,
+  topic: ShopifyTopic,
+  options: ShopifyEventOptions,
+): BuiltShopifyEvent {
   const shopDomain = normaliseShopDomain(options.shopDomain);
-  if (shopDomain === undefined) throw new Error(`shop must be a domain like example.myshopify.com, got "${options.shopDomain}"`);
-  if (options.price !== undefined && !/^\d+(\.\d{1,2})?$/.test(String(options.price))) throw new Error(`price must be a decimal like 19.99, got "${options.price}"`);
-  if (options.available !== undefined && !Number.isSafeInteger(options.available)) throw new Error(`available must be an integer, got "${options.available}"`);
+  if (shopDomain === undefined)
+    throw new Error(`shop must be a domain like example.myshopify.com, got "${options.shopDomain}"`);
+  if (options.price !== undefined && !/^\d+(\.\d{1,2})?$/.test(String(options.price)))
+    throw new Error(`price must be a decimal like 19.99, got "${options.price}"`);
+  if (options.available !== undefined && !Number.isSafeInteger(options.available))
+    throw new Error(`available must be an integer, got "${options.available}"`);
   const now = options.now ?? new Date();
   const timestamp = shopifyTimestamp(now);
   const webhookId = options.webhookId ?? randomUUID();
@@ -144,7 +162,8 @@ export function buildShopifyEvent(fixture: string, topic: ShopifyTopic, options:
   const edits: Edit[] = [];
   if (isProduct) {
     edits.push([['updated_at'], timestamp], [['variants', '*', 'updated_at'], timestamp]);
-    if (topic === 'products/create') edits.push([['created_at'], timestamp], [['variants', '*', 'created_at'], timestamp]);
+    if (topic === 'products/create')
+      edits.push([['created_at'], timestamp], [['variants', '*', 'created_at'], timestamp]);
     if (options.title !== undefined) edits.push([['title'], options.title]);
     if (options.price !== undefined) edits.push([['variants', '*', 'price'], String(options.price)]);
   }

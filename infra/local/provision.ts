@@ -7,7 +7,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { OPS_TOPIC, QUEUES, SQS_MAX_MESSAGE_BYTES, TABLES, type QueueName, type QueueSpec, type TableName, type TableSpec } from '../../shared/platform/topology';
+import {
+  OPS_TOPIC,
+  QUEUES,
+  SQS_MAX_MESSAGE_BYTES,
+  TABLES,
+  type QueueName,
+  type QueueSpec,
+  type TableName,
+  type TableSpec,
+} from '../../shared/platform/topology';
 
 /**
  * Creates the resources topology.ts describes, through the real AWS SDK clients, the way the CDK app
@@ -42,11 +51,18 @@ function keySchema(partitionKey: string, sortKey: string) {
 export function tableInput(spec: TableSpec) {
   const indexes = spec.indexes ?? [];
   // Every key attribute once, string-typed (as the CDK app declares them).
-  const keyAttributes = [spec.partitionKey, spec.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  const keyAttributes = [
+    spec.partitionKey,
+    spec.sortKey,
+    ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
   return {
     TableName: spec.localName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [...new Set(keyAttributes)].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [...new Set(keyAttributes)].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
     KeySchema: keySchema(spec.partitionKey, spec.sortKey),
     ...(indexes.length > 0
       ? {
@@ -67,7 +83,11 @@ export function dlqAttributes(spec: QueueSpec): Record<string, string> {
   };
 }
 
-export function queueAttributes(spec: QueueSpec, dlqArn: string, options: ProvisionOptions = {}): Record<string, string> {
+export function queueAttributes(
+  spec: QueueSpec,
+  dlqArn: string,
+  options: ProvisionOptions = {},
+): Record<string, string> {
   return {
     VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(spec.retentionDays * DAY_SECONDS),
@@ -92,7 +112,11 @@ function sameKeys(table: TableDescription | undefined, spec: TableSpec): boolean
     actual.length === wanted.length &&
     wanted.every((index) => {
       const found = actual.find((candidate) => candidate.IndexName === index.name);
-      return found !== undefined && hasKeys(found.KeySchema, index.partitionKey, index.sortKey) && found.Projection?.ProjectionType === 'ALL';
+      return (
+        found !== undefined &&
+        hasKeys(found.KeySchema, index.partitionKey, index.sortKey) &&
+        found.Projection?.ProjectionType === 'ALL'
+      );
     })
   );
 }
@@ -124,8 +148,14 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
   return arn;
 }
 
-export async function ensureQueue(sqs: SQSClient, spec: QueueSpec, options: ProvisionOptions = {}): Promise<QueueResources> {
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: spec.dlq.localName, Attributes: dlqAttributes(spec) }));
+export async function ensureQueue(
+  sqs: SQSClient,
+  spec: QueueSpec,
+  options: ProvisionOptions = {},
+): Promise<QueueResources> {
+  const dlq = await sqs.send(
+    new CreateQueueCommand({ QueueName: spec.dlq.localName, Attributes: dlqAttributes(spec) }),
+  );
   const dlqUrl = dlq.QueueUrl as string;
   const dlqArn = await queueArn(sqs, dlqUrl);
   const queue = await sqs.send(

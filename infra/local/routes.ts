@@ -16,7 +16,8 @@ export interface RouteMatch<R extends RouteSpec = RouteSpec> {
   readonly pathParameters: Record<string, string> | undefined;
 }
 
-type Segment = { kind: 'literal'; value: string } | { kind: 'variable'; name: string } | { kind: 'greedy'; name: string };
+type Segment =
+  { kind: 'literal'; value: string } | { kind: 'variable'; name: string } | { kind: 'greedy'; name: string };
 
 const RANK = { literal: 0, variable: 1, greedy: 2 } as const;
 
@@ -82,7 +83,11 @@ function compareSpecificity(a: Segment[], b: Segment[]): number {
   return 0;
 }
 
-export function matchRoute<R extends RouteSpec>(routes: readonly R[], method: string, rawPath: string): RouteMatch<R> | undefined {
+export function matchRoute<R extends RouteSpec>(
+  routes: readonly R[],
+  method: string,
+  rawPath: string,
+): RouteMatch<R> | undefined {
   const wanted = method.toUpperCase();
   const segments = pathSegments(rawPath.split('?')[0] ?? '');
   let best: { route: R; template: Segment[]; params: Record<string, string> } | undefined;

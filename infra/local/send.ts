@@ -71,11 +71,18 @@ function stripeDelivery(type: string | undefined, values: Values): Delivery {
     ...(status ? { status } : {}),
   });
   const body = JSON.stringify(event, null, 2);
-  const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: settings.stripeWebhookSecrets[0] as string });
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: settings.stripeWebhookSecrets[0] as string,
+  });
   return {
     label: `${type} ${event.id as string}`,
     path: '/webhooks/stripe',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': signature,
+      'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    },
     body,
   };
 }
@@ -111,7 +118,8 @@ function shopifyDelivery(topic: string | undefined, values: Values): Delivery {
   const title = option(values, 'title');
   const price = option(values, 'price');
   const available = option(values, 'available');
-  if (available !== undefined && !/^-?\d+$/.test(available)) throw new Error(`--available must be an integer, got "${available}"`);
+  if (available !== undefined && !/^-?\d+$/.test(available))
+    throw new Error(`--available must be an integer, got "${available}"`);
   const event = buildShopifyEvent(loadShopifyFixture(topic), topic, {
     shopDomain: required(values, 'shop'),
     ...(title !== undefined ? { title } : {}),
@@ -121,7 +129,11 @@ function shopifyDelivery(topic: string | undefined, values: Values): Delivery {
   return {
     label: `${topic} ${event.webhookId}`,
     path: '/api/webhooks/shopify',
-    headers: { ...event.headers, 'user-agent': 'Shopify-Captain-Hook', ...signShopify(event.body, settings.shopifyApiSecrets[0] as string) },
+    headers: {
+      ...event.headers,
+      'user-agent': 'Shopify-Captain-Hook',
+      ...signShopify(event.body, settings.shopifyApiSecrets[0] as string),
+    },
     body: event.body,
   };
 }
@@ -165,7 +177,9 @@ async function main(): Promise<number> {
   try {
     response = await fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body });
   } catch (error) {
-    throw new Error(`Could not reach ${target} (${(error as Error).cause ?? (error as Error).message}). Is \`npm start\` running?`);
+    throw new Error(
+      `Could not reach ${target} (${(error as Error).cause ?? (error as Error).message}). Is \`npm start\` running?`,
+    );
   }
   const body = await response.text();
   console.log(`${delivery.label} → ${target}`);

@@ -27,10 +27,15 @@ const DEV_SECRETS: Partial<Record<SecretName, string>> = {
 };
 
 /** Secrets the system cannot run without (topology `required: true`), in topology order. */
-export const REQUIRED_SECRETS: readonly SecretName[] = (Object.keys(SECRETS) as SecretName[]).filter((name) => SECRETS[name].required);
+export const REQUIRED_SECRETS: readonly SecretName[] = (Object.keys(SECRETS) as SecretName[]).filter(
+  (name) => SECRETS[name].required,
+);
 
 export function devSecretValue(name: SecretName): string {
-  return DEV_SECRETS[name] ?? `local-development-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-do-not-use-in-production`;
+  return (
+    DEV_SECRETS[name] ??
+    `local-development-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-do-not-use-in-production`
+  );
 }
 
 /** Variable names the local runtime reads for itself (function variables come from topology's ENV). */

@@ -23,7 +23,13 @@ export function toSqsRecord(message: Message, queueArn: string, region: string):
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     messageAttributes[name] = toLambdaAttribute(value);
   }
-  const optional = ['AWSTraceHeader', 'SequenceNumber', 'MessageGroupId', 'MessageDeduplicationId', 'DeadLetterQueueSourceArn'] as const;
+  const optional = [
+    'AWSTraceHeader',
+    'SequenceNumber',
+    'MessageGroupId',
+    'MessageDeduplicationId',
+    'DeadLetterQueueSourceArn',
+  ] as const;
   return {
     messageId: message.MessageId ?? '',
     receiptHandle: message.ReceiptHandle ?? '',
@@ -33,7 +39,9 @@ export function toSqsRecord(message: Message, queueArn: string, region: string):
       SentTimestamp: attributes.SentTimestamp ?? '',
       SenderId: attributes.SenderId ?? '',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? '',
-      ...Object.fromEntries(optional.filter((name) => attributes[name] !== undefined).map((name) => [name, attributes[name]])),
+      ...Object.fromEntries(
+        optional.filter((name) => attributes[name] !== undefined).map((name) => [name, attributes[name]]),
+      ),
     },
     messageAttributes,
     md5OfBody: message.MD5OfBody ?? '',

@@ -95,7 +95,10 @@ function applyInvoice(invoice: Json, options: StripeEventOptions): void {
   const parent = object(invoice, 'parent');
   parent.type = 'subscription_details';
   parent.quote_details = null;
-  parent.subscription_details = { metadata: options.orgId === undefined ? null : { org_id: options.orgId }, subscription: subscriptionId };
+  parent.subscription_details = {
+    metadata: options.orgId === undefined ? null : { org_id: options.orgId },
+    subscription: subscriptionId,
+  };
 }
 
 export function buildStripeEvent(fixture: Json, type: StripeEventType, options: StripeEventOptions): Json {

@@ -84,7 +84,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     emulators = await startEmulators({
       memory: options.memory ?? false,
       dataDir: options.dataDir ?? settings.dataDir,
-      ...(options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
+      ...(options.visibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+        : {}),
     });
     const loadHandler = createHandlerLoader();
     // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.

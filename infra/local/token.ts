@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   if (!values.org === !values.merchant) throw new Error(`Give exactly one of --org and --merchant.\n${USAGE}`);
   if (!isLocalRole(values.role)) throw new Error(`--role must be one of ${LOCAL_ROLES.join(', ')}.\n${USAGE}`);
   const ttlSeconds = Number(values.ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`--ttl must be a positive whole number of seconds.\n${USAGE}`);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
+    throw new Error(`--ttl must be a positive whole number of seconds.\n${USAGE}`);
 
   loadDotEnv();
   const settings = readLocalSettings();

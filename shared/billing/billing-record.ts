@@ -72,7 +72,11 @@ export interface BillingRecord {
    * The last event that changed the plan or status, with what they were before: enough to publish
    * `subscription.updated` again if the consumer stopped between writing the record and publishing.
    */
-  readonly lastChange: { readonly eventId: string; readonly previousPlan: PlanId; readonly previousStatus: string } | null;
+  readonly lastChange: {
+    readonly eventId: string;
+    readonly previousPlan: PlanId;
+    readonly previousStatus: string;
+  } | null;
   /** Incremented on every write; the conditional write that guards against lost updates. */
   readonly revision: number;
 }
@@ -133,7 +137,13 @@ export function decideSubscriptionEvent(
   const isCurrentSubscription = base.stripe.subscriptionId === null || base.stripe.subscriptionId === subscription.id;
   if (deleted && !isCurrentSubscription) {
     // Another subscription now drives the plan: only remember that this one has ended.
-    return applied(base, { ...base, endedSubscriptionIds: withEnded(base.endedSubscriptionIds, subscription.id) }, now, false, event.id);
+    return applied(
+      base,
+      { ...base, endedSubscriptionIds: withEnded(base.endedSubscriptionIds, subscription.id) },
+      now,
+      false,
+      event.id,
+    );
   }
   if (!isNewer(version, base.subscriptionVersion ?? undefined)) {
     return { outcome: 'stale', reason: 'a newer subscription event has already been applied' };
@@ -171,22 +181,57 @@ export function decideInvoiceEvent(
     subscriptionId: base.stripe.subscriptionId ?? subscriptionIdOfInvoice(invoice) ?? null,
   };
   if (event.type === 'invoice.paid') {
-    if (base.lastPayment?.version.eventId === event.id) return { outcome: 'duplicate', reason: 'payment already recorded' };
-    if (!isNewer(version, base.lastPayment?.version)) return { outcome: 'stale', reason: 'a newer payment is already recorded' };
+    if (base.lastPayment?.version.eventId === event.id)
+      return { outcome: 'duplicate', reason: 'payment already recorded' };
+    if (!isNewer(version, base.lastPayment?.version))
+      return { outcome: 'stale', reason: 'a newer payment is already recorded' };
     const failureSettled = base.lastPaymentFailure?.invoiceId === invoice.id;
-    return applied(base, { ...base, stripe, lastPayment: paymentOf(invoice, event.created, version), lastPaymentFailure: failureSettled ? null : base.lastPaymentFailure }, now, false, event.id);
+    return applied(
+      base,
+      {
+        ...base,
+        stripe,
+        lastPayment: paymentOf(invoice, event.created, version),
+        lastPaymentFailure: failureSettled ? null : base.lastPaymentFailure,
+      },
+      now,
+      false,
+      event.id,
+    );
   }
-  if (base.lastPaymentFailure?.version.eventId === event.id) return { outcome: 'duplicate', reason: 'failure already recorded' };
-  if (!isNewer(version, base.lastPaymentFailure?.version)) return { outcome: 'stale', reason: 'a newer payment failure is already recorded' };
+  if (base.lastPaymentFailure?.version.eventId === event.id)
+    return { outcome: 'duplicate', reason: 'failure already recorded' };
+  if (!isNewer(version, base.lastPaymentFailure?.version))
+    return { outcome: 'stale', reason: 'a newer payment failure is already recorded' };
   if (base.lastPayment?.invoiceId === invoice.id && isNewer(base.lastPayment.version, version)) {
     return { outcome: 'stale', reason: 'the invoice has since been paid' };
   }
-  return applied(base, { ...base, stripe, lastPaymentFailure: failureOf(invoice, event.created, version) }, now, false, event.id);
+  return applied(
+    base,
+    { ...base, stripe, lastPaymentFailure: failureOf(invoice, event.created, version) },
+    now,
+    false,
+    event.id,
+  );
 }
 
-function applied(before: BillingRecord, after: BillingRecord, now: string, unknownPlan: boolean, eventId: string): Decision {
-  const changes = { ...NO_CHANGES, planChanged: before.plan !== after.plan, statusChanged: before.status !== after.status, unknownPlan };
-  const lastChange = changes.planChanged || changes.statusChanged ? { eventId, previousPlan: before.plan, previousStatus: before.status } : before.lastChange;
+function applied(
+  before: BillingRecord,
+  after: BillingRecord,
+  now: string,
+  unknownPlan: boolean,
+  eventId: string,
+): Decision {
+  const changes = {
+    ...NO_CHANGES,
+    planChanged: before.plan !== after.plan,
+    statusChanged: before.status !== after.status,
+    unknownPlan,
+  };
+  const lastChange =
+    changes.planChanged || changes.statusChanged
+      ? { eventId, previousPlan: before.plan, previousStatus: before.status }
+      : before.lastChange;
   const record = { ...after, updatedAt: now, lastChange, revision: before.revision + 1 };
   return { outcome: 'applied', record, changes };
 }

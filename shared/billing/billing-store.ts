@@ -23,7 +23,10 @@ export interface BillingStore {
   /** Maps a customer to an org; a customer keeps the first org it was mapped to, which is returned. */
   mapCustomerToOrg(customerId: string, orgId: string): Promise<string>;
   putAuditEntry(entry: AuditEntry): Promise<'written' | 'exists'>;
-  listAudit(orgId: string, options: { limit: number; cursor?: string }): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
+  listAudit(
+    orgId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
 }
 
 const orgKey = (orgId: string): string => `ORG#${orgId}`;
@@ -34,7 +37,9 @@ export function createBillingStore(documents: DynamoDBDocumentClient, tableName:
   const putIfAbsent = (item: Record<string, unknown>) => putItemIfAbsent(documents, tableName, item);
 
   async function getCustomerOrg(customerId: string): Promise<string | undefined> {
-    const result = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'ORG' }, ConsistentRead: true }));
+    const result = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'ORG' }, ConsistentRead: true }),
+    );
     return typeof result.Item?.orgId === 'string' ? result.Item.orgId : undefined;
   }
 
@@ -42,7 +47,9 @@ export function createBillingStore(documents: DynamoDBDocumentClient, tableName:
     getCustomerOrg,
 
     async getRecord(orgId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: orgKey(orgId), sk: RECORD_SORT_KEY }, ConsistentRead: true }));
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: orgKey(orgId), sk: RECORD_SORT_KEY }, ConsistentRead: true }),
+      );
       if (!result.Item) return undefined;
       const { pk: _pk, sk: _sk, ...record } = result.Item;
       return record as BillingRecord;
@@ -72,7 +79,11 @@ export function createBillingStore(documents: DynamoDBDocumentClient, tableName:
     },
 
     async putAuditEntry(entry) {
-      const written = await putIfAbsent({ pk: orgKey(entry.orgId), sk: `${AUDIT_PREFIX}${entry.at}#${entry.eventId}`, ...entry });
+      const written = await putIfAbsent({
+        pk: orgKey(entry.orgId),
+        sk: `${AUDIT_PREFIX}${entry.at}#${entry.eventId}`,
+        ...entry,
+      });
       return written ? 'written' : 'exists';
     },
 
@@ -88,7 +99,10 @@ export function createBillingStore(documents: DynamoDBDocumentClient, tableName:
           ExclusiveStartKey: decodeCursor(cursor, pk),
         }),
       );
-      const items = (result.Items ?? []).map(({ id, type, at, source, eventId, summary, orgId: entryOrg }) => ({ id, orgId: entryOrg, type, at, source, eventId, summary }) as AuditEntry);
+      const items = (result.Items ?? []).map(
+        ({ id, type, at, source, eventId, summary, orgId: entryOrg }) =>
+          ({ id, orgId: entryOrg, type, at, source, eventId, summary }) as AuditEntry,
+      );
       return { items, nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
     },
   };

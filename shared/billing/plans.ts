@@ -27,7 +27,17 @@ export const PLAN_CATALOG: Readonly<Record<PlanId, Capabilities>> = {
     limits: { webhookEndpoints: 20, monthlyEvents: 500_000, seats: 25, locations: 20 },
   },
   enterprise: {
-    features: ['catalog_sync', 'stock_sync', 'outbound_webhooks', 'demand_signals', 'loops', 'audit_export', 'federation', 'sso', 'priority_support'],
+    features: [
+      'catalog_sync',
+      'stock_sync',
+      'outbound_webhooks',
+      'demand_signals',
+      'loops',
+      'audit_export',
+      'federation',
+      'sso',
+      'priority_support',
+    ],
     limits: { webhookEndpoints: 50, monthlyEvents: 10_000_000, seats: 1_000, locations: 500 },
   },
 };
@@ -47,7 +57,10 @@ export function planOfSubscription(subscription: StripeSubscription): PlanId | u
   const price = subscription.items.data[0]?.price;
   const fromMetadata = price?.metadata?.plan?.trim().toLowerCase();
   if (fromMetadata) return isPlanId(fromMetadata) ? fromMetadata : undefined;
-  const fromLookupKey = price?.lookup_key?.trim().toLowerCase().split(/[_\-.:]/)[0];
+  const fromLookupKey = price?.lookup_key
+    ?.trim()
+    .toLowerCase()
+    .split(/[_\-.:]/)[0];
   return fromLookupKey && isPlanId(fromLookupKey) ? fromLookupKey : undefined;
 }
 

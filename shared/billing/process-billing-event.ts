@@ -52,15 +52,24 @@ export function parseStripeEvent(rawBody: Buffer): BillingEvent {
     throw new InvalidPayloadError('Queued body is not JSON', [], { cause: error });
   }
   const envelope = stripeEventEnvelopeSchema.safeParse(json);
-  if (!envelope.success) throw new InvalidPayloadError('Queued body is not a Stripe event', envelope.error.issues.map((issue) => issue.message));
+  if (!envelope.success)
+    throw new InvalidPayloadError(
+      'Queued body is not a Stripe event',
+      envelope.error.issues.map((issue) => issue.message),
+    );
   try {
     return parseBillingEvent(envelope.data);
   } catch (error) {
-    throw new InvalidPayloadError(`Stripe ${envelope.data.type} event does not have the expected shape`, [], { cause: error });
+    throw new InvalidPayloadError(`Stripe ${envelope.data.type} event does not have the expected shape`, [], {
+      cause: error,
+    });
   }
 }
 
-export async function processBillingEvent(payloadEvent: BillingEvent, deps: BillingDependencies): Promise<BillingOutcome> {
+export async function processBillingEvent(
+  payloadEvent: BillingEvent,
+  deps: BillingDependencies,
+): Promise<BillingOutcome> {
   const event = await reconcile(payloadEvent, deps.subscriptions);
   const orgId = await resolveOrg(event, deps);
   const now = deps.now().toISOString();
@@ -85,7 +94,12 @@ export async function processBillingEvent(payloadEvent: BillingEvent, deps: Bill
  * the Stripe event, so a redelivered event (or a retry after a crash, found through the record's
  * `lastChange`) publishes the same id again and is delivered once.
  */
-async function publishChange(event: BillingEvent, orgId: string, decision: Decision, deps: BillingDependencies): Promise<boolean> {
+async function publishChange(
+  event: BillingEvent,
+  orgId: string,
+  decision: Decision,
+  deps: BillingDependencies,
+): Promise<boolean> {
   if (decision.outcome === 'stale') return false;
   const record = decision.outcome === 'applied' ? decision.record : await deps.store.getRecord(orgId);
   const change = record?.lastChange;
@@ -96,7 +110,13 @@ async function publishChange(event: BillingEvent, orgId: string, decision: Decis
       type: 'subscription.updated',
       orgId,
       occurredAt: new Date(event.created * 1000).toISOString(),
-      data: { plan: record.plan, previousPlan: change.previousPlan, status: record.status, previousStatus: change.previousStatus, capabilities: record.capabilities },
+      data: {
+        plan: record.plan,
+        previousPlan: change.previousPlan,
+        status: record.status,
+        previousStatus: change.previousStatus,
+        capabilities: record.capabilities,
+      },
     },
     deps.events,
   );
@@ -107,11 +127,14 @@ async function reconcile(event: BillingEvent, source: SubscriptionSource | undef
   if (!source || event.kind !== 'subscription') return event;
   const current = await source.retrieve(event.subscription.id);
   // Keep the payload's org metadata if Stripe's copy lost it; Stripe's copy wins for everything else.
-  return current ? { ...event, subscription: { ...current, metadata: current.metadata ?? event.subscription.metadata } } : event;
+  return current
+    ? { ...event, subscription: { ...current, metadata: current.metadata ?? event.subscription.metadata } }
+    : event;
 }
 
 async function resolveOrg(event: BillingEvent, deps: BillingDependencies): Promise<string> {
-  const customerId = event.kind === 'subscription' ? event.subscription.customer : (event.invoice.customer ?? undefined);
+  const customerId =
+    event.kind === 'subscription' ? event.subscription.customer : (event.invoice.customer ?? undefined);
   const named = event.kind === 'subscription' ? orgIdOfSubscription(event.subscription) : orgIdOfInvoice(event.invoice);
   if (named && customerId) return deps.store.mapCustomerToOrg(customerId, named);
   const mapped = named ?? (customerId ? await deps.store.getCustomerOrg(customerId) : undefined);
@@ -132,7 +155,10 @@ async function resolveOrg(event: BillingEvent, deps: BillingDependencies): Promi
 async function applyDecision(event: BillingEvent, orgId: string, now: string, store: BillingStore): Promise<Decision> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await store.getRecord(orgId);
-    const decision = event.kind === 'subscription' ? decideSubscriptionEvent(current, event, orgId, now) : decideInvoiceEvent(current, event, orgId, now);
+    const decision =
+      event.kind === 'subscription'
+        ? decideSubscriptionEvent(current, event, orgId, now)
+        : decideInvoiceEvent(current, event, orgId, now);
     if (decision.outcome !== 'applied') return decision;
     if ((await store.putRecord(decision.record, current?.revision ?? 0)) === 'written') return decision;
   }
@@ -153,11 +179,20 @@ function alertsFor(event: BillingEvent, orgId: string, decision: Decision): OpsA
         message: `Payment failed for organisation ${orgId}, invoice ${invoice.id} (attempt ${invoice.attempt_count ?? 0})`,
         at,
         source: 'stripe',
-        details: { eventId: event.id, invoiceId: invoice.id, amountDue: invoice.amount_due ?? 0, currency: invoice.currency },
+        details: {
+          eventId: event.id,
+          invoiceId: invoice.id,
+          amountDue: invoice.amount_due ?? 0,
+          currency: invoice.currency,
+        },
       },
     ];
   }
-  if (event.kind === 'subscription' && event.type !== 'customer.subscription.deleted' && planOfSubscription(event.subscription) === undefined) {
+  if (
+    event.kind === 'subscription' &&
+    event.type !== 'customer.subscription.deleted' &&
+    planOfSubscription(event.subscription) === undefined
+  ) {
     return [
       {
         id: `unknown_plan:${event.id}`,
@@ -167,7 +202,11 @@ function alertsFor(event: BillingEvent, orgId: string, decision: Decision): OpsA
         message: `Subscription ${event.subscription.id} of organisation ${orgId} names no known plan (price metadata.plan or lookup_key); the organisation was given the free plan`,
         at,
         source: 'stripe',
-        details: { eventId: event.id, subscriptionId: event.subscription.id, priceId: event.subscription.items.data[0]?.price?.id ?? null },
+        details: {
+          eventId: event.id,
+          subscriptionId: event.subscription.id,
+          priceId: event.subscription.items.data[0]?.price?.id ?? null,
+        },
       },
     ];
   }

@@ -36,7 +36,9 @@ export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelopeSchema>;
 
 const metadataSchema = z.record(z.string(), z.string()).nullable().optional();
 /** Expandable references arrive as an id or as the expanded object. */
-const expandableId = z.union([z.string(), z.looseObject({ id: z.string() })]).transform((value) => (typeof value === 'string' ? value : value.id));
+const expandableId = z
+  .union([z.string(), z.looseObject({ id: z.string() })])
+  .transform((value) => (typeof value === 'string' ? value : value.id));
 
 const priceSchema = z.looseObject({
   id: z.string(),
@@ -53,7 +55,9 @@ export const subscriptionSchema = z.looseObject({
   cancel_at_period_end: z.boolean().optional(),
   current_period_end: z.number().int().optional(),
   items: z.looseObject({
-    data: z.array(z.looseObject({ price: priceSchema.nullable().optional(), current_period_end: z.number().int().optional() })),
+    data: z.array(
+      z.looseObject({ price: priceSchema.nullable().optional(), current_period_end: z.number().int().optional() }),
+    ),
   }),
 });
 
@@ -85,8 +89,20 @@ export type StripeInvoice = z.infer<typeof invoiceSchema>;
 
 /** A billing event as the consumer understands it, validated and reduced to what the rules use. */
 export type BillingEvent =
-  | { kind: 'subscription'; id: string; type: Extract<HandledEventType, `customer.subscription.${string}`>; created: number; subscription: StripeSubscription }
-  | { kind: 'invoice'; id: string; type: Extract<HandledEventType, `invoice.${string}`>; created: number; invoice: StripeInvoice };
+  | {
+      kind: 'subscription';
+      id: string;
+      type: Extract<HandledEventType, `customer.subscription.${string}`>;
+      created: number;
+      subscription: StripeSubscription;
+    }
+  | {
+      kind: 'invoice';
+      id: string;
+      type: Extract<HandledEventType, `invoice.${string}`>;
+      created: number;
+      invoice: StripeInvoice;
+    };
 
 export function parseBillingEvent(envelope: StripeEventEnvelope): BillingEvent {
   const { id, type, created } = envelope;
@@ -108,7 +124,11 @@ export function orgIdOfSubscription(subscription: StripeSubscription): string | 
 }
 
 export function orgIdOfInvoice(invoice: StripeInvoice): string | undefined {
-  return invoice.parent?.subscription_details?.metadata?.org_id || invoice.subscription_details?.metadata?.org_id || undefined;
+  return (
+    invoice.parent?.subscription_details?.metadata?.org_id ||
+    invoice.subscription_details?.metadata?.org_id ||
+    undefined
+  );
 }
 
 export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | undefined {

@@ -9,7 +9,10 @@ import { canonicalDecimal } from './decimal';
 
 const providerId = z.string().trim().min(1).max(200);
 export const itemsQuerySchema = pageQuerySchema.extend({ source: z.enum(['square', 'shopify']).optional() });
-export const inventoryQuerySchema = pageQuerySchema.extend({ itemId: providerId.optional(), locationId: providerId.optional() });
+export const inventoryQuerySchema = pageQuerySchema.extend({
+  itemId: providerId.optional(),
+  locationId: providerId.optional(),
+});
 
 /** Non-negative, at most 15 integer and 6 fraction digits (the event catalog's decimal fields). */
 const THRESHOLD = /^(0|[1-9]\d{0,14})(\.\d{1,6})?$/;
@@ -17,7 +20,10 @@ export const settingsSchema = z.strictObject({
   stockoutThreshold: z
     .union([z.number().finite().nonnegative(), z.string()])
     .transform((value) => canonicalDecimal(typeof value === 'number' ? String(value) : value) ?? '')
-    .refine((value) => THRESHOLD.test(value), 'Must be a non-negative number with at most 15 integer and 6 fraction digits'),
+    .refine(
+      (value) => THRESHOLD.test(value),
+      'Must be a non-negative number with at most 15 integer and 6 fraction digits',
+    ),
 });
 
 const source = z.enum(['square', 'shopify']);
@@ -30,7 +36,15 @@ export const catalogItemViewSchema = z.object({
   status: z.string().nullable(),
   vendor: z.string().nullable(),
   productType: z.string().nullable(),
-  variants: z.array(z.object({ id: z.string(), title: z.string().nullable(), sku: z.string().nullable(), price: money.nullable(), inventoryItemId: z.string().nullable() })),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string().nullable(),
+      sku: z.string().nullable(),
+      price: money.nullable(),
+      inventoryItemId: z.string().nullable(),
+    }),
+  ),
   sourceUpdatedAt: z.string(),
   updatedAt: z.string(),
 });

@@ -4,7 +4,12 @@ import { InvalidPayloadError } from '../platform/errors';
 import { parseLosslessJson } from '../platform/json/lossless';
 import { decodeQueuedBody, type QueuedWebhook } from '../inbound/queued-webhook';
 import type { ItemChange, LevelChange, VariantRef } from './catalog-record';
-import { shopifyLevelChange, shopifyProductChange, shopifyProductDeletion, type ShopifyDelivery } from './shopify-changes';
+import {
+  shopifyLevelChange,
+  shopifyProductChange,
+  shopifyProductDeletion,
+  type ShopifyDelivery,
+} from './shopify-changes';
 import { squareCatalogVersion, squareEventSchema, squareLevelChanges } from './square-changes';
 import type { Instant } from './versions';
 
@@ -27,11 +32,17 @@ export interface CatalogMessage {
   readonly change: CatalogChange;
 }
 
-export const SHOPIFY_TOPICS = ['products/create', 'products/update', 'products/delete', 'inventory_levels/update'] as const;
+export const SHOPIFY_TOPICS = [
+  'products/create',
+  'products/update',
+  'products/delete',
+  'inventory_levels/update',
+] as const;
 export const SQUARE_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
 
 export function parseCatalogMessage(message: QueuedWebhook): CatalogMessage {
-  if (message.source === 'stripe') throw new InvalidPayloadError('A Stripe event has no place on the catalog queue', ['source']);
+  if (message.source === 'stripe')
+    throw new InvalidPayloadError('A Stripe event has no place on the catalog queue', ['source']);
   let body: unknown;
   try {
     body = parseLosslessJson(decodeQueuedBody(message));
@@ -44,8 +55,13 @@ export function parseCatalogMessage(message: QueuedWebhook): CatalogMessage {
 function shopifyMessage(message: QueuedWebhook, body: unknown): CatalogMessage {
   const headers = message.headers ?? {};
   const account = message.account ?? headers['x-shopify-shop-domain'];
-  if (!account) throw new InvalidPayloadError('Shopify delivery names no shop (account or x-shopify-shop-domain)', ['account']);
-  const delivery: ShopifyDelivery = { webhookId: message.eventId, triggeredAt: headers['x-shopify-triggered-at'], receivedAt: message.receivedAt };
+  if (!account)
+    throw new InvalidPayloadError('Shopify delivery names no shop (account or x-shopify-shop-domain)', ['account']);
+  const delivery: ShopifyDelivery = {
+    webhookId: message.eventId,
+    triggeredAt: headers['x-shopify-triggered-at'],
+    receivedAt: message.receivedAt,
+  };
   const topic = message.eventType;
   const change = readable(`Shopify ${topic}`, (): CatalogChange => {
     switch (topic) {
@@ -85,7 +101,10 @@ function readable<T>(what: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    const issues = error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`) : [(error as Error).message];
+    const issues =
+      error instanceof z.ZodError
+        ? error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        : [(error as Error).message];
     throw new InvalidPayloadError(`${what} does not have the expected shape`, issues, { cause: error });
   }
 }

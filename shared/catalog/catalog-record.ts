@@ -96,15 +96,36 @@ export const AVAILABLE_STATES: Readonly<Record<CatalogSource, string>> = { shopi
 
 export const DEFAULT_STOCKOUT_THRESHOLD = '0';
 
-function precheck(current: { readonly version: Version } | undefined, version: Version): { outcome: 'duplicate' | 'stale'; reason: string } | undefined {
+function precheck(
+  current: { readonly version: Version } | undefined,
+  version: Version,
+): { outcome: 'duplicate' | 'stale'; reason: string } | undefined {
   if (current?.version === version) return { outcome: 'duplicate', reason: 'change already applied' };
   if (!isNewer(version, current?.version)) return { outcome: 'stale', reason: 'a newer change is already stored' };
   return undefined;
 }
 
 /** A deleted item: only its identity and version, so its content never depends on what arrived before. */
-export function tombstone(source: CatalogSource, itemId: string, sourceUpdatedAt: string, version: string, eventId: string): ItemChange {
-  return { source, itemId, deleted: true, title: null, status: null, vendor: null, productType: null, variants: [], sourceUpdatedAt, version, eventId };
+export function tombstone(
+  source: CatalogSource,
+  itemId: string,
+  sourceUpdatedAt: string,
+  version: string,
+  eventId: string,
+): ItemChange {
+  return {
+    source,
+    itemId,
+    deleted: true,
+    title: null,
+    status: null,
+    vendor: null,
+    productType: null,
+    variants: [],
+    sourceUpdatedAt,
+    version,
+    eventId,
+  };
 }
 
 export function joinTitles(item: string | null, variant: string | null): string | null {
@@ -112,7 +133,12 @@ export function joinTitles(item: string | null, variant: string | null): string 
   return item ?? variant;
 }
 
-export function decideItem(current: CatalogItem | undefined, change: ItemChange, orgId: string, now: string): Decision<CatalogItem> {
+export function decideItem(
+  current: CatalogItem | undefined,
+  change: ItemChange,
+  orgId: string,
+  now: string,
+): Decision<CatalogItem> {
   const skipped = precheck(current, change.version);
   if (skipped) return skipped;
   return { outcome: 'applied', record: { ...change, orgId, updatedAt: now } };
@@ -126,11 +152,18 @@ export function isAtOrBelow(quantity: string | null, threshold: string): boolean
  * Applies a level change. The stockout signal fires when an available quantity goes to or below
  * `threshold` from above it (or from nothing known), not again while it stays there.
  */
-export function decideLevel(current: StockLevel | undefined, change: LevelChange, orgId: string, threshold: string, now: string): Decision<StockLevel> {
+export function decideLevel(
+  current: StockLevel | undefined,
+  change: LevelChange,
+  orgId: string,
+  threshold: string,
+  now: string,
+): Decision<StockLevel> {
   const skipped = precheck(current, change.version);
   if (skipped) return skipped;
   const watched = change.state === AVAILABLE_STATES[change.source];
-  const crossed = watched && isAtOrBelow(change.quantity, threshold) && !isAtOrBelow(current?.quantity ?? null, threshold);
+  const crossed =
+    watched && isAtOrBelow(change.quantity, threshold) && !isAtOrBelow(current?.quantity ?? null, threshold);
   return {
     outcome: 'applied',
     record: { ...change, orgId, updatedAt: now, stockoutEventId: crossed ? stockoutEventId(orgId, change) : null },
@@ -138,8 +171,13 @@ export function decideLevel(current: StockLevel | undefined, change: LevelChange
 }
 
 /** Deterministic in the level's identity and version: a redelivery publishes the same event id. */
-export function stockoutEventId(orgId: string, level: Pick<LevelChange, 'source' | 'itemId' | 'locationId' | 'state' | 'version'>): string {
-  const digest = createHash('sha256').update([orgId, level.source, level.itemId, level.locationId, level.state, level.version].join('\n')).digest('hex');
+export function stockoutEventId(
+  orgId: string,
+  level: Pick<LevelChange, 'source' | 'itemId' | 'locationId' | 'state' | 'version'>,
+): string {
+  const digest = createHash('sha256')
+    .update([orgId, level.source, level.itemId, level.locationId, level.state, level.version].join('\n'))
+    .digest('hex');
   return `stockout_risk:${digest.slice(0, 40)}`;
 }
 
@@ -152,7 +190,10 @@ const MAX_SKU_CHARS = 100;
  * when nothing is left, `high` when some stock remains at or below the threshold. Without a known
  * SKU the provider's item id stands in (the schema requires one), which is also the read API's `itemId`.
  */
-export function stockoutEventFor(level: StockLevel, ref: VariantRef | undefined): PlatformEventOf<'demand_signal.stockout_risk'> {
+export function stockoutEventFor(
+  level: StockLevel,
+  ref: VariantRef | undefined,
+): PlatformEventOf<'demand_signal.stockout_risk'> {
   const eventId = level.stockoutEventId ?? stockoutEventId(level.orgId, level);
   const onHand = nonNegativeDecimal(level.quantity ?? '0');
   const sku = (ref?.sku?.trim() || level.itemId).slice(0, MAX_SKU_CHARS);

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../platform/aws/pagination';
 import { InvalidPayloadError } from '../platform/errors';
 import type { CatalogItem, CatalogSource, StockLevel, VariantRef } from './catalog-record';
@@ -63,17 +69,29 @@ export interface CatalogStore {
   /** Records a catalog version unless a newer one is recorded; true when it was newer. */
   recordCatalogVersion(orgId: string, merchantId: string, updatedAt: Instant): Promise<boolean>;
   /** Moves the pull marker forward (never back); true when it moved. */
-  advancePullMarker(orgId: string, merchantId: string, marker: Instant, completion: { at: string; objects: number }): Promise<boolean>;
+  advancePullMarker(
+    orgId: string,
+    merchantId: string,
+    marker: Instant,
+    completion: { at: string; objects: number },
+  ): Promise<boolean>;
   /** Live items (tombstones left out), in key order. */
-  listItems(orgId: string, options: { source?: CatalogSource; limit: number; cursor?: string }): Promise<Page<CatalogItem>>;
-  listLevels(orgId: string, options: { itemId?: string; locationId?: string; limit: number; cursor?: string }): Promise<Page<StockLevel>>;
+  listItems(
+    orgId: string,
+    options: { source?: CatalogSource; limit: number; cursor?: string },
+  ): Promise<Page<CatalogItem>>;
+  listLevels(
+    orgId: string,
+    options: { itemId?: string; locationId?: string; limit: number; cursor?: string },
+  ): Promise<Page<StockLevel>>;
 }
 
 const orgKey = (orgId: string): string => `ORG#${orgId}`;
 /** Percent-encodes the two characters that would break key structure. */
 export const keyPart = (value: string): string => value.replace(/%/g, '%25').replace(/#/g, '%23');
 const itemSortKey = (source: CatalogSource, itemId: string) => `ITEM#${source}#${keyPart(itemId)}`;
-const levelSortKey = (key: LevelKey) => `LEVEL#${keyPart(key.itemId)}#${keyPart(key.locationId)}#${key.source}#${keyPart(key.state)}`;
+const levelSortKey = (key: LevelKey) =>
+  `LEVEL#${keyPart(key.itemId)}#${keyPart(key.locationId)}#${key.source}#${keyPart(key.state)}`;
 const refSortKey = (source: CatalogSource, inventoryItemId: string) => `REF#${source}#${keyPart(inventoryItemId)}`;
 const SETTINGS_SORT_KEY = 'SETTINGS#inventory';
 const pullSortKey = (merchantId: string) => `SQUARE_CATALOG#${keyPart(merchantId)}`;
@@ -96,19 +114,30 @@ function decodeScopedCursor(cursor: string | undefined, pk: string, skPrefix: st
     throw new InvalidPayloadError('cursor is not valid', ['cursor']);
   }
   const key = parsed as Partial<DynamoKey> | null;
-  const valid = typeof key === 'object' && key !== null && Object.keys(key).length === 2 && key.pk === pk && typeof key.sk === 'string' && key.sk.startsWith(skPrefix);
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    Object.keys(key).length === 2 &&
+    key.pk === pk &&
+    typeof key.sk === 'string' &&
+    key.sk.startsWith(skPrefix);
   if (!valid) throw new InvalidPayloadError('cursor is not valid', ['cursor']);
   return { pk, sk: key.sk as string };
 }
 
 export function createCatalogStore(documents: DynamoDBDocumentClient, tableName: string): CatalogStore {
   async function get<T>(pk: string, sk: string): Promise<T | undefined> {
-    const result = await documents.send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }));
+    const result = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }),
+    );
     return result.Item ? strip<T>(result.Item) : undefined;
   }
 
   /** Puts the item if the stored version is `expected` (or, when undefined, if nothing is stored). */
-  async function putVersioned(item: Record<string, unknown>, expected: Version | undefined): Promise<'written' | 'conflict'> {
+  async function putVersioned(
+    item: Record<string, unknown>,
+    expected: Version | undefined,
+  ): Promise<'written' | 'conflict'> {
     const firstWrite = expected === undefined;
     try {
       await documents.send(
@@ -138,7 +167,15 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
   }
 
   /** Queries a sort-key range, dropping what `keep` rejects, until `limit` items or the range ends. */
-  async function queryPage<T>(pk: string, skPrefix: string, options: { limit: number; cursor?: string; filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } }): Promise<Page<T>> {
+  async function queryPage<T>(
+    pk: string,
+    skPrefix: string,
+    options: {
+      limit: number;
+      cursor?: string;
+      filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+    },
+  ): Promise<Page<T>> {
     const items: T[] = [];
     let startKey: DynamoKey | undefined = decodeScopedCursor(options.cursor, pk, skPrefix);
     for (let query = 0; query < MAX_QUERIES_PER_PAGE; query++) {
@@ -163,11 +200,13 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
   return {
     getItem: (orgId, source, itemId) => get<CatalogItem>(orgKey(orgId), itemSortKey(source, itemId)),
 
-    putItem: (item, expectedVersion) => putVersioned({ pk: orgKey(item.orgId), sk: itemSortKey(item.source, item.itemId), ...item }, expectedVersion),
+    putItem: (item, expectedVersion) =>
+      putVersioned({ pk: orgKey(item.orgId), sk: itemSortKey(item.source, item.itemId), ...item }, expectedVersion),
 
     getLevel: (orgId, key) => get<StockLevel>(orgKey(orgId), levelSortKey(key)),
 
-    putLevel: (level, expectedVersion) => putVersioned({ pk: orgKey(level.orgId), sk: levelSortKey(level), ...level }, expectedVersion),
+    putLevel: (level, expectedVersion) =>
+      putVersioned({ pk: orgKey(level.orgId), sk: levelSortKey(level), ...level }, expectedVersion),
 
     getRef: (orgId, source, inventoryItemId) => get<VariantRef>(orgKey(orgId), refSortKey(source, inventoryItemId)),
 
@@ -192,7 +231,9 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
     getInventorySettings: (orgId) => get<InventorySettings>(orgKey(orgId), SETTINGS_SORT_KEY),
 
     async putInventorySettings(orgId, settings) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: { pk: orgKey(orgId), sk: SETTINGS_SORT_KEY, ...settings } }));
+      await documents.send(
+        new PutCommand({ TableName: tableName, Item: { pk: orgKey(orgId), sk: SETTINGS_SORT_KEY, ...settings } }),
+      );
     },
 
     async getSquarePull(orgId, merchantId) {
@@ -221,9 +262,16 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
       conditionalUpdate({
         TableName: tableName,
         Key: { pk: orgKey(orgId), sk: pullSortKey(merchantId) },
-        UpdateExpression: 'SET merchantId = :merchant, lastPulledAtKey = :key, lastPulledAt = :at, lastPullCompletedAt = :completed, lastPullObjects = :objects',
+        UpdateExpression:
+          'SET merchantId = :merchant, lastPulledAtKey = :key, lastPulledAt = :at, lastPullCompletedAt = :completed, lastPullObjects = :objects',
         ConditionExpression: 'attribute_not_exists(lastPulledAtKey) OR lastPulledAtKey < :key',
-        ExpressionAttributeValues: { ':merchant': merchantId, ':key': marker.key, ':at': marker.iso, ':completed': completion.at, ':objects': completion.objects },
+        ExpressionAttributeValues: {
+          ':merchant': merchantId,
+          ':key': marker.key,
+          ':at': marker.iso,
+          ':completed': completion.at,
+          ':objects': completion.objects,
+        },
       }),
 
     listItems: (orgId, { source, limit, cursor }) =>
@@ -234,12 +282,23 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
       }),
 
     listLevels: (orgId, { itemId, locationId, limit, cursor }) => {
-      const prefix = itemId === undefined ? 'LEVEL#' : locationId === undefined ? `LEVEL#${keyPart(itemId)}#` : `LEVEL#${keyPart(itemId)}#${keyPart(locationId)}#`;
+      const prefix =
+        itemId === undefined
+          ? 'LEVEL#'
+          : locationId === undefined
+            ? `LEVEL#${keyPart(itemId)}#`
+            : `LEVEL#${keyPart(itemId)}#${keyPart(locationId)}#`;
       const byLocationOnly = itemId === undefined && locationId !== undefined;
       return queryPage<StockLevel>(orgKey(orgId), prefix, {
         limit,
         ...(cursor !== undefined && { cursor }),
-        ...(byLocationOnly && { filter: { expression: '#location = :location', names: { '#location': 'locationId' }, values: { ':location': locationId } } }),
+        ...(byLocationOnly && {
+          filter: {
+            expression: '#location = :location',
+            names: { '#location': 'locationId' },
+            values: { ':location': locationId },
+          },
+        }),
       });
     },
   };

@@ -43,7 +43,13 @@ export const UNMATCHED_RETENTION_DAYS = 30;
 const MAX_WRITE_ATTEMPTS = 5;
 
 export type PullOutcome =
-  | { readonly status: 'pulled'; readonly pages: number; readonly objects: number; readonly invalid: number; readonly marker: string }
+  | {
+      readonly status: 'pulled';
+      readonly pages: number;
+      readonly objects: number;
+      readonly invalid: number;
+      readonly marker: string;
+    }
   | { readonly status: 'up_to_date'; readonly marker: string }
   | { readonly status: 'skipped'; readonly reason: 'no_access_token' | 'token_of_another_merchant' };
 
@@ -68,7 +74,10 @@ interface Tally {
   published: string[];
 }
 
-export async function processCatalogMessage(message: QueuedWebhook, deps: CatalogDependencies): Promise<CatalogOutcome> {
+export async function processCatalogMessage(
+  message: QueuedWebhook,
+  deps: CatalogDependencies,
+): Promise<CatalogOutcome> {
   const { provider, account, change } = parseCatalogMessage(message);
   const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [] };
   if (change.kind === 'ignored') return { ...base, outcome: 'ignored', orgId: null, reason: change.reason };
@@ -79,7 +88,13 @@ export async function processCatalogMessage(message: QueuedWebhook, deps: Catalo
     // The account may have been connected (and its kept events replayed) between the lookup and
     // the keep; look again so this event is not left waiting for a connection that already exists.
     connection = await deps.connections.connectionOf(provider, account);
-    if (!connection) return { ...base, outcome: 'unmatched', orgId: null, reason: `no organisation has connected ${provider} account ${account}` };
+    if (!connection)
+      return {
+        ...base,
+        outcome: 'unmatched',
+        orgId: null,
+        reason: `no organisation has connected ${provider} account ${account}`,
+      };
     await deps.connections.forgetUnmatched(provider, account, message);
   }
   const { orgId } = connection;
@@ -88,7 +103,13 @@ export async function processCatalogMessage(message: QueuedWebhook, deps: Catalo
   return { ...base, ...tally, outcome: 'processed', orgId, ...(pull && { pull }) };
 }
 
-async function apply(change: Exclude<CatalogChange, { kind: 'ignored' }>, orgId: string, correlationId: string, deps: CatalogDependencies, tally: Tally): Promise<PullOutcome | undefined> {
+async function apply(
+  change: Exclude<CatalogChange, { kind: 'ignored' }>,
+  orgId: string,
+  correlationId: string,
+  deps: CatalogDependencies,
+  tally: Tally,
+): Promise<PullOutcome | undefined> {
   switch (change.kind) {
     case 'items':
       await applyItems(change.items, change.refs, orgId, deps, tally);
@@ -121,7 +142,13 @@ async function writeDecided<T extends { readonly version: string }>(
   throw new WriteConflictError(key, MAX_WRITE_ATTEMPTS);
 }
 
-async function applyItems(items: readonly ItemChange[], refs: readonly VariantRef[], orgId: string, deps: CatalogDependencies, tally: Tally): Promise<void> {
+async function applyItems(
+  items: readonly ItemChange[],
+  refs: readonly VariantRef[],
+  orgId: string,
+  deps: CatalogDependencies,
+  tally: Tally,
+): Promise<void> {
   const now = deps.now().toISOString();
   const staleItems = new Set<string>();
   for (const change of items) {
@@ -140,7 +167,13 @@ async function applyItems(items: readonly ItemChange[], refs: readonly VariantRe
   }
 }
 
-async function applyLevels(levels: readonly LevelChange[], orgId: string, correlationId: string, deps: CatalogDependencies, tally: Tally): Promise<void> {
+async function applyLevels(
+  levels: readonly LevelChange[],
+  orgId: string,
+  correlationId: string,
+  deps: CatalogDependencies,
+  tally: Tally,
+): Promise<void> {
   const now = deps.now().toISOString();
   const threshold = (await deps.store.getInventorySettings(orgId))?.stockoutThreshold ?? DEFAULT_STOCKOUT_THRESHOLD;
   for (const change of levels) {
@@ -152,7 +185,8 @@ async function applyLevels(levels: readonly LevelChange[], orgId: string, correl
     );
     count(tally, decision.outcome);
     // A duplicate may be the retry of a run that wrote the level but crashed before publishing.
-    const level = decision.outcome === 'applied' ? decision.record : decision.outcome === 'duplicate' ? current : undefined;
+    const level =
+      decision.outcome === 'applied' ? decision.record : decision.outcome === 'duplicate' ? current : undefined;
     if (level?.stockoutEventId) {
       const ref = await deps.store.getRef(orgId, level.source, level.itemId);
       const { event } = await publishEvent(stockoutEventFor(level, ref), deps.events, correlationId);
@@ -166,12 +200,19 @@ async function applyLevels(levels: readonly LevelChange[], orgId: string, correl
  * pull. The marker advances only once every page has been applied, so a pull that fails half-way is
  * redone from the same point when SQS redelivers the message.
  */
-async function pullSquareCatalog(merchantId: string, updatedAt: Instant, orgId: string, deps: CatalogDependencies, tally: Tally): Promise<PullOutcome> {
+async function pullSquareCatalog(
+  merchantId: string,
+  updatedAt: Instant,
+  orgId: string,
+  deps: CatalogDependencies,
+  tally: Tally,
+): Promise<PullOutcome> {
   await deps.store.recordCatalogVersion(orgId, merchantId, updatedAt);
   const source = deps.squareCatalog;
   if (!source) return { status: 'skipped', reason: 'no_access_token' };
   // One configured token reads one merchant's catalog: never copy it into another merchant's org.
-  if ((await source.tokenMerchantId()) !== merchantId) return { status: 'skipped', reason: 'token_of_another_merchant' };
+  if ((await source.tokenMerchantId()) !== merchantId)
+    return { status: 'skipped', reason: 'token_of_another_merchant' };
   const state = await deps.store.getSquarePull(orgId, merchantId);
   const pulledUpTo = parseInstant(state?.lastPulledAt);
   if (pulledUpTo && pulledUpTo.key >= updatedAt.key) return { status: 'up_to_date', marker: pulledUpTo.iso };

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { jsonIdSchema } from '../platform/json/lossless';
-import { AVAILABLE_STATES, joinTitles, tombstone, type ItemChange, type LevelChange, type Variant, type VariantRef } from './catalog-record';
+import {
+  AVAILABLE_STATES,
+  joinTitles,
+  tombstone,
+  type ItemChange,
+  type LevelChange,
+  type Variant,
+  type VariantRef,
+} from './catalog-record';
 import { isDecimal } from './decimal';
 import { parseInstant, RANK, versionOf, type Instant } from './versions';
 
@@ -23,7 +31,10 @@ export interface ShopifyDelivery {
   readonly receivedAt: string;
 }
 
-const text = z.string().nullish().transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
 const optionalId = jsonIdSchema.nullish().transform((value) => value ?? null);
 /** Prices are decimal strings in Shopify's REST payloads, kept exactly as written ("20.00" stays "20.00"). */
 const price = z
@@ -49,7 +60,10 @@ export const shopifyProductSchema = z.looseObject({
   vendor: text,
   product_type: text,
   updated_at: text,
-  variants: z.array(variantSchema).nullish().transform((value) => value ?? []),
+  variants: z
+    .array(variantSchema)
+    .nullish()
+    .transform((value) => value ?? []),
 });
 
 export const shopifyProductDeletionSchema = z.looseObject({ id: jsonIdSchema });
@@ -69,7 +83,10 @@ function instantOf(delivery: ShopifyDelivery, ...candidates: (string | null | un
   throw new TypeError(`Shopify delivery ${delivery.webhookId} has no usable timestamp`);
 }
 
-export function shopifyProductChange(input: unknown, delivery: ShopifyDelivery): { item: ItemChange; refs: VariantRef[] } {
+export function shopifyProductChange(
+  input: unknown,
+  delivery: ShopifyDelivery,
+): { item: ItemChange; refs: VariantRef[] } {
   const product = shopifyProductSchema.parse(input);
   const instant = instantOf(delivery, product.updated_at);
   const version = versionOf(instant, RANK.upsert, delivery.webhookId);
@@ -96,7 +113,17 @@ export function shopifyProductChange(input: unknown, delivery: ShopifyDelivery):
   const refs = variants.flatMap((variant): VariantRef[] =>
     variant.inventoryItemId === null
       ? []
-      : [{ source: 'shopify', inventoryItemId: variant.inventoryItemId, itemId: product.id, variantId: variant.id, sku: variant.sku, title: joinTitles(product.title, variant.title), version }],
+      : [
+          {
+            source: 'shopify',
+            inventoryItemId: variant.inventoryItemId,
+            itemId: product.id,
+            variantId: variant.id,
+            sku: variant.sku,
+            title: joinTitles(product.title, variant.title),
+            version,
+          },
+        ],
   );
   return { item, refs };
 }

@@ -63,7 +63,9 @@ const responseSchema = z.looseObject({
   latest_time: z.string().nullish(),
 });
 
-const errorsSchema = z.looseObject({ errors: z.array(z.looseObject({ code: z.string().nullish(), detail: z.string().nullish() })).nullish() });
+const errorsSchema = z.looseObject({
+  errors: z.array(z.looseObject({ code: z.string().nullish(), detail: z.string().nullish() })).nullish(),
+});
 
 export function createSquareCatalogClient(options: SquareCatalogClientOptions): SquareCatalogSource {
   const doFetch = options.fetch ?? fetch;
@@ -71,7 +73,12 @@ export function createSquareCatalogClient(options: SquareCatalogClientOptions): 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let tokenMerchant: Promise<string> | undefined;
 
-  async function call<T>(operation: string, path: string, schema: z.ZodType<T>, body?: Record<string, unknown>): Promise<T> {
+  async function call<T>(
+    operation: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: Record<string, unknown>,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await doFetch(new URL(path, baseUrl), {
@@ -87,7 +94,9 @@ export function createSquareCatalogClient(options: SquareCatalogClientOptions): 
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new SquareApiError(0, `Square ${operation} could not be reached: ${(error as Error).message}`, [], { cause: error });
+      throw new SquareApiError(0, `Square ${operation} could not be reached: ${(error as Error).message}`, [], {
+        cause: error,
+      });
     }
     const json = await response.text().then((text) => {
       try {
@@ -99,17 +108,26 @@ export function createSquareCatalogClient(options: SquareCatalogClientOptions): 
     const errors = errorsSchema.safeParse(json).data?.errors ?? [];
     const parsed = schema.safeParse(json);
     if (!response.ok || errors.length > 0 || !parsed.success) {
-      const detail = errors.map((error) => error.detail ?? error.code).join('; ') || (parsed.success ? 'no detail' : 'unreadable response');
-      throw new SquareApiError(response.status, `Square ${operation} answered ${response.status}: ${detail}`, errors.map((error) => error.code ?? 'UNKNOWN'));
+      const detail =
+        errors.map((error) => error.detail ?? error.code).join('; ') ||
+        (parsed.success ? 'no detail' : 'unreadable response');
+      throw new SquareApiError(
+        response.status,
+        `Square ${operation} answered ${response.status}: ${detail}`,
+        errors.map((error) => error.code ?? 'UNKNOWN'),
+      );
     }
     return parsed.data;
   }
 
-  const search = (body: Record<string, unknown>) => call('SearchCatalogObjects', '/v2/catalog/search', responseSchema, body);
+  const search = (body: Record<string, unknown>) =>
+    call('SearchCatalogObjects', '/v2/catalog/search', responseSchema, body);
 
   return {
     tokenMerchantId() {
-      tokenMerchant ??= call('RetrieveMerchant', '/v2/merchants/me', merchantSchema).then((answer) => answer.merchant.id);
+      tokenMerchant ??= call('RetrieveMerchant', '/v2/merchants/me', merchantSchema).then(
+        (answer) => answer.merchant.id,
+      );
       // A failed look-up is not remembered: the next message asks again.
       void tokenMerchant.catch(() => (tokenMerchant = undefined));
       return tokenMerchant;
@@ -127,10 +145,15 @@ export function createSquareCatalogClient(options: SquareCatalogClientOptions): 
           ...(beginTime !== undefined && { begin_time: beginTime }),
           ...(cursor !== undefined && { cursor }),
         });
-        yield { objects: page.objects ?? [], relatedObjects: page.related_objects ?? [], latestTime: page.latest_time ?? null };
+        yield {
+          objects: page.objects ?? [],
+          relatedObjects: page.related_objects ?? [],
+          latestTime: page.latest_time ?? null,
+        };
         cursor = page.cursor ?? undefined;
         // A cursor seen before would loop forever.
-        if (cursor !== undefined && seen.has(cursor)) throw new SquareApiError(200, 'Square SearchCatalogObjects returned a cursor it had already returned');
+        if (cursor !== undefined && seen.has(cursor))
+          throw new SquareApiError(200, 'Square SearchCatalogObjects returned a cursor it had already returned');
         if (cursor !== undefined) seen.add(cursor);
       } while (cursor);
     },

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { jsonIdSchema } from '../platform/json/lossless';
-import { joinTitles, tombstone, type ItemChange, type LevelChange, type Variant, type VariantRef } from './catalog-record';
+import {
+  joinTitles,
+  tombstone,
+  type ItemChange,
+  type LevelChange,
+  type Variant,
+  type VariantRef,
+} from './catalog-record';
 import { canonicalDecimal, minorUnitsToDecimal } from './decimal';
 import { parseInstant, RANK, versionOf, type Instant } from './versions';
 
@@ -13,7 +20,10 @@ import { parseInstant, RANK, versionOf, type Instant } from './versions';
  * broken by the newest object `version` (Square increments it on every change).
  */
 
-const text = z.string().nullish().transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
 
 export const squareEventSchema = z.looseObject({
   merchant_id: z.string().min(1),
@@ -30,7 +40,10 @@ const inventoryCountSchema = z.looseObject({
   catalog_object_type: text,
   location_id: z.string().min(1),
   state: z.string().min(1),
-  quantity: z.string().refine((value) => canonicalDecimal(value) !== undefined, 'must be a decimal string').nullish(),
+  quantity: z
+    .string()
+    .refine((value) => canonicalDecimal(value) !== undefined, 'must be a decimal string')
+    .nullish(),
   calculated_at: text,
 });
 
@@ -41,7 +54,8 @@ export function squareLevelChanges(event: SquareEvent): LevelChange[] {
   const { inventory_counts: counts } = inventoryCountsSchema.parse(event.data?.object);
   return counts.map((count) => {
     const instant = parseInstant(count.calculated_at) ?? parseInstant(event.created_at);
-    if (!instant) throw new TypeError(`Square event ${event.event_id} has an inventory count without a usable timestamp`);
+    if (!instant)
+      throw new TypeError(`Square event ${event.event_id} has an inventory count without a usable timestamp`);
     return {
       source: 'square',
       itemId: count.catalog_object_id,
@@ -115,7 +129,10 @@ export interface SquareCatalogChanges {
  * ITEMs with their variations, deleted ITEMs as tombstones, and a SKU reference per variation
  * (also for a variation that changed on its own, whose parent ITEM comes in `related_objects`).
  */
-export function squareCatalogChanges(objects: readonly unknown[], relatedObjects: readonly unknown[] = []): SquareCatalogChanges {
+export function squareCatalogChanges(
+  objects: readonly unknown[],
+  relatedObjects: readonly unknown[] = [],
+): SquareCatalogChanges {
   const items = new Map<string, ItemChange>();
   const refs = new Map<string, VariantRef>();
   let skipped = 0;
@@ -149,7 +166,14 @@ export function squareCatalogChanges(objects: readonly unknown[], relatedObjects
         continue;
       }
       const variation = parsed.data;
-      keepRef(refOf(variation, variation.item_variation_data?.item_id ?? '', null, versionOf(instant, RANK.upsert, variation.version)));
+      keepRef(
+        refOf(
+          variation,
+          variation.item_variation_data?.item_id ?? '',
+          null,
+          versionOf(instant, RANK.upsert, variation.version),
+        ),
+      );
     } else {
       skipped += 1;
     }
@@ -163,7 +187,10 @@ function itemChangeOf(object: SquareItem): { item: ItemChange; itemRefs: Variant
   const stamps = [object, ...variations]
     .map((entry) => ({ instant: parseInstant(entry.updated_at), version: entry.version }))
     .filter((stamp): stamp is { instant: Instant; version: string } => stamp.instant !== undefined);
-  const newest = stamps.reduce<{ instant: Instant; version: string } | undefined>((best, stamp) => (!best || stamp.instant.key > best.instant.key ? stamp : best), undefined);
+  const newest = stamps.reduce<{ instant: Instant; version: string } | undefined>(
+    (best, stamp) => (!best || stamp.instant.key > best.instant.key ? stamp : best),
+    undefined,
+  );
   if (!newest) return undefined;
   const tieBreak = stamps.map((stamp) => stamp.version).reduce((a, b) => (b > a ? b : a));
   if (object.is_deleted) {
@@ -206,7 +233,15 @@ function itemChangeOf(object: SquareItem): { item: ItemChange; itemRefs: Variant
 
 function refOf(variation: SquareVariation, itemId: string, itemName: string | null, version: string): VariantRef {
   const data = variation.item_variation_data;
-  return { source: 'square', inventoryItemId: variation.id, itemId, variantId: variation.id, sku: data?.sku ?? null, title: joinTitles(itemName, data?.name ?? null), version };
+  return {
+    source: 'square',
+    inventoryItemId: variation.id,
+    itemId,
+    variantId: variation.id,
+    sku: data?.sku ?? null,
+    title: joinTitles(itemName, data?.name ?? null),
+    version,
+  };
 }
 
 /** Identifies a pulled object's state the way an event id identifies a webhook: `square:<id>@<version>`. */

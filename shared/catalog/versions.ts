@@ -32,8 +32,13 @@ export function parseInstant(text: string | null | undefined): Instant | undefin
   const match = RFC3339.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '', offset = 'Z'] = match;
-  const offsetMinutes = offset.toUpperCase() === 'Z' ? 0 : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
-  const wholeMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - offsetMinutes * 60_000;
+  const offsetMinutes =
+    offset.toUpperCase() === 'Z'
+      ? 0
+      : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  const wholeMs =
+    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) -
+    offsetMinutes * 60_000;
   const nanos = fraction.padEnd(9, '0');
   const epochMs = wholeMs + Number(nanos.slice(0, 3));
   if (!Number.isFinite(epochMs) || epochMs < 0) return undefined;
@@ -52,4 +57,3 @@ export function versionOf(instant: Instant, rank: Rank, tieBreak: string): Versi
 export function isNewer(candidate: Version, current: Version | undefined): boolean {
   return current === undefined || candidate > current;
 }
-

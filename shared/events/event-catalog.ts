@@ -63,7 +63,11 @@ function entry<S extends z.ZodType>(description: string, schema: S, example: z.o
   return { description, scope: 'org', schema: schema.meta({ description, examples: [example] }), example };
 }
 
-function merchantEntry<S extends z.ZodType>(description: string, schema: S, example: z.output<S>): CatalogEntry<S, 'merchant'> {
+function merchantEntry<S extends z.ZodType>(
+  description: string,
+  schema: S,
+  example: z.output<S>,
+): CatalogEntry<S, 'merchant'> {
   return { description, scope: 'merchant', schema: schema.meta({ description, examples: [example] }), example };
 }
 
@@ -82,13 +86,21 @@ export const EVENT_CATALOG = {
   'loop.procurement.transitioned': entry(
     'A procurement loop (purchase from a supplier) moved to a new state.',
     loopProcurementTransitioned,
-    { loopId: 'loop_proc_01HZX3K9', from: 'approved', to: 'ordered', actor: { type: 'user', id: 'usr_4821' }, reason: null },
+    {
+      loopId: 'loop_proc_01HZX3K9',
+      from: 'approved',
+      to: 'ordered',
+      actor: { type: 'user', id: 'usr_4821' },
+      reason: null,
+    },
   ),
-  'loop.orders.transitioned': entry(
-    'An order loop moved to a new state.',
-    loopOrdersTransitioned,
-    { loopId: 'loop_ord_01HZX4A2', from: 'packed', to: 'shipped', actor: { type: 'integration', id: 'int_shopify_7' }, reason: null },
-  ),
+  'loop.orders.transitioned': entry('An order loop moved to a new state.', loopOrdersTransitioned, {
+    loopId: 'loop_ord_01HZX4A2',
+    from: 'packed',
+    to: 'shipped',
+    actor: { type: 'integration', id: 'int_shopify_7' },
+    reason: null,
+  }),
   'loop.returns.transitioned': entry('A return loop moved to a new state.', loopReturnsTransitioned, {
     loopId: 'loop_ret_01HZX5QF',
     from: 'received',
@@ -137,47 +149,71 @@ export const EVENT_CATALOG = {
     rows: null,
     errorSamples: [],
   }),
-  'order.allocation_failed': entry('An order, or some of its lines, could not be allocated to any location.', orderAllocationFailed, {
-    orderId: 'ord_01HZXAE6',
-    orderNumber: '#1042',
-    reason: 'insufficient_stock',
-    unallocatedLines: [{ lineId: 'line_2', sku: 'MUG-CER-350', requestedQuantity: '6', availableQuantity: '2', unitOfMeasure: 'each' }],
-    attemptedLocationIds: ['loc_dc_east', 'loc_store_12'],
-    nextAttemptAt: '2025-03-04T12:30:00Z',
-  }),
-  'order.allocation_succeeded': entry('Every line of an order was allocated to one or more locations.', orderAllocationSucceeded, {
-    orderId: 'ord_01HZXBF7',
-    orderNumber: '#1043',
-    allocations: [
-      { locationId: 'loc_dc_east', lines: [{ lineId: 'line_1', sku: 'TEE-BLK-M', quantity: '2', unitOfMeasure: 'each' }] },
-      { locationId: 'loc_store_12', lines: [{ lineId: 'line_2', sku: 'COFFEE-BEANS-1KG', quantity: '1.5', unitOfMeasure: 'kg' }] },
-    ],
-  }),
-  'demand_signal.spike_detected': entry('Demand for a SKU rose well above its forecast baseline.', demandSignalSpikeDetected, {
-    signalId: 'sig_01HZXCG8',
-    sku: 'UMBRELLA-NAVY',
-    locationId: 'loc_store_12',
-    unitOfMeasure: 'each',
-    windowStart: '2025-03-03T00:00:00Z',
-    windowEnd: '2025-03-04T00:00:00Z',
-    baselineQuantity: '14',
-    observedQuantity: '61',
-    changePercent: 335.7,
-    confidence: 0.92,
-  }),
-  'demand_signal.stockout_risk': entry('A SKU is projected to run out before replenishment arrives.', demandSignalStockoutRisk, {
-    signalId: 'sig_01HZXDH9',
-    sku: 'COFFEE-BEANS-1KG',
-    locationId: null,
-    unitOfMeasure: 'kg',
-    onHandQuantity: '42.5',
-    inboundQuantity: '0',
-    forecastDailyDemand: '8.75',
-    daysOfCover: 4.9,
-    projectedStockoutAt: '2025-03-08T21:00:00Z',
-    leadTimeDays: 7,
-    risk: 'high',
-  }),
+  'order.allocation_failed': entry(
+    'An order, or some of its lines, could not be allocated to any location.',
+    orderAllocationFailed,
+    {
+      orderId: 'ord_01HZXAE6',
+      orderNumber: '#1042',
+      reason: 'insufficient_stock',
+      unallocatedLines: [
+        { lineId: 'line_2', sku: 'MUG-CER-350', requestedQuantity: '6', availableQuantity: '2', unitOfMeasure: 'each' },
+      ],
+      attemptedLocationIds: ['loc_dc_east', 'loc_store_12'],
+      nextAttemptAt: '2025-03-04T12:30:00Z',
+    },
+  ),
+  'order.allocation_succeeded': entry(
+    'Every line of an order was allocated to one or more locations.',
+    orderAllocationSucceeded,
+    {
+      orderId: 'ord_01HZXBF7',
+      orderNumber: '#1043',
+      allocations: [
+        {
+          locationId: 'loc_dc_east',
+          lines: [{ lineId: 'line_1', sku: 'TEE-BLK-M', quantity: '2', unitOfMeasure: 'each' }],
+        },
+        {
+          locationId: 'loc_store_12',
+          lines: [{ lineId: 'line_2', sku: 'COFFEE-BEANS-1KG', quantity: '1.5', unitOfMeasure: 'kg' }],
+        },
+      ],
+    },
+  ),
+  'demand_signal.spike_detected': entry(
+    'Demand for a SKU rose well above its forecast baseline.',
+    demandSignalSpikeDetected,
+    {
+      signalId: 'sig_01HZXCG8',
+      sku: 'UMBRELLA-NAVY',
+      locationId: 'loc_store_12',
+      unitOfMeasure: 'each',
+      windowStart: '2025-03-03T00:00:00Z',
+      windowEnd: '2025-03-04T00:00:00Z',
+      baselineQuantity: '14',
+      observedQuantity: '61',
+      changePercent: 335.7,
+      confidence: 0.92,
+    },
+  ),
+  'demand_signal.stockout_risk': entry(
+    'A SKU is projected to run out before replenishment arrives.',
+    demandSignalStockoutRisk,
+    {
+      signalId: 'sig_01HZXDH9',
+      sku: 'COFFEE-BEANS-1KG',
+      locationId: null,
+      unitOfMeasure: 'kg',
+      onHandQuantity: '42.5',
+      inboundQuantity: '0',
+      forecastDailyDemand: '8.75',
+      daysOfCover: 4.9,
+      projectedStockoutAt: '2025-03-08T21:00:00Z',
+      leadTimeDays: 7,
+      risk: 'high',
+    },
+  ),
   'subscription.updated': entry("The organisation's plan or subscription status changed.", subscriptionUpdated, {
     plan: 'growth',
     previousPlan: 'starter',
@@ -188,36 +224,56 @@ export const EVENT_CATALOG = {
       limits: { webhookEndpoints: 20, monthlyEvents: 500_000, seats: 25, locations: 20 },
     },
   }),
-  'loop_commitment.threshold_reached': entry("A loop commitment's metric reached its configured threshold.", loopCommitmentThresholdReached, {
-    loopId: 'loop_proc_01HZX3K9',
-    commitmentId: 'cmt_01HZXEJ0',
-    metric: 'committed_spend',
-    threshold: '50000',
-    value: '50212.40',
-    unit: 'USD',
-  }),
-  'webhook.test': entry('A test event sent on request to check an endpoint receives and verifies deliveries.', webhookTest, {
-    message: 'This is a test event from Better Data.',
-  }),
-  'federation.order.created': merchantEntry('A Commerce Gateway order was placed with the merchant.', federationOrderCreated, {
-    ...federationOrderExample,
-    status: 'pending',
-    createdAt: '2025-03-04T13:00:00Z',
-  }),
-  'federation.order.updated': merchantEntry("A Commerce Gateway order's status or contents changed.", federationOrderUpdated, {
-    ...federationOrderExample,
-    status: 'confirmed',
-    previousStatus: 'pending',
-    updatedAt: '2025-03-04T13:05:00Z',
-  }),
-  'federation.inventory.updated': merchantEntry("The Commerce Gateway's view of a merchant's available stock changed.", federationInventoryUpdated, {
-    sku: 'TEE-BLK-M',
-    locationId: 'loc_dc_east',
-    unitOfMeasure: 'each',
-    availableQuantity: '118',
-    previousAvailableQuantity: '120',
-    updatedAt: '2025-03-04T13:05:00Z',
-  }),
+  'loop_commitment.threshold_reached': entry(
+    "A loop commitment's metric reached its configured threshold.",
+    loopCommitmentThresholdReached,
+    {
+      loopId: 'loop_proc_01HZX3K9',
+      commitmentId: 'cmt_01HZXEJ0',
+      metric: 'committed_spend',
+      threshold: '50000',
+      value: '50212.40',
+      unit: 'USD',
+    },
+  ),
+  'webhook.test': entry(
+    'A test event sent on request to check an endpoint receives and verifies deliveries.',
+    webhookTest,
+    {
+      message: 'This is a test event from Better Data.',
+    },
+  ),
+  'federation.order.created': merchantEntry(
+    'A Commerce Gateway order was placed with the merchant.',
+    federationOrderCreated,
+    {
+      ...federationOrderExample,
+      status: 'pending',
+      createdAt: '2025-03-04T13:00:00Z',
+    },
+  ),
+  'federation.order.updated': merchantEntry(
+    "A Commerce Gateway order's status or contents changed.",
+    federationOrderUpdated,
+    {
+      ...federationOrderExample,
+      status: 'confirmed',
+      previousStatus: 'pending',
+      updatedAt: '2025-03-04T13:05:00Z',
+    },
+  ),
+  'federation.inventory.updated': merchantEntry(
+    "The Commerce Gateway's view of a merchant's available stock changed.",
+    federationInventoryUpdated,
+    {
+      sku: 'TEE-BLK-M',
+      locationId: 'loc_dc_east',
+      unitOfMeasure: 'each',
+      availableQuantity: '118',
+      previousAvailableQuantity: '120',
+      updatedAt: '2025-03-04T13:05:00Z',
+    },
+  ),
 } as const satisfies Record<EventType, CatalogEntry>;
 
 /** The scope of a type: whose events they are, and so which key (`orgId`/`merchantId`) the envelope has. */
@@ -226,14 +282,22 @@ export type OrgEventType = { [T in EventType]: ScopeOf<T> extends 'org' ? T : ne
 export type MerchantEventType = Exclude<EventType, OrgEventType>;
 
 export const eventScopeOf = (type: EventType): EventScope => EVENT_CATALOG[type].scope;
-export const ORG_EVENT_TYPES = EVENT_TYPES.filter((type): type is OrgEventType => eventScopeOf(type) === 'org') as [OrgEventType, ...OrgEventType[]];
-export const MERCHANT_EVENT_TYPES = EVENT_TYPES.filter((type): type is MerchantEventType => eventScopeOf(type) === 'merchant') as [MerchantEventType, ...MerchantEventType[]];
+export const ORG_EVENT_TYPES = EVENT_TYPES.filter((type): type is OrgEventType => eventScopeOf(type) === 'org') as [
+  OrgEventType,
+  ...OrgEventType[],
+];
+export const MERCHANT_EVENT_TYPES = EVENT_TYPES.filter(
+  (type): type is MerchantEventType => eventScopeOf(type) === 'merchant',
+) as [MerchantEventType, ...MerchantEventType[]];
 
 type DataSchema<T extends EventType> = (typeof EVENT_CATALOG)[T]['schema'];
 export type EventData<T extends EventType> = z.output<DataSchema<T>>;
 
 /** The envelope's tenant key: exactly one of `orgId` (scope org) and `merchantId` (scope merchant). */
-export type TenantKeyOf<T extends EventType> = ScopeOf<T> extends 'merchant' ? { readonly merchantId: string; readonly orgId?: never } : { readonly orgId: string; readonly merchantId?: never };
+export type TenantKeyOf<T extends EventType> =
+  ScopeOf<T> extends 'merchant'
+    ? { readonly merchantId: string; readonly orgId?: never }
+    : { readonly orgId: string; readonly merchantId?: never };
 
 export type PlatformEventOf<T extends EventType> = {
   /** The publisher's idempotency key: publishing the same id twice delivers once. */
@@ -249,11 +313,16 @@ export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
 }
 
-export const eventId = id.describe(`The publisher's idempotency key: 1–${MAX_ID_CHARS} characters of A-Z a-z 0-9 _ . : -`);
+export const eventId = id.describe(
+  `The publisher's idempotency key: 1–${MAX_ID_CHARS} characters of A-Z a-z 0-9 _ . : -`,
+);
 
 function envelopeOf<T extends EventType>(type: T) {
   const data = EVENT_CATALOG[type].schema as DataSchema<T>;
-  const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: id.describe('The Commerce Gateway merchant the event belongs to') } : { orgId: id };
+  const tenant =
+    EVENT_CATALOG[type].scope === 'merchant'
+      ? { merchantId: id.describe('The Commerce Gateway merchant the event belongs to') }
+      : { orgId: id };
   return z.strictObject({
     id: eventId,
     type: z.literal(type),
@@ -284,7 +353,9 @@ export function parsePlatformEvent(input: unknown): PlatformEvent {
   if (!isEventType(type)) {
     const message =
       typeof type === 'string' ? `Unknown event type "${type.slice(0, MAX_ID_CHARS)}"` : 'Missing event type';
-    throw new InvalidEventError(message, [{ field: 'type', message: `${message}; expected one of ${EVENT_TYPES.join(', ')}` }]);
+    throw new InvalidEventError(message, [
+      { field: 'type', message: `${message}; expected one of ${EVENT_TYPES.join(', ')}` },
+    ]);
   }
   const result = ENVELOPES[type].safeParse(input);
   if (result.success) return result.data as PlatformEvent;
@@ -321,7 +392,11 @@ export interface ExampleEventOptions {
  * The catalog example of a type as a complete event for `tenantId` (e.g. for "send test event"):
  * the organisation for org-scoped types, the merchant for merchant-scoped ones.
  */
-export function exampleEvent<T extends EventType>(type: T, tenantId: string, options: ExampleEventOptions = {}): PlatformEventOf<T> {
+export function exampleEvent<T extends EventType>(
+  type: T,
+  tenantId: string,
+  options: ExampleEventOptions = {},
+): PlatformEventOf<T> {
   const event = {
     id: options.id ?? `evt_example_${randomUUID()}`,
     type,

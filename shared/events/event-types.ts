@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { toJsonSchema, type JsonSchema } from '../platform/json/json-schema';
-import { EVENT_CATALOG, EVENT_SCOPES, EVENT_TYPES, isEventType, type EventScope, type EventType } from './event-catalog';
+import {
+  EVENT_CATALOG,
+  EVENT_SCOPES,
+  EVENT_TYPES,
+  isEventType,
+  type EventScope,
+  type EventType,
+} from './event-catalog';
 
 /**
  * The public event catalog (`GET /v1/webhooks/event-types`): each type's description, the JSON
@@ -25,8 +32,17 @@ export function eventTypeView(type: EventType): EventTypeView {
   let view = cache.get(type);
   if (!view) {
     const entry = EVENT_CATALOG[type];
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', ...toJsonSchema(entry.schema, { io: 'output', open: true }) };
-    view = { type, description: entry.description, scope: entry.scope, schema, example: structuredClone(entry.example) };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      ...toJsonSchema(entry.schema, { io: 'output', open: true }),
+    };
+    view = {
+      type,
+      description: entry.description,
+      scope: entry.scope,
+      schema,
+      example: structuredClone(entry.example),
+    };
     cache.set(type, view);
   }
   return view;
@@ -43,8 +59,12 @@ export function findEventType(type: string): EventTypeView | undefined {
 export const eventTypeViewSchema = z.object({
   type: z.string().describe('The event type, e.g. "import.completed"'),
   description: z.string(),
-  scope: z.enum(EVENT_SCOPES).describe('Whose event it is: "org" events carry orgId, "merchant" (federation) events carry merchantId'),
-  schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the event\'s data; open to fields added later'),
+  scope: z
+    .enum(EVENT_SCOPES)
+    .describe('Whose event it is: "org" events carry orgId, "merchant" (federation) events carry merchantId'),
+  schema: z
+    .record(z.string(), z.unknown())
+    .describe("JSON Schema (2020-12) of the event's data; open to fields added later"),
   example: z.unknown().describe('An example of data'),
 });
 

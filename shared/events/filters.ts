@@ -20,12 +20,19 @@ export interface FilterProblem {
 
 /** Every problem with a list of filters, so an API can report them all at once; empty when valid. */
 /** `types` are the types the list may name (an organisation's endpoint: its scope's types); every type by default. */
-export function validateEventTypeFilters(filters: readonly string[], types: readonly string[] = EVENT_TYPES): FilterProblem[] {
+export function validateEventTypeFilters(
+  filters: readonly string[],
+  types: readonly string[] = EVENT_TYPES,
+): FilterProblem[] {
   const problems: FilterProblem[] = [];
   // An empty list is ambiguous (nothing, or everything?), so it is refused; `*` says "everything".
-  if (filters.length === 0) problems.push({ index: undefined, message: `List at least one event type, or "${MATCH_ALL}" for all` });
+  if (filters.length === 0)
+    problems.push({ index: undefined, message: `List at least one event type, or "${MATCH_ALL}" for all` });
   if (filters.length > MAX_EVENT_TYPE_FILTERS) {
-    problems.push({ index: undefined, message: `At most ${MAX_EVENT_TYPE_FILTERS} event types (got ${filters.length})` });
+    problems.push({
+      index: undefined,
+      message: `At most ${MAX_EVENT_TYPE_FILTERS} event types (got ${filters.length})`,
+    });
   }
   const seen = new Set<string>();
   filters.forEach((filter, index) => {

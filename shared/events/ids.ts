@@ -41,7 +41,8 @@ export const orgScope = (orgId: string): string => `org:${orgId}`;
 export const merchantScope = (merchantId: string): string => `merchant:${merchantId}`;
 
 /** The message-id scope of an owner (owner.ts): an organisation id, or a merchant. */
-export const ownerScope = (owner: string | { readonly merchantId: string }): string => (typeof owner === 'string' ? orgScope(owner) : merchantScope(owner.merchantId));
+export const ownerScope = (owner: string | { readonly merchantId: string }): string =>
+  typeof owner === 'string' ? orgScope(owner) : merchantScope(owner.merchantId);
 
 /** A manual attempt's claim key (resend): random, so each resend is a delivery of its own. */
 export function newManualId(): string {

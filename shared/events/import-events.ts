@@ -29,7 +29,10 @@ const rowCounts = z
 const errorSample = z.strictObject({
   row: z.number().int().positive().nullable().describe('1-based row (line) number in the source, when known'),
   field: z.string().min(1).max(100).nullable().describe('Source column or attribute, when the error is about one'),
-  code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).describe('Stable error code, e.g. "invalid_sku"'),
+  code: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/)
+    .describe('Stable error code, e.g. "invalid_sku"'),
   message: shortText,
 });
 
@@ -45,16 +48,24 @@ const importFields = {
 
 export const importCompleted = z
   .strictObject({ ...importFields, completedAt: timestamp, rows: rowCounts })
-  .refine((data) => data.rows.failed === 0, { message: 'A completed import has no failed rows', path: ['rows', 'failed'] });
+  .refine((data) => data.rows.failed === 0, {
+    message: 'A completed import has no failed rows',
+    path: ['rows', 'failed'],
+  });
 
 export const importPartial = z
   .strictObject({ ...importFields, completedAt: timestamp, rows: rowCounts, errorSamples: errorSamples.min(1) })
-  .refine((data) => data.rows.failed > 0, { message: 'A partial import has at least one failed row', path: ['rows', 'failed'] });
+  .refine((data) => data.rows.failed > 0, {
+    message: 'A partial import has at least one failed row',
+    path: ['rows', 'failed'],
+  });
 
 export const importFailed = z.strictObject({
   ...importFields,
   failedAt: timestamp,
   error: z.strictObject({ code: errorSample.shape.code, message: shortText }).describe('Why the import stopped'),
-  rows: rowCounts.nullable().describe('Rows processed before the import stopped; null when it stopped before reading any'),
+  rows: rowCounts
+    .nullable()
+    .describe('Rows processed before the import stopped; null when it stopped before reading any'),
   errorSamples,
 });

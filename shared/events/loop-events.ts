@@ -12,7 +12,17 @@ import { decimalString, id, shortText } from './fields';
 export const LOOP_STATES = {
   procurement: ['draft', 'requested', 'approved', 'ordered', 'partially_received', 'received', 'closed', 'cancelled'],
   orders: ['created', 'allocated', 'picking', 'packed', 'shipped', 'delivered', 'closed', 'cancelled'],
-  returns: ['requested', 'authorized', 'in_transit', 'received', 'inspected', 'refunded', 'restocked', 'rejected', 'closed'],
+  returns: [
+    'requested',
+    'authorized',
+    'in_transit',
+    'received',
+    'inspected',
+    'refunded',
+    'restocked',
+    'rejected',
+    'closed',
+  ],
   quality: ['opened', 'investigating', 'contained', 'corrective_action', 'verified', 'closed'],
 } as const;
 
@@ -45,7 +55,12 @@ export const loopOrdersTransitioned = loopTransitionedSchema(LOOP_STATES.orders)
 export const loopReturnsTransitioned = loopTransitionedSchema(LOOP_STATES.returns);
 export const loopQualityTransitioned = loopTransitionedSchema(LOOP_STATES.quality);
 
-export const COMMITMENT_METRICS = ['committed_quantity', 'committed_spend', 'received_quantity', 'fulfilled_percent'] as const;
+export const COMMITMENT_METRICS = [
+  'committed_quantity',
+  'committed_spend',
+  'received_quantity',
+  'fulfilled_percent',
+] as const;
 
 export const loopCommitmentThresholdReached = z.strictObject({
   loopId: id,

@@ -34,11 +34,14 @@ export const merchantOrgLabel = (merchantId: string): string => `merchant:${merc
 
 /** The record fields of an owner: `{ orgId }` or `{ orgId: <label>, merchantId }`. */
 export function ownerFields(owner: Owner): Owned {
-  return typeof owner === 'string' ? { orgId: owner } : { orgId: merchantOrgLabel(owner.merchantId), merchantId: owner.merchantId };
+  return typeof owner === 'string'
+    ? { orgId: owner }
+    : { orgId: merchantOrgLabel(owner.merchantId), merchantId: owner.merchantId };
 }
 
 /** True when a record belongs to the organisation (and to no merchant). */
-export const ownedByOrg = (record: Owned | undefined, orgId: string): boolean => record !== undefined && record.merchantId === undefined && record.orgId === orgId;
+export const ownedByOrg = (record: Owned | undefined, orgId: string): boolean =>
+  record !== undefined && record.merchantId === undefined && record.orgId === orgId;
 
 /** The owner of a published event: its organisation, or its merchant for federation events. */
 export function eventOwner(event: PlatformEvent): Owner {
@@ -47,4 +50,6 @@ export function eventOwner(event: PlatformEvent): Owner {
 
 /** True when a record belongs to the owner: the organisation (and no merchant), or the merchant. */
 export const ownedBy = (record: Owned | undefined, owner: Owner): boolean =>
-  typeof owner === 'string' ? ownedByOrg(record, owner) : record !== undefined && record.merchantId === owner.merchantId;
+  typeof owner === 'string'
+    ? ownedByOrg(record, owner)
+    : record !== undefined && record.merchantId === owner.merchantId;

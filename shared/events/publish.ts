@@ -9,8 +9,14 @@ import { parsePlatformEvent, type PlatformEvent } from './event-catalog';
  * Resolves to the message id tenants will see as `webhook-id`; publishing the same event id again
  * names the same message and is delivered once.
  */
-export async function publishEvent(event: unknown, queue: QueueSender, correlationId?: string): Promise<{ messageId: string; event: PlatformEvent }> {
+export async function publishEvent(
+  event: unknown,
+  queue: QueueSender,
+  correlationId?: string,
+): Promise<{ messageId: string; event: PlatformEvent }> {
   const parsed = parsePlatformEvent(event);
-  await queue.send(JSON.stringify(parsed), { attributes: { eventType: parsed.type, ...(correlationId && { correlationId }) } });
+  await queue.send(JSON.stringify(parsed), {
+    attributes: { eventType: parsed.type, ...(correlationId && { correlationId }) },
+  });
   return { messageId: messageIdFor(ownerScope(eventOwner(parsed)), parsed.id), event: parsed };
 }

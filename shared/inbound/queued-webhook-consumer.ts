@@ -29,14 +29,21 @@ export function createQueuedWebhookConsumer(options: QueuedWebhookConsumerOption
     logger.appendKeys({ messageId: record.messageId, receiveCount });
     try {
       const message = queuedWebhookSchema.parse(JSON.parse(record.body));
-      logger.appendKeys({ correlationId: message.correlationId, source: message.source, eventId: message.eventId, eventType: message.eventType });
+      logger.appendKeys({
+        correlationId: message.correlationId,
+        source: message.source,
+        eventId: message.eventId,
+        eventType: message.eventType,
+      });
       await options.handle(message);
     } catch (error) {
       options.onFailure?.(error);
       metrics.addMetric(options.failedMetric, MetricUnit.Count, 1);
       const lastAttempt = receiveCount >= options.maxReceiveCount;
       logger.error(
-        lastAttempt ? `${options.label} event failed for the last time; SQS moves it to the dead-letter queue` : `${options.label} event failed; it will be retried`,
+        lastAttempt
+          ? `${options.label} event failed for the last time; SQS moves it to the dead-letter queue`
+          : `${options.label} event failed; it will be retried`,
         { error },
       );
       throw error;
@@ -48,7 +55,11 @@ export function createQueuedWebhookConsumer(options: QueuedWebhookConsumerOption
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false, processInParallel: false });
+      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+        processInParallel: false,
+      });
     } finally {
       metrics.publishStoredMetrics();
     }

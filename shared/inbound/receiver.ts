@@ -32,7 +32,10 @@ export async function queueVerifiedWebhook(options: {
 }
 
 /** Wraps an HTTP handler so each invocation flushes its metrics and drops its log keys. */
-export function flushingObservability(observability: Observability, handle: (event: APIGatewayProxyEventV2) => Promise<HttpResult>) {
+export function flushingObservability(
+  observability: Observability,
+  handle: (event: APIGatewayProxyEventV2) => Promise<HttpResult>,
+) {
   return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
     try {
       return await handle(event);

@@ -13,8 +13,16 @@ import { gatewayMessageSchema, problemSchema, receiverErrorSchema } from './resp
  * `components.schemas`. Request schemas are `io: 'input'` (defaults optional); answers `io: 'output'`.
  */
 
-export type OpenApiDocument = JsonSchema & { openapi: '3.1.0'; paths: Record<string, Record<string, OpenApiOperation>> };
-type OpenApiOperation = { responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }> } & Record<string, unknown>;
+export type OpenApiDocument = JsonSchema & {
+  openapi: '3.1.0';
+  paths: Record<string, Record<string, OpenApiOperation>>;
+};
+type OpenApiOperation = {
+  responses: Record<
+    string,
+    { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }
+  >;
+} & Record<string, unknown>;
 
 const PROBLEM = 'application/problem+json';
 const JSON_TYPE = 'application/json';
@@ -22,9 +30,18 @@ const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}
 
 const RECEIVER_HEADERS: Record<ReceiverScheme, { header: string; description: string }> = {
   stripeSignature: { header: 'stripe-signature', description: "Stripe's `t=…,v1=…` signature of the body" },
-  squareSignature: { header: 'x-square-hmacsha256-signature', description: 'base64 HMAC-SHA256 of the notification URL + body, keyed with the subscription signature key' },
-  shopifySignature: { header: 'x-shopify-hmac-sha256', description: 'base64 HMAC-SHA256 of the body, keyed with the app client secret' },
-  betterdataSignature: { header: 'x-betterdata-signature', description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` keyed with the source secret' },
+  squareSignature: {
+    header: 'x-square-hmacsha256-signature',
+    description: 'base64 HMAC-SHA256 of the notification URL + body, keyed with the subscription signature key',
+  },
+  shopifySignature: {
+    header: 'x-shopify-hmac-sha256',
+    description: 'base64 HMAC-SHA256 of the body, keyed with the app client secret',
+  },
+  betterdataSignature: {
+    header: 'x-betterdata-signature',
+    description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` keyed with the source secret',
+  },
 };
 
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
@@ -62,8 +79,11 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocum
     webhooks[type] = {
       post: {
         summary: view.description,
-        description: 'Delivered to every enabled endpoint whose `eventTypes` match, signed with `webhook-signature` (Standard Webhooks) and `x-betterdata-signature`. Answer 2xx; anything else is retried.',
-        parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-betterdata-signature'].map((header) => ({ in: 'header', name: header, required: true, schema: { type: 'string' } })),
+        description:
+          'Delivered to every enabled endpoint whose `eventTypes` match, signed with `webhook-signature` (Standard Webhooks) and `x-betterdata-signature`. Answer 2xx; anything else is retried.',
+        parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-betterdata-signature'].map(
+          (header) => ({ in: 'header', name: header, required: true, schema: { type: 'string' } }),
+        ),
         requestBody: {
           required: true,
           content: {
@@ -110,7 +130,13 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocum
  * `x-undocumented`, so the document never hides a route; the unit tests list such routes.
  */
 function undocumented(route: RouteSpec): OperationSpec {
-  return { summary: `${route.method} ${route.path} (not yet described)`, tag: 'Undocumented', undocumented: true, ...(route.auth === 'jwt' && { role: 'member' as const }), answers: { 200: { description: 'Success (schema not yet documented)', schema: z.unknown() } } };
+  return {
+    summary: `${route.method} ${route.path} (not yet described)`,
+    tag: 'Undocumented',
+    undocumented: true,
+    ...(route.auth === 'jwt' && { role: 'member' as const }),
+    answers: { 200: { description: 'Success (schema not yet documented)', schema: z.unknown() } },
+  };
 }
 
 export function eventSchemaName(type: string): string {
@@ -119,11 +145,25 @@ export function eventSchemaName(type: string): string {
 
 function securitySchemes(): Record<string, unknown> {
   const receivers = Object.fromEntries(
-    Object.entries(RECEIVER_HEADERS).map(([name, { header, description }]) => [name, { type: 'apiKey', in: 'header', name: header, description }]),
+    Object.entries(RECEIVER_HEADERS).map(([name, { header, description }]) => [
+      name,
+      { type: 'apiKey', in: 'header', name: header, description },
+    ]),
   );
   return {
-    bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `org_id` (or, on /v1/merchants routes, `merchant_id`) and `role` (`admin` or `member`) claims' },
-    internalIam: { type: 'apiKey', in: 'header', name: 'authorization', description: 'AWS SigV4 (execute-api) in AWS; `Bearer $INTERNAL_API_TOKEN` on the local runtime' },
+    bearerJwt: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        'A JWT with `org_id` (or, on /v1/merchants routes, `merchant_id`) and `role` (`admin` or `member`) claims',
+    },
+    internalIam: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'authorization',
+      description: 'AWS SigV4 (execute-api) in AWS; `Bearer $INTERNAL_API_TOKEN` on the local runtime',
+    },
     ...receivers,
   };
 }
@@ -137,7 +177,14 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
   for (const [status, answer] of Object.entries(spec.answers)) {
     responses[status] = {
       description: answer.description,
-      ...(answer.headers && { headers: Object.fromEntries(Object.entries(answer.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }),
+      ...(answer.headers && {
+        headers: Object.fromEntries(
+          Object.entries(answer.headers).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        ),
+      }),
       ...(answer.schema && { content: content(JSON_TYPE, answer.schema) }),
     };
   }
@@ -146,10 +193,12 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
   if (route.auth === 'jwt') {
     errors[401] = 'Missing or invalid token';
     if (route.path.includes('{orgId}')) errors[404] = 'Another organisation (its resources are not confirmed to exist)';
-    if (route.path.includes('{merchantId}')) errors[404] = 'Another merchant (its resources are not confirmed to exist)';
+    if (route.path.includes('{merchantId}'))
+      errors[404] = 'Another merchant (its resources are not confirmed to exist)';
     if (spec.role === 'admin') errors[403] = 'This needs the admin role';
     if (spec.query) errors[400] = 'Invalid query parameters';
-    if (spec.body) Object.assign(errors, { 400: 'The body is not valid JSON', 422: 'Invalid fields (each named in `errors`)' });
+    if (spec.body)
+      Object.assign(errors, { 400: 'The body is not valid JSON', 422: 'Invalid fields (each named in `errors`)' });
     errors[500] = 'Something went wrong; try again';
   }
   Object.assign(errors, spec.errors);
@@ -162,7 +211,13 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
     in: 'path',
     name,
     required: true,
-    description: spec.pathParameters?.[name as string] ?? (name === 'orgId' ? 'The organisation; must be the token’s `org_id`' : name === 'merchantId' ? 'The Commerce Gateway merchant; must be the token’s `merchant_id`' : `The ${name}`),
+    description:
+      spec.pathParameters?.[name as string] ??
+      (name === 'orgId'
+        ? 'The organisation; must be the token’s `org_id`'
+        : name === 'merchantId'
+          ? 'The Commerce Gateway merchant; must be the token’s `merchant_id`'
+          : `The ${name}`),
     schema: { type: 'string' },
   }));
   const queryParameters = spec.query ? queryParametersOf(spec.query) : [];
@@ -176,7 +231,12 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
     ...(spec.undocumented && { 'x-undocumented': true }),
     security: security(route, spec),
     ...(pathParameters.length + queryParameters.length > 0 && { parameters: [...pathParameters, ...queryParameters] }),
-    ...(spec.body && { requestBody: { required: !spec.bodyOptional, content: { [JSON_TYPE]: { schema: toJsonSchema(spec.body, { io: 'input' }) } } } }),
+    ...(spec.body && {
+      requestBody: {
+        required: !spec.bodyOptional,
+        content: { [JSON_TYPE]: { schema: toJsonSchema(spec.body, { io: 'input' }) } },
+      },
+    }),
     responses,
   };
 }
@@ -197,7 +257,10 @@ function security(route: RouteSpec, spec: OperationSpec): Record<string, string[
 }
 
 function queryParametersOf(query: z.ZodObject): unknown[] {
-  const schema = toJsonSchema(query, { io: 'input' }) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const schema = toJsonSchema(query, { io: 'input' }) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     in: 'query',
     name,
@@ -211,6 +274,13 @@ function operationId(route: RouteSpec): string {
   const words = route.path
     .split('/')
     .filter((part) => part && part !== 'v1' && part !== 'orgs' && part !== '{orgId}')
-    .map((part) => part.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase()));
-  return [method, ...words.map((word, index) => (index === 0 && method === '' ? word : word.charAt(0).toUpperCase() + word.slice(1)))].join('');
+    .map((part) =>
+      part
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase()),
+    );
+  return [
+    method,
+    ...words.map((word, index) => (index === 0 && method === '' ? word : word.charAt(0).toUpperCase() + word.slice(1))),
+  ].join('');
 }

@@ -1,12 +1,29 @@
 import { z } from 'zod';
-import { inventoryQuerySchema, itemsQuerySchema, settingsSchema, catalogItemViewSchema, inventorySettingsViewSchema, stockLevelViewSchema } from '../catalog/catalog-api-schemas';
+import {
+  inventoryQuerySchema,
+  itemsQuerySchema,
+  settingsSchema,
+  catalogItemViewSchema,
+  inventorySettingsViewSchema,
+  stockLevelViewSchema,
+} from '../catalog/catalog-api-schemas';
 import { shopifyConnectionSchema, squareConnectionSchema } from '../inbound/connections/connection-input';
 import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
 import { merchantWebhookSchema } from '../../functions/endpoints-api/merchant-webhook';
-import { recoverSchema, resendSchema, rotateSchema, statsQuerySchema, testSchema } from '../../functions/endpoints-api/operations';
-import { attemptsQuerySchema, createSchema as endpointCreateSchema, patchSchema as endpointPatchSchema } from '../../functions/endpoints-api/endpoints-api';
+import {
+  recoverSchema,
+  resendSchema,
+  rotateSchema,
+  statsQuerySchema,
+  testSchema,
+} from '../../functions/endpoints-api/operations';
+import {
+  attemptsQuerySchema,
+  createSchema as endpointCreateSchema,
+  patchSchema as endpointPatchSchema,
+} from '../../functions/endpoints-api/endpoints-api';
 import {
   attemptMadeSchema,
   attemptViewSchema,
@@ -73,7 +90,9 @@ export interface OperationSpec {
   readonly undocumented?: boolean;
 }
 
-const ok = (description: string, schema: z.ZodType): Readonly<Record<number, AnswerSpec>> => ({ 200: { description, schema } });
+const ok = (description: string, schema: z.ZodType): Readonly<Record<number, AnswerSpec>> => ({
+  200: { description, schema },
+});
 const noContent = { 204: { description: 'Done; no body' } } as const;
 
 // The notification URL's checks depend on a setting (http allowed or not); the shape does not.
@@ -88,25 +107,39 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     description: 'Verifies `stripe-signature` (300 s tolerance) and queues the event. Other methods answer 405.',
     body: z.record(z.string(), z.unknown()).meta({ description: 'A Stripe event' }),
     answers: ok('Queued (or a verified event of a type not handled)', receivedSchema),
-    errors: { 400: 'Missing, malformed or non-matching signature, expired timestamp, or not a Stripe event', 413: 'Body over the size limit', 500: 'Not queued; Stripe retries' },
+    errors: {
+      400: 'Missing, malformed or non-matching signature, expired timestamp, or not a Stripe event',
+      413: 'Body over the size limit',
+      500: 'Not queued; Stripe retries',
+    },
   },
   'ANY /api/webhooks/square': {
     summary: 'Receive a Square webhook',
     tag: 'Webhook receivers',
     receiver: 'squareSignature',
-    description: '`x-square-hmacsha256-signature` = base64 HMAC-SHA256 of the configured notification URL + body. Other methods answer 405.',
+    description:
+      '`x-square-hmacsha256-signature` = base64 HMAC-SHA256 of the configured notification URL + body. Other methods answer 405.',
     body: z.record(z.string(), z.unknown()).meta({ description: 'A Square event' }),
     answers: ok('Queued', receivedSchema),
-    errors: { 400: 'Bad signature or not a Square event', 413: 'Body over the size limit', 500: 'Not queued; Square retries' },
+    errors: {
+      400: 'Bad signature or not a Square event',
+      413: 'Body over the size limit',
+      500: 'Not queued; Square retries',
+    },
   },
   'ANY /api/webhooks/shopify': {
     summary: 'Receive a Shopify webhook',
     tag: 'Webhook receivers',
     receiver: 'shopifySignature',
-    description: '`x-shopify-hmac-sha256` = base64 HMAC-SHA256 of the body; `x-shopify-topic`, `x-shopify-shop-domain` and `x-shopify-webhook-id` are required. Other methods answer 405.',
+    description:
+      '`x-shopify-hmac-sha256` = base64 HMAC-SHA256 of the body; `x-shopify-topic`, `x-shopify-shop-domain` and `x-shopify-webhook-id` are required. Other methods answer 405.',
     body: z.record(z.string(), z.unknown()).meta({ description: 'A Shopify webhook body' }),
     answers: ok('Queued', receivedSchema),
-    errors: { 400: 'Bad signature, missing headers or not JSON', 413: 'Body over the size limit', 500: 'Not queued; Shopify retries' },
+    errors: {
+      400: 'Bad signature, missing headers or not JSON',
+      413: 'Body over the size limit',
+      500: 'Not queued; Shopify retries',
+    },
   },
   'ANY /webhooks/sources/{sourceId}': {
     summary: 'Receive an event from a registered inbound source',
@@ -115,7 +148,12 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     pathParameters: { sourceId: 'The source id chosen when it was registered' },
     body: z.unknown().meta({ description: 'Any body the source signs' }),
     answers: ok('Queued', receivedSchema),
-    errors: { 400: 'Bad signature or not JSON', 404: 'Unknown source', 413: 'Body over the size limit', 500: 'Not queued; retry' },
+    errors: {
+      400: 'Bad signature or not JSON',
+      404: 'Unknown source',
+      413: 'Body over the size limit',
+      500: 'Not queued; retry',
+    },
   },
 
   // Billing, audit, alerts.
@@ -145,10 +183,16 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   'POST /internal/events': {
     summary: 'Publish a domain event (internal)',
     tag: 'Events',
-    description: 'Other Better Data services publish here. The body is checked against the event catalog; publishing the same id twice delivers once.',
+    description:
+      'Other Better Data services publish here. The body is checked against the event catalog; publishing the same id twice delivers once.',
     body: platformEventSchema,
     answers: { 202: { description: 'Queued for fan-out', schema: publishedSchema } },
-    errors: { 400: 'The body is not JSON', 403: 'Not an IAM-signed request', 422: 'Unknown type or data that fails its schema', 503: 'Not queued; publish again' },
+    errors: {
+      400: 'The body is not JSON',
+      403: 'Not an IAM-signed request',
+      422: 'Unknown type or data that fails its schema',
+      503: 'Not queued; publish again',
+    },
   },
 
   // Endpoints.
@@ -162,7 +206,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'Register an endpoint',
     tag: 'Endpoints',
     role: 'admin',
-    description: '`eventTypes` holds exact types, prefix wildcards (`import.*`) or `*`. The signing secret is shown only in this answer.',
+    description:
+      '`eventTypes` holds exact types, prefix wildcards (`import.*`) or `*`. The signing secret is shown only in this answer.',
     body: endpointCreateSchema,
     answers: { 201: { description: 'Created, with its signing secret', schema: endpointCreatedSchema } },
     errors: { 409: 'The organisation has the maximum number of endpoints' },
@@ -180,7 +225,10 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     role: 'admin',
     description: 'Re-enabling (`enabled: true`) clears an automatic disable.',
     body: endpointPatchSchema,
-    answers: ok('The changed endpoint (with the window to recover when re-enabling one that missed deliveries)', endpointPatchedSchema),
+    answers: ok(
+      'The changed endpoint (with the window to recover when re-enabling one that missed deliveries)',
+      endpointPatchedSchema,
+    ),
     errors: { 404: 'No such endpoint' },
   },
   'DELETE /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}': {
@@ -237,7 +285,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: "Rotate the federation webhook's signing secret",
     tag: 'Federation webhooks',
     role: 'admin',
-    description: 'As for organisation endpoints: a new secret, shown only in this answer; the previous one keeps signing for `gracePeriodSeconds` (default 86400). The body may be empty.',
+    description:
+      'As for organisation endpoints: a new secret, shown only in this answer; the previous one keeps signing for `gracePeriodSeconds` (default 86400). The body may be empty.',
     body: rotateSchema,
     bodyOptional: true,
     answers: ok('Rotated, with the new secret', secretRotatedSchema),
@@ -255,7 +304,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: "The federation webhook's health over a window",
     tag: 'Federation webhooks',
     role: 'member',
-    description: 'As for organisation endpoints: attempt and message counts and latency percentiles over the last 24 h or 7 d, the deliveries pending now, and the health state.',
+    description:
+      'As for organisation endpoints: attempt and message counts and latency percentiles over the last 24 h or 7 d, the deliveries pending now, and the health state.',
     query: statsQuerySchema,
     answers: ok("The webhook's health", endpointStatsSchema),
     errors: { 404: 'No webhook is configured' },
@@ -268,7 +318,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
       'As for organisation endpoints: queues one manual attempt per delivery created between `since` and `until` (default now) that failed or was skipped, at most `RECOVERY_MAX_PER_CALL` per call (POST again with the `continuation`). Follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
-      202: { description: 'Recovery started', schema: recoveryViewSchema, headers: { location: 'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`' } },
+      202: {
+        description: 'Recovery started',
+        schema: recoveryViewSchema,
+        headers: { location: 'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`' },
+      },
     },
     errors: { 404: 'No webhook is configured', 409: 'The webhook is disabled; PUT it again to re-enable it' },
   },
@@ -278,7 +332,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     role: 'member',
     pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
     answers: ok('The recovery', recoveryViewSchema),
-    errors: { 404: 'No such recovery (or another merchant\'s)' },
+    errors: { 404: "No such recovery (or another merchant's)" },
   },
   'GET /v1/merchants/{merchantId}/webhook/messages/{messageId}': {
     summary: 'A federation message with its deliveries and attempts',
@@ -309,13 +363,17 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     body: testSchema,
     bodyOptional: true,
     answers: ok('The attempt made (succeeded or failed)', attemptMadeSchema),
-    errors: { 404: 'No such endpoint', 409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)' },
+    errors: {
+      404: 'No such endpoint',
+      409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
+    },
   },
   'POST /v1/orgs/{orgId}/webhooks/messages/{messageId}/resend': {
     summary: 'Resend a message to one endpoint',
     tag: 'Endpoints',
     role: 'admin',
-    description: 'One manual attempt, now, to an endpoint the message was routed to; it does not change the scheduled retries. Answers with the attempt made.',
+    description:
+      'One manual attempt, now, to an endpoint the message was routed to; it does not change the scheduled retries. Answers with the attempt made.',
     body: resendSchema,
     answers: ok('The attempt made (succeeded or failed)', attemptMadeSchema),
     errors: {
@@ -327,7 +385,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: "An endpoint's health over a window",
     tag: 'Endpoints',
     role: 'member',
-    description: 'Attempt and message counts and latency percentiles over the last 24 h or 7 d (hourly buckets), the deliveries pending now, and the health state.',
+    description:
+      'Attempt and message counts and latency percentiles over the last 24 h or 7 d (hourly buckets), the deliveries pending now, and the health state.',
     query: statsQuerySchema,
     answers: ok("The endpoint's health", endpointStatsSchema),
     errors: { 404: 'No such endpoint' },
@@ -347,7 +406,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
       'Queues one manual attempt per delivery to this endpoint created between `since` and `until` (default now) that failed or was skipped; `since` must be before `until`. One call queues at most `RECOVERY_MAX_PER_CALL` (10,000 by default): when the answer has a `continuation`, POST again with it. Follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
-      202: { description: 'Recovery started', schema: recoveryViewSchema, headers: { location: 'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`' } },
+      202: {
+        description: 'Recovery started',
+        schema: recoveryViewSchema,
+        headers: { location: 'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`' },
+      },
     },
     errors: { 404: 'No such endpoint', 409: 'The endpoint is disabled; re-enable it first' },
   },
@@ -395,7 +458,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'Create a signed inbound source, or rotate its secret',
     tag: 'Connections',
     role: 'admin',
-    pathParameters: { sourceId: '1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit' },
+    pathParameters: {
+      sourceId: '1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit',
+    },
     answers: {
       200: { description: 'Secret rotated; the old one stops verifying now', schema: sourceIssuedSchema },
       201: { description: 'Created; the secret is shown only here', schema: sourceIssuedSchema },
@@ -439,7 +504,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'The event catalog',
     tag: 'Documentation',
     role: 'any',
-    description: "Every event type with its description, the JSON Schema of its data and an example. The schemas are open (no `additionalProperties: false`): receivers should accept fields added later.",
+    description:
+      'Every event type with its description, the JSON Schema of its data and an example. The schemas are open (no `additionalProperties: false`): receivers should accept fields added later.',
     answers: ok('Every event type', eventTypeListSchema),
   },
   'GET /v1/webhooks/event-types/{type}': {

@@ -20,7 +20,10 @@ export const problemSchema = z
     status: z.number().int(),
     code: z.string().describe('Stable machine-readable name of the problem'),
     detail: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('The offending fields (validation errors)'),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('The offending fields (validation errors)'),
   })
   .meta({ description: 'RFC 9457 problem details' });
 
@@ -29,7 +32,10 @@ export const gatewayMessageSchema = z.object({ message: z.string() });
 
 /** The webhook receivers' answers. */
 export const receivedSchema = z.object({ received: z.literal(true) });
-export const receiverErrorSchema = z.object({ error: z.string().describe('Stable machine-readable reason'), message: z.string() });
+export const receiverErrorSchema = z.object({
+  error: z.string().describe('Stable machine-readable reason'),
+  message: z.string(),
+});
 
 const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page');
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor });
@@ -44,13 +50,30 @@ export const billingViewSchema = z.object({
   stripe: z.object({ customerId: z.string().nullable(), subscriptionId: z.string().nullable() }),
   currentPeriodEnd: z.string().nullable(),
   cancelAtPeriodEnd: z.boolean(),
-  lastPayment: z.object({ invoiceId: z.string(), amountPaid: z.number(), currency: z.string(), paidAt: z.string() }).nullable(),
+  lastPayment: z
+    .object({ invoiceId: z.string(), amountPaid: z.number(), currency: z.string(), paidAt: z.string() })
+    .nullable(),
   lastPaymentFailure: z
-    .object({ invoiceId: z.string(), amountDue: z.number(), currency: z.string(), attemptCount: z.number(), nextPaymentAttempt: z.string().nullable(), failedAt: z.string() })
+    .object({
+      invoiceId: z.string(),
+      amountDue: z.number(),
+      currency: z.string(),
+      attemptCount: z.number(),
+      nextPaymentAttempt: z.string().nullable(),
+      failedAt: z.string(),
+    })
     .nullable(),
   updatedAt: z.string(),
 });
-export const auditEntrySchema = z.object({ id: z.string(), orgId: z.string(), type: z.string(), at: z.string(), source: z.literal('stripe'), eventId: z.string(), summary: z.string() });
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  type: z.string(),
+  at: z.string(),
+  source: z.literal('stripe'),
+  eventId: z.string(),
+  summary: z.string(),
+});
 export const opsAlertSchema = z.object({
   id: z.string(),
   orgId: z.string().nullable(),
@@ -78,9 +101,15 @@ export const endpointViewSchema = z.object({
   lastSuccessAt: timestampOrNull,
   lastFailureAt: timestampOrNull,
 });
-export const merchantWebhookViewSchema = z.object({ merchantId: z.string(), webhookUrl: z.string() }).extend(endpointViewSchema.shape);
-export const merchantWebhookCreatedSchema = merchantWebhookViewSchema.extend({ secret: z.string().describe('The whsec_ signing secret; shown only when the webhook is first created') });
-export const endpointCreatedSchema = endpointViewSchema.extend({ secret: z.string().describe('The signing secret (whsec_…); shown only in this answer') });
+export const merchantWebhookViewSchema = z
+  .object({ merchantId: z.string(), webhookUrl: z.string() })
+  .extend(endpointViewSchema.shape);
+export const merchantWebhookCreatedSchema = merchantWebhookViewSchema.extend({
+  secret: z.string().describe('The whsec_ signing secret; shown only when the webhook is first created'),
+});
+export const endpointCreatedSchema = endpointViewSchema.extend({
+  secret: z.string().describe('The signing secret (whsec_…); shown only in this answer'),
+});
 export const attemptViewSchema = z.object({
   messageId: z.string(),
   endpointId: z.string(),
@@ -100,7 +129,11 @@ export const attemptViewSchema = z.object({
 /** PATCH answer: re-enabling an endpoint that missed deliveries says which window to recover. */
 export const endpointPatchedSchema = endpointViewSchema.extend({
   recovery: z
-    .object({ since: z.string(), until: z.string(), href: z.string().describe('POST here with `{ since }` to redeliver the window') })
+    .object({
+      since: z.string(),
+      until: z.string(),
+      href: z.string().describe('POST here with `{ since }` to redeliver the window'),
+    })
     .optional()
     .describe('Present when re-enabling an endpoint that missed deliveries while disabled'),
 });
@@ -129,14 +162,29 @@ export const secretRotatedSchema = z.object({
   previousSecretsExpireAt: z.string().describe('Until then deliveries are also signed with the previous secret(s)'),
   signingSecrets: z.number().int().describe('How many secrets sign deliveries now (new + still in grace)'),
 });
-export const attemptMadeSchema = z.object({ messageId: z.string(), endpointId: z.string(), attempt: attemptViewSchema.describe('The attempt this call made') });
+export const attemptMadeSchema = z.object({
+  messageId: z.string(),
+  endpointId: z.string(),
+  attempt: attemptViewSchema.describe('The attempt this call made'),
+});
 const statsCountsSchema = z.object({
   attempts: z.object({ succeeded: z.number().int(), failed: z.number().int() }),
-  messages: z.object({ succeeded: z.number().int(), failed: z.number().int(), skipped: z.number().int(), pending: z.number().int().describe('Deliveries pending now (not windowed)') }),
-  latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }).describe('Attempt duration percentiles (histogram bucket bounds); null without attempts'),
+  messages: z.object({
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    pending: z.number().int().describe('Deliveries pending now (not windowed)'),
+  }),
+  latencyMs: z
+    .object({ p50: z.number().nullable(), p95: z.number().nullable() })
+    .describe('Attempt duration percentiles (histogram bucket bounds); null without attempts'),
 });
 export const endpointHealthStateSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('disabled'), reason: z.enum(['manual', 'gone', 'failing']).nullable(), since: timestampOrNull }),
+  z.object({
+    status: z.literal('disabled'),
+    reason: z.enum(['manual', 'gone', 'failing']).nullable(),
+    since: timestampOrNull,
+  }),
   z.object({ status: z.literal('failing'), reason: z.null(), since: z.string() }),
   z.object({ status: z.literal('healthy'), reason: z.null(), since: z.null() }),
 ]);
@@ -150,7 +198,10 @@ export const endpointStatsSchema = z.object({
   lastFailureAt: timestampOrNull,
   state: endpointHealthStateSchema,
 });
-export const orgStatsSchema = z.object({ window: z.enum(['24h', '7d']), items: z.array(endpointStatsSchema).describe('Every endpoint, oldest first') });
+export const orgStatsSchema = z.object({
+  window: z.enum(['24h', '7d']),
+  items: z.array(endpointStatsSchema).describe('Every endpoint, oldest first'),
+});
 export const recoveryViewSchema = z.object({
   id: z.string(),
   endpointId: z.string(),
@@ -163,24 +214,46 @@ export const recoveryViewSchema = z.object({
   failed: z.number().int(),
   skipped: z.number().int(),
   remaining: z.number().int(),
-  continuation: z.string().nullable().describe('Set when the window held more than one call may queue: POST again with it'),
+  continuation: z
+    .string()
+    .nullable()
+    .describe('Set when the window held more than one call may queue: POST again with it'),
 });
 
 // Connections (functions/connections-api).
-export const squareConnectionViewSchema = z.object({ merchantId: z.string(), notificationUrl: z.string().nullable(), connectedAt: z.string() });
+export const squareConnectionViewSchema = z.object({
+  merchantId: z.string(),
+  notificationUrl: z.string().nullable(),
+  connectedAt: z.string(),
+});
 export const shopifyConnectionViewSchema = z.object({ shopDomain: z.string(), connectedAt: z.string() });
 export const sourceViewSchema = z.object({ sourceId: z.string(), url: z.string(), createdAt: z.string() });
-export const connectionsViewSchema = z.object({ square: squareConnectionViewSchema.nullable(), shopify: shopifyConnectionViewSchema.nullable(), sources: z.array(sourceViewSchema) });
-export const connectedSchema = (view: z.ZodObject) => view.extend({ replayedEvents: z.number().int().describe('Events kept from before the connection, now replayed') });
-export const sourceIssuedSchema = sourceViewSchema.extend({ secret: z.string().describe('The signing secret (whsec_…); shown only in this answer') });
-export const sourceEventViewSchema = z.object({ id: z.string(), receivedAt: z.string(), body: z.unknown().describe('The JSON body as received, or its text when it was not JSON') });
+export const connectionsViewSchema = z.object({
+  square: squareConnectionViewSchema.nullable(),
+  shopify: shopifyConnectionViewSchema.nullable(),
+  sources: z.array(sourceViewSchema),
+});
+export const connectedSchema = (view: z.ZodObject) =>
+  view.extend({ replayedEvents: z.number().int().describe('Events kept from before the connection, now replayed') });
+export const sourceIssuedSchema = sourceViewSchema.extend({
+  secret: z.string().describe('The signing secret (whsec_…); shown only in this answer'),
+});
+export const sourceEventViewSchema = z.object({
+  id: z.string(),
+  receivedAt: z.string(),
+  body: z.unknown().describe('The JSON body as received, or its text when it was not JSON'),
+});
 
 // Events (functions/events-api).
 export const publishedSchema = z.object({ messageId: z.string() });
 
 /** What a view function may return for a documented schema (readonly arrays and objects accepted). */
 export type Documented<S extends z.ZodType> = DeepReadonly<z.output<S>>;
-type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 /** `View extends Documented`: a handler's view type must fit the documented answer. */
 type Fits<View extends DeepReadonly<Documented>, Documented> = View;
 // attemptView is not listed: its inferred type is wider than what it returns (the 'in_progress'

@@ -56,17 +56,28 @@ export type DeliveryOutcome =
   | { readonly kind: 'deferred' }
   | { readonly kind: 'skipped'; readonly reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired' }
   | { readonly kind: 'duplicate' }
-  | { readonly kind: 'attempted'; readonly step: NextStep; readonly statusCode: number | null; readonly durationMs: number; readonly endpointDisabled: DisabledReason | null };
+  | {
+      readonly kind: 'attempted';
+      readonly step: NextStep;
+      readonly statusCode: number | null;
+      readonly durationMs: number;
+      readonly endpointDisabled: DisabledReason | null;
+    };
 
 const SECOND_MS = 1_000;
 
 export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): Promise<DeliveryOutcome> {
   const now = deps.now();
   if (task.notBefore && Date.parse(task.notBefore) - now.getTime() > SECOND_MS) {
-    await deps.deliveryQueue.send(JSON.stringify(task), { delaySeconds: (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS });
+    await deps.deliveryQueue.send(JSON.stringify(task), {
+      delaySeconds: (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS,
+    });
     return { kind: 'deferred' };
   }
-  const [endpoint, message] = await Promise.all([deps.endpoints.get(ownerOf(task), task.endpointId), deps.messages.getMessage(task.messageId)]);
+  const [endpoint, message] = await Promise.all([
+    deps.endpoints.get(ownerOf(task), task.endpointId),
+    deps.messages.getMessage(task.messageId),
+  ]);
   if (!endpoint) return skip(task, deps, now, 'endpoint_deleted', 'failed');
   if (!message) return skip(task, deps, now, 'message_expired', 'failed');
   // Stored as skipped, not failed: a disabled endpoint's messages can be recovered once it is re-enabled.
@@ -87,8 +98,18 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
 
   const result = await attemptPost(endpoint, message, deps, now);
   // A manual attempt has no schedule: a failure is final.
-  const step = decideNextStep({ result, attempt: task.attempt, scheduleMs: manual ? [] : deps.settings.scheduleMs, random: deps.random, now });
-  const record = { ...attemptRecordOf(result), status: step.kind === 'succeeded' ? 'succeeded' : 'failed', nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null } as const;
+  const step = decideNextStep({
+    result,
+    attempt: task.attempt,
+    scheduleMs: manual ? [] : deps.settings.scheduleMs,
+    random: deps.random,
+    now,
+  });
+  const record = {
+    ...attemptRecordOf(result),
+    status: step.kind === 'succeeded' ? 'succeeded' : 'failed',
+    nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null,
+  } as const;
   await deps.messages.completeAttempt(claim, record);
   // Counted here, after the claim was won, so a task that SQS delivers twice is counted once.
   const counted: StatsEvent[] = [{ kind: 'attempt', status: record.status, durationMs: record.durationMs }];
@@ -97,17 +118,28 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   await recordStats(deps, task.endpointId, counted, now);
   await recordRecoveryProgress(deps, task, record.status);
   const completed: Attempt = { ...claim, ...record, state: 'completed' };
-  const endpointDisabled = manual ? await settleManual(task, completed, deps, now) : await settle(task, endpoint, completed, step, deps, now);
+  const endpointDisabled = manual
+    ? await settleManual(task, completed, deps, now)
+    : await settle(task, endpoint, completed, step, deps, now);
   return { kind: 'attempted', step, statusCode: record.statusCode, durationMs: record.durationMs, endpointDisabled };
 }
 
 /** Endpoint health counters are best effort: a counter that could not be written never fails a delivery. */
-async function recordStats(deps: DeliveryDependencies, endpointId: string, events: readonly StatsEvent[], at: Date): Promise<void> {
+async function recordStats(
+  deps: DeliveryDependencies,
+  endpointId: string,
+  events: readonly StatsEvent[],
+  at: Date,
+): Promise<void> {
   if (!deps.stats) return;
   await Promise.all(events.map((event) => deps.stats!.record(endpointId, event, at).catch(() => undefined)));
 }
 
-async function recordRecoveryProgress(deps: DeliveryDependencies, task: DeliveryTask, status: 'succeeded' | 'failed' | 'skipped'): Promise<void> {
+async function recordRecoveryProgress(
+  deps: DeliveryDependencies,
+  task: DeliveryTask,
+  status: 'succeeded' | 'failed' | 'skipped',
+): Promise<void> {
   if (!task.recoveryId || !deps.recoveries) return;
   await deps.recoveries.recordAttempt(ownerOf(task), task.recoveryId, status).catch(() => undefined);
 }
@@ -116,50 +148,111 @@ async function recordRecoveryProgress(deps: DeliveryDependencies, task: Delivery
  * After a manual attempt: a success marks the delivery succeeded; a failure marks it failed unless a
  * scheduled retry is still on its way (then that retry decides). Safe to repeat.
  */
-async function settleManual(task: DeliveryTask, attempt: Attempt, deps: DeliveryDependencies, now: Date): Promise<null> {
+async function settleManual(
+  task: DeliveryTask,
+  attempt: Attempt,
+  deps: DeliveryDependencies,
+  now: Date,
+): Promise<null> {
   const at = now.toISOString();
   const delivery = await deps.messages.getDelivery(task.messageId, task.endpointId);
   if (delivery && (attempt.status === 'succeeded' || delivery.status !== 'pending')) {
-    await deps.messages.updateDelivery(task.messageId, task.endpointId, { status: attempt.status === 'succeeded' ? 'succeeded' : 'failed', lastAttemptAt: attempt.at, ...(delivery.status !== 'pending' && { nextAttemptAt: null }) }, at);
+    await deps.messages.updateDelivery(
+      task.messageId,
+      task.endpointId,
+      {
+        status: attempt.status === 'succeeded' ? 'succeeded' : 'failed',
+        lastAttemptAt: attempt.at,
+        ...(delivery.status !== 'pending' && { nextAttemptAt: null }),
+      },
+      at,
+    );
   }
   if (attempt.status === 'succeeded') await deps.endpoints.recordSuccess(ownerOf(task), task.endpointId, at);
   else await deps.endpoints.recordFailure(ownerOf(task), task.endpointId, at);
   return null;
 }
 
-async function attemptPost(endpoint: Endpoint, message: StoredMessage, deps: DeliveryDependencies, now: Date): Promise<DeliveryResult> {
+async function attemptPost(
+  endpoint: Endpoint,
+  message: StoredMessage,
+  deps: DeliveryDependencies,
+  now: Date,
+): Promise<DeliveryResult> {
   if (!deps.settings.allowHttp && !endpoint.url.startsWith('https://')) {
     return { kind: 'error', error: 'invalid_url', message: 'Plain http endpoints are not allowed', durationMs: 0 };
   }
   const keys = await deps.signingKeys.keysFor(endpoint, now);
-  const headers = deliveryHeaders({ messageId: message.messageId, body: message.body, keys, timestampSeconds: Math.floor(now.getTime() / SECOND_MS) });
-  return deps.post({ url: endpoint.url, headers, body: message.body, policy: deps.settings.policy, timeoutMs: deps.settings.timeoutMs });
+  const headers = deliveryHeaders({
+    messageId: message.messageId,
+    body: message.body,
+    keys,
+    timestampSeconds: Math.floor(now.getTime() / SECOND_MS),
+  });
+  return deps.post({
+    url: endpoint.url,
+    headers,
+    body: message.body,
+    policy: deps.settings.policy,
+    timeoutMs: deps.settings.timeoutMs,
+  });
 }
 
 /** Brings the delivery, the queue and the endpoint in line with a finished attempt. Safe to repeat. */
-async function settle(task: DeliveryTask, endpoint: Endpoint, attempt: Attempt, step: NextStep, deps: DeliveryDependencies, now: Date): Promise<DisabledReason | null> {
+async function settle(
+  task: DeliveryTask,
+  endpoint: Endpoint,
+  attempt: Attempt,
+  step: NextStep,
+  deps: DeliveryDependencies,
+  now: Date,
+): Promise<DisabledReason | null> {
   const at = now.toISOString();
   const status = step.kind === 'succeeded' ? 'succeeded' : step.kind === 'retry' ? 'pending' : 'failed';
-  await deps.messages.updateDelivery(task.messageId, task.endpointId, { status, attempts: task.attempt, lastAttemptAt: attempt.at, nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null }, at);
+  await deps.messages.updateDelivery(
+    task.messageId,
+    task.endpointId,
+    {
+      status,
+      attempts: task.attempt,
+      lastAttemptAt: attempt.at,
+      nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null,
+    },
+    at,
+  );
   if (step.kind === 'succeeded') {
     await deps.endpoints.recordSuccess(ownerOf(task), task.endpointId, at);
     return null;
   }
   if (step.kind === 'retry') {
-    const next: DeliveryTask = { ...task, attempt: task.attempt + 1, trigger: 'scheduled', notBefore: step.nextAttemptAt };
-    await deps.deliveryQueue.send(JSON.stringify(next), { delaySeconds: Math.min(step.delayMs / SECOND_MS, SQS_MAX_DELAY_SECONDS) });
+    const next: DeliveryTask = {
+      ...task,
+      attempt: task.attempt + 1,
+      trigger: 'scheduled',
+      notBefore: step.nextAttemptAt,
+    };
+    await deps.deliveryQueue.send(JSON.stringify(next), {
+      delaySeconds: Math.min(step.delayMs / SECOND_MS, SQS_MAX_DELAY_SECONDS),
+    });
   } else {
     await deps.deadLetterQueue.send(JSON.stringify(task), { attributes: { reason: step.reason } });
   }
   if (step.kind === 'failed' && step.reason === 'endpoint_gone') return disableEndpoint(endpoint, 'gone', deps, at);
   const failing = await deps.endpoints.recordFailure(ownerOf(task), task.endpointId, at);
-  if (failing && failing.enabled && shouldAutoDisable(failing.failingSince, now, deps.settings.disableAfterMs)) return disableEndpoint(failing, 'failing', deps, at);
+  if (failing && failing.enabled && shouldAutoDisable(failing.failingSince, now, deps.settings.disableAfterMs))
+    return disableEndpoint(failing, 'failing', deps, at);
   return null;
 }
 
-async function disableEndpoint(endpoint: Endpoint, reason: 'gone' | 'failing', deps: DeliveryDependencies, at: string): Promise<DisabledReason | null> {
+async function disableEndpoint(
+  endpoint: Endpoint,
+  reason: 'gone' | 'failing',
+  deps: DeliveryDependencies,
+  at: string,
+): Promise<DisabledReason | null> {
   if ((await deps.endpoints.disable(ownerOf(endpoint), endpoint.endpointId, reason, at)) === 'already') return null;
-  const why = reason === 'gone' ? 'it answered 410 Gone' : `every delivery has failed since ${endpoint.failingSince ?? at}`;
+  const why =
+    reason === 'gone' ? 'it answered 410 Gone' : `every delivery has failed since ${endpoint.failingSince ?? at}`;
   await deps.alerts.raise({
     id: `endpoint_disabled:${endpoint.endpointId}:${at}`,
     // A merchant's alert is not filed under any organisation (where an org of that name could read it).
@@ -169,23 +262,55 @@ async function disableEndpoint(endpoint: Endpoint, reason: 'gone' | 'failing', d
     message: `Webhook endpoint ${endpoint.endpointId} (${endpoint.url}) was disabled because ${why}. Later events are kept as skipped; re-enable it to resume.`,
     at,
     source: 'delivery',
-    details: { endpointId: endpoint.endpointId, url: endpoint.url, reason, ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }) },
+    details: {
+      endpointId: endpoint.endpointId,
+      url: endpoint.url,
+      reason,
+      ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }),
+    },
   });
   return reason;
 }
 
-async function skip(task: DeliveryTask, deps: DeliveryDependencies, now: Date, reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired', status: 'skipped' | 'failed'): Promise<DeliveryOutcome> {
+async function skip(
+  task: DeliveryTask,
+  deps: DeliveryDependencies,
+  now: Date,
+  reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired',
+  status: 'skipped' | 'failed',
+): Promise<DeliveryOutcome> {
   // A manual task leaves the delivery as it was: it never made it pending.
   if (task.manualId !== undefined) {
     await recordRecoveryProgress(deps, task, 'skipped');
     return { kind: 'skipped', reason };
   }
-  if (reason !== 'message_expired') await deps.messages.updateDelivery(task.messageId, task.endpointId, { status, nextAttemptAt: null }, now.toISOString());
-  if (reason === 'endpoint_disabled') await recordStats(deps, task.endpointId, [{ kind: 'message', status: 'skipped' }, { kind: 'pending', delta: -1 }], now);
+  if (reason !== 'message_expired')
+    await deps.messages.updateDelivery(
+      task.messageId,
+      task.endpointId,
+      { status, nextAttemptAt: null },
+      now.toISOString(),
+    );
+  if (reason === 'endpoint_disabled')
+    await recordStats(
+      deps,
+      task.endpointId,
+      [
+        { kind: 'message', status: 'skipped' },
+        { kind: 'pending', delta: -1 },
+      ],
+      now,
+    );
   return { kind: 'skipped', reason };
 }
 
-function newAttempt(task: DeliveryTask, endpoint: Endpoint, message: StoredMessage, now: Date, retentionDays: number): Attempt {
+function newAttempt(
+  task: DeliveryTask,
+  endpoint: Endpoint,
+  message: StoredMessage,
+  now: Date,
+  retentionDays: number,
+): Attempt {
   return {
     messageId: task.messageId,
     endpointId: task.endpointId,
@@ -212,6 +337,11 @@ function newAttempt(task: DeliveryTask, endpoint: Endpoint, message: StoredMessa
 /** The step a finished attempt led to, read back from the attempt log. */
 function stepOf(attempt: Attempt, now: Date): NextStep {
   if (attempt.status === 'succeeded') return { kind: 'succeeded' };
-  if (attempt.nextAttemptAt) return { kind: 'retry', delayMs: Math.max(0, Date.parse(attempt.nextAttemptAt) - now.getTime()), nextAttemptAt: attempt.nextAttemptAt };
+  if (attempt.nextAttemptAt)
+    return {
+      kind: 'retry',
+      delayMs: Math.max(0, Date.parse(attempt.nextAttemptAt) - now.getTime()),
+      nextAttemptAt: attempt.nextAttemptAt,
+    };
   return { kind: 'failed', reason: attempt.statusCode === 410 ? 'endpoint_gone' : 'retries_exhausted' };
 }

@@ -9,7 +9,12 @@ export const USER_AGENT = 'BetterData-Webhooks/1';
  * without a Standard Webhooks library, `x-betterdata-signature` (Stripe-style `t=…,v1=…`) keyed with
  * the same secret bytes.
  */
-export function deliveryHeaders(options: { messageId: string; body: string; keys: readonly Uint8Array[]; timestampSeconds: number }): Record<string, string> {
+export function deliveryHeaders(options: {
+  messageId: string;
+  body: string;
+  keys: readonly Uint8Array[];
+  timestampSeconds: number;
+}): Record<string, string> {
   const { messageId, body, keys, timestampSeconds } = options;
   return {
     'content-type': 'application/json',

@@ -17,9 +17,15 @@ export const deliveryTaskSchema = z.object({
    * Manual tasks (resend, recovery) carry their own claim key instead of taking attempt numbers from
    * the scheduled series; a failed manual attempt is logged and schedules no retry.
    */
-  manualId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  manualId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   /** The recovery that queued this (manual) task: its progress counts the attempt. */
-  recoveryId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  recoveryId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   /** Not to be attempted before this instant: waits longer than SQS's 15-minute delay are chained. */
   notBefore: z.iso.datetime().optional(),
   correlationId: z.string().min(1),

@@ -76,7 +76,12 @@ export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
 
 /** The context a secret's ciphertext is bound to, so it cannot be replayed onto another endpoint. */
 export function secretContext(endpoint: Pick<Endpoint, 'orgId' | 'endpointId' | 'merchantId'>): Record<string, string> {
-  return { purpose: ENDPOINT_SECRETS_KEY.purposes.endpoint, orgId: endpoint.orgId, ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }), endpointId: endpoint.endpointId };
+  return {
+    purpose: ENDPOINT_SECRETS_KEY.purposes.endpoint,
+    orgId: endpoint.orgId,
+    ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }),
+    endpointId: endpoint.endpointId,
+  };
 }
 
 /**
@@ -98,10 +103,19 @@ export const MAX_OLD_SECRETS = 5;
  * at most MAX_OLD_SECRETS of them. No expiry is lengthened, and none ends after the new grace period
  * (a rotation with grace 0 retires every old secret at once: the answer to a leaked secret).
  */
-export function rotatedSecrets(current: readonly StoredSecret[], next: StoredSecret, now: Date, graceSeconds: number): StoredSecret[] {
+export function rotatedSecrets(
+  current: readonly StoredSecret[],
+  next: StoredSecret,
+  now: Date,
+  graceSeconds: number,
+): StoredSecret[] {
   const graceEnd = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
   const old = current
-    .map((secret) => (secret.expiresAt === null || Date.parse(secret.expiresAt) > Date.parse(graceEnd) ? { ...secret, expiresAt: graceEnd } : secret))
+    .map((secret) =>
+      secret.expiresAt === null || Date.parse(secret.expiresAt) > Date.parse(graceEnd)
+        ? { ...secret, expiresAt: graceEnd }
+        : secret,
+    )
     .filter((secret) => secret.expiresAt !== null && Date.parse(secret.expiresAt) > now.getTime())
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, MAX_OLD_SECRETS);

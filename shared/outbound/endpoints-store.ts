@@ -1,4 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../platform/aws/pagination';
 import type { DisabledReason, Endpoint } from './endpoint';
 import { ownerOf, ownerPartition, type Owner } from '../events/owner';
@@ -10,7 +17,12 @@ import { ownerOf, ownerPartition, type Owner } from '../events/owner';
  * method takes an owner, an organisation id or `{ merchantId }`.
  */
 
-export type EndpointChanges = Partial<Pick<Endpoint, 'url' | 'description' | 'eventTypes' | 'enabled' | 'disabledReason' | 'disabledAt' | 'failingSince' | 'secrets'>>;
+export type EndpointChanges = Partial<
+  Pick<
+    Endpoint,
+    'url' | 'description' | 'eventTypes' | 'enabled' | 'disabledReason' | 'disabledAt' | 'failingSince' | 'secrets'
+  >
+>;
 
 export interface EndpointsStore {
   create(endpoint: Endpoint): Promise<void>;
@@ -38,7 +50,13 @@ function toEndpoint(item: Record<string, unknown> | undefined): Endpoint | undef
 }
 
 export function createEndpointsStore(documents: DynamoDBDocumentClient, tableName: string): EndpointsStore {
-  async function updateExisting(owner: Owner, endpointId: string, set: Record<string, unknown>, remove: string[] = [], condition?: { expression: string; values: Record<string, unknown> }) {
+  async function updateExisting(
+    owner: Owner,
+    endpointId: string,
+    set: Record<string, unknown>,
+    remove: string[] = [],
+    condition?: { expression: string; values: Record<string, unknown> },
+  ) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ...condition?.values };
     const assignments = Object.entries(set).map(([field, value], index) => {
@@ -50,7 +68,12 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
       names[`#r${index}`] = field;
       return `#r${index}`;
     });
-    const expression = [assignments.length ? `SET ${assignments.join(', ')}` : '', removals.length ? `REMOVE ${removals.join(', ')}` : ''].join(' ').trim();
+    const expression = [
+      assignments.length ? `SET ${assignments.join(', ')}` : '',
+      removals.length ? `REMOVE ${removals.join(', ')}` : '',
+    ]
+      .join(' ')
+      .trim();
     try {
       const result = await documents.send(
         new UpdateCommand({
@@ -74,12 +97,20 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
     async create(endpoint) {
       // An absent failingSince (not a stored null) is what lets recordFailure start the clock.
       const { failingSince, ...rest } = endpoint;
-      const item = { ...keyOf(ownerOf(endpoint), endpoint.endpointId), ...rest, ...(failingSince !== null && { failingSince }) };
-      await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      const item = {
+        ...keyOf(ownerOf(endpoint), endpoint.endpointId),
+        ...rest,
+        ...(failingSince !== null && { failingSince }),
+      };
+      await documents.send(
+        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
     },
 
     async get(owner, endpointId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(owner, endpointId), ConsistentRead: true }));
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: keyOf(owner, endpointId), ConsistentRead: true }),
+      );
       return toEndpoint(result.Item);
     },
 
@@ -127,7 +158,13 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
 
     async delete(owner, endpointId) {
       try {
-        await documents.send(new DeleteCommand({ TableName: tableName, Key: keyOf(owner, endpointId), ConditionExpression: 'attribute_exists(pk)' }));
+        await documents.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keyOf(owner, endpointId),
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;
@@ -162,10 +199,16 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
     },
 
     async disable(owner, endpointId, reason, at) {
-      const updated = await updateExisting(owner, endpointId, { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at }, [], {
-        expression: 'enabled = :true',
-        values: { ':true': true },
-      });
+      const updated = await updateExisting(
+        owner,
+        endpointId,
+        { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at },
+        [],
+        {
+          expression: 'enabled = :true',
+          values: { ':true': true },
+        },
+      );
       return updated ? 'disabled' : 'already';
     },
   };

@@ -38,7 +38,11 @@ export function messageBody(messageId: string, event: PlatformEvent): string {
   return JSON.stringify({ id: messageId, type: event.type, timestamp: event.occurredAt, data: event.data });
 }
 
-export async function fanOut(event: PlatformEvent, correlationId: string, deps: FanoutDependencies): Promise<FanoutOutcome> {
+export async function fanOut(
+  event: PlatformEvent,
+  correlationId: string,
+  deps: FanoutDependencies,
+): Promise<FanoutOutcome> {
   const now = deps.now();
   const createdAt = now.toISOString();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.messageRetentionDays * 86_400;
@@ -61,7 +65,9 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
   const { message } = await deps.messages.putMessage(candidate);
   if (message.fanout === 'complete') return { messageId, duplicate: true, tasks: 0, skipped: 0 };
 
-  const matching = (await deps.endpoints.list(owner)).filter((endpoint) => matchesFilter(endpoint.eventTypes, event.type));
+  const matching = (await deps.endpoints.list(owner)).filter((endpoint) =>
+    matchesFilter(endpoint.eventTypes, event.type),
+  );
   const tasks: DeliveryTask[] = [];
   let skipped = 0;
   await Promise.all(
@@ -81,8 +87,23 @@ export async function fanOut(event: PlatformEvent, correlationId: string, deps: 
         expiresAt: message.expiresAt,
       });
       // Counted only by the fan-out that created the delivery; best effort, never failing the fan-out.
-      if (created) await deps.stats?.record(endpoint.endpointId, endpoint.enabled ? { kind: 'pending', delta: 1 } : { kind: 'message', status: 'skipped' }, now).catch(() => undefined);
-      if (endpoint.enabled) tasks.push({ messageId, ...tenant, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId });
+      if (created)
+        await deps.stats
+          ?.record(
+            endpoint.endpointId,
+            endpoint.enabled ? { kind: 'pending', delta: 1 } : { kind: 'message', status: 'skipped' },
+            now,
+          )
+          .catch(() => undefined);
+      if (endpoint.enabled)
+        tasks.push({
+          messageId,
+          ...tenant,
+          endpointId: endpoint.endpointId,
+          attempt: 1,
+          trigger: 'scheduled',
+          correlationId,
+        });
       else skipped += 1;
     }),
   );

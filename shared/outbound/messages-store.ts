@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
 
@@ -69,7 +75,10 @@ export interface Attempt {
   readonly expiresAt: number;
 }
 
-export type AttemptResult = Pick<Attempt, 'status' | 'statusCode' | 'errorKind' | 'errorMessage' | 'durationMs' | 'responseExcerpt' | 'nextAttemptAt'>;
+export type AttemptResult = Pick<
+  Attempt,
+  'status' | 'statusCode' | 'errorKind' | 'errorMessage' | 'durationMs' | 'responseExcerpt' | 'nextAttemptAt'
+>;
 
 export interface MessagesStore {
   /** Stores the message unless it exists; returns what is stored. */
@@ -78,7 +87,12 @@ export interface MessagesStore {
   markFanoutComplete(messageId: string): Promise<void>;
   putDeliveryIfAbsent(delivery: Delivery): Promise<boolean>;
   getDelivery(messageId: string, endpointId: string): Promise<Delivery | undefined>;
-  updateDelivery(messageId: string, endpointId: string, changes: Partial<Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt'>>, at: string): Promise<void>;
+  updateDelivery(
+    messageId: string,
+    endpointId: string,
+    changes: Partial<Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt'>>,
+    at: string,
+  ): Promise<void>;
   /**
    * Takes attempt number N for one (message, endpoint): the first caller wins; a claim left
    * in progress since before `staleBefore` (a crashed delivery) may be taken over. Otherwise the
@@ -86,12 +100,20 @@ export interface MessagesStore {
    */
   claimAttempt(claim: Attempt, staleBefore: string): Promise<{ claimed: true } | { claimed: false; existing: Attempt }>;
   completeAttempt(attempt: Attempt, result: AttemptResult): Promise<void>;
-  messageHistory(messageId: string): Promise<{ message: StoredMessage | undefined; deliveries: Delivery[]; attempts: Attempt[] }>;
-  attemptsOfEndpoint(endpointId: string, options: { limit: number; cursor?: string; status?: string; eventType?: string }): Promise<{ items: Attempt[]; nextCursor: string | null }>;
+  messageHistory(
+    messageId: string,
+  ): Promise<{ message: StoredMessage | undefined; deliveries: Delivery[]; attempts: Attempt[] }>;
+  attemptsOfEndpoint(
+    endpointId: string,
+    options: { limit: number; cursor?: string; status?: string; eventType?: string },
+  ): Promise<{ items: Attempt[]; nextCursor: string | null }>;
 }
 
 const messageKey = (messageId: string) => `MSG#${messageId}`;
-const deliveryKey = (messageId: string, endpointId: string) => ({ pk: messageKey(messageId), sk: `DELIVERY#${endpointId}` });
+const deliveryKey = (messageId: string, endpointId: string) => ({
+  pk: messageKey(messageId),
+  sk: `DELIVERY#${endpointId}`,
+});
 const attemptKey = (messageId: string, endpointId: string, attempt: number, manualId?: string) => ({
   pk: messageKey(messageId),
   sk: `ATTEMPT#${endpointId}#${manualId ? `M#${manualId}` : String(attempt).padStart(4, '0')}`,
@@ -126,7 +148,8 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
 
   return {
     async putMessage(message) {
-      if (await putIfAbsent({ pk: messageKey(message.messageId), sk: 'MESSAGE', ...message })) return { created: true, message };
+      if (await putIfAbsent({ pk: messageKey(message.messageId), sk: 'MESSAGE', ...message }))
+        return { created: true, message };
       const existing = await get<StoredMessage>({ pk: messageKey(message.messageId), sk: 'MESSAGE' });
       return { created: false, message: existing ?? message };
     },
@@ -145,7 +168,8 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
 
     getDelivery: (messageId, endpointId) => get<Delivery>(deliveryKey(messageId, endpointId)),
 
-    updateDelivery: (messageId, endpointId, changes, at) => set(deliveryKey(messageId, endpointId), { ...changes, updatedAt: at }),
+    updateDelivery: (messageId, endpointId, changes, at) =>
+      set(deliveryKey(messageId, endpointId), { ...changes, updatedAt: at }),
 
     async claimAttempt(claim, staleBefore) {
       const key = attemptKey(claim.messageId, claim.endpointId, claim.attempt, claim.manualId);
@@ -153,7 +177,12 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
         await documents.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...key, gsi1pk: attemptsIndexKey(claim.endpointId), gsi1sk: `${claim.at}#${claim.messageId}#${claim.manualId ?? claim.attempt}`, ...claim },
+            Item: {
+              ...key,
+              gsi1pk: attemptsIndexKey(claim.endpointId),
+              gsi1sk: `${claim.at}#${claim.messageId}#${claim.manualId ?? claim.attempt}`,
+              ...claim,
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND #at < :staleBefore)',
             ExpressionAttributeNames: { '#state': 'state', '#at': 'at' },
             ExpressionAttributeValues: { ':inProgress': 'in_progress', ':staleBefore': staleBefore },
@@ -168,21 +197,34 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
       }
     },
 
-    completeAttempt: (attempt, result) => set(attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt, attempt.manualId), { ...result, state: 'completed' }),
+    completeAttempt: (attempt, result) =>
+      set(attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt, attempt.manualId), {
+        ...result,
+        state: 'completed',
+      }),
 
     async messageHistory(messageId) {
       const items: Record<string, unknown>[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await documents.send(
-          new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': messageKey(messageId) }, ExclusiveStartKey: startKey }),
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': messageKey(messageId) },
+            ExclusiveStartKey: startKey,
+          }),
         );
         items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       const ofKind = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));
       const [message] = ofKind('MESSAGE').map((item) => strip<StoredMessage>(item));
-      return { message, deliveries: ofKind('DELIVERY#').map((item) => strip<Delivery>(item)), attempts: ofKind('ATTEMPT#').map((item) => strip<Attempt>(item)) };
+      return {
+        message,
+        deliveries: ofKind('DELIVERY#').map((item) => strip<Delivery>(item)),
+        attempts: ofKind('ATTEMPT#').map((item) => strip<Attempt>(item)),
+      };
     },
 
     async attemptsOfEndpoint(endpointId, { limit, cursor, status, eventType }) {
@@ -195,13 +237,20 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
           KeyConditionExpression: 'gsi1pk = :pk',
           ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
           ...(status && { ExpressionAttributeNames: { '#status': 'status' } }),
-          ExpressionAttributeValues: { ':pk': gsiPk, ...(status && { ':status': status }), ...(eventType && { ':eventType': eventType }) },
+          ExpressionAttributeValues: {
+            ':pk': gsiPk,
+            ...(status && { ':status': status }),
+            ...(eventType && { ':eventType': eventType }),
+          },
           ScanIndexForward: false,
           Limit: limit,
           ExclusiveStartKey: decodeCursor(cursor, gsiPk, 'gsi1pk'),
         }),
       );
-      return { items: (result.Items ?? []).map((item) => strip<Attempt>(item)), nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
+      return {
+        items: (result.Items ?? []).map((item) => strip<Attempt>(item)),
+        nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
+      };
     },
   };
 }

@@ -25,7 +25,12 @@ export function decideNextStep({ result, attempt, scheduleMs, random, now }: Nex
     if (verdict === 'disable') return { kind: 'failed', reason: 'endpoint_gone' };
   }
   const retryAfterMs = result.kind === 'response' ? parseRetryAfter(result.headers['retry-after'], now) : undefined;
-  const delayMs = nextRetryDelayMs({ attempt, scheduleMs, random, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+  const delayMs = nextRetryDelayMs({
+    attempt,
+    scheduleMs,
+    random,
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+  });
   if (delayMs === undefined) return { kind: 'failed', reason: 'retries_exhausted' };
   return { kind: 'retry', delayMs, nextAttemptAt: new Date(now.getTime() + delayMs).toISOString() };
 }
@@ -33,6 +38,18 @@ export function decideNextStep({ result, attempt, scheduleMs, random, now }: Nex
 /** What the attempt log keeps of a result: the status or error, timing, and a bounded excerpt. */
 export function attemptRecordOf(result: DeliveryResult) {
   return result.kind === 'response'
-    ? { statusCode: result.status, errorKind: null, errorMessage: null, durationMs: result.durationMs, responseExcerpt: result.bodyExcerpt }
-    : { statusCode: null, errorKind: result.error, errorMessage: result.message, durationMs: result.durationMs, responseExcerpt: null };
+    ? {
+        statusCode: result.status,
+        errorKind: null,
+        errorMessage: null,
+        durationMs: result.durationMs,
+        responseExcerpt: result.bodyExcerpt,
+      }
+    : {
+        statusCode: null,
+        errorKind: result.error,
+        errorMessage: result.message,
+        durationMs: result.durationMs,
+        responseExcerpt: null,
+      };
 }

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../platform/aws/pagination';
 import type { Delivery } from './messages-store';
 import { ownerOf, ownerPartition, type Owner } from '../events/owner';
@@ -38,7 +44,10 @@ export interface RecoveriesStore {
    * The endpoint's deliveries created in [since, until] whose state is failed or skipped, oldest
    * first, at most `limit`; `continuation` resumes where an earlier call stopped.
    */
-  recoverable(endpointId: string, window: { since: string; until: string; limit: number; continuation?: string }): Promise<{ items: Delivery[]; continuation: string | null }>;
+  recoverable(
+    endpointId: string,
+    window: { since: string; until: string; limit: number; continuation?: string },
+  ): Promise<{ items: Delivery[]; continuation: string | null }>;
 }
 
 const keyOf = (owner: Owner, recoveryId: string) => ({ pk: ownerPartition(owner), sk: `RECOVERY#${recoveryId}` });
@@ -47,11 +56,18 @@ const deliveriesIndexKey = (endpointId: string) => `EP#${endpointId}#DELIVERIES`
 export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableName: string): RecoveriesStore {
   return {
     async put(recovery) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: { ...keyOf(ownerOf(recovery), recovery.recoveryId), ...recovery } }));
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keyOf(ownerOf(recovery), recovery.recoveryId), ...recovery },
+        }),
+      );
     },
 
     async get(owner, recoveryId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(owner, recoveryId), ConsistentRead: true }));
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: keyOf(owner, recoveryId), ConsistentRead: true }),
+      );
       if (!result.Item) return undefined;
       const { pk: _pk, sk: _sk, ...recovery } = result.Item;
       return recovery as Recovery;
@@ -83,7 +99,13 @@ export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableNa
             KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until',
             FilterExpression: '#status IN (:failed, :skipped)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': gsiPk, ':since': since, ':until': `${until}#~`, ':failed': 'failed', ':skipped': 'skipped' },
+            ExpressionAttributeValues: {
+              ':pk': gsiPk,
+              ':since': since,
+              ':until': `${until}#~`,
+              ':failed': 'failed',
+              ':skipped': 'skipped',
+            },
             ScanIndexForward: true,
             Limit: Math.min(1_000, Math.max(limit - items.length, 1) * 4),
             ExclusiveStartKey: startKey,
@@ -93,7 +115,15 @@ export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableNa
           if (items.length === limit) {
             // Stopped inside a page: resume right after the last item taken.
             const last = items[items.length - 1]!;
-            return { items, continuation: encodeCursor({ pk: `MSG#${last.messageId}`, sk: `DELIVERY#${endpointId}`, gsi1pk: gsiPk, gsi1sk: `${last.createdAt}#${last.messageId}` }) };
+            return {
+              items,
+              continuation: encodeCursor({
+                pk: `MSG#${last.messageId}`,
+                sk: `DELIVERY#${endpointId}`,
+                gsi1pk: gsiPk,
+                gsi1sk: `${last.createdAt}#${last.messageId}`,
+              }),
+            };
           }
           const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...delivery } = item;
           items.push(delivery as Delivery);

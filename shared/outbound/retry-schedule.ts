@@ -52,7 +52,8 @@ export interface NextRetryInput {
  */
 export function nextRetryDelayMs(input: NextRetryInput): number | undefined {
   const { attempt, scheduleMs, random, retryAfterMs } = input;
-  if (!Number.isSafeInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer (got ${attempt})`);
+  if (!Number.isSafeInteger(attempt) || attempt < 1)
+    throw new RangeError(`attempt must be a positive integer (got ${attempt})`);
   const scheduled = scheduleMs[attempt - 1];
   if (scheduled === undefined) return undefined;
   const jittered = Math.round(scheduled * (1 + RETRY_JITTER_RATIO * (2 * clampUnit(random()) - 1)));
@@ -84,7 +85,10 @@ export function parseDurationList(text: string): number[] {
   return entries.map((entry, index) => {
     const match = DURATION_PATTERN.exec(entry);
     const where = `entry ${index + 1} (${JSON.stringify(entry.slice(0, 20))})`;
-    if (!match) throw new InvalidDurationListError(`Invalid duration at ${where}: expected a whole number and a unit (ms, s, m, h, d), e.g. "5m"`);
+    if (!match)
+      throw new InvalidDurationListError(
+        `Invalid duration at ${where}: expected a whole number and a unit (ms, s, m, h, d), e.g. "5m"`,
+      );
     const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
     if (ms <= 0) throw new InvalidDurationListError(`Invalid duration at ${where}: must be greater than zero`);
     if (ms > MAX_DURATION_MS) throw new InvalidDurationListError(`Invalid duration at ${where}: must be at most 7d`);
@@ -126,11 +130,16 @@ function parseHttpDate(value: string, now: Date): number | undefined {
   const month = MONTHS.indexOf(groups.month?.toLowerCase() ?? '');
   const [day, hour, minute, second] = [groups.day, groups.hour, groups.minute, groups.second].map(Number);
   const year = groups.year?.length === 2 ? twoDigitYear(Number(groups.year), now) : Number(groups.year);
-  if (month < 0 || day === undefined || hour === undefined || minute === undefined || second === undefined) return undefined;
+  if (month < 0 || day === undefined || hour === undefined || minute === undefined || second === undefined)
+    return undefined;
   const at = Date.UTC(year, month, day, hour, minute, second);
   // Date.UTC rolls 31 Feb into March and 25:00 into the next day; such values are not dates.
   const back = new Date(at);
-  const exact = back.getUTCDate() === day && back.getUTCHours() === hour && back.getUTCMinutes() === minute && back.getUTCSeconds() === second;
+  const exact =
+    back.getUTCDate() === day &&
+    back.getUTCHours() === hour &&
+    back.getUTCMinutes() === minute &&
+    back.getUTCSeconds() === second;
   return exact ? at : undefined;
 }
 

@@ -20,7 +20,12 @@ export type StatsEvent =
 
 export interface StatsCounts {
   readonly attempts: { readonly succeeded: number; readonly failed: number };
-  readonly messages: { readonly succeeded: number; readonly failed: number; readonly skipped: number; readonly pending: number };
+  readonly messages: {
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly pending: number;
+  };
   readonly latencyMs: { readonly p50: number | null; readonly p95: number | null };
 }
 
@@ -59,7 +64,10 @@ export function percentileOf(histogram: readonly number[], percentile: number): 
 function countersOf(event: StatsEvent): Record<string, number> {
   switch (event.kind) {
     case 'attempt':
-      return { [event.status === 'succeeded' ? 'attemptsSucceeded' : 'attemptsFailed']: 1, [`latency${latencyBucket(event.durationMs)}`]: 1 };
+      return {
+        [event.status === 'succeeded' ? 'attemptsSucceeded' : 'attemptsFailed']: 1,
+        [`latency${latencyBucket(event.durationMs)}`]: 1,
+      };
     case 'message':
       return { [`messages${event.status[0]!.toUpperCase()}${event.status.slice(1)}`]: 1 };
     case 'pending':
@@ -81,7 +89,10 @@ export function createStatsStore(documents: DynamoDBDocumentClient, tableName: s
           Key: { pk: statsKey(endpointId), sk: bucketed ? hourKey(at) : 'CURRENT' },
           UpdateExpression: `ADD ${adds.join(', ')}${bucketed ? ' SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)' : ''}`,
           ExpressionAttributeNames: { ...names, ...(bucketed && { '#expiresAt': 'expiresAt' }) },
-          ExpressionAttributeValues: { ...values, ...(bucketed && { ':expiresAt': Math.floor(at.getTime() / 1_000) + BUCKET_RETENTION_SECONDS }) },
+          ExpressionAttributeValues: {
+            ...values,
+            ...(bucketed && { ':expiresAt': Math.floor(at.getTime() / 1_000) + BUCKET_RETENTION_SECONDS }),
+          },
         }),
       );
     },
@@ -101,12 +112,19 @@ export function createStatsStore(documents: DynamoDBDocumentClient, tableName: s
         buckets.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
-      const current = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: statsKey(endpointId), sk: 'CURRENT' } }));
+      const current = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: statsKey(endpointId), sk: 'CURRENT' } }),
+      );
       const sum = (field: string) => buckets.reduce((total, bucket) => total + Number(bucket[field] ?? 0), 0);
       const histogram = Array.from({ length: LATENCY_BOUNDS_MS.length + 1 }, (_, index) => sum(`latency${index}`));
       return {
         attempts: { succeeded: sum('attemptsSucceeded'), failed: sum('attemptsFailed') },
-        messages: { succeeded: sum('messagesSucceeded'), failed: sum('messagesFailed'), skipped: sum('messagesSkipped'), pending: Math.max(0, Number(current.Item?.pending ?? 0)) },
+        messages: {
+          succeeded: sum('messagesSucceeded'),
+          failed: sum('messagesFailed'),
+          skipped: sum('messagesSkipped'),
+          pending: Math.max(0, Number(current.Item?.pending ?? 0)),
+        },
         latencyMs: { p50: percentileOf(histogram, 50), p95: percentileOf(histogram, 95) },
       };
     },

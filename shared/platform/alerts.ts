@@ -1,5 +1,11 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { createSnsClient } from './aws/clients';
@@ -31,7 +37,10 @@ export interface AlertSink {
 }
 
 export interface AlertReader {
-  list(orgId: string, options: { limit: number; cursor?: string }): Promise<{ items: OpsAlert[]; nextCursor: string | null }>;
+  list(
+    orgId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<{ items: OpsAlert[]; nextCursor: string | null }>;
 }
 
 export interface AlertSinkOptions {
@@ -61,7 +70,14 @@ export function createAlertSink(options: AlertSinkOptions): AlertSink {
         }),
       );
     }
-    await documents.send(new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: 'SET published = :true', ExpressionAttributeValues: { ':true': true } }));
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET published = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
   }
 
   return {
@@ -103,7 +119,10 @@ export function createAlertReader(documents: DynamoDBDocumentClient, tableName: 
           ExclusiveStartKey: decodeCursor(cursor, pk),
         }),
       );
-      const items = (result.Items ?? []).map(({ id, orgId: itemOrg, kind, severity, message, at, source, details }) => ({ id, orgId: itemOrg, kind, severity, message, at, source, details }) as OpsAlert);
+      const items = (result.Items ?? []).map(
+        ({ id, orgId: itemOrg, kind, severity, message, at, source, details }) =>
+          ({ id, orgId: itemOrg, kind, severity, message, at, source, details }) as OpsAlert,
+      );
       return { items, nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
     },
   };

@@ -90,7 +90,14 @@ export function loadBillingConsumerConfig(env: Env = process.env): BillingConsum
     opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
     stripeApiKey: secretLocation(env, 'stripeApiKey'),
-    stripeApiBaseUrl: read(env, ENV.stripeApiBaseUrl, z.url().optional().transform((value) => (value ? new URL(value) : undefined))),
+    stripeApiBaseUrl: read(
+      env,
+      ENV.stripeApiBaseUrl,
+      z
+        .url()
+        .optional()
+        .transform((value) => (value ? new URL(value) : undefined)),
+    ),
   };
 }
 
@@ -114,7 +121,9 @@ function endpointSecretsKey(env: Env): EndpointSecretsKey {
   if (keyId) return { kind: 'kms', keyId };
   const keyMaterial = env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim();
   if (keyMaterial) return { kind: 'local', keyMaterial };
-  throw new ConfigurationError(`Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to encrypt endpoint signing secrets`);
+  throw new ConfigurationError(
+    `Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to encrypt endpoint signing secrets`,
+  );
 }
 
 const booleanFlag = z
@@ -132,7 +141,9 @@ function durations(env: Env, name: string, fallback: readonly number[]): readonl
   try {
     return parseDurationList(text);
   } catch (error) {
-    throw new ConfigurationError(`Environment variable ${name} is invalid: ${(error as Error).message}`, { cause: error });
+    throw new ConfigurationError(`Environment variable ${name} is invalid: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -189,7 +200,11 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
     policy: ipPolicy(env),
     scheduleMs: durations(env, ENV.deliveryRetrySchedule, DEFAULT_RETRY_SCHEDULE_MS),
-    timeoutMs: read(env, ENV.deliveryTimeoutMs, z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS)),
+    timeoutMs: read(
+      env,
+      ENV.deliveryTimeoutMs,
+      z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS),
+    ),
     disableAfterMs: disableAfterMs as number,
     attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
@@ -212,7 +227,11 @@ export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig
     ...loadDeliveryConfig(env),
     maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
     messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
-    recoveryMaxPerCall: read(env, ENV.recoveryMaxPerCall, z.coerce.number().int().positive().max(10_000).default(10_000)),
+    recoveryMaxPerCall: read(
+      env,
+      ENV.recoveryMaxPerCall,
+      z.coerce.number().int().positive().max(10_000).default(10_000),
+    ),
   };
 }
 
@@ -234,7 +253,11 @@ export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApi
     catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
     endpointSecretsKey: endpointSecretsKey(env),
     allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
-    sourceEventRetentionDays: read(env, ENV.sourceEventRetentionDays, z.coerce.number().int().positive().max(365).default(30)),
+    sourceEventRetentionDays: read(
+      env,
+      ENV.sourceEventRetentionDays,
+      z.coerce.number().int().positive().max(365).default(30),
+    ),
   };
 }
 
@@ -242,7 +265,11 @@ export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApi
 export const MAX_SOURCE_BODY_BYTES = 350 * 1024;
 
 const maxWebhookBodyBytes = (env: Env) =>
-  read(env, ENV.maxWebhookBodyBytes, z.coerce.number().int().positive().max(MAX_QUEUED_BODY_BYTES).default(DEFAULT_MAX_WEBHOOK_BODY_BYTES));
+  read(
+    env,
+    ENV.maxWebhookBodyBytes,
+    z.coerce.number().int().positive().max(MAX_QUEUED_BODY_BYTES).default(DEFAULT_MAX_WEBHOOK_BODY_BYTES),
+  );
 
 export interface SquareIngestConfig {
   readonly catalogQueueUrl: string;
@@ -296,7 +323,11 @@ export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestCo
     inboundSourcesQueueUrl: read(env, ENV.inboundSourcesQueueUrl, nonEmpty),
     endpointSecretsKey: endpointSecretsKey(env),
     maxBodyBytes: Math.min(maxWebhookBodyBytes(env), MAX_SOURCE_BODY_BYTES),
-    sourceEventRetentionDays: read(env, ENV.sourceEventRetentionDays, z.coerce.number().int().positive().max(365).default(30)),
+    sourceEventRetentionDays: read(
+      env,
+      ENV.sourceEventRetentionDays,
+      z.coerce.number().int().positive().max(365).default(30),
+    ),
   };
 }
 
@@ -319,7 +350,12 @@ export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsum
     squareApiBaseUrl: read(
       env,
       ENV.squareApiBaseUrl,
-      z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com')).transform((value) => new URL(value)),
+      z
+        .preprocess(
+          (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+          z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com'),
+        )
+        .transform((value) => new URL(value)),
     ),
   };
 }

@@ -16,10 +16,7 @@ export class SignatureVerificationError extends Error {
 }
 
 export type SignatureFailureReason =
-  | 'missing_signature'
-  | 'malformed_signature'
-  | 'timestamp_outside_tolerance'
-  | 'no_matching_signature';
+  'missing_signature' | 'malformed_signature' | 'timestamp_outside_tolerance' | 'no_matching_signature';
 
 /** A request or payload failed validation after it was authenticated. */
 export class InvalidPayloadError extends Error {

@@ -35,7 +35,8 @@ export function createSecretList(options: SecretListOptions): SecretList {
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   const minRefreshIntervalMs = options.minRefreshIntervalMs ?? DEFAULT_MIN_REFRESH_INTERVAL_MS;
   const { secretId } = location;
-  if (options.client === undefined) throw new ConfigurationError(`A Secrets Manager client is needed to read ${secretId}`);
+  if (options.client === undefined)
+    throw new ConfigurationError(`A Secrets Manager client is needed to read ${secretId}`);
   const createClient: () => SecretsManagerClient = options.client;
   let secretsManager: SecretsManagerClient | undefined;
   let cached: { values: readonly string[]; readAt: number } | undefined;

@@ -129,7 +129,8 @@ export type FunctionName =
   | 'docsApi';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources';
-export type SecretName = 'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
+export type SecretName =
+  'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
 
 /** What a function may touch; the CDK app turns this into grants and environment variables. */
 export interface FunctionAccess {
@@ -191,7 +192,8 @@ export const FUNCTIONS = {
   endpointsApi: {
     id: 'EndpointsApiFunction',
     dir: 'endpoints-api',
-    description: 'Endpoints API: endpoints, secret rotation, test sends, resends, recoveries, health, messages and attempts',
+    description:
+      'Endpoints API: endpoints, secret rotation, test sends, resends, recoveries, health, messages and attempts',
     // A test send or resend answers with its attempt, which may take DELIVERY_TIMEOUT_MS (15 s by default).
     timeoutSeconds: 30,
     memoryMiB: 512,
@@ -259,7 +261,11 @@ export const FUNCTIONS = {
     description: 'Verifies x-betterdata-signature on registered inbound sources and queues their events',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { sendsTo: ['inboundSources'], tables: { connections: 'readWrite' }, endpointSecrets: { use: 'decrypt', of: 'source' } },
+    access: {
+      sendsTo: ['inboundSources'],
+      tables: { connections: 'readWrite' },
+      endpointSecrets: { use: 'decrypt', of: 'source' },
+    },
   },
   connectionsApi: {
     id: 'ConnectionsApiFunction',
@@ -267,7 +273,11 @@ export const FUNCTIONS = {
     description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { connections: 'readWrite' }, sendsTo: ['catalog'], endpointSecrets: { use: 'encrypt', of: 'source' } },
+    access: {
+      tables: { connections: 'readWrite' },
+      sendsTo: ['catalog'],
+      endpointSecrets: { use: 'encrypt', of: 'source' },
+    },
   },
   catalogConsumer: {
     id: 'CatalogConsumerFunction',
@@ -275,7 +285,11 @@ export const FUNCTIONS = {
     description: 'Applies Square and Shopify catalog and stock events; pulls changed Square catalog objects',
     timeoutSeconds: 60,
     memoryMiB: 1024,
-    access: { tables: { catalog: 'readWrite', connections: 'readWrite' }, sendsTo: ['events'], secrets: ['squareAccessToken'] },
+    access: {
+      tables: { catalog: 'readWrite', connections: 'readWrite' },
+      sendsTo: ['events'],
+      secrets: ['squareAccessToken'],
+    },
   },
   catalogApi: {
     id: 'CatalogApiFunction',
@@ -305,7 +319,12 @@ export interface QueueSpec {
   readonly retentionDays: number;
   /** Receives before a message moves to the DLQ. */
   readonly maxReceiveCount: number;
-  readonly dlq: { readonly id: string; readonly localName: string; readonly retentionDays: number; readonly envVar?: EnvName };
+  readonly dlq: {
+    readonly id: string;
+    readonly localName: string;
+    readonly retentionDays: number;
+    readonly envVar?: EnvName;
+  };
   /** Absent for queues that other Better Data services consume (no consumer in this stack). */
   readonly consumer?: {
     readonly function: FunctionName;
@@ -345,7 +364,12 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     // Retries are scheduled by re-sending with a delay, not by redrive: this only catches crashes.
     maxReceiveCount: 5,
-    dlq: { id: 'DeliveryDeadLetterQueue', localName: 'webhook-deliveries-dlq', retentionDays: 14, envVar: ENV.deliveryDlqUrl },
+    dlq: {
+      id: 'DeliveryDeadLetterQueue',
+      localName: 'webhook-deliveries-dlq',
+      retentionDays: 14,
+      envVar: ENV.deliveryDlqUrl,
+    },
     // Several batches at once, so one slow endpoint's batch never holds up the others.
     consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
   },
@@ -403,14 +427,44 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'endpointsApi', auth: 'jwt' },
   { method: 'PATCH', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'endpointsApi', auth: 'jwt' },
   { method: 'DELETE', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts', function: 'endpointsApi', auth: 'jwt' },
+  {
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats', function: 'endpointsApi', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/webhooks/messages/{messageId}/resend',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
+  {
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/stats', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'POST', path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover', function: 'endpointsApi', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
   { method: 'GET', path: '/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}', function: 'endpointsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/merchants/{merchantId}/webhook', function: 'endpointsApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/merchants/{merchantId}/webhook', function: 'endpointsApi', auth: 'jwt' },
@@ -419,9 +473,25 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/merchants/{merchantId}/webhook/attempts', function: 'endpointsApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/merchants/{merchantId}/webhook/stats', function: 'endpointsApi', auth: 'jwt' },
   { method: 'POST', path: '/v1/merchants/{merchantId}/webhook/recover', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'GET', path: '/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'GET', path: '/v1/merchants/{merchantId}/webhook/messages/{messageId}', function: 'endpointsApi', auth: 'jwt' },
-  { method: 'ANY', path: '/api/webhooks/square', function: 'squareWebhook', auth: 'none', urlEnvVar: ENV.squareNotificationUrl },
+  {
+    method: 'GET',
+    path: '/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
+  {
+    method: 'GET',
+    path: '/v1/merchants/{merchantId}/webhook/messages/{messageId}',
+    function: 'endpointsApi',
+    auth: 'jwt',
+  },
+  {
+    method: 'ANY',
+    path: '/api/webhooks/square',
+    function: 'squareWebhook',
+    auth: 'none',
+    urlEnvVar: ENV.squareNotificationUrl,
+  },
   { method: 'ANY', path: '/api/webhooks/shopify', function: 'shopifyWebhook', auth: 'none' },
   { method: 'ANY', path: '/webhooks/sources/{sourceId}', function: 'sourcesWebhook', auth: 'none' },
   { method: 'GET', path: '/v1/orgs/{orgId}/connections', function: 'connectionsApi', auth: 'jwt' },
@@ -429,7 +499,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/shopify', function: 'connectionsApi', auth: 'jwt' },
   { method: 'DELETE', path: '/v1/orgs/{orgId}/connections/{provider}', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/sources/{sourceId}', function: 'connectionsApi', auth: 'jwt' },
-  { method: 'GET', path: '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', function: 'connectionsApi', auth: 'jwt' },
+  {
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/connections/sources/{sourceId}/events',
+    function: 'connectionsApi',
+    auth: 'jwt',
+  },
   { method: 'GET', path: '/v1/orgs/{orgId}/catalog/items', function: 'catalogApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/inventory', function: 'catalogApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/settings/inventory', function: 'catalogApi', auth: 'jwt' },
@@ -466,14 +541,14 @@ export const SECRETS: Record<SecretName, SecretSpec> = {
   },
   squareSignatureKey: {
     id: 'SquareSignatureKey',
-    description: "Square webhook subscription signature key(s); comma-separated while rotating",
+    description: 'Square webhook subscription signature key(s); comma-separated while rotating',
     arnEnvVar: ENV.squareSignatureKeyArn,
     valueEnvVar: ENV.squareSignatureKey,
     required: true,
   },
   shopifyApiSecret: {
     id: 'ShopifyApiSecret',
-    description: "Shopify app client secret(s) that sign webhooks; comma-separated while rotating",
+    description: 'Shopify app client secret(s) that sign webhooks; comma-separated while rotating',
     arnEnvVar: ENV.shopifyApiSecretArn,
     valueEnvVar: ENV.shopifyApiSecret,
     required: true,

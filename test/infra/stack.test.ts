@@ -6,7 +6,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { BUSINESS_METRIC_ALARMS, BUSINESS_METRICS, DELIVERY_LATENCY, ENDPOINT_DISABLED, MANUAL_RESENDS, RECOVERED_DELIVERIES, RECOVERIES, WEBHOOK_FUNCTIONS } from '../../infra/constructs/dashboard';
+import {
+  BUSINESS_METRIC_ALARMS,
+  BUSINESS_METRICS,
+  DELIVERY_LATENCY,
+  ENDPOINT_DISABLED,
+  MANUAL_RESENDS,
+  RECOVERED_DELIVERIES,
+  RECOVERIES,
+  WEBHOOK_FUNCTIONS,
+} from '../../infra/constructs/dashboard';
 import { EXTERNAL_CONSUMER_ACTIONS, handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import {
@@ -42,7 +51,8 @@ const REPORT_ONLY = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 // NodejsFunction insists that its entry file exists even when bundling is skipped. Handlers still being
 // written are replaced by a stub here; `npm run synth` (bundling included) needs the real ones.
 const STUB_HANDLER = new URL('./stub-handler.ts', import.meta.url).pathname;
-const functionEntry = (spec: FunctionSpec): string => (existsSync(handlerEntry(spec)) ? handlerEntry(spec) : STUB_HANDLER);
+const functionEntry = (spec: FunctionSpec): string =>
+  existsSync(handlerEntry(spec)) ? handlerEntry(spec) : STUB_HANDLER;
 
 function synthesise(extraContext: Record<string, unknown> = {}): { app: App; stack: WebhooksStack } {
   return buildApp({
@@ -94,7 +104,8 @@ const actionsOf = (statement: Statement): string[] =>
 const statementsWithAction = (statements: Statement[], prefix: string): Statement[] =>
   statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
 /** Resources of a statement as a list. */
-const resourcesOf = (statement: Statement): unknown[] => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]);
+const resourcesOf = (statement: Statement): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 /** Every resource a role may call an action on (exact action name). */
 const resourcesFor = (statements: Statement[], action: string): unknown[] =>
   statements.filter((statement) => actionsOf(statement).includes(action)).flatMap(resourcesOf);
@@ -132,7 +143,8 @@ describe('queues', () => {
     const queues = ofType('AWS::SQS::Queue');
     const dlqIds = new Set(
       queues.flatMap(([, q]) => {
-        const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': [string, string] } } | undefined;
+        const redrive = q.Properties.RedrivePolicy as
+          { deadLetterTargetArn?: { 'Fn::GetAtt': [string, string] } } | undefined;
         return redrive?.deadLetterTargetArn ? [redrive.deadLetterTargetArn['Fn::GetAtt'][0]] : [];
       }),
     );
@@ -144,7 +156,9 @@ describe('queues', () => {
 
   const mappingsOf = (name: QueueName) =>
     ofType('AWS::Lambda::EventSourceMapping').filter(
-      ([, mapping]) => JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify(getAtt(logicalId(stack.queues[name].queue))),
+      ([, mapping]) =>
+        JSON.stringify(mapping.Properties.EventSourceArn) ===
+        JSON.stringify(getAtt(logicalId(stack.queues[name].queue))),
     );
 
   it.each(consumedQueues)('%s feeds its consumer with partial batch failures and its concurrency cap', (name) => {
@@ -159,7 +173,9 @@ describe('queues', () => {
       MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(mapping?.ScalingConfig).toEqual(consumer.maxConcurrency === undefined ? undefined : { MaximumConcurrency: consumer.maxConcurrency });
+    expect(mapping?.ScalingConfig).toEqual(
+      consumer.maxConcurrency === undefined ? undefined : { MaximumConcurrency: consumer.maxConcurrency },
+    );
   });
 
   it('has exactly one event source mapping per consumed queue', () => {
@@ -197,9 +213,12 @@ describe('queues', () => {
         Resource: getAtt(logicalId(stack.queues.inboundSources.queue)),
       },
     ]);
-    expect([...EXTERNAL_CONSUMER_ACTIONS].sort()).toEqual(
-      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
-    );
+    expect([...EXTERNAL_CONSUMER_ACTIONS].sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
     // Attached to nothing here: the consuming service attaches it to its own role.
     expect(properties?.Roles).toBeUndefined();
     template.hasOutput('InboundSourcesConsumerPolicyArn', { Value: { Ref: policyId } });
@@ -270,10 +289,14 @@ describe('functions', () => {
         ...Object.keys(spec.access.tables ?? {}).map((table) => TABLES[table as TableName].envVar),
         ...(spec.access.sendsTo ?? []).map((queue) => QUEUES[queue].envVar),
         ...(spec.access.sendsToDeadLetter ?? []).map((queue) => QUEUES[queue].dlq.envVar),
-        ...(spec.access.secrets ?? []).filter((secret) => SECRETS[secret].required).map((secret) => SECRETS[secret].arnEnvVar),
+        ...(spec.access.secrets ?? [])
+          .filter((secret) => SECRETS[secret].required)
+          .map((secret) => SECRETS[secret].arnEnvVar),
         ...(spec.access.publishesOpsAlerts ? [OPS_TOPIC.envVar] : []),
         ...(spec.access.endpointSecrets ? [ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar] : []),
-        ...ROUTES.filter((route) => route.function === name && route.urlEnvVar).map((route) => route.urlEnvVar as string),
+        ...ROUTES.filter((route) => route.function === name && route.urlEnvVar).map(
+          (route) => route.urlEnvVar as string,
+        ),
       ];
       const topologyVariables = Object.keys(variables).filter((key) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(key));
       expect(topologyVariables.sort(), name).toEqual(expected.sort());
@@ -282,63 +305,86 @@ describe('functions', () => {
 
   it('hands square-webhook the exact URL Square signs (SQUARE_NOTIFICATION_URL), equal to the SquareWebhookUrl output', () => {
     const url = { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/api/webhooks/square']] };
-    const variables = (resources[logicalId(stack.functions.squareWebhook)]?.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const variables = (
+      resources[logicalId(stack.functions.squareWebhook)]?.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
     expect(variables[ENV.squareNotificationUrl]).toEqual(url);
     expect(ENV.squareNotificationUrl).toBe('SQUARE_NOTIFICATION_URL');
-    template.hasOutput('SquareWebhookUrl', { Value: url, Description: Match.stringLikeRegexp('SQUARE_NOTIFICATION_URL') });
+    template.hasOutput('SquareWebhookUrl', {
+      Value: url,
+      Description: Match.stringLikeRegexp('SQUARE_NOTIFICATION_URL'),
+    });
     // No other function gets it.
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       if (name === 'squareWebhook') continue;
-      const other = (resources[logicalId(stack.functions[name])]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const other = (
+        resources[logicalId(stack.functions[name])]?.Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
       expect(other, name).not.toHaveProperty(ENV.squareNotificationUrl);
     }
   });
 
   it('hands the delivery function its DLQ URL and the endpoint secrets key ARN', () => {
-    const variables = (resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const variables = (
+      resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
     expect(QUEUES.delivery.dlq.envVar).toBeDefined();
-    expect(variables[QUEUES.delivery.dlq.envVar as string]).toEqual({ Ref: logicalId(stack.queues.delivery.deadLetterQueue) });
-    expect(variables[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]).toEqual(getAtt(logicalId(stack.endpointSecretsKey as IConstruct)));
+    expect(variables[QUEUES.delivery.dlq.envVar as string]).toEqual({
+      Ref: logicalId(stack.queues.delivery.deadLetterQueue),
+    });
+    expect(variables[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]).toEqual(
+      getAtt(logicalId(stack.endpointSecretsKey as IConstruct)),
+    );
   });
 });
 
 describe('tables', () => {
-  it.each(Object.keys(TABLES) as TableName[])('%s is on-demand with PITR, encryption, TTL from spec, retained', (name) => {
-    const spec = TABLES[name];
-    const table = resources[logicalId(stack.tables[name])];
-    expect(table?.DeletionPolicy).toBe('Retain');
-    expect(table?.Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true },
-      KeySchema: [
-        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
-        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
-      ],
-    });
-    const ttl = 'ttlAttribute' in spec ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined;
-    expect(table?.Properties.TimeToLiveSpecification).toEqual(ttl);
-  });
+  it.each(Object.keys(TABLES) as TableName[])(
+    '%s is on-demand with PITR, encryption, TTL from spec, retained',
+    (name) => {
+      const spec = TABLES[name];
+      const table = resources[logicalId(stack.tables[name])];
+      expect(table?.DeletionPolicy).toBe('Retain');
+      expect(table?.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        KeySchema: [
+          { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+          { AttributeName: spec.sortKey, KeyType: 'RANGE' },
+        ],
+      });
+      const ttl = 'ttlAttribute' in spec ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined;
+      expect(table?.Properties.TimeToLiveSpecification).toEqual(ttl);
+    },
+  );
 
-  it.each(Object.keys(TABLES) as TableName[])('%s has exactly the topology GSIs: string keys, all attributes projected', (name) => {
-    const spec: TableSpec = TABLES[name];
-    const properties = resources[logicalId(stack.tables[name])]?.Properties;
-    const expected = (spec.indexes ?? []).map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    }));
-    expect(properties?.GlobalSecondaryIndexes).toEqual(expected.length > 0 ? expected : undefined);
-    const keyAttributes = [spec.partitionKey, spec.sortKey, ...(spec.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])];
-    expect(properties?.AttributeDefinitions).toEqual(
-      expect.arrayContaining(keyAttributes.map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' }))),
-    );
-  });
+  it.each(Object.keys(TABLES) as TableName[])(
+    '%s has exactly the topology GSIs: string keys, all attributes projected',
+    (name) => {
+      const spec: TableSpec = TABLES[name];
+      const properties = resources[logicalId(stack.tables[name])]?.Properties;
+      const expected = (spec.indexes ?? []).map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      }));
+      expect(properties?.GlobalSecondaryIndexes).toEqual(expected.length > 0 ? expected : undefined);
+      const keyAttributes = [
+        spec.partitionKey,
+        spec.sortKey,
+        ...(spec.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey]),
+      ];
+      expect(properties?.AttributeDefinitions).toEqual(
+        expect.arrayContaining(keyAttributes.map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' }))),
+      );
+    },
+  );
 
   it('indexes the webhooks table by endpoint', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -411,7 +457,11 @@ describe('HTTP API', () => {
       ],
     });
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
-    expect(statements.flatMap(actionsOf).filter((action) => !/^(execute-api:Invoke|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(action))).toEqual([]);
+    expect(
+      statements
+        .flatMap(actionsOf)
+        .filter((action) => !/^(execute-api:Invoke|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(action)),
+    ).toEqual([]);
     // Attached to nothing in this stack: other services attach it to their own roles.
     expect(resources[policyId]?.Properties.Roles).toBeUndefined();
     template.hasOutput('InternalEventsPublisherPolicyArn', { Value: { Ref: policyId } });
@@ -425,7 +475,12 @@ describe('HTTP API', () => {
       expect(route.AuthorizationType, String(route.RouteKey)).toBe('JWT');
       expect(route.AuthorizerId, String(route.RouteKey)).toBeDefined();
     }
-    for (const key of ['ANY /webhooks/stripe', 'ANY /api/webhooks/square', 'ANY /api/webhooks/shopify', 'ANY /webhooks/sources/{sourceId}']) {
+    for (const key of [
+      'ANY /webhooks/stripe',
+      'ANY /api/webhooks/square',
+      'ANY /api/webhooks/shopify',
+      'ANY /webhooks/sources/{sourceId}',
+    ]) {
       const route = routes.find((r) => r.RouteKey === key);
       expect(route?.AuthorizationType, key).toBe('NONE');
       expect(route?.AuthorizerId, key).toBeUndefined();
@@ -505,8 +560,13 @@ describe('least privilege', () => {
   });
 
   const tableArn = (name: TableName): unknown => getAtt(logicalId(stack.tables[name]));
-  const dynamoResources = (statements: Statement[]): string[] =>
-    [...new Set(statementsWithAction(statements, 'dynamodb:').flatMap(resourcesOf).map((r) => JSON.stringify(r)))];
+  const dynamoResources = (statements: Statement[]): string[] => [
+    ...new Set(
+      statementsWithAction(statements, 'dynamodb:')
+        .flatMap(resourcesOf)
+        .map((r) => JSON.stringify(r)),
+    ),
+  ];
 
   it('square-webhook reads (never writes) the connections table, sends only to the catalog queue, reads only its signature key', () => {
     const statements = roleStatements('squareWebhook');
@@ -516,7 +576,9 @@ describe('least privilege', () => {
     for (const action of WRITE_ACTIONS) expect(actions).not.toContain(action);
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
     expect(statementsWithAction(statements, 'sqs:ReceiveMessage')).toEqual([]);
-    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([{ Ref: logicalId(stack.secrets.squareSignatureKey as Secret) }]);
+    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([
+      { Ref: logicalId(stack.secrets.squareSignatureKey as Secret) },
+    ]);
     expect(statementsWithAction(statements, 'kms:')).toEqual([]);
     expect(statementsWithAction(statements, 'sns:')).toEqual([]);
   });
@@ -525,7 +587,9 @@ describe('least privilege', () => {
     const statements = roleStatements('shopifyWebhook');
     expect(statementsWithAction(statements, 'dynamodb:')).toEqual([]);
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
-    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([{ Ref: logicalId(stack.secrets.shopifyApiSecret as Secret) }]);
+    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([
+      { Ref: logicalId(stack.secrets.shopifyApiSecret as Secret) },
+    ]);
     expect(statementsWithAction(statements, 'kms:')).toEqual([]);
   });
 
@@ -533,8 +597,12 @@ describe('least privilege', () => {
     const statements = roleStatements('catalogConsumer');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
     expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
-    expect(dynamoResources(statements).sort()).toEqual([JSON.stringify(tableArn('catalog')), JSON.stringify(tableArn('connections'))].sort());
-    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(dynamoResources(statements).sort()).toEqual(
+      [JSON.stringify(tableArn('catalog')), JSON.stringify(tableArn('connections'))].sort(),
+    );
+    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(
+      expect.arrayContaining(WRITE_ACTIONS),
+    );
     // The optional Square access token is off by default: no secret to read.
     expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
   });
@@ -552,7 +620,9 @@ describe('least privilege', () => {
 
   it('billing-consumer writes the tables, publishes alerts, consumes, and sends only to the events queue', () => {
     const statements = roleStatements('billingConsumer');
-    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(
+      expect.arrayContaining(WRITE_ACTIONS),
+    );
     expect(statementsWithAction(statements, 'sns:Publish')[0]?.Resource).toEqual({ Ref: logicalId(stack.opsTopic) });
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
     expect(statementsWithAction(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual(billingQueueArn());
@@ -560,7 +630,10 @@ describe('least privilege', () => {
 
   const keyArn = (): unknown => getAtt(logicalId(stack.endpointSecretsKey as IConstruct));
   const purposeCondition = (name: FunctionName) => ({
-    StringEquals: { 'kms:EncryptionContext:purpose': ENDPOINT_SECRETS_KEY.purposes[functionSpecs[name].access.endpointSecrets?.of ?? 'endpoint'] },
+    StringEquals: {
+      'kms:EncryptionContext:purpose':
+        ENDPOINT_SECRETS_KEY.purposes[functionSpecs[name].access.endpointSecrets?.of ?? 'endpoint'],
+    },
   });
   const kmsActionsOn = (name: FunctionName, resource: unknown): string[] =>
     statementsWithAction(roleStatements(name), 'kms:')
@@ -570,7 +643,10 @@ describe('least privilege', () => {
   it('delivery sends to its queue and to its DLQ, and may only decrypt endpoint secrets', () => {
     const statements = roleStatements('delivery');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
-      expect.arrayContaining([getAtt(logicalId(stack.queues.delivery.queue)), getAtt(logicalId(stack.queues.delivery.deadLetterQueue))]),
+      expect.arrayContaining([
+        getAtt(logicalId(stack.queues.delivery.queue)),
+        getAtt(logicalId(stack.queues.delivery.deadLetterQueue)),
+      ]),
     );
     expect(resourcesFor(statements, 'sqs:SendMessage')).toHaveLength(2);
     expect(kmsActionsOn('delivery', keyArn())).toEqual(['kms:Decrypt']);
@@ -583,7 +659,10 @@ describe('least privilege', () => {
     expect(kmsActionsOn('endpointsApi', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
     const statements = roleStatements('endpointsApi');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
-      expect.arrayContaining([getAtt(logicalId(stack.queues.delivery.queue)), getAtt(logicalId(stack.queues.delivery.deadLetterQueue))]),
+      expect.arrayContaining([
+        getAtt(logicalId(stack.queues.delivery.queue)),
+        getAtt(logicalId(stack.queues.delivery.deadLetterQueue)),
+      ]),
     );
     expect(resourcesFor(statements, 'sqs:SendMessage')).toHaveLength(2);
     expect(statementsWithAction(statements, 'sqs:ReceiveMessage')).toEqual([]);
@@ -603,7 +682,9 @@ describe('least privilege', () => {
     expect(secretContext({ orgId: 'org_1', endpointId: 'ep_1' }).purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.endpoint);
     expect(sourceSecretContext('org_1', 'src_1').purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.source);
     expect(purposeCondition('delivery').StringEquals['kms:EncryptionContext:purpose']).toBe('webhook-endpoint-secret');
-    expect(purposeCondition('sourcesWebhook').StringEquals['kms:EncryptionContext:purpose']).toBe('inbound-source-secret');
+    expect(purposeCondition('sourcesWebhook').StringEquals['kms:EncryptionContext:purpose']).toBe(
+      'inbound-source-secret',
+    );
     expect(kmsActionsOn('sourcesWebhook', keyArn())).toEqual(['kms:Decrypt']);
     expect(kmsActionsOn('connectionsApi', keyArn())).toEqual(['kms:Encrypt']);
   });
@@ -633,7 +714,9 @@ describe('least privilege', () => {
       const sendTargets = resourcesFor(roleStatements(name), 'sqs:SendMessage').map((r) => JSON.stringify(r));
       for (const queue of Object.keys(QUEUES) as QueueName[]) {
         const dlq = JSON.stringify(getAtt(logicalId(stack.queues[queue].deadLetterQueue)));
-        expect(sendTargets.includes(dlq), `${name} → ${queue} DLQ`).toBe(functionSpecs[name].access.sendsToDeadLetter?.includes(queue) ?? false);
+        expect(sendTargets.includes(dlq), `${name} → ${queue} DLQ`).toBe(
+          functionSpecs[name].access.sendsToDeadLetter?.includes(queue) ?? false,
+        );
       }
     }
   });
@@ -642,7 +725,10 @@ describe('least privilege', () => {
     for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       for (const statement of roleStatements(name).filter((s) => s.Resource === '*')) {
-        expect(actionsOf(statement).every((action) => action.startsWith('xray:')), name).toBe(true);
+        expect(
+          actionsOf(statement).every((action) => action.startsWith('xray:')),
+          name,
+        ).toBe(true);
       }
     }
   });
@@ -731,13 +817,17 @@ describe('observability', () => {
     expect(dlqIds).toHaveLength(Object.keys(QUEUES).length);
     const alarmed = ofType('AWS::CloudWatch::Alarm')
       .filter(([, alarm]) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
-      .map(([, alarm]) => (alarm.Properties.Dimensions as [{ Value: { 'Fn::GetAtt': [string, string] } }])[0].Value['Fn::GetAtt'][0]);
+      .map(
+        ([, alarm]) =>
+          (alarm.Properties.Dimensions as [{ Value: { 'Fn::GetAtt': [string, string] } }])[0].Value['Fn::GetAtt'][0],
+      );
     expect(alarmed.sort()).toEqual(dlqIds.sort());
   });
 
   it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last day', () => {
     const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
-    const metricRef = (metric: string, service: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
+    const metricRef = (metric: string, service: string) =>
+      `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
     const latencyService = FUNCTIONS[DELIVERY_LATENCY.service].dir;
     expect(DELIVERY_LATENCY).toEqual({ service: 'delivery', metric: 'DeliveryLatency' });
     expect(ENDPOINT_DISABLED).toEqual({ service: 'delivery', metric: 'EndpointDisabled' });
@@ -749,12 +839,16 @@ describe('observability', () => {
     }
     expect(body).toContain('Delivery latency');
     for (const statistic of ['p50', 'p95', 'p99']) {
-      expect(body).toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`);
+      expect(body).toContain(
+        `${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`,
+      );
     }
     // A latency is not a count: it stays out of the delivery function's Sum graph.
     expect(body).not.toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"stat\\":\\"Sum\\"}`);
     expect(body).toContain('Disabled endpoints');
-    expect(body).toContain(`${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`);
+    expect(body).toContain(
+      `${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`,
+    );
     expect(body).toContain('\\"view\\":\\"singleValue\\"');
   });
 
@@ -794,16 +888,27 @@ describe('observability', () => {
     const alarmedFunctions = ofType('AWS::CloudWatch::Alarm')
       .filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors')
       .map(([, alarm]) => JSON.stringify((alarm.Properties.Dimensions as [{ Value: unknown }])[0].Value));
-    const expected = new Set<FunctionName>([...consumedQueues.map((name) => QUEUES[name].consumer?.function as FunctionName), ...WEBHOOK_FUNCTIONS]);
+    const expected = new Set<FunctionName>([
+      ...consumedQueues.map((name) => QUEUES[name].consumer?.function as FunctionName),
+      ...WEBHOOK_FUNCTIONS,
+    ]);
     expect(expected).toContain('catalogConsumer');
-    expect(WEBHOOK_FUNCTIONS).toEqual(expect.arrayContaining(['stripeWebhook', 'squareWebhook', 'shopifyWebhook', 'sourcesWebhook']));
-    expect(alarmedFunctions.sort()).toEqual([...expected].map((name) => JSON.stringify({ Ref: logicalId(stack.functions[name]) })).sort());
+    expect(WEBHOOK_FUNCTIONS).toEqual(
+      expect.arrayContaining(['stripeWebhook', 'squareWebhook', 'shopifyWebhook', 'sourcesWebhook']),
+    );
+    expect(alarmedFunctions.sort()).toEqual(
+      [...expected].map((name) => JSON.stringify({ Ref: logicalId(stack.functions[name]) })).sort(),
+    );
   });
 
   it('alarms on the enqueueFailed metric of every function that has one', () => {
-    const withMetric = (Object.entries(METRIC_NAMES) as [FunctionName, Record<string, string>][]).filter(([, metrics]) => metrics.enqueueFailed);
+    const withMetric = (Object.entries(METRIC_NAMES) as [FunctionName, Record<string, string>][]).filter(
+      ([, metrics]) => metrics.enqueueFailed,
+    );
     expect(withMetric.map(([name]) => name)).toContain('stripeWebhook');
-    expect(BUSINESS_METRIC_ALARMS.map((alarm) => alarm.function).sort()).toEqual(withMetric.map(([name]) => name).sort());
+    expect(BUSINESS_METRIC_ALARMS.map((alarm) => alarm.function).sort()).toEqual(
+      withMetric.map(([name]) => name).sort(),
+    );
     for (const [name, metrics] of withMetric) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: METRICS_NAMESPACE,
@@ -829,7 +934,9 @@ describe('observability', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
       },
     });
   });

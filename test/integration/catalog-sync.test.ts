@@ -9,7 +9,13 @@ import { parseInstant, RANK, versionOf } from '../../shared/catalog/versions';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { ENV } from '../../shared/platform/topology';
 import { messageIdFor, orgScope } from '../../shared/events/ids';
-import { inventoryLevelBody, productBody, rawJson, squareCatalogVersionBody, squareCountBody } from '../support/catalog-messages';
+import {
+  inventoryLevelBody,
+  productBody,
+  rawJson,
+  squareCatalogVersionBody,
+  squareCountBody,
+} from '../support/catalog-messages';
 import { fixtureBytes } from '../support/fixtures';
 import { eventually, sqsClient, token } from '../support/local-system';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -41,17 +47,31 @@ describe('Integration: catalog sync through the local runtime', () => {
     await receiver?.close();
   });
 
-  async function call(method: string, path: string, options: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    options: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const response = await fetch(`${system.url}${path}`, {
       method,
-      headers: { ...(options.bearer && { authorization: `Bearer ${options.bearer}` }), ...(options.body !== undefined && { 'content-type': 'application/json' }), ...options.headers },
-      ...(options.body !== undefined && { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      headers: {
+        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      ...(options.body !== undefined && {
+        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      }),
     });
     const text = await response.text();
     return { status: response.status, text, body: (text ? JSON.parse(text) : {}) as Answer['body'] };
   }
 
-  async function postShopify(topic: string, body: string, options: { shop: string; webhookId?: string; triggeredAt?: string }): Promise<void> {
+  async function postShopify(
+    topic: string,
+    body: string,
+    options: { shop: string; webhookId?: string; triggeredAt?: string },
+  ): Promise<void> {
     const signature = createHmac('sha256', system.shopifyApiSecrets[0]!).update(body).digest('base64');
     const answer = await call('POST', '/api/webhooks/shopify', {
       body,
@@ -68,19 +88,30 @@ describe('Integration: catalog sync through the local runtime', () => {
   }
 
   async function postSquare(body: string): Promise<void> {
-    const signature = createHmac('sha256', system.squareSignatureKeys[0]!).update(system.squareNotificationUrl + body).digest('base64');
-    const answer = await call('POST', '/api/webhooks/square', { body, headers: { 'x-square-hmacsha256-signature': signature } });
+    const signature = createHmac('sha256', system.squareSignatureKeys[0]!)
+      .update(system.squareNotificationUrl + body)
+      .digest('base64');
+    const answer = await call('POST', '/api/webhooks/square', {
+      body,
+      headers: { 'x-square-hmacsha256-signature': signature },
+    });
     expect(answer.status).toBe(200);
   }
 
   async function connectShop(orgId: string, shop: string): Promise<Answer> {
-    const answer = await call('PUT', `/v1/orgs/${orgId}/connections/shopify`, { bearer: await token(system, orgId, 'admin'), body: { shopDomain: shop } });
+    const answer = await call('PUT', `/v1/orgs/${orgId}/connections/shopify`, {
+      bearer: await token(system, orgId, 'admin'),
+      body: { shopDomain: shop },
+    });
     expect(answer.status).toBe(200);
     return answer;
   }
 
   async function connectMerchant(orgId: string, merchantId: string): Promise<void> {
-    const answer = await call('PUT', `/v1/orgs/${orgId}/connections/square`, { bearer: await token(system, orgId, 'admin'), body: { merchantId, notificationUrl: system.squareNotificationUrl } });
+    const answer = await call('PUT', `/v1/orgs/${orgId}/connections/square`, {
+      bearer: await token(system, orgId, 'admin'),
+      body: { merchantId, notificationUrl: system.squareNotificationUrl },
+    });
     expect(answer.status).toBe(200);
   }
 
@@ -94,10 +125,16 @@ describe('Integration: catalog sync through the local runtime', () => {
 
   /** Waits until the catalog queue is empty and nothing is in flight: everything sent has been consumed. */
   async function drain(): Promise<void> {
-    const names: QueueAttributeName[] = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
+    const names: QueueAttributeName[] = [
+      'ApproximateNumberOfMessages',
+      'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateNumberOfMessagesDelayed',
+    ];
     await eventually(
       async () => {
-        const { Attributes } = await sqsClient(system).send(new GetQueueAttributesCommand({ QueueUrl: system.queueUrls.catalog.url, AttributeNames: names }));
+        const { Attributes } = await sqsClient(system).send(
+          new GetQueueAttributesCommand({ QueueUrl: system.queueUrls.catalog.url, AttributeNames: names }),
+        );
         return names.every((name) => Number(Attributes?.[name] ?? 0) === 0) ? true : undefined;
       },
       { timeoutMs: 20_000 },
@@ -116,16 +153,54 @@ describe('Integration: catalog sync through the local runtime', () => {
     const location = 24826418n;
     const variants = (sku: string) => [{ id: 642667041472713922n, sku, price: '19.99', inventoryItemId: stockItem }];
     const stream: { topic: string; body: string; triggeredAt?: string }[] = [
-      { topic: 'products/create', body: rawJson(productBody({ id: product, updatedAt: '2024-03-01T10:00:00Z', title: 'Tee v1', variants: variants('TEE-1') })) },
-      { topic: 'products/update', body: rawJson(productBody({ id: product, updatedAt: '2024-03-01T06:00:00-05:00', title: 'Tee v2', variants: variants('TEE-2') })) },
+      {
+        topic: 'products/create',
+        body: rawJson(
+          productBody({ id: product, updatedAt: '2024-03-01T10:00:00Z', title: 'Tee v1', variants: variants('TEE-1') }),
+        ),
+      },
+      {
+        topic: 'products/update',
+        body: rawJson(
+          productBody({
+            id: product,
+            updatedAt: '2024-03-01T06:00:00-05:00',
+            title: 'Tee v2',
+            variants: variants('TEE-2'),
+          }),
+        ),
+      },
       { topic: 'products/delete', body: rawJson({ id: product }), triggeredAt: '2024-03-01T12:00:00Z' },
-      { topic: 'products/create', body: rawJson(productBody({ id: product, updatedAt: '2024-03-01T13:00:00Z', title: 'Tee reborn', variants: variants('TEE-3') })) },
-      { topic: 'products/create', body: rawJson(productBody({ id: other, updatedAt: '2024-03-01T10:00:00Z', title: 'Doomed', variants: [] })) },
-      { topic: 'products/update', body: rawJson(productBody({ id: other, updatedAt: '2024-03-01T11:00:00Z', title: 'Doomed v2', variants: [] })) },
+      {
+        topic: 'products/create',
+        body: rawJson(
+          productBody({
+            id: product,
+            updatedAt: '2024-03-01T13:00:00Z',
+            title: 'Tee reborn',
+            variants: variants('TEE-3'),
+          }),
+        ),
+      },
+      {
+        topic: 'products/create',
+        body: rawJson(productBody({ id: other, updatedAt: '2024-03-01T10:00:00Z', title: 'Doomed', variants: [] })),
+      },
+      {
+        topic: 'products/update',
+        body: rawJson(productBody({ id: other, updatedAt: '2024-03-01T11:00:00Z', title: 'Doomed v2', variants: [] })),
+      },
       { topic: 'products/delete', body: rawJson({ id: other }), triggeredAt: '2024-03-01T13:00:00+01:00' },
       ...[7, 3, 9, 4].map((available, index) => ({
         topic: 'inventory_levels/update',
-        body: rawJson(inventoryLevelBody({ inventoryItemId: stockItem, locationId: location, available, updatedAt: `2024-03-01T1${index}:30:00Z` })),
+        body: rawJson(
+          inventoryLevelBody({
+            inventoryItemId: stockItem,
+            locationId: location,
+            available,
+            updatedAt: `2024-03-01T1${index}:30:00Z`,
+          }),
+        ),
       })),
     ];
     const webhookIds = stream.map(() => randomUUID());
@@ -133,7 +208,11 @@ describe('Integration: catalog sync through the local runtime', () => {
     const order = [9, 3, 6, 0, 10, 2, 4, 8, 1, 7, 5, 3, 10, 6, 0];
     for (const index of order) {
       const delivery = stream[index]!;
-      await postShopify(delivery.topic, delivery.body, { shop, webhookId: webhookIds[index]!, ...(delivery.triggeredAt && { triggeredAt: delivery.triggeredAt }) });
+      await postShopify(delivery.topic, delivery.body, {
+        shop,
+        webhookId: webhookIds[index]!,
+        ...(delivery.triggeredAt && { triggeredAt: delivery.triggeredAt }),
+      });
     }
     await drain();
 
@@ -147,7 +226,15 @@ describe('Integration: catalog sync through the local runtime', () => {
         status: 'active',
         vendor: 'Acme',
         productType: 'Shirts',
-        variants: [{ id: '642667041472713922', title: 'Variant 1', sku: 'TEE-3', price: { amount: '19.99', currency: null }, inventoryItemId: '271878346596884015' }],
+        variants: [
+          {
+            id: '642667041472713922',
+            title: 'Variant 1',
+            sku: 'TEE-3',
+            price: { amount: '19.99', currency: null },
+            inventoryItemId: '271878346596884015',
+          },
+        ],
         sourceUpdatedAt: '2024-03-01T13:00:00.000Z',
         updatedAt: expect.any(String),
       },
@@ -158,7 +245,15 @@ describe('Integration: catalog sync through the local runtime', () => {
 
     const levels = await inventory(orgId, '?itemId=271878346596884015');
     expect(levels.body.items).toEqual([
-      { source: 'shopify', itemId: '271878346596884015', locationId: '24826418', state: 'available', quantity: '4', sourceUpdatedAt: '2024-03-01T13:30:00.000Z', updatedAt: expect.any(String) },
+      {
+        source: 'shopify',
+        itemId: '271878346596884015',
+        locationId: '24826418',
+        state: 'available',
+        quantity: '4',
+        sourceUpdatedAt: '2024-03-01T13:30:00.000Z',
+        updatedAt: expect.any(String),
+      },
     ]);
     expect((await inventory(orgId, '?locationId=24826418')).body.items).toHaveLength(1);
     expect((await inventory(orgId, '?locationId=999')).body.items).toEqual([]);
@@ -183,7 +278,16 @@ describe('Integration: catalog sync through the local runtime', () => {
       const answer = await items(orgId);
       return answer.body.items?.length ? answer : undefined;
     });
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: '788032119674292922', title: 'Example T-Shirt', variants: [expect.objectContaining({ id: '642667041472713922' }), expect.objectContaining({ id: '757650484644203962' })] })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        id: '788032119674292922',
+        title: 'Example T-Shirt',
+        variants: [
+          expect.objectContaining({ id: '642667041472713922' }),
+          expect.objectContaining({ id: '757650484644203962' }),
+        ],
+      }),
+    ]);
     expect(await connections.unmatched('shopify', shop)).toEqual([]);
   });
 
@@ -194,13 +298,38 @@ describe('Integration: catalog sync through the local runtime', () => {
       expect((await call('GET', path, { bearer: stranger })).status).toBe(404);
       expect((await call('GET', path)).status).toBe(401);
     }
-    expect((await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: stranger, body: { stockoutThreshold: 1 } })).status).toBe(404);
-    expect((await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: await token(system, orgId, 'member'), body: { stockoutThreshold: 1 } })).status).toBe(403);
+    expect(
+      (await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: stranger, body: { stockoutThreshold: 1 } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, {
+          bearer: await token(system, orgId, 'member'),
+          body: { stockoutThreshold: 1 },
+        })
+      ).status,
+    ).toBe(403);
     expect((await call('GET', '/v1/orgs/org_someone_else/catalog/items', { bearer: stranger })).body.items).toEqual([]);
-    const invalid = await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: await token(system, orgId, 'admin'), body: { stockoutThreshold: -1 } });
-    expect(invalid).toMatchObject({ status: 422, body: { errors: [expect.objectContaining({ field: 'stockoutThreshold' })] } });
-    expect((await call('GET', `/v1/orgs/${orgId}/catalog/items?source=amazon`, { bearer: await token(system, orgId) })).status).toBe(400);
-    expect((await call('GET', `/v1/orgs/${orgId}/catalog/items?cursor=bm90LWEtY3Vyc29y`, { bearer: await token(system, orgId) })).status).toBe(400);
+    const invalid = await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, {
+      bearer: await token(system, orgId, 'admin'),
+      body: { stockoutThreshold: -1 },
+    });
+    expect(invalid).toMatchObject({
+      status: 422,
+      body: { errors: [expect.objectContaining({ field: 'stockoutThreshold' })] },
+    });
+    expect(
+      (await call('GET', `/v1/orgs/${orgId}/catalog/items?source=amazon`, { bearer: await token(system, orgId) }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await call('GET', `/v1/orgs/${orgId}/catalog/items?cursor=bm90LWEtY3Vyc29y`, {
+          bearer: await token(system, orgId),
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('publishes demand_signal.stockout_risk once when stock drops to the threshold, however often the webhook is redelivered', async () => {
@@ -208,23 +337,51 @@ describe('Integration: catalog sync through the local runtime', () => {
     const shop = 'stockout-shop.myshopify.com';
     await connectShop(orgId, shop);
     const admin = await token(system, orgId, 'admin');
-    expect(await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: admin, body: { stockoutThreshold: 5 } })).toMatchObject({ status: 200, body: { stockoutThreshold: 5, updatedAt: expect.any(String) } });
-    const endpoint = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, { bearer: admin, body: { url: `${receiver.baseUrl}/stockout`, eventTypes: ['demand_signal.stockout_risk'] } });
+    expect(
+      await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: admin, body: { stockoutThreshold: 5 } }),
+    ).toMatchObject({ status: 200, body: { stockoutThreshold: 5, updatedAt: expect.any(String) } });
+    const endpoint = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
+      bearer: admin,
+      body: { url: `${receiver.baseUrl}/stockout`, eventTypes: ['demand_signal.stockout_risk'] },
+    });
     expect(endpoint.status).toBe(201);
 
     const stockItem = 271878346596884015n;
-    await postShopify('products/create', rawJson(productBody({ id: 788032119674292922n, updatedAt: '2024-04-01T09:00:00Z', variants: [{ id: 642667041472713922n, sku: 'TEE-BLK-M', price: '19.99', inventoryItemId: stockItem }] })), { shop });
+    await postShopify(
+      'products/create',
+      rawJson(
+        productBody({
+          id: 788032119674292922n,
+          updatedAt: '2024-04-01T09:00:00Z',
+          variants: [{ id: 642667041472713922n, sku: 'TEE-BLK-M', price: '19.99', inventoryItemId: stockItem }],
+        }),
+      ),
+      { shop },
+    );
     await drain();
-    const level = (available: number, updatedAt: string) => rawJson(inventoryLevelBody({ inventoryItemId: stockItem, locationId: 24826418n, available, updatedAt }));
+    const level = (available: number, updatedAt: string) =>
+      rawJson(inventoryLevelBody({ inventoryItemId: stockItem, locationId: 24826418n, available, updatedAt }));
     await postShopify('inventory_levels/update', level(12, '2024-04-01T10:00:00Z'), { shop });
     await drain();
     const crossingId = randomUUID();
-    for (let delivery = 0; delivery < 3; delivery++) await postShopify('inventory_levels/update', level(4, '2024-04-01T11:00:00-04:00'), { shop, webhookId: crossingId });
+    for (let delivery = 0; delivery < 3; delivery++)
+      await postShopify('inventory_levels/update', level(4, '2024-04-01T11:00:00-04:00'), {
+        shop,
+        webhookId: crossingId,
+      });
     await postShopify('inventory_levels/update', level(2, '2024-04-01T16:00:00Z'), { shop });
     await drain();
 
-    const eventId = stockoutEventId(orgId, { source: 'shopify', itemId: String(stockItem), locationId: '24826418', state: 'available', version: versionOf(parseInstant('2024-04-01T11:00:00-04:00')!, RANK.upsert, crossingId) });
-    const [delivered] = await eventually(async () => (receiver.requestsTo('/stockout').length > 0 ? receiver.requestsTo('/stockout') : undefined));
+    const eventId = stockoutEventId(orgId, {
+      source: 'shopify',
+      itemId: String(stockItem),
+      locationId: '24826418',
+      state: 'available',
+      version: versionOf(parseInstant('2024-04-01T11:00:00-04:00')!, RANK.upsert, crossingId),
+    });
+    const [delivered] = await eventually(async () =>
+      receiver.requestsTo('/stockout').length > 0 ? receiver.requestsTo('/stockout') : undefined,
+    );
     const messageId = messageIdFor(orgScope(orgId), eventId);
     expect(JSON.parse(delivered!.body)).toEqual({
       id: messageId,
@@ -244,7 +401,9 @@ describe('Integration: catalog sync through the local runtime', () => {
         risk: 'high',
       },
     });
-    const stored = await call('GET', `/v1/orgs/${orgId}/webhooks/messages/${messageId}`, { bearer: await token(system, orgId, 'member') });
+    const stored = await call('GET', `/v1/orgs/${orgId}/webhooks/messages/${messageId}`, {
+      bearer: await token(system, orgId, 'member'),
+    });
     expect(stored).toMatchObject({ status: 200, body: { eventId, eventType: 'demand_signal.stockout_risk' } });
     // Still at or below the threshold afterwards (2): no second signal; three deliveries of the crossing: one message.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -256,11 +415,30 @@ describe('Integration: catalog sync through the local runtime', () => {
     const merchantId = 'MLSQUARE01';
     await connectMerchant(orgId, merchantId);
     const counts = (eventId: string, quantity: string, calculatedAt: string) =>
-      rawJson(squareCountBody({ eventId, merchantId, counts: [{ objectId: 'FGQ5JJWT2PYTHF35CKZ2DSKP', locationId: 'YYQR03DGCTXA4', quantity, calculatedAt }, { objectId: 'FGQ5JJWT2PYTHF35CKZ2DSKP', locationId: 'YYQR03DGCTXA4', quantity: '3', calculatedAt, state: 'SOLD' }] }));
+      rawJson(
+        squareCountBody({
+          eventId,
+          merchantId,
+          counts: [
+            { objectId: 'FGQ5JJWT2PYTHF35CKZ2DSKP', locationId: 'YYQR03DGCTXA4', quantity, calculatedAt },
+            {
+              objectId: 'FGQ5JJWT2PYTHF35CKZ2DSKP',
+              locationId: 'YYQR03DGCTXA4',
+              quantity: '3',
+              calculatedAt,
+              state: 'SOLD',
+            },
+          ],
+        }),
+      );
     await postSquare(counts('ev-new', '10.50000', '2024-05-01T10:00:00.000002Z'));
     await postSquare(counts('ev-old', '99', '2024-05-01T10:00:00.000001Z'));
     await postSquare(counts('ev-new', '10.50000', '2024-05-01T10:00:00.000002Z'));
-    await postSquare(rawJson(squareCatalogVersionBody({ eventId: 'ev-catalog', merchantId, updatedAt: '2024-05-01T10:05:00.123456Z' })));
+    await postSquare(
+      rawJson(
+        squareCatalogVersionBody({ eventId: 'ev-catalog', merchantId, updatedAt: '2024-05-01T10:05:00.123456Z' }),
+      ),
+    );
     await drain();
 
     const levels = await inventory(orgId, '?itemId=FGQ5JJWT2PYTHF35CKZ2DSKP&locationId=YYQR03DGCTXA4');
@@ -268,7 +446,10 @@ describe('Integration: catalog sync through the local runtime', () => {
       ['IN_STOCK', '10.50000', '2024-05-01T10:00:00.000Z'],
       ['SOLD', '3', '2024-05-01T10:00:00.000Z'],
     ]);
-    expect(await catalogStore().getSquarePull(orgId, merchantId)).toMatchObject({ catalogVersionUpdatedAt: '2024-05-01T10:05:00.123Z', lastPulledAt: null });
+    expect(await catalogStore().getSquarePull(orgId, merchantId)).toMatchObject({
+      catalogVersionUpdatedAt: '2024-05-01T10:05:00.123Z',
+      lastPulledAt: null,
+    });
     expect((await items(orgId, '?source=square')).body.items).toEqual([]);
   });
 });

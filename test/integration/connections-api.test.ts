@@ -25,7 +25,10 @@ describe('Integration: the connections API through the local runtime', () => {
 
   beforeAll(async () => {
     system = await startLocalSystem({ port: 0, memory: true, quiet: true });
-    const documents = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: system.dynamodbEndpoint, AWS_REGION: 'us-east-1' });
+    const documents = createDocumentClient({
+      AWS_ENDPOINT_URL_DYNAMODB: system.dynamodbEndpoint,
+      AWS_REGION: 'us-east-1',
+    });
     store = createConnectionsStore(documents, system.env[TABLES.connections.envVar]!);
   });
 
@@ -36,11 +39,20 @@ describe('Integration: the connections API through the local runtime', () => {
   async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
     const response = await fetch(`${system.url}${path}`, {
       method,
-      headers: { ...(options.bearer && { authorization: `Bearer ${options.bearer}` }), ...(options.body !== undefined && { 'content-type': 'application/json' }) },
-      ...(options.body !== undefined && { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      headers: {
+        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(options.body !== undefined && {
+        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      }),
     });
     const text = await response.text();
-    return { status: response.status, text, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
+    return {
+      status: response.status,
+      text,
+      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { items?: Record<string, unknown>[] },
+    };
   }
 
   const admin = (orgId: string) => token(system, orgId, 'admin');
@@ -52,9 +64,18 @@ describe('Integration: the connections API through the local runtime', () => {
     // Kept byte for byte: a URL parser would lower-case the host and drop the default port.
     const notificationUrl = 'https://Hooks.Example.com:443/api/webhooks/square';
 
-    const square = await call('PUT', `${connections('org_conn_1')}/square`, { bearer, body: { merchantId: 'MLCONN1', notificationUrl } });
-    expect(square).toMatchObject({ status: 200, body: { merchantId: 'MLCONN1', notificationUrl, connectedAt: expect.any(String), replayedEvents: 0 } });
-    const shopify = await call('PUT', `${connections('org_conn_1')}/shopify`, { bearer, body: { shopDomain: 'Conn-One.myshopify.com' } });
+    const square = await call('PUT', `${connections('org_conn_1')}/square`, {
+      bearer,
+      body: { merchantId: 'MLCONN1', notificationUrl },
+    });
+    expect(square).toMatchObject({
+      status: 200,
+      body: { merchantId: 'MLCONN1', notificationUrl, connectedAt: expect.any(String), replayedEvents: 0 },
+    });
+    const shopify = await call('PUT', `${connections('org_conn_1')}/shopify`, {
+      bearer,
+      body: { shopDomain: 'Conn-One.myshopify.com' },
+    });
     expect(shopify).toMatchObject({ status: 200, body: { shopDomain: 'conn-one.myshopify.com', replayedEvents: 0 } });
 
     const listed = await call('GET', connections('org_conn_1'), { bearer: await member('org_conn_1') });
@@ -66,61 +87,125 @@ describe('Integration: the connections API through the local runtime', () => {
         sources: [],
       },
     });
-    await expect(store.connectionOf('shopify', 'conn-one.myshopify.com')).resolves.toMatchObject({ orgId: 'org_conn_1' });
+    await expect(store.connectionOf('shopify', 'conn-one.myshopify.com')).resolves.toMatchObject({
+      orgId: 'org_conn_1',
+    });
 
     expect((await call('DELETE', `${connections('org_conn_1')}/square`, { bearer })).status).toBe(204);
     expect((await call('DELETE', `${connections('org_conn_1')}/square`, { bearer })).status).toBe(404);
     expect((await call('DELETE', `${connections('org_conn_1')}/shopify`, { bearer })).status).toBe(204);
     expect((await call('DELETE', `${connections('org_conn_1')}/stripe`, { bearer })).status).toBe(404);
-    expect((await call('GET', connections('org_conn_1'), { bearer })).body).toEqual({ square: null, shopify: null, sources: [] });
+    expect((await call('GET', connections('org_conn_1'), { bearer })).body).toEqual({
+      square: null,
+      shopify: null,
+      sources: [],
+    });
     await expect(store.connectionOf('square', 'MLCONN1')).resolves.toBeUndefined();
   });
 
   it('refuses a merchant or shop connected to another organisation with 409, without naming it', async () => {
-    await call('PUT', `${connections('org_conn_2a')}/square`, { bearer: await admin('org_conn_2a'), body: { merchantId: 'MLTAKEN', notificationUrl: 'https://example.com/square' } });
-    await call('PUT', `${connections('org_conn_2a')}/shopify`, { bearer: await admin('org_conn_2a'), body: { shopDomain: 'taken.myshopify.com' } });
+    await call('PUT', `${connections('org_conn_2a')}/square`, {
+      bearer: await admin('org_conn_2a'),
+      body: { merchantId: 'MLTAKEN', notificationUrl: 'https://example.com/square' },
+    });
+    await call('PUT', `${connections('org_conn_2a')}/shopify`, {
+      bearer: await admin('org_conn_2a'),
+      body: { shopDomain: 'taken.myshopify.com' },
+    });
 
-    const square = await call('PUT', `${connections('org_conn_2b')}/square`, { bearer: await admin('org_conn_2b'), body: { merchantId: 'MLTAKEN', notificationUrl: 'https://example.com/square' } });
-    const shopify = await call('PUT', `${connections('org_conn_2b')}/shopify`, { bearer: await admin('org_conn_2b'), body: { shopDomain: 'TAKEN.myshopify.com' } });
+    const square = await call('PUT', `${connections('org_conn_2b')}/square`, {
+      bearer: await admin('org_conn_2b'),
+      body: { merchantId: 'MLTAKEN', notificationUrl: 'https://example.com/square' },
+    });
+    const shopify = await call('PUT', `${connections('org_conn_2b')}/shopify`, {
+      bearer: await admin('org_conn_2b'),
+      body: { shopDomain: 'TAKEN.myshopify.com' },
+    });
 
     for (const response of [square, shopify]) {
       expect(response).toMatchObject({ status: 409, body: { code: 'account_connected_elsewhere' } });
       expect(response.text).not.toContain('org_conn_2a');
     }
-    expect((await call('GET', connections('org_conn_2b'), { bearer: await admin('org_conn_2b') })).body).toMatchObject({ square: null, shopify: null });
+    expect((await call('GET', connections('org_conn_2b'), { bearer: await admin('org_conn_2b') })).body).toMatchObject({
+      square: null,
+      shopify: null,
+    });
   });
 
   it('releases the merchant an organisation had when it connects another one', async () => {
     const bearer = await admin('org_conn_3a');
-    await call('PUT', `${connections('org_conn_3a')}/square`, { bearer, body: { merchantId: 'MLFIRST', notificationUrl: 'https://example.com/square' } });
-    await call('PUT', `${connections('org_conn_3a')}/square`, { bearer, body: { merchantId: 'MLSECOND', notificationUrl: 'https://example.com/square' } });
+    await call('PUT', `${connections('org_conn_3a')}/square`, {
+      bearer,
+      body: { merchantId: 'MLFIRST', notificationUrl: 'https://example.com/square' },
+    });
+    await call('PUT', `${connections('org_conn_3a')}/square`, {
+      bearer,
+      body: { merchantId: 'MLSECOND', notificationUrl: 'https://example.com/square' },
+    });
 
-    const taken = await call('PUT', `${connections('org_conn_3b')}/square`, { bearer: await admin('org_conn_3b'), body: { merchantId: 'MLFIRST', notificationUrl: 'https://example.com/square' } });
+    const taken = await call('PUT', `${connections('org_conn_3b')}/square`, {
+      bearer: await admin('org_conn_3b'),
+      body: { merchantId: 'MLFIRST', notificationUrl: 'https://example.com/square' },
+    });
 
     expect(taken.status).toBe(200);
-    expect((await call('GET', connections('org_conn_3a'), { bearer })).body.square).toMatchObject({ merchantId: 'MLSECOND' });
+    expect((await call('GET', connections('org_conn_3a'), { bearer })).body.square).toMatchObject({
+      merchantId: 'MLSECOND',
+    });
   });
 
   it('names each invalid field with 422 and answers 400 to a body that is not JSON', async () => {
     const bearer = await admin('org_conn_4');
-    const square = await call('PUT', `${connections('org_conn_4')}/square`, { bearer, body: { merchantId: 'not a merchant', notificationUrl: 'ftp://example.com/square', extra: true } });
+    const square = await call('PUT', `${connections('org_conn_4')}/square`, {
+      bearer,
+      body: { merchantId: 'not a merchant', notificationUrl: 'ftp://example.com/square', extra: true },
+    });
     expect(square.status).toBe(422);
-    expect((square.body.errors as { field: string }[]).map((error) => error.field)).toEqual(['merchantId', 'notificationUrl', 'extra']);
-    const shopify = await call('PUT', `${connections('org_conn_4')}/shopify`, { bearer, body: { shopDomain: 'shop.example.com' } });
-    expect(shopify).toMatchObject({ status: 422, body: { errors: [{ field: 'shopDomain', message: 'must be a shop domain like example.myshopify.com' }] } });
+    expect((square.body.errors as { field: string }[]).map((error) => error.field)).toEqual([
+      'merchantId',
+      'notificationUrl',
+      'extra',
+    ]);
+    const shopify = await call('PUT', `${connections('org_conn_4')}/shopify`, {
+      bearer,
+      body: { shopDomain: 'shop.example.com' },
+    });
+    expect(shopify).toMatchObject({
+      status: 422,
+      body: { errors: [{ field: 'shopDomain', message: 'must be a shop domain like example.myshopify.com' }] },
+    });
     const source = await call('PUT', `${connections('org_conn_4')}/sources/Not%20Valid`, { bearer });
     expect(source).toMatchObject({ status: 422, body: { errors: [{ field: 'sourceId' }] } });
-    expect((await call('PUT', `${connections('org_conn_4')}/shopify`, { bearer, body: '{"shopDomain":' })).status).toBe(400);
+    expect((await call('PUT', `${connections('org_conn_4')}/shopify`, { bearer, body: '{"shopDomain":' })).status).toBe(
+      400,
+    );
     // ALLOW_HTTP_ENDPOINTS is on locally, as for endpoints: a plain-http notification URL is accepted.
-    const http = await call('PUT', `${connections('org_conn_4')}/square`, { bearer, body: { merchantId: 'MLHTTP', notificationUrl: 'http://localhost:3000/api/webhooks/square' } });
+    const http = await call('PUT', `${connections('org_conn_4')}/square`, {
+      bearer,
+      body: { merchantId: 'MLHTTP', notificationUrl: 'http://localhost:3000/api/webhooks/square' },
+    });
     expect(http.status).toBe(200);
   });
 
   it('lets a member read but not connect, disconnect or issue source secrets (403)', async () => {
     const bearer = await member('org_conn_5');
     expect((await call('GET', connections('org_conn_5'), { bearer })).status).toBe(200);
-    expect((await call('PUT', `${connections('org_conn_5')}/square`, { bearer, body: { merchantId: 'MLMEMBER', notificationUrl: 'https://example.com/square' } })).status).toBe(403);
-    expect((await call('PUT', `${connections('org_conn_5')}/shopify`, { bearer, body: { shopDomain: 'member.myshopify.com' } })).status).toBe(403);
+    expect(
+      (
+        await call('PUT', `${connections('org_conn_5')}/square`, {
+          bearer,
+          body: { merchantId: 'MLMEMBER', notificationUrl: 'https://example.com/square' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call('PUT', `${connections('org_conn_5')}/shopify`, {
+          bearer,
+          body: { shopDomain: 'member.myshopify.com' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await call('DELETE', `${connections('org_conn_5')}/square`, { bearer })).status).toBe(403);
     expect((await call('PUT', `${connections('org_conn_5')}/sources/member-src`, { bearer })).status).toBe(403);
     await expect(store.connectionOf('square', 'MLMEMBER')).resolves.toBeUndefined();
@@ -128,31 +213,53 @@ describe('Integration: the connections API through the local runtime', () => {
 
   it("answers 404 on every route to another organisation's token", async () => {
     const owner = await admin('org_conn_6');
-    await call('PUT', `${connections('org_conn_6')}/square`, { bearer: owner, body: { merchantId: 'MLSIX', notificationUrl: 'https://example.com/square' } });
+    await call('PUT', `${connections('org_conn_6')}/square`, {
+      bearer: owner,
+      body: { merchantId: 'MLSIX', notificationUrl: 'https://example.com/square' },
+    });
     await call('PUT', `${connections('org_conn_6')}/sources/six-src`, { bearer: owner });
     const stranger = await admin('org_conn_6x');
 
     const responses = await Promise.all([
       call('GET', connections('org_conn_6'), { bearer: stranger }),
-      call('PUT', `${connections('org_conn_6')}/square`, { bearer: stranger, body: { merchantId: 'MLSIX', notificationUrl: 'https://example.com/square' } }),
-      call('PUT', `${connections('org_conn_6')}/shopify`, { bearer: stranger, body: { shopDomain: 'six.myshopify.com' } }),
+      call('PUT', `${connections('org_conn_6')}/square`, {
+        bearer: stranger,
+        body: { merchantId: 'MLSIX', notificationUrl: 'https://example.com/square' },
+      }),
+      call('PUT', `${connections('org_conn_6')}/shopify`, {
+        bearer: stranger,
+        body: { shopDomain: 'six.myshopify.com' },
+      }),
       call('DELETE', `${connections('org_conn_6')}/square`, { bearer: stranger }),
       call('PUT', `${connections('org_conn_6')}/sources/six-src`, { bearer: stranger }),
       call('GET', `${connections('org_conn_6')}/sources/six-src/events`, { bearer: stranger }),
     ]);
 
     expect(responses.map((response) => response.status)).toEqual([404, 404, 404, 404, 404, 404]);
-    expect((await call('GET', connections('org_conn_6'), { bearer: owner })).body).toMatchObject({ square: { merchantId: 'MLSIX' }, sources: [{ sourceId: 'six-src' }] });
+    expect((await call('GET', connections('org_conn_6'), { bearer: owner })).body).toMatchObject({
+      square: { merchantId: 'MLSIX' },
+      sources: [{ sourceId: 'six-src' }],
+    });
   });
 
   it('shows a source secret only when it is issued, stores it encrypted, and rotates it', async () => {
     const bearer = await admin('org_conn_7');
     const created = await call('PUT', `${connections('org_conn_7')}/sources/erp-feed`, { bearer });
-    expect(created).toMatchObject({ status: 201, body: { sourceId: 'erp-feed', url: '/webhooks/sources/erp-feed', secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/=]+$/), createdAt: expect.any(String) } });
+    expect(created).toMatchObject({
+      status: 201,
+      body: {
+        sourceId: 'erp-feed',
+        url: '/webhooks/sources/erp-feed',
+        secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/=]+$/),
+        createdAt: expect.any(String),
+      },
+    });
     const secret = created.body.secret as string;
 
     const listed = await call('GET', connections('org_conn_7'), { bearer });
-    expect(listed.body.sources).toEqual([{ sourceId: 'erp-feed', url: '/webhooks/sources/erp-feed', createdAt: created.body.createdAt }]);
+    expect(listed.body.sources).toEqual([
+      { sourceId: 'erp-feed', url: '/webhooks/sources/erp-feed', createdAt: created.body.createdAt },
+    ]);
     expect(listed.text).not.toContain(secret);
     expect(listed.text).not.toContain('whsec_');
 
@@ -160,16 +267,22 @@ describe('Integration: the connections API through the local runtime', () => {
     const cipher = createLocalCipher(system.env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]!);
     expect(stored?.secrets).toHaveLength(1);
     expect(stored?.secrets[0]).not.toContain(secret);
-    await expect(cipher.decrypt(stored!.secrets[0]!, sourceSecretContext('org_conn_7', 'erp-feed'))).resolves.toBe(secret);
+    await expect(cipher.decrypt(stored!.secrets[0]!, sourceSecretContext('org_conn_7', 'erp-feed'))).resolves.toBe(
+      secret,
+    );
 
     const rotated = await call('PUT', `${connections('org_conn_7')}/sources/erp-feed`, { bearer });
     expect(rotated).toMatchObject({ status: 200, body: { sourceId: 'erp-feed', createdAt: created.body.createdAt } });
     expect(rotated.body.secret).not.toBe(secret);
     const after = await store.getSource('erp-feed');
-    await expect(cipher.decrypt(after!.secrets[0]!, sourceSecretContext('org_conn_7', 'erp-feed'))).resolves.toBe(rotated.body.secret);
+    await expect(cipher.decrypt(after!.secrets[0]!, sourceSecretContext('org_conn_7', 'erp-feed'))).resolves.toBe(
+      rotated.body.secret,
+    );
     expect(after?.secrets).toHaveLength(1);
 
-    const elsewhere = await call('PUT', `${connections('org_conn_7x')}/sources/erp-feed`, { bearer: await admin('org_conn_7x') });
+    const elsewhere = await call('PUT', `${connections('org_conn_7x')}/sources/erp-feed`, {
+      bearer: await admin('org_conn_7x'),
+    });
     expect(elsewhere).toMatchObject({ status: 409, body: { code: 'source_id_unavailable' } });
     expect(elsewhere.text).not.toContain('org_conn_7');
     await expect(store.getSource('erp-feed')).resolves.toMatchObject({ orgId: 'org_conn_7', secrets: after?.secrets });
@@ -187,7 +300,12 @@ describe('Integration: the connections API through the local runtime', () => {
       { id: 'ev_2h', receivedAt: at(2 * 3_600_000), body: { n: 2 } },
     ];
     for (const event of events) {
-      await store.recordSourceEvent({ ...event, sourceId: 'events-src', body: JSON.stringify(event.body), expiresAt: Math.floor(Date.parse(event.receivedAt) / 1000) + 30 * 86_400 });
+      await store.recordSourceEvent({
+        ...event,
+        sourceId: 'events-src',
+        body: JSON.stringify(event.body),
+        expiresAt: Math.floor(Date.parse(event.receivedAt) / 1000) + 30 * 86_400,
+      });
     }
     const path = `${connections('org_conn_8')}/sources/events-src/events`;
     const reader = await member('org_conn_8');
@@ -200,7 +318,9 @@ describe('Integration: the connections API through the local runtime', () => {
     ]);
     expect(first.body.nextCursor).toEqual(expect.any(String));
 
-    const second = await call('GET', `${path}?limit=2&cursor=${encodeURIComponent(first.body.nextCursor as string)}`, { bearer: reader });
+    const second = await call('GET', `${path}?limit=2&cursor=${encodeURIComponent(first.body.nextCursor as string)}`, {
+      bearer: reader,
+    });
     expect(second.body.items?.map((item) => item.id)).toEqual(['ev_10d']);
     expect(second.body.nextCursor).toBeNull();
 
@@ -212,10 +332,23 @@ describe('Integration: the connections API through the local runtime', () => {
     const bearer = await admin('org_conn_9');
     await call('PUT', `${connections('org_conn_9')}/sources/nine-a`, { bearer });
     await call('PUT', `${connections('org_conn_9x')}/sources/nine-b`, { bearer: await admin('org_conn_9x') });
-    for (const id of ['1', '2']) await store.recordSourceEvent({ id, sourceId: 'nine-b', receivedAt: new Date().toISOString(), body: '{}', expiresAt: 0 });
-    const page = await call('GET', `${connections('org_conn_9x')}/sources/nine-b/events?limit=1`, { bearer: await admin('org_conn_9x') });
+    for (const id of ['1', '2'])
+      await store.recordSourceEvent({
+        id,
+        sourceId: 'nine-b',
+        receivedAt: new Date().toISOString(),
+        body: '{}',
+        expiresAt: 0,
+      });
+    const page = await call('GET', `${connections('org_conn_9x')}/sources/nine-b/events?limit=1`, {
+      bearer: await admin('org_conn_9x'),
+    });
 
-    const foreign = await call('GET', `${connections('org_conn_9')}/sources/nine-a/events?cursor=${encodeURIComponent(page.body.nextCursor as string)}`, { bearer });
+    const foreign = await call(
+      'GET',
+      `${connections('org_conn_9')}/sources/nine-a/events?cursor=${encodeURIComponent(page.body.nextCursor as string)}`,
+      { bearer },
+    );
     expect(foreign.status).toBe(400);
     expect((await call('GET', `${connections('org_conn_9')}/sources/nine-b/events`, { bearer })).status).toBe(404);
     expect((await call('GET', `${connections('org_conn_9')}/sources/never-made/events`, { bearer })).status).toBe(404);
@@ -244,8 +377,16 @@ describe('Integration: the connections API through the local runtime', () => {
     expect(response).toMatchObject({ status: 200, body: { merchantId: parsed.merchant_id, replayedEvents: 1 } });
     await expect(store.unmatched('square', parsed.merchant_id)).resolves.toEqual([]);
     // Best effort: the catalog consumer polls the same queue and may already have taken the message.
-    const received = await sqsClient(system).send(new ReceiveMessageCommand({ QueueUrl: system.queueUrls.catalog.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const replayed = (received.Messages ?? []).map((message) => JSON.parse(message.Body ?? '{}') as QueuedWebhook).filter((message) => message.eventId === kept.eventId);
+    const received = await sqsClient(system).send(
+      new ReceiveMessageCommand({
+        QueueUrl: system.queueUrls.catalog.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    const replayed = (received.Messages ?? [])
+      .map((message) => JSON.parse(message.Body ?? '{}') as QueuedWebhook)
+      .filter((message) => message.eventId === kept.eventId);
     if (replayed.length > 0) expect(replayed).toEqual([kept]);
 
     const again = await call('PUT', `${connections('org_conn_10')}/square`, {

@@ -42,7 +42,11 @@ describe('Integration: the delivery core with a controlled clock', () => {
   });
 
   beforeEach(() => {
-    const env = { AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint, AWS_REGION: emulators.region };
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+      AWS_REGION: emulators.region,
+    };
     const documents = createDocumentClient(env);
     const sqs = createSqsClient(env);
     clock = new Date('2026-11-20T00:00:00Z');
@@ -67,7 +71,12 @@ describe('Integration: the delivery core with a controlled clock', () => {
       signingKeys: createSigningKeys(cipher),
       deliveryQueue: recording(emulators.queues.delivery.url, 'delivery'),
       deadLetterQueue: recording(emulators.queues.delivery.dlqUrl, 'dead-letter'),
-      alerts: createAlertSink({ documents, tableName: emulators.tables.ops, retentionDays: 1, logger: observability.logger }),
+      alerts: createAlertSink({
+        documents,
+        tableName: emulators.tables.ops,
+        retentionDays: 1,
+        logger: observability.logger,
+      }),
       // Names resolve through this map only, and every dial is recorded.
       post: (post: WebhookPost) =>
         postWebhook({
@@ -77,7 +86,14 @@ describe('Integration: the delivery core with a controlled clock', () => {
             return [{ address: hostname === 'metadata.test' ? '169.254.169.254' : '127.0.0.1', family: 4 }];
           },
         }),
-      settings: { policy: ipPolicyFrom('127.0.0.0/8'), allowHttp: true, timeoutMs: 2_000, scheduleMs: [DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS], disableAfterMs: 5 * DAY_MS, attemptRetentionDays: 30 },
+      settings: {
+        policy: ipPolicyFrom('127.0.0.0/8'),
+        allowHttp: true,
+        timeoutMs: 2_000,
+        scheduleMs: [DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS],
+        disableAfterMs: 5 * DAY_MS,
+        attemptRetentionDays: 30,
+      },
       random: () => 0.5,
       now: () => clock,
     };
@@ -95,7 +111,13 @@ describe('Integration: the delivery core with a controlled clock', () => {
       enabled: true,
       disabledReason: null,
       disabledAt: null,
-      secrets: [{ ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })), createdAt: at, expiresAt: null }],
+      secrets: [
+        {
+          ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
+          createdAt: at,
+          expiresAt: null,
+        },
+      ],
       createdAt: at,
       updatedAt: at,
       failingSince: null,
@@ -104,9 +126,35 @@ describe('Integration: the delivery core with a controlled clock', () => {
     };
     await deps.endpoints.create(endpoint);
     const messageId = `msg_${orgId}`;
-    await deps.messages.putMessage({ messageId, orgId, eventId: `evt_${orgId}`, eventType: 'webhook.test', occurredAt: at, body: JSON.stringify({ id: messageId, type: 'webhook.test', timestamp: at, data: { message: 'x' } }), correlationId: 'corr', createdAt: at, fanout: 'complete', expiresAt: 0 });
-    await deps.messages.putDeliveryIfAbsent({ messageId, endpointId, orgId, eventType: 'webhook.test', status: 'pending', attempts: 0, lastAttemptAt: null, nextAttemptAt: at, createdAt: at, updatedAt: at, expiresAt: 0 });
-    return { endpoint, task: { messageId, orgId, endpointId, attempt: 1, trigger: 'scheduled', correlationId: 'corr' } };
+    await deps.messages.putMessage({
+      messageId,
+      orgId,
+      eventId: `evt_${orgId}`,
+      eventType: 'webhook.test',
+      occurredAt: at,
+      body: JSON.stringify({ id: messageId, type: 'webhook.test', timestamp: at, data: { message: 'x' } }),
+      correlationId: 'corr',
+      createdAt: at,
+      fanout: 'complete',
+      expiresAt: 0,
+    });
+    await deps.messages.putDeliveryIfAbsent({
+      messageId,
+      endpointId,
+      orgId,
+      eventType: 'webhook.test',
+      status: 'pending',
+      attempts: 0,
+      lastAttemptAt: null,
+      nextAttemptAt: at,
+      createdAt: at,
+      updatedAt: at,
+      expiresAt: 0,
+    });
+    return {
+      endpoint,
+      task: { messageId, orgId, endpointId, attempt: 1, trigger: 'scheduled', correlationId: 'corr' },
+    };
   }
 
   it('disables an endpoint whose deliveries have all failed for five days, and alerts once', async () => {
@@ -117,14 +165,25 @@ describe('Integration: the delivery core with a controlled clock', () => {
       outcomes.push(await deliver({ ...task, attempt }, deps));
       clock = new Date(clock.getTime() + DAY_MS);
     }
-    const disabledAt = outcomes.findIndex((outcome) => outcome.kind === 'attempted' && outcome.endpointDisabled === 'failing');
+    const disabledAt = outcomes.findIndex(
+      (outcome) => outcome.kind === 'attempted' && outcome.endpointDisabled === 'failing',
+    );
     // Failures on days 0–5: the sixth attempt (day 5) is the first with five days of failures behind it.
     expect(disabledAt).toBe(5);
     expect(outcomes[6]).toEqual({ kind: 'skipped', reason: 'endpoint_disabled' });
     const endpoint = await deps.endpoints.get('org_core_1', task.endpointId);
-    expect(endpoint).toMatchObject({ enabled: false, disabledReason: 'failing', failingSince: '2026-11-20T00:00:00.000Z' });
-    const alerts = await createAlertReader(createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_REGION: emulators.region }), emulators.tables.ops).list('org_core_1', { limit: 10 });
-    expect(alerts.items).toEqual([expect.objectContaining({ kind: 'endpoint_disabled', details: expect.objectContaining({ reason: 'failing' }) })]);
+    expect(endpoint).toMatchObject({
+      enabled: false,
+      disabledReason: 'failing',
+      failingSince: '2026-11-20T00:00:00.000Z',
+    });
+    const alerts = await createAlertReader(
+      createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_REGION: emulators.region }),
+      emulators.tables.ops,
+    ).list('org_core_1', { limit: 10 });
+    expect(alerts.items).toEqual([
+      expect.objectContaining({ kind: 'endpoint_disabled', details: expect.objectContaining({ reason: 'failing' }) }),
+    ]);
   });
 
   it('keeps a success in between from counting towards the five days', async () => {
@@ -135,7 +194,10 @@ describe('Integration: the delivery core with a controlled clock', () => {
       expect(outcome.kind === 'attempted' && outcome.endpointDisabled).toBe(null);
       clock = new Date(clock.getTime() + DAY_MS);
     }
-    expect(await deps.endpoints.get('org_core_2', task.endpointId)).toMatchObject({ enabled: true, failingSince: '2026-11-24T00:00:00.000Z' });
+    expect(await deps.endpoints.get('org_core_2', task.endpointId)).toMatchObject({
+      enabled: true,
+      failingSince: '2026-11-24T00:00:00.000Z',
+    });
   });
 
   it('logs a refused private address as ssrf_blocked and schedules a retry, without dialling it', async () => {
@@ -144,9 +206,15 @@ describe('Integration: the delivery core with a controlled clock', () => {
     expect(outcome).toMatchObject({ kind: 'attempted', step: { kind: 'retry' } });
     expect(connections).toEqual(['metadata.test']);
     const { attempts } = await deps.messages.messageHistory(task.messageId);
-    expect(attempts).toEqual([expect.objectContaining({ attempt: 1, status: 'failed', errorKind: 'ssrf_blocked', statusCode: null })]);
+    expect(attempts).toEqual([
+      expect.objectContaining({ attempt: 1, status: 'failed', errorKind: 'ssrf_blocked', statusCode: null }),
+    ]);
     expect(sent).toEqual([
-      { queue: 'delivery', delaySeconds: 900, task: expect.objectContaining({ attempt: 2, notBefore: new Date(clock.getTime() + DAY_MS).toISOString() }) },
+      {
+        queue: 'delivery',
+        delaySeconds: 900,
+        task: expect.objectContaining({ attempt: 2, notBefore: new Date(clock.getTime() + DAY_MS).toISOString() }),
+      },
     ]);
   });
 
@@ -168,6 +236,8 @@ describe('Integration: the delivery core with a controlled clock', () => {
     const notBefore = new Date(clock.getTime() + 3_600_000).toISOString();
     expect(await deliver({ ...task, notBefore }, deps)).toEqual({ kind: 'deferred' });
     expect(receiver.requestsTo('/later')).toHaveLength(0);
-    expect(sent).toEqual([{ queue: 'delivery', delaySeconds: 3_600, task: expect.objectContaining({ attempt: 1, notBefore }) }]);
+    expect(sent).toEqual([
+      { queue: 'delivery', delaySeconds: 3_600, task: expect.objectContaining({ attempt: 1, notBefore }) },
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -13,7 +20,12 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyEventV2WithJWTAuthorizer, SQSEvent, SQSRecord } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { startGateway, type Gateway } from '../../infra/local/gateway';
@@ -25,7 +37,16 @@ import { startPollers } from '../../infra/local/pollers';
 import { startLocalSystem } from '../../infra/local/system';
 import { LOCAL_INTERNAL_CALLER } from '../../infra/local/iam';
 import { DEV_SHOPIFY_API_SECRET, DEV_SQUARE_SIGNATURE_KEY } from '../../infra/local/settings';
-import { ENDPOINT_SECRETS_KEY, ENV, OPS_TOPIC, QUEUES, TABLES, type FunctionName, type QueueSpec, type RouteSpec } from '../../shared/platform/topology';
+import {
+  ENDPOINT_SECRETS_KEY,
+  ENV,
+  OPS_TOPIC,
+  QUEUES,
+  TABLES,
+  type FunctionName,
+  type QueueSpec,
+  type RouteSpec,
+} from '../../shared/platform/topology';
 
 /**
  * The local runtime's moving parts against the in-process emulators, with throwaway handlers: the
@@ -75,9 +96,15 @@ async function send(bodies: string[]): Promise<void> {
 
 async function queueCounts(url: string): Promise<{ visible: number; inFlight: number }> {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+  };
 }
 
 function pollWith(handler: (event: SQSEvent) => unknown) {
@@ -101,7 +128,11 @@ describe('SQS pollers (Lambda event source mapping)', () => {
     const batches: SQSRecord[][] = [];
     const pollers = pollWith((event) => {
       batches.push(event.Records);
-      return { batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({ itemIdentifier: r.messageId })) };
+      return {
+        batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
     });
     try {
       await waitFor(async () => ((await queueCounts(emulators.queues.billing.dlqUrl)).visible > 0 ? true : undefined));
@@ -113,14 +144,21 @@ describe('SQS pollers (Lambda event source mapping)', () => {
     expect(batches.every((batch) => batch.length <= consumer.batchSize)).toBe(true);
     expect(batches[0]).toHaveLength(consumer.batchSize);
     // Successes were deleted: each good message was delivered exactly once.
-    expect(records.filter((r) => r.body.startsWith('good-')).map((r) => r.body).sort()).toEqual([...good].sort());
+    expect(
+      records
+        .filter((r) => r.body.startsWith('good-'))
+        .map((r) => r.body)
+        .sort(),
+    ).toEqual([...good].sort());
     // The failure came back after each visibility timeout until maxReceiveCount, then moved to the DLQ.
     const poison = records.filter((r) => r.body === 'poison');
     expect(poison.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(
       Array.from({ length: spec.maxReceiveCount }, (_, i) => String(i + 1)),
     );
     expect(await queueCounts(emulators.queues.billing.url)).toEqual({ visible: 0, inFlight: 0 });
-    const dlq = await sqs.send(new ReceiveMessageCommand({ QueueUrl: emulators.queues.billing.dlqUrl, MaxNumberOfMessages: 10 }));
+    const dlq = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: emulators.queues.billing.dlqUrl, MaxNumberOfMessages: 10 }),
+    );
     expect(dlq.Messages?.map((m) => m.Body)).toEqual(['poison']);
 
     // Records are shaped like Lambda's.
@@ -128,10 +166,17 @@ describe('SQS pollers (Lambda event source mapping)', () => {
       eventSource: 'aws:sqs',
       eventSourceARN: emulators.queues.billing.arn,
       awsRegion: emulators.region,
-      messageAttributes: { source: { stringValue: 'test', stringListValues: [], binaryListValues: [], dataType: 'String' } },
+      messageAttributes: {
+        source: { stringValue: 'test', stringListValues: [], binaryListValues: [], dataType: 'String' },
+      },
     });
     expect(Object.keys(records[0]?.attributes ?? {})).toEqual(
-      expect.arrayContaining(['ApproximateReceiveCount', 'SentTimestamp', 'SenderId', 'ApproximateFirstReceiveTimestamp']),
+      expect.arrayContaining([
+        'ApproximateReceiveCount',
+        'SentTimestamp',
+        'SenderId',
+        'ApproximateFirstReceiveTimestamp',
+      ]),
     );
     expect(records[0]?.md5OfBody).toMatch(/^[0-9a-f]{32}$/);
   });
@@ -178,7 +223,9 @@ describe('SQS pollers (Lambda event source mapping)', () => {
       await pollers.stop();
     }
     expect(loaded).toEqual([]);
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inboundSources.url, MaxNumberOfMessages: 10 }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: inboundSources.url, MaxNumberOfMessages: 10 }),
+    );
     expect(Messages?.map((m) => m.Body)).toEqual(['for another service']);
   });
 
@@ -198,7 +245,9 @@ describe('SQS pollers: concurrent batches (maxConcurrency)', () => {
   let queue: { url: string; arn: string };
 
   beforeAll(async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'concurrency-test', Attributes: { VisibilityTimeout: '30' } }));
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'concurrency-test', Attributes: { VisibilityTimeout: '30' } }),
+    );
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     queue = { url: QueueUrl as string, arn: Attributes?.QueueArn as string };
   });
@@ -229,7 +278,12 @@ describe('SQS pollers: concurrent batches (maxConcurrency)', () => {
     };
     const spec: QueueSpec = {
       ...QUEUES.billing,
-      consumer: { function: 'billingConsumer', batchSize: 1, maxBatchingWindowSeconds: 0, ...(maxConcurrency ? { maxConcurrency } : {}) },
+      consumer: {
+        function: 'billingConsumer',
+        batchSize: 1,
+        maxBatchingWindowSeconds: 0,
+        ...(maxConcurrency ? { maxConcurrency } : {}),
+      },
     };
     const pollers = startPollers({
       sqsEndpoint: emulators.sqsEndpoint,
@@ -272,14 +326,23 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
   ];
   const invocations: FunctionName[] = [];
   type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
-  const echo = (event: Event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+  const echo = (event: Event) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
   const behaviours: Record<string, (event: Event) => unknown> = {
     throw: () => {
       throw new Error('handler bug');
     },
     text: () => 'plain string result',
     slow: () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200 }), 2_000)),
-    binary: () => ({ statusCode: 201, cookies: ['a=1; Path=/', 'b=2'], isBase64Encoded: true, body: Buffer.from([0, 1, 255]).toString('base64') }),
+    binary: () => ({
+      statusCode: 201,
+      cookies: ['a=1; Path=/', 'b=2'],
+      isBase64Encoded: true,
+      body: Buffer.from([0, 1, 255]).toString('base64'),
+    }),
   };
   let gateway: Gateway;
 
@@ -305,21 +368,29 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
 
   /** Raw request, to control headers exactly (fetch merges and adds its own). */
   function raw(method: string, path: string, headers: Array<[string, string]>, body?: Buffer) {
-    return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      const url = new URL(path, gateway.url);
-      const rawHeaders = [['Host', url.host], ...headers].flat() as unknown as Record<string, string>;
-      const req = httpRequest(url, { method, headers: rawHeaders }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+      (resolve, reject) => {
+        const url = new URL(path, gateway.url);
+        const rawHeaders = [['Host', url.host], ...headers].flat() as unknown as Record<string, string>;
+        const req = httpRequest(url, { method, headers: rawHeaders }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        });
+        req.on('error', reject);
+        req.end(body);
+      },
+    );
   }
 
   it('answers 404 like API Gateway when no route matches', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['POST', '/orgs/o1'], ['GET', '/hooks/a/b']] as const) {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['POST', '/orgs/o1'],
+      ['GET', '/hooks/a/b'],
+    ] as const) {
       const response = await fetch(`${gateway.url}${path}`, { method });
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ message: 'Not Found' });
@@ -389,7 +460,12 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
   it('emulates the JWT authorizer: 401 without invoking the function, claims as strings when valid', async () => {
     const before = invocations.length;
     const wrongSecret = await signLocalToken('another-secret', { orgId: 'o1', role: 'admin' });
-    const expired = await signLocalToken(SECRET, { orgId: 'o1', role: 'admin', issuedAt: Math.floor(Date.now() / 1000) - 3600, ttlSeconds: 60 });
+    const expired = await signLocalToken(SECRET, {
+      orgId: 'o1',
+      role: 'admin',
+      issuedAt: Math.floor(Date.now() / 1000) - 3600,
+      ttlSeconds: 60,
+    });
     for (const authorization of [undefined, 'Bearer', 'Bearer garbage', `Bearer ${wrongSecret}`, `Bearer ${expired}`]) {
       const response = await fetch(`${gateway.url}/orgs/o1`, { headers: authorization ? { authorization } : {} });
       expect(response.status, authorization).toBe(401);
@@ -397,7 +473,12 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
     }
     expect(invocations.length).toBe(before);
 
-    const token = await signLocalToken(SECRET, { orgId: 'o1', role: 'member', issuedAt: 1_900_000_000 - 60, ttlSeconds: 3600 * 24 * 365 * 10 });
+    const token = await signLocalToken(SECRET, {
+      orgId: 'o1',
+      role: 'member',
+      issuedAt: 1_900_000_000 - 60,
+      ttlSeconds: 3600 * 24 * 365 * 10,
+    });
     const response = await fetch(`${gateway.url}/orgs/o1`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     const event = (await response.json()) as Event;
@@ -470,13 +551,30 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
 describe('emulators', () => {
   it('provision exactly the topology and expose it through the functions’ environment', async () => {
     const env = emulators.functionEnvironment();
-    const dynamodb = new DynamoDBClient({ endpoint: emulators.dynamodbEndpoint, region: emulators.region, credentials });
+    const dynamodb = new DynamoDBClient({
+      endpoint: emulators.dynamodbEndpoint,
+      region: emulators.region,
+      credentials,
+    });
     const sns = new SNSClient({ endpoint: emulators.snsEndpoint, region: emulators.region, credentials });
     try {
-      expect((await dynamodb.send(new ListTablesCommand({}))).TableNames?.sort()).toEqual(Object.values(TABLES).map((t) => t.localName).sort());
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: emulators.queues.billing.url, AttributeNames: ['All'] }));
-      expect(Attributes).toMatchObject({ VisibilityTimeout: '1', MaximumMessageSize: '1048576', MessageRetentionPeriod: String(14 * 86_400) });
-      expect(JSON.parse(Attributes.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: emulators.queues.billing.dlqArn, maxReceiveCount: QUEUES.billing.maxReceiveCount });
+      expect((await dynamodb.send(new ListTablesCommand({}))).TableNames?.sort()).toEqual(
+        Object.values(TABLES)
+          .map((t) => t.localName)
+          .sort(),
+      );
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: emulators.queues.billing.url, AttributeNames: ['All'] }),
+      );
+      expect(Attributes).toMatchObject({
+        VisibilityTimeout: '1',
+        MaximumMessageSize: '1048576',
+        MessageRetentionPeriod: String(14 * 86_400),
+      });
+      expect(JSON.parse(Attributes.RedrivePolicy ?? '{}')).toEqual({
+        deadLetterTargetArn: emulators.queues.billing.dlqArn,
+        maxReceiveCount: QUEUES.billing.maxReceiveCount,
+      });
       const topics = (await sns.send(new ListTopicsCommand({}))).Topics?.map((t) => t.TopicArn);
       expect(topics).toEqual([emulators.opsTopicArn]);
       expect(emulators.opsTopicArn).toMatch(new RegExp(`:${OPS_TOPIC.localName}$`));
@@ -485,15 +583,21 @@ describe('emulators', () => {
       for (const spec of Object.values(TABLES)) {
         const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: spec.localName }));
         const indexes = 'indexes' in spec ? spec.indexes : [];
-        expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType]) ?? [], spec.localName).toEqual(
-          indexes.map((index) => [index.name, 'ALL']),
-        );
+        expect(
+          Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType]) ?? [],
+          spec.localName,
+        ).toEqual(indexes.map((index) => [index.name, 'ALL']));
       }
       const [index] = TABLES.webhooks.indexes;
       await dynamodb.send(
         new PutItemCommand({
           TableName: TABLES.webhooks.localName,
-          Item: { pk: { S: 'msg#1' }, sk: { S: 'attempt#1' }, [index.partitionKey]: { S: 'ep#1' }, [index.sortKey]: { S: '2026-01-01' } },
+          Item: {
+            pk: { S: 'msg#1' },
+            sk: { S: 'attempt#1' },
+            [index.partitionKey]: { S: 'ep#1' },
+            [index.sortKey]: { S: '2026-01-01' },
+          },
         }),
       );
       const { Items } = await dynamodb.send(
@@ -510,8 +614,13 @@ describe('emulators', () => {
       // Every queue, with its redrive policy.
       for (const [name, spec] of Object.entries(QUEUES)) {
         const queue = emulators.queues[name as keyof typeof QUEUES];
-        const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['RedrivePolicy'] }));
-        expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}'), name).toEqual({ deadLetterTargetArn: queue.dlqArn, maxReceiveCount: spec.maxReceiveCount });
+        const attributes = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['RedrivePolicy'] }),
+        );
+        expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}'), name).toEqual({
+          deadLetterTargetArn: queue.dlqArn,
+          maxReceiveCount: spec.maxReceiveCount,
+        });
       }
     } finally {
       dynamodb.destroy();
@@ -551,7 +660,9 @@ describe('emulators', () => {
 
       const second = await startEmulators({ dataDir });
       const client2 = new DynamoDBClient({ endpoint: second.dynamodbEndpoint, region: second.region, credentials });
-      const { Item } = await client2.send(new GetItemCommand({ TableName: TABLES.billing.localName, Key: { pk: item.pk, sk: item.sk } }));
+      const { Item } = await client2.send(
+        new GetItemCommand({ TableName: TABLES.billing.localName, Key: { pk: item.pk, sk: item.sk } }),
+      );
       client2.destroy();
       await second.stop();
       expect(Item).toEqual(item);
@@ -564,7 +675,12 @@ describe('emulators', () => {
 describe('startLocalSystem', () => {
   it('starts everything, applies the environment, allows one system at a time and restores process.env on stop', async () => {
     const before = process.env.BILLING_QUEUE_URL;
-    const system = await startLocalSystem({ port: 0, memory: true, quiet: true, env: { STRIPE_WEBHOOK_SECRET: 'whsec_a,whsec_b' } });
+    const system = await startLocalSystem({
+      port: 0,
+      memory: true,
+      quiet: true,
+      env: { STRIPE_WEBHOOK_SECRET: 'whsec_a,whsec_b' },
+    });
     try {
       expect(system.stripeWebhookSecrets).toEqual(['whsec_a', 'whsec_b']);
       expect(system.env.STRIPE_WEBHOOK_SECRET).toBe('whsec_a,whsec_b');
@@ -615,9 +731,15 @@ describe('startLocalSystem', () => {
         await systemSqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"sourceId":"src_1"}' }));
         await sleep(1_500);
         const { Attributes = {} } = await systemSqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
         );
-        expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });
+        expect(Attributes).toMatchObject({
+          ApproximateNumberOfMessages: '1',
+          ApproximateNumberOfMessagesNotVisible: '0',
+        });
       } finally {
         systemSqs.destroy();
       }
@@ -639,7 +761,11 @@ describe('startLocalSystem', () => {
       expect(system.squareNotificationUrl).toBe(tunnel);
       expect(system.squareSignatureKeys).toEqual(['sq_new', 'sq_old']);
       expect(system.shopifyApiSecrets).toEqual(['shpss_1']);
-      expect(system.env).toMatchObject({ SQUARE_NOTIFICATION_URL: tunnel, SQUARE_SIGNATURE_KEY: 'sq_new,sq_old', SHOPIFY_API_SECRET: 'shpss_1' });
+      expect(system.env).toMatchObject({
+        SQUARE_NOTIFICATION_URL: tunnel,
+        SQUARE_SIGNATURE_KEY: 'sq_new,sq_old',
+        SHOPIFY_API_SECRET: 'shpss_1',
+      });
     } finally {
       await system.stop();
     }

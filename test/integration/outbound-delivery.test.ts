@@ -28,7 +28,11 @@ describe('Integration: outbound webhooks through the local runtime', () => {
       port: 0,
       memory: true,
       quiet: true,
-      env: { DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE, DELIVERY_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS), ENDPOINT_DISABLE_AFTER: '1h' },
+      env: {
+        DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
+        DELIVERY_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+        ENDPOINT_DISABLE_AFTER: '1h',
+      },
     });
   });
 
@@ -40,21 +44,41 @@ describe('Integration: outbound webhooks through the local runtime', () => {
   async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
     const response = await fetch(`${system.url}${path}`, {
       method,
-      headers: { ...(options.bearer && { authorization: `Bearer ${options.bearer}` }), ...(options.body !== undefined && { 'content-type': 'application/json' }) },
-      ...(options.body !== undefined && { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      headers: {
+        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(options.body !== undefined && {
+        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      }),
     });
     const text = await response.text();
-    return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { items?: Record<string, unknown>[] },
+    };
   }
 
   async function createEndpoint(orgId: string, path: string, eventTypes: string[] = ['*']) {
-    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, { bearer: await token(system, orgId, 'admin'), body: { url: `${receiver.baseUrl}${path}`, eventTypes } });
+    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
+      bearer: await token(system, orgId, 'admin'),
+      body: { url: `${receiver.baseUrl}${path}`, eventTypes },
+    });
     expect(created.status).toBe(201);
     return created.body as { id: string; secret: string; url: string };
   }
 
-  async function publish(orgId: string, type = 'webhook.test', data: unknown = { message: 'hello' }, id = `evt_${++eventCounter}_${Date.now()}`) {
-    const response = await call('POST', '/internal/events', { bearer: system.env.INTERNAL_API_TOKEN, body: { id, type, orgId, occurredAt: new Date().toISOString(), data } });
+  async function publish(
+    orgId: string,
+    type = 'webhook.test',
+    data: unknown = { message: 'hello' },
+    id = `evt_${++eventCounter}_${Date.now()}`,
+  ) {
+    const response = await call('POST', '/internal/events', {
+      bearer: system.env.INTERNAL_API_TOKEN,
+      body: { id, type, orgId, occurredAt: new Date().toISOString(), data },
+    });
     expect(response.status).toBe(202);
     return { id, messageId: response.body.messageId as string };
   }
@@ -62,7 +86,9 @@ describe('Integration: outbound webhooks through the local runtime', () => {
   const importCompleted = EVENT_CATALOG['import.completed'].example;
 
   async function message(orgId: string, messageId: string) {
-    return call('GET', `/v1/orgs/${orgId}/webhooks/messages/${messageId}`, { bearer: await token(system, orgId, 'member') });
+    return call('GET', `/v1/orgs/${orgId}/webhooks/messages/${messageId}`, {
+      bearer: await token(system, orgId, 'member'),
+    });
   }
 
   it('delivers a signed request that the standardwebhooks library and the x-betterdata scheme both verify', async () => {
@@ -70,20 +96,39 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const { messageId } = await publish('org_out_1', 'webhook.test', { message: 'hello' });
 
-    const [request] = await eventually(async () => (receiver.requestsTo('/verified').length > 0 ? receiver.requestsTo('/verified') : undefined));
+    const [request] = await eventually(async () =>
+      receiver.requestsTo('/verified').length > 0 ? receiver.requestsTo('/verified') : undefined,
+    );
     const headers = request!.headers as Record<string, string>;
     expect(headers['content-type']).toBe('application/json');
     expect(headers['user-agent']).toBe('BetterData-Webhooks/1');
     expect(headers['webhook-id']).toBe(messageId);
-    expect(new Webhook(endpoint.secret).verify(request!.body, headers)).toMatchObject({ id: messageId, type: 'webhook.test', data: { message: 'hello' } });
-    expect(() => verifyBetterdataSignature({ header: headers['x-betterdata-signature'], body: Buffer.from(request!.body), keys: [parseSigningSecret(endpoint.secret)], nowSeconds: Math.floor(Date.now() / 1000) })).not.toThrow();
+    expect(new Webhook(endpoint.secret).verify(request!.body, headers)).toMatchObject({
+      id: messageId,
+      type: 'webhook.test',
+      data: { message: 'hello' },
+    });
+    expect(() =>
+      verifyBetterdataSignature({
+        header: headers['x-betterdata-signature'],
+        body: Buffer.from(request!.body),
+        keys: [parseSigningSecret(endpoint.secret)],
+        nowSeconds: Math.floor(Date.now() / 1000),
+      }),
+    ).not.toThrow();
     expect(() => new Webhook(endpoint.secret).verify(request!.body.replace('hello', 'hellO'), headers)).toThrow();
 
     const history = await eventually(async () => {
       const response = await message('org_out_1', messageId);
-      return (response.body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'succeeded' ? response.body : undefined;
+      return (response.body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'succeeded'
+        ? response.body
+        : undefined;
     });
-    expect(history).toMatchObject({ id: messageId, eventType: 'webhook.test', payload: { id: messageId, type: 'webhook.test', data: { message: 'hello' } } });
+    expect(history).toMatchObject({
+      id: messageId,
+      eventType: 'webhook.test',
+      payload: { id: messageId, type: 'webhook.test', data: { message: 'hello' } },
+    });
   });
 
   it('retries a receiver that fails twice, logging three attempts with the same webhook-id', async () => {
@@ -92,13 +137,19 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     const { messageId } = await publish('org_out_2');
 
     await eventually(async () => (receiver.requestsTo('/flaky').length === 3 ? true : undefined));
-    expect(new Set(receiver.requestsTo('/flaky').map((request) => request.headers['webhook-id']))).toEqual(new Set([messageId]));
+    expect(new Set(receiver.requestsTo('/flaky').map((request) => request.headers['webhook-id']))).toEqual(
+      new Set([messageId]),
+    );
     const timestamps = receiver.requestsTo('/flaky').map((request) => Number(request.headers['webhook-timestamp']));
     expect(timestamps[2]! - timestamps[0]!).toBeGreaterThanOrEqual(1);
 
     const attempts = await eventually(async () => {
-      const response = await call('GET', `/v1/orgs/org_out_2/webhooks/endpoints/${endpoint.id}/attempts`, { bearer: await token(system, 'org_out_2', 'member') });
-      return response.body.items?.length === 3 && response.body.items.every((item) => item.status !== 'in_progress') ? response.body.items : undefined;
+      const response = await call('GET', `/v1/orgs/org_out_2/webhooks/endpoints/${endpoint.id}/attempts`, {
+        bearer: await token(system, 'org_out_2', 'member'),
+      });
+      return response.body.items?.length === 3 && response.body.items.every((item) => item.status !== 'in_progress')
+        ? response.body.items
+        : undefined;
     });
     expect(attempts.map((attempt) => [attempt.attempt, attempt.status, attempt.statusCode])).toEqual([
       [3, 'succeeded', 200],
@@ -106,10 +157,16 @@ describe('Integration: outbound webhooks through the local runtime', () => {
       [1, 'failed', 500],
     ]);
     expect(attempts[2]).toMatchObject({ messageId, nextAttemptAt: expect.any(String), responseExcerpt: 'status 500' });
-    const failedOnly = await call('GET', `/v1/orgs/org_out_2/webhooks/endpoints/${endpoint.id}/attempts?status=failed`, { bearer: await token(system, 'org_out_2', 'member') });
+    const failedOnly = await call(
+      'GET',
+      `/v1/orgs/org_out_2/webhooks/endpoints/${endpoint.id}/attempts?status=failed`,
+      { bearer: await token(system, 'org_out_2', 'member') },
+    );
     expect(failedOnly.body.items?.map((attempt) => attempt.attempt)).toEqual([2, 1]);
     const { body } = await message('org_out_2', messageId);
-    expect(body.deliveries).toEqual([expect.objectContaining({ endpointId: endpoint.id, status: 'succeeded', attempts: 3 })]);
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({ endpointId: endpoint.id, status: 'succeeded', attempts: 3 }),
+    ]);
   });
 
   it('disables an endpoint that answers 410 Gone, alerts its org, and stores later events as skipped', async () => {
@@ -124,12 +181,19 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     expect(disabled).toMatchObject({ disabledReason: 'gone' });
     expect(receiver.requestsTo('/gone')).toHaveLength(1);
     const alerts = await call('GET', '/v1/orgs/org_out_3/alerts', { bearer: admin });
-    expect(alerts.body.items).toEqual([expect.objectContaining({ kind: 'endpoint_disabled', details: expect.objectContaining({ endpointId: endpoint.id, reason: 'gone' }) })]);
+    expect(alerts.body.items).toEqual([
+      expect.objectContaining({
+        kind: 'endpoint_disabled',
+        details: expect.objectContaining({ endpointId: endpoint.id, reason: 'gone' }),
+      }),
+    ]);
 
     const later = await publish('org_out_3');
     const skipped = await eventually(async () => {
       const response = await message('org_out_3', later.messageId);
-      return (response.body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'skipped' ? response.body : undefined;
+      return (response.body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'skipped'
+        ? response.body
+        : undefined;
     });
     expect(skipped.attempts).toEqual([]);
     expect(receiver.requestsTo('/gone')).toHaveLength(1);
@@ -141,8 +205,12 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     await createEndpoint('org_out_4', '/fast');
     const publishedAt = Date.now();
     await publish('org_out_4');
-    const [slow] = await eventually(async () => (receiver.requestsTo('/slow').length > 0 ? receiver.requestsTo('/slow') : undefined));
-    const [fast] = await eventually(async () => (receiver.requestsTo('/fast').length > 0 ? receiver.requestsTo('/fast') : undefined));
+    const [slow] = await eventually(async () =>
+      receiver.requestsTo('/slow').length > 0 ? receiver.requestsTo('/slow') : undefined,
+    );
+    const [fast] = await eventually(async () =>
+      receiver.requestsTo('/fast').length > 0 ? receiver.requestsTo('/fast') : undefined,
+    );
     // The slow attempt cannot end before its timeout; the fast endpoint was served well inside it.
     expect(fast!.receivedAt).toBeLessThan(slow!.receivedAt + ATTEMPT_TIMEOUT_MS);
     expect(fast!.receivedAt - publishedAt).toBeLessThan(ATTEMPT_TIMEOUT_MS + 5_000);
@@ -155,7 +223,13 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     await eventually(async () => (receiver.requestsTo('/down').length === 3 ? true : undefined));
     const dead = await eventually(
       async () => {
-        const result = await sqsClient(system).send(new ReceiveMessageCommand({ QueueUrl: system.queueUrls.delivery.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        const result = await sqsClient(system).send(
+          new ReceiveMessageCommand({
+            QueueUrl: system.queueUrls.delivery.dlqUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+          }),
+        );
         return result.Messages?.find((candidate) => candidate.Body?.includes(messageId));
       },
       { timeoutMs: 20_000 },
@@ -176,7 +250,12 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     await publish('org_out_6', 'webhook.test', { message: 'marker' });
     await eventually(async () => (receiver.requestsTo('/once').length >= 2 ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.requestsTo('/once').map((request) => (JSON.parse(request.body) as { data: { message: string } }).data.message).sort()).toEqual(['marker', 'once']);
+    expect(
+      receiver
+        .requestsTo('/once')
+        .map((request) => (JSON.parse(request.body) as { data: { message: string } }).data.message)
+        .sort(),
+    ).toEqual(['marker', 'once']);
   });
 
   it('routes each event only to the endpoints whose filters match', async () => {
@@ -184,7 +263,9 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     await createEndpoint('org_out_7', '/orders', ['loop.orders.transitioned']);
     await createEndpoint('org_out_7', '/all', ['*']);
     await publish('org_out_7', 'import.completed', importCompleted);
-    await eventually(async () => (receiver.requestsTo('/imports').length === 1 && receiver.requestsTo('/all').length === 1 ? true : undefined));
+    await eventually(async () =>
+      receiver.requestsTo('/imports').length === 1 && receiver.requestsTo('/all').length === 1 ? true : undefined,
+    );
     await publish('org_out_7', 'webhook.test');
     await eventually(async () => (receiver.requestsTo('/all').length === 2 ? true : undefined));
     expect(receiver.requestsTo('/orders')).toHaveLength(0);
@@ -206,7 +287,11 @@ describe('Integration: outbound webhooks through the local runtime', () => {
       ];
       for (const [body, status, field] of cases) {
         const response = await call('POST', '/v1/orgs/org_api/webhooks/endpoints', { bearer: admin, body });
-        expect({ body, status: response.status, type: response.contentType }).toEqual({ body, status, type: 'application/problem+json' });
+        expect({ body, status: response.status, type: response.contentType }).toEqual({
+          body,
+          status,
+          type: 'application/problem+json',
+        });
         expect((response.body.errors as { field: string }[]).map((error) => error.field)).toContain(field);
       }
       const notJson = await call('POST', '/v1/orgs/org_api/webhooks/endpoints', { bearer: admin, body: '{nope' });
@@ -214,13 +299,33 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     });
 
     it('rejects a publish with an unknown type or invalid data, naming the fields', async () => {
-      const unknown = await call('POST', '/internal/events', { bearer: system.env.INTERNAL_API_TOKEN, body: { id: 'evt_x', type: 'nope.nope', orgId: 'org_api', occurredAt: '2026-01-01T00:00:00Z', data: {} } });
+      const unknown = await call('POST', '/internal/events', {
+        bearer: system.env.INTERNAL_API_TOKEN,
+        body: { id: 'evt_x', type: 'nope.nope', orgId: 'org_api', occurredAt: '2026-01-01T00:00:00Z', data: {} },
+      });
       expect(unknown.status).toBe(422);
       expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'type' })]);
-      const invalid = await call('POST', '/internal/events', { bearer: system.env.INTERNAL_API_TOKEN, body: { id: 'evt_y', type: 'webhook.test', orgId: 'org_api', occurredAt: '2026-01-01T00:00:00Z', data: { message: 42 } } });
+      const invalid = await call('POST', '/internal/events', {
+        bearer: system.env.INTERNAL_API_TOKEN,
+        body: {
+          id: 'evt_y',
+          type: 'webhook.test',
+          orgId: 'org_api',
+          occurredAt: '2026-01-01T00:00:00Z',
+          data: { message: 42 },
+        },
+      });
       expect(invalid.status).toBe(422);
       expect(invalid.body.errors).toEqual([expect.objectContaining({ field: 'data.message' })]);
-      const anonymous = await call('POST', '/internal/events', { body: { id: 'evt_z', type: 'webhook.test', orgId: 'org_api', occurredAt: '2026-01-01T00:00:00Z', data: { message: 'x' } } });
+      const anonymous = await call('POST', '/internal/events', {
+        body: {
+          id: 'evt_z',
+          type: 'webhook.test',
+          orgId: 'org_api',
+          occurredAt: '2026-01-01T00:00:00Z',
+          data: { message: 'x' },
+        },
+      });
       expect(anonymous.status).toBe(403);
     });
 
@@ -241,15 +346,25 @@ describe('Integration: outbound webhooks through the local runtime', () => {
       const intruder = await token(system, 'org_intruder', 'admin');
       const member = await token(system, 'org_owner', 'member');
       for (const [method, path, body] of routes) {
-        expect({ method, path, status: (await call(method, path, { body })).status }).toEqual({ method, path, status: 401 });
-        expect({ method, path, status: (await call(method, path, { bearer: intruder, body })).status }).toEqual({ method, path, status: 404 });
+        expect({ method, path, status: (await call(method, path, { body })).status }).toEqual({
+          method,
+          path,
+          status: 401,
+        });
+        expect({ method, path, status: (await call(method, path, { bearer: intruder, body })).status }).toEqual({
+          method,
+          path,
+          status: 404,
+        });
         const memberStatus = (await call(method, path, { bearer: member, body })).status;
         expect({ method, path, status: memberStatus }).toEqual({ method, path, status: method === 'GET' ? 200 : 403 });
       }
       // The intruder's own org cannot reach the owner's endpoint or message by id either.
       const ownPath = `/v1/orgs/org_intruder/webhooks`;
       expect((await call('GET', `${ownPath}/endpoints/${endpoint.id}`, { bearer: intruder })).status).toBe(404);
-      expect((await call('GET', `${ownPath}/endpoints/${endpoint.id}/attempts`, { bearer: intruder })).status).toBe(404);
+      expect((await call('GET', `${ownPath}/endpoints/${endpoint.id}/attempts`, { bearer: intruder })).status).toBe(
+        404,
+      );
       expect((await call('GET', `${ownPath}/messages/${messageId}`, { bearer: intruder })).status).toBe(404);
       expect((await call('DELETE', `${ownPath}/endpoints/${endpoint.id}`, { bearer: intruder })).status).toBe(404);
     });
@@ -258,24 +373,42 @@ describe('Integration: outbound webhooks through the local runtime', () => {
       const admin = await token(system, 'org_crud', 'admin');
       const created = await createEndpoint('org_crud', '/crud', ['import.*']);
       const listed = await call('GET', '/v1/orgs/org_crud/webhooks/endpoints', { bearer: admin });
-      expect(listed.body.items).toEqual([expect.objectContaining({ id: created.id, eventTypes: ['import.*'], enabled: true })]);
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({ id: created.id, eventTypes: ['import.*'], enabled: true }),
+      ]);
       expect(JSON.stringify(listed.body)).not.toContain('whsec_');
-      const patched = await call('PATCH', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, { bearer: admin, body: { enabled: false, eventTypes: ['*'] } });
+      const patched = await call('PATCH', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, {
+        bearer: admin,
+        body: { enabled: false, eventTypes: ['*'] },
+      });
       expect(patched.body).toMatchObject({ enabled: false, disabledReason: 'manual', eventTypes: ['*'] });
       expect(JSON.stringify(patched.body)).not.toContain('whsec_');
-      const reenabled = await call('PATCH', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, { bearer: admin, body: { enabled: true } });
+      const reenabled = await call('PATCH', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, {
+        bearer: admin,
+        body: { enabled: true },
+      });
       expect(reenabled.body).toMatchObject({ enabled: true, disabledReason: null });
-      expect((await call('DELETE', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, { bearer: admin })).status).toBe(204);
-      expect((await call('GET', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, { bearer: admin })).status).toBe(404);
+      expect(
+        (await call('DELETE', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, { bearer: admin })).status,
+      ).toBe(204);
+      expect((await call('GET', `/v1/orgs/org_crud/webhooks/endpoints/${created.id}`, { bearer: admin })).status).toBe(
+        404,
+      );
     });
 
     it('allows at most 50 endpoints per organisation', async () => {
       const admin = await token(system, 'org_many', 'admin');
       for (let index = 0; index < 50; index++) {
-        const response = await call('POST', '/v1/orgs/org_many/webhooks/endpoints', { bearer: admin, body: { url: `https://example.com/hook/${index}`, eventTypes: ['*'] } });
+        const response = await call('POST', '/v1/orgs/org_many/webhooks/endpoints', {
+          bearer: admin,
+          body: { url: `https://example.com/hook/${index}`, eventTypes: ['*'] },
+        });
         expect(response.status).toBe(201);
       }
-      const overflow = await call('POST', '/v1/orgs/org_many/webhooks/endpoints', { bearer: admin, body: { url: 'https://example.com/hook/51', eventTypes: ['*'] } });
+      const overflow = await call('POST', '/v1/orgs/org_many/webhooks/endpoints', {
+        bearer: admin,
+        body: { url: 'https://example.com/hook/51', eventTypes: ['*'] },
+      });
       expect(overflow).toMatchObject({ status: 409, body: { code: 'endpoint_limit_reached' } });
     });
   });

@@ -50,7 +50,12 @@ function startReceiver() {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ method: request.method, path: request.url, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       switch (request.url) {
         case '/ok':
           response.writeHead(200, { 'content-type': 'text/plain', 'x-receiver': 'test' }).end('accepted ✓');
@@ -138,7 +143,13 @@ afterEach(() => {
 });
 
 function post(overrides: Partial<WebhookPost> & Pick<WebhookPost, 'url'>): Promise<DeliveryResult> {
-  return postWebhook({ headers: { 'content-type': 'application/json' }, body: PAYLOAD, policy: LOOPBACK, timeoutMs: 2_000, ...overrides });
+  return postWebhook({
+    headers: { 'content-type': 'application/json' },
+    body: PAYLOAD,
+    policy: LOOPBACK,
+    timeoutMs: 2_000,
+    ...overrides,
+  });
 }
 
 /** Runs `act` and reports how many new connections and requests the receiver saw meanwhile. */
@@ -147,14 +158,21 @@ async function observed<T>(act: () => Promise<T>) {
   const requestsBefore = receiver.received.length;
   const result = await act();
   await new Promise((resolve) => setTimeout(resolve, 20)); // let a stray connection surface
-  return { result, connections: receiver.stats.connections - connectionsBefore, requests: receiver.received.length - requestsBefore };
+  return {
+    result,
+    connections: receiver.stats.connections - connectionsBefore,
+    requests: receiver.received.length - requestsBefore,
+  };
 }
 
 describe('Function: postWebhook', () => {
   describe('with loopback allowlisted', () => {
     it('POSTs the body and returns the status, headers and an excerpt of the answer', async () => {
       const { result, requests } = await observed(() =>
-        post({ url: `http://127.0.0.1:${port}/ok`, headers: { 'Content-Type': 'application/json', Host: 'evil.example', 'Content-Length': '1' } }),
+        post({
+          url: `http://127.0.0.1:${port}/ok`,
+          headers: { 'Content-Type': 'application/json', Host: 'evil.example', 'Content-Length': '1' },
+        }),
       );
       expect(result).toEqual({
         kind: 'response',
@@ -184,7 +202,11 @@ describe('Function: postWebhook', () => {
     it('returns a redirect as a response and never follows it', async () => {
       const resolver = resolverFor({ 'ok.example': ['127.0.0.1'] });
       const { result, requests } = await observed(() => post({ url: `http://ok.example:${port}/redirect`, resolver }));
-      expect(result).toMatchObject({ kind: 'response', status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
+      expect(result).toMatchObject({
+        kind: 'response',
+        status: 302,
+        headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+      });
       expect(requests).toBe(1);
       expect(resolver.mock.calls).toEqual([['ok.example']]);
       expect(dialled.filter((host) => host !== '127.0.0.1')).toEqual([]);
@@ -211,7 +233,12 @@ describe('Function: postWebhook', () => {
 
     it('stops reading an endless answer at the cap instead of waiting for its end', async () => {
       const result = await post({ url: `http://127.0.0.1:${port}/endless`, maxResponseBytes: 3_000, timeoutMs: 5_000 });
-      expect(result).toMatchObject({ kind: 'response', status: 200, bodyTruncated: true, bodyExcerpt: 'y'.repeat(3_000) });
+      expect(result).toMatchObject({
+        kind: 'response',
+        status: 200,
+        bodyTruncated: true,
+        bodyExcerpt: 'y'.repeat(3_000),
+      });
       expect(result.durationMs).toBeLessThan(1_000);
     });
 
@@ -251,22 +278,38 @@ describe('Function: postWebhook', () => {
 
   describe('without an allowlist', () => {
     it('refuses loopback before connecting', async () => {
-      const { result, connections, requests } = await observed(() => post({ url: `http://127.0.0.1:${port}/ok`, policy: STRICT_IP_POLICY }));
-      expect(result).toMatchObject({ kind: 'error', error: 'ssrf_blocked', message: expect.stringContaining('127.0.0.0/8 (loopback)') });
+      const { result, connections, requests } = await observed(() =>
+        post({ url: `http://127.0.0.1:${port}/ok`, policy: STRICT_IP_POLICY }),
+      );
+      expect(result).toMatchObject({
+        kind: 'error',
+        error: 'ssrf_blocked',
+        message: expect.stringContaining('127.0.0.0/8 (loopback)'),
+      });
       expect({ connections, requests, dialled }).toEqual({ connections: 0, requests: 0, dialled: [] });
     });
 
     it('refuses a name that resolves to loopback (DNS rebinding) before connecting', async () => {
       const resolver = resolverFor({ 'rebind.example': ['127.0.0.1'] });
-      const { result, connections } = await observed(() => post({ url: `http://rebind.example:${port}/ok`, policy: STRICT_IP_POLICY, resolver }));
-      expect(result).toMatchObject({ kind: 'error', error: 'ssrf_blocked', message: expect.stringContaining('rebind.example') });
+      const { result, connections } = await observed(() =>
+        post({ url: `http://rebind.example:${port}/ok`, policy: STRICT_IP_POLICY, resolver }),
+      );
+      expect(result).toMatchObject({
+        kind: 'error',
+        error: 'ssrf_blocked',
+        message: expect.stringContaining('rebind.example'),
+      });
       expect({ connections, dialled }).toEqual({ connections: 0, dialled: [] });
     });
 
     it('refuses a name if any of its addresses is blocked, without dialling the global one', async () => {
       const resolver = resolverFor({ 'mixed.example': ['8.8.8.8', '10.0.0.1'] });
       const result = await post({ url: 'https://mixed.example/', policy: STRICT_IP_POLICY, resolver });
-      expect(result).toMatchObject({ kind: 'error', error: 'ssrf_blocked', message: expect.stringContaining('10.0.0.1') });
+      expect(result).toMatchObject({
+        kind: 'error',
+        error: 'ssrf_blocked',
+        message: expect.stringContaining('10.0.0.1'),
+      });
       expect(dialled).toEqual([]);
     });
 
@@ -305,7 +348,11 @@ describe('Function: postWebhook', () => {
     it('sends the host name as SNI while dialling the checked IP, and verifies the certificate', async () => {
       const resolver = resolverFor({ 'ok.example': ['127.0.0.1'] });
       const result = await post({ url: `https://ok.example:${tlsPort}/`, resolver });
-      expect(result).toMatchObject({ kind: 'error', error: 'tls_error', message: expect.stringContaining('self-signed') });
+      expect(result).toMatchObject({
+        kind: 'error',
+        error: 'tls_error',
+        message: expect.stringContaining('self-signed'),
+      });
       expect(serverNames).toEqual(['ok.example']);
       expect(dialled).toEqual(['127.0.0.1']);
     });

@@ -22,7 +22,15 @@ describe('Integration: secrets from Secrets Manager through the real SDK client'
         const input = JSON.parse(body) as { SecretId?: unknown };
         requests.push({ target: request.headers['x-amz-target'] as string | undefined, secretId: input.SecretId });
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify({ ARN: String(input.SecretId), Name: 'stripe', SecretString: secretString, VersionId: 'v1', CreatedDate: 1_700_000_000 }));
+        response.end(
+          JSON.stringify({
+            ARN: String(input.SecretId),
+            Name: 'stripe',
+            SecretString: secretString,
+            VersionId: 'v1',
+            CreatedDate: 1_700_000_000,
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -40,7 +48,12 @@ describe('Integration: secrets from Secrets Manager through the real SDK client'
     });
     expect(await secrets.current()).toEqual(['whsec_first']);
     expect(await secrets.current()).toEqual(['whsec_first']);
-    expect(requests).toEqual([{ target: 'secretsmanager.GetSecretValue', secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe' }]);
+    expect(requests).toEqual([
+      {
+        target: 'secretsmanager.GetSecretValue',
+        secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe',
+      },
+    ]);
 
     secretString = 'whsec_second,whsec_first';
     now = 60_000;

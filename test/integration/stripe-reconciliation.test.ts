@@ -23,7 +23,17 @@ describe('Integration: reconciliation with the Stripe API', () => {
       const id = request.url?.match(/^\/v1\/subscriptions\/([^/?]+)/)?.[1];
       const subscription = id ? current.get(id) : undefined;
       response.writeHead(subscription ? 200 : 404, { 'content-type': 'application/json', 'request-id': 'req_fake' });
-      response.end(JSON.stringify(subscription ?? { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such subscription: '${id}'` } }));
+      response.end(
+        JSON.stringify(
+          subscription ?? {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: `No such subscription: '${id}'`,
+            },
+          },
+        ),
+      );
     });
     await new Promise<void>((resolve) => fakeStripe.listen(0, '127.0.0.1', resolve));
     const { port } = fakeStripe.address() as AddressInfo;
@@ -42,8 +52,15 @@ describe('Integration: reconciliation with the Stripe API', () => {
 
   it("applies Stripe's current subscription state, not the (stale) payload", async () => {
     const orgId = 'org_reconciled';
-    const event = stripeEventPayload('customer.subscription.updated', { orgId, plan: 'starter', status: 'active', created: 1_780_000_000 });
-    const live = fixtureJson<{ data: { object: Record<string, unknown> & { items: { data: { price: Record<string, unknown> }[] } } } }>('stripe.customer.subscription.updated.json').data.object;
+    const event = stripeEventPayload('customer.subscription.updated', {
+      orgId,
+      plan: 'starter',
+      status: 'active',
+      created: 1_780_000_000,
+    });
+    const live = fixtureJson<{
+      data: { object: Record<string, unknown> & { items: { data: { price: Record<string, unknown> }[] } } };
+    }>('stripe.customer.subscription.updated.json').data.object;
     live.id = event.subscriptionId;
     live.customer = event.customerId;
     live.status = 'past_due';
@@ -57,12 +74,19 @@ describe('Integration: reconciliation with the Stripe API', () => {
       return response.status === 200 ? response.body : undefined;
     });
     expect(record).toMatchObject({ plan: 'enterprise', status: 'past_due' });
-    expect(requests).toContainEqual({ path: `/v1/subscriptions/${event.subscriptionId}`, authorization: 'Bearer sk_test_fake_key' });
+    expect(requests).toContainEqual({
+      path: `/v1/subscriptions/${event.subscriptionId}`,
+      authorization: 'Bearer sk_test_fake_key',
+    });
   });
 
   it('falls back to the payload when Stripe no longer knows the subscription', async () => {
     const orgId = 'org_unknown_upstream';
-    const event = stripeEventPayload('customer.subscription.created', { orgId, plan: 'growth', created: 1_780_000_100 });
+    const event = stripeEventPayload('customer.subscription.created', {
+      orgId,
+      plan: 'growth',
+      created: 1_780_000_100,
+    });
     expect((await postStripe(system, event.payload)).status).toBe(200);
     const record = await eventually(async () => {
       const response = await getJson(system, `/v1/orgs/${orgId}/billing`, await token(system, orgId));

@@ -28,7 +28,12 @@ describe('Integration: operating webhooks through the local runtime', () => {
       port: 0,
       memory: true,
       quiet: true,
-      env: { DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE, DELIVERY_TIMEOUT_MS: '1500', ENDPOINT_DISABLE_AFTER: '1h', RECOVERY_MAX_PER_CALL: String(RECOVERY_MAX_PER_CALL) },
+      env: {
+        DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
+        DELIVERY_TIMEOUT_MS: '1500',
+        ENDPOINT_DISABLE_AFTER: '1h',
+        RECOVERY_MAX_PER_CALL: String(RECOVERY_MAX_PER_CALL),
+      },
     });
   });
 
@@ -42,8 +47,13 @@ describe('Integration: operating webhooks through the local runtime', () => {
   async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
     const response = await fetch(`${system.url}${path}`, {
       method,
-      headers: { ...(options.bearer && { authorization: `Bearer ${options.bearer}` }), ...(options.body !== undefined && { 'content-type': 'application/json' }) },
-      ...(options.body !== undefined && { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      headers: {
+        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(options.body !== undefined && {
+        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      }),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body };
@@ -53,18 +63,31 @@ describe('Integration: operating webhooks through the local runtime', () => {
   const member = (orgId: string) => token(system, orgId, 'member');
 
   async function createEndpoint(orgId: string, path: string, eventTypes: string[] = ['*']) {
-    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, { bearer: await admin(orgId), body: { url: `${receiver.baseUrl}${path}`, eventTypes } });
+    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
+      bearer: await admin(orgId),
+      body: { url: `${receiver.baseUrl}${path}`, eventTypes },
+    });
     expect(created.status).toBe(201);
     return created.body as { id: string; secret: string };
   }
 
   async function publish(orgId: string, data: unknown = { message: 'hello' }) {
-    const response = await call('POST', '/internal/events', { bearer: system.env.INTERNAL_API_TOKEN, body: { id: `evt_ops_${++eventCounter}_${Date.now()}`, type: 'webhook.test', orgId, occurredAt: new Date().toISOString(), data } });
+    const response = await call('POST', '/internal/events', {
+      bearer: system.env.INTERNAL_API_TOKEN,
+      body: {
+        id: `evt_ops_${++eventCounter}_${Date.now()}`,
+        type: 'webhook.test',
+        orgId,
+        occurredAt: new Date().toISOString(),
+        data,
+      },
+    });
     expect(response.status).toBe(202);
     return response.body.messageId as string;
   }
 
-  const requestsCount = (path: string, count: number) => eventually(async () => (receiver.requestsTo(path).length >= count ? receiver.requestsTo(path) : undefined));
+  const requestsCount = (path: string, count: number) =>
+    eventually(async () => (receiver.requestsTo(path).length >= count ? receiver.requestsTo(path) : undefined));
   const verifies = (secret: string, request: ReceivedRequest) => {
     try {
       new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
@@ -78,13 +101,20 @@ describe('Integration: operating webhooks through the local runtime', () => {
   describe('secret rotation', () => {
     it('signs with the old and the new secret during the grace period, and with the new one only after it', async () => {
       const endpoint = await createEndpoint('org_rot_1', '/rotating');
-      const rotated = await call('POST', `/v1/orgs/org_rot_1/webhooks/endpoints/${endpoint.id}/secret/rotate`, { bearer: await admin('org_rot_1'), body: { gracePeriodSeconds: GRACE_SECONDS } });
+      const rotated = await call('POST', `/v1/orgs/org_rot_1/webhooks/endpoints/${endpoint.id}/secret/rotate`, {
+        bearer: await admin('org_rot_1'),
+        body: { gracePeriodSeconds: GRACE_SECONDS },
+      });
       const rotatedAt = Date.now();
       expect(rotated.status).toBe(200);
       const newSecret = rotated.body.secret as string;
       expect(newSecret).toMatch(/^whsec_/);
       expect(newSecret).not.toBe(endpoint.secret);
-      expect(rotated.body).toMatchObject({ id: endpoint.id, signingSecrets: 2, previousSecretsExpireAt: expect.any(String) });
+      expect(rotated.body).toMatchObject({
+        id: endpoint.id,
+        signingSecrets: 2,
+        previousSecretsExpireAt: expect.any(String),
+      });
       expect(JSON.stringify(rotated.body)).not.toContain(endpoint.secret);
 
       await publish('org_rot_1', { message: 'during' });
@@ -103,7 +133,9 @@ describe('Integration: operating webhooks through the local runtime', () => {
       expect(verifies(endpoint.secret, after)).toBe(false);
       expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
 
-      const shown = await call('GET', `/v1/orgs/org_rot_1/webhooks/endpoints/${endpoint.id}`, { bearer: await admin('org_rot_1') });
+      const shown = await call('GET', `/v1/orgs/org_rot_1/webhooks/endpoints/${endpoint.id}`, {
+        bearer: await admin('org_rot_1'),
+      });
       expect(JSON.stringify(shown.body)).not.toContain('whsec_');
     });
 
@@ -111,11 +143,16 @@ describe('Integration: operating webhooks through the local runtime', () => {
       const endpoint = await createEndpoint('org_rot_2', '/rotating-2');
       const bearer = await admin('org_rot_2');
       for (const gracePeriodSeconds of [-1, 7 * 86_400 + 1, 1.5, '60']) {
-        const response = await call('POST', `/v1/orgs/org_rot_2/webhooks/endpoints/${endpoint.id}/secret/rotate`, { bearer, body: { gracePeriodSeconds } });
+        const response = await call('POST', `/v1/orgs/org_rot_2/webhooks/endpoints/${endpoint.id}/secret/rotate`, {
+          bearer,
+          body: { gracePeriodSeconds },
+        });
         expect({ gracePeriodSeconds, status: response.status }).toEqual({ gracePeriodSeconds, status: 422 });
       }
       // No body at all: the default grace period (a day).
-      const response = await call('POST', `/v1/orgs/org_rot_2/webhooks/endpoints/${endpoint.id}/secret/rotate`, { bearer });
+      const response = await call('POST', `/v1/orgs/org_rot_2/webhooks/endpoints/${endpoint.id}/secret/rotate`, {
+        bearer,
+      });
       expect(response.status).toBe(200);
       expect(Date.parse(response.body.previousSecretsExpireAt as string) - Date.now()).toBeGreaterThan(86_390_000);
     });
@@ -125,16 +162,40 @@ describe('Integration: operating webhooks through the local runtime', () => {
     it('delivers a signed webhook.test to the chosen endpoint only and answers with the attempt', async () => {
       const chosen = await createEndpoint('org_test_1', '/test-chosen');
       await createEndpoint('org_test_1', '/test-other');
-      const response = await call('POST', `/v1/orgs/org_test_1/webhooks/endpoints/${chosen.id}/test`, { bearer: await admin('org_test_1'), body: {} });
+      const response = await call('POST', `/v1/orgs/org_test_1/webhooks/endpoints/${chosen.id}/test`, {
+        bearer: await admin('org_test_1'),
+        body: {},
+      });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ endpointId: chosen.id, attempt: { attempt: 1, status: 'succeeded', statusCode: 200, durationMs: expect.any(Number), responseExcerpt: 'status 200' } });
+      expect(response.body).toMatchObject({
+        endpointId: chosen.id,
+        attempt: {
+          attempt: 1,
+          status: 'succeeded',
+          statusCode: 200,
+          durationMs: expect.any(Number),
+          responseExcerpt: 'status 200',
+        },
+      });
       const [request] = receiver.requestsTo('/test-chosen');
       expect(receiver.requestsTo('/test-chosen')).toHaveLength(1);
-      expect(new Webhook(chosen.secret).verify(request!.body, request!.headers as Record<string, string>)).toMatchObject({ id: response.body.messageId, type: 'webhook.test', data: EVENT_CATALOG['webhook.test'].example });
+      expect(
+        new Webhook(chosen.secret).verify(request!.body, request!.headers as Record<string, string>),
+      ).toMatchObject({
+        id: response.body.messageId,
+        type: 'webhook.test',
+        data: EVENT_CATALOG['webhook.test'].example,
+      });
 
-      const typed = await call('POST', `/v1/orgs/org_test_1/webhooks/endpoints/${chosen.id}/test`, { bearer: await admin('org_test_1'), body: { eventType: 'import.completed' } });
+      const typed = await call('POST', `/v1/orgs/org_test_1/webhooks/endpoints/${chosen.id}/test`, {
+        bearer: await admin('org_test_1'),
+        body: { eventType: 'import.completed' },
+      });
       expect(typed.status).toBe(200);
-      expect(JSON.parse(receiver.requestsTo('/test-chosen')[1]!.body)).toMatchObject({ type: 'import.completed', data: EVENT_CATALOG['import.completed'].example });
+      expect(JSON.parse(receiver.requestsTo('/test-chosen')[1]!.body)).toMatchObject({
+        type: 'import.completed',
+        data: EVENT_CATALOG['import.completed'].example,
+      });
       await pause(300);
       expect(receiver.requestsTo('/test-other')).toHaveLength(0);
     });
@@ -144,12 +205,25 @@ describe('Integration: operating webhooks through the local runtime', () => {
       const endpoint = await createEndpoint('org_test_2', '/test-down');
       const bearer = await admin('org_test_2');
       const response = await call('POST', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}/test`, { bearer });
-      expect(response.body).toMatchObject({ attempt: { status: 'failed', statusCode: 503, responseExcerpt: 'status 503', nextAttemptAt: expect.any(String) } });
+      expect(response.body).toMatchObject({
+        attempt: {
+          status: 'failed',
+          statusCode: 503,
+          responseExcerpt: 'status 503',
+          nextAttemptAt: expect.any(String),
+        },
+      });
       await requestsCount('/test-down', 2);
 
-      const unknown = await call('POST', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}/test`, { bearer, body: { eventType: 'no.such.type' } });
+      const unknown = await call('POST', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}/test`, {
+        bearer,
+        body: { eventType: 'no.such.type' },
+      });
       expect(unknown.status).toBe(422);
-      await call('PATCH', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}`, { bearer, body: { enabled: false } });
+      await call('PATCH', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}`, {
+        bearer,
+        body: { enabled: false },
+      });
       const disabled = await call('POST', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}/test`, { bearer });
       expect(disabled).toMatchObject({ status: 409, body: { code: 'endpoint_disabled' } });
     });
@@ -167,16 +241,26 @@ describe('Integration: operating webhooks through the local runtime', () => {
       });
       expect(delivered.attempts).toHaveLength(1);
 
-      const resent = await call('POST', `/v1/orgs/org_resend_1/webhooks/messages/${messageId}/resend`, { bearer, body: { endpointId: endpoint.id } });
+      const resent = await call('POST', `/v1/orgs/org_resend_1/webhooks/messages/${messageId}/resend`, {
+        bearer,
+        body: { endpointId: endpoint.id },
+      });
       expect(resent.status).toBe(200);
-      expect(resent.body).toMatchObject({ messageId, endpointId: endpoint.id, attempt: { trigger: 'manual', manualId: expect.stringMatching(/^man_/), status: 'succeeded', statusCode: 200 } });
+      expect(resent.body).toMatchObject({
+        messageId,
+        endpointId: endpoint.id,
+        attempt: { trigger: 'manual', manualId: expect.stringMatching(/^man_/), status: 'succeeded', statusCode: 200 },
+      });
       const requests = receiver.requestsTo('/resend');
       expect(requests).toHaveLength(2);
       expect(requests.map((request) => request.headers['webhook-id'])).toEqual([messageId, messageId]);
       expect(verifies(endpoint.secret, requests[1]!)).toBe(true);
 
       const { body } = await call('GET', `/v1/orgs/org_resend_1/webhooks/messages/${messageId}`, { bearer });
-      expect((body.attempts as { trigger: string }[]).map((attempt) => attempt.trigger).sort()).toEqual(['manual', 'scheduled']);
+      expect((body.attempts as { trigger: string }[]).map((attempt) => attempt.trigger).sort()).toEqual([
+        'manual',
+        'scheduled',
+      ]);
       expect(body.deliveries).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 1 })]);
     });
 
@@ -186,9 +270,17 @@ describe('Integration: operating webhooks through the local runtime', () => {
       const messageId = await publish('org_resend_2');
       await requestsCount('/resend-fails', 1);
       const bearer = await admin('org_resend_2');
-      const first = await call('POST', `/v1/orgs/org_resend_2/webhooks/messages/${messageId}/resend`, { bearer, body: { endpointId: endpoint.id } });
-      expect(first.body).toMatchObject({ attempt: { trigger: 'manual', status: 'failed', statusCode: 500, nextAttemptAt: null } });
-      const second = await call('POST', `/v1/orgs/org_resend_2/webhooks/messages/${messageId}/resend`, { bearer, body: { endpointId: endpoint.id } });
+      const first = await call('POST', `/v1/orgs/org_resend_2/webhooks/messages/${messageId}/resend`, {
+        bearer,
+        body: { endpointId: endpoint.id },
+      });
+      expect(first.body).toMatchObject({
+        attempt: { trigger: 'manual', status: 'failed', statusCode: 500, nextAttemptAt: null },
+      });
+      const second = await call('POST', `/v1/orgs/org_resend_2/webhooks/messages/${messageId}/resend`, {
+        bearer,
+        body: { endpointId: endpoint.id },
+      });
       expect(second.body).toMatchObject({ attempt: { trigger: 'manual', status: 'failed' } });
       // Longer than the whole (compressed) retry schedule: nothing else arrives.
       await pause(2_500);
@@ -204,10 +296,31 @@ describe('Integration: operating webhooks through the local runtime', () => {
       const messageId = await publish('org_resend_3');
       await requestsCount('/resend-3b', 1);
       const bearer = await admin('org_resend_3');
-      expect((await call('POST', `/v1/orgs/org_resend_3/webhooks/messages/${messageId}/resend`, { bearer, body: { endpointId: endpoint.id } })).body).toMatchObject({ code: 'delivery_not_found' });
-      expect((await call('POST', `/v1/orgs/org_resend_3/webhooks/messages/${messageId}/resend`, { bearer, body: { endpointId: 'ep_nope' } })).status).toBe(404);
+      expect(
+        (
+          await call('POST', `/v1/orgs/org_resend_3/webhooks/messages/${messageId}/resend`, {
+            bearer,
+            body: { endpointId: endpoint.id },
+          })
+        ).body,
+      ).toMatchObject({ code: 'delivery_not_found' });
+      expect(
+        (
+          await call('POST', `/v1/orgs/org_resend_3/webhooks/messages/${messageId}/resend`, {
+            bearer,
+            body: { endpointId: 'ep_nope' },
+          })
+        ).status,
+      ).toBe(404);
       const intruder = await admin('org_resend_x');
-      expect((await call('POST', `/v1/orgs/org_resend_x/webhooks/messages/${messageId}/resend`, { bearer: intruder, body: { endpointId: other.id } })).body).toMatchObject({ code: 'message_not_found' });
+      expect(
+        (
+          await call('POST', `/v1/orgs/org_resend_x/webhooks/messages/${messageId}/resend`, {
+            bearer: intruder,
+            body: { endpointId: other.id },
+          })
+        ).body,
+      ).toMatchObject({ code: 'message_not_found' });
       expect(receiver.requestsTo('/resend-3b')).toHaveLength(1);
     });
   });
@@ -227,19 +340,29 @@ describe('Integration: operating webhooks through the local runtime', () => {
           return (body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'succeeded' ? true : undefined;
         });
       }
-      await call('PATCH', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}`, { bearer, body: { enabled: false } });
+      await call('PATCH', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}`, {
+        bearer,
+        body: { enabled: false },
+      });
       await publish('org_stats_1');
 
       const stats = await eventually(async () => {
-        const response = await call('GET', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}/stats?window=24h`, { bearer: await member('org_stats_1') });
+        const response = await call('GET', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}/stats?window=24h`, {
+          bearer: await member('org_stats_1'),
+        });
         return (response.body.messages as { skipped: number } | undefined)?.skipped === 1 ? response.body : undefined;
       });
-      const attempts = (await call('GET', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}/attempts`, { bearer })).body.items!;
+      const attempts = (
+        await call('GET', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}/attempts`, { bearer })
+      ).body.items!;
       expect(attempts).toHaveLength(3);
       expect(stats).toMatchObject({
         endpointId: endpoint.id,
         window: '24h',
-        attempts: { succeeded: attempts.filter((a) => a.status === 'succeeded').length, failed: attempts.filter((a) => a.status === 'failed').length },
+        attempts: {
+          succeeded: attempts.filter((a) => a.status === 'succeeded').length,
+          failed: attempts.filter((a) => a.status === 'failed').length,
+        },
         messages: { succeeded: 2, failed: 0, skipped: 1, pending: 0 },
         latencyMs: { p50: expect.any(Number), p95: expect.any(Number) },
         lastSuccessAt: expect.any(String),
@@ -249,8 +372,14 @@ describe('Integration: operating webhooks through the local runtime', () => {
       expect(stats.attempts).toEqual({ succeeded: 2, failed: 1 });
 
       const all = await call('GET', '/v1/orgs/org_stats_1/webhooks/stats?window=7d', { bearer });
-      expect(all.body).toMatchObject({ window: '7d', items: [expect.objectContaining({ endpointId: endpoint.id, attempts: { succeeded: 2, failed: 1 } })] });
-      expect((await call('GET', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}/stats?window=1y`, { bearer })).status).toBe(400);
+      expect(all.body).toMatchObject({
+        window: '7d',
+        items: [expect.objectContaining({ endpointId: endpoint.id, attempts: { succeeded: 2, failed: 1 } })],
+      });
+      expect(
+        (await call('GET', `/v1/orgs/org_stats_1/webhooks/endpoints/${endpoint.id}/stats?window=1y`, { bearer }))
+          .status,
+      ).toBe(400);
     });
   });
 
@@ -289,14 +418,27 @@ describe('Integration: operating webhooks through the local runtime', () => {
       await deliveryStatus(skipped, 'skipped');
 
       mode = 'up';
-      const reenabled = await call('PATCH', `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}`, { bearer, body: { enabled: true } });
-      expect(reenabled.body).toMatchObject({ enabled: true, recovery: { since: expect.any(String), until: expect.any(String), href: `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}/recover` } });
+      const reenabled = await call('PATCH', `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}`, {
+        bearer,
+        body: { enabled: true },
+      });
+      expect(reenabled.body).toMatchObject({
+        enabled: true,
+        recovery: {
+          since: expect.any(String),
+          until: expect.any(String),
+          href: `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}/recover`,
+        },
+      });
       const receivedBefore = idsReceived().length;
 
       const recoveries = [];
       let continuation: string | undefined;
       do {
-        const response = await call('POST', `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}/recover`, { bearer, body: { since, ...(continuation && { continuation }) } });
+        const response = await call('POST', `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}/recover`, {
+          bearer,
+          body: { since, ...(continuation && { continuation }) },
+        });
         expect(response.status).toBe(202);
         recoveries.push(response.body);
         continuation = (response.body.continuation as string | null) ?? undefined;
@@ -305,10 +447,18 @@ describe('Integration: operating webhooks through the local runtime', () => {
 
       for (const recovery of recoveries) {
         const progress = await eventually(async () => {
-          const response = await call('GET', `/v1/orgs/org_rec_1/webhooks/recoveries/${String(recovery.id)}`, { bearer: await member('org_rec_1') });
+          const response = await call('GET', `/v1/orgs/org_rec_1/webhooks/recoveries/${String(recovery.id)}`, {
+            bearer: await member('org_rec_1'),
+          });
           return response.body.status === 'completed' ? response.body : undefined;
         });
-        expect(progress).toMatchObject({ endpointId: endpoint.id, queued: recovery.queued, succeeded: recovery.queued, failed: 0, remaining: 0 });
+        expect(progress).toMatchObject({
+          endpointId: endpoint.id,
+          queued: recovery.queued,
+          succeeded: recovery.queued,
+          failed: 0,
+          remaining: 0,
+        });
       }
       await pause(500);
       expect(idsReceived().slice(receivedBefore).sort()).toEqual([failedA, failedB, gone, skipped].sort());
@@ -323,13 +473,38 @@ describe('Integration: operating webhooks through the local runtime', () => {
       const path = `/v1/orgs/org_rec_2/webhooks/endpoints/${endpoint.id}/recover`;
       expect((await call('POST', path, { bearer, body: {} })).status).toBe(422);
       expect((await call('POST', path, { bearer, body: { since: 'yesterday' } })).status).toBe(422);
-      expect((await call('POST', path, { bearer, body: { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' } })).status).toBe(422);
+      expect(
+        (await call('POST', path, { bearer, body: { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' } }))
+          .status,
+      ).toBe(422);
       const started = await call('POST', path, { bearer, body: { since: '2026-01-01T00:00:00Z' } });
       expect(started).toMatchObject({ status: 202, body: { queued: 0, status: 'completed', continuation: null } });
-      expect((await call('POST', path, { bearer: await member('org_rec_2'), body: { since: '2026-01-01T00:00:00Z' } })).status).toBe(403);
-      expect((await call('POST', `/v1/orgs/org_rec_x/webhooks/endpoints/${endpoint.id}/recover`, { bearer: await admin('org_rec_x'), body: { since: '2026-01-01T00:00:00Z' } })).status).toBe(404);
-      expect((await call('GET', `/v1/orgs/org_rec_x/webhooks/recoveries/${String(started.body.id)}`, { bearer: await admin('org_rec_x') })).status).toBe(404);
-      expect((await call('GET', `/v1/orgs/org_rec_2/webhooks/recoveries/${String(started.body.id)}`, { bearer: await member('org_rec_2') })).status).toBe(200);
+      expect(
+        (await call('POST', path, { bearer: await member('org_rec_2'), body: { since: '2026-01-01T00:00:00Z' } }))
+          .status,
+      ).toBe(403);
+      expect(
+        (
+          await call('POST', `/v1/orgs/org_rec_x/webhooks/endpoints/${endpoint.id}/recover`, {
+            bearer: await admin('org_rec_x'),
+            body: { since: '2026-01-01T00:00:00Z' },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await call('GET', `/v1/orgs/org_rec_x/webhooks/recoveries/${String(started.body.id)}`, {
+            bearer: await admin('org_rec_x'),
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await call('GET', `/v1/orgs/org_rec_2/webhooks/recoveries/${String(started.body.id)}`, {
+            bearer: await member('org_rec_2'),
+          })
+        ).status,
+      ).toBe(200);
     });
   });
 
@@ -349,13 +524,29 @@ describe('Integration: operating webhooks through the local runtime', () => {
     const intruder = await admin('org_ops_intruder');
     const memberToken = await member('org_ops_owner');
     for (const [method, path, body] of routes) {
-      expect({ method, path, status: (await call(method, path, { body })).status }).toEqual({ method, path, status: 401 });
-      expect({ method, path, status: (await call(method, path, { bearer: intruder, body })).status }).toEqual({ method, path, status: 404 });
-      expect({ method, path, status: (await call(method, path, { bearer: memberToken, body })).status }).toEqual({ method, path, status: method === 'GET' ? 200 : 403 });
+      expect({ method, path, status: (await call(method, path, { body })).status }).toEqual({
+        method,
+        path,
+        status: 401,
+      });
+      expect({ method, path, status: (await call(method, path, { bearer: intruder, body })).status }).toEqual({
+        method,
+        path,
+        status: 404,
+      });
+      expect({ method, path, status: (await call(method, path, { bearer: memberToken, body })).status }).toEqual({
+        method,
+        path,
+        status: method === 'GET' ? 200 : 403,
+      });
     }
     const own = '/v1/orgs/org_ops_intruder/webhooks';
-    expect((await call('POST', `${own}/endpoints/${endpoint.id}/secret/rotate`, { bearer: intruder, body: {} })).status).toBe(404);
-    expect((await call('POST', `${own}/endpoints/${endpoint.id}/test`, { bearer: intruder, body: {} })).status).toBe(404);
+    expect(
+      (await call('POST', `${own}/endpoints/${endpoint.id}/secret/rotate`, { bearer: intruder, body: {} })).status,
+    ).toBe(404);
+    expect((await call('POST', `${own}/endpoints/${endpoint.id}/test`, { bearer: intruder, body: {} })).status).toBe(
+      404,
+    );
     expect((await call('GET', `${own}/endpoints/${endpoint.id}/stats`, { bearer: intruder })).status).toBe(404);
     // Nothing the intruder or the member tried reached the receiver.
     expect(receiver.requestsTo('/ops-isolated')).toHaveLength(1);

@@ -15,7 +15,14 @@ export function httpEvent(options: {
   const method = options.method ?? 'POST';
   const path = options.path ?? '/webhooks/stripe';
   const base64 = options.base64 ?? Buffer.isBuffer(options.body);
-  const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body.toString('base64') : base64 ? Buffer.from(options.body).toString('base64') : options.body;
+  const body =
+    options.body === undefined
+      ? undefined
+      : Buffer.isBuffer(options.body)
+        ? options.body.toString('base64')
+        : base64
+          ? Buffer.from(options.body).toString('base64')
+          : options.body;
   return {
     version: '2.0',
     routeKey: options.routeKey ?? `ANY ${path}`,

@@ -29,7 +29,11 @@ export function subscriptionEvent(options: SubscriptionOptions): SubscriptionEve
     items: {
       data: [
         {
-          price: { id: 'price_1', lookup_key: options.lookupKey ?? null, metadata: options.plan ? { plan: options.plan } : {} },
+          price: {
+            id: 'price_1',
+            lookup_key: options.lookupKey ?? null,
+            metadata: options.plan ? { plan: options.plan } : {},
+          },
           current_period_end: options.periodEnd ?? 1_800_000_000,
         },
       ],
@@ -68,7 +72,15 @@ export function invoiceEvent(options: InvoiceOptions): InvoiceEvent {
     attempt_count: 1,
     created: options.created,
     status_transitions: { paid_at: options.type === 'invoice.payment_failed' ? null : options.created },
-    ...(options.apiShape === 'legacy' ? { subscription: 'sub_1', subscription_details: details } : { parent: { subscription_details: details } }),
+    ...(options.apiShape === 'legacy'
+      ? { subscription: 'sub_1', subscription_details: details }
+      : { parent: { subscription_details: details } }),
   };
-  return { kind: 'invoice', id: options.id ?? `evt_inv_${options.created}`, type: options.type ?? 'invoice.paid', created: options.created, invoice };
+  return {
+    kind: 'invoice',
+    id: options.id ?? `evt_inv_${options.created}`,
+    type: options.type ?? 'invoice.paid',
+    created: options.created,
+    invoice,
+  };
 }

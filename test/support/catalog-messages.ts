@@ -11,7 +11,9 @@ import { fixtureBytes } from './fixtures';
 /** JSON text in which every bigint is a bare integer literal. */
 export function rawJson(value: unknown): string {
   const marker = `__bigint_${randomUUID()}__`;
-  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${marker}${item.toString()}` : item));
+  const text = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? `${marker}${item.toString()}` : item,
+  );
   return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
 }
 
@@ -47,7 +49,10 @@ export function shopifyMessage(topic: string, body: unknown, options: ShopifyOpt
   };
 }
 
-export function squareMessage(body: { event_id: string; type: string; merchant_id: string } & Record<string, unknown>, receivedAt = new Date().toISOString()): QueuedWebhook {
+export function squareMessage(
+  body: { event_id: string; type: string; merchant_id: string } & Record<string, unknown>,
+  receivedAt = new Date().toISOString(),
+): QueuedWebhook {
   return {
     source: 'square',
     eventId: body.event_id,
@@ -64,13 +69,24 @@ export interface ProductOptions {
   readonly updatedAt: string;
   readonly title?: string;
   readonly status?: string;
-  readonly variants?: readonly { id: bigint; sku: string | null; price: string; inventoryItemId: bigint | null; title?: string }[];
+  readonly variants?: readonly {
+    id: bigint;
+    sku: string | null;
+    price: string;
+    inventoryItemId: bigint | null;
+    title?: string;
+  }[];
 }
 
 /** A products/create|update body: Shopify's documented sample with the given ids, title and variants. */
 export function productBody(options: ProductOptions): Record<string, unknown> {
-  const sample = JSON.parse(fixtureBytes('shopify.products.update.json').toString('utf8')) as Record<string, unknown> & { variants: Record<string, unknown>[] };
-  const variants = options.variants ?? [{ id: 642667041472713922n, sku: 'TEE-S', price: '19.99', inventoryItemId: 271878346596884015n }];
+  const sample = JSON.parse(fixtureBytes('shopify.products.update.json').toString('utf8')) as Record<
+    string,
+    unknown
+  > & { variants: Record<string, unknown>[] };
+  const variants = options.variants ?? [
+    { id: 642667041472713922n, sku: 'TEE-S', price: '19.99', inventoryItemId: 271878346596884015n },
+  ];
   return {
     ...sample,
     id: options.id,
@@ -91,7 +107,12 @@ export function productBody(options: ProductOptions): Record<string, unknown> {
   };
 }
 
-export function inventoryLevelBody(options: { inventoryItemId: bigint; locationId: bigint; available: number | null; updatedAt: string }): Record<string, unknown> {
+export function inventoryLevelBody(options: {
+  inventoryItemId: bigint;
+  locationId: bigint;
+  available: number | null;
+  updatedAt: string;
+}): Record<string, unknown> {
   return {
     inventory_item_id: options.inventoryItemId,
     location_id: options.locationId,
@@ -101,7 +122,12 @@ export function inventoryLevelBody(options: { inventoryItemId: bigint; locationI
   };
 }
 
-export function squareCountBody(options: { eventId: string; merchantId?: string; counts: readonly { objectId: string; locationId: string; quantity: string; calculatedAt: string; state?: string }[]; createdAt?: string }) {
+export function squareCountBody(options: {
+  eventId: string;
+  merchantId?: string;
+  counts: readonly { objectId: string; locationId: string; quantity: string; calculatedAt: string; state?: string }[];
+  createdAt?: string;
+}) {
   return {
     merchant_id: options.merchantId ?? MERCHANT,
     type: 'inventory.count.updated',

@@ -7,10 +7,18 @@ import type { LocalSystem } from '../../infra/local/system';
 
 const stripe = new Stripe('sk_test_unused');
 
-export async function postStripe(system: LocalSystem, payload: string, options: { secret?: string; timestamp?: number; signature?: string | null } = {}): Promise<{ status: number; body: unknown }> {
+export async function postStripe(
+  system: LocalSystem,
+  payload: string,
+  options: { secret?: string; timestamp?: number; signature?: string | null } = {},
+): Promise<{ status: number; body: unknown }> {
   const signature =
     options.signature === undefined
-      ? stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? system.stripeWebhookSecrets[0]!, ...(options.timestamp !== undefined && { timestamp: options.timestamp }) })
+      ? stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: options.secret ?? system.stripeWebhookSecrets[0]!,
+          ...(options.timestamp !== undefined && { timestamp: options.timestamp }),
+        })
       : options.signature;
   const response = await fetch(`${system.url}/webhooks/stripe`, {
     method: 'POST',
@@ -24,13 +32,22 @@ export async function token(system: LocalSystem, orgId: string, role: LocalRole 
   return signLocalToken(system.jwtSecret, { orgId, role });
 }
 
-export async function getJson(system: LocalSystem, path: string, bearer?: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${system.url}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+export async function getJson(
+  system: LocalSystem,
+  path: string,
+  bearer?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${system.url}${path}`, {
+    headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, { timeoutMs = 15_000, intervalMs = 100 } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 15_000, intervalMs = 100 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -46,10 +63,16 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, { timeo
 }
 
 export function sqsClient(system: LocalSystem): SQSClient {
-  return new SQSClient({ endpoint: system.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new SQSClient({
+    endpoint: system.sqsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 export async function receiveAll(system: LocalSystem, queueUrl: string): Promise<{ body: string }[]> {
-  const result = await sqsClient(system).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  const result = await sqsClient(system).send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
   return (result.Messages ?? []).map((message) => ({ body: message.Body ?? '' }));
 }

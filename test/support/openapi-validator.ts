@@ -26,21 +26,31 @@ export function createOpenApiValidator(document: OpenApiDocument) {
     const operation = document.paths[path]?.[method.toLowerCase()];
     if (!operation) return [`${method} ${path} is not in the document`];
     const response = operation.responses[String(answer.status)];
-    if (!response) return [`${method} ${path} answered ${answer.status}, which the document does not list (${Object.keys(operation.responses).join(', ')})`];
+    if (!response)
+      return [
+        `${method} ${path} answered ${answer.status}, which the document does not list (${Object.keys(operation.responses).join(', ')})`,
+      ];
     if (!response.content) return answer.body === undefined ? [] : [`${answer.status} should have no body`];
     const mediaType = (answer.contentType ?? '').split(';')[0]!.trim();
-    if (!response.content[mediaType]) return [`${answer.status} answered ${mediaType}; the document lists ${Object.keys(response.content).join(', ')}`];
-    const validate = ajv.getSchema(`${DOCUMENT_ID}#/${pointer('paths', path, method.toLowerCase(), 'responses', String(answer.status), 'content', mediaType, 'schema')}`);
+    if (!response.content[mediaType])
+      return [`${answer.status} answered ${mediaType}; the document lists ${Object.keys(response.content).join(', ')}`];
+    const validate = ajv.getSchema(
+      `${DOCUMENT_ID}#/${pointer('paths', path, method.toLowerCase(), 'responses', String(answer.status), 'content', mediaType, 'schema')}`,
+    );
     if (!validate) return ['schema not found'];
     if (validate(answer.body)) return [];
-    return (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? ''} ${JSON.stringify(error.params)}`);
+    return (validate.errors ?? []).map(
+      (error) => `${error.instancePath || '(root)'} ${error.message ?? ''} ${JSON.stringify(error.params)}`,
+    );
   }
 
   /** Validates any JSON value against a schema of the document, by JSON pointer (e.g. `/components/schemas/X`). */
   function checkSchema(jsonPointer: string, value: unknown): string[] {
     const validate = ajv.getSchema(`${DOCUMENT_ID}#${jsonPointer}`);
     if (!validate) return [`no schema at ${jsonPointer}`];
-    return validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? ''}`);
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? ''}`);
   }
 
   return { check, checkSchema };

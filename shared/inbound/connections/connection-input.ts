@@ -56,7 +56,9 @@ export function normaliseShopDomain(input: string): string | undefined {
 
 export function squareConnectionSchema(options: { allowHttp: boolean }) {
   return z.strictObject({
-    merchantId: z.string().regex(SQUARE_MERCHANT_ID_PATTERN, 'must be a Square merchant id: 1–64 letters, digits, "_" or "-"'),
+    merchantId: z
+      .string()
+      .regex(SQUARE_MERCHANT_ID_PATTERN, 'must be a Square merchant id: 1–64 letters, digits, "_" or "-"'),
     notificationUrl: z.string().superRefine((value, context) => {
       for (const message of notificationUrlProblems(value, options)) context.addIssue({ code: 'custom', message });
     }),

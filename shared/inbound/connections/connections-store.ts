@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { QueuedWebhook } from '../queued-webhook';
 
@@ -60,13 +66,19 @@ export interface ConnectionsStore {
   sourcesOf(orgId: string): Promise<Pick<InboundSource, 'sourceId' | 'createdAt'>[]>;
   recordSourceEvent(event: SourceEvent): Promise<void>;
   /** Newest first; `since` (ISO instant) leaves out events received before it, which TTL may not have deleted yet. */
-  sourceEvents(sourceId: string, options: { limit: number; cursor?: string; since?: string }): Promise<{ items: SourceEvent[]; nextCursor: string | null }>;
+  sourceEvents(
+    sourceId: string,
+    options: { limit: number; cursor?: string; since?: string },
+  ): Promise<{ items: SourceEvent[]; nextCursor: string | null }>;
 }
 
 const accountKey = (provider: Provider, account: string) => ({ pk: `ACCOUNT#${provider}#${account}`, sk: 'ORG' });
 const orgConnectionKey = (orgId: string, provider: Provider) => ({ pk: `ORG#${orgId}`, sk: `CONNECTION#${provider}` });
 const unmatchedPk = (provider: Provider, account: string) => `UNMATCHED#${provider}#${account}`;
-const unmatchedKey = (provider: Provider, account: string, message: QueuedWebhook) => ({ pk: unmatchedPk(provider, account), sk: `${message.receivedAt}#${message.eventId}` });
+const unmatchedKey = (provider: Provider, account: string, message: QueuedWebhook) => ({
+  pk: unmatchedPk(provider, account),
+  sk: `${message.receivedAt}#${message.eventId}`,
+});
 
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -95,7 +107,14 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
 
   async function putOwned(item: Record<string, unknown>, orgId: string): Promise<boolean> {
     try {
-      await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org', ExpressionAttributeValues: { ':org': orgId } }));
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
+          ExpressionAttributeValues: { ':org': orgId },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -106,27 +125,61 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
   return {
     async connect(connection) {
       // The reverse lookup first: it is what enforces one org per account.
-      if (!(await putOwned({ ...accountKey(connection.provider, connection.account), ...connection }, connection.orgId))) return 'conflict';
-      const previous = await documents.send(new GetCommand({ TableName: tableName, Key: orgConnectionKey(connection.orgId, connection.provider), ConsistentRead: true }));
-      await documents.send(new PutCommand({ TableName: tableName, Item: { ...orgConnectionKey(connection.orgId, connection.provider), ...connection } }));
+      if (
+        !(await putOwned({ ...accountKey(connection.provider, connection.account), ...connection }, connection.orgId))
+      )
+        return 'conflict';
+      const previous = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: orgConnectionKey(connection.orgId, connection.provider),
+          ConsistentRead: true,
+        }),
+      );
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...orgConnectionKey(connection.orgId, connection.provider), ...connection },
+        }),
+      );
       // Re-pointing an org at another account releases the account it had.
       const before = previous.Item ? strip<ProviderConnection>(previous.Item) : undefined;
       if (before && before.account !== connection.account) {
-        await documents.send(new DeleteCommand({ TableName: tableName, Key: accountKey(before.provider, before.account), ConditionExpression: 'orgId = :org', ExpressionAttributeValues: { ':org': connection.orgId } })).catch((error: unknown) => {
-          if (!isConditionalCheckFailed(error)) throw error;
-        });
+        await documents
+          .send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: accountKey(before.provider, before.account),
+              ConditionExpression: 'orgId = :org',
+              ExpressionAttributeValues: { ':org': connection.orgId },
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!isConditionalCheckFailed(error)) throw error;
+          });
       }
       return 'connected';
     },
 
     async disconnect(orgId, provider) {
-      const result = await documents.send(new DeleteCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ReturnValues: 'ALL_OLD' }));
+      const result = await documents.send(
+        new DeleteCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ReturnValues: 'ALL_OLD' }),
+      );
       if (!result.Attributes) return undefined;
       const connection = strip<ProviderConnection>(result.Attributes);
       // Only this org's lookup: should another org have taken the account meanwhile, it stays theirs.
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: accountKey(provider, connection.account), ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org', ExpressionAttributeValues: { ':org': orgId } })).catch((error: unknown) => {
-        if (!isConditionalCheckFailed(error)) throw error;
-      });
+      await documents
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: accountKey(provider, connection.account),
+            ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
+            ExpressionAttributeValues: { ':org': orgId },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionalCheckFailed(error)) throw error;
+        });
       return connection;
     },
 
@@ -135,13 +188,20 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
     },
 
     async connectionOf(provider, account) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: accountKey(provider, account), ConsistentRead: true }));
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: accountKey(provider, account), ConsistentRead: true }),
+      );
       return result.Item ? strip<ProviderConnection>(result.Item) : undefined;
     },
 
     async keepUnmatched(provider, account, message, retentionDays) {
       const expiresAt = Math.floor(Date.parse(message.receivedAt) / 1000) + retentionDays * 86_400;
-      await documents.send(new PutCommand({ TableName: tableName, Item: { ...unmatchedKey(provider, account, message), message, expiresAt } }));
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...unmatchedKey(provider, account, message), message, expiresAt },
+        }),
+      );
     },
 
     async unmatched(provider, account) {
@@ -153,23 +213,60 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
     },
 
     async putSource(source) {
-      const existing = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: `SOURCE#${source.sourceId}`, sk: 'SOURCE' }, ConsistentRead: true }));
-      if (!(await putOwned({ pk: `SOURCE#${source.sourceId}`, sk: 'SOURCE', ...source, createdAt: existing.Item?.createdAt ?? source.createdAt }, source.orgId))) return 'conflict';
-      await documents.send(new PutCommand({ TableName: tableName, Item: { pk: `ORG#${source.orgId}`, sk: `SOURCE#${source.sourceId}`, sourceId: source.sourceId, createdAt: existing.Item?.createdAt ?? source.createdAt } }));
+      const existing = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: `SOURCE#${source.sourceId}`, sk: 'SOURCE' },
+          ConsistentRead: true,
+        }),
+      );
+      if (
+        !(await putOwned(
+          {
+            pk: `SOURCE#${source.sourceId}`,
+            sk: 'SOURCE',
+            ...source,
+            createdAt: existing.Item?.createdAt ?? source.createdAt,
+          },
+          source.orgId,
+        ))
+      )
+        return 'conflict';
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: `ORG#${source.orgId}`,
+            sk: `SOURCE#${source.sourceId}`,
+            sourceId: source.sourceId,
+            createdAt: existing.Item?.createdAt ?? source.createdAt,
+          },
+        }),
+      );
       return existing.Item ? 'updated' : 'created';
     },
 
     async getSource(sourceId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: `SOURCE#${sourceId}`, sk: 'SOURCE' }, ConsistentRead: true }));
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `SOURCE#${sourceId}`, sk: 'SOURCE' }, ConsistentRead: true }),
+      );
       return result.Item ? strip<InboundSource>(result.Item) : undefined;
     },
 
     async sourcesOf(orgId) {
-      return (await queryAll(`ORG#${orgId}`, 'SOURCE#')).map((item) => ({ sourceId: String(item.sourceId), createdAt: String(item.createdAt) }));
+      return (await queryAll(`ORG#${orgId}`, 'SOURCE#')).map((item) => ({
+        sourceId: String(item.sourceId),
+        createdAt: String(item.createdAt),
+      }));
     },
 
     async recordSourceEvent(event) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: { pk: `SOURCE_EVENTS#${event.sourceId}`, sk: `${event.receivedAt}#${event.id}`, ...event } }));
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `SOURCE_EVENTS#${event.sourceId}`, sk: `${event.receivedAt}#${event.id}`, ...event },
+        }),
+      );
     },
 
     async sourceEvents(sourceId, { limit, cursor, since }) {
@@ -185,7 +282,10 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
           ExclusiveStartKey: decodeCursor(cursor, pk),
         }),
       );
-      return { items: (result.Items ?? []).map((item) => strip<SourceEvent>(item)), nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
+      return {
+        items: (result.Items ?? []).map((item) => strip<SourceEvent>(item)),
+        nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
+      };
     },
   };
 }

@@ -41,6 +41,13 @@ export interface VerifyShopifyOptions {
 export function verifyShopifySignature(options: VerifyShopifyOptions): void {
   const received = parseShopifySignature(options.header);
   // Every secret is tried, so the time taken does not reveal which one matched.
-  const matched = options.secrets.reduce((found, secret) => constantTimeEqual(computeShopifySignature(secret, options.payload), received) || found, false);
-  if (!matched) throw new SignatureVerificationError('no_matching_signature', 'No signature matches the payload for any configured secret');
+  const matched = options.secrets.reduce(
+    (found, secret) => constantTimeEqual(computeShopifySignature(secret, options.payload), received) || found,
+    false,
+  );
+  if (!matched)
+    throw new SignatureVerificationError(
+      'no_matching_signature',
+      'No signature matches the payload for any configured secret',
+    );
 }

@@ -26,7 +26,10 @@ export function parseSquareSignature(headerValue: string | undefined): Buffer {
   const value = headerValue?.trim();
   if (!value) throw new SignatureVerificationError('missing_signature', `Missing ${SQUARE_SIGNATURE_HEADER} header`);
   if (!SIGNATURE_PATTERN.test(value)) {
-    throw new SignatureVerificationError('malformed_signature', `${SQUARE_SIGNATURE_HEADER} is not a base64 HMAC-SHA256`);
+    throw new SignatureVerificationError(
+      'malformed_signature',
+      `${SQUARE_SIGNATURE_HEADER} is not a base64 HMAC-SHA256`,
+    );
   }
   return Buffer.from(value, 'base64');
 }
@@ -47,11 +50,15 @@ export function verifySquareSignature(options: VerifySquareOptions): { notificat
   // Every key and URL is tried, so the time taken does not reveal which one matched.
   for (const notificationUrl of options.notificationUrls) {
     for (const key of options.keys) {
-      if (constantTimeEqual(computeSquareSignature(key, notificationUrl, options.payload), received)) matched ??= notificationUrl;
+      if (constantTimeEqual(computeSquareSignature(key, notificationUrl, options.payload), received))
+        matched ??= notificationUrl;
     }
   }
   if (matched === undefined) {
-    throw new SignatureVerificationError('no_matching_signature', 'No signature matches the payload for any configured key and notification URL');
+    throw new SignatureVerificationError(
+      'no_matching_signature',
+      'No signature matches the payload for any configured key and notification URL',
+    );
   }
   return { notificationUrl: matched };
 }

@@ -75,10 +75,16 @@ export function verifyStripeSignature(options: VerifyOptions): { timestamp: numb
   const tolerance = options.toleranceSeconds ?? STRIPE_TOLERANCE_IN_SECONDS;
   const age = options.nowSeconds - timestamp;
   if (age > tolerance) {
-    throw new SignatureVerificationError('timestamp_outside_tolerance', `Signature timestamp is ${age} s old (tolerance ${tolerance} s)`);
+    throw new SignatureVerificationError(
+      'timestamp_outside_tolerance',
+      `Signature timestamp is ${age} s old (tolerance ${tolerance} s)`,
+    );
   }
   if (-age > tolerance) {
-    throw new SignatureVerificationError('timestamp_outside_tolerance', `Signature timestamp is ${-age} s in the future (tolerance ${tolerance} s)`);
+    throw new SignatureVerificationError(
+      'timestamp_outside_tolerance',
+      `Signature timestamp is ${-age} s in the future (tolerance ${tolerance} s)`,
+    );
   }
   return { timestamp };
 }

@@ -20,7 +20,11 @@ export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>
 export const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' });
 
 export type DialTarget =
-  | { readonly ok: true; readonly address: string; /** The host was an IP literal, not a name. */ readonly literal: boolean }
+  | {
+      readonly ok: true;
+      readonly address: string;
+      /** The host was an IP literal, not a name. */ readonly literal: boolean;
+    }
   | { readonly ok: false; readonly error: 'dns_failure' | 'ssrf_blocked' | 'timeout'; readonly message: string };
 
 /**
@@ -41,10 +45,12 @@ export async function resolveDialTarget(
     try {
       addresses = await untilAborted(resolver(hostname), signal);
     } catch (error) {
-      if (signal.aborted) return { ok: false, error: 'timeout', message: `Resolving ${hostname} did not finish in time` };
+      if (signal.aborted)
+        return { ok: false, error: 'timeout', message: `Resolving ${hostname} did not finish in time` };
       return { ok: false, error: 'dns_failure', message: `Could not resolve ${hostname}: ${describe(error)}` };
     }
-    if (addresses.length === 0) return { ok: false, error: 'dns_failure', message: `${hostname} resolved to no addresses` };
+    if (addresses.length === 0)
+      return { ok: false, error: 'dns_failure', message: `${hostname} resolved to no addresses` };
   }
 
   // Any blocked answer refuses the whole host: dialling only the "good" ones would still let a
@@ -80,6 +86,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return 'code' in error && typeof error.code === 'string' ? `${error.code} (${error.message})` : error.message;
+  if (error instanceof Error)
+    return 'code' in error && typeof error.code === 'string' ? `${error.code} (${error.message})` : error.message;
   return String(error);
 }

@@ -26,7 +26,10 @@ const LOOPBACK_NAME = /(^|\.)localhost\.?$/;
 
 export function validateEndpointUrl(input: string, options: EndpointUrlOptions = {}): EndpointUrlResult {
   const field = options.field ?? 'url';
-  const fail = (...messages: string[]): EndpointUrlResult => ({ ok: false, problems: messages.map((message) => ({ field, message })) });
+  const fail = (...messages: string[]): EndpointUrlResult => ({
+    ok: false,
+    problems: messages.map((message) => ({ field, message })),
+  });
 
   if (input.trim() === '') return fail('is required');
   // Checked before parsing so an oversized value costs nothing, and again after normalisation,

@@ -66,7 +66,12 @@ const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding',
 export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
   const startedAt = performance.now();
   const elapsed = () => Math.round(performance.now() - startedAt);
-  const fail = (error: DeliveryError, message: string): DeliveryResult => ({ kind: 'error', error, message, durationMs: elapsed() });
+  const fail = (error: DeliveryError, message: string): DeliveryResult => ({
+    kind: 'error',
+    error,
+    message,
+    durationMs: elapsed(),
+  });
 
   let url: URL;
   try {
@@ -74,7 +79,8 @@ export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
   } catch {
     return fail('invalid_url', 'The endpoint URL does not parse');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail('invalid_url', `Unsupported scheme ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return fail('invalid_url', `Unsupported scheme ${url.protocol}`);
   if (url.username !== '' || url.password !== '') return fail('invalid_url', 'The endpoint URL carries credentials');
 
   const timeoutMs = post.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
@@ -102,13 +108,22 @@ export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
       // TLS: SNI and certificate checks are against the name, though we dial the IP. Explicit so
       // NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off. SNI carries neither an IP
       // nor the trailing dot of an absolute name (RFC 6066).
-      ...(isHttps && { rejectUnauthorized: true, ...(!target.literal && { servername: url.hostname.replace(/\.$/, '') }) }),
+      ...(isHttps && {
+        rejectUnauthorized: true,
+        ...(!target.literal && { servername: url.hostname.replace(/\.$/, '') }),
+      }),
     };
-    return await exchange(isHttps ? https : http, options, post.body, post.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, {
-      signal: deadline.signal,
-      timeoutMs,
-      elapsed,
-    });
+    return await exchange(
+      isHttps ? https : http,
+      options,
+      post.body,
+      post.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      {
+        signal: deadline.signal,
+        timeoutMs,
+        elapsed,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -134,7 +149,12 @@ function exchange(
       request = transport.request(options);
     } catch (error) {
       // A malformed header (a newline in a value, say) throws here; report it, don't crash the worker.
-      resolve({ kind: 'error', error: 'network_error', message: `Request not sent: ${messageOf(error)}`, durationMs: attempt.elapsed() });
+      resolve({
+        kind: 'error',
+        error: 'network_error',
+        message: `Request not sent: ${messageOf(error)}`,
+        durationMs: attempt.elapsed(),
+      });
       return;
     }
 
@@ -149,13 +169,23 @@ function exchange(
       if (!reusable || !request.writableFinished) request.destroy();
     };
     let onDeadline = () => {
-      settle({ kind: 'error', error: 'timeout', message: `No response within ${attempt.timeoutMs} ms`, durationMs: attempt.elapsed() });
+      settle({
+        kind: 'error',
+        error: 'timeout',
+        message: `No response within ${attempt.timeoutMs} ms`,
+        durationMs: attempt.elapsed(),
+      });
     };
     const onAbort = () => onDeadline();
     attempt.signal.addEventListener('abort', onAbort, { once: true });
 
     request.on('error', (error) => {
-      settle({ kind: 'error', error: classifyNetworkError(error), message: messageOf(error), durationMs: attempt.elapsed() });
+      settle({
+        kind: 'error',
+        error: classifyNetworkError(error),
+        message: messageOf(error),
+        durationMs: attempt.elapsed(),
+      });
     });
     request.on('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -201,7 +231,10 @@ export function classifyNetworkError(error: unknown): DeliveryError {
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection_reset';
   if (code === 'ETIMEDOUT') return 'timeout';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_failure';
-  if (code === 'EPROTO' || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA)/.test(code)) {
+  if (
+    code === 'EPROTO' ||
+    /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA)/.test(code)
+  ) {
     return 'tls_error';
   }
   return 'network_error';

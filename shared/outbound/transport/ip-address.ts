@@ -49,7 +49,8 @@ function ipv6Bytes(text: string): Uint8Array {
   const [left = '', right] = hex.split('::');
   const head = left === '' ? [] : left.split(':');
   const rest = right === undefined || right === '' ? [] : right.split(':');
-  const groups = right === undefined ? head : [...head, ...Array<string>(8 - head.length - rest.length).fill('0'), ...rest];
+  const groups =
+    right === undefined ? head : [...head, ...Array<string>(8 - head.length - rest.length).fill('0'), ...rest];
   const bytes = new Uint8Array(16);
   groups.forEach((group, index) => {
     const value = Number.parseInt(group, 16);
@@ -71,7 +72,8 @@ export function formatIp(address: IpAddress): string {
 
 function groupsOf(bytes: Uint8Array): string[] {
   const groups: string[] = [];
-  for (let index = 0; index < 16; index += 2) groups.push((((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0)).toString(16));
+  for (let index = 0; index < 16; index += 2)
+    groups.push((((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0)).toString(16));
   return groups;
 }
 

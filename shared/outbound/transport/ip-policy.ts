@@ -90,7 +90,8 @@ function nonGlobalReason(address: IpAddress): string | undefined {
   const table = address.version === 4 ? BLOCKED_IPV4 : BLOCKED_IPV6;
   const hit = table.find((candidate) => cidrContains(candidate.cidr, address));
   if (hit) {
-    const embedded = hit.embedsIpv4At === undefined ? '' : `; embeds ${formatIpv4(address.bytes.subarray(hit.embedsIpv4At))}`;
+    const embedded =
+      hit.embedsIpv4At === undefined ? '' : `; embeds ${formatIpv4(address.bytes.subarray(hit.embedsIpv4At))}`;
     return `${text} is in ${hit.cidr.text} (${hit.label}${embedded})`;
   }
   if (address.version === 6 && !cidrContains(GLOBAL_UNICAST_IPV6.cidr, address)) {
@@ -114,7 +115,9 @@ export function classifyAddress(ip: string, policy: IpPolicy = STRICT_IP_POLICY)
   if (!address) return { allowed: false, reason: `"${ip}" is not an IP address` };
   const reason = nonGlobalReason(address);
   if (reason === undefined) return { allowed: true };
-  const forms = cidrContains(IPV4_MAPPED.cidr, address) ? [address, { version: 4, bytes: address.bytes.slice(12) } as const] : [address];
+  const forms = cidrContains(IPV4_MAPPED.cidr, address)
+    ? [address, { version: 4, bytes: address.bytes.slice(12) } as const]
+    : [address];
   const entry = policy.allowedPrivateCidrs.find((cidr) => forms.some((form) => cidrContains(cidr, form)));
   if (entry) return { allowed: true, reason: `${reason}, allowlisted by ${entry.text}` };
   return { allowed: false, reason };

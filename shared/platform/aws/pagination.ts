@@ -11,7 +11,11 @@ export function encodeCursor(key: DynamoKey | undefined): string | null {
 }
 
 /** `keyAttribute` names the partition key the cursor must carry (`gsi1pk` for an index query). */
-export function decodeCursor(cursor: string | undefined, expectedPartitionKey: string, keyAttribute = 'pk'): DynamoKey | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  expectedPartitionKey: string,
+  keyAttribute = 'pk',
+): DynamoKey | undefined {
   if (!cursor) return undefined;
   let parsed: unknown;
   try {

@@ -25,8 +25,12 @@ export function createQueueSender(sqs: SQSClient, queueUrl: string): QueueSender
           new SendMessageCommand({
             QueueUrl: queueUrl,
             MessageBody: body,
-            ...(delaySeconds !== undefined && { DelaySeconds: Math.min(Math.max(Math.ceil(delaySeconds), 0), SQS_MAX_DELAY_SECONDS) }),
-            MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+            ...(delaySeconds !== undefined && {
+              DelaySeconds: Math.min(Math.max(Math.ceil(delaySeconds), 0), SQS_MAX_DELAY_SECONDS),
+            }),
+            MessageAttributes: Object.fromEntries(
+              Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+            ),
           }),
         );
         if (!result.MessageId) throw new Error('SQS returned no message id');
@@ -41,12 +45,18 @@ export function createQueueSender(sqs: SQSClient, queueUrl: string): QueueSender
         const chunk = bodies.slice(start, start + SQS_MAX_BATCH_ENTRIES);
         let failed: number;
         try {
-          const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((body, index) => ({ Id: String(index), MessageBody: body })) }));
+          const result = await sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: chunk.map((body, index) => ({ Id: String(index), MessageBody: body })),
+            }),
+          );
           failed = result.Failed?.length ?? 0;
         } catch (error) {
           throw new EnqueueError(`Could not enqueue a batch to ${queueUrl}`, { cause: error });
         }
-        if (failed > 0) throw new EnqueueError(`${failed} of ${chunk.length} messages were not accepted by ${queueUrl}`);
+        if (failed > 0)
+          throw new EnqueueError(`${failed} of ${chunk.length} messages were not accepted by ${queueUrl}`);
       }
     },
   };

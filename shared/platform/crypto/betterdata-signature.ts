@@ -12,7 +12,11 @@ export const BETTERDATA_SIGNATURE_HEADER = 'x-betterdata-signature';
 export const BETTERDATA_TOLERANCE_IN_SECONDS = 300;
 
 /** One `v1` per key (decoded signing secrets, newest first). */
-export function betterdataSignatureHeader(keys: readonly Uint8Array[], timestampSeconds: number, body: string | Uint8Array): string {
+export function betterdataSignatureHeader(
+  keys: readonly Uint8Array[],
+  timestampSeconds: number,
+  body: string | Uint8Array,
+): string {
   if (keys.length === 0) throw new RangeError('At least one signing secret is required');
   return signatureHeader(keys, timestampSeconds, body);
 }
@@ -37,7 +41,10 @@ export function verifyBetterdataSignature(options: VerifyBetterdataOptions): { t
   } catch (error) {
     // Same reasons, but the message names the header the receiver actually got.
     if (error instanceof SignatureVerificationError) {
-      throw new SignatureVerificationError(error.reason, error.message.replaceAll('Stripe-Signature', 'X-Betterdata-Signature'));
+      throw new SignatureVerificationError(
+        error.reason,
+        error.message.replaceAll('Stripe-Signature', 'X-Betterdata-Signature'),
+      );
     }
     throw error;
   }

@@ -22,14 +22,24 @@ export function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCiph
   const kmsClient = () => (client ??= kms());
   return {
     async encrypt(plaintext, context) {
-      const result = await kmsClient().send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: { ...context } }));
+      const result = await kmsClient().send(
+        new EncryptCommand({
+          KeyId: keyId,
+          Plaintext: Buffer.from(plaintext, 'utf8'),
+          EncryptionContext: { ...context },
+        }),
+      );
       if (!result.CiphertextBlob) throw new Error('KMS returned no ciphertext');
       return KMS_PREFIX + Buffer.from(result.CiphertextBlob).toString('base64');
     },
     async decrypt(ciphertext, context) {
       if (!ciphertext.startsWith(KMS_PREFIX)) throw new ConfigurationError('Stored secret was not encrypted with KMS');
       const result = await kmsClient().send(
-        new DecryptCommand({ KeyId: keyId, CiphertextBlob: Buffer.from(ciphertext.slice(KMS_PREFIX.length), 'base64'), EncryptionContext: { ...context } }),
+        new DecryptCommand({
+          KeyId: keyId,
+          CiphertextBlob: Buffer.from(ciphertext.slice(KMS_PREFIX.length), 'base64'),
+          EncryptionContext: { ...context },
+        }),
       );
       if (!result.Plaintext) throw new Error('KMS returned no plaintext');
       return Buffer.from(result.Plaintext).toString('utf8');
@@ -39,9 +49,11 @@ export function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCiph
 
 /** AES-256-GCM; the key is derived from any string of key material (the local runtime's DEV key). */
 export function createLocalCipher(keyMaterial: string): SecretCipher {
-  if (keyMaterial.length < 16) throw new ConfigurationError('The local endpoint-secrets key must be at least 16 characters');
+  if (keyMaterial.length < 16)
+    throw new ConfigurationError('The local endpoint-secrets key must be at least 16 characters');
   const key = createHash('sha256').update(keyMaterial, 'utf8').digest();
-  const aad = (context: Readonly<Record<string, string>>) => Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))));
+  const aad = (context: Readonly<Record<string, string>>) =>
+    Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))));
   return {
     async encrypt(plaintext, context) {
       const iv = randomBytes(12);
@@ -50,7 +62,12 @@ export function createLocalCipher(keyMaterial: string): SecretCipher {
       return LOCAL_PREFIX + [iv, sealed, cipher.getAuthTag()].map((part) => part.toString('base64')).join('.');
     },
     async decrypt(ciphertext, context) {
-      const [iv, sealed, tag] = ciphertext.startsWith(LOCAL_PREFIX) ? ciphertext.slice(LOCAL_PREFIX.length).split('.').map((part) => Buffer.from(part, 'base64')) : [];
+      const [iv, sealed, tag] = ciphertext.startsWith(LOCAL_PREFIX)
+        ? ciphertext
+            .slice(LOCAL_PREFIX.length)
+            .split('.')
+            .map((part) => Buffer.from(part, 'base64'))
+        : [];
       if (!iv || !sealed || !tag) throw new ConfigurationError('Stored secret was not encrypted with the local key');
       const decipher = createDecipheriv('aes-256-gcm', key, iv).setAAD(aad(context)).setAuthTag(tag);
       return Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8');

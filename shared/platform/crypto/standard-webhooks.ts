@@ -44,7 +44,9 @@ export function parseSigningSecret(secret: string): Uint8Array {
   const key = Buffer.from(encoded, 'base64');
   // Node's decoder skips characters it does not know; a round trip proves nothing was skipped.
   if (!BASE64_PATTERN.test(encoded) || key.toString('base64') !== encoded) {
-    throw new InvalidSigningSecretError(`Signing secret must be "${SIGNING_SECRET_PREFIX}" followed by padded standard base64`);
+    throw new InvalidSigningSecretError(
+      `Signing secret must be "${SIGNING_SECRET_PREFIX}" followed by padded standard base64`,
+    );
   }
   if (key.length < MIN_SIGNING_SECRET_BYTES || key.length > MAX_SIGNING_SECRET_BYTES) {
     throw new InvalidSigningSecretError(
@@ -112,13 +114,19 @@ export interface VerifyStandardWebhookOptions {
  * Verifies a delivery the way the spec's libraries do, for our tests and receivers: headers present,
  * timestamp within tolerance either way, then any `v1` signature matching any secret.
  */
-export function verifyStandardWebhook(options: VerifyStandardWebhookOptions): { msgId: string; timestampSeconds: number } {
+export function verifyStandardWebhook(options: VerifyStandardWebhookOptions): {
+  msgId: string;
+  timestampSeconds: number;
+} {
   const headers = lowerCaseKeys(options.headers);
   const msgId = headers[STANDARD_WEBHOOK_HEADERS.id];
   const timestampHeader = headers[STANDARD_WEBHOOK_HEADERS.timestamp];
   const signatureHeader = headers[STANDARD_WEBHOOK_HEADERS.signature];
   if (!msgId || !timestampHeader || !signatureHeader) {
-    throw new SignatureVerificationError('missing_signature', 'Missing required headers: webhook-id, webhook-timestamp, webhook-signature');
+    throw new SignatureVerificationError(
+      'missing_signature',
+      'Missing required headers: webhook-id, webhook-timestamp, webhook-signature',
+    );
   }
   if (!/^\d{1,12}$/.test(timestampHeader)) {
     throw new SignatureVerificationError('malformed_signature', 'webhook-timestamp is not a unix timestamp in seconds');
@@ -127,10 +135,16 @@ export function verifyStandardWebhook(options: VerifyStandardWebhookOptions): { 
   const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOK_TOLERANCE_IN_SECONDS;
   const age = options.nowSeconds - timestampSeconds;
   if (age > tolerance) {
-    throw new SignatureVerificationError('timestamp_outside_tolerance', `Message timestamp too old: ${age} s (tolerance ${tolerance} s)`);
+    throw new SignatureVerificationError(
+      'timestamp_outside_tolerance',
+      `Message timestamp too old: ${age} s (tolerance ${tolerance} s)`,
+    );
   }
   if (-age > tolerance) {
-    throw new SignatureVerificationError('timestamp_outside_tolerance', `Message timestamp too new: ${-age} s ahead (tolerance ${tolerance} s)`);
+    throw new SignatureVerificationError(
+      'timestamp_outside_tolerance',
+      `Message timestamp too new: ${-age} s ahead (tolerance ${tolerance} s)`,
+    );
   }
   const candidates = v1Signatures(signatureHeader);
   if (candidates.length === 0) {
@@ -154,7 +168,9 @@ function v1Signatures(header: string): Buffer[] {
   return header
     .split(' ')
     .map((entry) => entry.split(','))
-    .filter(([version, encoded]) => version === SIGNATURE_VERSION && encoded !== undefined && BASE64_PATTERN.test(encoded))
+    .filter(
+      ([version, encoded]) => version === SIGNATURE_VERSION && encoded !== undefined && BASE64_PATTERN.test(encoded),
+    )
     .map(([, encoded]) => Buffer.from(encoded ?? '', 'base64'))
     .filter((signature) => signature.length === HMAC_SHA256_BYTES);
 }

@@ -66,7 +66,11 @@ export function checkOrgAccess(principal: Principal | undefined, orgId: string |
 }
 
 /** As checkOrgAccess, for `/v1/merchants/{merchantId}/…`: another merchant's resources are 404. */
-export function checkMerchantAccess(principal: MerchantPrincipal | undefined, merchantId: string | undefined, required: Role): Access {
+export function checkMerchantAccess(
+  principal: MerchantPrincipal | undefined,
+  merchantId: string | undefined,
+  required: Role,
+): Access {
   if (!principal) return 'unauthenticated';
   if (!merchantId || principal.merchantId !== merchantId) return 'not_found';
   if (required === 'admin' && principal.role !== 'admin') return 'forbidden';

@@ -43,14 +43,27 @@ export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger
     const orgId = event.pathParameters?.orgId;
     const principal = principalOf(event);
     const access = checkOrgAccess(principal, orgId, route.role);
-    if (access === 'unauthenticated' || !principal) return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
+    if (access === 'unauthenticated' || !principal)
+      return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
     if (access === 'not_found' || !orgId) return problem(404, 'not_found', 'No such organisation');
     if (access === 'forbidden') return problem(403, 'forbidden', `This needs the ${route.role} role`);
     try {
       return await route.handle({ orgId, principal, event });
     } catch (error) {
-      if (error instanceof RequestValidationError) return problem(error.status, error.status === 400 ? 'invalid_request' : 'validation_failed', error.message, error.errors);
-      if (error instanceof InvalidPayloadError) return problem(400, 'invalid_request', error.message, error.issues.map((field) => ({ field, message: error.message })));
+      if (error instanceof RequestValidationError)
+        return problem(
+          error.status,
+          error.status === 400 ? 'invalid_request' : 'validation_failed',
+          error.message,
+          error.errors,
+        );
+      if (error instanceof InvalidPayloadError)
+        return problem(
+          400,
+          'invalid_request',
+          error.message,
+          error.issues.map((field) => ({ field, message: error.message })),
+        );
       logger.error('API request failed', { error, routeKey: event.routeKey });
       return problem(500, 'internal_error', 'Something went wrong; try again');
     }
@@ -59,9 +72,16 @@ export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger
 
 function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
-    const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+      .join('')
+      .replace(/^\./, '');
     const field = [prefix, path].filter(Boolean).join('.') || '(root)';
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [field === '(root)' ? '' : field, key].filter(Boolean).join('.'), message: 'Unknown field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({
+        field: [field === '(root)' ? '' : field, key].filter(Boolean).join('.'),
+        message: 'Unknown field',
+      }));
     return [{ field, message: issue.message }];
   });
 }
@@ -93,7 +113,11 @@ export function parseQuery<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (!result.success) {
     const errors = fieldErrors(result.error);
-    throw new RequestValidationError(400, `Invalid query: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`, errors);
+    throw new RequestValidationError(
+      400,
+      `Invalid query: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`,
+      errors,
+    );
   }
   return result.data;
 }

@@ -16,7 +16,11 @@ export interface JsonSchemaOptions {
  * out: the schema describes the shape, the handler still enforces the rest.
  */
 export function toJsonSchema(schema: z.ZodType, options: JsonSchemaOptions): JsonSchema {
-  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io: options.io, unrepresentable: 'any' }) as JsonSchema;
+  const generated = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: options.io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
   delete generated.$schema;
   return options.open ? openObjects(generated) : generated;
 }
@@ -30,7 +34,10 @@ function openObjects(node: unknown): JsonSchema {
     for (const [key, child] of Object.entries(value)) {
       if (key === 'additionalProperties' && child === false) continue;
       // Examples are data, not schemas: leave them as they are.
-      result[key] = key === 'examples' || key === 'example' || key === 'default' || key === 'const' || key === 'enum' ? child : strip(child);
+      result[key] =
+        key === 'examples' || key === 'example' || key === 'default' || key === 'const' || key === 'enum'
+          ? child
+          : strip(child);
     }
     return result;
   }

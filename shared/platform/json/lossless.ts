@@ -59,9 +59,11 @@ function unsafeIntegerSpans(text: string): [number, number][] {
       }
       const end = index + match[0].length;
       const isInteger = match[1] === undefined && match[2] === undefined;
-      const inValuePosition = previous === '' || previous === ':' || previous === '[' || (previous === ',' && stack.at(-1) === 'array');
+      const inValuePosition =
+        previous === '' || previous === ':' || previous === '[' || (previous === ',' && stack.at(-1) === 'array');
       const delimited = end === text.length || AFTER_VALUE.has(text[end] as string);
-      if (isInteger && inValuePosition && delimited && !Number.isSafeInteger(Number(match[0]))) spans.push([index, end]);
+      if (isInteger && inValuePosition && delimited && !Number.isSafeInteger(Number(match[0])))
+        spans.push([index, end]);
       previous = '0';
       index = end;
       continue;
@@ -77,7 +79,8 @@ function unsafeIntegerSpans(text: string): [number, number][] {
 
 /** Parses JSON text (or UTF-8 bytes); integers beyond ±(2^53 − 1) come back as digit strings. */
 export function parseLosslessJson(input: string | Uint8Array): unknown {
-  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  const text =
+    typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   const spans = unsafeIntegerSpans(text);
   if (spans.length === 0) return JSON.parse(text);
   let rewritten = '';
@@ -98,4 +101,6 @@ export function hasUnsafeIntegers(text: string): boolean {
  * A numeric id as `parseLosslessJson` returns it: a safe integer (number) or a big one (digit
  * string). Always yields the decimal string, so ids compare and store the same whatever their size.
  */
-export const jsonIdSchema = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer')]).transform((value) => String(value));
+export const jsonIdSchema = z
+  .union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer')])
+  .transform((value) => String(value));

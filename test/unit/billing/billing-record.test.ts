@@ -14,7 +14,9 @@ const ORG = 'org_1';
 const NOW = '2026-11-28T00:00:00.000Z';
 
 function decide(current: BillingRecord | undefined, event: BillingEvent): Decision {
-  return event.kind === 'subscription' ? decideSubscriptionEvent(current, event, ORG, NOW) : decideInvoiceEvent(current, event, ORG, NOW);
+  return event.kind === 'subscription'
+    ? decideSubscriptionEvent(current, event, ORG, NOW)
+    : decideInvoiceEvent(current, event, ORG, NOW);
 }
 
 /** Applies events in the given order the way the consumer does, keeping only applied results. */
@@ -34,7 +36,9 @@ function applied(decision: Decision): BillingRecord {
 
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
-  return items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, index) =>
+    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 /** The record without bookkeeping that legitimately depends on arrival order. */
@@ -55,7 +59,9 @@ describe('Module: billing record transitions', () => {
       expect(isNewer(deleted, updated)).toBe(true);
       expect(isNewer(later, deleted)).toBe(true);
       expect(isNewer(created, updated)).toBe(false);
-      expect(isNewer(versionOf({ id: 'evt_z', type: 'customer.subscription.updated', created: 10 }), updated)).toBe(true);
+      expect(isNewer(versionOf({ id: 'evt_z', type: 'customer.subscription.updated', created: 10 }), updated)).toBe(
+        true,
+      );
       expect(isNewer(updated, updated)).toBe(false);
       expect(isNewer(updated, undefined)).toBe(true);
     });
@@ -63,7 +69,18 @@ describe('Module: billing record transitions', () => {
 
   describe('Function: decideSubscriptionEvent', () => {
     it('creates the record with the plan capabilities on customer.subscription.created', () => {
-      const record = applied(decide(undefined, subscriptionEvent({ created: 100, type: 'customer.subscription.created', plan: 'growth', orgId: ORG, periodEnd: 1_800_000_000 })));
+      const record = applied(
+        decide(
+          undefined,
+          subscriptionEvent({
+            created: 100,
+            type: 'customer.subscription.created',
+            plan: 'growth',
+            orgId: ORG,
+            periodEnd: 1_800_000_000,
+          }),
+        ),
+      );
       expect(record).toMatchObject({
         orgId: ORG,
         plan: 'growth',
@@ -84,7 +101,11 @@ describe('Module: billing record transitions', () => {
       expect(next.plan).toBe('enterprise');
       expect(next.capabilities.features).toContain('federation');
       expect(next.revision).toBe(2);
-      expect(decision.outcome === 'applied' && decision.changes).toEqual({ planChanged: true, statusChanged: false, unknownPlan: false });
+      expect(decision.outcome === 'applied' && decision.changes).toEqual({
+        planChanged: true,
+        statusChanged: false,
+        unknownPlan: false,
+      });
     });
 
     it('keeps the subscribed plan but grants free capabilities while unpaid', () => {
@@ -95,12 +116,32 @@ describe('Module: billing record transitions', () => {
 
     it('downgrades to free on deletion and remembers the ended subscription', () => {
       const active = applied(decide(undefined, subscriptionEvent({ created: 100, plan: 'growth' })));
-      const deleted = applied(decide(active, subscriptionEvent({ created: 200, plan: 'growth', type: 'customer.subscription.deleted', status: 'canceled' })));
+      const deleted = applied(
+        decide(
+          active,
+          subscriptionEvent({
+            created: 200,
+            plan: 'growth',
+            type: 'customer.subscription.deleted',
+            status: 'canceled',
+          }),
+        ),
+      );
       expect(deleted).toMatchObject({ plan: 'free', status: 'canceled', endedSubscriptionIds: ['sub_1'] });
     });
 
     it('never lets an update revive a deleted subscription, even one stamped later', () => {
-      const deleted = applied(decide(undefined, subscriptionEvent({ created: 200, type: 'customer.subscription.deleted', status: 'canceled', plan: 'growth' })));
+      const deleted = applied(
+        decide(
+          undefined,
+          subscriptionEvent({
+            created: 200,
+            type: 'customer.subscription.deleted',
+            status: 'canceled',
+            plan: 'growth',
+          }),
+        ),
+      );
       expect(decide(deleted, subscriptionEvent({ created: 150, plan: 'growth' })).outcome).toBe('stale');
       expect(decide(deleted, subscriptionEvent({ created: 250, plan: 'growth' })).outcome).toBe('stale');
     });
@@ -108,14 +149,43 @@ describe('Module: billing record transitions', () => {
     it('ignores an older event and reports a redelivered one as a duplicate', () => {
       const newer = applied(decide(undefined, subscriptionEvent({ id: 'evt_new', created: 200, plan: 'enterprise' })));
       expect(decide(newer, subscriptionEvent({ id: 'evt_old', created: 100, plan: 'starter' })).outcome).toBe('stale');
-      expect(decide(newer, subscriptionEvent({ id: 'evt_new', created: 200, plan: 'enterprise' })).outcome).toBe('duplicate');
+      expect(decide(newer, subscriptionEvent({ id: 'evt_new', created: 200, plan: 'enterprise' })).outcome).toBe(
+        'duplicate',
+      );
     });
 
     it('lets a new subscription take over, and the old one ending later does not downgrade the org', () => {
-      const old = applied(decide(undefined, subscriptionEvent({ created: 100, subscriptionId: 'sub_old', plan: 'starter' })));
-      const replaced = applied(decide(old, subscriptionEvent({ created: 200, subscriptionId: 'sub_new', plan: 'growth', type: 'customer.subscription.created' })));
-      const oldEnds = applied(decide(replaced, subscriptionEvent({ created: 300, subscriptionId: 'sub_old', type: 'customer.subscription.deleted', status: 'canceled', plan: 'starter' })));
-      expect(oldEnds).toMatchObject({ plan: 'growth', stripe: { subscriptionId: 'sub_new' }, endedSubscriptionIds: ['sub_old'] });
+      const old = applied(
+        decide(undefined, subscriptionEvent({ created: 100, subscriptionId: 'sub_old', plan: 'starter' })),
+      );
+      const replaced = applied(
+        decide(
+          old,
+          subscriptionEvent({
+            created: 200,
+            subscriptionId: 'sub_new',
+            plan: 'growth',
+            type: 'customer.subscription.created',
+          }),
+        ),
+      );
+      const oldEnds = applied(
+        decide(
+          replaced,
+          subscriptionEvent({
+            created: 300,
+            subscriptionId: 'sub_old',
+            type: 'customer.subscription.deleted',
+            status: 'canceled',
+            plan: 'starter',
+          }),
+        ),
+      );
+      expect(oldEnds).toMatchObject({
+        plan: 'growth',
+        stripe: { subscriptionId: 'sub_new' },
+        endedSubscriptionIds: ['sub_old'],
+      });
     });
 
     it('flags a subscription whose plan the catalog does not know and grants free', () => {
@@ -150,7 +220,9 @@ describe('Module: billing record transitions', () => {
 
     it('treats a redelivered payment as a duplicate and an older payment as stale', () => {
       const paid = applied(decide(undefined, invoiceEvent({ id: 'evt_pay_2', created: 200, invoiceId: 'in_2' })));
-      expect(decide(paid, invoiceEvent({ id: 'evt_pay_2', created: 200, invoiceId: 'in_2' })).outcome).toBe('duplicate');
+      expect(decide(paid, invoiceEvent({ id: 'evt_pay_2', created: 200, invoiceId: 'in_2' })).outcome).toBe(
+        'duplicate',
+      );
       expect(decide(paid, invoiceEvent({ id: 'evt_pay_1', created: 100, invoiceId: 'in_1' })).outcome).toBe('stale');
     });
 
@@ -162,17 +234,34 @@ describe('Module: billing record transitions', () => {
 
   describe('Property: arrival order does not matter', () => {
     const lifecycle: BillingEvent[] = [
-      subscriptionEvent({ id: 'evt_1', created: 100, type: 'customer.subscription.created', plan: 'starter', status: 'trialing' }),
+      subscriptionEvent({
+        id: 'evt_1',
+        created: 100,
+        type: 'customer.subscription.created',
+        plan: 'starter',
+        status: 'trialing',
+      }),
       subscriptionEvent({ id: 'evt_2', created: 200, plan: 'starter', status: 'active' }),
       invoiceEvent({ id: 'evt_3', created: 210, type: 'invoice.payment_failed', invoiceId: 'in_a' }),
       invoiceEvent({ id: 'evt_4', created: 220, invoiceId: 'in_a' }),
       subscriptionEvent({ id: 'evt_5', created: 300, plan: 'growth', status: 'active' }),
-      subscriptionEvent({ id: 'evt_6', created: 400, type: 'customer.subscription.deleted', plan: 'growth', status: 'canceled' }),
+      subscriptionEvent({
+        id: 'evt_6',
+        created: 400,
+        type: 'customer.subscription.deleted',
+        plan: 'growth',
+        status: 'canceled',
+      }),
     ];
 
     it('every one of the 720 orders ends in the state of in-order delivery', () => {
       const expected = state(replay(lifecycle));
-      expect(expected).toMatchObject({ plan: 'free', status: 'canceled', lastPayment: { invoiceId: 'in_a' }, lastPaymentFailure: null });
+      expect(expected).toMatchObject({
+        plan: 'free',
+        status: 'canceled',
+        lastPayment: { invoiceId: 'in_a' },
+        lastPaymentFailure: null,
+      });
       const orders = permutations(lifecycle);
       expect(orders).toHaveLength(720);
       for (const order of orders) expect(state(replay(order))).toEqual(expected);
@@ -180,7 +269,13 @@ describe('Module: billing record transitions', () => {
 
     it('without a deletion to settle it, the newest update still wins in every order', () => {
       const upgrades: BillingEvent[] = [
-        subscriptionEvent({ id: 'evt_a', created: 100, type: 'customer.subscription.created', plan: 'starter', status: 'trialing' }),
+        subscriptionEvent({
+          id: 'evt_a',
+          created: 100,
+          type: 'customer.subscription.created',
+          plan: 'starter',
+          status: 'trialing',
+        }),
         subscriptionEvent({ id: 'evt_b', created: 200, plan: 'growth', status: 'active' }),
         subscriptionEvent({ id: 'evt_c', created: 300, plan: 'enterprise', status: 'past_due' }),
         subscriptionEvent({ id: 'evt_d', created: 300, plan: 'starter', status: 'active' }),
@@ -189,7 +284,11 @@ describe('Module: billing record transitions', () => {
       ];
       for (const order of permutations(upgrades)) {
         // evt_d and evt_c share a second: the higher event id wins, deterministically.
-        expect(state(replay(order))).toMatchObject({ plan: 'starter', status: 'active', lastPayment: { invoiceId: 'in_2' } });
+        expect(state(replay(order))).toMatchObject({
+          plan: 'starter',
+          status: 'active',
+          lastPayment: { invoiceId: 'in_2' },
+        });
       }
     });
 

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, effectivePlan, PLAN_CATALOG, PLAN_IDS, planOfSubscription } from '../../../shared/billing/plans';
+import {
+  capabilitiesOf,
+  effectivePlan,
+  PLAN_CATALOG,
+  PLAN_IDS,
+  planOfSubscription,
+} from '../../../shared/billing/plans';
 import { subscriptionEvent } from '../../support/billing-events';
 
 describe('Module: plans', () => {
   describe('Function: planOfSubscription', () => {
     it('prefers price.metadata.plan', () => {
-      expect(planOfSubscription(subscriptionEvent({ created: 1, plan: 'growth', lookupKey: 'starter_monthly' }).subscription)).toBe('growth');
+      expect(
+        planOfSubscription(
+          subscriptionEvent({ created: 1, plan: 'growth', lookupKey: 'starter_monthly' }).subscription,
+        ),
+      ).toBe('growth');
     });
 
     it.each([
@@ -18,8 +28,14 @@ describe('Module: plans', () => {
     });
 
     it('is undefined when neither names a known plan', () => {
-      expect(planOfSubscription(subscriptionEvent({ created: 1, lookupKey: 'platinum_monthly' }).subscription)).toBeUndefined();
-      expect(planOfSubscription(subscriptionEvent({ created: 1, plan: 'platinum', lookupKey: 'growth_monthly' }).subscription)).toBeUndefined();
+      expect(
+        planOfSubscription(subscriptionEvent({ created: 1, lookupKey: 'platinum_monthly' }).subscription),
+      ).toBeUndefined();
+      expect(
+        planOfSubscription(
+          subscriptionEvent({ created: 1, plan: 'platinum', lookupKey: 'growth_monthly' }).subscription,
+        ),
+      ).toBeUndefined();
       expect(planOfSubscription(subscriptionEvent({ created: 1 }).subscription)).toBeUndefined();
     });
   });
@@ -29,9 +45,12 @@ describe('Module: plans', () => {
       expect(effectivePlan('growth', status, false)).toBe('growth');
     });
 
-    it.each(['canceled', 'unpaid', 'incomplete_expired', 'paused', 'incomplete'])('falls back to free when %s', (status) => {
-      expect(effectivePlan('growth', status, false)).toBe('free');
-    });
+    it.each(['canceled', 'unpaid', 'incomplete_expired', 'paused', 'incomplete'])(
+      'falls back to free when %s',
+      (status) => {
+        expect(effectivePlan('growth', status, false)).toBe('free');
+      },
+    );
 
     it('falls back to free when the subscription is deleted, whatever its status says', () => {
       expect(effectivePlan('enterprise', 'active', true)).toBe('free');
@@ -44,7 +63,8 @@ describe('Module: plans', () => {
         const lower = PLAN_CATALOG[PLAN_IDS[index - 1]!];
         const higher = PLAN_CATALOG[PLAN_IDS[index]!];
         expect(higher.features).toEqual(expect.arrayContaining([...lower.features]));
-        for (const [limit, value] of Object.entries(lower.limits)) expect(higher.limits[limit]).toBeGreaterThanOrEqual(value);
+        for (const [limit, value] of Object.entries(lower.limits))
+          expect(higher.limits[limit]).toBeGreaterThanOrEqual(value);
       }
     });
 

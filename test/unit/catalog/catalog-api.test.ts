@@ -9,12 +9,29 @@ const ROUTE = 'PUT /v1/orgs/{orgId}/settings/inventory';
 
 function handler() {
   const saved: InventorySettings[] = [];
-  const store = { putInventorySettings: async (_orgId: string, settings: InventorySettings) => void saved.push(settings) } as unknown as CatalogStore;
-  return { saved, handle: createCatalogApiHandler({ store, now: () => new Date('2026-11-28T00:00:00Z'), observability: recordingObservability() }) };
+  const store = {
+    putInventorySettings: async (_orgId: string, settings: InventorySettings) => void saved.push(settings),
+  } as unknown as CatalogStore;
+  return {
+    saved,
+    handle: createCatalogApiHandler({
+      store,
+      now: () => new Date('2026-11-28T00:00:00Z'),
+      observability: recordingObservability(),
+    }),
+  };
 }
 
 const put = (body: string, role = 'admin') =>
-  httpEvent({ method: 'PUT', routeKey: ROUTE, path: `/v1/orgs/${ORG}/settings/inventory`, pathParameters: { orgId: ORG }, body, base64: false, claims: { org_id: ORG, role } });
+  httpEvent({
+    method: 'PUT',
+    routeKey: ROUTE,
+    path: `/v1/orgs/${ORG}/settings/inventory`,
+    pathParameters: { orgId: ORG },
+    body,
+    base64: false,
+    claims: { org_id: ORG, role },
+  });
 
 describe('Function: catalog API', () => {
   describe('Route: PUT /v1/orgs/{orgId}/settings/inventory', () => {
@@ -29,7 +46,13 @@ describe('Function: catalog API', () => {
 
     it('refuses negative, non-numeric and unknown fields with 422, bad JSON with 400, and members with 403', async () => {
       const { saved, handle } = handler();
-      for (const body of ['{"stockoutThreshold": -1}', '{"stockoutThreshold": "many"}', '{"stockoutThreshold": 1e-9}', '{"stockoutThreshold": 1, "extra": true}', '{}']) {
+      for (const body of [
+        '{"stockoutThreshold": -1}',
+        '{"stockoutThreshold": "many"}',
+        '{"stockoutThreshold": 1e-9}',
+        '{"stockoutThreshold": 1, "extra": true}',
+        '{}',
+      ]) {
         expect({ body, status: (await handle(put(body))).statusCode }).toEqual({ body, status: 422 });
       }
       expect((await handle(put('{'))).statusCode).toBe(400);

@@ -18,7 +18,9 @@ function change(message: Parameters<typeof parseCatalogMessage>[0]) {
 describe('Module: catalog messages', () => {
   describe('Function: parseCatalogMessage (Shopify)', () => {
     it('reads a product with its variants, keeping the 64-bit ids exact', () => {
-      const parsed = parseCatalogMessage(shopifyMessage('products/update', fixtureText('shopify.products.update.json'), { webhookId: 'wh_1' }));
+      const parsed = parseCatalogMessage(
+        shopifyMessage('products/update', fixtureText('shopify.products.update.json'), { webhookId: 'wh_1' }),
+      );
       expect(parsed).toMatchObject({ provider: 'shopify', account: 'example-shop.myshopify.com' });
       expect(parsed.change).toMatchObject({
         kind: 'items',
@@ -34,8 +36,20 @@ describe('Module: catalog messages', () => {
             sourceUpdatedAt: '2022-01-01T00:00:00.000Z',
             eventId: 'wh_1',
             variants: [
-              { id: '642667041472713922', title: 'Small', sku: null, price: { amount: '19.99', currency: null }, inventoryItemId: null },
-              { id: '757650484644203962', title: 'Medium', sku: null, price: { amount: '19.99', currency: null }, inventoryItemId: null },
+              {
+                id: '642667041472713922',
+                title: 'Small',
+                sku: null,
+                price: { amount: '19.99', currency: null },
+                inventoryItemId: null,
+              },
+              {
+                id: '757650484644203962',
+                title: 'Medium',
+                sku: null,
+                price: { amount: '19.99', currency: null },
+                inventoryItemId: null,
+              },
             ],
           },
         ],
@@ -45,16 +59,34 @@ describe('Module: catalog messages', () => {
     });
 
     it('versions a deletion by x-shopify-triggered-at, ranked after an update at the same instant', () => {
-      const deletion = change(shopifyMessage('products/delete', fixtureText('shopify.products.delete.json'), { webhookId: 'wh_d', triggeredAt: '2021-12-31T19:00:00-05:00' }));
-      const update = change(shopifyMessage('products/update', fixtureText('shopify.products.update.json'), { webhookId: 'wh_u' }));
-      expect(deletion).toMatchObject({ kind: 'items', items: [{ itemId: '788032119674292922', deleted: true, variants: [], sourceUpdatedAt: '2022-01-01T00:00:00.000Z' }] });
+      const deletion = change(
+        shopifyMessage('products/delete', fixtureText('shopify.products.delete.json'), {
+          webhookId: 'wh_d',
+          triggeredAt: '2021-12-31T19:00:00-05:00',
+        }),
+      );
+      const update = change(
+        shopifyMessage('products/update', fixtureText('shopify.products.update.json'), { webhookId: 'wh_u' }),
+      );
+      expect(deletion).toMatchObject({
+        kind: 'items',
+        items: [
+          { itemId: '788032119674292922', deleted: true, variants: [], sourceUpdatedAt: '2022-01-01T00:00:00.000Z' },
+        ],
+      });
       const [deleted] = deletion.kind === 'items' ? deletion.items : [];
       const [updated] = update.kind === 'items' ? update.items : [];
       expect(deleted!.version > updated!.version).toBe(true);
     });
 
     it('reads an inventory level with its exact inventory item id and a null available', () => {
-      expect(change(shopifyMessage('inventory_levels/update', fixtureText('shopify.inventory_levels.update.json'), { webhookId: 'wh_l' }))).toEqual({
+      expect(
+        change(
+          shopifyMessage('inventory_levels/update', fixtureText('shopify.inventory_levels.update.json'), {
+            webhookId: 'wh_l',
+          }),
+        ),
+      ).toEqual({
         kind: 'levels',
         levels: [
           {
@@ -72,15 +104,22 @@ describe('Module: catalog messages', () => {
     });
 
     it('ignores topics the catalog does not use and refuses bodies it cannot read', () => {
-      expect(change(shopifyMessage('orders/create', '{"id": 1}'))).toEqual({ kind: 'ignored', reason: 'topic orders/create is not a catalog topic' });
+      expect(change(shopifyMessage('orders/create', '{"id": 1}'))).toEqual({
+        kind: 'ignored',
+        reason: 'topic orders/create is not a catalog topic',
+      });
       expect(() => parseCatalogMessage(shopifyMessage('products/update', '{"id": '))).toThrow(InvalidPayloadError);
-      expect(() => parseCatalogMessage(shopifyMessage('products/update', '{"title": "no id"}'))).toThrow(/does not have the expected shape/);
+      expect(() => parseCatalogMessage(shopifyMessage('products/update', '{"title": "no id"}'))).toThrow(
+        /does not have the expected shape/,
+      );
     });
   });
 
   describe('Function: parseCatalogMessage (Square)', () => {
     it('reads every inventory count with its quantity as Square wrote it', () => {
-      const body = JSON.parse(fixtureText('square.inventory.count.updated.json')) as Parameters<typeof squareMessage>[0];
+      const body = JSON.parse(fixtureText('square.inventory.count.updated.json')) as Parameters<
+        typeof squareMessage
+      >[0];
       const parsed = parseCatalogMessage(squareMessage(body));
       expect(parsed).toMatchObject({ provider: 'square', account: MERCHANT });
       expect(parsed.change).toEqual({
@@ -101,14 +140,26 @@ describe('Module: catalog messages', () => {
     });
 
     it('reads catalog.version.updated as the time the catalog changed', () => {
-      const body = JSON.parse(fixtureText('square.catalog.version.updated.json')) as Parameters<typeof squareMessage>[0];
-      expect(change(squareMessage(body))).toMatchObject({ kind: 'catalogVersion', merchantId: MERCHANT, updatedAt: { iso: '2019-10-29T17:26:16.530Z' } });
+      const body = JSON.parse(fixtureText('square.catalog.version.updated.json')) as Parameters<
+        typeof squareMessage
+      >[0];
+      expect(change(squareMessage(body))).toMatchObject({
+        kind: 'catalogVersion',
+        merchantId: MERCHANT,
+        updatedAt: { iso: '2019-10-29T17:26:16.530Z' },
+      });
     });
   });
 
   describe('Function: squareCatalogChanges', () => {
     it('turns ITEMs into items with variations, prices in major units and SKU references', () => {
-      const item = squareItemObject({ id: 'ITEM_1', updatedAt: '2024-05-01T10:00:00Z', version: 9_223_372_036_854_775_000n, name: 'Coffee', variations: [{ id: 'VAR_1', sku: 'COF-1', amount: 1999n }] });
+      const item = squareItemObject({
+        id: 'ITEM_1',
+        updatedAt: '2024-05-01T10:00:00Z',
+        version: 9_223_372_036_854_775_000n,
+        name: 'Coffee',
+        variations: [{ id: 'VAR_1', sku: 'COF-1', amount: 1999n }],
+      });
       const changes = squareCatalogChanges(asParsed(item));
       expect(changes.items).toEqual([
         expect.objectContaining({
@@ -117,25 +168,58 @@ describe('Module: catalog messages', () => {
           title: 'Coffee',
           status: 'active',
           deleted: false,
-          variants: [{ id: 'VAR_1', title: 'Regular', sku: 'COF-1', price: { amount: '19.99', currency: 'USD' }, inventoryItemId: 'VAR_1' }],
+          variants: [
+            {
+              id: 'VAR_1',
+              title: 'Regular',
+              sku: 'COF-1',
+              price: { amount: '19.99', currency: 'USD' },
+              inventoryItemId: 'VAR_1',
+            },
+          ],
           version: expect.stringMatching(/#0#09223372036854775000$/),
         }),
       ]);
-      expect(changes.refs).toEqual([expect.objectContaining({ inventoryItemId: 'VAR_1', itemId: 'ITEM_1', sku: 'COF-1', title: 'Coffee / Regular' })]);
+      expect(changes.refs).toEqual([
+        expect.objectContaining({
+          inventoryItemId: 'VAR_1',
+          itemId: 'ITEM_1',
+          sku: 'COF-1',
+          title: 'Coffee / Regular',
+        }),
+      ]);
     });
 
-    it('tombstones deleted ITEMs and takes a changed variation\'s parent from related objects', () => {
-      const deleted = squareItemObject({ id: 'ITEM_GONE', updatedAt: '2024-05-01T10:00:00Z', version: 5n, deleted: true });
-      const parent = squareItemObject({ id: 'ITEM_P', updatedAt: '2024-05-01T09:00:00Z', version: 3n, variations: [{ id: 'VAR_P', sku: 'P-1', amount: 100n }] });
+    it("tombstones deleted ITEMs and takes a changed variation's parent from related objects", () => {
+      const deleted = squareItemObject({
+        id: 'ITEM_GONE',
+        updatedAt: '2024-05-01T10:00:00Z',
+        version: 5n,
+        deleted: true,
+      });
+      const parent = squareItemObject({
+        id: 'ITEM_P',
+        updatedAt: '2024-05-01T09:00:00Z',
+        version: 3n,
+        variations: [{ id: 'VAR_P', sku: 'P-1', amount: 100n }],
+      });
       const variation = { ...parent.item_data.variations[0], updated_at: '2024-05-01T11:00:00Z', version: 7n };
-      const changes = squareCatalogChanges(asParsed(deleted, variation, { type: 'CATEGORY', id: 'CAT_1' }, { type: 'ITEM', id: 'NO_TIME' }), asParsed(parent));
+      const changes = squareCatalogChanges(
+        asParsed(deleted, variation, { type: 'CATEGORY', id: 'CAT_1' }, { type: 'ITEM', id: 'NO_TIME' }),
+        asParsed(parent),
+      );
       expect(changes.items.map((item) => [item.itemId, item.deleted])).toEqual([
         ['ITEM_GONE', true],
         ['ITEM_P', false],
       ]);
       expect(changes).toMatchObject({ skipped: 1, invalid: 1 });
       // The variation's own, newer version wins for its reference.
-      expect(changes.refs).toEqual([expect.objectContaining({ inventoryItemId: 'VAR_P', version: expect.stringMatching(/#0#00000000000000000007$/) })]);
+      expect(changes.refs).toEqual([
+        expect.objectContaining({
+          inventoryItemId: 'VAR_P',
+          version: expect.stringMatching(/#0#00000000000000000007$/),
+        }),
+      ]);
     });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDecimal, compareDecimals, minorUnitsToDecimal, nonNegativeDecimal } from '../../../shared/catalog/decimal';
+import {
+  canonicalDecimal,
+  compareDecimals,
+  minorUnitsToDecimal,
+  nonNegativeDecimal,
+} from '../../../shared/catalog/decimal';
 import { isNewer, parseInstant, RANK, versionOf } from '../../../shared/catalog/versions';
 
 describe('Module: catalog versions', () => {
@@ -26,7 +31,8 @@ describe('Module: catalog versions', () => {
     });
 
     it('refuses text that is not an RFC 3339 timestamp', () => {
-      for (const bad of [undefined, null, '', '2021-12-31', 'yesterday', '2021-12-31T19:00:00', '1969-12-31T23:59:59Z']) expect(parseInstant(bad)).toBeUndefined();
+      for (const bad of [undefined, null, '', '2021-12-31', 'yesterday', '2021-12-31T19:00:00', '1969-12-31T23:59:59Z'])
+        expect(parseInstant(bad)).toBeUndefined();
     });
   });
 

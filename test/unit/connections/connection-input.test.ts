@@ -16,12 +16,16 @@ describe('Module: connection-input', () => {
     });
 
     it('refuses http unless http endpoints are allowed', () => {
-      expect(notificationUrlProblems('http://localhost:3000/api/webhooks/square', { allowHttp: false })).toEqual(['must use https']);
+      expect(notificationUrlProblems('http://localhost:3000/api/webhooks/square', { allowHttp: false })).toEqual([
+        'must use https',
+      ]);
       expect(notificationUrlProblems('http://localhost:3000/api/webhooks/square', { allowHttp: true })).toEqual([]);
     });
 
     it('refuses other schemes even when http is allowed', () => {
-      expect(notificationUrlProblems('ftp://example.com/hook', { allowHttp: true })).toEqual(['must use https or http']);
+      expect(notificationUrlProblems('ftp://example.com/hook', { allowHttp: true })).toEqual([
+        'must use https or http',
+      ]);
     });
 
     it.each([
@@ -60,7 +64,11 @@ describe('Module: connection-input', () => {
 
     it('names every URL problem on the notificationUrl field and refuses unknown fields', () => {
       const result = schema.safeParse({ merchantId: 'M1', notificationUrl: 'http://u:p@example.com/#x', extra: 1 });
-      expect(result.error?.issues.filter((issue) => issue.path.join('.') === 'notificationUrl').map((issue) => issue.message)).toEqual([
+      expect(
+        result.error?.issues
+          .filter((issue) => issue.path.join('.') === 'notificationUrl')
+          .map((issue) => issue.message),
+      ).toEqual([
         'must use https',
         'must not contain a username or password',
         'must not contain a fragment (#…): Square never sends it',
@@ -78,22 +86,33 @@ describe('Module: connection-input', () => {
       expect(normaliseShopDomain(input)).toBe(domain);
     });
 
-    it.each(['', 'myshopify.com', '.myshopify.com', '-shop.myshopify.com', 'shop.example.com', 'https://shop.myshopify.com', 'shop.myshopify.com/', 'a.b.myshopify.com', 'shop_1.myshopify.com'])(
-      'refuses %j',
-      (input) => {
-        expect(normaliseShopDomain(input)).toBeUndefined();
-      },
-    );
+    it.each([
+      '',
+      'myshopify.com',
+      '.myshopify.com',
+      '-shop.myshopify.com',
+      'shop.example.com',
+      'https://shop.myshopify.com',
+      'shop.myshopify.com/',
+      'a.b.myshopify.com',
+      'shop_1.myshopify.com',
+    ])('refuses %j', (input) => {
+      expect(normaliseShopDomain(input)).toBeUndefined();
+    });
   });
 
   describe('Schema: shopifyConnectionSchema', () => {
     it('lower-cases the shop domain', () => {
-      expect(shopifyConnectionSchema.parse({ shopDomain: 'My-Shop.myshopify.com' })).toEqual({ shopDomain: 'my-shop.myshopify.com' });
+      expect(shopifyConnectionSchema.parse({ shopDomain: 'My-Shop.myshopify.com' })).toEqual({
+        shopDomain: 'my-shop.myshopify.com',
+      });
     });
 
     it('names the shopDomain field when it is not a myshopify.com domain', () => {
       const result = shopifyConnectionSchema.safeParse({ shopDomain: 'shop.example.com' });
-      expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['shopDomain'], message: 'must be a shop domain like example.myshopify.com' })]);
+      expect(result.error?.issues).toEqual([
+        expect.objectContaining({ path: ['shopDomain'], message: 'must be a shop domain like example.myshopify.com' }),
+      ]);
     });
   });
 
@@ -109,6 +128,10 @@ describe('Module: connection-input', () => {
 
   it('gives each source its ingest path and a secret context bound to org and source', () => {
     expect(sourceWebhookPath('erp-1')).toBe('/webhooks/sources/erp-1');
-    expect(sourceSecretContext('org_1', 'erp-1')).toEqual({ purpose: 'inbound-source-secret', orgId: 'org_1', sourceId: 'erp-1' });
+    expect(sourceSecretContext('org_1', 'erp-1')).toEqual({
+      purpose: 'inbound-source-secret',
+      orgId: 'org_1',
+      sourceId: 'erp-1',
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionsApiHandler } from '../../../functions/connections-api/connections-api';
-import type { ConnectionsStore, InboundSource, ProviderConnection, SourceEvent } from '../../../shared/inbound/connections/connections-store';
+import type {
+  ConnectionsStore,
+  InboundSource,
+  ProviderConnection,
+  SourceEvent,
+} from '../../../shared/inbound/connections/connections-store';
 import { sourceSecretContext } from '../../../shared/inbound/connections/source-secret';
 import { createLocalCipher } from '../../../shared/platform/crypto/secret-cipher';
 import type { QueuedWebhook } from '../../../shared/inbound/queued-webhook';
@@ -15,7 +20,9 @@ import { recordingObservability } from '../../support/observability';
 
 type Call = string;
 
-function memoryStore(calls: Call[]): ConnectionsStore & { sources: Map<string, InboundSource>; events: SourceEvent[]; kept: QueuedWebhook[] } {
+function memoryStore(
+  calls: Call[],
+): ConnectionsStore & { sources: Map<string, InboundSource>; events: SourceEvent[]; kept: QueuedWebhook[] } {
   const accounts = new Map<string, ProviderConnection>();
   const orgConnections = new Map<string, ProviderConnection>();
   const sources = new Map<string, InboundSource>();
@@ -66,7 +73,9 @@ function memoryStore(calls: Call[]): ConnectionsStore & { sources: Map<string, I
       return sources.get(sourceId);
     },
     async sourcesOf(orgId) {
-      return [...sources.values()].filter((source) => source.orgId === orgId).map(({ sourceId, createdAt }) => ({ sourceId, createdAt }));
+      return [...sources.values()]
+        .filter((source) => source.orgId === orgId)
+        .map(({ sourceId, createdAt }) => ({ sourceId, createdAt }));
     },
     async recordSourceEvent(event) {
       events.push(event);
@@ -110,10 +119,23 @@ describe('Function: createConnectionsApiHandler', () => {
     });
   });
 
-  async function call(method: string, template: string, options: { orgId?: string; role?: 'admin' | 'member'; params?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {}) {
+  async function call(
+    method: string,
+    template: string,
+    options: {
+      orgId?: string;
+      role?: 'admin' | 'member';
+      params?: Record<string, string>;
+      body?: unknown;
+      query?: Record<string, string>;
+    } = {},
+  ) {
     const orgId = options.orgId ?? 'org_1';
     const pathParameters = { orgId: 'org_1', ...options.params };
-    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name as keyof typeof pathParameters] ?? '');
+    const path = template.replace(
+      /\{(\w+)\}/g,
+      (_, name: string) => pathParameters[name as keyof typeof pathParameters] ?? '',
+    );
     const result = await handle(
       httpEvent({
         method,
@@ -125,18 +147,33 @@ describe('Function: createConnectionsApiHandler', () => {
         ...(options.query && { query: options.query }),
       }),
     );
-    return { status: result.statusCode, headers: result.headers ?? {}, body: (result.body ? JSON.parse(result.body) : undefined) as Record<string, unknown> };
+    return {
+      status: result.statusCode,
+      headers: result.headers ?? {},
+      body: (result.body ? JSON.parse(result.body) : undefined) as Record<string, unknown>,
+    };
   }
 
   const squareBody = { merchantId: 'ML0G2FQ2RAXRV', notificationUrl: 'https://hooks.example.com/api/webhooks/square' };
 
   describe('Route: PUT /connections/square', () => {
     it('writes the connection before it reads and replays the kept events', async () => {
-      store.kept.push({ source: 'square', eventId: 'e1', eventType: 'catalog.version.updated', receivedAt: NOW.toISOString(), correlationId: 'c1', rawBodyBase64: 'e30=', account: 'ML0G2FQ2RAXRV' });
+      store.kept.push({
+        source: 'square',
+        eventId: 'e1',
+        eventType: 'catalog.version.updated',
+        receivedAt: NOW.toISOString(),
+        correlationId: 'c1',
+        rawBodyBase64: 'e30=',
+        account: 'ML0G2FQ2RAXRV',
+      });
 
       const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: squareBody });
 
-      expect(response).toMatchObject({ status: 200, body: { ...squareBody, connectedAt: NOW.toISOString(), replayedEvents: 1 } });
+      expect(response).toMatchObject({
+        status: 200,
+        body: { ...squareBody, connectedAt: NOW.toISOString(), replayedEvents: 1 },
+      });
       expect(calls).toEqual(['connect square ML0G2FQ2RAXRV', 'unmatched square ML0G2FQ2RAXRV', 'sendBatch 1']);
       expect(JSON.parse(sent[0]!)).toMatchObject({ eventId: 'e1' });
       expect(store.kept).toEqual([]);
@@ -162,11 +199,19 @@ describe('Function: createConnectionsApiHandler', () => {
           body: JSON.stringify({ ...squareBody, notificationUrl: 'https://hooks.example.com/v2' }),
         }),
       );
-      expect(JSON.parse(again.body)).toMatchObject({ notificationUrl: 'https://hooks.example.com/v2', connectedAt: NOW.toISOString(), replayedEvents: 0 });
+      expect(JSON.parse(again.body)).toMatchObject({
+        notificationUrl: 'https://hooks.example.com/v2',
+        connectedAt: NOW.toISOString(),
+        replayedEvents: 0,
+      });
     });
 
     it('answers 409 without naming the other organisation, and replays nothing', async () => {
-      await call('PUT', '/v1/orgs/{orgId}/connections/square', { orgId: 'org_2', params: { orgId: 'org_2' }, body: squareBody });
+      await call('PUT', '/v1/orgs/{orgId}/connections/square', {
+        orgId: 'org_2',
+        params: { orgId: 'org_2' },
+        body: squareBody,
+      });
       calls.length = 0;
       const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: squareBody });
       expect(response.status).toBe(409);
@@ -176,7 +221,9 @@ describe('Function: createConnectionsApiHandler', () => {
     });
 
     it('names each invalid field with 422 and refuses an http notification URL', async () => {
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: { merchantId: 'bad id', notificationUrl: 'http://hooks.example.com/square' } });
+      const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', {
+        body: { merchantId: 'bad id', notificationUrl: 'http://hooks.example.com/square' },
+      });
       expect(response.status).toBe(422);
       expect(response.body.errors).toEqual([
         { field: 'merchantId', message: expect.any(String) },
@@ -185,13 +232,17 @@ describe('Function: createConnectionsApiHandler', () => {
     });
 
     it('answers 403 to a member', async () => {
-      expect((await call('PUT', '/v1/orgs/{orgId}/connections/square', { role: 'member', body: squareBody })).status).toBe(403);
+      expect(
+        (await call('PUT', '/v1/orgs/{orgId}/connections/square', { role: 'member', body: squareBody })).status,
+      ).toBe(403);
     });
   });
 
   describe('Route: PUT /connections/shopify', () => {
     it('stores the shop domain lower-cased', async () => {
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/shopify', { body: { shopDomain: 'My-Shop.myshopify.com' } });
+      const response = await call('PUT', '/v1/orgs/{orgId}/connections/shopify', {
+        body: { shopDomain: 'My-Shop.myshopify.com' },
+      });
       expect(response).toMatchObject({ status: 200, body: { shopDomain: 'my-shop.myshopify.com', replayedEvents: 0 } });
       expect(calls).toContain('unmatched shopify my-shop.myshopify.com');
     });
@@ -199,39 +250,65 @@ describe('Function: createConnectionsApiHandler', () => {
 
   describe('Route: DELETE /connections/{provider}', () => {
     it('answers 404 for an unknown provider and for a provider not connected', async () => {
-      expect((await call('DELETE', '/v1/orgs/{orgId}/connections/{provider}', { params: { provider: 'stripe' } })).status).toBe(404);
-      expect((await call('DELETE', '/v1/orgs/{orgId}/connections/{provider}', { params: { provider: 'shopify' } })).status).toBe(404);
+      expect(
+        (await call('DELETE', '/v1/orgs/{orgId}/connections/{provider}', { params: { provider: 'stripe' } })).status,
+      ).toBe(404);
+      expect(
+        (await call('DELETE', '/v1/orgs/{orgId}/connections/{provider}', { params: { provider: 'shopify' } })).status,
+      ).toBe(404);
     });
   });
 
   describe('Route: PUT /connections/sources/{sourceId}', () => {
     it('creates the source with 201 and a secret that is stored only encrypted, bound to org and source', async () => {
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
+      const response = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        params: { sourceId: 'erp-1' },
+      });
       expect(response.status).toBe(201);
       expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.body).toEqual({ sourceId: 'erp-1', url: '/webhooks/sources/erp-1', secret: expect.stringMatching(/^whsec_/), createdAt: NOW.toISOString() });
+      expect(response.body).toEqual({
+        sourceId: 'erp-1',
+        url: '/webhooks/sources/erp-1',
+        secret: expect.stringMatching(/^whsec_/),
+        createdAt: NOW.toISOString(),
+      });
       const stored = store.sources.get('erp-1')!;
       expect(stored.secrets).toHaveLength(1);
       expect(stored.secrets[0]).not.toContain(response.body.secret);
-      await expect(cipher.decrypt(stored.secrets[0]!, sourceSecretContext('org_1', 'erp-1'))).resolves.toBe(response.body.secret);
+      await expect(cipher.decrypt(stored.secrets[0]!, sourceSecretContext('org_1', 'erp-1'))).resolves.toBe(
+        response.body.secret,
+      );
       await expect(cipher.decrypt(stored.secrets[0]!, sourceSecretContext('org_2', 'erp-1'))).rejects.toThrow();
     });
 
     it('rotates with 200: a new secret replaces the old one, createdAt stays', async () => {
-      const first = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
-      const second = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
+      const first = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        params: { sourceId: 'erp-1' },
+      });
+      const second = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        params: { sourceId: 'erp-1' },
+      });
       expect(second.status).toBe(200);
       expect(second.body.secret).not.toBe(first.body.secret);
       expect(second.body.createdAt).toBe(first.body.createdAt);
-      await expect(cipher.decrypt(store.sources.get('erp-1')!.secrets[0]!, sourceSecretContext('org_1', 'erp-1'))).resolves.toBe(second.body.secret);
+      await expect(
+        cipher.decrypt(store.sources.get('erp-1')!.secrets[0]!, sourceSecretContext('org_1', 'erp-1')),
+      ).resolves.toBe(second.body.secret);
     });
 
     it("answers 409 for another organisation's source id, 422 for an invalid id", async () => {
-      await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { orgId: 'org_2', params: { orgId: 'org_2', sourceId: 'erp-1' } });
-      const taken = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
+      await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        orgId: 'org_2',
+        params: { orgId: 'org_2', sourceId: 'erp-1' },
+      });
+      const taken = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        params: { sourceId: 'erp-1' },
+      });
       expect(taken).toMatchObject({ status: 409, body: { code: 'source_id_unavailable' } });
       expect(JSON.stringify(taken.body)).not.toContain('org_2');
-      const invalid = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'ERP 1' } });
+      const invalid = await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        params: { sourceId: 'ERP 1' },
+      });
       expect(invalid).toMatchObject({ status: 422, body: { errors: [{ field: 'sourceId' }] } });
     });
   });
@@ -250,15 +327,25 @@ describe('Function: createConnectionsApiHandler', () => {
     });
 
     it('shows null for providers not connected', async () => {
-      expect((await call('GET', '/v1/orgs/{orgId}/connections')).body).toEqual({ square: null, shopify: null, sources: [] });
+      expect((await call('GET', '/v1/orgs/{orgId}/connections')).body).toEqual({
+        square: null,
+        shopify: null,
+        sources: [],
+      });
     });
   });
 
   describe('Route: GET /connections/sources/{sourceId}/events', () => {
     it('asks the store for the last 30 days only and parses the bodies', async () => {
       await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
-      store.events.push({ id: 'ev1', sourceId: 'erp-1', receivedAt: NOW.toISOString(), body: '{"a":1}', expiresAt: 0 }, { id: 'ev2', sourceId: 'erp-1', receivedAt: NOW.toISOString(), body: 'not json', expiresAt: 0 });
-      const response = await call('GET', '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', { role: 'member', params: { sourceId: 'erp-1' } });
+      store.events.push(
+        { id: 'ev1', sourceId: 'erp-1', receivedAt: NOW.toISOString(), body: '{"a":1}', expiresAt: 0 },
+        { id: 'ev2', sourceId: 'erp-1', receivedAt: NOW.toISOString(), body: 'not json', expiresAt: 0 },
+      );
+      const response = await call('GET', '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', {
+        role: 'member',
+        params: { sourceId: 'erp-1' },
+      });
       expect(calls).toContain('sourceEvents erp-1 since 2026-10-29T12:00:00.000Z');
       expect(response.body.items).toEqual([
         { id: 'ev1', receivedAt: NOW.toISOString(), body: { a: 1 } },
@@ -267,9 +354,18 @@ describe('Function: createConnectionsApiHandler', () => {
     });
 
     it("answers 404 for another organisation's source and for an id that cannot exist", async () => {
-      await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { orgId: 'org_2', params: { orgId: 'org_2', sourceId: 'erp-2' } });
-      expect((await call('GET', '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', { params: { sourceId: 'erp-2' } })).status).toBe(404);
-      expect((await call('GET', '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', { params: { sourceId: 'NOPE' } })).status).toBe(404);
+      await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', {
+        orgId: 'org_2',
+        params: { orgId: 'org_2', sourceId: 'erp-2' },
+      });
+      expect(
+        (await call('GET', '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', { params: { sourceId: 'erp-2' } }))
+          .status,
+      ).toBe(404);
+      expect(
+        (await call('GET', '/v1/orgs/{orgId}/connections/sources/{sourceId}/events', { params: { sourceId: 'NOPE' } }))
+          .status,
+      ).toBe(404);
     });
   });
 });

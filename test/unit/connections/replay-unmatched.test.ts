@@ -49,7 +49,11 @@ describe('Function: replayUnmatched', () => {
     const sent: string[] = [];
     const { deps, remaining } = fakes(messages);
     const store = deps.store;
-    const count = await replayUnmatched({ store, catalogQueue: { sendBatch: async (bodies) => void sent.push(...bodies) } }, 'shopify', 'shop.myshopify.com');
+    const count = await replayUnmatched(
+      { store, catalogQueue: { sendBatch: async (bodies) => void sent.push(...bodies) } },
+      'shopify',
+      'shop.myshopify.com',
+    );
     expect(count).toBe(2);
     expect(sent.map((body) => JSON.parse(body) as unknown)).toEqual(messages);
     expect(remaining.size).toBe(0);
@@ -67,7 +71,9 @@ describe('Function: replayUnmatched', () => {
     const { deps, remaining } = fakes(kept(15), { failOnBatch: 2 });
     await expect(replayUnmatched(deps, 'shopify', 'shop.myshopify.com')).rejects.toThrow('queue unavailable');
     expect([...remaining.keys()]).toEqual(['evt_10', 'evt_11', 'evt_12', 'evt_13', 'evt_14']);
-    await expect(replayUnmatched({ ...deps, catalogQueue: { sendBatch: async () => undefined } }, 'shopify', 'shop.myshopify.com')).resolves.toBe(5);
+    await expect(
+      replayUnmatched({ ...deps, catalogQueue: { sendBatch: async () => undefined } }, 'shopify', 'shop.myshopify.com'),
+    ).resolves.toBe(5);
     expect(remaining.size).toBe(0);
   });
 });

@@ -18,7 +18,13 @@ const MERCHANT = 'm_123';
 
 function validEvent<T extends EventType>(type: T, data?: unknown): Record<string, unknown> {
   const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: MERCHANT } : { orgId: ORG };
-  return { id: 'evt_1', type, ...tenant, occurredAt: '2025-03-04T12:00:00Z', data: data ?? structuredClone(EVENT_CATALOG[type].example) };
+  return {
+    id: 'evt_1',
+    type,
+    ...tenant,
+    occurredAt: '2025-03-04T12:00:00Z',
+    data: data ?? structuredClone(EVENT_CATALOG[type].example),
+  };
 }
 
 function rejection(input: unknown): InvalidEventError {
@@ -63,7 +69,12 @@ describe('Module: event catalog', () => {
     it.each(EVENT_TYPES)('turns the %s data schema into JSON Schema carrying its description and example', (type) => {
       const { schema, description, example } = EVENT_CATALOG[type];
       const jsonSchema = z.toJSONSchema(schema) as Record<string, unknown>;
-      expect(jsonSchema).toMatchObject({ type: 'object', description, examples: [example], additionalProperties: false });
+      expect(jsonSchema).toMatchObject({
+        type: 'object',
+        description,
+        examples: [example],
+        additionalProperties: false,
+      });
       expect(Array.isArray(jsonSchema.required) && jsonSchema.required.length > 0).toBe(true);
       expect(JSON.parse(JSON.stringify(jsonSchema))).toEqual(jsonSchema);
     });
@@ -81,7 +92,11 @@ describe('Module: event catalog', () => {
     });
 
     it('keys federation events by merchantId and every other event by orgId: exactly one of the two', () => {
-      expect(MERCHANT_EVENT_TYPES).toEqual(['federation.order.created', 'federation.order.updated', 'federation.inventory.updated']);
+      expect(MERCHANT_EVENT_TYPES).toEqual([
+        'federation.order.created',
+        'federation.order.updated',
+        'federation.inventory.updated',
+      ]);
       expect(ORG_EVENT_TYPES).toHaveLength(14);
       const federation = validEvent('federation.order.created');
       expect(parsePlatformEvent(federation)).toMatchObject({ merchantId: MERCHANT });
@@ -126,7 +141,9 @@ describe('Module: event catalog', () => {
 
     it('rejects a missing type', () => {
       const { type: _type, ...input } = validEvent('webhook.test');
-      expect(rejection(input).issues).toEqual([{ field: 'type', message: expect.stringContaining('Missing event type') }]);
+      expect(rejection(input).issues).toEqual([
+        { field: 'type', message: expect.stringContaining('Missing event type') },
+      ]);
     });
 
     it.each([null, 'a string', 42, ['an', 'array']])('rejects %j, which is not an object', (input) => {
@@ -135,10 +152,16 @@ describe('Module: event catalog', () => {
 
     it('lists every offending field, in the message and as issues', () => {
       const line = { lineId: 'l1', sku: 'A', quantity: '-1', unitOfMeasure: 'each' };
-      const data = { ...EVENT_CATALOG['order.allocation_succeeded'].example, orderId: '', allocations: [{ locationId: 'loc_1', lines: [line] }] };
+      const data = {
+        ...EVENT_CATALOG['order.allocation_succeeded'].example,
+        orderId: '',
+        allocations: [{ locationId: 'loc_1', lines: [line] }],
+      };
       const error = rejection(validEvent('order.allocation_succeeded', data));
       expect(fieldsOf(error)).toEqual(['data.orderId', 'data.allocations[0].lines[0].quantity']);
-      expect(error.message).toBe('Invalid order.allocation_succeeded event: data.orderId, data.allocations[0].lines[0].quantity');
+      expect(error.message).toBe(
+        'Invalid order.allocation_succeeded event: data.orderId, data.allocations[0].lines[0].quantity',
+      );
     });
 
     it('rejects unknown keys in the data and in the envelope, one issue per key (catches publisher typos)', () => {
@@ -160,7 +183,9 @@ describe('Module: event catalog', () => {
     it('carries exactly one tenant key: merchantId is refused on an org event, and orgId is required', () => {
       expect(fieldsOf(rejection({ ...validEvent('webhook.test'), merchantId: 'm_1' }))).toEqual(['merchantId']);
       const { orgId: _orgId, ...withoutOrg } = validEvent('webhook.test');
-      expect(fieldsOf(rejection({ ...withoutOrg, merchantId: 'm_1' }))).toEqual(expect.arrayContaining(['orgId', 'merchantId']));
+      expect(fieldsOf(rejection({ ...withoutOrg, merchantId: 'm_1' }))).toEqual(
+        expect.arrayContaining(['orgId', 'merchantId']),
+      );
     });
 
     it('caps the fields named in the message at ten', () => {
@@ -196,7 +221,10 @@ describe('Module: event catalog', () => {
       expect(fieldsOf(rejection(validEvent('import.completed', withFailure)))).toEqual(['data.rows.failed']);
 
       const partial = EVENT_CATALOG['import.partial'].example;
-      const withoutFailure = { ...partial, rows: { ...partial.rows, updated: partial.rows.updated + partial.rows.failed, failed: 0 } };
+      const withoutFailure = {
+        ...partial,
+        rows: { ...partial.rows, updated: partial.rows.updated + partial.rows.failed, failed: 0 },
+      };
       expect(fieldsOf(rejection(validEvent('import.partial', withoutFailure)))).toEqual(['data.rows.failed']);
     });
 
@@ -215,8 +243,13 @@ describe('Module: event catalog', () => {
       ['seven decimals', '1.0000001'],
     ])('refuses a quantity that is %s', (_label, quantity) => {
       const example = EVENT_CATALOG['order.allocation_succeeded'].example;
-      const data = { ...example, allocations: [{ locationId: 'loc_1', lines: [{ lineId: 'l1', sku: 'A', quantity, unitOfMeasure: 'each' }] }] };
-      expect(fieldsOf(rejection(validEvent('order.allocation_succeeded', data)))).toEqual(['data.allocations[0].lines[0].quantity']);
+      const data = {
+        ...example,
+        allocations: [{ locationId: 'loc_1', lines: [{ lineId: 'l1', sku: 'A', quantity, unitOfMeasure: 'each' }] }],
+      };
+      expect(fieldsOf(rejection(validEvent('order.allocation_succeeded', data)))).toEqual([
+        'data.allocations[0].lines[0].quantity',
+      ]);
     });
 
     it('refuses a demand spike whose window ends before it starts (compared as instants, not strings)', () => {
@@ -229,19 +262,26 @@ describe('Module: event catalog', () => {
 
     it('accepts a subscription status Stripe may add later, but not an unknown plan', () => {
       const example = EVENT_CATALOG['subscription.updated'].example;
-      expect(() => parsePlatformEvent(validEvent('subscription.updated', { ...example, status: 'some_future_status' }))).not.toThrow();
-      expect(fieldsOf(rejection(validEvent('subscription.updated', { ...example, plan: 'platinum' })))).toEqual(['data.plan']);
+      expect(() =>
+        parsePlatformEvent(validEvent('subscription.updated', { ...example, status: 'some_future_status' })),
+      ).not.toThrow();
+      expect(fieldsOf(rejection(validEvent('subscription.updated', { ...example, plan: 'platinum' })))).toEqual([
+        'data.plan',
+      ]);
     });
   });
 
   describe('Function: exampleEvent', () => {
-    it.each(EVENT_TYPES)('builds a valid %s event for the organisation (or, federation types, the merchant)', (type) => {
-      const event = exampleEvent(type, ORG);
-      expect(parsePlatformEvent(event)).toEqual(event);
-      const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: ORG } : { orgId: ORG };
-      expect(event).toMatchObject({ type, ...tenant, data: EVENT_CATALOG[type].example });
-      expect(Object.keys(event)).not.toContain(EVENT_CATALOG[type].scope === 'merchant' ? 'orgId' : 'merchantId');
-    });
+    it.each(EVENT_TYPES)(
+      'builds a valid %s event for the organisation (or, federation types, the merchant)',
+      (type) => {
+        const event = exampleEvent(type, ORG);
+        expect(parsePlatformEvent(event)).toEqual(event);
+        const tenant = EVENT_CATALOG[type].scope === 'merchant' ? { merchantId: ORG } : { orgId: ORG };
+        expect(event).toMatchObject({ type, ...tenant, data: EVENT_CATALOG[type].example });
+        expect(Object.keys(event)).not.toContain(EVENT_CATALOG[type].scope === 'merchant' ? 'orgId' : 'merchantId');
+      },
+    );
 
     it('mints a fresh id each time, so two test sends are not deduplicated into one', () => {
       expect(exampleEvent('webhook.test', ORG).id).not.toBe(exampleEvent('webhook.test', ORG).id);

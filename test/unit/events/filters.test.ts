@@ -36,12 +36,14 @@ describe('Module: event type filters', () => {
   });
 
   describe('Function: validateEventTypeFilters', () => {
-    it.each([[['*']], [['import.completed', 'loop.*']], [['loop.orders.*', 'demand_signal.*', 'webhook.test']], [[...EVENT_TYPES]]])(
-      'accepts %j',
-      (filters) => {
-        expect(validateEventTypeFilters(filters)).toEqual([]);
-      },
-    );
+    it.each([
+      [['*']],
+      [['import.completed', 'loop.*']],
+      [['loop.orders.*', 'demand_signal.*', 'webhook.test']],
+      [[...EVENT_TYPES]],
+    ])('accepts %j', (filters) => {
+      expect(validateEventTypeFilters(filters)).toEqual([]);
+    });
 
     it('rejects an unknown exact type, pointing at its index', () => {
       expect(validateEventTypeFilters(['import.completed', 'import.exploded'])).toEqual([
@@ -49,9 +51,14 @@ describe('Module: event type filters', () => {
       ]);
     });
 
-    it.each(['importer.*', 'import.completed.*', 'nothing.*'])('rejects the wildcard %s, which matches no catalog type', (filter) => {
-      expect(validateEventTypeFilters([filter])).toEqual([{ index: 0, message: `"${filter}" matches no known event type` }]);
-    });
+    it.each(['importer.*', 'import.completed.*', 'nothing.*'])(
+      'rejects the wildcard %s, which matches no catalog type',
+      (filter) => {
+        expect(validateEventTypeFilters([filter])).toEqual([
+          { index: 0, message: `"${filter}" matches no known event type` },
+        ]);
+      },
+    );
 
     it.each(['imp*', '*.completed', 'import.', 'import.**', 'Import.*', '', ' import.completed', 'import .*'])(
       'rejects the malformed entry %j',
@@ -74,13 +81,21 @@ describe('Module: event type filters', () => {
     });
 
     it(`rejects more than ${MAX_EVENT_TYPE_FILTERS} entries`, () => {
-      const tooMany = Array.from({ length: MAX_EVENT_TYPE_FILTERS + 1 }, (_, index) => EVENT_TYPES[index % EVENT_TYPES.length] ?? '*');
+      const tooMany = Array.from(
+        { length: MAX_EVENT_TYPE_FILTERS + 1 },
+        (_, index) => EVENT_TYPES[index % EVENT_TYPES.length] ?? '*',
+      );
       const problems = validateEventTypeFilters(tooMany);
-      expect(problems[0]).toEqual({ index: undefined, message: `At most ${MAX_EVENT_TYPE_FILTERS} event types (got ${MAX_EVENT_TYPE_FILTERS + 1})` });
+      expect(problems[0]).toEqual({
+        index: undefined,
+        message: `At most ${MAX_EVENT_TYPE_FILTERS} event types (got ${MAX_EVENT_TYPE_FILTERS + 1})`,
+      });
     });
 
     it('reports every problem at once', () => {
-      expect(validateEventTypeFilters(['nope', 'import.*', 'import.*', 'ghost.*']).map((problem) => problem.index)).toEqual([0, 2, 3]);
+      expect(
+        validateEventTypeFilters(['nope', 'import.*', 'import.*', 'ghost.*']).map((problem) => problem.index),
+      ).toEqual([0, 2, 3]);
     });
   });
 });

@@ -34,7 +34,12 @@ function deliveryHeaders(topic = 'products/update'): Record<string, string> {
 }
 
 function post(body: Buffer | string, headers: Record<string, string>, base64?: boolean) {
-  return httpEvent({ path: PATH, headers, body: Buffer.isBuffer(body) && !base64 ? body.toString('utf8') : body, ...(base64 !== undefined && { base64 }) });
+  return httpEvent({
+    path: PATH,
+    headers,
+    body: Buffer.isBuffer(body) && !base64 ? body.toString('utf8') : body,
+    ...(base64 !== undefined && { base64 }),
+  });
 }
 
 function setup(options: { secrets?: SecretList; failQueue?: boolean; maxBodyBytes?: number } = {}) {
@@ -57,7 +62,12 @@ function setup(options: { secrets?: SecretList; failQueue?: boolean; maxBodyByte
     now: () => NOW,
     observability,
   });
-  return { handler, sent, observability, messages: () => sent.map((entry) => queuedWebhookSchema.parse(JSON.parse(entry.body))) };
+  return {
+    handler,
+    sent,
+    observability,
+    messages: () => sent.map((entry) => queuedWebhookSchema.parse(JSON.parse(entry.body))),
+  };
 }
 
 describe('Function: shopify-webhook handler', () => {
@@ -85,7 +95,9 @@ describe('Function: shopify-webhook handler', () => {
       },
     });
     // The queued bytes still hold the 64-bit ids exactly.
-    expect((parseLosslessJson(Buffer.from(message!.rawBodyBase64, 'base64')) as { id: unknown }).id).toBe('788032119674292922');
+    expect((parseLosslessJson(Buffer.from(message!.rawBodyBase64, 'base64')) as { id: unknown }).id).toBe(
+      '788032119674292922',
+    );
     expect(sent[0]!.attributes).toEqual({ source: 'shopify', eventType: 'products/update' });
     expect(observability.metricNames).toEqual(['WebhookReceived', 'WebhookQueued']);
   });
@@ -97,16 +109,26 @@ describe('Function: shopify-webhook handler', () => {
   ])('queues %s', async (topic, fixture) => {
     const { handler, messages } = setup();
     const body = fixtureBytes(fixture);
-    expect((await handler(post(body, { ...deliveryHeaders(topic), 'x-shopify-hmac-sha256': sign(body) }))).statusCode).toBe(200);
+    expect(
+      (await handler(post(body, { ...deliveryHeaders(topic), 'x-shopify-hmac-sha256': sign(body) }))).statusCode,
+    ).toBe(200);
     expect(messages()[0]).toMatchObject({ eventType: topic, account: SHOP });
   });
 
   it('reads headers whatever their case and lower-cases the shop domain', async () => {
     const { handler, messages } = setup();
-    const headers = Object.fromEntries(Object.entries(deliveryHeaders()).map(([name, value]) => [name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase()), value]));
+    const headers = Object.fromEntries(
+      Object.entries(deliveryHeaders()).map(([name, value]) => [
+        name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase()),
+        value,
+      ]),
+    );
     headers['X-Shopify-Shop-Domain'] = 'Example.MyShopify.com';
     expect((await handler(post(product, { ...headers, 'X-Shopify-Hmac-Sha256': sign(product) }))).statusCode).toBe(200);
-    expect(messages()[0]).toMatchObject({ account: SHOP, headers: expect.objectContaining({ 'x-shopify-shop-domain': SHOP }) });
+    expect(messages()[0]).toMatchObject({
+      account: SHOP,
+      headers: expect.objectContaining({ 'x-shopify-shop-domain': SHOP }),
+    });
   });
 
   it('verifies a base64-encoded body (isBase64Encoded) over its decoded bytes', async () => {
@@ -118,39 +140,71 @@ describe('Function: shopify-webhook handler', () => {
 
   it('carries no optional header it did not receive', async () => {
     const { handler, messages } = setup();
-    const { 'x-shopify-event-id': _e, 'x-shopify-triggered-at': _t, 'x-shopify-api-version': _v, ...required } = deliveryHeaders();
-    expect((await handler(post(product, { ...required, 'x-shopify-hmac-sha256': sign(product) }))).statusCode).toBe(200);
-    expect(Object.keys(messages()[0]!.headers ?? {}).sort()).toEqual(['x-shopify-shop-domain', 'x-shopify-topic', 'x-shopify-webhook-id']);
+    const {
+      'x-shopify-event-id': _e,
+      'x-shopify-triggered-at': _t,
+      'x-shopify-api-version': _v,
+      ...required
+    } = deliveryHeaders();
+    expect((await handler(post(product, { ...required, 'x-shopify-hmac-sha256': sign(product) }))).statusCode).toBe(
+      200,
+    );
+    expect(Object.keys(messages()[0]!.headers ?? {}).sort()).toEqual([
+      'x-shopify-shop-domain',
+      'x-shopify-topic',
+      'x-shopify-webhook-id',
+    ]);
   });
 
   it.each([
     ['no signature header', undefined, product, 'missing_signature'],
     ['the wrong secret', sign(product, 'another-secret'), product, 'no_matching_signature'],
-    ['a tampered body', sign(product), Buffer.from(product.toString('utf8').replace('"19.99"', '"0.99"')), 'no_matching_signature'],
-    ['a body re-serialised by JSON.parse (ids corrupted)', sign(JSON.stringify(JSON.parse(product.toString('utf8')))), product, 'no_matching_signature'],
+    [
+      'a tampered body',
+      sign(product),
+      Buffer.from(product.toString('utf8').replace('"19.99"', '"0.99"')),
+      'no_matching_signature',
+    ],
+    [
+      'a body re-serialised by JSON.parse (ids corrupted)',
+      sign(JSON.stringify(JSON.parse(product.toString('utf8')))),
+      product,
+      'no_matching_signature',
+    ],
     ['a non-base64 signature', '@'.repeat(43) + '=', product, 'malformed_signature'],
     ['a wrong-length signature', Buffer.alloc(64).toString('base64'), product, 'malformed_signature'],
   ])('answers 400 with a JSON reason and queues nothing for %s', async (_label, signature, body, error) => {
     const { handler, sent } = setup();
-    const result = await handler(post(body, { ...deliveryHeaders(), ...(signature !== undefined && { 'x-shopify-hmac-sha256': signature }) }));
+    const result = await handler(
+      post(body, { ...deliveryHeaders(), ...(signature !== undefined && { 'x-shopify-hmac-sha256': signature }) }),
+    );
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body)).toEqual({ error, message: expect.any(String) });
     expect(sent).toHaveLength(0);
   });
 
-  it.each(['x-shopify-topic', 'x-shopify-shop-domain', 'x-shopify-webhook-id'])('answers 400 missing_headers without %s', async (name) => {
-    const { handler, sent } = setup();
-    const headers: Record<string, string> = { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(product) };
-    delete headers[name];
-    const result = await handler(post(product, headers));
-    expect(result.statusCode).toBe(400);
-    expect(JSON.parse(result.body)).toEqual({ error: 'missing_headers', message: expect.stringContaining(name) });
-    expect(sent).toHaveLength(0);
-  });
+  it.each(['x-shopify-topic', 'x-shopify-shop-domain', 'x-shopify-webhook-id'])(
+    'answers 400 missing_headers without %s',
+    async (name) => {
+      const { handler, sent } = setup();
+      const headers: Record<string, string> = { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(product) };
+      delete headers[name];
+      const result = await handler(post(product, headers));
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body)).toEqual({ error: 'missing_headers', message: expect.stringContaining(name) });
+      expect(sent).toHaveLength(0);
+    },
+  );
 
   it('answers 400 invalid_headers for a shop domain that is not <name>.myshopify.com', async () => {
     const { handler, sent } = setup();
-    const result = await handler(post(product, { ...deliveryHeaders(), 'x-shopify-shop-domain': 'example.com', 'x-shopify-hmac-sha256': sign(product) }));
+    const result = await handler(
+      post(product, {
+        ...deliveryHeaders(),
+        'x-shopify-shop-domain': 'example.com',
+        'x-shopify-hmac-sha256': sign(product),
+      }),
+    );
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body)).toMatchObject({ error: 'invalid_headers' });
     expect(sent).toHaveLength(0);
@@ -182,7 +236,9 @@ describe('Function: shopify-webhook handler', () => {
   it('acknowledges a verified delivery of another topic without queuing it, and counts it', async () => {
     const { handler, sent, observability } = setup();
     const body = '{"id":450789469}';
-    const result = await handler(post(body, { ...deliveryHeaders('orders/create'), 'x-shopify-hmac-sha256': sign(body) }));
+    const result = await handler(
+      post(body, { ...deliveryHeaders('orders/create'), 'x-shopify-hmac-sha256': sign(body) }),
+    );
     expect(result.statusCode).toBe(200);
     expect(sent).toHaveLength(0);
     expect(observability.metricNames).toContain('WebhookUnhandledType');
@@ -206,9 +262,14 @@ describe('Function: shopify-webhook handler', () => {
       },
     };
     const { handler, sent } = setup({ secrets });
-    expect((await handler(post(product, { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(product, 'old-secret') }))).statusCode).toBe(200);
+    expect(
+      (await handler(post(product, { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(product, 'old-secret') })))
+        .statusCode,
+    ).toBe(200);
     expect(refreshes).toBe(0);
-    expect((await handler(post(product, { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(product) }))).statusCode).toBe(200);
+    expect(
+      (await handler(post(product, { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(product) }))).statusCode,
+    ).toBe(200);
     expect(refreshes).toBe(1);
     expect(sent).toHaveLength(2);
   });

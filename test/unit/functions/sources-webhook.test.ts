@@ -17,7 +17,8 @@ const ORG = 'org_sources';
 const SOURCE_ID = 'erp-orders';
 const SECRET = generateSigningSecret();
 const cipher = createLocalCipher('unit-test-local-key-material-for-sources');
-const body = '{"id":"ord_1001","type":"order.created","data":{"sku":"TSHIRT-S","quantity":2,"variantId":788032119674292922}}';
+const body =
+  '{"id":"ord_1001","type":"order.created","data":{"sku":"TSHIRT-S","quantity":2,"variantId":788032119674292922}}';
 
 /** `t=<ts>,v1=<hex HMAC-SHA256(decoded whsec key, "<ts>.<body>")>`, computed with node:crypto directly. */
 function sign(payload: string | Buffer, secret = SECRET, timestamp = NOW_SECONDS): string {
@@ -25,14 +26,21 @@ function sign(payload: string | Buffer, secret = SECRET, timestamp = NOW_SECONDS
   return `t=${timestamp},v1=${createHmac('sha256', key).update(`${timestamp}.`).update(payload).digest('hex')}`;
 }
 
-function post(payload: string | Buffer, signature: string | undefined, options: { sourceId?: string; base64?: boolean; method?: string } = {}) {
+function post(
+  payload: string | Buffer,
+  signature: string | undefined,
+  options: { sourceId?: string; base64?: boolean; method?: string } = {},
+) {
   const sourceId = options.sourceId ?? SOURCE_ID;
   return httpEvent({
     method: options.method ?? 'POST',
     path: `/webhooks/sources/${sourceId}`,
     routeKey: 'ANY /webhooks/sources/{sourceId}',
     pathParameters: { sourceId },
-    headers: { 'content-type': 'application/json', ...(signature !== undefined && { 'x-betterdata-signature': signature }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature !== undefined && { 'x-betterdata-signature': signature }),
+    },
     body: payload,
     ...(options.base64 !== undefined && { base64: options.base64 }),
   });
@@ -54,7 +62,9 @@ async function setup(options: SetupOptions = {}) {
   const source: InboundSource = {
     sourceId: SOURCE_ID,
     orgId: ORG,
-    secrets: await Promise.all((options.secrets ?? [SECRET]).map((secret) => cipher.encrypt(secret, sourceSecretContext(ORG, SOURCE_ID)))),
+    secrets: await Promise.all(
+      (options.secrets ?? [SECRET]).map((secret) => cipher.encrypt(secret, sourceSecretContext(ORG, SOURCE_ID))),
+    ),
     createdAt: NOW.toISOString(),
     updatedAt: NOW.toISOString(),
   };
@@ -96,7 +106,14 @@ async function setup(options: SetupOptions = {}) {
     observability,
     newEventId: () => `generated-${++ids}`,
   });
-  return { handler, sent, recorded, decrypts, observability, messages: () => sent.map((entry) => inboundSourceMessageSchema.parse(JSON.parse(entry.body))) };
+  return {
+    handler,
+    sent,
+    recorded,
+    decrypts,
+    observability,
+    messages: () => sent.map((entry) => inboundSourceMessageSchema.parse(JSON.parse(entry.body))),
+  };
 }
 
 describe('Function: sources-webhook handler', () => {
@@ -113,17 +130,31 @@ describe('Function: sources-webhook handler', () => {
       receivedAt: NOW.toISOString(),
       rawBodyBase64: Buffer.from(body).toString('base64'),
       // The 64-bit id survives as a digit string; everything else as JSON.parse reads it.
-      json: { id: 'ord_1001', type: 'order.created', data: { sku: 'TSHIRT-S', quantity: 2, variantId: '788032119674292922' } },
+      json: {
+        id: 'ord_1001',
+        type: 'order.created',
+        data: { sku: 'TSHIRT-S', quantity: 2, variantId: '788032119674292922' },
+      },
     });
     expect(sent[0]!.attributes).toEqual({ sourceId: SOURCE_ID, orgId: ORG });
-    expect(recorded).toEqual([{ id: 'ord_1001', sourceId: SOURCE_ID, receivedAt: NOW.toISOString(), body, expiresAt: NOW_SECONDS + 30 * 86_400 }]);
+    expect(recorded).toEqual([
+      {
+        id: 'ord_1001',
+        sourceId: SOURCE_ID,
+        receivedAt: NOW.toISOString(),
+        body,
+        expiresAt: NOW_SECONDS + 30 * 86_400,
+      },
+    ]);
     expect(observability.metricNames).toEqual(['WebhookReceived', 'WebhookQueued']);
   });
 
   it("decrypts with the source's own encryption context", async () => {
     const { handler, decrypts } = await setup();
     await handler(post(body, sign(body)));
-    expect(decrypts.map((context) => JSON.parse(context))).toEqual([{ purpose: 'inbound-source-secret', orgId: ORG, sourceId: SOURCE_ID }]);
+    expect(decrypts.map((context) => JSON.parse(context))).toEqual([
+      { purpose: 'inbound-source-secret', orgId: ORG, sourceId: SOURCE_ID },
+    ]);
   });
 
   it('decrypts each secret once per warm function', async () => {
@@ -157,7 +188,11 @@ describe('Function: sources-webhook handler', () => {
   it.each([
     ['no signature header', undefined, 'missing_signature'],
     ['a signature by another secret', sign(body, generateSigningSecret()), 'no_matching_signature'],
-    ['a signature keyed with the whole whsec_ string instead of its decoded bytes', `t=${NOW_SECONDS},v1=${createHmac('sha256', SECRET).update(`${NOW_SECONDS}.${body}`).digest('hex')}`, 'no_matching_signature'],
+    [
+      'a signature keyed with the whole whsec_ string instead of its decoded bytes',
+      `t=${NOW_SECONDS},v1=${createHmac('sha256', SECRET).update(`${NOW_SECONDS}.${body}`).digest('hex')}`,
+      'no_matching_signature',
+    ],
     ['a timestamp 301 s old', sign(body, SECRET, NOW_SECONDS - 301), 'timestamp_outside_tolerance'],
     ['a timestamp 301 s ahead', sign(body, SECRET, NOW_SECONDS + 301), 'timestamp_outside_tolerance'],
     ['a malformed header', 'v1=abc', 'malformed_signature'],

@@ -26,7 +26,10 @@ function sign(body: Buffer | string, key = KEY, url = URL): string {
 function post(body: Buffer | string, signature: string | undefined, extra: { base64?: boolean } = {}) {
   return httpEvent({
     path: PATH,
-    headers: { 'content-type': 'application/json', ...(signature !== undefined && { 'x-square-hmacsha256-signature': signature }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature !== undefined && { 'x-square-hmacsha256-signature': signature }),
+    },
     body: Buffer.isBuffer(body) && !extra.base64 ? body.toString('utf8') : body,
     ...(extra.base64 !== undefined && { base64: extra.base64 }),
   });
@@ -58,7 +61,9 @@ function setup(options: SetupOptions = {}) {
     async connectionOf(provider: 'square' | 'shopify', account: string) {
       lookups.push(`${provider}:${account}`);
       if (options.failLookup) throw new Error('DynamoDB unavailable');
-      return (options.connections ?? []).find((connection) => connection.provider === provider && connection.account === account);
+      return (options.connections ?? []).find(
+        (connection) => connection.provider === provider && connection.account === account,
+      );
     },
   };
   const observability = recordingObservability();
@@ -71,10 +76,22 @@ function setup(options: SetupOptions = {}) {
     now: () => NOW,
     observability,
   });
-  return { handler, sent, lookups, observability, messages: () => sent.map((entry) => queuedWebhookSchema.parse(JSON.parse(entry.body))) };
+  return {
+    handler,
+    sent,
+    lookups,
+    observability,
+    messages: () => sent.map((entry) => queuedWebhookSchema.parse(JSON.parse(entry.body))),
+  };
 }
 
-const connection = (notificationUrl: string | null, account = MERCHANT): ProviderConnection => ({ provider: 'square', orgId: 'org_square', account, notificationUrl, connectedAt: NOW.toISOString() });
+const connection = (notificationUrl: string | null, account = MERCHANT): ProviderConnection => ({
+  provider: 'square',
+  orgId: 'org_square',
+  account,
+  notificationUrl,
+  connectedAt: NOW.toISOString(),
+});
 
 describe('Function: square-webhook handler', () => {
   it('queues a verified inventory.count.updated with its exact raw body and answers 200 {"received":true}', async () => {
@@ -100,7 +117,11 @@ describe('Function: square-webhook handler', () => {
   it('queues a verified catalog.version.updated', async () => {
     const { handler, messages } = setup();
     expect((await handler(post(catalog, sign(catalog)))).statusCode).toBe(200);
-    expect(messages()[0]).toMatchObject({ eventId: 'aeaaa5f6-c4fd-4e93-b688-71b50706266f', eventType: 'catalog.version.updated', account: MERCHANT });
+    expect(messages()[0]).toMatchObject({
+      eventId: 'aeaaa5f6-c4fd-4e93-b688-71b50706266f',
+      eventType: 'catalog.version.updated',
+      account: MERCHANT,
+    });
   });
 
   it('verifies a base64-encoded body (isBase64Encoded) over its decoded bytes', async () => {
@@ -113,9 +134,17 @@ describe('Function: square-webhook handler', () => {
   it.each([
     ['no signature header', undefined, 'missing_signature'],
     ['a signature of another key', sign(inventory, 'another-key'), 'no_matching_signature'],
-    ['a signature over another URL (http instead of https)', sign(inventory, KEY, URL.replace('https:', 'http:')), 'no_matching_signature'],
+    [
+      'a signature over another URL (http instead of https)',
+      sign(inventory, KEY, URL.replace('https:', 'http:')),
+      'no_matching_signature',
+    ],
     ['a signature over another URL (trailing slash)', sign(inventory, KEY, `${URL}/`), 'no_matching_signature'],
-    ['a signature of the body re-serialised', sign(JSON.stringify(JSON.parse(inventory.toString('utf8')))), 'no_matching_signature'],
+    [
+      'a signature of the body re-serialised',
+      sign(JSON.stringify(JSON.parse(inventory.toString('utf8')))),
+      'no_matching_signature',
+    ],
     ['a non-base64 signature', '*'.repeat(43) + '=', 'malformed_signature'],
     ['a wrong-length signature', Buffer.alloc(16).toString('base64'), 'malformed_signature'],
   ])('answers 400 with a JSON reason and queues nothing for %s', async (_label, signature, error) => {
@@ -157,7 +186,10 @@ describe('Function: square-webhook handler', () => {
       const body = JSON.stringify(event);
       const result = await handler(post(body, sign(body)));
       expect(result.statusCode).toBe(400);
-      expect(JSON.parse(result.body)).toMatchObject({ error: 'not_a_square_event', message: expect.stringContaining(missing) });
+      expect(JSON.parse(result.body)).toMatchObject({
+        error: 'not_a_square_event',
+        message: expect.stringContaining(missing),
+      });
     }
     expect(sent).toHaveLength(0);
   });
@@ -180,7 +212,13 @@ describe('Function: square-webhook handler', () => {
 
   it('acknowledges a verified event of another type without queuing it, and counts it', async () => {
     const { handler, sent, observability } = setup();
-    const body = JSON.stringify({ merchant_id: MERCHANT, type: 'webhooks.test_notification', event_id: 'evt-test', created_at: NOW.toISOString(), data: { type: 'webhooks', id: 'x' } });
+    const body = JSON.stringify({
+      merchant_id: MERCHANT,
+      type: 'webhooks.test_notification',
+      event_id: 'evt-test',
+      created_at: NOW.toISOString(),
+      data: { type: 'webhooks', id: 'x' },
+    });
     const result = await handler(post(body, sign(body)));
     expect(result.statusCode).toBe(200);
     expect(sent).toHaveLength(0);
@@ -262,7 +300,9 @@ describe('Function: square-webhook handler', () => {
   });
 
   it('accepts any key of a comma-separated rotation list', async () => {
-    const { handler, sent } = setup({ keys: { current: async () => ['old-key', KEY], refresh: async () => undefined } });
+    const { handler, sent } = setup({
+      keys: { current: async () => ['old-key', KEY], refresh: async () => undefined },
+    });
     expect((await handler(post(inventory, sign(inventory, 'old-key')))).statusCode).toBe(200);
     expect((await handler(post(inventory, sign(inventory, KEY)))).statusCode).toBe(200);
     expect(sent).toHaveLength(2);

@@ -15,7 +15,11 @@ const stripe = new Stripe('sk_test_unused');
 const body = fixtureBytes('stripe.customer.subscription.created.json');
 
 function sign(payload: Buffer | string, secret = SECRET, at = NOW): string {
-  return stripe.webhooks.generateTestHeaderString({ payload: payload.toString(), secret, timestamp: Math.floor(at.getTime() / 1000) });
+  return stripe.webhooks.generateTestHeaderString({
+    payload: payload.toString(),
+    secret,
+    timestamp: Math.floor(at.getTime() / 1000),
+  });
 }
 
 function setup(options: { secrets?: SecretList; failQueue?: boolean; maxBodyBytes?: number } = {}) {
@@ -32,20 +36,36 @@ function setup(options: { secrets?: SecretList; failQueue?: boolean; maxBodyByte
   };
   const observability = recordingObservability();
   const secrets = options.secrets ?? { current: async () => [SECRET], refresh: async () => undefined };
-  const handler = createStripeWebhookHandler({ secrets, queue, maxBodyBytes: options.maxBodyBytes ?? 512 * 1024, now: () => NOW, observability });
+  const handler = createStripeWebhookHandler({
+    secrets,
+    queue,
+    maxBodyBytes: options.maxBodyBytes ?? 512 * 1024,
+    now: () => NOW,
+    observability,
+  });
   return { handler, sent, observability };
 }
 
 describe('Function: stripe-webhook handler', () => {
   it('queues a verified event with its exact raw body and answers 200 {"received":true}', async () => {
     const { handler, sent, observability } = setup();
-    const result = await handler(httpEvent({ headers: { 'stripe-signature': sign(body), 'content-type': 'application/json' }, body: body.toString('utf8') }));
+    const result = await handler(
+      httpEvent({
+        headers: { 'stripe-signature': sign(body), 'content-type': 'application/json' },
+        body: body.toString('utf8'),
+      }),
+    );
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ received: true });
     expect(sent).toHaveLength(1);
     const message = queuedWebhookSchema.parse(JSON.parse(sent[0]!.body));
     expect(Buffer.from(message.rawBodyBase64, 'base64').equals(body)).toBe(true);
-    expect(message).toMatchObject({ source: 'stripe', eventId: 'evt_1Pgc6sB7WZ01zgkWsubcr001', eventType: 'customer.subscription.created', receivedAt: NOW.toISOString() });
+    expect(message).toMatchObject({
+      source: 'stripe',
+      eventId: 'evt_1Pgc6sB7WZ01zgkWsubcr001',
+      eventType: 'customer.subscription.created',
+      receivedAt: NOW.toISOString(),
+    });
     expect(sent[0]!.attributes).toEqual({ source: 'stripe', eventType: 'customer.subscription.created' });
     expect(observability.metricNames).toEqual(['WebhookReceived', 'WebhookQueued']);
   });
@@ -60,7 +80,11 @@ describe('Function: stripe-webhook handler', () => {
   it.each([
     ['no signature header', {}, 'missing_signature'],
     ['a tampered signature', { 'stripe-signature': sign(body, 'whsec_other') }, 'no_matching_signature'],
-    ['an expired timestamp', { 'stripe-signature': sign(body, SECRET, new Date(NOW.getTime() - 301_000)) }, 'timestamp_outside_tolerance'],
+    [
+      'an expired timestamp',
+      { 'stripe-signature': sign(body, SECRET, new Date(NOW.getTime() - 301_000)) },
+      'timestamp_outside_tolerance',
+    ],
     ['a malformed header', { 'stripe-signature': 't=now,v1=zz' }, 'malformed_signature'],
   ])('answers 400 and queues nothing for %s', async (_label, headers, error) => {
     const { handler, sent } = setup();
@@ -85,7 +109,9 @@ describe('Function: stripe-webhook handler', () => {
 
   it('answers 413 for a body over the limit without verifying or queuing', async () => {
     const { handler, sent } = setup({ maxBodyBytes: 100 });
-    const result = await handler(httpEvent({ headers: { 'stripe-signature': sign(body) }, body: body.toString('utf8') }));
+    const result = await handler(
+      httpEvent({ headers: { 'stripe-signature': sign(body) }, body: body.toString('utf8') }),
+    );
     expect(result.statusCode).toBe(413);
     expect(sent).toHaveLength(0);
   });
@@ -99,7 +125,13 @@ describe('Function: stripe-webhook handler', () => {
 
   it('acknowledges a verified event of an unhandled type without queuing it, and counts it', async () => {
     const { handler, sent, observability } = setup();
-    const other = JSON.stringify({ id: 'evt_other', object: 'event', type: 'charge.refunded', created: 1, data: { object: { id: 'ch_1' } } });
+    const other = JSON.stringify({
+      id: 'evt_other',
+      object: 'event',
+      type: 'charge.refunded',
+      created: 1,
+      data: { object: { id: 'ch_1' } },
+    });
     const result = await handler(httpEvent({ headers: { 'stripe-signature': sign(other) }, body: other }));
     expect(result.statusCode).toBe(200);
     expect(sent).toHaveLength(0);
@@ -108,7 +140,9 @@ describe('Function: stripe-webhook handler', () => {
 
   it('answers 500 when the queue refuses the event, so Stripe retries', async () => {
     const { handler, observability } = setup({ failQueue: true });
-    const result = await handler(httpEvent({ headers: { 'stripe-signature': sign(body) }, body: body.toString('utf8') }));
+    const result = await handler(
+      httpEvent({ headers: { 'stripe-signature': sign(body) }, body: body.toString('utf8') }),
+    );
     expect(result.statusCode).toBe(500);
     expect(observability.metricNames).toContain('WebhookEnqueueFailed');
   });
@@ -123,7 +157,9 @@ describe('Function: stripe-webhook handler', () => {
       },
     };
     const { handler, sent } = setup({ secrets });
-    const result = await handler(httpEvent({ headers: { 'stripe-signature': sign(body) }, body: body.toString('utf8') }));
+    const result = await handler(
+      httpEvent({ headers: { 'stripe-signature': sign(body) }, body: body.toString('utf8') }),
+    );
     expect(result.statusCode).toBe(200);
     expect(refreshes).toBe(1);
     expect(sent).toHaveLength(1);

@@ -11,10 +11,13 @@ describe('Module: JSON text edits', () => {
 
     it('visits every primitive with its path and exact source text, 64-bit ids included', () => {
       const seen: [JsonPath, string][] = [];
-      editJsonText('{"id": 788032119674292922, "a": [1.50, "x\\"y", null, {"b": true}], "e": {}, "f": []}', (path, raw) => {
-        seen.push([path, raw]);
-        return undefined;
-      });
+      editJsonText(
+        '{"id": 788032119674292922, "a": [1.50, "x\\"y", null, {"b": true}], "e": {}, "f": []}',
+        (path, raw) => {
+          seen.push([path, raw]);
+          return undefined;
+        },
+      );
       expect(seen).toEqual([
         [['id'], '788032119674292922'],
         [['a', 0], '1.50'],
@@ -26,8 +29,18 @@ describe('Module: JSON text edits', () => {
 
     it('replaces only the values asked for, leaving formatting and other numbers untouched', () => {
       const text = fixtureBytes('shopify.products.update.json').toString('utf8');
-      const edited = editJsonText(text, (path) => (pathMatches(path, 'variants', '*', 'price') ? JSON.stringify('9.99') : pathMatches(path, 'title') ? JSON.stringify('Renamed "shirt"') : undefined));
-      expect(edited).toBe(text.replaceAll('"price": "19.99"', '"price": "9.99"').replace('"title": "Example T-Shirt"', '"title": "Renamed \\"shirt\\""'));
+      const edited = editJsonText(text, (path) =>
+        pathMatches(path, 'variants', '*', 'price')
+          ? JSON.stringify('9.99')
+          : pathMatches(path, 'title')
+            ? JSON.stringify('Renamed "shirt"')
+            : undefined,
+      );
+      expect(edited).toBe(
+        text
+          .replaceAll('"price": "19.99"', '"price": "9.99"')
+          .replace('"title": "Example T-Shirt"', '"title": "Renamed \\"shirt\\""'),
+      );
       expect(edited).toContain('"id": 788032119674292922,');
       expect(edited).toContain('"title": "Small"');
     });

@@ -35,7 +35,9 @@ describe('Module: lossless JSON', () => {
         [2, 50],
       ]);
       // What JSON.parse does to the same bytes:
-      expect((JSON.parse(fixtureBytes('shopify.products.update.json').toString('utf8')) as Json).id).toBe(788032119674292900);
+      expect((JSON.parse(fixtureBytes('shopify.products.update.json').toString('utf8')) as Json).id).toBe(
+        788032119674292900,
+      );
     });
 
     it.each([
@@ -54,8 +56,10 @@ describe('Module: lossless JSON', () => {
           if (object[key] !== undefined && object[key] !== null) found.push(jsonIdSchema.parse(object[key]));
         }
         const gid = object.admin_graphql_api_id;
-        if (typeof gid === 'string' && object.id !== undefined) expect(gid).toMatch(new RegExp(`/${String(object.id)}$`));
-        if (typeof gid === 'string' && gid.includes('InventoryLevel')) expect(gid).toContain(`inventory_item_id=${String(object.inventory_item_id)}`);
+        if (typeof gid === 'string' && object.id !== undefined)
+          expect(gid).toMatch(new RegExp(`/${String(object.id)}$`));
+        if (typeof gid === 'string' && gid.includes('InventoryLevel'))
+          expect(gid).toContain(`inventory_item_id=${String(object.inventory_item_id)}`);
         Object.values(object).forEach(walk);
       };
       walk(parseLosslessJson(text));
@@ -64,13 +68,11 @@ describe('Module: lossless JSON', () => {
     });
 
     it('turns only integers beyond the safe range into strings, of either sign', () => {
-      expect(parseLosslessJson('[9007199254740991, 9007199254740992, -9007199254740991, -9007199254740992, 18446744073709551615]')).toEqual([
-        9007199254740991,
-        '9007199254740992',
-        -9007199254740991,
-        '-9007199254740992',
-        '18446744073709551615',
-      ]);
+      expect(
+        parseLosslessJson(
+          '[9007199254740991, 9007199254740992, -9007199254740991, -9007199254740992, 18446744073709551615]',
+        ),
+      ).toEqual([9007199254740991, '9007199254740992', -9007199254740991, '-9007199254740992', '18446744073709551615']);
     });
 
     it('leaves numbers with a fraction or an exponent, and small ones, as JSON.parse does', () => {
@@ -91,7 +93,8 @@ describe('Module: lossless JSON', () => {
     });
 
     it('handles nested arrays and objects, whitespace and every value position', () => {
-      const text = ' [ [788032119674292922 ,[ 1,\n788032119674292923\t]],{"k" :\r788032119674292924 , "n":[{"m":[788032119674292925]}]}, 788032119674292926 ] ';
+      const text =
+        ' [ [788032119674292922 ,[ 1,\n788032119674292923\t]],{"k" :\r788032119674292924 , "n":[{"m":[788032119674292925]}]}, 788032119674292926 ] ';
       expect(parseLosslessJson(text)).toEqual([
         ['788032119674292922', [1, '788032119674292923']],
         { k: '788032119674292924', n: [{ m: ['788032119674292925'] }] },
@@ -101,7 +104,9 @@ describe('Module: lossless JSON', () => {
     });
 
     it('keeps __proto__ an own property and the last of duplicate keys, as JSON.parse does', () => {
-      const parsed = parseLosslessJson('{"__proto__":{"polluted":788032119674292922},"id":1,"id":788032119674292922}') as Json;
+      const parsed = parseLosslessJson(
+        '{"__proto__":{"polluted":788032119674292922},"id":1,"id":788032119674292922}',
+      ) as Json;
       expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
       expect(Object.keys(parsed)).toEqual(['__proto__', 'id']);
       expect(parsed.id).toBe('788032119674292922');
@@ -129,18 +134,36 @@ describe('Module: lossless JSON', () => {
 
     it('agrees with JSON.parse on random documents without big integers, and on their validity after random damage', () => {
       let seed = 42;
-      const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-      const atoms = ['0', '-1', '3.25', '1e5', '"x"', '"a\\"b"', '"\\\\"', '"12345678901234567890"', 'true', 'false', 'null', '"\\u00e9"'];
+      const atoms = [
+        '0',
+        '-1',
+        '3.25',
+        '1e5',
+        '"x"',
+        '"a\\"b"',
+        '"\\\\"',
+        '"12345678901234567890"',
+        'true',
+        'false',
+        'null',
+        '"\\u00e9"',
+      ];
       const generate = (depth: number): string => {
         if (depth > 3 || random() < 0.3) return pick(atoms);
         const count = Math.floor(random() * 4);
-        if (random() < 0.5) return `[${Array.from({ length: count }, () => generate(depth + 1)).join(pick([',', ' , ', ',\n']))}]`;
+        if (random() < 0.5)
+          return `[${Array.from({ length: count }, () => generate(depth + 1)).join(pick([',', ' , ', ',\n']))}]`;
         return `{${Array.from({ length: count }, (_, i) => `"k${i}"${pick([':', ' : '])}${generate(depth + 1)}`).join(',')}}`;
       };
       const damage = (text: string): string => {
         const at = Math.floor(random() * (text.length + 1));
-        return text.slice(0, at) + pick(['', ',', '"', ':', '1', '[', '}', '\\', ' 9007199254740993']) + text.slice(at + (random() < 0.5 ? 1 : 0));
+        return (
+          text.slice(0, at) +
+          pick(['', ',', '"', ':', '1', '[', '}', '\\', ' 9007199254740993']) +
+          text.slice(at + (random() < 0.5 ? 1 : 0))
+        );
       };
       for (let i = 0; i < 2_000; i++) {
         const text = generate(0);

@@ -36,8 +36,18 @@ const context: HttpEventContext = {
 
 describe('buildHttpApiEvent', () => {
   it('passes JSON, text/*, XML and JavaScript bodies as UTF-8 text', () => {
-    for (const contentType of ['application/json', 'application/json; charset=utf-8', 'text/plain', 'TEXT/CSV', 'application/xml', 'application/javascript']) {
-      const event = buildHttpApiEvent(request({ headers: [['Content-Type', contentType]], body: Buffer.from('{"a":"é"}') }), context);
+    for (const contentType of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'TEXT/CSV',
+      'application/xml',
+      'application/javascript',
+    ]) {
+      const event = buildHttpApiEvent(
+        request({ headers: [['Content-Type', contentType]], body: Buffer.from('{"a":"é"}') }),
+        context,
+      );
       expect(event.isBase64Encoded, contentType).toBe(false);
       expect(event.body, contentType).toBe('{"a":"é"}');
     }
@@ -45,7 +55,12 @@ describe('buildHttpApiEvent', () => {
 
   it('base64-encodes every other body, including one without a content type', () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
-    for (const headers of [[['content-type', 'application/octet-stream']], [['content-type', 'application/x-www-form-urlencoded']], [['content-type', 'application/vnd.api+json']], []] as Array<Array<[string, string]>>) {
+    for (const headers of [
+      [['content-type', 'application/octet-stream']],
+      [['content-type', 'application/x-www-form-urlencoded']],
+      [['content-type', 'application/vnd.api+json']],
+      [],
+    ] as Array<Array<[string, string]>>) {
       const event = buildHttpApiEvent(request({ headers, body: bytes }), context);
       expect(event.isBase64Encoded).toBe(true);
       expect(Buffer.from(event.body ?? '', 'base64')).toEqual(bytes);
@@ -75,7 +90,12 @@ describe('buildHttpApiEvent', () => {
       }),
       context,
     );
-    expect(event.headers).toMatchObject({ host: 'api.local:3000', 'stripe-signature': 't=1,v1=abc', 'x-multi': 'a,b', 'user-agent': 'curl/8' });
+    expect(event.headers).toMatchObject({
+      host: 'api.local:3000',
+      'stripe-signature': 't=1,v1=abc',
+      'x-multi': 'a,b',
+      'user-agent': 'curl/8',
+    });
     expect(Object.keys(event.headers).every((name) => name === name.toLowerCase())).toBe(true);
     expect(event.headers).not.toHaveProperty('cookie');
     expect(event.cookies).toEqual(['a=1', 'b=2', 'c=3']);
@@ -95,10 +115,11 @@ describe('buildHttpApiEvent', () => {
   });
 
   it('carries routeKey, pathParameters, decoded rawPath, raw query string and requestContext', () => {
-    const event = buildHttpApiEvent(
-      request({ method: 'get', url: '/v1/orgs/org%20a/billing?x=1&y=a%20b&x=2&flag' }),
-      { ...context, routeKey: 'GET /v1/orgs/{orgId}/billing', pathParameters: { orgId: 'org a' } },
-    );
+    const event = buildHttpApiEvent(request({ method: 'get', url: '/v1/orgs/org%20a/billing?x=1&y=a%20b&x=2&flag' }), {
+      ...context,
+      routeKey: 'GET /v1/orgs/{orgId}/billing',
+      pathParameters: { orgId: 'org a' },
+    });
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'GET /v1/orgs/{orgId}/billing',
@@ -130,7 +151,9 @@ describe('buildHttpApiEvent', () => {
 
   it('puts JWT claims under requestContext.authorizer.jwt with scopes null', () => {
     const event = buildHttpApiEvent(request(), { ...context, jwtClaims: { org_id: 'org_1', exp: '1700000000' } });
-    expect(event.requestContext.authorizer).toEqual({ jwt: { claims: { org_id: 'org_1', exp: '1700000000' }, scopes: null } });
+    expect(event.requestContext.authorizer).toEqual({
+      jwt: { claims: { org_id: 'org_1', exp: '1700000000' }, scopes: null },
+    });
   });
 });
 

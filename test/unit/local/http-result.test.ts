@@ -19,7 +19,9 @@ describe('toGatewayResponse (payload format 2.0 response rules)', () => {
 
   it('decodes a base64 body', () => {
     const bytes = Buffer.from([0, 255, 1]);
-    expect(toGatewayResponse({ statusCode: 200, body: bytes.toString('base64'), isBase64Encoded: true }).body).toEqual(bytes);
+    expect(toGatewayResponse({ statusCode: 200, body: bytes.toString('base64'), isBase64Encoded: true }).body).toEqual(
+      bytes,
+    );
   });
 
   it('infers 200 application/json for a string (sent as is) and for other JSON values (serialised)', () => {

@@ -12,7 +12,16 @@ describe('bearerToken', () => {
   });
 
   it('ignores other schemes, a bare token and an empty header', () => {
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', TOKEN, `Basic ${TOKEN}`, `AWS4-HMAC-SHA256 Credential=x`, `Bearer a b`]) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      TOKEN,
+      `Basic ${TOKEN}`,
+      `AWS4-HMAC-SHA256 Credential=x`,
+      `Bearer a b`,
+    ]) {
       expect(bearerToken(header), String(header)).toBeUndefined();
     }
   });
@@ -24,7 +33,13 @@ describe('authorizeInternalCaller', () => {
   });
 
   it('refuses a missing, wrong, prefixed or extended token, and everything when none is configured', () => {
-    for (const header of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, `Bearer x${TOKEN}`]) {
+    for (const header of [
+      undefined,
+      'Bearer wrong',
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer x${TOKEN}`,
+    ]) {
       expect(authorizeInternalCaller(header, TOKEN), String(header)).toBeUndefined();
     }
     expect(authorizeInternalCaller(`Bearer ${TOKEN}`, undefined)).toBeUndefined();

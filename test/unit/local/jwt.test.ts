@@ -14,13 +14,20 @@ const SECRET = 'unit-test-secret-unit-test-secret';
 
 describe('local JWT helpers', () => {
   it('takes issuer and audience from cdk.json context', () => {
-    const cdk = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, string> };
+    const cdk = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as {
+      context: Record<string, string>;
+    };
     expect(JWT_ISSUER).toBe(cdk.context.jwtIssuer);
     expect(JWT_AUDIENCE).toBe(cdk.context.jwtAudience);
   });
 
   it('signs an HS256 token with org_id, role, sub, iss, aud, iat and exp', async () => {
-    const token = await signLocalToken(SECRET, { orgId: 'org_123', role: 'admin', issuedAt: 1_700_000_000, ttlSeconds: 600 });
+    const token = await signLocalToken(SECRET, {
+      orgId: 'org_123',
+      role: 'admin',
+      issuedAt: 1_700_000_000,
+      ttlSeconds: 600,
+    });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', typ: 'JWT' });
     expect(decodeJwt(token)).toEqual({
       org_id: 'org_123',
@@ -35,7 +42,11 @@ describe('local JWT helpers', () => {
 
   it('verifies its own tokens', async () => {
     const token = await signLocalToken(SECRET, { orgId: 'org_1', role: 'member', sub: 'user_9' });
-    await expect(verifyLocalToken(SECRET, token)).resolves.toMatchObject({ org_id: 'org_1', role: 'member', sub: 'user_9' });
+    await expect(verifyLocalToken(SECRET, token)).resolves.toMatchObject({
+      org_id: 'org_1',
+      role: 'member',
+      sub: 'user_9',
+    });
   });
 
   it('rejects a wrong secret, an expired token, a foreign issuer or audience, a missing exp and another algorithm', async () => {
@@ -45,10 +56,29 @@ describe('local JWT helpers', () => {
     const cases = {
       wrongSecret: await signLocalToken('another-secret', { orgId: 'org_1', role: 'admin' }),
       expired: await signLocalToken(SECRET, { orgId: 'org_1', role: 'admin', issuedAt: now - 7200, ttlSeconds: 60 }),
-      issuer: await base().setProtectedHeader({ alg: 'HS256' }).setIssuer('https://evil.example/').setAudience(JWT_AUDIENCE).setExpirationTime(now + 60).sign(key),
-      audience: await base().setProtectedHeader({ alg: 'HS256' }).setIssuer(JWT_ISSUER).setAudience('other').setExpirationTime(now + 60).sign(key),
-      noExp: await base().setProtectedHeader({ alg: 'HS256' }).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).sign(key),
-      hs512: await base().setProtectedHeader({ alg: 'HS512' }).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).setExpirationTime(now + 60).sign(key),
+      issuer: await base()
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('https://evil.example/')
+        .setAudience(JWT_AUDIENCE)
+        .setExpirationTime(now + 60)
+        .sign(key),
+      audience: await base()
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(JWT_ISSUER)
+        .setAudience('other')
+        .setExpirationTime(now + 60)
+        .sign(key),
+      noExp: await base()
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .sign(key),
+      hs512: await base()
+        .setProtectedHeader({ alg: 'HS512' })
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .setExpirationTime(now + 60)
+        .sign(key),
       garbage: 'not.a.token',
     };
     for (const [name, token] of Object.entries(cases)) {
@@ -65,7 +95,9 @@ describe('local JWT helpers', () => {
   });
 
   it('delivers claim values as strings, like the HTTP API JWT authorizer', () => {
-    expect(claimsAsDelivered({ org_id: 'org_1', exp: 1_700_000_000, admin: true, aud: ['a', 'b'], nested: { x: 1 } })).toEqual({
+    expect(
+      claimsAsDelivered({ org_id: 'org_1', exp: 1_700_000_000, admin: true, aud: ['a', 'b'], nested: { x: 1 } }),
+    ).toEqual({
       org_id: 'org_1',
       exp: '1700000000',
       admin: 'true',

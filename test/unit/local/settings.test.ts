@@ -16,7 +16,15 @@ import {
   localSquareNotificationUrl,
   readLocalSettings,
 } from '../../../infra/local/settings';
-import { ENDPOINT_SECRETS_KEY, ENV, QUEUES, ROUTES, SECRETS, TABLES, type SecretName } from '../../../shared/platform/topology';
+import {
+  ENDPOINT_SECRETS_KEY,
+  ENV,
+  QUEUES,
+  ROUTES,
+  SECRETS,
+  TABLES,
+  type SecretName,
+} from '../../../shared/platform/topology';
 
 describe('readLocalSettings', () => {
   it('falls back to labelled development secrets, port 3000 and .data', () => {
@@ -73,7 +81,11 @@ describe('readLocalSettings', () => {
     expect(settings.squareSignatureKeys).toEqual(['sq_new', 'sq_old']);
     expect(settings.shopifyApiSecrets).toEqual(['shpss_1']);
     expect(settings.secrets).toMatchObject({ squareSignatureKey: ['sq_new', 'sq_old'], shopifyApiSecret: ['shpss_1'] });
-    expect(settings.devDefaults).toMatchObject({ squareSignatureKey: false, shopifyApiSecret: false, stripeWebhookSecret: true });
+    expect(settings.devDefaults).toMatchObject({
+      squareSignatureKey: false,
+      shopifyApiSecret: false,
+      stripeWebhookSecret: true,
+    });
     // Blank means unset.
     expect(readLocalSettings({ SQUARE_SIGNATURE_KEY: ' , ' }).squareSignatureKeys).toEqual([DEV_SQUARE_SIGNATURE_KEY]);
   });
@@ -95,7 +107,12 @@ describe('readLocalSettings', () => {
       internalApiToken: 'tok',
       endpointSecretsLocalKey: 'a-local-key-of-enough-length',
     });
-    expect(settings.devDefaults).toMatchObject({ stripeWebhookSecret: false, jwtSecret: false, internalApiToken: false, endpointSecretsLocalKey: false });
+    expect(settings.devDefaults).toMatchObject({
+      stripeWebhookSecret: false,
+      jwtSecret: false,
+      internalApiToken: false,
+      endpointSecretsLocalKey: false,
+    });
     expect(() => readLocalSettings({ PORT: 'eighty' })).toThrow();
   });
 });
@@ -143,22 +160,31 @@ describe('provisioning inputs come from topology.ts', () => {
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:dlq', maxReceiveCount: spec.maxReceiveCount }),
     });
     expect(queueAttributes(spec, 'arn:dlq', { visibilityTimeoutSeconds: 1 }).VisibilityTimeout).toBe('1');
-    expect(dlqAttributes(spec)).toEqual({ MessageRetentionPeriod: String(spec.dlq.retentionDays * 86_400), MaximumMessageSize: '1048576' });
+    expect(dlqAttributes(spec)).toEqual({
+      MessageRetentionPeriod: String(spec.dlq.retentionDays * 86_400),
+      MaximumMessageSize: '1048576',
+    });
   });
 });
 
 describe('localRouteUrls', () => {
   it('points SQUARE_NOTIFICATION_URL at the local Square route unless the user set it', () => {
-    expect(localRouteUrls('http://127.0.0.1:3000', {})).toEqual({ SQUARE_NOTIFICATION_URL: 'http://127.0.0.1:3000/api/webhooks/square' });
+    expect(localRouteUrls('http://127.0.0.1:3000', {})).toEqual({
+      SQUARE_NOTIFICATION_URL: 'http://127.0.0.1:3000/api/webhooks/square',
+    });
     expect(localSquareNotificationUrl('http://127.0.0.1:4100/', {})).toBe('http://127.0.0.1:4100/api/webhooks/square');
     const tunnel = 'https://abc.example-tunnel.dev/api/webhooks/square';
     expect(localSquareNotificationUrl('http://127.0.0.1:3000', { SQUARE_NOTIFICATION_URL: tunnel })).toBe(tunnel);
-    expect(localSquareNotificationUrl('http://127.0.0.1:3000', { SQUARE_NOTIFICATION_URL: '  ' })).toBe('http://127.0.0.1:3000/api/webhooks/square');
+    expect(localSquareNotificationUrl('http://127.0.0.1:3000', { SQUARE_NOTIFICATION_URL: '  ' })).toBe(
+      'http://127.0.0.1:3000/api/webhooks/square',
+    );
   });
 
   it('covers exactly the routes that carry a urlEnvVar in the topology', () => {
     const withUrl = ROUTES.filter((route) => route.urlEnvVar);
-    expect(withUrl.map((route) => [route.function, route.urlEnvVar])).toEqual([['squareWebhook', ENV.squareNotificationUrl]]);
+    expect(withUrl.map((route) => [route.function, route.urlEnvVar])).toEqual([
+      ['squareWebhook', ENV.squareNotificationUrl],
+    ]);
     expect(Object.keys(localRouteUrls('http://x', {}))).toEqual(withUrl.map((route) => route.urlEnvVar));
   });
 });
@@ -203,15 +229,43 @@ describe('function environment', () => {
   it('passes the Square and Shopify secrets and the notification URL the user set', () => {
     const own = readLocalSettings({ SQUARE_SIGNATURE_KEY: 'sq_a, sq_b', SHOPIFY_API_SECRET: 'shpss_x' });
     const tunnel = 'https://abc.example-tunnel.dev/api/webhooks/square';
-    const fromShell = buildFunctionEnv({ emulatorEnv: {}, settings: own, gatewayUrl, quiet: false, current: { SQUARE_NOTIFICATION_URL: tunnel }, overrides: {} });
-    expect(fromShell).toMatchObject({ SQUARE_SIGNATURE_KEY: 'sq_a,sq_b', SHOPIFY_API_SECRET: 'shpss_x', SQUARE_NOTIFICATION_URL: tunnel });
-    const fromOverride = buildFunctionEnv({ emulatorEnv: {}, settings: own, gatewayUrl, quiet: false, current: {}, overrides: { SQUARE_NOTIFICATION_URL: tunnel } });
+    const fromShell = buildFunctionEnv({
+      emulatorEnv: {},
+      settings: own,
+      gatewayUrl,
+      quiet: false,
+      current: { SQUARE_NOTIFICATION_URL: tunnel },
+      overrides: {},
+    });
+    expect(fromShell).toMatchObject({
+      SQUARE_SIGNATURE_KEY: 'sq_a,sq_b',
+      SHOPIFY_API_SECRET: 'shpss_x',
+      SQUARE_NOTIFICATION_URL: tunnel,
+    });
+    const fromOverride = buildFunctionEnv({
+      emulatorEnv: {},
+      settings: own,
+      gatewayUrl,
+      quiet: false,
+      current: {},
+      overrides: { SQUARE_NOTIFICATION_URL: tunnel },
+    });
     expect(fromOverride.SQUARE_NOTIFICATION_URL).toBe(tunnel);
   });
 
   it('passes the internal API token and local key the user set', () => {
-    const own = readLocalSettings({ INTERNAL_API_TOKEN: 'tok', ENDPOINT_SECRETS_LOCAL_KEY: 'my-own-local-key-material' });
-    const env = buildFunctionEnv({ emulatorEnv: {}, settings: own, gatewayUrl, quiet: false, current: {}, overrides: {} });
+    const own = readLocalSettings({
+      INTERNAL_API_TOKEN: 'tok',
+      ENDPOINT_SECRETS_LOCAL_KEY: 'my-own-local-key-material',
+    });
+    const env = buildFunctionEnv({
+      emulatorEnv: {},
+      settings: own,
+      gatewayUrl,
+      quiet: false,
+      current: {},
+      overrides: {},
+    });
     expect(env).toMatchObject({ INTERNAL_API_TOKEN: 'tok', ENDPOINT_SECRETS_LOCAL_KEY: 'my-own-local-key-material' });
   });
 
@@ -254,7 +308,12 @@ describe('localConcurrency', () => {
 
 describe('formatBanner', () => {
   const banner = (env: Record<string, string>) =>
-    formatBanner({ url: 'http://127.0.0.1:3000', port: 3000, dynamodbDataDir: undefined, settings: readLocalSettings(env) });
+    formatBanner({
+      url: 'http://127.0.0.1:3000',
+      port: 3000,
+      dynamodbDataDir: undefined,
+      settings: readLocalSettings(env),
+    });
 
   it('lists every route with its authorization, and labels development secrets', () => {
     const text = banner({});
@@ -277,7 +336,13 @@ describe('formatBanner', () => {
       SQUARE_SIGNATURE_KEY: 'square-key-from-env-abcd,square-old-key-from-env-efgh',
       SHOPIFY_API_SECRET: 'shopify-secret-from-env-ijkl',
     });
-    for (const secret of ['secret-token-from-env-1234', 'secret-key-material-from-env-5678', 'square-key-from-env-abcd', 'square-old-key-from-env-efgh', 'shopify-secret-from-env-ijkl']) {
+    for (const secret of [
+      'secret-token-from-env-1234',
+      'secret-key-material-from-env-5678',
+      'square-key-from-env-abcd',
+      'square-old-key-from-env-efgh',
+      'shopify-secret-from-env-ijkl',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toContain('export INTERNAL_API_TOKEN=');
@@ -287,7 +352,11 @@ describe('formatBanner', () => {
 
   it('prints the development Square and Shopify secrets with a DEV label', () => {
     const text = banner({});
-    for (const [name, value] of [['SQUARE_SIGNATURE_KEY', DEV_SQUARE_SIGNATURE_KEY], ['SHOPIFY_API_SECRET', DEV_SHOPIFY_API_SECRET], ['STRIPE_WEBHOOK_SECRET', DEV_STRIPE_WEBHOOK_SECRET]] as const) {
+    for (const [name, value] of [
+      ['SQUARE_SIGNATURE_KEY', DEV_SQUARE_SIGNATURE_KEY],
+      ['SHOPIFY_API_SECRET', DEV_SHOPIFY_API_SECRET],
+      ['STRIPE_WEBHOOK_SECRET', DEV_STRIPE_WEBHOOK_SECRET],
+    ] as const) {
       const line = text.split('\n').find((l) => l.includes(value));
       expect(line, name).toContain(name);
       expect(line, name).toContain('[DEV default');
@@ -296,7 +365,12 @@ describe('formatBanner', () => {
 
   it('lists the webhook URLs to configure, with the exact string Square signs', () => {
     const text = banner({});
-    for (const path of ['/webhooks/stripe', '/api/webhooks/square', '/api/webhooks/shopify', '/webhooks/sources/{sourceId}']) {
+    for (const path of [
+      '/webhooks/stripe',
+      '/api/webhooks/square',
+      '/api/webhooks/shopify',
+      '/webhooks/sources/{sourceId}',
+    ]) {
       expect(text).toContain(`http://127.0.0.1:3000${path}`);
     }
     expect(text).toMatch(
@@ -310,16 +384,29 @@ describe('formatBanner', () => {
       settings: readLocalSettings({}),
       routeUrls: { SQUARE_NOTIFICATION_URL: tunnel },
     });
-    expect(withTunnel).toContain(`signed as SQUARE_NOTIFICATION_URL=${tunnel} (from the environment): register exactly that`);
+    expect(withTunnel).toContain(
+      `signed as SQUARE_NOTIFICATION_URL=${tunnel} (from the environment): register exactly that`,
+    );
   });
 
   it('shows how to send Square and Shopify test webhooks, with --url off the default port', () => {
     expect(banner({})).toContain('npm run send -- square inventory.count.updated --merchant <id>\n');
     expect(banner({})).toContain('npm run send -- shopify products/update --shop example.myshopify.com\n');
-    const elsewhere = formatBanner({ url: 'http://127.0.0.1:4100', port: 4100, dynamodbDataDir: undefined, settings: readLocalSettings({}) });
-    expect(elsewhere).toContain('npm run send -- square inventory.count.updated --merchant <id> --url http://127.0.0.1:4100');
-    expect(elsewhere).toContain('npm run send -- shopify products/update --shop example.myshopify.com --url http://127.0.0.1:4100');
-    expect(elsewhere).toMatch(/square-webhook\s+http:\/\/127\.0\.0\.1:4100\/api\/webhooks\/square\n\s+= SQUARE_NOTIFICATION_URL/);
+    const elsewhere = formatBanner({
+      url: 'http://127.0.0.1:4100',
+      port: 4100,
+      dynamodbDataDir: undefined,
+      settings: readLocalSettings({}),
+    });
+    expect(elsewhere).toContain(
+      'npm run send -- square inventory.count.updated --merchant <id> --url http://127.0.0.1:4100',
+    );
+    expect(elsewhere).toContain(
+      'npm run send -- shopify products/update --shop example.myshopify.com --url http://127.0.0.1:4100',
+    );
+    expect(elsewhere).toMatch(
+      /square-webhook\s+http:\/\/127\.0\.0\.1:4100\/api\/webhooks\/square\n\s+= SQUARE_NOTIFICATION_URL/,
+    );
   });
 
   it('lists consumed queues with their consumer, and the inbound-sources queue as consumed by other services', () => {
@@ -331,8 +418,12 @@ describe('formatBanner', () => {
       sqsEndpoint: 'http://127.0.0.1:5555',
       queueUrls: { inboundSources: { url: 'http://sqs.us-east-1.localhost:5555/000000000000/inbound-sources' } },
     });
-    expect(text).toMatch(/catalog-events → catalogConsumer \(batch 10, window 1 s, 1 at a time, DLQ catalog-events-dlq after 5 receives\)/);
-    expect(text).toContain('inbound-sources → consumed by other services, not polled here (DLQ inbound-sources-dlq after 5 receives)');
+    expect(text).toMatch(
+      /catalog-events → catalogConsumer \(batch 10, window 1 s, 1 at a time, DLQ catalog-events-dlq after 5 receives\)/,
+    );
+    expect(text).toContain(
+      'inbound-sources → consumed by other services, not polled here (DLQ inbound-sources-dlq after 5 receives)',
+    );
     expect(text).toContain(
       'INBOUND_SOURCES_QUEUE_URL=http://sqs.us-east-1.localhost:5555/000000000000/inbound-sources on SQS endpoint http://127.0.0.1:5555',
     );

@@ -13,7 +13,12 @@ describe('toSqsEvent', () => {
           Body: '{"a":1}',
           MD5OfBody: 'md5',
           MD5OfMessageAttributes: 'md5attrs',
-          Attributes: { ApproximateReceiveCount: '2', SentTimestamp: '1700000000000', SenderId: '000000000000', ApproximateFirstReceiveTimestamp: '1700000000100' },
+          Attributes: {
+            ApproximateReceiveCount: '2',
+            SentTimestamp: '1700000000000',
+            SenderId: '000000000000',
+            ApproximateFirstReceiveTimestamp: '1700000000100',
+          },
           MessageAttributes: {
             kind: { DataType: 'String', StringValue: 'stripe' },
             blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2, 3]) },
@@ -29,7 +34,12 @@ describe('toSqsEvent', () => {
           messageId: 'm-1',
           receiptHandle: 'rh-1',
           body: '{"a":1}',
-          attributes: { ApproximateReceiveCount: '2', SentTimestamp: '1700000000000', SenderId: '000000000000', ApproximateFirstReceiveTimestamp: '1700000000100' },
+          attributes: {
+            ApproximateReceiveCount: '2',
+            SentTimestamp: '1700000000000',
+            SenderId: '000000000000',
+            ApproximateFirstReceiveTimestamp: '1700000000100',
+          },
           messageAttributes: {
             kind: { stringValue: 'stripe', stringListValues: [], binaryListValues: [], dataType: 'String' },
             blob: { binaryValue: 'AQID', stringListValues: [], binaryListValues: [], dataType: 'Binary' },
@@ -55,7 +65,11 @@ describe('succeededMessageIds (ReportBatchItemFailures)', () => {
   });
 
   it('keeps the reported failures and deletes the rest', () => {
-    expect(succeededMessageIds({ batchItemFailures: [{ itemIdentifier: 'b' }] }, ids)).toEqual({ ok: true, succeeded: ['a', 'c'], failed: ['b'] });
+    expect(succeededMessageIds({ batchItemFailures: [{ itemIdentifier: 'b' }] }, ids)).toEqual({
+      ok: true,
+      succeeded: ['a', 'c'],
+      failed: ['b'],
+    });
   });
 
   it('fails the whole batch on an invalid response', () => {

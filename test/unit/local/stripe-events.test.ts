@@ -48,22 +48,41 @@ describe('buildStripeEvent', () => {
       status: 'past_due',
     }) as unknown as SubscriptionEvent;
     const subscription = event.data.object;
-    expect(subscription).toMatchObject({ id: 'sub_X', customer: 'cus_X', status: 'past_due', metadata: { org_id: 'org_123' } });
-    expect(subscription.items.data[0]?.price).toMatchObject({ metadata: { plan: 'scale' }, lookup_key: 'scale_monthly' });
+    expect(subscription).toMatchObject({
+      id: 'sub_X',
+      customer: 'cus_X',
+      status: 'past_due',
+      metadata: { org_id: 'org_123' },
+    });
+    expect(subscription.items.data[0]?.price).toMatchObject({
+      metadata: { plan: 'scale' },
+      lookup_key: 'scale_monthly',
+    });
     expect(subscription.items.data[0]?.subscription).toBe('sub_X');
     expect((fixture as unknown as SubscriptionEvent).data.object.metadata.org_id).toBeUndefined(); // the fixture is not modified
   });
 
   it('defaults subscription status per type and the plan to growth', () => {
-    const created = buildStripeEvent(loadStripeFixture('customer.subscription.created'), 'customer.subscription.created', { orgId: 'o' }) as unknown as SubscriptionEvent;
-    const deleted = buildStripeEvent(loadStripeFixture('customer.subscription.deleted'), 'customer.subscription.deleted', { orgId: 'o' }) as unknown as SubscriptionEvent;
+    const created = buildStripeEvent(
+      loadStripeFixture('customer.subscription.created'),
+      'customer.subscription.created',
+      { orgId: 'o' },
+    ) as unknown as SubscriptionEvent;
+    const deleted = buildStripeEvent(
+      loadStripeFixture('customer.subscription.deleted'),
+      'customer.subscription.deleted',
+      { orgId: 'o' },
+    ) as unknown as SubscriptionEvent;
     expect(created.data.object.status).toBe('active');
     expect(created.data.object.items.data[0]?.price.lookup_key).toBe('growth_monthly');
     expect(deleted.data.object.status).toBe('canceled');
   });
 
   it('links an invoice to the org and subscription through parent.subscription_details', () => {
-    const event = buildStripeEvent(loadStripeFixture('invoice.payment_failed'), 'invoice.payment_failed', { orgId: 'org_9', customerId: 'cus_9' }) as unknown as InvoiceEvent;
+    const event = buildStripeEvent(loadStripeFixture('invoice.payment_failed'), 'invoice.payment_failed', {
+      orgId: 'org_9',
+      customerId: 'cus_9',
+    }) as unknown as InvoiceEvent;
     expect(event.data.object.customer).toBe('cus_9');
     expect(event.data.object.parent).toMatchObject({
       type: 'subscription_details',

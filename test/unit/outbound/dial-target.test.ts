@@ -18,7 +18,9 @@ const v4 = (address: string): ResolvedAddress => ({ address, family: 4 });
 describe('Module: dial-target', () => {
   describe('Function: resolveDialTarget', () => {
     it('returns the first resolved address when every address is global', async () => {
-      const resolver = resolverFor({ 'hooks.example.com': [v4('93.184.216.34'), { address: '2606:2800:220:1::1', family: 6 }] });
+      const resolver = resolverFor({
+        'hooks.example.com': [v4('93.184.216.34'), { address: '2606:2800:220:1::1', family: 6 }],
+      });
       expect(await resolveDialTarget('hooks.example.com', STRICT_IP_POLICY, resolver, never)).toEqual({
         ok: true,
         address: '93.184.216.34',
@@ -37,14 +39,28 @@ describe('Module: dial-target', () => {
 
     it('refuses a resolver answer that is not an IP address rather than dialling a name', async () => {
       const resolver = resolverFor({ 'odd.example': [v4('localhost')] });
-      expect(await resolveDialTarget('odd.example', STRICT_IP_POLICY, resolver, never)).toMatchObject({ ok: false, error: 'ssrf_blocked' });
+      expect(await resolveDialTarget('odd.example', STRICT_IP_POLICY, resolver, never)).toMatchObject({
+        ok: false,
+        error: 'ssrf_blocked',
+      });
     });
 
     it('checks IP literals without resolving them, brackets removed for dialling', async () => {
       const resolver = resolverFor({});
-      expect(await resolveDialTarget('[::ffff:7f00:1]', STRICT_IP_POLICY, resolver, never)).toMatchObject({ ok: false, error: 'ssrf_blocked' });
-      expect(await resolveDialTarget('[::1]', ipPolicyFrom('::1/128'), resolver, never)).toEqual({ ok: true, address: '::1', literal: true });
-      expect(await resolveDialTarget('8.8.8.8', STRICT_IP_POLICY, resolver, never)).toEqual({ ok: true, address: '8.8.8.8', literal: true });
+      expect(await resolveDialTarget('[::ffff:7f00:1]', STRICT_IP_POLICY, resolver, never)).toMatchObject({
+        ok: false,
+        error: 'ssrf_blocked',
+      });
+      expect(await resolveDialTarget('[::1]', ipPolicyFrom('::1/128'), resolver, never)).toEqual({
+        ok: true,
+        address: '::1',
+        literal: true,
+      });
+      expect(await resolveDialTarget('8.8.8.8', STRICT_IP_POLICY, resolver, never)).toEqual({
+        ok: true,
+        address: '8.8.8.8',
+        literal: true,
+      });
       expect(resolver).not.toHaveBeenCalled();
     });
 
@@ -55,7 +71,10 @@ describe('Module: dial-target', () => {
         error: 'dns_failure',
         message: 'Could not resolve missing.example: ENOTFOUND (getaddrinfo ENOTFOUND missing.example)',
       });
-      expect(await resolveDialTarget('empty.example', STRICT_IP_POLICY, resolver, never)).toMatchObject({ ok: false, error: 'dns_failure' });
+      expect(await resolveDialTarget('empty.example', STRICT_IP_POLICY, resolver, never)).toMatchObject({
+        ok: false,
+        error: 'dns_failure',
+      });
     });
 
     it('gives up with timeout when the deadline passes during resolution', async () => {

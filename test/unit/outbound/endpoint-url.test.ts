@@ -11,17 +11,26 @@ function problemsOf(input: string, options?: Parameters<typeof validateEndpointU
 describe('Module: endpoint-url', () => {
   describe('Function: validateEndpointUrl', () => {
     it('accepts an https URL and returns it normalised', () => {
-      expect(validateEndpointUrl('  https://Hooks.Example.COM:8443/a b?x=1  ')).toEqual({ ok: true, url: 'https://hooks.example.com:8443/a%20b?x=1' });
+      expect(validateEndpointUrl('  https://Hooks.Example.COM:8443/a b?x=1  ')).toEqual({
+        ok: true,
+        url: 'https://hooks.example.com:8443/a%20b?x=1',
+      });
     });
 
     it('refuses http unless allowed', () => {
       expect(problemsOf('http://hooks.example.com/')).toEqual(['url: must use https']);
-      expect(validateEndpointUrl('http://hooks.example.com/', { allowHttp: true })).toEqual({ ok: true, url: 'http://hooks.example.com/' });
+      expect(validateEndpointUrl('http://hooks.example.com/', { allowHttp: true })).toEqual({
+        ok: true,
+        url: 'http://hooks.example.com/',
+      });
     });
 
-    it.each(['ftp://hooks.example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'gopher://127.0.0.1:6379/_'])('refuses the scheme of %s', (input) => {
-      expect(problemsOf(input, { allowHttp: true })).toContain('url: must use https or http');
-    });
+    it.each(['ftp://hooks.example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'gopher://127.0.0.1:6379/_'])(
+      'refuses the scheme of %s',
+      (input) => {
+        expect(problemsOf(input, { allowHttp: true })).toContain('url: must use https or http');
+      },
+    );
 
     it('refuses credentials in the URL', () => {
       expect(problemsOf('https://user:secret@hooks.example.com/')).toEqual([
@@ -31,7 +40,9 @@ describe('Module: endpoint-url', () => {
     });
 
     it('refuses a fragment, even an empty one', () => {
-      expect(problemsOf('https://hooks.example.com/#x')).toEqual(['url: must not contain a fragment (#…): it is never sent to the server']);
+      expect(problemsOf('https://hooks.example.com/#x')).toEqual([
+        'url: must not contain a fragment (#…): it is never sent to the server',
+      ]);
       expect(problemsOf('https://hooks.example.com/#')).toHaveLength(1);
     });
 
@@ -49,9 +60,12 @@ describe('Module: endpoint-url', () => {
       ]);
     });
 
-    it.each(['', '   ', 'hooks.example.com/path', '/relative', 'https://', 'https://exa mple.com/'])('refuses "%s"', (input) => {
-      expect(validateEndpointUrl(input).ok).toBe(false);
-    });
+    it.each(['', '   ', 'hooks.example.com/path', '/relative', 'https://', 'https://exa mple.com/'])(
+      'refuses "%s"',
+      (input) => {
+        expect(validateEndpointUrl(input).ok).toBe(false);
+      },
+    );
 
     it('reports every problem at once, under the caller-chosen field name', () => {
       expect(problemsOf('http://u:p@hooks.example.com/#f', { field: 'endpoint.url' })).toEqual([
@@ -76,7 +90,9 @@ describe('Module: endpoint-url', () => {
       'https://api.localhost./',
     ])('recognises %s as loopback', (input) => {
       const [problem] = problemsOf(input);
-      expect(problem).toMatch(/^url: must not point at a private or reserved address: .*(127\.0\.0\.0\/8|::1\/128) \(loopback\)/);
+      expect(problem).toMatch(
+        /^url: must not point at a private or reserved address: .*(127\.0\.0\.0\/8|::1\/128) \(loopback\)/,
+      );
     });
 
     it('normalises the alternative IPv4 spellings to dotted form (WHATWG URL does this)', () => {
@@ -98,7 +114,10 @@ describe('Module: endpoint-url', () => {
 
     it('accepts an allowlisted private address, with http where allowed', () => {
       const policy = ipPolicyFrom('127.0.0.0/8');
-      expect(validateEndpointUrl('http://127.0.0.1:3000/hooks', { allowHttp: true, policy })).toEqual({ ok: true, url: 'http://127.0.0.1:3000/hooks' });
+      expect(validateEndpointUrl('http://127.0.0.1:3000/hooks', { allowHttp: true, policy })).toEqual({
+        ok: true,
+        url: 'http://127.0.0.1:3000/hooks',
+      });
       expect(validateEndpointUrl('http://localhost:3000/', { allowHttp: true, policy }).ok).toBe(true);
       expect(validateEndpointUrl('http://10.0.0.1/', { allowHttp: true, policy }).ok).toBe(false);
     });
@@ -108,7 +127,10 @@ describe('Module: endpoint-url', () => {
     });
 
     it('accepts global IP literals', () => {
-      expect(validateEndpointUrl('https://93.184.216.34/hook')).toEqual({ ok: true, url: 'https://93.184.216.34/hook' });
+      expect(validateEndpointUrl('https://93.184.216.34/hook')).toEqual({
+        ok: true,
+        url: 'https://93.184.216.34/hook',
+      });
       expect(validateEndpointUrl('https://[2606:4700:4700::1111]/').ok).toBe(true);
     });
   });

@@ -33,9 +33,12 @@ describe('Module: ip-address', () => {
       expect(Buffer.from(ip(text).bytes).toString('hex')).toBe(hex);
     });
 
-    it.each(['2130706433', '0x7f.0.0.1', '127.1', '1.2.3.4.5', '::1::', 'example.com', '[127.0.0.1]', ''])('rejects %s', (text) => {
-      expect(parseIp(text)).toBeUndefined();
-    });
+    it.each(['2130706433', '0x7f.0.0.1', '127.1', '1.2.3.4.5', '::1::', 'example.com', '[127.0.0.1]', ''])(
+      'rejects %s',
+      (text) => {
+        expect(parseIp(text)).toBeUndefined();
+      },
+    );
   });
 
   describe('Function: formatIp', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/platform/errors';
-import { classifyAddress, ipPolicyFrom, isGlobalAddress, parseCidrList, STRICT_IP_POLICY } from '../../../shared/outbound/transport/ip-policy';
+import {
+  classifyAddress,
+  ipPolicyFrom,
+  isGlobalAddress,
+  parseCidrList,
+  STRICT_IP_POLICY,
+} from '../../../shared/outbound/transport/ip-policy';
 
 /** First and last address of every non-global range in REFERENCE.md §3, with the range expected in the reason. */
 const BLOCKED_RANGES: readonly [first: string, last: string, range: string][] = [
@@ -56,7 +62,28 @@ const BLOCKED_SPECIALS: readonly [address: string, reasonFragment: string][] = [
   ['64:ff9b:1::1', 'local-use NAT64'],
 ];
 
-const GLOBAL = ['8.8.8.8', '1.1.1.1', '93.184.216.34', '2606:4700:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '192.167.255.255', '192.169.0.0', '198.17.255.255', '198.20.0.0', '223.255.255.255', '11.0.0.0', '9.255.255.255', '2003::1', '2001:db7:ffff::1', '2001:db9::1'];
+const GLOBAL = [
+  '8.8.8.8',
+  '1.1.1.1',
+  '93.184.216.34',
+  '2606:4700:4700::1111',
+  '2001:4860:4860::8888',
+  '::ffff:8.8.8.8',
+  '100.63.255.255',
+  '100.128.0.0',
+  '172.15.255.255',
+  '172.32.0.0',
+  '192.167.255.255',
+  '192.169.0.0',
+  '198.17.255.255',
+  '198.20.0.0',
+  '223.255.255.255',
+  '11.0.0.0',
+  '9.255.255.255',
+  '2003::1',
+  '2001:db7:ffff::1',
+  '2001:db9::1',
+];
 
 describe('Module: ip-policy', () => {
   describe('Function: classifyAddress', () => {
@@ -80,17 +107,28 @@ describe('Module: ip-policy', () => {
       expect(isGlobalAddress(address)).toBe(true);
     });
 
-    it.each(['localhost', 'example.com', '2130706433', '0x7f.0.0.1', '017700000001', '127.1', '010.0.0.1', '', '1.2.3.4 ', '[1.2.3.4]'])(
-      'refuses "%s", which is not a canonical IP address',
-      (text) => {
-        expect(classifyAddress(text)).toEqual({ allowed: false, reason: `"${text}" is not an IP address` });
-        expect(isGlobalAddress(text)).toBe(false);
-      },
-    );
+    it.each([
+      'localhost',
+      'example.com',
+      '2130706433',
+      '0x7f.0.0.1',
+      '017700000001',
+      '127.1',
+      '010.0.0.1',
+      '',
+      '1.2.3.4 ',
+      '[1.2.3.4]',
+    ])('refuses "%s", which is not a canonical IP address', (text) => {
+      expect(classifyAddress(text)).toEqual({ allowed: false, reason: `"${text}" is not an IP address` });
+      expect(isGlobalAddress(text)).toBe(false);
+    });
 
     it('allows an allowlisted non-global address and says why', () => {
       const policy = ipPolicyFrom('127.0.0.0/8');
-      expect(classifyAddress('127.0.0.1', policy)).toEqual({ allowed: true, reason: expect.stringContaining('allowlisted by 127.0.0.0/8') });
+      expect(classifyAddress('127.0.0.1', policy)).toEqual({
+        allowed: true,
+        reason: expect.stringContaining('allowlisted by 127.0.0.0/8'),
+      });
       expect(classifyAddress('127.255.0.9', policy).allowed).toBe(true);
     });
 

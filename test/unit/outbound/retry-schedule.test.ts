@@ -46,7 +46,9 @@ describe('Module: retry schedule', () => {
 
   describe('Function: nextRetryDelayMs', () => {
     it('without jitter (random = 0.5) gives the scheduled delay after each attempt', () => {
-      const delays = DEFAULT_RETRY_SCHEDULE_MS.map((_, index) => nextRetryDelayMs({ attempt: index + 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle }));
+      const delays = DEFAULT_RETRY_SCHEDULE_MS.map((_, index) =>
+        nextRetryDelayMs({ attempt: index + 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle }),
+      );
       expect(delays).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
     });
 
@@ -58,7 +60,9 @@ describe('Module: retry schedule', () => {
 
     it('spans −20 % (random = 0) to +20 % (random → 1)', () => {
       expect(nextRetryDelayMs({ attempt: 2, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: () => 0 })).toBe(4 * M);
-      expect(nextRetryDelayMs({ attempt: 2, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: () => 0.999_999_9 })).toBe(6 * M);
+      expect(nextRetryDelayMs({ attempt: 2, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: () => 0.999_999_9 })).toBe(
+        6 * M,
+      );
     });
 
     it('property: every jittered delay stays within ±20 % of its step, over 10,000 draws', () => {
@@ -91,7 +95,11 @@ describe('Module: retry schedule', () => {
 
     it('spreads delays out: jitter actually varies', () => {
       const random = seededRandom(7);
-      const delays = new Set(Array.from({ length: 100 }, () => nextRetryDelayMs({ attempt: 5, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random })));
+      const delays = new Set(
+        Array.from({ length: 100 }, () =>
+          nextRetryDelayMs({ attempt: 5, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random }),
+        ),
+      );
       expect(delays.size).toBeGreaterThan(90);
     });
 
@@ -104,29 +112,48 @@ describe('Module: retry schedule', () => {
     });
 
     it('honours a Retry-After longer than the scheduled delay', () => {
-      expect(nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 120 * S })).toBe(120 * S);
+      expect(
+        nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 120 * S }),
+      ).toBe(120 * S);
     });
 
     it('never retries earlier than scheduled because of a short Retry-After', () => {
-      expect(nextRetryDelayMs({ attempt: 4, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 1 * S })).toBe(2 * H);
-      expect(nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 0 })).toBe(5 * S);
+      expect(
+        nextRetryDelayMs({ attempt: 4, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 1 * S }),
+      ).toBe(2 * H);
+      expect(
+        nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 0 }),
+      ).toBe(5 * S);
     });
 
     it('caps Retry-After at 24 h', () => {
-      expect(nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 7 * D })).toBe(MAX_RETRY_AFTER_MS);
+      expect(
+        nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 7 * D }),
+      ).toBe(MAX_RETRY_AFTER_MS);
       expect(MAX_RETRY_AFTER_MS).toBe(24 * H);
     });
 
     it('ignores a non-finite Retry-After', () => {
-      expect(nextRetryDelayMs({ attempt: 1, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: Number.NaN })).toBe(5 * S);
+      expect(
+        nextRetryDelayMs({
+          attempt: 1,
+          scheduleMs: DEFAULT_RETRY_SCHEDULE_MS,
+          random: middle,
+          retryAfterMs: Number.NaN,
+        }),
+      ).toBe(5 * S);
     });
 
     it('does not add attempts when Retry-After arrives on the last one', () => {
-      expect(nextRetryDelayMs({ attempt: 10, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 60 * S })).toBeUndefined();
+      expect(
+        nextRetryDelayMs({ attempt: 10, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle, retryAfterMs: 60 * S }),
+      ).toBeUndefined();
     });
 
     it.each([0, -1, 1.5, Number.NaN])('refuses attempt %s', (attempt) => {
-      expect(() => nextRetryDelayMs({ attempt, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle })).toThrow(RangeError);
+      expect(() => nextRetryDelayMs({ attempt, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, random: middle })).toThrow(
+        RangeError,
+      );
     });
   });
 
@@ -222,8 +249,11 @@ describe('Module: retry schedule', () => {
       expect(classifyResponse(410)).toBe('disable');
     });
 
-    it.each([301, 302, 307, 308, 400, 401, 403, 404, 408, 413, 429, 500, 502, 503, 504, 100, 0])('%i is retried', (status) => {
-      expect(classifyResponse(status)).toBe('retry');
-    });
+    it.each([301, 302, 307, 308, 400, 401, 403, 404, 408, 413, 429, 500, 502, 503, 504, 100, 0])(
+      '%i is retried',
+      (status) => {
+        expect(classifyResponse(status)).toBe('retry');
+      },
+    );
   });
 });

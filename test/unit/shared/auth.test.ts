@@ -5,7 +5,10 @@ import { httpEvent } from '../../support/api-gateway';
 describe('Module: auth', () => {
   describe('Function: principalOf', () => {
     it('reads org_id, role and sub from the authorizer claims', () => {
-      const event = httpEvent({ method: 'GET', claims: { org_id: 'org_1', role: 'member', sub: 'user_1', exp: '1900000000' } });
+      const event = httpEvent({
+        method: 'GET',
+        claims: { org_id: 'org_1', role: 'member', sub: 'user_1', exp: '1900000000' },
+      });
       expect(principalOf(event)).toEqual({ orgId: 'org_1', role: 'member', subject: 'user_1' });
     });
 

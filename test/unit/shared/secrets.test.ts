@@ -24,7 +24,12 @@ describe('Function: createSecretList', () => {
   it('caches a Secrets Manager value and re-reads it after max age', async () => {
     let now = 0;
     const { client, calls } = fakeSecretsManager(['whsec_a', 'whsec_b']);
-    const secrets = createSecretList({ location: { kind: 'secretsManager', secretId: 'arn:secret' }, client, now: () => now, maxAgeMs: 1_000 });
+    const secrets = createSecretList({
+      location: { kind: 'secretsManager', secretId: 'arn:secret' },
+      client,
+      now: () => now,
+      maxAgeMs: 1_000,
+    });
     expect(await secrets.current()).toEqual(['whsec_a']);
     now = 999;
     expect(await secrets.current()).toEqual(['whsec_a']);
@@ -36,7 +41,12 @@ describe('Function: createSecretList', () => {
   it('refreshes at most once per interval, and reports only a changed value', async () => {
     let now = 0;
     const { client, calls } = fakeSecretsManager(['whsec_a', 'whsec_a', 'whsec_new']);
-    const secrets = createSecretList({ location: { kind: 'secretsManager', secretId: 'arn:secret' }, client, now: () => now, minRefreshIntervalMs: 30_000 });
+    const secrets = createSecretList({
+      location: { kind: 'secretsManager', secretId: 'arn:secret' },
+      client,
+      now: () => now,
+      minRefreshIntervalMs: 30_000,
+    });
     await secrets.current();
     expect(await secrets.refresh()).toBeUndefined();
     expect(calls).toHaveLength(1);

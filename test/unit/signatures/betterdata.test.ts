@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { betterdataSignatureHeader, verifyBetterdataSignature } from '../../../shared/platform/crypto/betterdata-signature';
+import {
+  betterdataSignatureHeader,
+  verifyBetterdataSignature,
+} from '../../../shared/platform/crypto/betterdata-signature';
 import { parseSigningSecret } from '../../../shared/platform/crypto/standard-webhooks';
 import { signatureFailure } from '../../support/signature-errors';
 
@@ -9,7 +12,8 @@ const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OLD_SECRET = 'whsec_' + Buffer.alloc(32, 3).toString('base64');
 const KEY = parseSigningSecret(SECRET);
 const OLD_KEY = parseSigningSecret(OLD_SECRET);
-const BODY = '{"id":"evt_1","type":"webhook.test","orgId":"org_1","occurredAt":"2025-06-15T12:00:00Z","data":{"message":"hi ✓"}}';
+const BODY =
+  '{"id":"evt_1","type":"webhook.test","orgId":"org_1","occurredAt":"2025-06-15T12:00:00Z","data":{"message":"hi ✓"}}';
 
 const failure = signatureFailure;
 
@@ -44,7 +48,9 @@ describe('Module: x-betterdata-signature', () => {
   describe('Function: verifyBetterdataSignature', () => {
     it('accepts a header built independently with node:crypto', () => {
       const header = `t=${NOW},v1=${expectedHex(SECRET, NOW, BODY)}`;
-      expect(verifyBetterdataSignature({ header, body: BODY, keys: [KEY], nowSeconds: NOW })).toEqual({ timestamp: NOW });
+      expect(verifyBetterdataSignature({ header, body: BODY, keys: [KEY], nowSeconds: NOW })).toEqual({
+        timestamp: NOW,
+      });
     });
 
     it('accepts either key during a roll', () => {
@@ -54,20 +60,28 @@ describe('Module: x-betterdata-signature', () => {
 
     it('rejects a body changed by one character', () => {
       const header = betterdataSignatureHeader([KEY], NOW, BODY);
-      const error = failure(() => verifyBetterdataSignature({ header, body: BODY.replace('hi', 'ho'), keys: [KEY], nowSeconds: NOW }));
+      const error = failure(() =>
+        verifyBetterdataSignature({ header, body: BODY.replace('hi', 'ho'), keys: [KEY], nowSeconds: NOW }),
+      );
       expect(error.reason).toBe('no_matching_signature');
     });
 
     it('rejects a timestamp more than 300 s away', () => {
       const header = betterdataSignatureHeader([KEY], NOW - 301, BODY);
-      expect(failure(() => verifyBetterdataSignature({ header, body: BODY, keys: [KEY], nowSeconds: NOW })).reason).toBe('timestamp_outside_tolerance');
+      expect(
+        failure(() => verifyBetterdataSignature({ header, body: BODY, keys: [KEY], nowSeconds: NOW })).reason,
+      ).toBe('timestamp_outside_tolerance');
     });
 
-    it('names its own header, not Stripe\'s, when the header is missing or malformed', () => {
-      const missing = failure(() => verifyBetterdataSignature({ header: undefined, body: BODY, keys: [KEY], nowSeconds: NOW }));
+    it("names its own header, not Stripe's, when the header is missing or malformed", () => {
+      const missing = failure(() =>
+        verifyBetterdataSignature({ header: undefined, body: BODY, keys: [KEY], nowSeconds: NOW }),
+      );
       expect(missing.reason).toBe('missing_signature');
       expect(missing.message).toBe('Missing X-Betterdata-Signature header');
-      const malformed = failure(() => verifyBetterdataSignature({ header: `t=${NOW}`, body: BODY, keys: [KEY], nowSeconds: NOW }));
+      const malformed = failure(() =>
+        verifyBetterdataSignature({ header: `t=${NOW}`, body: BODY, keys: [KEY], nowSeconds: NOW }),
+      );
       expect(malformed.reason).toBe('malformed_signature');
       expect(malformed.message).not.toMatch(/Stripe/);
     });

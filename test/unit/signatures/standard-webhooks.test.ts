@@ -24,7 +24,13 @@ const SPEC = {
 const NOW = 1_750_000_000;
 const SECRET = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
 const OTHER_SECRET = 'whsec_' + Buffer.alloc(32, 9).toString('base64');
-const BODY = JSON.stringify({ id: 'evt_1', type: 'webhook.test', orgId: 'org_1', occurredAt: '2025-06-15T12:00:00Z', data: { message: 'héllo ✓' } });
+const BODY = JSON.stringify({
+  id: 'evt_1',
+  type: 'webhook.test',
+  orgId: 'org_1',
+  occurredAt: '2025-06-15T12:00:00Z',
+  data: { message: 'héllo ✓' },
+});
 
 const failure = signatureFailure;
 
@@ -50,7 +56,9 @@ describe('Module: Standard Webhooks signatures', () => {
 
   describe('Function: parseSigningSecret', () => {
     it('decodes the base64 after whsec_', () => {
-      expect(Buffer.from(parseSigningSecret(SPEC.secret))).toEqual(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'));
+      expect(Buffer.from(parseSigningSecret(SPEC.secret))).toEqual(
+        Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'),
+      );
     });
 
     it.each([
@@ -101,24 +109,40 @@ describe('Module: Standard Webhooks signatures', () => {
 
     it('matches HMAC-SHA256 over "<id>.<timestamp>.<body>" computed with node:crypto directly', () => {
       const key = Buffer.from(SPEC.secret.slice('whsec_'.length), 'base64');
-      const vector = createHmac('sha256', key).update(`${SPEC.msgId}.${SPEC.timestampSeconds}.${SPEC.body}`).digest('base64');
+      const vector = createHmac('sha256', key)
+        .update(`${SPEC.msgId}.${SPEC.timestampSeconds}.${SPEC.body}`)
+        .digest('base64');
       expect(`v1,${vector}`).toBe(SPEC.signature);
       const independent = createHmac('sha256', key).update(`msg_1.${NOW}.`).update(BODY, 'utf8').digest('base64');
-      expect(signStandardWebhook({ msgId: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [key] })).toBe(`v1,${independent}`);
+      expect(signStandardWebhook({ msgId: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [key] })).toBe(
+        `v1,${independent}`,
+      );
     });
 
     it('signs bytes and the same text as a string identically', () => {
       const message = { msgId: 'msg_1', timestampSeconds: NOW, secrets: [parseSigningSecret(SECRET)] };
-      expect(signStandardWebhook({ ...message, body: Buffer.from(BODY, 'utf8') })).toBe(signStandardWebhook({ ...message, body: BODY }));
+      expect(signStandardWebhook({ ...message, body: Buffer.from(BODY, 'utf8') })).toBe(
+        signStandardWebhook({ ...message, body: BODY }),
+      );
     });
 
     it('agrees with the package signing the same message', () => {
-      const ours = signStandardWebhook({ msgId: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [parseSigningSecret(SECRET)] });
+      const ours = signStandardWebhook({
+        msgId: 'msg_1',
+        timestampSeconds: NOW,
+        body: BODY,
+        secrets: [parseSigningSecret(SECRET)],
+      });
       expect(ours).toBe(new Webhook(SECRET).sign('msg_1', new Date(NOW * 1000), BODY));
     });
 
     it('emits one space-separated signature per secret, in order', () => {
-      const signature = signStandardWebhook({ msgId: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [SECRET, OTHER_SECRET].map(parseSigningSecret) });
+      const signature = signStandardWebhook({
+        msgId: 'msg_1',
+        timestampSeconds: NOW,
+        body: BODY,
+        secrets: [SECRET, OTHER_SECRET].map(parseSigningSecret),
+      });
       const webhookNew = new Webhook(SECRET).sign('msg_1', new Date(NOW * 1000), BODY);
       const webhookOld = new Webhook(OTHER_SECRET).sign('msg_1', new Date(NOW * 1000), BODY);
       expect(signature).toBe(`${webhookNew} ${webhookOld}`);
@@ -132,7 +156,13 @@ describe('Module: Standard Webhooks signatures', () => {
       ['a negative timestamp', { timestampSeconds: -1 }],
       ['no secrets', { secrets: [] }],
     ])('refuses %s', (_label, override) => {
-      const message = { msgId: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [parseSigningSecret(SECRET)], ...override };
+      const message = {
+        msgId: 'msg_1',
+        timestampSeconds: NOW,
+        body: BODY,
+        secrets: [parseSigningSecret(SECRET)],
+        ...override,
+      };
       expect(() => signStandardWebhook(message)).toThrow(RangeError);
     });
   });
@@ -162,13 +192,17 @@ describe('Module: Standard Webhooks signatures', () => {
 
     it('the package rejects a body we signed once it is changed by one byte', () => {
       const headers = { ...signed() };
-      expect(() => new Webhook(SECRET).verify(BODY.replace('héllo', 'hello'), headers)).toThrow('No matching signature found');
+      expect(() => new Webhook(SECRET).verify(BODY.replace('héllo', 'hello'), headers)).toThrow(
+        'No matching signature found',
+      );
     });
 
     it('we verify what the package signs', () => {
       const signature = new Webhook(SECRET).sign('msg_pkg', new Date(NOW * 1000), BODY);
       const headers = { 'webhook-id': 'msg_pkg', 'webhook-timestamp': String(NOW), 'webhook-signature': signature };
-      expect(verifyStandardWebhook({ headers, body: BODY, secrets: [parseSigningSecret(SECRET)], nowSeconds: NOW })).toEqual({
+      expect(
+        verifyStandardWebhook({ headers, body: BODY, secrets: [parseSigningSecret(SECRET)], nowSeconds: NOW }),
+      ).toEqual({
         msgId: 'msg_pkg',
         timestampSeconds: NOW,
       });
@@ -176,10 +210,19 @@ describe('Module: Standard Webhooks signatures', () => {
 
     it('both accept the spec vector at its own time', () => {
       vi.setSystemTime(SPEC.timestampSeconds * 1000);
-      const headers = { 'webhook-id': SPEC.msgId, 'webhook-timestamp': String(SPEC.timestampSeconds), 'webhook-signature': SPEC.signature };
+      const headers = {
+        'webhook-id': SPEC.msgId,
+        'webhook-timestamp': String(SPEC.timestampSeconds),
+        'webhook-signature': SPEC.signature,
+      };
       expect(new Webhook(SPEC.secret).verify(SPEC.body, headers)).toEqual({ test: 2432232314 });
       expect(() =>
-        verifyStandardWebhook({ headers, body: SPEC.body, secrets: [parseSigningSecret(SPEC.secret)], nowSeconds: SPEC.timestampSeconds }),
+        verifyStandardWebhook({
+          headers,
+          body: SPEC.body,
+          secrets: [parseSigningSecret(SPEC.secret)],
+          nowSeconds: SPEC.timestampSeconds,
+        }),
       ).not.toThrow();
     });
   });
@@ -189,23 +232,35 @@ describe('Module: Standard Webhooks signatures', () => {
 
     it('accepts any v1 entry matching any secret, skipping other versions', () => {
       const headers = signed({ secrets: [OTHER_SECRET, SECRET] });
-      const withAsymmetric = { ...headers, 'webhook-signature': `v1a,${randomBytes(64).toString('base64')} ${headers['webhook-signature']}` };
-      expect(() => verifyStandardWebhook({ headers: withAsymmetric, body: BODY, secrets: keys, nowSeconds: NOW })).not.toThrow();
+      const withAsymmetric = {
+        ...headers,
+        'webhook-signature': `v1a,${randomBytes(64).toString('base64')} ${headers['webhook-signature']}`,
+      };
+      expect(() =>
+        verifyStandardWebhook({ headers: withAsymmetric, body: BODY, secrets: keys, nowSeconds: NOW }),
+      ).not.toThrow();
     });
 
     it('matches header names case-insensitively', () => {
       const headers = signed();
-      const upper = { 'Webhook-Id': headers['webhook-id'], 'WEBHOOK-TIMESTAMP': headers['webhook-timestamp'], 'Webhook-Signature': headers['webhook-signature'] };
+      const upper = {
+        'Webhook-Id': headers['webhook-id'],
+        'WEBHOOK-TIMESTAMP': headers['webhook-timestamp'],
+        'Webhook-Signature': headers['webhook-signature'],
+      };
       expect(() => verifyStandardWebhook({ headers: upper, body: BODY, secrets: keys, nowSeconds: NOW })).not.toThrow();
     });
 
-    it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const)('rejects a request without %s', (name) => {
-      const headers: Record<string, string | undefined> = { ...signed() };
-      headers[name] = undefined;
-      const error = failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW }));
-      expect(error.reason).toBe('missing_signature');
-      expect(error.message).toMatch(/^Missing required headers/);
-    });
+    it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const)(
+      'rejects a request without %s',
+      (name) => {
+        const headers: Record<string, string | undefined> = { ...signed() };
+        headers[name] = undefined;
+        const error = failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW }));
+        expect(error.reason).toBe('missing_signature');
+        expect(error.message).toMatch(/^Missing required headers/);
+      },
+    );
 
     it('accepts timestamps up to 300 s either side', () => {
       for (const skew of [-300, 300]) {
@@ -215,20 +270,36 @@ describe('Module: Standard Webhooks signatures', () => {
     });
 
     it('rejects a timestamp more than 300 s old as too old', () => {
-      const error = failure(() => verifyStandardWebhook({ headers: signed({ timestampSeconds: NOW - 301 }), body: BODY, secrets: keys, nowSeconds: NOW }));
+      const error = failure(() =>
+        verifyStandardWebhook({
+          headers: signed({ timestampSeconds: NOW - 301 }),
+          body: BODY,
+          secrets: keys,
+          nowSeconds: NOW,
+        }),
+      );
       expect(error.reason).toBe('timestamp_outside_tolerance');
       expect(error.message).toMatch(/^Message timestamp too old/);
     });
 
     it('rejects a timestamp more than 300 s ahead as too new', () => {
-      const error = failure(() => verifyStandardWebhook({ headers: signed({ timestampSeconds: NOW + 301 }), body: BODY, secrets: keys, nowSeconds: NOW }));
+      const error = failure(() =>
+        verifyStandardWebhook({
+          headers: signed({ timestampSeconds: NOW + 301 }),
+          body: BODY,
+          secrets: keys,
+          nowSeconds: NOW,
+        }),
+      );
       expect(error.reason).toBe('timestamp_outside_tolerance');
       expect(error.message).toMatch(/^Message timestamp too new/);
     });
 
     it('rejects a non-numeric timestamp as malformed', () => {
       const headers = { ...signed(), 'webhook-timestamp': '2025-06-15T12:00:00Z' };
-      expect(failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe('malformed_signature');
+      expect(failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe(
+        'malformed_signature',
+      );
     });
 
     it.each([
@@ -237,13 +308,17 @@ describe('Module: Standard Webhooks signatures', () => {
       ['garbage', 'not a signature'],
     ])('rejects %s as malformed', (_label, signature) => {
       const headers = { ...signed(), 'webhook-signature': signature };
-      expect(failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe('malformed_signature');
+      expect(failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe(
+        'malformed_signature',
+      );
     });
 
     it('rejects a body changed by one byte', () => {
       const tampered = Buffer.from(BODY, 'utf8');
       tampered.writeUInt8(tampered.readUInt8(10) ^ 1, 10);
-      const error = failure(() => verifyStandardWebhook({ headers: signed(), body: tampered, secrets: keys, nowSeconds: NOW }));
+      const error = failure(() =>
+        verifyStandardWebhook({ headers: signed(), body: tampered, secrets: keys, nowSeconds: NOW }),
+      );
       expect(error.reason).toBe('no_matching_signature');
       expect(error.message).toBe('No matching signature found');
     });
@@ -252,13 +327,19 @@ describe('Module: Standard Webhooks signatures', () => {
       const headers = signed();
       const otherId = { ...headers, 'webhook-id': 'msg_other' };
       const otherTime = { ...headers, 'webhook-timestamp': String(NOW + 1) };
-      expect(failure(() => verifyStandardWebhook({ headers: otherId, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe('no_matching_signature');
-      expect(failure(() => verifyStandardWebhook({ headers: otherTime, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe('no_matching_signature');
+      expect(
+        failure(() => verifyStandardWebhook({ headers: otherId, body: BODY, secrets: keys, nowSeconds: NOW })).reason,
+      ).toBe('no_matching_signature');
+      expect(
+        failure(() => verifyStandardWebhook({ headers: otherTime, body: BODY, secrets: keys, nowSeconds: NOW })).reason,
+      ).toBe('no_matching_signature');
     });
 
     it('rejects a signature made with a secret it does not hold', () => {
       const headers = signed({ secrets: [OTHER_SECRET] });
-      expect(failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe('no_matching_signature');
+      expect(failure(() => verifyStandardWebhook({ headers, body: BODY, secrets: keys, nowSeconds: NOW })).reason).toBe(
+        'no_matching_signature',
+      );
     });
   });
 });

@@ -36,8 +36,14 @@ describe('Module: webhook owners (organisation or merchant)', () => {
   });
 
   it('binds a merchant webhook secret to the merchant; an organisation endpoint context is unchanged', () => {
-    expect(secretContext({ orgId: 'org_1', endpointId: 'ep_1' })).toEqual({ purpose: expect.any(String), orgId: 'org_1', endpointId: 'ep_1' });
-    expect(secretContext({ ...ownerFields({ merchantId: 'm_1' }), endpointId: 'ep_1' })).toMatchObject({ merchantId: 'm_1' });
+    expect(secretContext({ orgId: 'org_1', endpointId: 'ep_1' })).toEqual({
+      purpose: expect.any(String),
+      orgId: 'org_1',
+      endpointId: 'ep_1',
+    });
+    expect(secretContext({ ...ownerFields({ merchantId: 'm_1' }), endpointId: 'ep_1' })).toMatchObject({
+      merchantId: 'm_1',
+    });
   });
 
   it('gives each merchant one fixed federation endpoint id', () => {
@@ -57,7 +63,9 @@ describe('Module: webhook owners (organisation or merchant)', () => {
 
 describe('Module: merchant auth', () => {
   it('reads merchant_id and role; an organisation token is no merchant principal, and the reverse', () => {
-    expect(merchantPrincipalOf(httpEvent({ method: 'GET', claims: { merchant_id: 'm_1', role: 'admin', sub: 'u' } }))).toEqual({ merchantId: 'm_1', role: 'admin', subject: 'u' });
+    expect(
+      merchantPrincipalOf(httpEvent({ method: 'GET', claims: { merchant_id: 'm_1', role: 'admin', sub: 'u' } })),
+    ).toEqual({ merchantId: 'm_1', role: 'admin', subject: 'u' });
     expect(merchantPrincipalOf(httpEvent({ method: 'GET', claims: { org_id: 'm_1', role: 'admin' } }))).toBeUndefined();
     expect(principalOf(httpEvent({ method: 'GET', claims: { merchant_id: 'm_1', role: 'admin' } }))).toBeUndefined();
   });

@@ -24,7 +24,12 @@ describe('Module: webhook ids', () => {
 describe('Function: messageBody', () => {
   it('is { id, type, timestamp, data } with the message id and the time the event occurred', () => {
     const event = exampleEvent('webhook.test', 'org_1', { id: 'evt_1', occurredAt: '2026-01-01T00:00:00Z' });
-    expect(JSON.parse(messageBody('msg_1', event))).toEqual({ id: 'msg_1', type: 'webhook.test', timestamp: '2026-01-01T00:00:00Z', data: event.data });
+    expect(JSON.parse(messageBody('msg_1', event))).toEqual({
+      id: 'msg_1',
+      type: 'webhook.test',
+      timestamp: '2026-01-01T00:00:00Z',
+      data: event.data,
+    });
   });
 });
 
@@ -51,11 +56,21 @@ describe('Function: createLocalCipher', () => {
 });
 
 describe('Module: endpoint rules', () => {
-  const base = { secrets: [{ ciphertext: 'current', createdAt: '2026-01-01T00:00:00Z', expiresAt: null }, { ciphertext: 'old', createdAt: '2025-01-01T00:00:00Z', expiresAt: '2026-01-02T00:00:00Z' }] } as unknown as Endpoint;
+  const base = {
+    secrets: [
+      { ciphertext: 'current', createdAt: '2026-01-01T00:00:00Z', expiresAt: null },
+      { ciphertext: 'old', createdAt: '2025-01-01T00:00:00Z', expiresAt: '2026-01-02T00:00:00Z' },
+    ],
+  } as unknown as Endpoint;
 
   it('signs with the current secret and with old ones only during their grace period', () => {
-    expect(signingSecrets(base, new Date('2026-01-01T12:00:00Z')).map((secret) => secret.ciphertext)).toEqual(['current', 'old']);
-    expect(signingSecrets(base, new Date('2026-01-02T00:00:00Z')).map((secret) => secret.ciphertext)).toEqual(['current']);
+    expect(signingSecrets(base, new Date('2026-01-01T12:00:00Z')).map((secret) => secret.ciphertext)).toEqual([
+      'current',
+      'old',
+    ]);
+    expect(signingSecrets(base, new Date('2026-01-02T00:00:00Z')).map((secret) => secret.ciphertext)).toEqual([
+      'current',
+    ]);
   });
 
   it('auto-disables only after the whole window has been failing', () => {

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryTaskSchema } from '../../../shared/outbound/delivery-task';
-import { MAX_OLD_SECRETS, rotatedSecrets, signingSecrets, type Endpoint, type StoredSecret } from '../../../shared/outbound/endpoint';
+import {
+  MAX_OLD_SECRETS,
+  rotatedSecrets,
+  signingSecrets,
+  type Endpoint,
+  type StoredSecret,
+} from '../../../shared/outbound/endpoint';
 import { newManualId, newRecoveryId } from '../../../shared/events/ids';
 import { latencyBucket, LATENCY_BOUNDS_MS, percentileOf, windowStart } from '../../../shared/outbound/stats-store';
 
-const secret = (name: string, createdAt: string, expiresAt: string | null = null): StoredSecret => ({ ciphertext: name, createdAt, expiresAt });
+const secret = (name: string, createdAt: string, expiresAt: string | null = null): StoredSecret => ({
+  ciphertext: name,
+  createdAt,
+  expiresAt,
+});
 const endpointWith = (secrets: StoredSecret[]) => ({ secrets }) as unknown as Endpoint;
 
 describe('Function: rotatedSecrets', () => {
@@ -14,19 +24,30 @@ describe('Function: rotatedSecrets', () => {
   it('puts the new secret first and gives the replaced one the grace period', () => {
     const rotated = rotatedSecrets([secret('old', '2026-11-01T00:00:00Z')], next, now, 3_600);
     expect(rotated).toEqual([next, secret('old', '2026-11-01T00:00:00Z', '2026-11-20T13:00:00.000Z')]);
-    expect(signingSecrets(endpointWith(rotated), new Date('2026-11-20T12:59:59Z')).map((s) => s.ciphertext)).toEqual(['new', 'old']);
-    expect(signingSecrets(endpointWith(rotated), new Date('2026-11-20T13:00:00Z')).map((s) => s.ciphertext)).toEqual(['new']);
+    expect(signingSecrets(endpointWith(rotated), new Date('2026-11-20T12:59:59Z')).map((s) => s.ciphertext)).toEqual([
+      'new',
+      'old',
+    ]);
+    expect(signingSecrets(endpointWith(rotated), new Date('2026-11-20T13:00:00Z')).map((s) => s.ciphertext)).toEqual([
+      'new',
+    ]);
   });
 
   it('never lengthens an older grace period, shortens it to the new one, and drops expired secrets', () => {
-    const current = [secret('b', '2026-11-19T00:00:00Z'), secret('a', '2026-11-18T00:00:00Z', '2026-11-20T12:30:00.000Z'), secret('z', '2026-11-10T00:00:00Z', '2026-11-20T11:00:00.000Z')];
+    const current = [
+      secret('b', '2026-11-19T00:00:00Z'),
+      secret('a', '2026-11-18T00:00:00Z', '2026-11-20T12:30:00.000Z'),
+      secret('z', '2026-11-10T00:00:00Z', '2026-11-20T11:00:00.000Z'),
+    ];
     expect(rotatedSecrets(current, next, now, 86_400).map((s) => [s.ciphertext, s.expiresAt])).toEqual([
       ['new', null],
       ['b', '2026-11-21T12:00:00.000Z'],
       ['a', '2026-11-20T12:30:00.000Z'],
     ]);
     // Grace 0: every old secret stops signing at once (a leaked secret).
-    expect(signingSecrets(endpointWith(rotatedSecrets(current, next, now, 0)), now).map((s) => s.ciphertext)).toEqual(['new']);
+    expect(signingSecrets(endpointWith(rotatedSecrets(current, next, now, 0)), now).map((s) => s.ciphertext)).toEqual([
+      'new',
+    ]);
   });
 
   it(`keeps at most ${MAX_OLD_SECRETS} old secrets, dropping the oldest`, () => {
@@ -66,7 +87,14 @@ describe('Module: endpoint stats arithmetic', () => {
 
 describe('Module: manual delivery tasks', () => {
   it('accepts a manual claim key and a recovery id, and refuses odd ones', () => {
-    const base = { messageId: 'msg_1', orgId: 'org_1', endpointId: 'ep_1', attempt: 1, trigger: 'manual', correlationId: 'c' };
+    const base = {
+      messageId: 'msg_1',
+      orgId: 'org_1',
+      endpointId: 'ep_1',
+      attempt: 1,
+      trigger: 'manual',
+      correlationId: 'c',
+    };
     const manualId = newManualId();
     const recoveryId = newRecoveryId();
     expect(manualId).toMatch(/^man_[0-9a-z]{24}$/);
