@@ -367,3 +367,18 @@ export interface CatalogApiConfig {
 export function loadCatalogApiConfig(env: Env = process.env): CatalogApiConfig {
   return { catalogTable: read(env, ENV.catalogTable, nonEmpty) };
 }
+
+export interface JobsConfig {
+  readonly jobsTable: string;
+  readonly jobsQueueUrl: string;
+  readonly jobRetentionDays: number;
+}
+
+/** Read by the job worker and by every function that starts jobs. */
+export function loadJobsConfig(env: Env = process.env): JobsConfig {
+  return {
+    jobsTable: read(env, ENV.jobsTable, nonEmpty),
+    jobsQueueUrl: read(env, ENV.jobsQueueUrl, nonEmpty),
+    jobRetentionDays: read(env, ENV.jobRetentionDays, z.coerce.number().int().positive().default(30)),
+  };
+}

@@ -43,6 +43,13 @@ export const METRIC_NAMES = {
     endpointDisabled: 'EndpointDisabled',
     opsAlertRaised: 'OpsAlertRaised',
   },
+  jobWorker: {
+    stepCompleted: 'JobStepCompleted',
+    stepFailed: 'JobStepFailed',
+    completed: 'JobCompleted',
+    /** A job gave up after repeated step failures: an alarm watches this. */
+    failed: 'JobFailed',
+  },
   endpointsApi: {
     secretRotated: 'EndpointSecretRotated',
     testSent: 'EndpointTestSent',

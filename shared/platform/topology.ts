@@ -44,6 +44,9 @@ export const ENV = {
   shopifyApiSecret: 'SHOPIFY_API_SECRET',
   shopifyApiSecretArn: 'SHOPIFY_API_SECRET_ARN',
   sourceEventRetentionDays: 'SOURCE_EVENT_RETENTION_DAYS',
+  jobsTable: 'JOBS_TABLE_NAME',
+  jobsQueueUrl: 'JOBS_QUEUE_URL',
+  jobRetentionDays: 'JOB_RETENTION_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -108,6 +111,16 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
   },
+  jobs: {
+    // Durable jobs (recoveries, provider syncs, bulk replays) with their checkpoints, under their owner's
+    // partition, and the locks that allow one active job per endpoint or connection.
+    id: 'JobsTable',
+    localName: 'jobs',
+    envVar: ENV.jobsTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
@@ -126,9 +139,10 @@ export type FunctionName =
   | 'connectionsApi'
   | 'catalogConsumer'
   | 'catalogApi'
-  | 'docsApi';
+  | 'docsApi'
+  | 'jobWorker';
 
-export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources';
+export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
   'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
 
@@ -308,6 +322,15 @@ export const FUNCTIONS = {
     // Everything it answers is generated from code at load time: no tables, queues or secrets.
     access: {},
   },
+  jobWorker: {
+    id: 'JobWorkerFunction',
+    dir: 'job-worker',
+    description: 'Runs durable jobs (recoveries, provider syncs, bulk replays) one checkpointed step at a time',
+    // One step is one page of work; the step functions keep a page well under this.
+    timeoutSeconds: 120,
+    memoryMiB: 1024,
+    access: { tables: { jobs: 'readWrite' }, sendsTo: ['jobs'] },
+  },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
 export interface QueueSpec {
@@ -392,6 +415,19 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'InboundSourcesDeadLetterQueue', localName: 'inbound-sources-dlq', retentionDays: 14 },
+  },
+  jobs: {
+    id: 'JobsQueue',
+    localName: 'jobs',
+    envVar: ENV.jobsQueueUrl,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.jobWorker.timeoutSeconds,
+    retentionDays: 14,
+    // The runner retries failed steps itself (with a delay) and fails the job after 5 tries: only a
+    // message it cannot read, or a worker that crashes again and again, reaches the DLQ.
+    maxReceiveCount: 5,
+    dlq: { id: 'JobsDeadLetterQueue', localName: 'jobs-dlq', retentionDays: 14 },
+    // One step per invocation: a step is a page of work that may take seconds.
+    consumer: { function: 'jobWorker', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
   },
 };
 
