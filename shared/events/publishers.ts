@@ -56,7 +56,11 @@ export function parsePublisherAllowlist(json: string): PublisherAllowlist {
   }
   const parsed = allowlistSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const issues = parsed.error.issues.map((issue) => {
+      const message =
+        issue.code === 'invalid_key' ? 'not an IAM role ARN (arn:aws:iam::<account>:role/<name>)' : issue.message;
+      return `${issue.path.join('.') || '(root)'}: ${message}`;
+    });
     throw new Error(`Invalid event publisher allowlist: ${issues.join('; ')}`);
   }
   return new Map(
