@@ -214,6 +214,8 @@ export class WebhooksStack extends Stack {
   readonly externalConsumerPolicies: Partial<Record<QueueName, ManagedPolicy>> = {};
   readonly httpApi: HttpApi;
   readonly httpStage: HttpStage;
+  /** The HTTP API's access log group (one JSON line per request). */
+  readonly httpApiAccessLogs: LogGroup;
   readonly routes: HttpRoute[] = [];
   readonly dashboard: WebhooksDashboard;
   /** Request rates per route class: topology THROTTLES with the `throttles` context applied. */
@@ -369,7 +371,11 @@ export class WebhooksStack extends Stack {
       );
     }
 
-    ({ api: this.httpApi, stage: this.httpStage } = this.createHttpApi(jwtIssuer, jwtAudience));
+    ({
+      api: this.httpApi,
+      stage: this.httpStage,
+      accessLogs: this.httpApiAccessLogs,
+    } = this.createHttpApi(jwtIssuer, jwtAudience));
     // Functions that must know their own public URL (Square signs it): the same string as the output.
     for (const route of ROUTES) {
       if (!route.urlEnvVar) continue;
@@ -386,6 +392,7 @@ export class WebhooksStack extends Stack {
       functions: this.functions,
       queues: this.queues,
       httpApi: this.httpApi,
+      accessLogs: this.httpApiAccessLogs,
       alarmTopic: this.opsTopic,
     });
 
@@ -504,7 +511,10 @@ export class WebhooksStack extends Stack {
     return fn;
   }
 
-  private createHttpApi(jwtIssuer: string, jwtAudience: string[]): { api: HttpApi; stage: HttpStage } {
+  private createHttpApi(
+    jwtIssuer: string,
+    jwtAudience: string[],
+  ): { api: HttpApi; stage: HttpStage; accessLogs: LogGroup } {
     const api = new HttpApi(this, 'HttpApi', {
       description: 'Better Data webhooks: inbound webhooks and the read API',
       // The $default stage is created below, with access logging and throttling.
@@ -584,7 +594,7 @@ export class WebhooksStack extends Stack {
       this.routes.push(...created);
       if (route.throttle) this.throttleRoute(stage, route, route.throttle, created);
     }
-    return { api, stage };
+    return { api, stage, accessLogs };
   }
 
   /**

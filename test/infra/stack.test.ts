@@ -884,13 +884,14 @@ describe('observability', () => {
     }
   });
 
-  it('alarms on the errors of every queue consumer (the catalog consumer included) and every webhook function', () => {
+  it('alarms on the errors of every function: queue consumers (the catalog consumer included), webhook functions and APIs', () => {
     const alarmedFunctions = ofType('AWS::CloudWatch::Alarm')
       .filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors')
       .map(([, alarm]) => JSON.stringify((alarm.Properties.Dimensions as [{ Value: unknown }])[0].Value));
     const expected = new Set<FunctionName>([
       ...consumedQueues.map((name) => QUEUES[name].consumer?.function as FunctionName),
       ...WEBHOOK_FUNCTIONS,
+      ...(Object.keys(FUNCTIONS) as FunctionName[]),
     ]);
     expect(expected).toContain('catalogConsumer');
     expect(WEBHOOK_FUNCTIONS).toEqual(
