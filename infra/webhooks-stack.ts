@@ -605,10 +605,11 @@ export class WebhooksStack extends Stack {
   private throttleRoute(stage: HttpStage, route: RouteSpec, name: ThrottleName, created: HttpRoute[]): void {
     const cfnStage = stage.node.defaultChild as CfnStage;
     const { rateLimit, burstLimit } = this.throttles[name];
-    const settings = (cfnStage.routeSettings ?? {}) as Record<string, CfnStage.RouteSettingsProperty>;
+    // RouteSettings is untyped JSON in the L1 construct: CloudFormation's own (PascalCase) property names.
+    const settings = (cfnStage.routeSettings ?? {}) as Record<string, Record<string, number>>;
     settings[`${HTTP_METHODS[route.method]} ${route.path}`] = {
-      throttlingRateLimit: rateLimit,
-      throttlingBurstLimit: burstLimit,
+      ThrottlingRateLimit: rateLimit,
+      ThrottlingBurstLimit: burstLimit,
     };
     for (const httpRoute of created) cfnStage.node.addDependency(httpRoute);
     cfnStage.routeSettings = settings;
