@@ -18,18 +18,15 @@ describe('Integration: the publisher allowlist on POST /internal/events', () => 
   let counter = 0;
   const orgId = 'org_publishers';
 
+  /** The local token's role may publish only `import.*` and `federation.*`, and only organisations' events. */
+  const publishers = { [LOCAL_PUBLISHER_ROLE_ARN]: { eventTypes: ['import.*', 'federation.*'], owners: ['org'] } };
+
   beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({
-      port: 0,
-      memory: true,
-      quiet: true,
-      env: {
-        EVENT_PUBLISHERS: JSON.stringify({
-          [LOCAL_PUBLISHER_ROLE_ARN]: { eventTypes: ['import.*', 'federation.*'], owners: ['org'] },
-        }),
-      },
-    });
+    const env = { EVENT_PUBLISHERS: JSON.stringify(publishers) };
+    [receiver, system] = await Promise.all([
+      startReceiver(),
+      startLocalSystem({ port: 0, memory: true, quiet: true, env }),
+    ]);
     const created = await fetch(`${system.url}/v1/orgs/${orgId}/webhooks/endpoints`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await token(system, orgId)}`, 'content-type': 'application/json' },
