@@ -752,12 +752,13 @@ export class WebhooksStack extends Stack {
     if (this.internalPublisherPolicy) {
       new CfnOutput(this, 'InternalEventsPublisherPolicyArn', {
         description:
-          'Managed policy to attach to the role of a Better Data service that publishes events: execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue',
+          'Managed policy to attach to the role of a Better Data service that publishes events: execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue. ' +
+          'The role must also be listed in the eventPublishers context (what it may publish); the queue accepts only roles listed for every type and owner kind',
         value: this.internalPublisherPolicy.managedPolicyArn,
       });
       for (const queueName of this.internalQueues()) {
         new CfnOutput(this, `${QUEUES[queueName].id}Url`, {
-          description: `${QUEUES[queueName].id}, for internal publishers that send to SQS directly instead of calling the internal route`,
+          description: `${QUEUES[queueName].id}, for internal publishers listed for every event type and owner kind (eventPublishers), which may send to SQS directly instead of calling the internal route`,
           value: this.queues[queueName].queue.queueUrl,
         });
       }
