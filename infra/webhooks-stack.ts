@@ -355,7 +355,7 @@ export class WebhooksStack extends Stack {
         })
       : undefined;
 
-    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec) => this.createFunction(spec));
+    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec, name) => this.createFunction(spec, name));
     this.addEndpointSecretsKeyPolicy();
     this.restrictEventsQueueSenders();
 
@@ -399,7 +399,7 @@ export class WebhooksStack extends Stack {
     this.createOutputs();
   }
 
-  private createFunction(spec: FunctionSpec): NodejsFunction {
+  private createFunction(spec: FunctionSpec, name: FunctionName): NodejsFunction {
     const logGroup = new LogGroup(this, `${spec.id}Logs`, { retention: LOG_RETENTION });
     // An explicit role instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
     const role = new Role(this, `${spec.id}Role`, {
@@ -422,7 +422,10 @@ export class WebhooksStack extends Stack {
       for (const statement of itemGrantStatements(table, tableSpec, grants)) role.addToPrincipalPolicy(statement);
       environment[tableSpec.envVar] = table.tableName;
     }
-    if (spec === functionSpecs.eventsApi) environment[ENV.eventPublishers] = this.eventPublishersJson;
+    // The functions behind `auth: 'iam'` routes decide who may publish what.
+    if (ROUTES.some((route) => route.auth === 'iam' && route.function === name)) {
+      environment[ENV.eventPublishers] = this.eventPublishersJson;
+    }
     for (const queueName of access.sendsTo ?? []) {
       const { queue } = this.queues[queueName];
       queue.grantSendMessages(role);
