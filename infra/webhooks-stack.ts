@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -13,15 +14,18 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
-  AttributeType,
-  BillingMode,
-  type CfnTable,
-  ProjectionType,
-  Table,
-  TableEncryption,
-} from 'aws-cdk-lib/aws-dynamodb';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+  AccountRootPrincipal,
+  AnyPrincipal,
+  Effect,
+  type IRole,
+  ManagedPolicy,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -42,6 +46,8 @@ import {
   SECRETS,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
+  THROTTLES,
+  ENV,
   type FunctionAccess,
   type FunctionName,
   type FunctionSpec,
@@ -50,7 +56,11 @@ import {
   type SecretName,
   type TableName,
   type TableSpec,
+  type Throttle,
+  type ThrottleName,
 } from '../shared/platform/topology';
+import { parsePublisherAllowlist, unrestrictedPublishers } from '../shared/events/publishers';
+import { itemGrantStatements } from './access/item-grants';
 import { WebhooksDashboard } from './constructs/dashboard';
 
 /**
@@ -63,6 +73,11 @@ import { WebhooksDashboard } from './constructs/dashboard';
  *   its consumers. `squareCatalogPull` (optional, default false) does the same for the Square access
  *   token. Other optional secrets are switched on by a context key named after the secret.
  * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
+ * - `eventPublishers` (optional, default none): who may publish through `POST /internal/events`, role ARN →
+ *   `{ eventTypes, owners }` (shared/events/publishers.ts); an object, or its JSON on the command line.
+ * - `eventsQueueOperators` (optional): role ARNs that may send to the events queue besides the platform's
+ *   own functions and unrestricted publishers, e.g. the ops role that redrives its DLQ.
+ * - `throttles` (optional): per route class (topology THROTTLES), `{ rateLimit, burstLimit }` overrides.
  *
  * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
  */
@@ -138,6 +153,28 @@ const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/'] as const;
 /** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
 const INTERNAL_PATH_PREFIX = '/internal/';
 
+/** Key administration for the account (IAM decides who): everything but using the key to encrypt or decrypt. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/** Lambda reads every environment variable from one 4 KB block: keep the publisher allowlist well inside it. */
+const MAX_EVENT_PUBLISHERS_JSON = 2_048;
+
 /** KMS actions per `endpointSecrets` access: exactly the calls the functions make, nothing more. */
 const ENDPOINT_SECRET_ACTIONS: Record<NonNullable<FunctionAccess['endpointSecrets']>['use'], string[]> = {
   encrypt: ['kms:Encrypt'],
@@ -177,8 +214,14 @@ export class WebhooksStack extends Stack {
   readonly externalConsumerPolicies: Partial<Record<QueueName, ManagedPolicy>> = {};
   readonly httpApi: HttpApi;
   readonly httpStage: HttpStage;
+  /** The HTTP API's access log group (one JSON line per request). */
+  readonly httpApiAccessLogs: LogGroup;
   readonly routes: HttpRoute[] = [];
   readonly dashboard: WebhooksDashboard;
+  /** Request rates per route class: topology THROTTLES with the `throttles` context applied. */
+  readonly throttles: Record<ThrottleName, Throttle>;
+  /** The `eventPublishers` context as the events-api function reads it (EVENT_PUBLISHERS). */
+  private readonly eventPublishersJson: string;
   private readonly functionEntry: (spec: FunctionSpec) => string;
 
   constructor(scope: Construct, id: string, props: WebhooksStackProps = {}) {
@@ -188,6 +231,8 @@ export class WebhooksStack extends Stack {
       ...stackProps,
     });
     this.functionEntry = functionEntry ?? handlerEntry;
+    this.throttles = this.throttleContext();
+    this.eventPublishersJson = this.eventPublishersContext();
 
     const [jwtIssuer] = this.contextList('jwtIssuer');
     const jwtAudience = this.contextList('jwtAudience');
@@ -295,10 +340,24 @@ export class WebhooksStack extends Stack {
           alias: `alias/betterdata-webhooks/${this.stackName}/endpoint-secrets`,
           enableKeyRotation: true,
           removalPolicy: RemovalPolicy.RETAIN,
+          // Not the default (account root kms:*): the account administers the key, and only the roles the
+          // key policy names per purpose (addEndpointSecretsKeyPolicy) may encrypt or decrypt with it.
+          policy: new PolicyDocument({
+            statements: [
+              new PolicyStatement({
+                sid: 'AccountAdministersTheKey',
+                principals: [new AccountRootPrincipal()],
+                actions: KEY_ADMIN_ACTIONS,
+                resources: ['*'],
+              }),
+            ],
+          }),
         })
       : undefined;
 
-    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec) => this.createFunction(spec));
+    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec, name) => this.createFunction(spec, name));
+    this.addEndpointSecretsKeyPolicy();
+    this.restrictEventsQueueSenders();
 
     for (const [name, { consumer }] of entries(QUEUES)) {
       if (!consumer) continue; // consumed by another Better Data service: see externalConsumerPolicies
@@ -312,7 +371,11 @@ export class WebhooksStack extends Stack {
       );
     }
 
-    ({ api: this.httpApi, stage: this.httpStage } = this.createHttpApi(jwtIssuer, jwtAudience));
+    ({
+      api: this.httpApi,
+      stage: this.httpStage,
+      accessLogs: this.httpApiAccessLogs,
+    } = this.createHttpApi(jwtIssuer, jwtAudience));
     // Functions that must know their own public URL (Square signs it): the same string as the output.
     for (const route of ROUTES) {
       if (!route.urlEnvVar) continue;
@@ -329,13 +392,14 @@ export class WebhooksStack extends Stack {
       functions: this.functions,
       queues: this.queues,
       httpApi: this.httpApi,
+      accessLogs: this.httpApiAccessLogs,
       alarmTopic: this.opsTopic,
     });
 
     this.createOutputs();
   }
 
-  private createFunction(spec: FunctionSpec): NodejsFunction {
+  private createFunction(spec: FunctionSpec, name: FunctionName): NodejsFunction {
     const logGroup = new LogGroup(this, `${spec.id}Logs`, { retention: LOG_RETENTION });
     // An explicit role instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
     const role = new Role(this, `${spec.id}Role`, {
@@ -351,12 +415,16 @@ export class WebhooksStack extends Stack {
       NODE_OPTIONS: '--enable-source-maps',
     };
     const { access } = spec;
-    for (const [tableName, mode] of entries(access.tables ?? {})) {
-      if (!mode) continue;
+    for (const [tableName, grants] of entries(access.tables ?? {})) {
+      if (!grants) continue;
       const table = this.tables[tableName];
-      if (mode === 'readWrite') table.grantReadWriteData(role);
-      else table.grantReadData(role);
-      environment[TABLES[tableName].envVar] = table.tableName;
+      const tableSpec: TableSpec = TABLES[tableName];
+      for (const statement of itemGrantStatements(table, tableSpec, grants)) role.addToPrincipalPolicy(statement);
+      environment[tableSpec.envVar] = table.tableName;
+    }
+    // The functions behind `auth: 'iam'` routes decide who may publish what.
+    if (ROUTES.some((route) => route.auth === 'iam' && route.function === name)) {
+      environment[ENV.eventPublishers] = this.eventPublishersJson;
     }
     for (const queueName of access.sendsTo ?? []) {
       const { queue } = this.queues[queueName];
@@ -442,21 +510,14 @@ export class WebhooksStack extends Stack {
             'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ops topic key only (added by topic.grantPublish).',
         });
       }
-      // table.grant*Data adds `<table ARN>/index/*` once a table has a GSI: that table's own indexes only.
-      for (const tableName of Object.keys(access.tables ?? {}) as TableName[]) {
-        const tableSpec: TableSpec = TABLES[tableName];
-        if (!tableSpec.indexes?.length) continue;
-        const tableLogicalId = this.getLogicalId(this.tables[tableName].node.defaultChild as CfnTable);
-        Validations.of(defaultPolicy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-          reason: `Queries on the global secondary indexes of ${tableSpec.id} (${tableSpec.indexes.map((i) => i.name).join(', ')}); the wildcard covers only that table's indexes, added by table.grant*Data.`,
-        });
-      }
     }
     return fn;
   }
 
-  private createHttpApi(jwtIssuer: string, jwtAudience: string[]): { api: HttpApi; stage: HttpStage } {
+  private createHttpApi(
+    jwtIssuer: string,
+    jwtAudience: string[],
+  ): { api: HttpApi; stage: HttpStage; accessLogs: LogGroup } {
     const api = new HttpApi(this, 'HttpApi', {
       description: 'Better Data webhooks: inbound webhooks and the read API',
       // The $default stage is created below, with access logging and throttling.
@@ -466,7 +527,8 @@ export class WebhooksStack extends Stack {
     const stage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 500, burstLimit: 1000 },
+      // The APIs' default; webhook routes get their own (routeThrottles below).
+      throttle: this.throttles.api,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -533,8 +595,82 @@ export class WebhooksStack extends Stack {
         }
       }
       this.routes.push(...created);
+      if (route.throttle) this.throttleRoute(stage, route, route.throttle, created);
     }
-    return { api, stage };
+    return { api, stage, accessLogs };
+  }
+
+  /**
+   * A route-level throttle (HTTP API route settings) on the routes of one topology route, so a flood on
+   * it answers 429 there and leaves the stage default to the APIs and other webhook routes. The stage
+   * must be created after the routes its settings name.
+   */
+  private throttleRoute(stage: HttpStage, route: RouteSpec, name: ThrottleName, created: HttpRoute[]): void {
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    const { rateLimit, burstLimit } = this.throttles[name];
+    // RouteSettings is untyped JSON in the L1 construct: CloudFormation's own (PascalCase) property names.
+    const settings = (cfnStage.routeSettings ?? {}) as Record<string, Record<string, number>>;
+    settings[`${HTTP_METHODS[route.method]} ${route.path}`] = {
+      ThrottlingRateLimit: rateLimit,
+      ThrottlingBurstLimit: burstLimit,
+    };
+    for (const httpRoute of created) cfnStage.node.addDependency(httpRoute);
+    cfnStage.routeSettings = settings;
+  }
+
+  /**
+   * The endpoint secrets key policy: per purpose and action, the roles whose topology access
+   * (`endpointSecrets`) needs it, conditioned on that purpose. A role not named here cannot use the key,
+   * whatever its IAM policy says, since the account statement grants administration only.
+   */
+  private addEndpointSecretsKeyPolicy(): void {
+    const key = this.endpointSecretsKey;
+    if (!key) return;
+    for (const [purpose, context] of entries(ENDPOINT_SECRETS_KEY.purposes)) {
+      for (const action of ['kms:Encrypt', 'kms:Decrypt']) {
+        const roles = entries(functionSpecs)
+          .filter(([, spec]) => spec.access.endpointSecrets?.of === purpose)
+          .filter(([, spec]) => ENDPOINT_SECRET_ACTIONS[spec.access.endpointSecrets?.use ?? 'encrypt'].includes(action))
+          .map(([name]) => this.functions[name].role as IRole);
+        if (roles.length === 0) continue;
+        key.addToResourcePolicy(
+          new PolicyStatement({
+            sid: `${action.slice(4)}${purpose[0]?.toUpperCase()}${purpose.slice(1)}Secrets`,
+            principals: roles,
+            actions: [action],
+            resources: ['*'],
+            conditions: { StringEquals: { 'kms:EncryptionContext:purpose': context } },
+          }),
+        );
+      }
+    }
+  }
+
+  /**
+   * Only the platform's own functions that send to the events queue, publishers allowed every event type
+   * for both owner kinds, and `eventsQueueOperators` may send to it: a narrower publisher must go through
+   * `POST /internal/events`, where its allowlist entry is checked.
+   */
+  private restrictEventsQueueSenders(): void {
+    const { queue } = this.queues.events;
+    const platformRoles = entries(functionSpecs)
+      .filter(([, spec]) => spec.access.sendsTo?.includes('events'))
+      .map(([name]) => (this.functions[name].role as IRole).roleArn);
+    const allowed = [
+      ...platformRoles,
+      ...unrestrictedPublishers(parsePublisherAllowlist(this.eventPublishersJson)),
+      ...this.optionalContextList('eventsQueueOperators'),
+    ];
+    queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyListedRolesSendEvents',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': allowed } },
+      }),
+    );
   }
 
   /** The public URL of a route on the $default stage (path variables stay as `{name}`). */
@@ -619,12 +755,13 @@ export class WebhooksStack extends Stack {
     if (this.internalPublisherPolicy) {
       new CfnOutput(this, 'InternalEventsPublisherPolicyArn', {
         description:
-          'Managed policy to attach to the role of a Better Data service that publishes events: execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue',
+          'Managed policy to attach to the role of a Better Data service that publishes events: execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue. ' +
+          'The role must also be listed in the eventPublishers context (what it may publish); the queue accepts only roles listed for every type and owner kind',
         value: this.internalPublisherPolicy.managedPolicyArn,
       });
       for (const queueName of this.internalQueues()) {
         new CfnOutput(this, `${QUEUES[queueName].id}Url`, {
-          description: `${QUEUES[queueName].id}, for internal publishers that send to SQS directly instead of calling the internal route`,
+          description: `${QUEUES[queueName].id}, for internal publishers listed for every event type and owner kind (eventPublishers), which may send to SQS directly instead of calling the internal route`,
           value: this.queues[queueName].queue.queueUrl,
         });
       }
@@ -674,6 +811,43 @@ export class WebhooksStack extends Stack {
     const [first, ...rest] = values;
     if (first === undefined) throw new Error(`Set CDK context ${key} (cdk.json or -c ${key}=...)`);
     return [first, ...rest];
+  }
+
+  /** An optional list context value (JSON array or comma-separated); empty when unset. */
+  private optionalContextList(key: string): string[] {
+    return this.node.tryGetContext(key) === undefined ? [] : this.contextList(key);
+  }
+
+  /** `eventPublishers` as JSON, validated the way the events-api function validates it. */
+  private eventPublishersContext(): string {
+    const value = this.node.tryGetContext('eventPublishers') as unknown;
+    const json = value === undefined ? '{}' : typeof value === 'string' ? value : JSON.stringify(value);
+    parsePublisherAllowlist(json);
+    const compact = JSON.stringify(JSON.parse(json));
+    if (compact.length > MAX_EVENT_PUBLISHERS_JSON) {
+      throw new Error(
+        `CDK context eventPublishers is ${compact.length} characters; keep it under ${MAX_EVENT_PUBLISHERS_JSON}`,
+      );
+    }
+    return compact;
+  }
+
+  /** Topology THROTTLES with the `throttles` context applied: `{ "<class>": { rateLimit, burstLimit } }`. */
+  private throttleContext(): Record<ThrottleName, Throttle> {
+    const raw = this.node.tryGetContext('throttles') as unknown;
+    const overrides = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {})) as Record<string, unknown>;
+    const throttles: Record<ThrottleName, Throttle> = { ...THROTTLES };
+    for (const [name, value] of Object.entries(overrides)) {
+      if (!(name in THROTTLES)) {
+        throw new Error(`CDK context throttles.${name}: not a route class (${Object.keys(THROTTLES).join(', ')})`);
+      }
+      const { rateLimit, burstLimit } = (value ?? {}) as Partial<Throttle>;
+      if (!Number.isInteger(rateLimit) || !Number.isInteger(burstLimit) || !(rateLimit! > 0) || !(burstLimit! > 0)) {
+        throw new Error(`CDK context throttles.${name} needs positive whole rateLimit and burstLimit`);
+      }
+      throttles[name as ThrottleName] = { rateLimit: rateLimit!, burstLimit: burstLimit! };
+    }
+    return throttles;
   }
 
   /** A boolean context flag: `true` in cdk.json or `-c key=true` on the command line. */

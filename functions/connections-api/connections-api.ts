@@ -26,7 +26,7 @@ import {
   type OrgRequest,
 } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
-import { json, type HttpResult } from '../../shared/platform/http/responses';
+import { json, secretJson, type HttpResult } from '../../shared/platform/http/responses';
 import type { Observability } from '../../shared/platform/observability';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 
@@ -47,7 +47,6 @@ export interface ConnectionsApiDependencies {
 
 const DAY_MS = 86_400_000;
 const providerSchema = z.enum(['square', 'shopify']);
-const NO_STORE = { 'cache-control': 'no-store' } as const;
 
 const PROVIDER_ACCOUNT = { square: 'Square merchant', shopify: 'Shopify shop' } as const satisfies Record<
   Provider,
@@ -216,11 +215,12 @@ export function createConnectionsApiHandler(
           if (outcome === 'conflict') return sourceIdTaken();
           logger.info(outcome === 'created' ? 'Source created' : 'Source secret rotated', { orgId, sourceId });
           // The only time the secret is shown: it is stored encrypted and never returned again.
-          return json(
-            outcome === 'created' ? 201 : 200,
-            { sourceId, url: sourceWebhookPath(sourceId), secret, createdAt },
-            NO_STORE,
-          );
+          return secretJson(outcome === 'created' ? 201 : 200, {
+            sourceId,
+            url: sourceWebhookPath(sourceId),
+            secret,
+            createdAt,
+          });
         },
       },
 

@@ -13,9 +13,9 @@ import {
   RequestValidationError,
 } from '../../shared/platform/http/org-router';
 import { problem, type FieldError } from '../../shared/platform/http/problem';
-import { json, type HttpResult } from '../../shared/platform/http/responses';
+import { json, secretJson, type HttpResult } from '../../shared/platform/http/responses';
 import type { Observability } from '../../shared/platform/observability';
-import { validateEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
+import { redactEndpointUrl, validateEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
 import type { IpPolicy } from '../../shared/outbound/transport/ip-policy';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
@@ -196,9 +196,9 @@ export function createWebhooksApiHandler(
             lastFailureAt: null,
           };
           await deps.endpoints.create(endpoint);
-          deps.observability.logger.info('Endpoint created', { orgId, endpointId, url });
+          deps.observability.logger.info('Endpoint created', { orgId, endpointId, url: redactEndpointUrl(url) });
           // The only time the secret is shown: it is stored encrypted and never returned again.
-          return json(
+          return secretJson(
             201,
             { ...endpointView(endpoint), secret },
             { location: `/v1/orgs/${orgId}/webhooks/endpoints/${endpointId}` },

@@ -3,7 +3,8 @@ import { isConditionalCheckFailed } from '../../shared/platform/aws/pagination';
 import type { MerchantRoute } from '../../shared/platform/http/merchant-router';
 import { parseJsonBody } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
-import { json } from '../../shared/platform/http/responses';
+import { json, secretJson } from '../../shared/platform/http/responses';
+import { redactEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
 import { merchantEndpointIdFor } from '../../shared/events/ids';
@@ -96,9 +97,13 @@ export function createMerchantRoutes(
           if (!isConditionalCheckFailed(error)) throw error;
           return (await update()) ?? problem(409, 'conflict', 'The webhook changed concurrently; try again');
         }
-        deps.observability.logger.info('Merchant webhook created', { merchantId, endpointId, url });
+        deps.observability.logger.info('Merchant webhook created', {
+          merchantId,
+          endpointId,
+          url: redactEndpointUrl(url),
+        });
         // The only time the secret is shown: it is stored encrypted and never returned again.
-        return json(
+        return secretJson(
           201,
           { ...merchantWebhookView(endpoint), secret },
           { location: `/v1/merchants/${merchantId}/webhook` },

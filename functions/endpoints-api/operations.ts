@@ -6,7 +6,7 @@ import { exampleEvent, ORG_EVENT_TYPES, type PlatformEvent } from '../../shared/
 import { parseJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
 import { rawBody } from '../../shared/inbound/raw-body';
-import { json } from '../../shared/platform/http/responses';
+import { json, secretJson } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { deliver, type DeliveryOutcome } from '../../shared/outbound/deliver';
@@ -124,7 +124,7 @@ export async function rotateEndpointSecret(
   deps.observability.metrics.addMetric(METRIC.secretRotated, MetricUnit.Count, 1);
   deps.observability.metrics.publishStoredMetrics();
   // The only time the new secret is shown, as on creation.
-  return json(200, {
+  return secretJson(200, {
     id: endpoint.endpointId,
     secret,
     previousSecretsExpireAt,

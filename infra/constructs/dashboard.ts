@@ -15,6 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -28,6 +29,7 @@ import {
   type QueueName,
 } from '../../shared/platform/topology';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
+import { addApiAlarms, addFunctionAlarms, addMetricAlarms, addRejectionAlarms, type AlarmInputs } from './alarms';
 
 /**
  * The operator's view of the system: one CloudWatch dashboard and the alarms that page the ops topic.
@@ -110,6 +112,8 @@ export interface WebhooksDashboardProps {
   readonly functions: Record<FunctionName, IFunction>;
   readonly queues: Record<QueueName, { readonly queue: IQueue; readonly deadLetterQueue: IQueue }>;
   readonly httpApi: IHttpApi;
+  /** The HTTP API's access log: 429 answers are counted from it (HTTP APIs publish no 429 metric). */
+  readonly accessLogs: ILogGroup;
   /** Receives alarm and OK notifications. */
   readonly alarmTopic: ITopic;
 }
@@ -345,6 +349,22 @@ export class WebhooksDashboard extends Construct {
         }),
       );
     }
+
+    // API 5xx rate and 429s, every function's errors and throttles, receivers' rejection rates, METRIC_ALARMS.
+    const alarmInputs: AlarmInputs = {
+      stackName,
+      functions: props.functions,
+      httpApi: props.httpApi,
+      accessLogs: props.accessLogs,
+      receivers: WEBHOOK_FUNCTIONS,
+      errorsAlarmed: new Set([...consumers, ...WEBHOOK_FUNCTIONS]),
+      businessMetric: (name, metricName) => businessMetric(name, metricName),
+    };
+    const apiWidget = addApiAlarms(this, alarmInputs, addAlarm);
+    const rejectionWidget = addRejectionAlarms(this, alarmInputs, addAlarm);
+    addFunctionAlarms(this, alarmInputs, addAlarm);
+    addMetricAlarms(this, alarmInputs, addAlarm);
+    this.dashboard.addWidgets(apiWidget, rejectionWidget);
 
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -1,4 +1,5 @@
 import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, type SecretName } from '../../shared/platform/topology';
+import { LOCAL_EVENT_PUBLISHERS } from './iam';
 import { LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 
 /**
@@ -40,6 +41,8 @@ export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string
     // The SDK warns on every process that Node 20 support ends in 2027; Lambda runs Node 24.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...(input.quiet ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
+    // The local token's role may publish every event type unless the user narrows it (a JSON allowlist).
+    [ENV.eventPublishers]: LOCAL_EVENT_PUBLISHERS,
   };
   return {
     AWS_PROFILE: undefined,

@@ -184,12 +184,12 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'Publish a domain event (internal)',
     tag: 'Events',
     description:
-      'Other Better Data services publish here. The body is checked against the event catalog; publishing the same id twice delivers once.',
+      "Other Better Data services publish here. The caller's IAM role must be on the publisher allowlist for the event's type and owner kind (organisation or merchant). The body is checked against the event catalog; publishing the same id twice delivers once.",
     body: platformEventSchema,
     answers: { 202: { description: 'Queued for fan-out', schema: publishedSchema } },
     errors: {
       400: 'The body is not JSON',
-      403: 'Not an IAM-signed request',
+      403: "Not an IAM-signed request, or the caller's role may not publish this event type or owner kind (publisher allowlist)",
       422: 'Unknown type or data that fails its schema',
       503: 'Not queued; publish again',
     },

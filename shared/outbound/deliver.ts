@@ -13,6 +13,7 @@ import type { SigningKeys } from './signing-keys';
 import { ownerOf } from '../events/owner';
 import type { RecoveriesStore } from './recoveries-store';
 import type { StatsEvent, StatsStore } from './stats-store';
+import { redactEndpointUrl } from './transport/endpoint-url';
 
 /**
  * One delivery attempt, end to end: wait out a chained delay, check the endpoint is still there and
@@ -259,12 +260,12 @@ async function disableEndpoint(
     orgId: endpoint.merchantId !== undefined ? null : endpoint.orgId,
     kind: 'endpoint_disabled',
     severity: 'warning',
-    message: `Webhook endpoint ${endpoint.endpointId} (${endpoint.url}) was disabled because ${why}. Later events are kept as skipped; re-enable it to resume.`,
+    message: `Webhook endpoint ${endpoint.endpointId} (${redactEndpointUrl(endpoint.url)}) was disabled because ${why}. Later events are kept as skipped; re-enable it to resume.`,
     at,
     source: 'delivery',
     details: {
       endpointId: endpoint.endpointId,
-      url: endpoint.url,
+      url: redactEndpointUrl(endpoint.url),
       reason,
       ...(endpoint.merchantId !== undefined && { merchantId: endpoint.merchantId }),
     },

@@ -11,6 +11,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { createSnsClient } from './aws/clients';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './aws/pagination';
 import { METRIC_NAMES } from './metric-names';
+import { OPS_ALERTS_PREFIX } from './topology';
 
 /**
  * Ops alerts: stored in the ops table (what the API and the local runtime read), logged, and
@@ -54,7 +55,7 @@ export interface AlertSinkOptions {
 }
 
 const UNRESOLVED_ORG = '_unresolved';
-const partitionOf = (orgId: string | null): string => `ALERTS#${orgId ?? UNRESOLVED_ORG}`;
+const partitionOf = (orgId: string | null): string => `${OPS_ALERTS_PREFIX}${orgId ?? UNRESOLVED_ORG}`;
 
 export function createAlertSink(options: AlertSinkOptions): AlertSink {
   const { documents, tableName, logger, sns } = options;

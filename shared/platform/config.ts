@@ -152,10 +152,15 @@ const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 
 export interface EventsApiConfig {
   readonly eventsQueueUrl: string;
+  /** JSON: role ARN → `{ eventTypes, owners }` (shared/events/publishers.ts parses it); `{}` refuses everyone. */
+  readonly eventPublishers: string;
 }
 
 export function loadEventsApiConfig(env: Env = process.env): EventsApiConfig {
-  return { eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty) };
+  return {
+    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
+    eventPublishers: read(env, ENV.eventPublishers, nonEmpty.default('{}')),
+  };
 }
 
 export interface FanoutConfig {

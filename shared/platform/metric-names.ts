@@ -24,6 +24,8 @@ export const METRIC_NAMES = {
   eventsApi: {
     accepted: 'EventAccepted',
     rejected: 'EventRejected',
+    /** A caller outside the publisher allowlist, or an event type or owner kind its entry does not list. */
+    forbidden: 'EventPublisherRefused',
   },
   fanout: {
     messageCreated: 'MessageCreated',

@@ -47,6 +47,7 @@ export const ENV = {
   jobsTable: 'JOBS_TABLE_NAME',
   jobsQueueUrl: 'JOBS_QUEUE_URL',
   jobRetentionDays: 'JOB_RETENTION_DAYS',
+  eventPublishers: 'EVENT_PUBLISHERS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -146,9 +147,34 @@ export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inbound
 export type SecretName =
   'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
 
+/** The DynamoDB calls a function may make (IAM action names without the `dynamodb:` prefix). */
+export type DynamoAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+/**
+ * One item-scoped grant: these actions, only on items whose partition key starts with one of
+ * `keyPrefixes` (an IAM `dynamodb:LeadingKeys` condition). With `index`, the grant is on that global
+ * secondary index and the prefixes are of the index's partition key. Every table here keys items by
+ * kind (`ORG#…`, `MSG#…`, `ACCOUNT#…`), so a prefix names the kinds of items a function may touch.
+ */
+export interface ItemGrant {
+  readonly actions: readonly DynamoAction[];
+  readonly keyPrefixes: readonly string[];
+  readonly index?: string;
+}
+
 /** What a function may touch; the CDK app turns this into grants and environment variables. */
 export interface FunctionAccess {
-  readonly tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
+  /** Per table, the item-scoped grants: the calls the function makes on the kinds of items it touches. */
+  readonly tables?: Partial<Record<TableName, readonly ItemGrant[]>>;
   readonly sendsTo?: readonly QueueName[];
   /** Queues whose dead-letter queue the function writes to itself (deliveries that ran out of retries). */
   readonly sendsToDeadLetter?: readonly QueueName[];
@@ -161,6 +187,11 @@ export interface FunctionAccess {
    */
   readonly endpointSecrets?: { readonly use: 'encrypt' | 'decrypt' | 'encryptDecrypt'; readonly of: SecretPurpose };
 }
+
+/** Ops alerts live under `ALERTS#<org>` (shared/platform/alerts.ts). */
+export const OPS_ALERTS_PREFIX = 'ALERTS#';
+/** Raising an alert: a conditional put, a read when it already exists, marking it published. */
+const OPS_ALERT_WRITES: ItemGrant = { actions: ['PutItem', 'GetItem', 'UpdateItem'], keyPrefixes: [OPS_ALERTS_PREFIX] };
 
 export interface FunctionSpec {
   readonly id: string;
@@ -189,7 +220,11 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMiB: 512,
     access: {
-      tables: { billing: 'readWrite', ops: 'readWrite' },
+      tables: {
+        // The record and audit log of an org, the customer→org mapping; writes are conditional puts.
+        billing: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#', 'CUSTOMER#'] }],
+        ops: [OPS_ALERT_WRITES],
+      },
       sendsTo: ['events'],
       secrets: ['stripeApiKey'],
       publishesOpsAlerts: true,
@@ -201,7 +236,12 @@ export const FUNCTIONS = {
     description: 'Read API: billing records, audit log and ops alerts',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { billing: 'read', ops: 'read' } },
+    access: {
+      tables: {
+        billing: [{ actions: ['GetItem', 'Query'], keyPrefixes: ['ORG#'] }],
+        ops: [{ actions: ['Query'], keyPrefixes: [OPS_ALERTS_PREFIX] }],
+      },
+    },
   },
   endpointsApi: {
     id: 'EndpointsApiFunction',
@@ -213,7 +253,18 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     // Test sends and resends go through the delivery path itself: sign (decrypt), post, log, settle.
     access: {
-      tables: { webhooks: 'readWrite', ops: 'readWrite' },
+      tables: {
+        webhooks: [
+          // Endpoints and recoveries (per owner), messages with their deliveries and attempts, health counters.
+          {
+            actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+          },
+          // An endpoint's attempts and deliveries, newest first (attempt log, recoveries).
+          { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
+        ],
+        ops: [OPS_ALERT_WRITES],
+      },
       sendsTo: ['delivery'],
       sendsToDeadLetter: ['delivery'],
       publishesOpsAlerts: true,
@@ -234,7 +285,18 @@ export const FUNCTIONS = {
     description: 'Turns each published event into one stored message and a delivery task per matching endpoint',
     timeoutSeconds: 60,
     memoryMiB: 1024,
-    access: { tables: { webhooks: 'readWrite' }, sendsTo: ['delivery'] },
+    access: {
+      tables: {
+        // Lists the owner's endpoints, stores the message and its deliveries, counts pending deliveries.
+        webhooks: [
+          {
+            actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+          },
+        ],
+      },
+      sendsTo: ['delivery'],
+    },
   },
   delivery: {
     id: 'DeliveryFunction',
@@ -244,7 +306,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMiB: 1024,
     access: {
-      tables: { webhooks: 'readWrite', ops: 'readWrite' },
+      tables: {
+        // Reads and settles the endpoint, claims and completes attempts, counts outcomes; never deletes.
+        webhooks: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'] },
+        ],
+        ops: [OPS_ALERT_WRITES],
+      },
       sendsTo: ['delivery'],
       sendsToDeadLetter: ['delivery'],
       publishesOpsAlerts: true,
@@ -258,7 +326,12 @@ export const FUNCTIONS = {
     // Square wants an answer within 10 s: verify and enqueue only.
     timeoutSeconds: 8,
     memoryMiB: 512,
-    access: { sendsTo: ['catalog'], secrets: ['squareSignatureKey'], tables: { connections: 'read' } },
+    access: {
+      sendsTo: ['catalog'],
+      secrets: ['squareSignatureKey'],
+      // Internet-facing: one lookup of the org a Square merchant is connected to, nothing else.
+      tables: { connections: [{ actions: ['GetItem'], keyPrefixes: ['ACCOUNT#square#'] }] },
+    },
   },
   shopifyWebhook: {
     id: 'ShopifyWebhookFunction',
@@ -277,7 +350,13 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: {
       sendsTo: ['inboundSources'],
-      tables: { connections: 'readWrite' },
+      // Internet-facing: reads the source (its org and secrets) and appends to its 30-day event listing.
+      tables: {
+        connections: [
+          { actions: ['GetItem'], keyPrefixes: ['SOURCE#'] },
+          { actions: ['PutItem'], keyPrefixes: ['SOURCE_EVENTS#'] },
+        ],
+      },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
   },
@@ -288,7 +367,15 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { connections: 'readWrite' },
+      tables: {
+        // Connections and their reverse lookups, unmatched events to replay, sources and their events.
+        connections: [
+          {
+            actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
+            keyPrefixes: ['ORG#', 'ACCOUNT#', 'UNMATCHED#', 'SOURCE#', 'SOURCE_EVENTS#'],
+          },
+        ],
+      },
       sendsTo: ['catalog'],
       endpointSecrets: { use: 'encrypt', of: 'source' },
     },
@@ -300,7 +387,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMiB: 1024,
     access: {
-      tables: { catalog: 'readWrite', connections: 'readWrite' },
+      tables: {
+        catalog: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#'] }],
+        // Which org an account belongs to; verified events of unconnected accounts, kept until connected.
+        connections: [
+          { actions: ['GetItem'], keyPrefixes: ['ACCOUNT#'] },
+          { actions: ['PutItem', 'DeleteItem'], keyPrefixes: ['UNMATCHED#'] },
+        ],
+      },
       sendsTo: ['events'],
       secrets: ['squareAccessToken'],
     },
@@ -311,7 +405,8 @@ export const FUNCTIONS = {
     description: 'Read API for catalog items and stock levels; per-organisation inventory settings',
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { catalog: 'readWrite' } },
+    // Lists items and levels, writes the org's inventory settings: no deletes, no updates.
+    access: { tables: { catalog: [{ actions: ['Query', 'PutItem'], keyPrefixes: ['ORG#'] }] } },
   },
   docsApi: {
     id: 'DocsApiFunction',
@@ -329,7 +424,13 @@ export const FUNCTIONS = {
     // One step is one page of work; the step functions keep a page well under this.
     timeoutSeconds: 120,
     memoryMiB: 1024,
-    access: { tables: { jobs: 'readWrite' }, sendsTo: ['jobs'] },
+    access: {
+      tables: {
+        // Reads, checkpoints and finishes jobs, and frees a finished job's lock; jobs live under their owner.
+        jobs: [{ actions: ['GetItem', 'PutItem', 'DeleteItem'], keyPrefixes: ['ORG#', 'MERCHANT#'] }],
+      },
+      sendsTo: ['jobs'],
+    },
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
@@ -450,10 +551,39 @@ export interface RouteSpec {
    * rather than rebuild it from the request. Set by the CDK app and the local runtime.
    */
   readonly urlEnvVar?: EnvName;
+  /** The route's own throttle (THROTTLES); absent = the stage default, `THROTTLES.api`. */
+  readonly throttle?: ThrottleName;
 }
 
+export interface Throttle {
+  /** Steady requests per second. */
+  readonly rateLimit: number;
+  /** Requests API Gateway accepts at once above the steady rate (token bucket size). */
+  readonly burstLimit: number;
+}
+
+/**
+ * Request rates per route class (README, "Throttles"). Each webhook route has its own route-level
+ * throttle, so an anonymous flood on one (a signed source's URL is public) answers 429 there only and
+ * Stripe, Square and Shopify keep getting through. Sized to a provider's peak with headroom: Shopify
+ * bulk edits send one inventory_levels/update per variant, Square sends one inventory.count.updated per
+ * item and location, Stripe billing runs are bursty but small. The CDK context key `throttles`
+ * overrides any of them.
+ */
+export const THROTTLES = {
+  /** The stage default: the JWT APIs and the internal route. */
+  api: { rateLimit: 500, burstLimit: 1000 },
+  stripe: { rateLimit: 100, burstLimit: 200 },
+  square: { rateLimit: 200, burstLimit: 400 },
+  shopify: { rateLimit: 300, burstLimit: 600 },
+  /** Tenants' own signed senders: the URL is guessable, so the smallest share. */
+  sources: { rateLimit: 50, burstLimit: 100 },
+} as const satisfies Record<string, Throttle>;
+
+export type ThrottleName = keyof typeof THROTTLES;
+
 export const ROUTES: readonly RouteSpec[] = [
-  { method: 'ANY', path: '/webhooks/stripe', function: 'stripeWebhook', auth: 'none' },
+  { method: 'ANY', path: '/webhooks/stripe', function: 'stripeWebhook', auth: 'none', throttle: 'stripe' },
   { method: 'GET', path: '/v1/orgs/{orgId}/billing', function: 'billingApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/audit', function: 'billingApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/orgs/{orgId}/alerts', function: 'billingApi', auth: 'jwt' },
@@ -527,9 +657,16 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'squareWebhook',
     auth: 'none',
     urlEnvVar: ENV.squareNotificationUrl,
+    throttle: 'square',
   },
-  { method: 'ANY', path: '/api/webhooks/shopify', function: 'shopifyWebhook', auth: 'none' },
-  { method: 'ANY', path: '/webhooks/sources/{sourceId}', function: 'sourcesWebhook', auth: 'none' },
+  { method: 'ANY', path: '/api/webhooks/shopify', function: 'shopifyWebhook', auth: 'none', throttle: 'shopify' },
+  {
+    method: 'ANY',
+    path: '/webhooks/sources/{sourceId}',
+    function: 'sourcesWebhook',
+    auth: 'none',
+    throttle: 'sources',
+  },
   { method: 'GET', path: '/v1/orgs/{orgId}/connections', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/square', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/shopify', function: 'connectionsApi', auth: 'jwt' },
@@ -606,7 +743,9 @@ export const ENDPOINT_SECRETS_KEY = {
   /**
    * `purpose` in the KMS EncryptionContext of every Encrypt and Decrypt (`{ purpose, orgId, endpointId }`
    * or `{ purpose, orgId, sourceId }`); each function's KMS grant is conditioned on the one purpose it
-   * needs, so the delivery function cannot decrypt inbound sources' secrets and the reverse.
+   * needs, so the delivery function cannot decrypt inbound sources' secrets and the reverse. The key
+   * policy names, per purpose, the roles that may encrypt or decrypt under it (from their
+   * `endpointSecrets` access): a new purpose is one line here plus `endpointSecrets` on its functions.
    */
   purposes: { endpoint: 'webhook-endpoint-secret', source: 'inbound-source-secret' },
 } as const;

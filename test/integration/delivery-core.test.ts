@@ -157,9 +157,10 @@ describe('Integration: the delivery core with a controlled clock', () => {
     };
   }
 
-  it('disables an endpoint whose deliveries have all failed for five days, and alerts once', async () => {
-    receiver.on('/always-down', respond(500));
-    const { task } = await setUp('org_core_1', `${receiver.baseUrl}/always-down`);
+  it('disables an endpoint whose deliveries have all failed for five days, and alerts once (URL redacted)', async () => {
+    // Tenants put credentials in query strings: the alert names the endpoint without them.
+    receiver.on('/always-down?token=tok_secret_123', respond(500));
+    const { task } = await setUp('org_core_1', `${receiver.baseUrl}/always-down?token=tok_secret_123`);
     const outcomes = [];
     for (let attempt = 1; attempt <= 7; attempt++) {
       outcomes.push(await deliver({ ...task, attempt }, deps));
@@ -182,8 +183,12 @@ describe('Integration: the delivery core with a controlled clock', () => {
       emulators.tables.ops,
     ).list('org_core_1', { limit: 10 });
     expect(alerts.items).toEqual([
-      expect.objectContaining({ kind: 'endpoint_disabled', details: expect.objectContaining({ reason: 'failing' }) }),
+      expect.objectContaining({
+        kind: 'endpoint_disabled',
+        details: expect.objectContaining({ reason: 'failing', url: `${receiver.baseUrl}/always-down (query hidden)` }),
+      }),
     ]);
+    expect(JSON.stringify(alerts.items)).not.toContain('tok_secret_123');
   });
 
   it('keeps a success in between from counting towards the five days', async () => {

@@ -524,7 +524,9 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
     expect(event.routeKey).toBe('POST /internal/{name}');
     expect(event.body).toBe('{"id":"evt_1"}');
     expect(event.requestContext.authorizer).toEqual({ iam: LOCAL_INTERNAL_CALLER });
-    expect(event.requestContext.authorizer.iam.userArn).toBe('arn:aws:iam::000000000000:user/local-internal-publisher');
+    expect(event.requestContext.authorizer.iam.userArn).toBe(
+      'arn:aws:sts::000000000000:assumed-role/local-internal-publisher/local',
+    );
   });
 
   it('writes back structured results (base64 body, cookies) and infers 200 JSON for a string', async () => {

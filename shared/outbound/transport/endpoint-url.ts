@@ -70,3 +70,21 @@ function blockedHostReason(hostname: string, policy: IpPolicy): string | undefin
   const verdict = classifyAddress(address, policy);
   return verdict.allowed ? undefined : verdict.reason;
 }
+
+/**
+ * An endpoint URL as logs and ops alerts show it: scheme, host, port and path only. Tenants often
+ * put credentials in the query (`?token=…`) or userinfo (`https://user:pass@…`), and a log line or an
+ * alert e-mail must not become the place they leak from; the fragment is never sent anyway. A value
+ * that does not parse is not echoed at all.
+ */
+export function redactEndpointUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return '[unparsable URL]';
+  }
+  const redacted = `${url.protocol}//${url.host}${url.pathname}`;
+  const hidden = [url.username || url.password ? 'userinfo' : '', url.search ? 'query' : ''].filter(Boolean);
+  return hidden.length > 0 ? `${redacted} (${hidden.join(' and ')} hidden)` : redacted;
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildHttpApiEvent } from '../../../infra/local/http-event';
-import { LOCAL_INTERNAL_CALLER, authorizeInternalCaller, bearerToken } from '../../../infra/local/iam';
+import {
+  LOCAL_INTERNAL_CALLER,
+  LOCAL_PUBLISHER_ROLE_ARN,
+  authorizeInternalCaller,
+  bearerToken,
+} from '../../../infra/local/iam';
 
 const TOKEN = 'internal-token-for-tests';
 
@@ -46,16 +51,17 @@ describe('authorizeInternalCaller', () => {
     expect(authorizeInternalCaller('Bearer ', '')).toBeUndefined();
   });
 
-  it('describes the caller the way HTTP API payload 2.0 does for an IAM user', () => {
+  it('describes the caller the way HTTP API payload 2.0 does for a session of an IAM role', () => {
     expect(LOCAL_INTERNAL_CALLER).toEqual({
-      accessKey: expect.stringMatching(/^AKIA[A-Z0-9]{16}$/) as unknown,
+      accessKey: expect.stringMatching(/^ASIA[A-Z0-9]{16}$/) as unknown,
       accountId: '000000000000',
-      callerId: expect.stringMatching(/^AIDA[A-Z0-9]+$/) as unknown,
+      callerId: expect.stringMatching(/^AROA[A-Z0-9]+:local$/) as unknown,
       cognitoIdentity: null,
       principalOrgId: null,
-      userArn: 'arn:aws:iam::000000000000:user/local-internal-publisher',
+      userArn: 'arn:aws:sts::000000000000:assumed-role/local-internal-publisher/local',
       userId: LOCAL_INTERNAL_CALLER.callerId,
     });
+    expect(LOCAL_PUBLISHER_ROLE_ARN).toBe('arn:aws:iam::000000000000:role/local-internal-publisher');
   });
 });
 

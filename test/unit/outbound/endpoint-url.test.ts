@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ENDPOINT_URL_LENGTH, validateEndpointUrl } from '../../../shared/outbound/transport/endpoint-url';
+import {
+  MAX_ENDPOINT_URL_LENGTH,
+  redactEndpointUrl,
+  validateEndpointUrl,
+} from '../../../shared/outbound/transport/endpoint-url';
 import { ipPolicyFrom } from '../../../shared/outbound/transport/ip-policy';
 
 function problemsOf(input: string, options?: Parameters<typeof validateEndpointUrl>[1]): string[] {
@@ -133,5 +137,30 @@ describe('Module: endpoint-url', () => {
       });
       expect(validateEndpointUrl('https://[2606:4700:4700::1111]/').ok).toBe(true);
     });
+  });
+});
+
+describe('Function: redactEndpointUrl', () => {
+  it('keeps scheme, host, port and path', () => {
+    expect(redactEndpointUrl('https://hooks.example.com:8443/in/orders')).toBe(
+      'https://hooks.example.com:8443/in/orders',
+    );
+  });
+
+  it('drops the query and userinfo, says so, and never shows the fragment', () => {
+    expect(redactEndpointUrl('https://hooks.example.com/in?token=s3cret&x=1')).toBe(
+      'https://hooks.example.com/in (query hidden)',
+    );
+    expect(redactEndpointUrl('https://user:p%40ss@hooks.example.com/in')).toBe(
+      'https://hooks.example.com/in (userinfo hidden)',
+    );
+    expect(redactEndpointUrl('https://user@hooks.example.com/in?k=v#frag')).toBe(
+      'https://hooks.example.com/in (userinfo and query hidden)',
+    );
+    expect(redactEndpointUrl('https://hooks.example.com/in#token=abc')).toBe('https://hooks.example.com/in');
+  });
+
+  it('does not echo a value that is not a URL', () => {
+    expect(redactEndpointUrl('not a url ?token=s3cret')).toBe('[unparsable URL]');
   });
 });
