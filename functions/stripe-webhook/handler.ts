@@ -1,5 +1,5 @@
-import { createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { createQueueSender } from '../../shared/platform/aws/queue';
+import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
+import { createSecretsManagerClient } from '../../shared/platform/aws/secrets-manager-client';
 import { loadStripeIngestConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -9,7 +9,7 @@ const config = loadStripeIngestConfig();
 
 export const handler = createStripeWebhookHandler({
   secrets: createSecretList({ location: config.webhookSecret, client: createSecretsManagerClient }),
-  queue: createQueueSender(createSqsClient(), config.billingQueueUrl),
+  queue: createLeanQueueSender(config.billingQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   now: () => new Date(),
   observability: createObservability('stripe-webhook'),

@@ -1,0 +1,95 @@
+import { SignatureVerificationError } from '../platform/errors';
+import type { SecretList } from '../platform/secrets';
+import { SQUARE_MERCHANT_ID_PATTERN } from './connections/connection-input';
+import type { ConnectionsStore, ProviderConnection } from './connections/connections-store';
+import { verifySquareSignature } from './signatures/square';
+
+/**
+ * Square signs `notificationUrl + body`. The URL tried first is the configured one
+ * (SQUARE_NOTIFICATION_URL); when it does not match, the connection of the body's `merchant_id` (read
+ * from the still unverified body only to choose the URL) may name the URL that merchant registered.
+ * Then, as for Stripe, the key is re-read once in case it was rotated.
+ */
+
+export interface SquareVerificationDependencies {
+  readonly keys: SecretList;
+  readonly notificationUrl: string | undefined;
+  readonly connections: Pick<ConnectionsStore, 'connectionOf'>;
+  /** Says why nothing could match when no URL is known at all. */
+  readonly warn: (message: string) => void;
+}
+
+export interface SquareVerified {
+  /** Whether the merchant's connection was read (it is only when the configured URL did not match). */
+  readonly lookedUp: boolean;
+  readonly connection: ProviderConnection | undefined;
+}
+
+/** The verification could not be completed (the connections table did not answer): Square should retry. */
+export class VerificationUnavailableError extends Error {
+  override readonly name = 'VerificationUnavailableError';
+}
+
+/** The unverified body's `merchant_id`, used only to choose which notification URL to verify against. */
+function peekMerchantId(payload: Buffer): string | undefined {
+  try {
+    const body: unknown = JSON.parse(payload.toString('utf8'));
+    const merchantId =
+      typeof body === 'object' && body !== null ? (body as Record<string, unknown>).merchant_id : undefined;
+    return typeof merchantId === 'string' && SQUARE_MERCHANT_ID_PATTERN.test(merchantId) ? merchantId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the header matches one key for one URL; false on a mismatch; throws when it is missing or malformed. */
+function matches(payload: Buffer, signature: string | undefined, keys: readonly string[], urls: readonly string[]) {
+  try {
+    verifySquareSignature({ payload, header: signature, keys, notificationUrls: urls });
+    return true;
+  } catch (error) {
+    if (error instanceof SignatureVerificationError && error.reason === 'no_matching_signature') return false;
+    throw error;
+  }
+}
+
+/** Throws SignatureVerificationError (the sender's fault) or VerificationUnavailableError (ours). */
+export async function verifySquareWebhook(
+  deps: SquareVerificationDependencies,
+  payload: Buffer,
+  signature: string | undefined,
+): Promise<SquareVerified> {
+  const urls: string[] = deps.notificationUrl === undefined ? [] : [deps.notificationUrl];
+  const keys = await deps.keys.current();
+  // Throws for a missing or malformed header before any lookup.
+  if (matches(payload, signature, keys, urls)) return { lookedUp: false, connection: undefined };
+
+  // Not the configured URL: the URL this merchant registered, if its connection names one.
+  const merchantId = peekMerchantId(payload);
+  let connection: ProviderConnection | undefined;
+  if (merchantId !== undefined) {
+    try {
+      connection = await deps.connections.connectionOf('square', merchantId);
+    } catch (error) {
+      throw new VerificationUnavailableError('Could not read the merchant connection', { cause: error });
+    }
+    const own = connection?.notificationUrl;
+    if (own && !urls.includes(own)) {
+      urls.push(own);
+      if (matches(payload, signature, keys, [own])) return { lookedUp: true, connection };
+    }
+  }
+
+  // A key rotated in Secrets Manager since the cache was filled: re-read once and retry.
+  const refreshed = await deps.keys.refresh();
+  if (refreshed && matches(payload, signature, refreshed, urls))
+    return { lookedUp: merchantId !== undefined, connection };
+  if (urls.length === 0)
+    deps.warn(
+      'No notification URL to verify against: SQUARE_NOTIFICATION_URL is unset and the merchant has no connection URL',
+    );
+  throw new SignatureVerificationError(
+    'no_matching_signature',
+    'No signature matches the payload for any configured key and notification URL',
+  );
+}

@@ -1,0 +1,156 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { ConfigurationError } from '../errors';
+import { clientOptions, type Service } from './client-options';
+import { isRetryable, retryDelayMs, serviceErrorFrom, AwsServiceError } from './json-protocol-errors';
+
+/**
+ * A lean client for AWS services that speak the JSON protocol (SQS, Secrets Manager): one signed
+ * POST over a keep-alive agent, signed by the SDK's own SigV4 signer (`@smithy/signature-v4`),
+ * retried as the SDK's standard mode does (throttling and 5xx, capped exponential backoff with full
+ * jitter, 3 attempts). It exists for the ingest path, where the SDK's middleware stack costs several
+ * times the work itself (README, Performance); everything else keeps the SDK.
+ *
+ * Credentials come from the Lambda environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+ * `AWS_SESSION_TOKEN`); with an endpoint override (the local emulators) the dummy ones of
+ * client-options.ts apply, as for the SDK clients.
+ */
+
+export interface JsonProtocolService {
+  /** The SigV4 service name: `sqs`, `secretsmanager`. */
+  readonly signingName: string;
+  /** `X-Amz-Target` is `<targetPrefix>.<Operation>`. */
+  readonly targetPrefix: string;
+  readonly jsonVersion: '1.0' | '1.1';
+  /** Which `AWS_ENDPOINT_URL_*` override applies. */
+  readonly endpointService: Service;
+}
+
+export interface JsonProtocolClient {
+  /** Sends `body` (a JSON document) to `operation`; resolves to the parsed answer, throws AwsServiceError. */
+  call<T>(operation: string, body: string): Promise<T>;
+}
+
+export interface JsonProtocolOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly maxAttempts?: number;
+  /** For tests: the jitter source and the wait between attempts. */
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly timeoutMs?: number;
+}
+
+/** SignatureV4 asks for a hash constructor; node:crypto's is the fastest there is here. */
+class NodeSha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(toBytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+function credentialsFrom(env: NodeJS.ProcessEnv, service: Service) {
+  const local = clientOptions(service, env).credentials;
+  if (local) return local;
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey)
+    throw new ConfigurationError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (Lambda sets them)');
+  return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }) };
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createJsonProtocolClient(
+  service: JsonProtocolService,
+  options: JsonProtocolOptions = {},
+): JsonProtocolClient {
+  const env = options.env ?? process.env;
+  const region = clientOptions(service.endpointService, env).region ?? env.AWS_REGION ?? 'us-east-1';
+  const endpoint = new URL(
+    clientOptions(service.endpointService, env).endpoint ?? `https://${service.signingName}.${region}.amazonaws.com`,
+  );
+  const secure = endpoint.protocol === 'https:';
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const signer = new SignatureV4({
+    service: service.signingName,
+    region,
+    credentials: async () => credentialsFrom(env, service.endpointService),
+    sha256: NodeSha256,
+  });
+  const contentType = `application/x-amz-json-${service.jsonVersion}`;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? sleepFor;
+
+  async function attempt(operation: string, body: string): Promise<unknown> {
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      ...(endpoint.port && { port: Number(endpoint.port) }),
+      path: endpoint.pathname,
+      query: {},
+      headers: {
+        host: endpoint.host,
+        'content-type': contentType,
+        'x-amz-target': `${service.targetPrefix}.${operation}`,
+      },
+      body,
+    });
+    const response = await post(signed.headers, body);
+    const text = response.body;
+    if (response.statusCode >= 200 && response.statusCode < 300) return text === '' ? {} : JSON.parse(text);
+    throw serviceErrorFrom(response.statusCode, response.headers, text);
+  }
+
+  function post(headers: Record<string, string>, body: string) {
+    const send = secure ? httpsRequest : httpRequest;
+    return new Promise<{ statusCode: number; headers: IncomingMessage['headers']; body: string }>((resolve, reject) => {
+      const request = send(
+        { agent, method: 'POST', hostname: endpoint.hostname, port: endpoint.port, path: endpoint.pathname, headers },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () =>
+            resolve({
+              statusCode: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
+      request.setTimeout(options.timeoutMs ?? 5_000, () => request.destroy(new Error('AWS request timed out')));
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  return {
+    async call<T>(operation: string, body: string): Promise<T> {
+      for (let attemptNumber = 1; ; attemptNumber++) {
+        try {
+          return (await attempt(operation, body)) as T;
+        } catch (error) {
+          const retry = isRetryable(error);
+          if (!retry || attemptNumber >= maxAttempts) throw AwsServiceError.from(error, operation);
+          await sleep(retryDelayMs(attemptNumber, retry === 'throttling', random));
+        }
+      }
+    },
+  };
+}
