@@ -42,8 +42,12 @@ export function decodeQueuedBody(message: QueuedWebhook): Buffer {
   return Buffer.from(message.rawBodyBase64 ?? '', 'base64');
 }
 
-/** Characters SQS refuses that JSON.stringify leaves unescaped (it escapes controls and lone surrogates). */
-const SQS_REFUSED_UNESCAPED = /[\uFFFE\uFFFF]/;
+/**
+ * Characters SQS refuses that JSON.stringify leaves unescaped (it escapes controls and lone
+ * surrogates), plus those outside the Basic Multilingual Plane: SQS documents them as allowed, but
+ * emulators (fauxqs) refuse them, and such bodies are rare enough to travel as base64.
+ */
+const SQS_REFUSED_UNESCAPED = /[\uD800-\uDFFF\uFFFE\uFFFF]/;
 /** Room for the envelope's other fields and the message attributes. */
 const ENVELOPE_ALLOWANCE_BYTES = 8_192;
 

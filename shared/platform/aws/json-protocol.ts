@@ -62,7 +62,8 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
   return new Uint8Array(data);
 }
 
-function credentialsFrom(env: NodeJS.ProcessEnv, service: Service) {
+/** The Lambda environment's credentials (session token included), or the emulators' dummy ones. */
+export function credentialsFrom(env: NodeJS.ProcessEnv, service: Service) {
   const local = clientOptions(service, env).credentials;
   if (local) return local;
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
