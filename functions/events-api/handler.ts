@@ -1,4 +1,4 @@
-import { createSqsClient } from '../../shared/platform/aws/clients';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadEventsApiConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';

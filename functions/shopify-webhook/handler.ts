@@ -1,5 +1,5 @@
 import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
-import { createSecretsManagerClient } from '../../shared/platform/aws/secrets-manager-client';
+import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
 import { loadShopifyIngestConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -8,7 +8,7 @@ import { createShopifyWebhookHandler } from './shopify-webhook';
 const config = loadShopifyIngestConfig();
 
 export const handler = createShopifyWebhookHandler({
-  secrets: createSecretList({ location: config.apiSecret, client: createSecretsManagerClient }),
+  secrets: createSecretList({ location: config.apiSecret, read: leanSecretReader() }),
   queue: createLeanQueueSender(config.catalogQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   now: () => new Date(),

@@ -1,6 +1,6 @@
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
-import { createSecretsManagerClient } from '../../shared/platform/aws/secrets-manager-client';
+import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
 import { loadSquareIngestConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createObservability } from '../../shared/platform/observability';
@@ -10,7 +10,7 @@ import { createSquareWebhookHandler } from './square-webhook';
 const config = loadSquareIngestConfig();
 
 export const handler = createSquareWebhookHandler({
-  keys: createSecretList({ location: config.signatureKey, client: createSecretsManagerClient }),
+  keys: createSecretList({ location: config.signatureKey, read: leanSecretReader() }),
   notificationUrl: config.notificationUrl,
   connections: createConnectionsStore(createDocumentClient(), config.connectionsTable),
   queue: createLeanQueueSender(config.catalogQueueUrl),

@@ -1,5 +1,5 @@
 import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
-import { createSecretsManagerClient } from '../../shared/platform/aws/secrets-manager-client';
+import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
 import { loadStripeIngestConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -8,7 +8,7 @@ import { createStripeWebhookHandler } from './stripe-webhook';
 const config = loadStripeIngestConfig();
 
 export const handler = createStripeWebhookHandler({
-  secrets: createSecretList({ location: config.webhookSecret, client: createSecretsManagerClient }),
+  secrets: createSecretList({ location: config.webhookSecret, read: leanSecretReader() }),
   queue: createLeanQueueSender(config.billingQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   now: () => new Date(),

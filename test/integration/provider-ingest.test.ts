@@ -14,7 +14,7 @@ import {
   loadSquareFixture,
 } from '../../infra/local/provider-events';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createConnectionsStore, type ConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import {
   inboundSourceMessageSchema,

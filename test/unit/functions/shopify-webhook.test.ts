@@ -95,9 +95,7 @@ describe('Function: shopify-webhook handler', () => {
       },
     });
     // The queued bytes still hold the 64-bit ids exactly.
-    expect((parseLosslessJson(decodeQueuedBody(message!)) as { id: unknown }).id).toBe(
-      '788032119674292922',
-    );
+    expect((parseLosslessJson(decodeQueuedBody(message!)) as { id: unknown }).id).toBe('788032119674292922');
     expect(sent[0]!.attributes).toEqual({ source: 'shopify', eventType: 'products/update' });
     expect(observability.metricNames).toEqual(['WebhookReceived', 'WebhookQueued']);
   });
