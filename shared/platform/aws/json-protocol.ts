@@ -1,15 +1,13 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ConfigurationError } from '../errors';
 import { clientOptions, type Service } from './client-options';
 import { isRetryable, retryDelayMs, serviceErrorFrom, AwsServiceError } from './json-protocol-errors';
+import { createSigner } from './sigv4';
 
 /**
  * A lean client for AWS services that speak the JSON protocol (SQS, Secrets Manager): one signed
- * POST over a keep-alive agent, signed by the SDK's own SigV4 signer (`@smithy/signature-v4`),
- * retried as the SDK's standard mode does (throttling and 5xx, capped exponential backoff with full
+ * POST over a keep-alive agent (SigV4 by sigv4.ts, checked against the SDK's own signer), retried as the SDK's standard mode does (throttling and 5xx, capped exponential backoff with full
  * jitter, 3 attempts). It exists for the ingest path, where the SDK's middleware stack costs several
  * times the work itself (README, Performance); everything else keeps the SDK.
  *
@@ -42,26 +40,6 @@ export interface JsonProtocolOptions {
   readonly timeoutMs?: number;
 }
 
-/** SignatureV4 asks for a hash constructor; node:crypto's is the fastest there is here. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
 /** The Lambda environment's credentials (session token included), or the emulators' dummy ones. */
 export function credentialsFrom(env: NodeJS.ProcessEnv, service: Service) {
   const local = clientOptions(service, env).credentials;
@@ -85,33 +63,26 @@ export function createJsonProtocolClient(
   );
   const secure = endpoint.protocol === 'https:';
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const signer = new SignatureV4({
-    service: service.signingName,
-    region,
-    credentials: async () => credentialsFrom(env, service.endpointService),
-    sha256: NodeSha256,
-  });
+  const sign = createSigner();
+  let credentials: ReturnType<typeof credentialsFrom> | undefined;
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
   const maxAttempts = options.maxAttempts ?? 3;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? sleepFor;
 
   async function attempt(operation: string, body: string): Promise<unknown> {
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      ...(endpoint.port && { port: Number(endpoint.port) }),
+    const headers = sign({
+      credentials: (credentials ??= credentialsFrom(env, service.endpointService)),
+      region,
+      service: service.signingName,
+      host: endpoint.host,
       path: endpoint.pathname,
-      query: {},
-      headers: {
-        host: endpoint.host,
-        'content-type': contentType,
-        'x-amz-target': `${service.targetPrefix}.${operation}`,
-      },
+      contentType,
+      target: `${service.targetPrefix}.${operation}`,
       body,
+      now: new Date(),
     });
-    const response = await post(signed.headers, body);
+    const response = await post(headers, body);
     const text = response.body;
     if (response.statusCode >= 200 && response.statusCode < 300) return text === '' ? {} : JSON.parse(text);
     throw serviceErrorFrom(response.statusCode, response.headers, text);
