@@ -1,17 +1,14 @@
-import { SQUARE_MERCHANT_ID_PATTERN } from '../../shared/inbound/connections/connection-input';
 import { header } from '../../shared/inbound/raw-body';
 import { buildQueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
 import { SQUARE_SIGNATURE_HEADER } from '../../shared/inbound/signatures/square';
 import {
-  VerificationUnavailableError,
-  verifySquareWebhook,
+  isSquareHandledEventType,
+  SQUARE_ENVELOPE_RULES,
+  squareVerdict,
   type SquareVerificationDependencies,
-  type SquareVerified,
 } from '../../shared/inbound/square-verification';
-import { parseSignedEnvelope, rejection } from '../../shared/inbound/verdicts';
-import { SignatureVerificationError } from '../../shared/platform/errors';
-import { boundedString, matching, type ShapeRules } from '../../shared/platform/json/shape';
+import { parseSignedEnvelope } from '../../shared/inbound/verdicts';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
 
@@ -22,46 +19,12 @@ import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
  * event, and keeps events of merchants no organisation has connected yet.
  */
 
-export const SQUARE_HANDLED_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
-export type SquareHandledEventType = (typeof SQUARE_HANDLED_EVENT_TYPES)[number];
-
-export function isSquareHandledEventType(type: string): type is SquareHandledEventType {
-  return (SQUARE_HANDLED_EVENT_TYPES as readonly string[]).includes(type);
-}
-
-/** What the ingest needs of Square's envelope (`merchant_id`, `type`, `event_id`; `created_at` and `data` pass through). */
-interface SquareEnvelope {
-  readonly merchant_id: string;
-  readonly type: string;
-  readonly event_id: string;
-}
-const SQUARE_ENVELOPE_RULES: ShapeRules<SquareEnvelope> = {
-  merchant_id: matching(SQUARE_MERCHANT_ID_PATTERN),
-  type: boundedString(1, 256),
-  event_id: boundedString(1, 256),
-};
-
 export type SquareWebhookDependencies = ReceiverDependencies & Omit<SquareVerificationDependencies, 'warn'>;
 
 export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
   const { logger } = deps.observability;
   const verification = { ...deps, warn: (message: string) => logger.warn(message) };
   const METRIC = METRIC_NAMES.squareWebhook;
-
-  async function verify(payload: Buffer, signature: string | undefined): Promise<SquareVerified | Verdict> {
-    try {
-      return await verifySquareWebhook(verification, payload, signature);
-    } catch (error) {
-      if (error instanceof SignatureVerificationError) return rejection(400, error.reason, error.message);
-      if (!(error instanceof VerificationUnavailableError)) throw error;
-      return {
-        kind: 'unavailable',
-        message: 'The signature could not be checked right now; Square will retry',
-        log: 'Square signature could not be checked; answering 500 so Square retries',
-        cause: error,
-      };
-    }
-  }
 
   return createReceiver(
     {
@@ -70,7 +33,7 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
       deliverable: 'Square webhooks',
       metricNames: METRIC,
       async decide({ event, payload, now, correlationId, tag, count }): Promise<Verdict> {
-        const verified = await verify(payload, header(event.headers, SQUARE_SIGNATURE_HEADER));
+        const verified = await squareVerdict(verification, payload, header(event.headers, SQUARE_SIGNATURE_HEADER));
         if ('kind' in verified) return verified;
         const parsed = parseSignedEnvelope(payload, SQUARE_ENVELOPE_RULES, 'not_a_square_event', 'Square');
         if (!parsed.ok) return parsed.rejection;

@@ -1,10 +1,14 @@
 import { SignatureVerificationError } from '../platform/errors';
+import { boundedString, matching, type ShapeRules } from '../platform/json/shape';
 import type { SecretList } from '../platform/secrets';
 import { SQUARE_MERCHANT_ID_PATTERN } from './connections/connection-input';
 import type { ConnectionsStore, ProviderConnection } from './connections/connections-store';
+import type { Verdict } from './receiver';
 import { verifySquareSignature } from './signatures/square';
+import { rejection } from './verdicts';
 
 /**
+ * Square's side of the receiver: its handled event types, its envelope, and its verification.
  * Square signs `notificationUrl + body`. The URL tried first is the configured one
  * (SQUARE_NOTIFICATION_URL); when it does not match, the connection of the body's `merchant_id` (read
  * from the still unverified body only to choose the URL) may name the URL that merchant registered.
@@ -92,4 +96,43 @@ export async function verifySquareWebhook(
     'no_matching_signature',
     'No signature matches the payload for any configured key and notification URL',
   );
+}
+
+export const SQUARE_HANDLED_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
+export type SquareHandledEventType = (typeof SQUARE_HANDLED_EVENT_TYPES)[number];
+
+export function isSquareHandledEventType(type: string): type is SquareHandledEventType {
+  return (SQUARE_HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** What the ingest needs of Square's envelope (`merchant_id`, `type`, `event_id`; `created_at` and `data` pass through). */
+export interface SquareEnvelope {
+  readonly merchant_id: string;
+  readonly type: string;
+  readonly event_id: string;
+}
+export const SQUARE_ENVELOPE_RULES: ShapeRules<SquareEnvelope> = {
+  merchant_id: matching(SQUARE_MERCHANT_ID_PATTERN),
+  type: boundedString(1, 256),
+  event_id: boundedString(1, 256),
+};
+
+/** The verification as the receiver needs it: who was looked up, or the verdict that ends the request. */
+export async function squareVerdict(
+  verification: SquareVerificationDependencies,
+  payload: Buffer,
+  signature: string | undefined,
+): Promise<SquareVerified | Verdict> {
+  try {
+    return await verifySquareWebhook(verification, payload, signature);
+  } catch (error) {
+    if (error instanceof SignatureVerificationError) return rejection(400, error.reason, error.message);
+    if (!(error instanceof VerificationUnavailableError)) throw error;
+    return {
+      kind: 'unavailable',
+      message: 'The signature could not be checked right now; Square will retry',
+      log: 'Square signature could not be checked; answering 500 so Square retries',
+      cause: error,
+    };
+  }
 }
