@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createDocumentClient, createSqsClient } from '../shared/platform/aws/clients';
+import { createDocumentClient } from '../shared/platform/aws/dynamodb-client';
+import { createSqsClient } from '../shared/platform/aws/sqs-client';
 import { createQueueSender, type QueueSender } from '../shared/platform/aws/queue';
 import { createLocalCipher } from '../shared/platform/crypto/secret-cipher';
 import { EVENT_CATALOG, parsePlatformEvent } from '../shared/events/event-catalog';

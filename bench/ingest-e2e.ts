@@ -8,7 +8,7 @@ import { startGateway } from '../infra/local/gateway';
 import { createHandlerLoader } from '../infra/local/handlers';
 import { createLocalLog } from '../infra/local/log';
 import { startLocalSystem } from '../infra/local/system';
-import { createSqsClient } from '../shared/platform/aws/clients';
+import { createSqsClient } from '../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../shared/platform/aws/queue';
 import { ROUTES } from '../shared/platform/topology';
 import type { EmulatorInfo } from './lib/emulator-host';

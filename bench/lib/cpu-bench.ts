@@ -11,8 +11,13 @@ import { median, percentile, round } from './stats';
 
 export interface VariantResult {
   readonly name: string;
-  /** Median over rounds of the mean time per event. */
+  /**
+   * Median over rounds of the mean CPU time (user + system, this process) per event. CPU, not wall
+   * time, because the like-for-like variants wait on a socket to a server in another process.
+   */
   readonly medianMicros: number;
+  /** The same in wall time (includes the wait for the queue's answer). */
+  readonly wallMedianMicros: number;
   readonly p99Micros: number;
   readonly eventsPerSecond: number;
   readonly rounds: number;
@@ -66,15 +71,19 @@ export async function measureVariants(label: string, bodies: string[], variants:
   for (const variant of variants) await runBlock(variant, warmup, []);
 
   const roundMeans = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+  const roundWallMeans = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
   const samples = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
   for (let round = 0; round < rounds; round++) {
     // Rotate the order so no variant always runs first (or right after the most garbage-heavy one).
     for (let offset = 0; offset < variants.length; offset++) {
       const variant = variants[(round + offset) % variants.length] as Variant;
       const started = process.hrtime.bigint();
+      const cpuBefore = process.cpuUsage();
       await runBlock(variant, perRound, samples.get(variant.name) as number[]);
+      const cpu = process.cpuUsage(cpuBefore);
       const elapsedMicros = Number(process.hrtime.bigint() - started) / 1_000;
-      (roundMeans.get(variant.name) as number[]).push(elapsedMicros / perRound);
+      (roundMeans.get(variant.name) as number[]).push((cpu.user + cpu.system) / perRound);
+      (roundWallMeans.get(variant.name) as number[]).push(elapsedMicros / perRound);
     }
   }
 
@@ -84,6 +93,7 @@ export async function measureVariants(label: string, bodies: string[], variants:
     results[variant.name] = {
       name: variant.name,
       medianMicros: round(medianMicros),
+      wallMedianMicros: round(median(roundWallMeans.get(variant.name) as number[])),
       p99Micros: round(percentile(samples.get(variant.name) as number[], 99)),
       eventsPerSecond: round(1_000_000 / medianMicros),
       rounds,

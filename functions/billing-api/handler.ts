@@ -1,4 +1,4 @@
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { loadApiConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';

@@ -1,4 +1,6 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { sdkSecretReader } from '../../shared/platform/aws/secrets-manager-client';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
@@ -13,7 +15,7 @@ const config = loadBillingConsumerConfig();
 const observability = createObservability('billing-consumer');
 const documents = createDocumentClient();
 const { stripeApiKey } = config;
-const apiKeys = stripeApiKey && createSecretList({ location: stripeApiKey, client: createSecretsManagerClient });
+const apiKeys = stripeApiKey && createSecretList({ location: stripeApiKey, read: sdkSecretReader() });
 
 export const handler = createBillingConsumer({
   store: createBillingStore(documents, config.billingTable),

@@ -1,4 +1,4 @@
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { loadCatalogApiConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';

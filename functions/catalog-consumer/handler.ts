@@ -1,4 +1,6 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { sdkSecretReader } from '../../shared/platform/aws/secrets-manager-client';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-client';
@@ -12,8 +14,7 @@ import { createCatalogConsumer } from './catalog-consumer';
 const config = loadCatalogConsumerConfig();
 const documents = createDocumentClient();
 const accessTokens =
-  config.squareAccessToken &&
-  createSecretList({ location: config.squareAccessToken, client: createSecretsManagerClient });
+  config.squareAccessToken && createSecretList({ location: config.squareAccessToken, read: sdkSecretReader() });
 
 export const handler = createCatalogConsumer({
   store: createCatalogStore(documents, config.catalogTable),

@@ -1,4 +1,6 @@
-import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { createKmsClient } from '../../shared/platform/aws/kms-client';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadConnectionsApiConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';

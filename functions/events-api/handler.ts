@@ -1,5 +1,5 @@
 import { parsePublisherAllowlist } from '../../shared/events/publishers';
-import { createSqsClient } from '../../shared/platform/aws/clients';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadEventsApiConfig } from '../../shared/platform/config';
 import { ConfigurationError } from '../../shared/platform/errors';

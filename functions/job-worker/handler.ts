@@ -1,4 +1,5 @@
-import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadJobsConfig } from '../../shared/platform/config';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';

@@ -1,5 +1,5 @@
-import { createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { createQueueSender } from '../../shared/platform/aws/queue';
+import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
+import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
 import { loadShopifyIngestConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -8,8 +8,8 @@ import { createShopifyWebhookHandler } from './shopify-webhook';
 const config = loadShopifyIngestConfig();
 
 export const handler = createShopifyWebhookHandler({
-  secrets: createSecretList({ location: config.apiSecret, client: createSecretsManagerClient }),
-  queue: createQueueSender(createSqsClient(), config.catalogQueueUrl),
+  secrets: createSecretList({ location: config.apiSecret, read: leanSecretReader() }),
+  queue: createLeanQueueSender(config.catalogQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   now: () => new Date(),
   observability: createObservability('shopify-webhook'),

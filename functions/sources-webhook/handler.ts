@@ -1,5 +1,6 @@
-import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { createQueueSender } from '../../shared/platform/aws/queue';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { createKmsClient } from '../../shared/platform/aws/kms-client';
+import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
 import { loadSourcesIngestConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
@@ -11,7 +12,7 @@ const config = loadSourcesIngestConfig();
 export const handler = createSourcesWebhookHandler({
   connections: createConnectionsStore(createDocumentClient(), config.connectionsTable),
   cipher: createSecretCipher(config.endpointSecretsKey, createKmsClient),
-  queue: createQueueSender(createSqsClient(), config.inboundSourcesQueueUrl),
+  queue: createLeanQueueSender(config.inboundSourcesQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   sourceEventRetentionDays: config.sourceEventRetentionDays,
   now: () => new Date(),

@@ -1,5 +1,6 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { createQueueSender } from '../../shared/platform/aws/queue';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
+import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
 import { loadSquareIngestConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createObservability } from '../../shared/platform/observability';
@@ -9,10 +10,10 @@ import { createSquareWebhookHandler } from './square-webhook';
 const config = loadSquareIngestConfig();
 
 export const handler = createSquareWebhookHandler({
-  keys: createSecretList({ location: config.signatureKey, client: createSecretsManagerClient }),
+  keys: createSecretList({ location: config.signatureKey, read: leanSecretReader() }),
   notificationUrl: config.notificationUrl,
   connections: createConnectionsStore(createDocumentClient(), config.connectionsTable),
-  queue: createQueueSender(createSqsClient(), config.catalogQueueUrl),
+  queue: createLeanQueueSender(config.catalogQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   now: () => new Date(),
   observability: createObservability('square-webhook'),

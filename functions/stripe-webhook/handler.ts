@@ -1,5 +1,5 @@
-import { createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { createQueueSender } from '../../shared/platform/aws/queue';
+import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
+import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
 import { loadStripeIngestConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -8,8 +8,8 @@ import { createStripeWebhookHandler } from './stripe-webhook';
 const config = loadStripeIngestConfig();
 
 export const handler = createStripeWebhookHandler({
-  secrets: createSecretList({ location: config.webhookSecret, client: createSecretsManagerClient }),
-  queue: createQueueSender(createSqsClient(), config.billingQueueUrl),
+  secrets: createSecretList({ location: config.webhookSecret, read: leanSecretReader() }),
+  queue: createLeanQueueSender(config.billingQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   now: () => new Date(),
   observability: createObservability('stripe-webhook'),

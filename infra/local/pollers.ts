@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSqsClient } from '../../shared/platform/aws/clients';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { QUEUES, type FunctionName, type QueueName, type QueueSpec } from '../../shared/platform/topology';
 import { topologyFunctions, type HandlerLoader } from './handlers';
 import { createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';

@@ -10,9 +10,11 @@ import {
   orgIdOfInvoice,
   orgIdOfSubscription,
   parseBillingEvent,
-  stripeEventEnvelopeSchema,
+  STRIPE_ENVELOPE_RULES,
   type BillingEvent,
+  type StripeEventEnvelope,
 } from './stripe-events';
+import { shapeProblems } from '../platform/json/shape';
 import type { SubscriptionSource } from './subscription-source';
 
 /**
@@ -51,16 +53,17 @@ export function parseStripeEvent(rawBody: Buffer): BillingEvent {
   } catch (error) {
     throw new InvalidPayloadError('Queued body is not JSON', [], { cause: error });
   }
-  const envelope = stripeEventEnvelopeSchema.safeParse(json);
-  if (!envelope.success)
+  const problems = shapeProblems(json, STRIPE_ENVELOPE_RULES);
+  if (problems.length > 0)
     throw new InvalidPayloadError(
       'Queued body is not a Stripe event',
-      envelope.error.issues.map((issue) => issue.message),
+      problems.map((field) => `${field} is missing or invalid`),
     );
+  const envelope = json as StripeEventEnvelope;
   try {
-    return parseBillingEvent(envelope.data);
+    return parseBillingEvent(envelope);
   } catch (error) {
-    throw new InvalidPayloadError(`Stripe ${envelope.data.type} event does not have the expected shape`, [], {
+    throw new InvalidPayloadError(`Stripe ${envelope.type} event does not have the expected shape`, [], {
       cause: error,
     });
   }

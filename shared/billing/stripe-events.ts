@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HandledEventType, StripeEventEnvelope } from './stripe-envelope';
 
 /**
  * Schemas for the parts of Stripe events the platform reads. Only what is used is declared; Stripe
@@ -7,32 +8,8 @@ import { z } from 'zod';
  * are accepted, as are `current_period_end` on the subscription (old) or on its items (new).
  */
 
-export const HANDLED_EVENT_TYPES = [
-  'customer.subscription.created',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'invoice.paid',
-  'invoice.payment_failed',
-] as const;
-
-export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
-
-export function isHandledEventType(type: string): type is HandledEventType {
-  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
-}
-
-/** The envelope every Stripe event has; checked at ingest before anything is queued. */
-export const stripeEventEnvelopeSchema = z.looseObject({
-  id: z.string().regex(/^evt_[A-Za-z0-9_]+$/, 'must be a Stripe event id (evt_…)'),
-  object: z.literal('event'),
-  type: z.string().min(1),
-  created: z.number().int().nonnegative(),
-  livemode: z.boolean().optional(),
-  api_version: z.string().nullable().optional(),
-  data: z.looseObject({ object: z.looseObject({ id: z.string().optional() }) }),
-});
-
-export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelopeSchema>;
+export { HANDLED_EVENT_TYPES, isHandledEventType, STRIPE_ENVELOPE_RULES } from './stripe-envelope';
+export type { HandledEventType, StripeEventEnvelope } from './stripe-envelope';
 
 const metadataSchema = z.record(z.string(), z.string()).nullable().optional();
 /** Expandable references arrive as an id or as the expanded object. */

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Observability } from '../platform/observability';
-import { queuedWebhookSchema, type QueuedWebhook } from './queued-webhook';
+import { parseQueuedWebhook, type QueuedWebhook } from './queued-webhook';
 
 /**
  * The SQS side of every inbound-webhook consumer: one verified webhook per message, processed one
@@ -28,7 +28,7 @@ export function createQueuedWebhookConsumer(options: QueuedWebhookConsumerOption
     const receiveCount = Number(record.attributes.ApproximateReceiveCount);
     logger.appendKeys({ messageId: record.messageId, receiveCount });
     try {
-      const message = queuedWebhookSchema.parse(JSON.parse(record.body));
+      const message = parseQueuedWebhook(record.body);
       logger.appendKeys({
         correlationId: message.correlationId,
         source: message.source,

@@ -1,69 +1,136 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import type { QueueSender } from '../platform/aws/queue';
+import { PayloadTooLargeError } from '../platform/errors';
+import { errorResponse, json, type HttpResult } from '../platform/http/responses';
 import type { Observability } from '../platform/observability';
-import { errorResponse, type HttpResult } from '../platform/http/responses';
+import { rawBody } from './raw-body';
 
 /**
- * What every webhook receiver does once a request is verified: queue it, and acknowledge only when
- * the queue holds it. A failed enqueue answers 500 so the sender retries; nothing is lost.
+ * The one webhook receiver. A provider supplies only what is its own — how to verify, which headers
+ * it needs, how to build the queued message — as a `decide` step returning a verdict; this shell owns
+ * the method and size checks, rejection logging and metrics, enqueue-then-acknowledge and the flush.
+ * Nothing is acknowledged before the queue holds it: a failed enqueue answers 500 so the sender retries.
  */
-export async function queueVerifiedWebhook(options: {
-  readonly queue: QueueSender;
-  readonly body: string;
-  readonly attributes: Record<string, string>;
-  /** Who sent it, for the log and the 500's message (`Stripe`, `Square`, …). */
-  readonly sender: string;
-  readonly metricNames: { readonly queued: string; readonly enqueueFailed: string };
-  readonly observability: Observability;
-}): Promise<'queued' | HttpResult> {
-  const { logger, metrics } = options.observability;
-  try {
-    const messageId = await options.queue.send(options.body, { attributes: options.attributes });
-    logger.info(`${options.sender} event queued`, { messageId });
-  } catch (error) {
-    metrics.addMetric(options.metricNames.enqueueFailed, MetricUnit.Count, 1);
-    logger.error(`Could not queue ${options.sender} event; answering 500 so it is sent again`, { error });
-    return errorResponse(500, 'enqueue_failed', `The event could not be queued; ${options.sender} will retry`);
-  }
-  metrics.addMetric(options.metricNames.queued, MetricUnit.Count, 1);
-  return 'queued';
+
+/** What the provider's step sees of one request (the body already size-checked). */
+export interface ReceivedWebhook {
+  readonly event: APIGatewayProxyEventV2;
+  /** The exact bytes the sender signed. */
+  readonly payload: Buffer;
+  readonly now: Date;
+  readonly correlationId: string;
+  /** Adds log keys for the rest of this request (event id, type, account). */
+  readonly tag: (keys: Record<string, string>) => void;
+  /** Counts a provider-specific metric (an unknown source, an unmatched merchant). */
+  readonly count: (metric: string) => void;
 }
 
-/** Wraps an HTTP handler so each invocation flushes its metrics and drops its log keys. */
-export function flushingObservability(
-  observability: Observability,
-  handle: (event: APIGatewayProxyEventV2) => Promise<HttpResult>,
-) {
+export type Verdict =
+  /** Verified and wanted: queue `body`, then answer 200 and run `afterQueued` (its failure is the provider's to log). */
+  | {
+      readonly kind: 'queue';
+      readonly body: string;
+      readonly attributes: Record<string, string>;
+      readonly afterQueued?: () => Promise<void>;
+    }
+  /** Verified, but nothing here handles it: 200 without queuing, counted as an unhandled type. */
+  | { readonly kind: 'ignore'; readonly reason: string }
+  /** The sender's fault: a 4xx problem, counted and logged as a rejection. */
+  | { readonly kind: 'reject'; readonly status: number; readonly error: string; readonly message: string }
+  /** Our side could not check the request (a store or key did not answer): 500 so the sender retries. */
+  | { readonly kind: 'unavailable'; readonly message: string; readonly log: string; readonly cause: unknown };
+
+export interface ReceiverMetricNames {
+  readonly received: string;
+  readonly queued: string;
+  readonly rejected: string;
+  readonly enqueueFailed: string;
+  readonly unhandledType?: string;
+}
+
+export interface ProviderReceiver {
+  /** How logs and answers name the sender: `Stripe`, `Square`, `Shopify`, `the source`. */
+  readonly sender: string;
+  /** The log's name for a rejection: `Stripe webhook rejected`. */
+  readonly rejectedLog: string;
+  /** What the 405 says to POST: `Stripe webhooks`. */
+  readonly deliverable: string;
+  readonly metricNames: ReceiverMetricNames;
+  readonly decide: (request: ReceivedWebhook) => Promise<Verdict>;
+}
+
+export interface ReceiverDependencies {
+  readonly queue: Pick<QueueSender, 'send'>;
+  readonly maxBodyBytes: number;
+  readonly now: () => Date;
+  readonly observability: Observability;
+}
+
+const RECEIVED = { received: true } as const;
+
+export function createReceiver(provider: ProviderReceiver, deps: ReceiverDependencies) {
+  const { logger, metrics } = deps.observability;
+  const names = provider.metricNames;
+  const count = (metric: string) => metrics.addMetric(metric, 'Count', 1);
+
+  function reject(status: number, error: string, message: string, headers?: Record<string, string>): HttpResult {
+    count(names.rejected);
+    logger.warn(provider.rejectedLog, { statusCode: status, error, reason: message });
+    return errorResponse(status, error, message, headers);
+  }
+
+  async function enqueue(verdict: Extract<Verdict, { kind: 'queue' }>): Promise<HttpResult> {
+    try {
+      const messageId = await deps.queue.send(verdict.body, { attributes: verdict.attributes });
+      // Debug only: the Queued metric counts successes; an INFO line per event would cost more than the send.
+      logger.debug(`${provider.sender} event queued`, { messageId });
+    } catch (error) {
+      count(names.enqueueFailed);
+      logger.error(`Could not queue ${provider.sender} event; answering 500 so it is sent again`, { error });
+      return errorResponse(500, 'enqueue_failed', `The event could not be queued; ${provider.sender} will retry`);
+    }
+    count(names.queued);
+    await verdict.afterQueued?.();
+    return json(200, RECEIVED);
+  }
+
+  async function answer(verdict: Verdict): Promise<HttpResult> {
+    switch (verdict.kind) {
+      case 'queue':
+        return enqueue(verdict);
+      case 'ignore':
+        if (names.unhandledType) count(names.unhandledType);
+        logger.info(verdict.reason);
+        return json(200, RECEIVED);
+      case 'reject':
+        return reject(verdict.status, verdict.error, verdict.message);
+      case 'unavailable':
+        logger.error(verdict.log, { error: verdict.cause });
+        return errorResponse(500, 'verification_unavailable', verdict.message);
+    }
+  }
+
+  async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const correlationId = event.requestContext.requestId;
+    logger.appendKeys({ correlationId });
+    if (event.requestContext.http.method !== 'POST') {
+      return reject(405, 'method_not_allowed', `Use POST to deliver ${provider.deliverable}`, { allow: 'POST' });
+    }
+    count(names.received);
+    const payload = rawBody(event);
+    if (payload.length > deps.maxBodyBytes) {
+      return reject(413, 'payload_too_large', new PayloadTooLargeError(payload.length, deps.maxBodyBytes).message);
+    }
+    const tag = (keys: Record<string, string>) => logger.appendKeys(keys);
+    return answer(await provider.decide({ event, payload, now: deps.now(), correlationId, tag, count }));
+  }
+
   return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
     try {
       return await handle(event);
     } finally {
-      observability.metrics.publishStoredMetrics();
-      observability.logger.resetKeys();
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
     }
   };
-}
-
-/**
- * Reads a verified body as JSON and checks it is the sender's event envelope. A failure names what
- * is wrong (`invalid_json`, or `notEventCode` with the offending fields) for a 400 answer.
- */
-export function parseSignedEnvelope<T>(
-  payload: Buffer,
-  schema: z.ZodType<T>,
-  notEventCode: string,
-  sender: string,
-): { ok: true; envelope: T } | { ok: false; error: string; message: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return { ok: false, error: 'invalid_json', message: 'The signed body is not valid JSON' };
-  }
-  const result = schema.safeParse(parsed);
-  if (result.success) return { ok: true, envelope: result.data };
-  const fields = result.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
-  return { ok: false, error: notEventCode, message: `The signed body is not a ${sender} event (check: ${fields})` };
 }

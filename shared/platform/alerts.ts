@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { createSnsClient } from './aws/clients';
+import { createSnsClient } from './aws/sns-client';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './aws/pagination';
 import { METRIC_NAMES } from './metric-names';
 import { OPS_ALERTS_PREFIX } from './topology';

@@ -11,7 +11,8 @@ import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, SQS_MAX_MESSAGE_BYTES, type SecretN
 
 type Env = Record<string, string | undefined>;
 
-const nonEmpty = z.string().trim().min(1);
+// Pure calls: a function whose loader does not use them (the ingest functions) bundles without zod.
+const nonEmpty = /* @__PURE__ */ (() => z.string().trim().min(1))();
 
 /** Raw bodies travel base64-encoded inside the queue envelope, so they must stay under ¾ of SQS's cap. */
 export const MAX_QUEUED_BODY_BYTES = Math.floor(((SQS_MAX_MESSAGE_BYTES - 8_192) * 3) / 4);
@@ -24,6 +25,37 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T>): T {
     throw new ConfigurationError(`Environment variable ${name} is invalid: ${problem}`);
   }
   return result.data;
+}
+
+/**
+ * Hand-written readers for the ingest functions' settings: the ingest path loads without zod
+ * (bundle size and cold start; README, Performance). Same messages as `read`.
+ */
+function invalid(name: string, problem: string): ConfigurationError {
+  return new ConfigurationError(`Environment variable ${name} is invalid: ${problem}`);
+}
+
+function requiredText(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw invalid(name, 'is required');
+  return value;
+}
+
+function integerSetting(env: Env, name: string, limits: { max: number; fallback: number }): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return limits.fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw invalid(name, 'must be a positive integer');
+  if (value > limits.max) throw invalid(name, `must be at most ${limits.max}`);
+  return value;
+}
+
+/** Kept verbatim (not normalised): Square signs over the exact string. */
+function optionalHttpUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) throw invalid(name, 'must be an http(s) URL');
+  return value;
 }
 
 /** Where a secret comes from: its value in the environment (local), or a Secrets Manager ARN (AWS). */
@@ -61,13 +93,9 @@ export interface StripeIngestConfig {
 
 export function loadStripeIngestConfig(env: Env = process.env): StripeIngestConfig {
   return {
-    billingQueueUrl: read(env, ENV.billingQueueUrl, nonEmpty),
+    billingQueueUrl: requiredText(env, ENV.billingQueueUrl),
     webhookSecret: requiredSecretLocation(env, 'stripeWebhookSecret'),
-    maxBodyBytes: read(
-      env,
-      ENV.maxWebhookBodyBytes,
-      z.coerce.number().int().positive().max(MAX_QUEUED_BODY_BYTES).default(DEFAULT_MAX_WEBHOOK_BODY_BYTES),
-    ),
+    maxBodyBytes: maxWebhookBodyBytes(env),
   };
 }
 
@@ -126,10 +154,11 @@ function endpointSecretsKey(env: Env): EndpointSecretsKey {
   );
 }
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((value) => value === 'true' || value === '1');
+const booleanFlag = /* @__PURE__ */ (() =>
+  z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'))();
 
 function ipPolicy(env: Env): IpPolicy {
   return ipPolicyFrom(env[ENV.allowedPrivateCidrs]);
@@ -258,11 +287,7 @@ export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApi
     catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
     endpointSecretsKey: endpointSecretsKey(env),
     allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
-    sourceEventRetentionDays: read(
-      env,
-      ENV.sourceEventRetentionDays,
-      z.coerce.number().int().positive().max(365).default(30),
-    ),
+    sourceEventRetentionDays: integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
   };
 }
 
@@ -270,11 +295,10 @@ export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApi
 export const MAX_SOURCE_BODY_BYTES = 350 * 1024;
 
 const maxWebhookBodyBytes = (env: Env) =>
-  read(
-    env,
-    ENV.maxWebhookBodyBytes,
-    z.coerce.number().int().positive().max(MAX_QUEUED_BODY_BYTES).default(DEFAULT_MAX_WEBHOOK_BODY_BYTES),
-  );
+  integerSetting(env, ENV.maxWebhookBodyBytes, {
+    max: MAX_QUEUED_BODY_BYTES,
+    fallback: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+  });
 
 export interface SquareIngestConfig {
   readonly catalogQueueUrl: string;
@@ -290,11 +314,11 @@ export interface SquareIngestConfig {
 
 export function loadSquareIngestConfig(env: Env = process.env): SquareIngestConfig {
   return {
-    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    catalogQueueUrl: requiredText(env, ENV.catalogQueueUrl),
+    connectionsTable: requiredText(env, ENV.connectionsTable),
     signatureKey: requiredSecretLocation(env, 'squareSignatureKey'),
     // Not trimmed or normalised: the signature covers the exact string.
-    notificationUrl: read(env, ENV.squareNotificationUrl, z.url({ protocol: /^https?$/ }).optional()),
+    notificationUrl: optionalHttpUrl(env, ENV.squareNotificationUrl),
     maxBodyBytes: maxWebhookBodyBytes(env),
   };
 }
@@ -307,7 +331,7 @@ export interface ShopifyIngestConfig {
 
 export function loadShopifyIngestConfig(env: Env = process.env): ShopifyIngestConfig {
   return {
-    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
+    catalogQueueUrl: requiredText(env, ENV.catalogQueueUrl),
     apiSecret: requiredSecretLocation(env, 'shopifyApiSecret'),
     maxBodyBytes: maxWebhookBodyBytes(env),
   };
@@ -324,15 +348,11 @@ export interface SourcesIngestConfig {
 
 export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestConfig {
   return {
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    inboundSourcesQueueUrl: read(env, ENV.inboundSourcesQueueUrl, nonEmpty),
+    connectionsTable: requiredText(env, ENV.connectionsTable),
+    inboundSourcesQueueUrl: requiredText(env, ENV.inboundSourcesQueueUrl),
     endpointSecretsKey: endpointSecretsKey(env),
     maxBodyBytes: Math.min(maxWebhookBodyBytes(env), MAX_SOURCE_BODY_BYTES),
-    sourceEventRetentionDays: read(
-      env,
-      ENV.sourceEventRetentionDays,
-      z.coerce.number().int().positive().max(365).default(30),
-    ),
+    sourceEventRetentionDays: integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
   };
 }
 

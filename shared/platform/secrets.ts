@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { splitSecretList, type SecretLocation } from './config';
 import { ConfigurationError } from './errors';
 
@@ -14,9 +13,12 @@ export interface SecretList {
   refresh(): Promise<readonly string[] | undefined>;
 }
 
+/** Reads a secret's current string from Secrets Manager (the SDK's client, or the lean one on the ingest path). */
+export type SecretReader = (secretId: string) => Promise<string | undefined>;
+
 export interface SecretListOptions {
   readonly location: SecretLocation;
-  readonly client?: () => SecretsManagerClient;
+  readonly read?: SecretReader;
   readonly maxAgeMs?: number;
   readonly minRefreshIntervalMs?: number;
   readonly now?: () => number;
@@ -35,15 +37,13 @@ export function createSecretList(options: SecretListOptions): SecretList {
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   const minRefreshIntervalMs = options.minRefreshIntervalMs ?? DEFAULT_MIN_REFRESH_INTERVAL_MS;
   const { secretId } = location;
-  if (options.client === undefined)
-    throw new ConfigurationError(`A Secrets Manager client is needed to read ${secretId}`);
-  const createClient: () => SecretsManagerClient = options.client;
-  let secretsManager: SecretsManagerClient | undefined;
+  if (options.read === undefined)
+    throw new ConfigurationError(`A Secrets Manager reader is needed to read ${secretId}`);
+  const read: SecretReader = options.read;
   let cached: { values: readonly string[]; readAt: number } | undefined;
 
   async function fetchValues(): Promise<readonly string[]> {
-    const result = await (secretsManager ??= createClient()).send(new GetSecretValueCommand({ SecretId: secretId }));
-    const values = splitSecretList(result.SecretString ?? '');
+    const values = splitSecretList((await read(secretId)) ?? '');
     if (values.length === 0) throw new ConfigurationError(`Secret ${secretId} is empty`);
     cached = { values, readAt: now() };
     return values;

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { TABLES } from '../../shared/platform/topology';
 import { messageIdFor, orgScope } from '../../shared/events/ids';
 import { stripeEventPayload } from '../support/stripe-payloads';

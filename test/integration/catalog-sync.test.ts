@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, type QueueAttributeName } from '@aws-sdk/cli
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { stockoutEventId } from '../../shared/catalog/catalog-record';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { parseInstant, RANK, versionOf } from '../../shared/catalog/versions';

@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createConnectionsStore, type ConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
 import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';

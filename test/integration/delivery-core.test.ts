@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
-import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender, type QueueSender } from '../../shared/platform/aws/queue';
 import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createAlertReader, createAlertSink } from '../../shared/platform/alerts';

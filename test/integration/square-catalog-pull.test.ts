@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { createDocumentClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { ENV } from '../../shared/platform/topology';
 import { rawJson, squareCatalogVersionBody, squareItemObject } from '../support/catalog-messages';

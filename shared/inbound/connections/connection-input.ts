@@ -65,19 +65,21 @@ export function squareConnectionSchema(options: { allowHttp: boolean }) {
   });
 }
 
-export const shopifyConnectionSchema = z.strictObject({
-  shopDomain: z
-    .string()
-    .max(512)
-    .transform((value, context) => {
-      const domain = normaliseShopDomain(value);
-      if (domain === undefined) {
-        context.addIssue({ code: 'custom', message: 'must be a shop domain like example.myshopify.com' });
-        return z.NEVER;
-      }
-      return domain;
-    }),
-});
+// A pure call, so the ingest functions, which need only the patterns above, bundle without zod.
+export const shopifyConnectionSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    shopDomain: z
+      .string()
+      .max(512)
+      .transform((value, context) => {
+        const domain = normaliseShopDomain(value);
+        if (domain === undefined) {
+          context.addIssue({ code: 'custom', message: 'must be a shop domain like example.myshopify.com' });
+          return z.NEVER;
+        }
+        return domain;
+      }),
+  }))();
 
 export type SquareConnectionInput = z.infer<ReturnType<typeof squareConnectionSchema>>;
 export type ShopifyConnectionInput = z.infer<typeof shopifyConnectionSchema>;

@@ -101,6 +101,6 @@ export function hasUnsafeIntegers(text: string): boolean {
  * A numeric id as `parseLosslessJson` returns it: a safe integer (number) or a big one (digit
  * string). Always yields the decimal string, so ids compare and store the same whatever their size.
  */
-export const jsonIdSchema = z
-  .union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer')])
-  .transform((value) => String(value));
+// A pure call, so bundles that only parse (the sources ingest) leave zod out.
+export const jsonIdSchema = /* @__PURE__ */ (() =>
+  z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer')]).transform((value) => String(value)))();

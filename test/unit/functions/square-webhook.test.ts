@@ -4,7 +4,7 @@ import { createSquareWebhookHandler } from '../../../functions/square-webhook/sq
 import type { QueueSender } from '../../../shared/platform/aws/queue';
 import type { ProviderConnection } from '../../../shared/inbound/connections/connections-store';
 import { EnqueueError } from '../../../shared/platform/errors';
-import { queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
+import { decodeQueuedBody, queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
 import type { SecretList } from '../../../shared/platform/secrets';
 import { httpEvent } from '../../support/api-gateway';
 import { fixtureBytes } from '../../support/fixtures';
@@ -107,7 +107,7 @@ describe('Function: square-webhook handler', () => {
       account: MERCHANT,
       receivedAt: NOW.toISOString(),
     });
-    expect(Buffer.from(message!.rawBodyBase64, 'base64').equals(inventory)).toBe(true);
+    expect(decodeQueuedBody(message!).equals(inventory)).toBe(true);
     expect(sent[0]!.attributes).toEqual({ source: 'square', eventType: 'inventory.count.updated' });
     // The configured URL matched: no database read on the hot path.
     expect(lookups).toEqual([]);
@@ -128,7 +128,7 @@ describe('Function: square-webhook handler', () => {
     const { handler, messages } = setup();
     const result = await handler(post(inventory, sign(inventory), { base64: true }));
     expect(result.statusCode).toBe(200);
-    expect(Buffer.from(messages()[0]!.rawBodyBase64, 'base64').equals(inventory)).toBe(true);
+    expect(decodeQueuedBody(messages()[0]!).equals(inventory)).toBe(true);
   });
 
   it.each([

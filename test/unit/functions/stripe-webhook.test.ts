@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createStripeWebhookHandler } from '../../../functions/stripe-webhook/stripe-webhook';
 import type { QueueSender } from '../../../shared/platform/aws/queue';
 import { EnqueueError } from '../../../shared/platform/errors';
-import { queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
+import { decodeQueuedBody, queuedWebhookSchema } from '../../../shared/inbound/queued-webhook';
 import type { SecretList } from '../../../shared/platform/secrets';
 import { httpEvent } from '../../support/api-gateway';
 import { fixtureBytes } from '../../support/fixtures';
@@ -59,7 +59,7 @@ describe('Function: stripe-webhook handler', () => {
     expect(JSON.parse(result.body)).toEqual({ received: true });
     expect(sent).toHaveLength(1);
     const message = queuedWebhookSchema.parse(JSON.parse(sent[0]!.body));
-    expect(Buffer.from(message.rawBodyBase64, 'base64').equals(body)).toBe(true);
+    expect(decodeQueuedBody(message).equals(body)).toBe(true);
     expect(message).toMatchObject({
       source: 'stripe',
       eventId: 'evt_1Pgc6sB7WZ01zgkWsubcr001',

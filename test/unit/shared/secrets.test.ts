@@ -1,17 +1,14 @@
-import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/platform/errors';
 import { createSecretList } from '../../../shared/platform/secrets';
 
 function fakeSecretsManager(values: string[]) {
   const calls: string[] = [];
-  const client = {
-    send: async (command: GetSecretValueCommand) => {
-      calls.push(command.input.SecretId ?? '');
-      return { SecretString: values[Math.min(calls.length - 1, values.length - 1)] };
-    },
-  } as unknown as SecretsManagerClient;
-  return { client: () => client, calls };
+  const read = async (secretId: string) => {
+    calls.push(secretId);
+    return values[Math.min(calls.length - 1, values.length - 1)];
+  };
+  return { read, calls };
 }
 
 describe('Function: createSecretList', () => {
@@ -23,10 +20,10 @@ describe('Function: createSecretList', () => {
 
   it('caches a Secrets Manager value and re-reads it after max age', async () => {
     let now = 0;
-    const { client, calls } = fakeSecretsManager(['whsec_a', 'whsec_b']);
+    const { read, calls } = fakeSecretsManager(['whsec_a', 'whsec_b']);
     const secrets = createSecretList({
       location: { kind: 'secretsManager', secretId: 'arn:secret' },
-      client,
+      read,
       now: () => now,
       maxAgeMs: 1_000,
     });
@@ -40,10 +37,10 @@ describe('Function: createSecretList', () => {
 
   it('refreshes at most once per interval, and reports only a changed value', async () => {
     let now = 0;
-    const { client, calls } = fakeSecretsManager(['whsec_a', 'whsec_a', 'whsec_new']);
+    const { read, calls } = fakeSecretsManager(['whsec_a', 'whsec_a', 'whsec_new']);
     const secrets = createSecretList({
       location: { kind: 'secretsManager', secretId: 'arn:secret' },
-      client,
+      read,
       now: () => now,
       minRefreshIntervalMs: 30_000,
     });
@@ -58,8 +55,8 @@ describe('Function: createSecretList', () => {
   });
 
   it('fails clearly on an empty secret', async () => {
-    const { client } = fakeSecretsManager(['  ']);
-    const secrets = createSecretList({ location: { kind: 'secretsManager', secretId: 'arn:empty' }, client });
+    const { read } = fakeSecretsManager(['  ']);
+    const secrets = createSecretList({ location: { kind: 'secretsManager', secretId: 'arn:empty' }, read });
     await expect(secrets.current()).rejects.toThrow(ConfigurationError);
   });
 });
