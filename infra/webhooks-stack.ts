@@ -23,6 +23,8 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -34,11 +36,13 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   ENDPOINT_SECRETS_KEY,
+  ENV,
   FUNCTIONS,
   METRICS_NAMESPACE,
   OPS_TOPIC,
   QUEUES,
   ROUTES,
+  SCHEDULES,
   SECRETS,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
@@ -80,6 +84,8 @@ const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = {
   stripeApiKey: 'stripeReconciliation',
   squareAccessToken: 'squareCatalogPull',
+  // Square OAuth: `-c squareOauth=true -c squareApplicationId=sq0idp-…`.
+  squareApplicationSecret: 'squareOauth',
 };
 
 /**
@@ -97,6 +103,8 @@ const UNROTATABLE_SECRET_REASONS: Record<SecretName, string> = {
     "Shopify issues the app's client secret that signs webhooks (app settings in the Partner/Dev Dashboard) and rotates it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.",
   squareAccessToken:
     'Square issues access tokens (Developer Console personal access token, or OAuth) and revokes or renews them there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+  squareApplicationSecret:
+    'Square issues the application secret in the Developer Console (OAuth page) and replaces it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
 };
 
 /** Actions a consumer in another Better Data service needs on a queue this stack does not consume. */
@@ -134,7 +142,7 @@ const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
 };
 
 /** Unauthenticated routes are only accepted under these prefixes, where the function verifies an HMAC. */
-const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/'] as const;
+const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/', '/oauth/'] as const;
 /** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
 const INTERNAL_PATH_PREFIX = '/internal/';
 
@@ -319,6 +327,14 @@ export class WebhooksStack extends Stack {
       if (route.path.includes('{'))
         throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
       this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
+    }
+    this.addOauthSettings();
+    for (const schedule of SCHEDULES) {
+      new Rule(this, schedule.id, {
+        description: `Runs ${FUNCTIONS[schedule.function].id} every ${schedule.everyMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new LambdaFunction(this.functions[schedule.function], { retryAttempts: 2 })],
+      });
     }
     this.internalPublisherPolicy = this.createInternalPublisherPolicy();
     for (const [name, spec] of entries(QUEUES)) {
@@ -527,14 +543,41 @@ export class WebhooksStack extends Stack {
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              `Webhook endpoint ${route.method} ${route.path}, called by a webhook sender (Stripe, Square, Shopify or a registered inbound source) ` +
-              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by verifying its HMAC signature before acting on it.`,
+              `Webhook or OAuth callback ${route.method} ${route.path}, called by a webhook sender (Stripe, Square, Shopify or a registered inbound source) or a browser returning from a provider's consent page ` +
+              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by its HMAC signature (or a single-use OAuth state) before acting on it.`,
           });
         }
       }
       this.routes.push(...created);
     }
     return { api, stage };
+  }
+
+  /**
+   * The OAuth apps' public settings (client ids, scopes, environment) from CDK context, and where the
+   * callbacks, receivers and console are reachable: the API's own URL unless a custom domain is given.
+   * The app secrets come from Secrets Manager like the others.
+   */
+  private addOauthSettings(): void {
+    const context = (key: string): string | undefined => {
+      const value: unknown = this.node.tryGetContext(key);
+      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    };
+    const publicBaseUrl = context('publicBaseUrl') ?? this.httpApi.apiEndpoint;
+    const settings: Partial<Record<(typeof ENV)[keyof typeof ENV], string | undefined>> = {
+      [ENV.publicBaseUrl]: publicBaseUrl,
+      [ENV.consoleUrl]: context('consoleUrl') ?? `${publicBaseUrl}/console/`,
+      [ENV.shopifyApiKey]: context('shopifyApiKey'),
+      [ENV.shopifyScopes]: context('shopifyScopes'),
+      [ENV.squareApplicationId]: context('squareApplicationId'),
+      [ENV.squareEnvironment]: context('squareEnvironment'),
+    };
+    const users: FunctionName[] = ['connectionsOauth', 'jobWorker', 'oauthTokenRefresh', 'catalogConsumer'];
+    for (const name of users) {
+      for (const [variable, value] of Object.entries(settings)) {
+        if (value !== undefined) this.functions[name].addEnvironment(variable, value);
+      }
+    }
   }
 
   /** The public URL of a route on the $default stage (path variables stay as `{name}`). */

@@ -1,5 +1,4 @@
-import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { createQueueSender } from '../../shared/platform/aws/queue';
+import { createDocumentClient, createKmsClient } from '../../shared/platform/aws/clients';
 import { loadConnectionsApiConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
@@ -10,7 +9,6 @@ const config = loadConnectionsApiConfig();
 
 export const handler = createConnectionsApiHandler({
   connections: createConnectionsStore(createDocumentClient(), config.connectionsTable),
-  catalogQueue: createQueueSender(createSqsClient(), config.catalogQueueUrl),
   cipher: createSecretCipher(config.endpointSecretsKey, createKmsClient),
   settings: config,
   now: () => new Date(),

@@ -122,6 +122,28 @@ async function apply(
   }
 }
 
+type ApplyDependencies = Pick<CatalogDependencies, 'store' | 'events' | 'now'>;
+
+/** Counts of what a batch of changes did to the catalog. */
+export type ApplyTally = Tally;
+
+export function emptyTally(): ApplyTally {
+  return { applied: 0, stale: 0, duplicate: 0, published: [] };
+}
+
+/** The catalog apply path for changes read from a provider's API (an initial sync) rather than a webhook. */
+export async function applyCatalogChanges(
+  changes: { items?: readonly ItemChange[]; refs?: readonly VariantRef[]; levels?: readonly LevelChange[] },
+  orgId: string,
+  correlationId: string,
+  deps: ApplyDependencies,
+): Promise<ApplyTally> {
+  const tally = emptyTally();
+  if (changes.items) await applyItems(changes.items, changes.refs ?? [], orgId, deps, tally);
+  if (changes.levels) await applyLevels(changes.levels, orgId, correlationId, deps, tally);
+  return tally;
+}
+
 function count(tally: Tally, outcome: Decision<unknown>['outcome']): void {
   tally[outcome] += 1;
 }
@@ -146,7 +168,7 @@ async function applyItems(
   items: readonly ItemChange[],
   refs: readonly VariantRef[],
   orgId: string,
-  deps: CatalogDependencies,
+  deps: ApplyDependencies,
   tally: Tally,
 ): Promise<void> {
   const now = deps.now().toISOString();
@@ -171,7 +193,7 @@ async function applyLevels(
   levels: readonly LevelChange[],
   orgId: string,
   correlationId: string,
-  deps: CatalogDependencies,
+  deps: ApplyDependencies,
   tally: Tally,
 ): Promise<void> {
   const now = deps.now().toISOString();

@@ -47,6 +47,16 @@ export const ENV = {
   jobsTable: 'JOBS_TABLE_NAME',
   jobsQueueUrl: 'JOBS_QUEUE_URL',
   jobRetentionDays: 'JOB_RETENTION_DAYS',
+  shopifyApiKey: 'SHOPIFY_API_KEY',
+  shopifyScopes: 'SHOPIFY_SCOPES',
+  shopifyShopBaseUrlTemplate: 'SHOPIFY_SHOP_BASE_URL_TEMPLATE',
+  squareApplicationId: 'SQUARE_APPLICATION_ID',
+  squareApplicationSecret: 'SQUARE_APPLICATION_SECRET',
+  squareApplicationSecretArn: 'SQUARE_APPLICATION_SECRET_ARN',
+  squareEnvironment: 'SQUARE_ENVIRONMENT',
+  squareBaseUrl: 'SQUARE_BASE_URL',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  consoleUrl: 'CONSOLE_URL',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -140,11 +150,18 @@ export type FunctionName =
   | 'catalogConsumer'
   | 'catalogApi'
   | 'docsApi'
-  | 'jobWorker';
+  | 'jobWorker'
+  | 'connectionsOauth'
+  | 'oauthTokenRefresh';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
-  'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
+  | 'stripeWebhookSecret'
+  | 'stripeApiKey'
+  | 'squareSignatureKey'
+  | 'shopifyApiSecret'
+  | 'squareAccessToken'
+  | 'squareApplicationSecret';
 
 /** What a function may touch; the CDK app turns this into grants and environment variables. */
 export interface FunctionAccess {
@@ -299,10 +316,13 @@ export const FUNCTIONS = {
     description: 'Applies Square and Shopify catalog and stock events; pulls changed Square catalog objects',
     timeoutSeconds: 60,
     memoryMiB: 1024,
+    // The connection's own OAuth token pulls a merchant's changed catalog; uninstalls and revocations alert ops.
     access: {
-      tables: { catalog: 'readWrite', connections: 'readWrite' },
+      tables: { catalog: 'readWrite', connections: 'readWrite', ops: 'readWrite' },
       sendsTo: ['events'],
       secrets: ['squareAccessToken'],
+      publishesOpsAlerts: true,
+      endpointSecrets: { use: 'decrypt', of: 'oauthToken' },
     },
   },
   catalogApi: {
@@ -329,9 +349,55 @@ export const FUNCTIONS = {
     // One step is one page of work; the step functions keep a page well under this.
     timeoutSeconds: 120,
     memoryMiB: 1024,
-    access: { tables: { jobs: 'readWrite' }, sendsTo: ['jobs'] },
+    // Provider syncs: read the connection's OAuth token (refreshing Shopify's hourly token) and write the catalog.
+    access: {
+      tables: { jobs: 'readWrite', connections: 'readWrite', catalog: 'readWrite' },
+      sendsTo: ['jobs', 'events'],
+      secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
+      endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
+    },
+  },
+  connectionsOauth: {
+    id: 'ConnectionsOauthFunction',
+    dir: 'connections-oauth',
+    description:
+      'Connects Shopify shops and Square merchants by OAuth: authorize, callbacks, tokens, webhooks, initial sync, disconnect',
+    // A callback exchanges the code, registers five webhook subscriptions and starts the sync.
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: {
+      tables: { connections: 'readWrite', jobs: 'readWrite' },
+      sendsTo: ['jobs', 'catalog'],
+      secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
+      endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
+    },
+  },
+  oauthTokenRefresh: {
+    id: 'OauthTokenRefreshFunction',
+    dir: 'oauth-token-refresh',
+    description: 'Scheduled: refreshes provider OAuth tokens well before they expire; alerts before one lapses',
+    timeoutSeconds: 120,
+    memoryMiB: 512,
+    access: {
+      tables: { connections: 'readWrite', ops: 'readWrite' },
+      secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
+      publishesOpsAlerts: true,
+      endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
+    },
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
+
+/** Functions EventBridge invokes on a schedule (the local runtime runs a timer instead). */
+export interface ScheduleSpec {
+  readonly id: string;
+  readonly function: FunctionName;
+  readonly everyMinutes: number;
+}
+
+export const SCHEDULES: readonly ScheduleSpec[] = [
+  // Square tokens live 30 days and Shopify's an hour: hourly runs refresh each well before it lapses.
+  { id: 'OauthTokenRefreshSchedule', function: 'oauthTokenRefresh', everyMinutes: 60 },
+];
 
 export interface QueueSpec {
   readonly id: string;
@@ -533,7 +599,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orgs/{orgId}/connections', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/square', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/shopify', function: 'connectionsApi', auth: 'jwt' },
-  { method: 'DELETE', path: '/v1/orgs/{orgId}/connections/{provider}', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'DELETE', path: '/v1/orgs/{orgId}/connections/{provider}', function: 'connectionsOauth', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/connections/shopify/authorize',
+    function: 'connectionsOauth',
+    auth: 'jwt',
+  },
+  { method: 'POST', path: '/v1/orgs/{orgId}/connections/square/authorize', function: 'connectionsOauth', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/connections/{provider}/sync', function: 'connectionsOauth', auth: 'jwt' },
+  { method: 'GET', path: '/oauth/shopify/callback', function: 'connectionsOauth', auth: 'none' },
+  { method: 'GET', path: '/oauth/square/callback', function: 'connectionsOauth', auth: 'none' },
+  { method: 'POST', path: '/internal/connections', function: 'connectionsOauth', auth: 'iam' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/sources/{sourceId}', function: 'connectionsApi', auth: 'jwt' },
   {
     method: 'GET',
@@ -596,6 +673,13 @@ export const SECRETS: Record<SecretName, SecretSpec> = {
     valueEnvVar: ENV.squareAccessToken,
     required: false,
   },
+  squareApplicationSecret: {
+    id: 'SquareApplicationSecret',
+    description: 'Square application secret (OAuth); enables connecting Square merchants by OAuth',
+    arnEnvVar: ENV.squareApplicationSecretArn,
+    valueEnvVar: ENV.squareApplicationSecret,
+    required: false,
+  },
 };
 
 /** Encrypts tenants' endpoint signing secrets at rest: a KMS key in AWS, a local key on a laptop. */
@@ -608,7 +692,7 @@ export const ENDPOINT_SECRETS_KEY = {
    * or `{ purpose, orgId, sourceId }`); each function's KMS grant is conditioned on the one purpose it
    * needs, so the delivery function cannot decrypt inbound sources' secrets and the reverse.
    */
-  purposes: { endpoint: 'webhook-endpoint-secret', source: 'inbound-source-secret' },
+  purposes: { endpoint: 'webhook-endpoint-secret', source: 'inbound-source-secret', oauthToken: 'oauth-token' },
 } as const;
 
 export type SecretPurpose = keyof typeof ENDPOINT_SECRETS_KEY.purposes;

@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
@@ -20,6 +21,8 @@ import type { QueuedWebhook } from '../queued-webhook';
  * - `SOURCE#<sourceId>` / `SOURCE`              a signed source, its org and encrypted secret
  * - `ORG#<org>` / `SOURCE#<sourceId>`            the org's list of its sources
  * - `SOURCE_EVENTS#<sourceId>` / `<receivedAt>#<id>`  the source's recent events (TTL)
+ * - `OAUTH_STATE#<nonce>` / `STATE`              a pending OAuth consent (TTL, see oauth-token-store.ts)
+ * - `OAUTH_TOKEN` / `<provider>#<account>`       an account's encrypted OAuth tokens (oauth-token-store.ts)
  */
 
 export type Provider = 'square' | 'shopify';
@@ -32,7 +35,17 @@ export interface ProviderConnection {
   /** Square only: the notification URL registered with Square, byte for byte. */
   readonly notificationUrl: string | null;
   readonly connectedAt: string;
+  /** `revoked` once the provider says the app was uninstalled or access revoked; absent means active. */
+  readonly state?: ConnectionState;
+  readonly revokedAt?: string;
+  /** Scopes the provider granted (OAuth connections). */
+  readonly scopes?: readonly string[];
+  /** The initial sync job, and when one last completed. */
+  readonly syncJobId?: string;
+  readonly lastSyncAt?: string;
 }
+
+export type ConnectionState = 'active' | 'revoked';
 
 export interface InboundSource {
   readonly sourceId: string;
@@ -55,6 +68,15 @@ export interface ConnectionsStore {
   /** Connects an account to an org; `conflict` when another org already holds it. */
   connect(connection: ProviderConnection): Promise<'connected' | 'conflict'>;
   disconnect(orgId: string, provider: Provider): Promise<ProviderConnection | undefined>;
+  /**
+   * The provider revoked access: the org keeps a `revoked` connection to show, and the account's
+   * lookup goes, so its events are kept as unmatched again. Undefined when nobody holds the account.
+   */
+  revoke(provider: Provider, account: string, at: string): Promise<ProviderConnection | undefined>;
+  /** The org's connection to a provider as the org sees it (revoked ones included). */
+  orgConnection(orgId: string, provider: Provider): Promise<ProviderConnection | undefined>;
+  /** Records the sync job started for a connection, or when one completed. */
+  recordSync(orgId: string, provider: Provider, sync: { syncJobId?: string; lastSyncAt?: string }): Promise<void>;
   connectionsOf(orgId: string): Promise<ProviderConnection[]>;
   connectionOf(provider: Provider, account: string): Promise<ProviderConnection | undefined>;
   keepUnmatched(provider: Provider, account: string, message: QueuedWebhook, retentionDays: number): Promise<void>;
@@ -181,6 +203,65 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
           if (!isConditionalCheckFailed(error)) throw error;
         });
       return connection;
+    },
+
+    async revoke(provider, account, at) {
+      const lookup = await documents.send(
+        new GetCommand({ TableName: tableName, Key: accountKey(provider, account), ConsistentRead: true }),
+      );
+      if (!lookup.Item) return undefined;
+      const held = strip<ProviderConnection>(lookup.Item);
+      const updated = await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: orgConnectionKey(held.orgId, provider),
+            UpdateExpression: 'SET #state = :revoked, revokedAt = :at',
+            ConditionExpression: 'account = :account',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at, ':account': account },
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionalCheckFailed(error)) throw error;
+          return undefined;
+        });
+      await documents.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: accountKey(provider, account),
+          ConditionExpression: 'orgId = :org',
+          ExpressionAttributeValues: { ':org': held.orgId },
+        }),
+      );
+      return updated?.Attributes ? strip<ProviderConnection>(updated.Attributes) : { ...held, state: 'revoked' };
+    },
+
+    async orgConnection(orgId, provider) {
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ConsistentRead: true }),
+      );
+      return result.Item ? strip<ProviderConnection>(result.Item) : undefined;
+    },
+
+    async recordSync(orgId, provider, sync) {
+      const entries = Object.entries(sync).filter(([, value]) => value !== undefined);
+      if (entries.length === 0) return;
+      await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: orgConnectionKey(orgId, provider),
+            UpdateExpression: `SET ${entries.map(([name]) => `${name} = :${name}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+          }),
+        )
+        .catch((error: unknown) => {
+          // Disconnected meanwhile: nothing to record on.
+          if (!isConditionalCheckFailed(error)) throw error;
+        });
     },
 
     async connectionsOf(orgId) {

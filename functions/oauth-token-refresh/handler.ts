@@ -1,0 +1,28 @@
+import { createDocumentClient, createKmsClient, createSecretsManagerClient } from '../../shared/platform/aws/clients';
+import { createProviderClients } from '../../shared/catalog/provider-clients';
+import { createConnectionTokens } from '../../shared/inbound/connections/connection-tokens';
+import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
+import { alertSinkFor } from '../../shared/platform/alerts';
+import { loadTokenRefreshConfig } from '../../shared/platform/config';
+import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createObservability } from '../../shared/platform/observability';
+import { createTokenRefreshHandler } from './oauth-token-refresh';
+
+const config = loadTokenRefreshConfig();
+const documents = createDocumentClient();
+const now = () => new Date();
+const observability = createObservability('oauth-token-refresh');
+const store = createOAuthTokenStore(documents, config.connectionsTable);
+
+export const handler = createTokenRefreshHandler({
+  store,
+  tokens: createConnectionTokens({
+    store,
+    cipher: createSecretCipher(config.endpointSecretsKey, createKmsClient),
+    refresher: createProviderClients(config.oauth, createSecretsManagerClient, now).refresher,
+    now,
+  }),
+  alerts: alertSinkFor(config, documents, observability),
+  now,
+  observability,
+});
