@@ -32,7 +32,7 @@ export async function heldElsewhere(
   orgId: string,
 ): Promise<boolean> {
   const current = await connections.connectionOf(provider, account);
-  return current !== undefined && current.orgId !== orgId;
+  return current !== undefined && current.orgId !== orgId && current.state !== 'revoked';
 }
 
 export async function connectAccount(

@@ -23,11 +23,17 @@ import { SHOPIFY_SIGNATURE_HEADER, verifyShopifySignature } from '../../shared/i
  * Shopify does not sign them; only the body is authenticated.
  */
 
+/** Shopify's mandatory privacy webhooks: its app review expects 401 for a bad HMAC on these (issue 10). */
+export const SHOPIFY_COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+
 export const SHOPIFY_HANDLED_TOPICS = [
   'products/create',
   'products/update',
   'products/delete',
   'inventory_levels/update',
+  // Issue 10: the app's own lifecycle and the compliance topics, acted on by the catalog consumer.
+  'app/uninstalled',
+  ...SHOPIFY_COMPLIANCE_TOPICS,
 ] as const;
 export type ShopifyHandledTopic = (typeof SHOPIFY_HANDLED_TOPICS)[number];
 
@@ -69,7 +75,7 @@ interface DeliveryHeaders {
 
 type HeaderCheck = { ok: true; headers: DeliveryHeaders } | { ok: false; error: string; message: string };
 
-function deliveryHeaders(headers: APIGatewayProxyEventV2['headers']): HeaderCheck {
+function deliveryHeaders(headers: APIGatewayProxyEventV2['headers'], receivedAt: Date): HeaderCheck {
   const read = (name: string) => header(headers, name)?.trim() || undefined;
   const topic = read(SHOPIFY_HEADERS.topic);
   const shop = read(SHOPIFY_HEADERS.shopDomain);
@@ -103,6 +109,9 @@ function deliveryHeaders(headers: APIGatewayProxyEventV2['headers']): HeaderChec
     const value = read(name);
     if (value !== undefined && HEADER_VALUE_PATTERN.test(value)) carried[name] = value;
   }
+  // Unsigned: a forged future time would outrank every real change (a tombstone pinned forever).
+  const triggeredAt = Date.parse(carried[SHOPIFY_HEADERS.triggeredAt] ?? '');
+  if (triggeredAt > receivedAt.getTime()) carried[SHOPIFY_HEADERS.triggeredAt] = receivedAt.toISOString();
   return { ok: true, headers: { topic, shopDomain, webhookId, carried } };
 }
 
@@ -147,11 +156,14 @@ export function createShopifyWebhookHandler(deps: ShopifyWebhookDependencies) {
     try {
       await verify(payload, header(event.headers, SHOPIFY_SIGNATURE_HEADER));
     } catch (error) {
-      if (error instanceof SignatureVerificationError) return reject(400, error.reason, error.message);
-      throw error;
+      if (!(error instanceof SignatureVerificationError)) throw error;
+      // The (unsigned) topic only chooses the status: 401 on the compliance topics, 400 elsewhere.
+      const claimedTopic = header(event.headers, SHOPIFY_HEADERS.topic)?.trim() ?? '';
+      const compliance = (SHOPIFY_COMPLIANCE_TOPICS as readonly string[]).includes(claimedTopic);
+      return reject(compliance ? 401 : 400, error.reason, error.message);
     }
 
-    const checked = deliveryHeaders(event.headers);
+    const checked = deliveryHeaders(event.headers, now);
     if (!checked.ok) return reject(400, checked.error, checked.message);
     const { topic, shopDomain, webhookId, carried } = checked.headers;
     logger.appendKeys({ eventId: webhookId, eventType: topic, shopDomain });

@@ -26,7 +26,12 @@ import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from '../../shared/inb
  * Then, as for Stripe, the key is re-read once in case it was rotated.
  */
 
-export const SQUARE_HANDLED_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
+export const SQUARE_HANDLED_EVENT_TYPES = [
+  'inventory.count.updated',
+  'catalog.version.updated',
+  // Issue 10: the seller revoked the application's access.
+  'oauth.authorization.revoked',
+] as const;
 export type SquareHandledEventType = (typeof SQUARE_HANDLED_EVENT_TYPES)[number];
 
 export function isSquareHandledEventType(type: string): type is SquareHandledEventType {

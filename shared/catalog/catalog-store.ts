@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -84,6 +85,8 @@ export interface CatalogStore {
     orgId: string,
     options: { itemId?: string; locationId?: string; limit: number; cursor?: string },
   ): Promise<Page<StockLevel>>;
+  /** Deletes every item, stock level and SKU reference the org holds from one source; resolves to how many. */
+  eraseSource(orgId: string, source: CatalogSource): Promise<number>;
 }
 
 const orgKey = (orgId: string): string => `ORG#${orgId}`;
@@ -280,6 +283,30 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
         ...(cursor !== undefined && { cursor }),
         filter: { expression: '#deleted = :false', names: { '#deleted': 'deleted' }, values: { ':false': false } },
       }),
+
+    async eraseSource(orgId, source) {
+      let erased = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: '#source = :source',
+            ExpressionAttributeNames: { '#source': 'source' },
+            ExpressionAttributeValues: { ':pk': orgKey(orgId), ':source': source },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          await documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+          erased += 1;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return erased;
+    },
 
     listLevels: (orgId, { itemId, locationId, limit, cursor }) => {
       const prefix =

@@ -339,6 +339,12 @@ export interface CatalogConsumerConfig {
   readonly squareAccessToken: SecretLocation | undefined;
   /** Square's API address; a fake Square on loopback in tests. */
   readonly squareApiBaseUrl: URL;
+  /** Decrypts merchants' OAuth tokens for their catalog pulls; undefined: only SQUARE_ACCESS_TOKEN pulls. */
+  readonly endpointSecretsKey: EndpointSecretsKey | undefined;
+  /** Uninstalls, revocations and compliance requests raise ops alerts here. */
+  readonly opsTable: string | undefined;
+  readonly opsTopicArn: string | undefined;
+  readonly alertRetentionDays: number;
 }
 
 export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsumerConfig {
@@ -357,6 +363,13 @@ export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsum
         )
         .transform((value) => new URL(value)),
     ),
+    endpointSecretsKey:
+      env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]?.trim() || env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim()
+        ? endpointSecretsKey(env)
+        : undefined,
+    opsTable: read(env, ENV.opsTable, nonEmpty.optional()),
+    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
+    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
   };
 }
 

@@ -140,6 +140,18 @@ export function createConnectionTokens(deps: ConnectionTokensDependencies) {
       throw new TokenUnavailableError(`Another refresh of the ${provider} token did not finish in time`);
     },
 
+    /**
+     * The stored access token without refreshing it (for readers that may only decrypt: the catalog
+     * consumer's Square pull; the scheduled refresher keeps Square tokens fresh). Undefined when there
+     * is none or it has lapsed.
+     */
+    async currentAccessToken(provider: Provider, account: string): Promise<string | undefined> {
+      const token = await deps.store.getToken(provider, account);
+      if (!token) return undefined;
+      if (token.accessExpiresAt !== null && Date.parse(token.accessExpiresAt) <= deps.now().getTime()) return undefined;
+      return deps.cipher.decrypt(token.accessToken, oauthTokenContext(provider, account, 'access'));
+    },
+
     async delete(provider: Provider, account: string): Promise<void> {
       await deps.store.deleteToken(provider, account);
     },

@@ -69,8 +69,9 @@ export interface ConnectionsStore {
   connect(connection: ProviderConnection): Promise<'connected' | 'conflict'>;
   disconnect(orgId: string, provider: Provider): Promise<ProviderConnection | undefined>;
   /**
-   * The provider revoked access: the org keeps a `revoked` connection to show, and the account's
-   * lookup goes, so its events are kept as unmatched again. Undefined when nobody holds the account.
+   * The provider revoked access: the org's connection and the account's lookup are marked `revoked`;
+   * events of a revoked account are kept as unmatched again, and another organisation may connect it.
+   * Undefined when nobody holds the account.
    */
   revoke(provider: Provider, account: string, at: string): Promise<ProviderConnection | undefined>;
   /** The org's connection to a provider as the org sees it (revoked ones included). */
@@ -133,8 +134,10 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
         new PutCommand({
           TableName: tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
-          ExpressionAttributeValues: { ':org': orgId },
+          // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
+          ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org OR #state = :revoked',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':org': orgId, ':revoked': 'revoked' },
         }),
       );
       return true;
@@ -211,31 +214,26 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
       );
       if (!lookup.Item) return undefined;
       const held = strip<ProviderConnection>(lookup.Item);
-      const updated = await documents
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: orgConnectionKey(held.orgId, provider),
-            UpdateExpression: 'SET #state = :revoked, revokedAt = :at',
-            ConditionExpression: 'account = :account',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at, ':account': account },
-            ReturnValues: 'ALL_NEW',
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionalCheckFailed(error)) throw error;
-          return undefined;
-        });
-      await documents.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: accountKey(provider, account),
-          ConditionExpression: 'orgId = :org',
-          ExpressionAttributeValues: { ':org': held.orgId },
-        }),
-      );
-      return updated?.Attributes ? strip<ProviderConnection>(updated.Attributes) : { ...held, state: 'revoked' };
+      const markRevoked = (key: { pk: string; sk: string }) =>
+        documents
+          .send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: key,
+              UpdateExpression: 'SET #state = :revoked, revokedAt = :at',
+              ConditionExpression: 'account = :account AND orgId = :org',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at, ':account': account, ':org': held.orgId },
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!isConditionalCheckFailed(error)) throw error;
+          });
+      // The lookup stays (marked) so a later shop/redact still finds whose data to erase; ingest
+      // treats a revoked account as unknown, and another org may connect it.
+      await markRevoked(orgConnectionKey(held.orgId, provider));
+      await markRevoked(accountKey(provider, account));
+      return { ...held, state: 'revoked', revokedAt: at };
     },
 
     async orgConnection(orgId, provider) {
