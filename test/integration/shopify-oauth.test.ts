@@ -191,4 +191,34 @@ describe('Integration: connecting a Shopify shop by OAuth', () => {
     expect(Date.parse(after!.accessExpiresAt!)).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
   });
+
+  it('acts on app/uninstalled (revoked, token deleted, ops alert) and shop/redact (catalog erased); customer requests are recorded', async () => {
+    const [uninstall] = await shopify.emit(SHOP, 'app/uninstalled', { id: 1, domain: SHOP });
+    expect(uninstall?.status).toBe(200);
+    await eventually(async () =>
+      (await connections.orgConnection('org_a', 'shopify'))?.state === 'revoked' ? true : undefined,
+    );
+    expect(await oauth.getToken('shopify', SHOP)).toBeUndefined();
+    const alerts = await getJson(system, '/v1/orgs/org_a/alerts', await admin('org_a'));
+    expect(alerts.body.items).toEqual([expect.objectContaining({ kind: 'connection_revoked' })]);
+
+    const [dataRequest] = await shopify.emit(SHOP, 'customers/data_request', {
+      shop_domain: SHOP,
+      customer: { id: 1 },
+    });
+    expect(dataRequest?.status).toBe(200);
+    await eventually(async () => {
+      const listed = await getJson(system, '/v1/orgs/org_a/alerts', await admin('org_a'));
+      const items = listed.body.items as { kind: string }[];
+      return items.some((alert) => alert.kind === 'shopify_compliance_request') ? true : undefined;
+    });
+
+    const [redact] = await shopify.emit(SHOP, 'shop/redact', { shop_id: 1, shop_domain: SHOP });
+    expect(redact?.status).toBe(200);
+    await eventually(async () => ((await connections.orgConnection('org_a', 'shopify')) ? undefined : true), {
+      timeoutMs: 30_000,
+    });
+    expect(await allItems('org_a')).toEqual([]);
+    expect(await connections.connectionOf('shopify', SHOP)).toBeUndefined();
+  });
 });

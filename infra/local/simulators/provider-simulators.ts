@@ -34,7 +34,11 @@ export async function startProviderSimulators(input: {
   let shopify: ShopifySimulator | undefined;
   let square: SquareSimulator | undefined;
   if (!set(ENV.shopifyApiKey)) {
-    shopify = await startShopifySimulator({ apiKey: DEV_SHOPIFY_API_KEY, apiSecret: input.shopifyApiSecret });
+    shopify = await startShopifySimulator({
+      apiKey: DEV_SHOPIFY_API_KEY,
+      apiSecret: input.shopifyApiSecret,
+      complianceUrl: `${input.publicBaseUrl}/api/webhooks/shopify`,
+    });
     env[ENV.shopifyApiKey] = DEV_SHOPIFY_API_KEY;
     env[ENV.shopifyShopBaseUrlTemplate] = shopify.shopBaseUrlTemplate;
   }

@@ -27,7 +27,11 @@ export interface ShopifySimulatorOptions {
   readonly apiSecret: string;
   readonly port?: number;
   readonly accessTokenTtlSeconds?: number;
+  /** Where the app's compliance webhooks go (configured with the app in Shopify, not subscribed by API). */
+  readonly complianceUrl?: string;
 }
+
+const COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'];
 
 interface Shop {
   products: Record<string, unknown>[];
@@ -217,7 +221,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions) {
   async function emit(domain: string, topic: string, payload: unknown): Promise<{ uri: string; status: number }[]> {
     const graphqlTopic = topic.toUpperCase().replace('/', '_');
     const body = JSON.stringify(payload);
-    const targets = shopOf(domain).subscriptions.filter((s) => s.topic === graphqlTopic);
+    const targets = COMPLIANCE_TOPICS.includes(topic)
+      ? options.complianceUrl
+        ? [{ uri: options.complianceUrl }]
+        : []
+      : shopOf(domain).subscriptions.filter((s) => s.topic === graphqlTopic);
     return Promise.all(
       targets.map(async ({ uri }) => {
         const response = await fetch(uri, {
