@@ -1,6 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { normaliseShopDomain } from '../../shared/inbound/connections/connection-input';
+import {
+  internalConnectionSchema,
+  type InternalConnectionInput,
+} from '../../shared/inbound/connections/oauth/oauth-inputs';
 import { ProviderApiError } from '../../shared/inbound/connections/provider-http';
 import { parseJsonBody, RequestValidationError } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
@@ -15,23 +18,12 @@ import type { ConnectionsOauthDependencies } from './dependencies';
  * merchant `GET /v2/merchants/me` names) before anything is saved.
  */
 
-const inputSchema = z.strictObject({
-  orgId: z.string().min(1).max(128),
-  provider: z.enum(['shopify', 'square']),
-  accessToken: z.string().min(1).max(4_096),
-  refreshToken: z.string().min(1).max(4_096).optional(),
-  accessExpiresAt: z.iso.datetime().optional(),
-  /** Shopify: which shop's API to ask (the token must answer for exactly this shop). */
-  shop: z.string().max(512).optional(),
-  scopes: z.array(z.string().max(128)).max(50).optional(),
-});
-
 type EventWithIam = APIGatewayProxyEventV2 & { requestContext: { authorizer?: { iam?: { userArn?: string } } } };
 
 export function createInternalConnect(deps: ConnectionsOauthDependencies) {
   const { logger } = deps.observability;
 
-  async function accountOf(input: z.infer<typeof inputSchema>): Promise<string | HttpResult> {
+  async function accountOf(input: InternalConnectionInput): Promise<string | HttpResult> {
     if (input.provider === 'square') {
       if (!deps.square) return problem(503, 'square_not_configured', 'No Square application is configured');
       return deps.square.merchantOf(input.accessToken);
@@ -51,7 +43,7 @@ export function createInternalConnect(deps: ConnectionsOauthDependencies) {
     const caller = (event as EventWithIam).requestContext.authorizer?.iam;
     // API Gateway's IAM authorizer runs first; this only guards against a route left without it.
     if (!caller) return problem(403, 'forbidden', 'This route needs an IAM-signed request');
-    const input = parseJsonBody(event, inputSchema);
+    const input = parseJsonBody(event, internalConnectionSchema);
     let account: string | HttpResult;
     try {
       account = await accountOf(input);

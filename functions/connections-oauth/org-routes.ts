@@ -8,6 +8,7 @@ import {
   shopifyAuthorizeUrl,
   squareAuthorizeUrl,
 } from '../../shared/inbound/connections/oauth/authorize-urls';
+import { shopifyAuthorizeSchema, squareAuthorizeSchema } from '../../shared/inbound/connections/oauth/oauth-inputs';
 import { newOAuthState } from '../../shared/inbound/connections/oauth/oauth-state';
 import { jobView } from '../../shared/platform/jobs/job';
 import { parseJsonBody, type OrgRequest, type OrgRoute } from '../../shared/platform/http/org-router';
@@ -24,8 +25,6 @@ import type { ConnectionsOauthDependencies } from './dependencies';
 
 const providerSchema = z.enum(['square', 'shopify']);
 const NO_STORE = { 'cache-control': 'no-store' } as const;
-const shopifyAuthorizeSchema = z.strictObject({ shop: z.string().max(512) });
-const squareAuthorizeSchema = z.strictObject({});
 
 const notConfigured = (provider: Provider) =>
   problem(
