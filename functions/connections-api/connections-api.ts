@@ -73,11 +73,7 @@ function useAuthorize({ orgId }: OrgRequest, provider: Provider): HttpResult {
     'use_oauth',
     `A ${PROVIDER_ACCOUNT[provider]} is connected by proving ownership: POST ${authorizePath} and send the browser to the authorizeUrl it returns`,
   );
-  return {
-    ...answer,
-    headers: { ...answer.headers, allow: 'DELETE' },
-    body: JSON.stringify({ ...(JSON.parse(answer.body) as Record<string, unknown>), authorizePath }),
-  };
+  return { ...answer, headers: { ...answer.headers, allow: 'DELETE', link: `<${authorizePath}>; rel="alternate"` } };
 }
 
 function sourceView(source: Pick<InboundSource, 'sourceId' | 'createdAt'>) {

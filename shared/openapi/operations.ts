@@ -51,10 +51,8 @@ import {
   receivedSchema,
   recoveryViewSchema,
   secretRotatedSchema,
-  shopifyConnectionViewSchema,
   sourceEventViewSchema,
   sourceIssuedSchema,
-  squareConnectionViewSchema,
 } from './response-schemas';
 
 /**

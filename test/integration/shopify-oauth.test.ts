@@ -69,8 +69,9 @@ describe('Integration: connecting a Shopify shop by OAuth', () => {
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(await response.json()).toMatchObject({
       code: 'use_oauth',
-      authorizePath: '/v1/orgs/org_a/connections/shopify/authorize',
+      detail: expect.stringContaining('POST /v1/orgs/org_a/connections/shopify/authorize'),
     });
+    expect(response.headers.get('link')).toBe('</v1/orgs/org_a/connections/shopify/authorize>; rel="alternate"');
     expect(await connections.connectionOf('shopify', SHOP)).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { signLocalToken } from '../../infra/local/jwt';
 import type { LocalSystem } from '../../infra/local/system';
 
 /**
@@ -10,6 +11,12 @@ export async function submitConsent(
   authorizeUrl: string,
   fields: Record<string, string> = {},
 ): Promise<{ callbackUrl: string; consoleUrl: URL }> {
+  const callbackUrl = await approveConsent(authorizeUrl, fields);
+  return { callbackUrl, consoleUrl: await followCallback(callbackUrl) };
+}
+
+/** Submits the consent form; resolves to the callback URL the provider sends the browser to (not followed). */
+export async function approveConsent(authorizeUrl: string, fields: Record<string, string> = {}): Promise<string> {
   const page = await (await fetch(authorizeUrl)).text();
   const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
   if (!action) throw new Error(`No consent form on ${authorizeUrl}`);
@@ -25,7 +32,7 @@ export async function submitConsent(
   });
   const callbackUrl = consent.headers.get('location');
   if (consent.status !== 302 || !callbackUrl) throw new Error(`The consent page answered ${consent.status}`);
-  return { callbackUrl, consoleUrl: await followCallback(callbackUrl) };
+  return callbackUrl;
 }
 
 /** Opens a callback URL as the browser would; resolves to the console URL it redirects to. */
@@ -49,4 +56,18 @@ export async function authorize(
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Connects an account the way a tenant does: authorize, approve on the simulator, follow the callback. */
+export async function connectByOAuth(
+  system: LocalSystem,
+  orgId: string,
+  provider: 'shopify' | 'square',
+  account: string,
+): Promise<URL> {
+  const bearer = await signLocalToken(system.jwtSecret, { orgId, role: 'admin' });
+  const started = await authorize(system, bearer, orgId, provider, provider === 'shopify' ? { shop: account } : {});
+  if (started.status !== 200) throw new Error(`authorize answered ${started.status}`);
+  const fields: Record<string, string> = provider === 'square' ? { merchant_id: account } : {};
+  return (await submitConsent(String(started.body.authorizeUrl), fields)).consoleUrl;
 }

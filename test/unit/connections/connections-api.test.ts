@@ -169,7 +169,7 @@ describe('Function: createConnectionsApiHandler', () => {
         expect(response.headers.allow).toBe('DELETE');
         expect(response.body).toMatchObject({
           code: 'use_oauth',
-          authorizePath: `/v1/orgs/org_1/connections/${provider}/authorize`,
+          detail: expect.stringContaining(`POST /v1/orgs/org_1/connections/${provider}/authorize`),
         });
       }
       expect(calls).toEqual([]);
