@@ -141,6 +141,20 @@ const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
   ANY: HttpMethod.ANY,
 };
 
+/**
+ * The internal routes a publishing service may call: publishing events. Attaching a provider account
+ * (POST /internal/connections) is an operator's act, granted to operators' roles, not to publishers.
+ */
+const isPublisherRoute = (route: RouteSpec): boolean => route.auth === 'iam' && route.function === 'eventsApi';
+
+/** The functions that read the OAuth apps' settings (PUBLIC_BASE_URL, CONSOLE_URL, client ids, scopes). */
+export const OAUTH_SETTINGS_FUNCTIONS: readonly FunctionName[] = [
+  'connectionsOauth',
+  'jobWorker',
+  'oauthTokenRefresh',
+  'catalogConsumer',
+];
+
 /** Unauthenticated routes are only accepted under these prefixes, where the function verifies an HMAC. */
 const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/', '/oauth/'] as const;
 /** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
@@ -572,8 +586,7 @@ export class WebhooksStack extends Stack {
       [ENV.squareApplicationId]: context('squareApplicationId'),
       [ENV.squareEnvironment]: context('squareEnvironment'),
     };
-    const users: FunctionName[] = ['connectionsOauth', 'jobWorker', 'oauthTokenRefresh', 'catalogConsumer'];
-    for (const name of users) {
+    for (const name of OAUTH_SETTINGS_FUNCTIONS) {
       for (const [variable, value] of Object.entries(settings)) {
         if (value !== undefined) this.functions[name].addEnvironment(variable, value);
       }
@@ -593,7 +606,7 @@ export class WebhooksStack extends Stack {
 
   /** Queues the functions behind `auth: 'iam'` routes send to: internal callers may send to them directly. */
   private internalQueues(): QueueName[] {
-    const iamRoutes = ROUTES.filter((route) => route.auth === 'iam');
+    const iamRoutes = ROUTES.filter(isPublisherRoute);
     return [...new Set(iamRoutes.flatMap((route) => functionSpecs[route.function].access.sendsTo ?? []))];
   }
 
@@ -603,7 +616,7 @@ export class WebhooksStack extends Stack {
    * queue), for callers inside AWS that skip HTTP. Attached to nothing here.
    */
   private createInternalPublisherPolicy(): ManagedPolicy | undefined {
-    const iamRoutes = ROUTES.filter((route) => route.auth === 'iam');
+    const iamRoutes = ROUTES.filter(isPublisherRoute);
     if (iamRoutes.length === 0) return undefined;
     const policy = new ManagedPolicy(this, 'InternalEventsPublisherPolicy', {
       description: `Publish platform events: SigV4 calls to ${iamRoutes.map((r) => `${r.method} ${r.path}`).join(', ')} and SendMessage to the queue behind them`,
@@ -638,7 +651,16 @@ export class WebhooksStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.httpStage.url });
     // One per unauthenticated (webhook) route: StripeWebhookUrl, SquareWebhookUrl, …; a path with a variable
     // is a template (SourcesWebhookUrlTemplate).
-    for (const route of ROUTES.filter((r) => r.auth === 'none')) {
+    for (const route of ROUTES.filter((r) => r.auth === 'none' && r.path.startsWith('/oauth/'))) {
+      // ShopifyOauthRedirectUrl, SquareOauthRedirectUrl: what each provider's app must list as its redirect URL.
+      const provider = route.path.split('/')[2] ?? '';
+      const name = provider.charAt(0).toUpperCase() + provider.slice(1);
+      new CfnOutput(this, `${name}OauthRedirectUrl`, {
+        description: `Register this exact URL as the OAuth redirect URL of the ${name} app (PUBLIC_BASE_URL + ${route.path} with a custom domain)`,
+        value: this.routeUrl(route),
+      });
+    }
+    for (const route of ROUTES.filter((r) => r.auth === 'none' && !r.path.startsWith('/oauth/'))) {
       const base = FUNCTIONS[route.function].id.replace(/Function$/, '');
       const isTemplate = route.path.includes('{');
       new CfnOutput(this, `${base}Url${isTemplate ? 'Template' : ''}`, {
