@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createOrgRouter, RequestValidationError } from '../../shared/platform/http/org-router';
-import { problem } from '../../shared/platform/http/problem';
+import { createOrgRouter, requestFailure } from '../../shared/platform/http/org-router';
 import type { HttpResult } from '../../shared/platform/http/responses';
 import { createCallbacks } from './callbacks';
 import type { ConnectionsOauthDependencies } from './dependencies';
@@ -23,15 +22,7 @@ export function createConnectionsOauthHandler(
     try {
       return await internalConnect(event);
     } catch (error) {
-      if (error instanceof RequestValidationError)
-        return problem(
-          error.status,
-          error.status === 400 ? 'invalid_request' : 'validation_failed',
-          error.message,
-          error.errors,
-        );
-      logger.error('Internal connection failed', { error });
-      return problem(500, 'internal_error', 'Something went wrong; try again');
+      return requestFailure(error, event, logger);
     }
   }
 

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAllItems } from '../platform/aws/conditional-writes';
 import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../platform/aws/pagination';
 import { InvalidPayloadError } from '../platform/errors';
 import type { CatalogItem, CatalogSource, StockLevel, VariantRef } from './catalog-record';
@@ -285,27 +286,16 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
       }),
 
     async eraseSource(orgId, source) {
-      let erased = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            FilterExpression: '#source = :source',
-            ExpressionAttributeNames: { '#source': 'source' },
-            ExpressionAttributeValues: { ':pk': orgKey(orgId), ':source': source },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          await documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
-          erased += 1;
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return erased;
+      const keys = await queryAllItems(documents, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#source = :source',
+        ExpressionAttributeNames: { '#source': 'source' },
+        ExpressionAttributeValues: { ':pk': orgKey(orgId), ':source': source },
+        ProjectionExpression: 'pk, sk',
+      });
+      for (const key of keys) await documents.send(new DeleteCommand({ TableName: tableName, Key: key }));
+      return keys.length;
     },
 
     listLevels: (orgId, { itemId, locationId, limit, cursor }) => {

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { QueuedWebhook } from '../queued-webhook';
 
@@ -109,43 +110,21 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 export function createConnectionsStore(documents: DynamoDBDocumentClient, tableName: string): ConnectionsStore {
-  async function queryAll(pk: string, prefix?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  const queryAll = (pk: string, prefix?: string) =>
+    queryAllItems(documents, {
+      TableName: tableName,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
+      ConsistentRead: true,
+    });
 
-  async function putOwned(item: Record<string, unknown>, orgId: string): Promise<boolean> {
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
-          ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org OR #state = :revoked',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':org': orgId, ':revoked': 'revoked' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
+  // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
+  const putOwned = (item: Record<string, unknown>, orgId: string) =>
+    putWhen(documents, tableName, item, {
+      expression: 'attribute_not_exists(pk) OR orgId = :org OR #state = :revoked',
+      names: { '#state': 'state' },
+      values: { ':org': orgId, ':revoked': 'revoked' },
+    });
 
   return {
     async connect(connection) {

@@ -2,10 +2,10 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
 import { isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { Provider } from './connections-store';
 import type { OAuthState } from './oauth/oauth-state';
@@ -63,23 +63,6 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 export function createOAuthTokenStore(documents: DynamoDBDocumentClient, tableName: string): OAuthTokenStore {
-  async function conditionalPut(item: Record<string, unknown>, condition: string, values?: Record<string, unknown>) {
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ConditionExpression: condition,
-          ...(values && { ExpressionAttributeValues: values }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
-
   return {
     async putState(state) {
       await documents.send(new PutCommand({ TableName: tableName, Item: { ...stateKey(state.nonce), ...state } }));
@@ -102,8 +85,11 @@ export function createOAuthTokenStore(documents: DynamoDBDocumentClient, tableNa
     async saveToken(token, expectedVersion) {
       const item = { ...tokenKey(token.provider, token.account), ...token };
       return expectedVersion === undefined
-        ? conditionalPut(item, 'attribute_not_exists(pk)')
-        : conditionalPut(item, 'version = :expected', { ':expected': expectedVersion });
+        ? putWhen(documents, tableName, item, { expression: 'attribute_not_exists(pk)' })
+        : putWhen(documents, tableName, item, {
+            expression: 'version = :expected',
+            values: { ':expected': expectedVersion },
+          });
     },
 
     async replaceToken(token) {
@@ -135,22 +121,13 @@ export function createOAuthTokenStore(documents: DynamoDBDocumentClient, tableNa
     },
 
     async allTokens() {
-      const tokens: StoredToken[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': TOKEN_PK },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        tokens.push(...(page.Items ?? []).map((item) => strip<StoredToken>(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return tokens;
+      const items = await queryAllItems(documents, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': TOKEN_PK },
+        ConsistentRead: true,
+      });
+      return items.map((item) => strip<StoredToken>(item));
     },
   };
 }
