@@ -30,7 +30,7 @@ import { generateSigningSecret } from '../../shared/platform/crypto/standard-web
 export interface ConnectionsApiDependencies {
   readonly connections: ConnectionsStore;
   readonly cipher: SecretCipher;
-  readonly settings: { readonly allowHttp: boolean; readonly sourceEventRetentionDays: number };
+  readonly settings: { readonly sourceEventRetentionDays: number };
   readonly now: () => Date;
   readonly observability: Observability;
 }

@@ -237,12 +237,8 @@ export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig
 
 export interface ConnectionsApiConfig {
   readonly connectionsTable: string;
-  /** Where kept events of a newly connected Square merchant or Shopify shop are replayed. */
-  readonly catalogQueueUrl: string;
   /** Encrypts signed sources' secrets (the endpoint secrets key, under its own encryption-context purpose). */
   readonly endpointSecretsKey: EndpointSecretsKey;
-  /** Accept an `http:` Square notification URL (local development only). */
-  readonly allowHttp: boolean;
   /** How far back a source's event listing reaches; the same setting that sets the events' TTL. */
   readonly sourceEventRetentionDays: number;
 }
@@ -250,9 +246,7 @@ export interface ConnectionsApiConfig {
 export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApiConfig {
   return {
     connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
     endpointSecretsKey: endpointSecretsKey(env),
-    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
     sourceEventRetentionDays: read(
       env,
       ENV.sourceEventRetentionDays,

@@ -304,9 +304,9 @@ export const FUNCTIONS = {
     description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
     timeoutSeconds: 10,
     memoryMiB: 512,
+    // Connecting (and replaying kept events) moved to connectionsOauth: sources only here.
     access: {
       tables: { connections: 'readWrite' },
-      sendsTo: ['catalog'],
       endpointSecrets: { use: 'encrypt', of: 'source' },
     },
   },

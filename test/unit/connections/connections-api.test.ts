@@ -114,7 +114,7 @@ describe('Function: createConnectionsApiHandler', () => {
     handle = createConnectionsApiHandler({
       connections: store,
       cipher,
-      settings: { allowHttp: false, sourceEventRetentionDays: 30 },
+      settings: { sourceEventRetentionDays: 30 },
       now: () => NOW,
       observability: recordingObservability(),
     });
