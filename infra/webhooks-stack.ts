@@ -27,6 +27,8 @@ import {
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -38,16 +40,17 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   ENDPOINT_SECRETS_KEY,
+  ENV,
   FUNCTIONS,
   METRICS_NAMESPACE,
   OPS_TOPIC,
   QUEUES,
   ROUTES,
+  SCHEDULES,
   SECRETS,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
   THROTTLES,
-  ENV,
   type FunctionAccess,
   type FunctionName,
   type FunctionSpec,
@@ -95,6 +98,8 @@ const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = {
   stripeApiKey: 'stripeReconciliation',
   squareAccessToken: 'squareCatalogPull',
+  // Square OAuth: `-c squareOauth=true -c squareApplicationId=sq0idp-…`.
+  squareApplicationSecret: 'squareOauth',
 };
 
 /**
@@ -112,6 +117,8 @@ const UNROTATABLE_SECRET_REASONS: Record<SecretName, string> = {
     "Shopify issues the app's client secret that signs webhooks (app settings in the Partner/Dev Dashboard) and rotates it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.",
   squareAccessToken:
     'Square issues access tokens (Developer Console personal access token, or OAuth) and revokes or renews them there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+  squareApplicationSecret:
+    'Square issues the application secret in the Developer Console (OAuth page) and replaces it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
 };
 
 /** Actions a consumer in another Better Data service needs on a queue this stack does not consume. */
@@ -148,8 +155,22 @@ const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
   ANY: HttpMethod.ANY,
 };
 
+/**
+ * The internal routes a publishing service may call: publishing events. Attaching a provider account
+ * (POST /internal/connections) is an operator's act, granted to operators' roles, not to publishers.
+ */
+const isPublisherRoute = (route: RouteSpec): boolean => route.auth === 'iam' && route.function === 'eventsApi';
+
+/** The functions that read the OAuth apps' settings (PUBLIC_BASE_URL, CONSOLE_URL, client ids, scopes). */
+export const OAUTH_SETTINGS_FUNCTIONS: readonly FunctionName[] = [
+  'connectionsOauth',
+  'jobWorker',
+  'oauthTokenRefresh',
+  'catalogConsumer',
+];
+
 /** Unauthenticated routes are only accepted under these prefixes, where the function verifies an HMAC. */
-const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/'] as const;
+const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/', '/oauth/'] as const;
 /** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
 const INTERNAL_PATH_PREFIX = '/internal/';
 
@@ -383,6 +404,14 @@ export class WebhooksStack extends Stack {
         throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
       this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
     }
+    this.addOauthSettings();
+    for (const schedule of SCHEDULES) {
+      new Rule(this, schedule.id, {
+        description: `Runs ${FUNCTIONS[schedule.function].id} every ${schedule.everyMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new LambdaFunction(this.functions[schedule.function], { retryAttempts: 2 })],
+      });
+    }
     this.internalPublisherPolicy = this.createInternalPublisherPolicy();
     for (const [name, spec] of entries(QUEUES)) {
       if (!spec.consumer) this.externalConsumerPolicies[name] = this.createExternalConsumerPolicy(name);
@@ -422,8 +451,8 @@ export class WebhooksStack extends Stack {
       for (const statement of itemGrantStatements(table, tableSpec, grants)) role.addToPrincipalPolicy(statement);
       environment[tableSpec.envVar] = table.tableName;
     }
-    // The functions behind `auth: 'iam'` routes decide who may publish what.
-    if (ROUTES.some((route) => route.auth === 'iam' && route.function === name)) {
+    // The function behind the internal publish route decides who may publish what.
+    if (ROUTES.some((route) => route.path === '/internal/events' && route.function === name)) {
       environment[ENV.eventPublishers] = this.eventPublishersJson;
     }
     for (const queueName of access.sendsTo ?? []) {
@@ -589,8 +618,8 @@ export class WebhooksStack extends Stack {
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              `Webhook endpoint ${route.method} ${route.path}, called by a webhook sender (Stripe, Square, Shopify or a registered inbound source) ` +
-              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by verifying its HMAC signature before acting on it.`,
+              `Webhook or OAuth callback ${route.method} ${route.path}, called by a webhook sender (Stripe, Square, Shopify or a registered inbound source) or a browser returning from a provider's consent page ` +
+              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by its HMAC signature (or a single-use OAuth state) before acting on it.`,
           });
         }
       }
@@ -673,6 +702,32 @@ export class WebhooksStack extends Stack {
     );
   }
 
+  /**
+   * The OAuth apps' public settings (client ids, scopes, environment) from CDK context, and where the
+   * callbacks, receivers and console are reachable: the API's own URL unless a custom domain is given.
+   * The app secrets come from Secrets Manager like the others.
+   */
+  private addOauthSettings(): void {
+    const context = (key: string): string | undefined => {
+      const value: unknown = this.node.tryGetContext(key);
+      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    };
+    const publicBaseUrl = context('publicBaseUrl') ?? this.httpApi.apiEndpoint;
+    const settings: Partial<Record<(typeof ENV)[keyof typeof ENV], string | undefined>> = {
+      [ENV.publicBaseUrl]: publicBaseUrl,
+      [ENV.consoleUrl]: context('consoleUrl') ?? `${publicBaseUrl}/console/`,
+      [ENV.shopifyApiKey]: context('shopifyApiKey'),
+      [ENV.shopifyScopes]: context('shopifyScopes'),
+      [ENV.squareApplicationId]: context('squareApplicationId'),
+      [ENV.squareEnvironment]: context('squareEnvironment'),
+    };
+    for (const name of OAUTH_SETTINGS_FUNCTIONS) {
+      for (const [variable, value] of Object.entries(settings)) {
+        if (value !== undefined) this.functions[name].addEnvironment(variable, value);
+      }
+    }
+  }
+
   /** The public URL of a route on the $default stage (path variables stay as `{name}`). */
   private routeUrl(route: RouteSpec): string {
     return `${this.httpApi.apiEndpoint}${route.path}`;
@@ -686,7 +741,7 @@ export class WebhooksStack extends Stack {
 
   /** Queues the functions behind `auth: 'iam'` routes send to: internal callers may send to them directly. */
   private internalQueues(): QueueName[] {
-    const iamRoutes = ROUTES.filter((route) => route.auth === 'iam');
+    const iamRoutes = ROUTES.filter(isPublisherRoute);
     return [...new Set(iamRoutes.flatMap((route) => functionSpecs[route.function].access.sendsTo ?? []))];
   }
 
@@ -696,7 +751,7 @@ export class WebhooksStack extends Stack {
    * queue), for callers inside AWS that skip HTTP. Attached to nothing here.
    */
   private createInternalPublisherPolicy(): ManagedPolicy | undefined {
-    const iamRoutes = ROUTES.filter((route) => route.auth === 'iam');
+    const iamRoutes = ROUTES.filter(isPublisherRoute);
     if (iamRoutes.length === 0) return undefined;
     const policy = new ManagedPolicy(this, 'InternalEventsPublisherPolicy', {
       description: `Publish platform events: SigV4 calls to ${iamRoutes.map((r) => `${r.method} ${r.path}`).join(', ')} and SendMessage to the queue behind them`,
@@ -731,7 +786,16 @@ export class WebhooksStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.httpStage.url });
     // One per unauthenticated (webhook) route: StripeWebhookUrl, SquareWebhookUrl, …; a path with a variable
     // is a template (SourcesWebhookUrlTemplate).
-    for (const route of ROUTES.filter((r) => r.auth === 'none')) {
+    for (const route of ROUTES.filter((r) => r.auth === 'none' && r.path.startsWith('/oauth/'))) {
+      // ShopifyOauthRedirectUrl, SquareOauthRedirectUrl: what each provider's app must list as its redirect URL.
+      const provider = route.path.split('/')[2] ?? '';
+      const name = provider.charAt(0).toUpperCase() + provider.slice(1);
+      new CfnOutput(this, `${name}OauthRedirectUrl`, {
+        description: `Register this exact URL as the OAuth redirect URL of the ${name} app (PUBLIC_BASE_URL + ${route.path} with a custom domain)`,
+        value: this.routeUrl(route),
+      });
+    }
+    for (const route of ROUTES.filter((r) => r.auth === 'none' && !r.path.startsWith('/oauth/'))) {
       const base = FUNCTIONS[route.function].id.replace(/Function$/, '');
       const isTemplate = route.path.includes('{');
       new CfnOutput(this, `${base}Url${isTemplate ? 'Template' : ''}`, {

@@ -65,6 +65,7 @@ export function createCatalogConsumer(deps: CatalogConsumerDependencies) {
       duplicate: outcome.duplicate,
       published: outcome.published,
       pull,
+      ...(outcome.lifecycle && { lifecycle: outcome.lifecycle }),
     };
     if (outcome.outcome === 'unmatched')
       logger.info('Catalog event kept: no organisation has connected this account', summary);

@@ -1,12 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
-import type { QueueSender } from '../../shared/platform/aws/queue';
-import {
-  isSourceId,
-  shopifyConnectionSchema,
-  sourceWebhookPath,
-  squareConnectionSchema,
-} from '../../shared/inbound/connections/connection-input';
+import { isSourceId, sourceWebhookPath } from '../../shared/inbound/connections/connection-input';
 import type {
   ConnectionsStore,
   InboundSource,
@@ -14,13 +7,11 @@ import type {
   ProviderConnection,
   SourceEvent,
 } from '../../shared/inbound/connections/connections-store';
-import { replayUnmatched } from '../../shared/inbound/connections/replay-unmatched';
 import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
 import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import {
   createOrgRouter,
   pageQuerySchema,
-  parseJsonBody,
   parseQuery,
   RequestValidationError,
   type OrgRequest,
@@ -31,51 +22,57 @@ import type { Observability } from '../../shared/platform/observability';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 
 /**
- * The connections API: an organisation's admins connect its Square merchant and Shopify shop, and
- * register signed inbound sources; members may read them. A merchant or shop belongs to at most one
- * organisation, and which one is never revealed to another. Secrets are shown once, when issued.
+ * The connections API: an organisation's admins register signed inbound sources and see its Square
+ * merchant and Shopify shop (connected by OAuth, functions/connections-oauth); members may read them.
+ * Secrets are shown once, when issued.
  */
 
 export interface ConnectionsApiDependencies {
   readonly connections: ConnectionsStore;
-  readonly catalogQueue: Pick<QueueSender, 'sendBatch'>;
   readonly cipher: SecretCipher;
-  readonly settings: { readonly allowHttp: boolean; readonly sourceEventRetentionDays: number };
+  readonly settings: { readonly sourceEventRetentionDays: number };
   readonly now: () => Date;
   readonly observability: Observability;
 }
 
 const DAY_MS = 86_400_000;
-const providerSchema = z.enum(['square', 'shopify']);
 
 const PROVIDER_ACCOUNT = { square: 'Square merchant', shopify: 'Shopify shop' } as const satisfies Record<
   Provider,
   string
 >;
 
-const connectedElsewhere = (provider: Provider) =>
-  problem(
-    409,
-    'account_connected_elsewhere',
-    `This ${PROVIDER_ACCOUNT[provider]} is connected to another organisation; disconnect it there first`,
-  );
-const connectionNotFound = () => problem(404, 'connection_not_found', 'No such connection');
 const sourceNotFound = () => problem(404, 'source_not_found', 'No such source');
 
-function squareView(connection: ProviderConnection) {
+/** What every connection shows, whichever provider: the agreed list shape (issue 10). */
+function commonView(connection: ProviderConnection) {
   return {
-    merchantId: connection.account,
-    notificationUrl: connection.notificationUrl,
+    provider: connection.provider,
+    account: connection.account,
+    state: connection.state ?? 'active',
     connectedAt: connection.connectedAt,
+    ...(connection.scopes && { scopes: connection.scopes }),
+    ...(connection.lastSyncAt && { lastSyncAt: connection.lastSyncAt }),
   };
 }
 
-function shopifyView(connection: ProviderConnection) {
-  return { shopDomain: connection.account, connectedAt: connection.connectedAt };
+function squareView(connection: ProviderConnection) {
+  return { merchantId: connection.account, notificationUrl: connection.notificationUrl, ...commonView(connection) };
 }
 
-function connectionView(connection: ProviderConnection) {
-  return connection.provider === 'square' ? squareView(connection) : shopifyView(connection);
+function shopifyView(connection: ProviderConnection) {
+  return { shopDomain: connection.account, ...commonView(connection) };
+}
+
+/** `PUT …/connections/square|shopify` used to connect by assertion; it now points at the OAuth flow. */
+function useAuthorize({ orgId }: OrgRequest, provider: Provider): HttpResult {
+  const authorizePath = `/v1/orgs/${orgId}/connections/${provider}/authorize`;
+  const answer = problem(
+    405,
+    'use_oauth',
+    `A ${PROVIDER_ACCOUNT[provider]} is connected by proving ownership: POST ${authorizePath} and send the browser to the authorizeUrl it returns`,
+  );
+  return { ...answer, headers: { ...answer.headers, allow: 'DELETE', link: `<${authorizePath}>; rel="alternate"` } };
 }
 
 function sourceView(source: Pick<InboundSource, 'sourceId' | 'createdAt'>) {
@@ -101,37 +98,6 @@ export function createConnectionsApiHandler(
   deps: ConnectionsApiDependencies,
 ): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   const { logger } = deps.observability;
-  const squareSchema = squareConnectionSchema({ allowHttp: deps.settings.allowHttp });
-
-  /**
-   * Connects the account, then replays what the catalog consumer kept for it: only after the write,
-   * so the consumer finds the organisation when the replayed events arrive. Idempotent: connecting
-   * the same account again keeps `connectedAt` and replays whatever is still kept.
-   */
-  async function connect(
-    { orgId }: OrgRequest,
-    provider: Provider,
-    account: string,
-    notificationUrl: string | null,
-  ): Promise<HttpResult> {
-    const current = await deps.connections.connectionOf(provider, account);
-    if (current && current.orgId !== orgId) return connectedElsewhere(provider);
-    const connection: ProviderConnection = {
-      provider,
-      orgId,
-      account,
-      notificationUrl,
-      connectedAt: current?.connectedAt ?? deps.now().toISOString(),
-    };
-    if ((await deps.connections.connect(connection)) === 'conflict') return connectedElsewhere(provider);
-    const replayedEvents = await replayUnmatched(
-      { store: deps.connections, catalogQueue: deps.catalogQueue },
-      provider,
-      account,
-    );
-    logger.info('Provider connected', { orgId, provider, account, replayedEvents });
-    return json(200, { ...connectionView(connection), replayedEvents });
-  }
 
   return createOrgRouter(
     {
@@ -154,33 +120,14 @@ export function createConnectionsApiHandler(
         },
       },
 
+      // Connecting by assertion let any admin claim any shop or merchant: connections are proven by OAuth now.
       'PUT /v1/orgs/{orgId}/connections/square': {
         role: 'admin',
-        handle: async (request) => {
-          // The notification URL is stored exactly as sent: Square signs over that string.
-          const input = parseJsonBody(request.event, squareSchema);
-          return connect(request, 'square', input.merchantId, input.notificationUrl);
-        },
+        handle: async (request) => useAuthorize(request, 'square'),
       },
-
       'PUT /v1/orgs/{orgId}/connections/shopify': {
         role: 'admin',
-        handle: async (request) => {
-          const input = parseJsonBody(request.event, shopifyConnectionSchema);
-          return connect(request, 'shopify', input.shopDomain, null);
-        },
-      },
-
-      'DELETE /v1/orgs/{orgId}/connections/{provider}': {
-        role: 'admin',
-        handle: async ({ orgId, event }) => {
-          const provider = providerSchema.safeParse(event.pathParameters?.provider);
-          if (!provider.success) return connectionNotFound();
-          const removed = await deps.connections.disconnect(orgId, provider.data);
-          if (!removed) return connectionNotFound();
-          logger.info('Provider disconnected', { orgId, provider: provider.data, account: removed.account });
-          return { statusCode: 204, headers: {}, body: '' };
-        },
+        handle: async (request) => useAuthorize(request, 'shopify'),
       },
 
       'PUT /v1/orgs/{orgId}/connections/sources/{sourceId}': {

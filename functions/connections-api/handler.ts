@@ -1,7 +1,5 @@
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createKmsClient } from '../../shared/platform/aws/kms-client';
-import { createSqsClient } from '../../shared/platform/aws/sqs-client';
-import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadConnectionsApiConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
@@ -12,7 +10,6 @@ const config = loadConnectionsApiConfig();
 
 export const handler = createConnectionsApiHandler({
   connections: createConnectionsStore(createDocumentClient(), config.connectionsTable),
-  catalogQueue: createQueueSender(createSqsClient(), config.catalogQueueUrl),
   cipher: createSecretCipher(config.endpointSecretsKey, createKmsClient),
   settings: config,
   now: () => new Date(),

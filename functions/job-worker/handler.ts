@@ -1,22 +1,52 @@
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
+import { createKmsClient } from '../../shared/platform/aws/kms-client';
+import { sdkSecretReader } from '../../shared/platform/aws/secrets-manager-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
-import { loadJobsConfig } from '../../shared/platform/config';
+import { createCatalogStore } from '../../shared/catalog/catalog-store';
+import { createProviderClients } from '../../shared/catalog/provider-clients';
+import { SYNC_JOB_KIND } from '../../shared/catalog/provider-sync';
+import { createProviderSyncStep } from '../../shared/catalog/provider-sync-steps';
+import { createConnectionTokens } from '../../shared/inbound/connections/connection-tokens';
+import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
+import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
+import { loadJobsConfig, loadProviderSyncConfig } from '../../shared/platform/config';
+import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { JobStep } from '../../shared/platform/jobs/job-runner';
 import { createObservability } from '../../shared/platform/observability';
 import { createJobWorker } from './job-worker';
 
 const config = loadJobsConfig();
+const syncConfig = loadProviderSyncConfig();
 const documents = createDocumentClient();
+const sqs = createSqsClient();
+const now = () => new Date();
+const providers = createProviderClients(syncConfig.oauth, sdkSecretReader(), now);
+const tokens = createConnectionTokens({
+  store: createOAuthTokenStore(documents, syncConfig.connectionsTable),
+  cipher: createSecretCipher(syncConfig.endpointSecretsKey, createKmsClient),
+  refresher: providers.refresher,
+  now,
+});
 
 /** Each job kind's step function, by kind. A kind's step is built here from its own clients and stores. */
-const steps: Record<string, JobStep> = {};
+const steps: Record<string, JobStep> = {
+  [SYNC_JOB_KIND]: createProviderSyncStep({
+    store: createCatalogStore(documents, syncConfig.catalogTable),
+    events: createQueueSender(sqs, syncConfig.eventsQueueUrl),
+    connections: createConnectionsStore(documents, syncConfig.connectionsTable),
+    accessToken: (params) => tokens.accessToken(params.provider, params.account),
+    shopify: providers.shopify?.client,
+    square: providers.square?.catalog,
+    now,
+  }),
+};
 
 export const handler = createJobWorker({
   jobs: createJobsStore(documents, config.jobsTable),
-  queue: createQueueSender(createSqsClient(), config.jobsQueueUrl),
+  queue: createQueueSender(sqs, config.jobsQueueUrl),
   steps,
-  now: () => new Date(),
+  now,
   observability: createObservability('job-worker'),
 });

@@ -1,7 +1,12 @@
 import { header } from '../../shared/inbound/raw-body';
 import { buildQueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
-import { isShopifyHandledTopic, shopifyDeliveryHeaders } from '../../shared/inbound/shopify-delivery';
+import {
+  isShopifyComplianceTopic,
+  isShopifyHandledTopic,
+  SHOPIFY_HEADERS,
+  shopifyDeliveryHeaders,
+} from '../../shared/inbound/shopify-delivery';
 import { SHOPIFY_SIGNATURE_HEADER, verifyShopifySignature } from '../../shared/inbound/signatures/shopify';
 import { rejection, verifyWithRotation } from '../../shared/inbound/verdicts';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
@@ -32,8 +37,9 @@ export function createShopifyWebhookHandler(deps: ShopifyWebhookDependencies) {
         const refused = await verifyWithRotation(deps.secrets, (secrets) =>
           verifyShopifySignature({ payload, header: signature, secrets }),
         );
-        if (refused) return refused;
-        const checked = shopifyDeliveryHeaders(event.headers);
+        // The (unsigned) topic only chooses the status: 401 on the compliance topics, 400 elsewhere.
+        if (refused) return isShopifyComplianceTopic(claimedTopic(event)) ? { ...refused, status: 401 } : refused;
+        const checked = shopifyDeliveryHeaders(event.headers, now);
         if (!checked.ok) return checked.rejection;
         const { topic, shopDomain, webhookId, carried } = checked.headers;
         tag({ eventId: webhookId, eventType: topic, shopDomain });
@@ -63,4 +69,8 @@ export function createShopifyWebhookHandler(deps: ShopifyWebhookDependencies) {
     },
     deps,
   );
+}
+
+function claimedTopic(event: { headers: Record<string, string | undefined> }): string {
+  return header(event.headers, SHOPIFY_HEADERS.topic)?.trim() ?? '';
 }

@@ -166,7 +166,8 @@ export function addFunctionAlarms(scope: Construct, inputs: AlarmInputs, addAlar
 export function addRejectionAlarms(scope: Construct, inputs: AlarmInputs, addAlarm: AddAlarm): IWidget {
   const rates: IMetric[] = [];
   for (const name of inputs.receivers) {
-    const names: Record<string, string> = METRIC_NAMES[name as keyof typeof METRIC_NAMES];
+    // Only the webhook receivers count rejections; OAuth callbacks share their unauthenticated routes.
+    const names: Record<string, string> = METRIC_NAMES[name as keyof typeof METRIC_NAMES] ?? {};
     if (names.rejected === undefined || names.queued === undefined) continue;
     const { id, dir } = FUNCTIONS[name];
     // Metric ids must be unique within the one graph that draws every receiver's rate.

@@ -24,6 +24,8 @@ export interface BannerInput {
   /** Where queues without a consumer can be read from (printed for the services that consume them). */
   readonly sqsEndpoint?: string;
   readonly queueUrls?: Partial<Record<QueueName, { readonly url: string }>>;
+  /** Base URLs of the DEV provider simulators that were started (none when real apps are configured). */
+  readonly simulators?: { readonly shopify?: string | undefined; readonly square?: string | undefined };
 }
 
 const AUTH_LABELS: Record<RouteAuth, string> = {
@@ -55,6 +57,26 @@ const SEND_EXAMPLES: Partial<Record<FunctionName, string>> = {
   squareWebhook: 'npm run send -- square inventory.count.updated --merchant <id>',
   shopifyWebhook: 'npm run send -- shopify products/update --shop example.myshopify.com',
 };
+
+/** Which providers are simulated, and how to connect one end to end (OAuth) with no account. */
+function simulatorLines(url: string, simulators: BannerInput['simulators']): string[] {
+  if (!simulators?.shopify && !simulators?.square) return [];
+  return [
+    'Provider simulators (DEV: no Shopify or Square account needed; set SHOPIFY_API_KEY / SQUARE_APPLICATION_ID for real apps)',
+    ...(simulators.shopify
+      ? [
+          `  Shopify ${simulators.shopify}   [DEV]  connect: POST ${url}/v1/orgs/org_123/connections/shopify/authorize {"shop":"demo.myshopify.com"}`,
+          `          open the authorizeUrl, click Approve; emit: POST ${simulators.shopify}/shops/demo.myshopify.com/emit {"topic":"products/update","payload":{…}}`,
+        ]
+      : []),
+    ...(simulators.square
+      ? [
+          `  Square  ${simulators.square}   [DEV]  connect: POST ${url}/v1/orgs/org_123/connections/square/authorize {}`,
+          `          open the authorizeUrl, click Approve; emit: POST ${simulators.square}/emit {"merchantId":"MLSIMULATED1","type":"inventory.count.updated","data":{…}}`,
+        ]
+      : []),
+  ];
+}
 
 export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }: BannerInput): string {
   const routeWidth = Math.max(...ROUTES.map((route) => route.path.length));
@@ -132,6 +154,7 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
       settings.endpointSecretsLocalKey,
       settings.devDefaults.endpointSecretsLocalKey,
     ),
+    ...simulatorLines(url, input.simulators),
     '',
     'Try it:',
     ...sendExamples,

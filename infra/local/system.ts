@@ -1,4 +1,4 @@
-import type { QueueName } from '../../shared/platform/topology';
+import { ENV, type FunctionName, type QueueName } from '../../shared/platform/topology';
 import { formatBanner } from './banner';
 import { startEmulators, type Emulators } from './emulators';
 import { applyEnv, buildFunctionEnv } from './env';
@@ -6,6 +6,8 @@ import { startGateway, type Gateway } from './gateway';
 import { createHandlerLoader } from './handlers';
 import { createLocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
+import { startSchedules, type Schedules } from './schedules';
+import { startProviderSimulators, type ProviderSimulators } from './simulators/provider-simulators';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
 
 /**
@@ -32,6 +34,8 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** No banner, no request log lines, function logs at WARN. */
   quiet?: boolean;
+  /** Run SCHEDULES on timers (default true); tests fire them with `runSchedule`. */
+  scheduleTimers?: boolean;
 }
 
 export interface LocalSystem {
@@ -54,6 +58,10 @@ export interface LocalSystem {
   squareNotificationUrl: string;
   /** Bearer token for `auth: 'iam'` routes (POST /internal/events), in place of SigV4. */
   internalApiToken: string;
+  /** The DEV Shopify and Square simulators (each undefined when real app credentials are set). */
+  simulators: Pick<ProviderSimulators, 'shopify' | 'square'>;
+  /** Invokes a scheduled function now, as its EventBridge rule would. */
+  runSchedule(name: FunctionName): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -71,10 +79,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   let pollers: Pollers | undefined;
   let gateway: Gateway | undefined;
   let restoreEnv: (() => void) | undefined;
+  let simulators: ProviderSimulators | undefined;
+  let schedules: Schedules | undefined;
   const shutdown = async () => {
+    schedules?.stop();
     // The emulators stop right after, so in-flight long polls can be cut short.
     await pollers?.stop({ immediate: true });
     await gateway?.close();
+    await simulators?.close();
     await emulators?.stop();
     restoreEnv?.();
     running = false;
@@ -100,6 +112,16 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       loadHandler,
       log,
     });
+    const userEnv = { ...process.env, ...overrides };
+    // Where callbacks and receivers are reached, and where the browser lands after a callback.
+    const publicBaseUrl = userEnv[ENV.publicBaseUrl]?.trim() || gateway.url;
+    simulators = await startProviderSimulators({
+      env: userEnv,
+      publicBaseUrl,
+      shopifyApiSecret: settings.shopifyApiSecrets[0] as string,
+      squareSignatureKey: settings.squareSignatureKeys[0] as string,
+      squareNotificationUrl: localSquareNotificationUrl(gateway.url, userEnv),
+    });
     // The environment must be complete before the first handler import (handlers read config at load).
     restoreEnv = applyEnv(
       buildFunctionEnv({
@@ -108,9 +130,20 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         gatewayUrl: gateway.url,
         quiet,
         current: process.env,
-        overrides,
+        overrides: {
+          [ENV.publicBaseUrl]: publicBaseUrl,
+          [ENV.consoleUrl]: userEnv[ENV.consoleUrl]?.trim() || `${gateway.url}/console/`,
+          ...simulators.env,
+          ...overrides,
+        },
       }),
     );
+    schedules = startSchedules({
+      loadHandler,
+      region: emulators.region,
+      log,
+      timers: options.scheduleTimers ?? true,
+    });
     pollers = startPollers({
       sqsEndpoint: emulators.sqsEndpoint,
       region: emulators.region,
@@ -137,6 +170,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         routeUrls: localRouteUrls(gateway.url, env),
         sqsEndpoint: emulators.sqsEndpoint,
         queueUrls: emulators.queues,
+        simulators: { shopify: simulators.shopify?.url, square: simulators.square?.url },
       }),
     );
   }
@@ -154,6 +188,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     shopifyApiSecrets: [...settings.shopifyApiSecrets],
     squareNotificationUrl,
     internalApiToken: settings.internalApiToken,
+    simulators: { shopify: simulators.shopify, square: simulators.square },
+    runSchedule: (name) => (schedules as Schedules).run(name),
     stop: () => (stopping ??= shutdown()),
   };
 }

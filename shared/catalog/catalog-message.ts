@@ -23,7 +23,18 @@ export type CatalogChange =
   | { readonly kind: 'items'; readonly items: readonly ItemChange[]; readonly refs: readonly VariantRef[] }
   | { readonly kind: 'levels'; readonly levels: readonly LevelChange[] }
   | { readonly kind: 'catalogVersion'; readonly merchantId: string; readonly updatedAt: Instant }
-  | { readonly kind: 'ignored'; readonly reason: string };
+  | { readonly kind: 'ignored'; readonly reason: string }
+  | AccountLifecycleChange;
+
+/**
+ * What happens to the account itself rather than its catalog: the provider revoked our access
+ * (Shopify `app/uninstalled`, Square `oauth.authorization.revoked`), asked for the shop's data to be
+ * erased (`shop/redact`), or for a customer's data (`customers/data_request`, `customers/redact`).
+ */
+export type AccountLifecycleChange =
+  | { readonly kind: 'revoked'; readonly at: string }
+  | { readonly kind: 'erase' }
+  | { readonly kind: 'customerDataRequest'; readonly topic: string };
 
 export interface CatalogMessage {
   readonly provider: Provider;
@@ -74,6 +85,13 @@ function shopifyMessage(message: QueuedWebhook, body: unknown): CatalogMessage {
         return { kind: 'items', items: [shopifyProductDeletion(body, delivery)], refs: [] };
       case 'inventory_levels/update':
         return { kind: 'levels', levels: [shopifyLevelChange(body, delivery)] };
+      case 'app/uninstalled':
+        return { kind: 'revoked', at: message.receivedAt };
+      case 'shop/redact':
+        return { kind: 'erase' };
+      case 'customers/data_request':
+      case 'customers/redact':
+        return { kind: 'customerDataRequest', topic };
       default:
         return { kind: 'ignored', reason: `topic ${topic} is not a catalog topic` };
     }
@@ -90,6 +108,8 @@ function squareMessage(message: QueuedWebhook, body: unknown): CatalogMessage {
         return { kind: 'levels', levels: squareLevelChanges(event) };
       case 'catalog.version.updated':
         return { kind: 'catalogVersion', merchantId: event.merchant_id, updatedAt: squareCatalogVersion(event) };
+      case 'oauth.authorization.revoked':
+        return { kind: 'revoked', at: message.receivedAt };
       default:
         return { kind: 'ignored', reason: `event type ${event.type} is not a catalog event` };
     }

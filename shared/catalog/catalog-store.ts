@@ -1,10 +1,12 @@
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAllItems } from '../platform/aws/conditional-writes';
 import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../platform/aws/pagination';
 import { InvalidPayloadError } from '../platform/errors';
 import type { CatalogItem, CatalogSource, StockLevel, VariantRef } from './catalog-record';
@@ -84,6 +86,8 @@ export interface CatalogStore {
     orgId: string,
     options: { itemId?: string; locationId?: string; limit: number; cursor?: string },
   ): Promise<Page<StockLevel>>;
+  /** Deletes every item, stock level and SKU reference the org holds from one source; resolves to how many. */
+  eraseSource(orgId: string, source: CatalogSource): Promise<number>;
 }
 
 const orgKey = (orgId: string): string => `ORG#${orgId}`;
@@ -280,6 +284,19 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
         ...(cursor !== undefined && { cursor }),
         filter: { expression: '#deleted = :false', names: { '#deleted': 'deleted' }, values: { ':false': false } },
       }),
+
+    async eraseSource(orgId, source) {
+      const keys = await queryAllItems(documents, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#source = :source',
+        ExpressionAttributeNames: { '#source': 'source' },
+        ExpressionAttributeValues: { ':pk': orgKey(orgId), ':source': source },
+        ProjectionExpression: 'pk, sk',
+      });
+      for (const key of keys) await documents.send(new DeleteCommand({ TableName: tableName, Key: key }));
+      return keys.length;
+    },
 
     listLevels: (orgId, { itemId, locationId, limit, cursor }) => {
       const prefix =

@@ -20,6 +20,7 @@ import type { CatalogStore } from './catalog-store';
 import type { SquareCatalogSource } from './square-catalog-client';
 import { squareCatalogChanges } from './square-changes';
 import { parseInstant, type Instant } from './versions';
+import { applyAccountLifecycle, type AccountLifecycleDependencies, type LifecycleOutcome } from './account-lifecycle';
 
 /**
  * Applies one queued Square or Shopify webhook to the catalog: resolve the organisation that
@@ -33,6 +34,10 @@ export interface CatalogDependencies {
   readonly connections: Pick<ConnectionsStore, 'connectionOf' | 'keepUnmatched' | 'forgetUnmatched'>;
   /** Present when a Square access token is configured; without it catalog pulls are skipped. */
   readonly squareCatalog: SquareCatalogSource | undefined;
+  /** The merchant's own OAuth token's catalog, when it connected by OAuth (preferred over squareCatalog). */
+  readonly squareCatalogOf?: (merchantId: string) => Promise<SquareCatalogSource | undefined>;
+  /** Uninstalls, revocations and compliance requests (absent: such events are ignored). */
+  readonly lifecycle?: Omit<AccountLifecycleDependencies, 'store'>;
   /** Where `demand_signal.stockout_risk` is published for tenants' webhooks. */
   readonly events: QueueSender;
   readonly now: () => Date;
@@ -65,6 +70,7 @@ export interface CatalogOutcome {
   readonly published: readonly string[];
   readonly pull?: PullOutcome;
   readonly reason?: string;
+  readonly lifecycle?: LifecycleOutcome;
 }
 
 interface Tally {
@@ -81,14 +87,25 @@ export async function processCatalogMessage(
   const { provider, account, change } = parseCatalogMessage(message);
   const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [] };
   if (change.kind === 'ignored') return { ...base, outcome: 'ignored', orgId: null, reason: change.reason };
+  if (change.kind === 'revoked' || change.kind === 'erase' || change.kind === 'customerDataRequest') {
+    if (!deps.lifecycle)
+      return { ...base, outcome: 'ignored', orgId: null, reason: `${change.kind} is not handled here` };
+    const lifecycle = await applyAccountLifecycle(change, provider, account, message.eventId, {
+      ...deps.lifecycle,
+      store: deps.store,
+    });
+    return { ...base, outcome: 'processed', orgId: lifecycle.orgId, lifecycle };
+  }
   let connection = await deps.connections.connectionOf(provider, account);
+  // A revoked account is as unknown as one never connected: its events wait for whoever connects it.
+  if (connection?.state === 'revoked') connection = undefined;
   if (!connection) {
     // Kept, not retried: connecting the account replays it.
     await deps.connections.keepUnmatched(provider, account, message, UNMATCHED_RETENTION_DAYS);
     // The account may have been connected (and its kept events replayed) between the lookup and
     // the keep; look again so this event is not left waiting for a connection that already exists.
     connection = await deps.connections.connectionOf(provider, account);
-    if (!connection)
+    if (!connection || connection.state === 'revoked')
       return {
         ...base,
         outcome: 'unmatched',
@@ -122,6 +139,28 @@ async function apply(
   }
 }
 
+type ApplyDependencies = Pick<CatalogDependencies, 'store' | 'events' | 'now'>;
+
+/** Counts of what a batch of changes did to the catalog. */
+export type ApplyTally = Tally;
+
+export function emptyTally(): ApplyTally {
+  return { applied: 0, stale: 0, duplicate: 0, published: [] };
+}
+
+/** The catalog apply path for changes read from a provider's API (an initial sync) rather than a webhook. */
+export async function applyCatalogChanges(
+  changes: { items?: readonly ItemChange[]; refs?: readonly VariantRef[]; levels?: readonly LevelChange[] },
+  orgId: string,
+  correlationId: string,
+  deps: ApplyDependencies,
+): Promise<ApplyTally> {
+  const tally = emptyTally();
+  if (changes.items) await applyItems(changes.items, changes.refs ?? [], orgId, deps, tally);
+  if (changes.levels) await applyLevels(changes.levels, orgId, correlationId, deps, tally);
+  return tally;
+}
+
 function count(tally: Tally, outcome: Decision<unknown>['outcome']): void {
   tally[outcome] += 1;
 }
@@ -146,7 +185,7 @@ async function applyItems(
   items: readonly ItemChange[],
   refs: readonly VariantRef[],
   orgId: string,
-  deps: CatalogDependencies,
+  deps: ApplyDependencies,
   tally: Tally,
 ): Promise<void> {
   const now = deps.now().toISOString();
@@ -171,7 +210,7 @@ async function applyLevels(
   levels: readonly LevelChange[],
   orgId: string,
   correlationId: string,
-  deps: CatalogDependencies,
+  deps: ApplyDependencies,
   tally: Tally,
 ): Promise<void> {
   const now = deps.now().toISOString();
@@ -208,7 +247,7 @@ async function pullSquareCatalog(
   tally: Tally,
 ): Promise<PullOutcome> {
   await deps.store.recordCatalogVersion(orgId, merchantId, updatedAt);
-  const source = deps.squareCatalog;
+  const source = (await deps.squareCatalogOf?.(merchantId)) ?? deps.squareCatalog;
   if (!source) return { status: 'skipped', reason: 'no_access_token' };
   // One configured token reads one merchant's catalog: never copy it into another merchant's org.
   if ((await source.tokenMerchantId()) !== merchantId)

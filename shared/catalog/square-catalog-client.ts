@@ -32,6 +32,16 @@ export interface SquareCatalogSource {
   changedObjects(options: { beginTime?: string }): AsyncIterable<CatalogPage>;
 }
 
+/** One page at a time, for a durable sync that checkpoints the cursor between pages. */
+export interface SquareCatalogPages {
+  /** Live ITEM and ITEM_VARIATION objects (no deleted ones: nothing is stored yet to delete). */
+  catalogPage(
+    cursor: string | null,
+  ): Promise<{ objects: readonly unknown[]; relatedObjects: readonly unknown[]; cursor: string | null }>;
+  /** Inventory counts of every catalog object at every location (BatchRetrieveInventoryCounts). */
+  inventoryPage(cursor: string | null): Promise<{ counts: readonly unknown[]; cursor: string | null }>;
+}
+
 /** Square answered with an error, or could not be reached (`status` 0). */
 export class SquareApiError extends Error {
   override readonly name = 'SquareApiError';
@@ -67,7 +77,11 @@ const errorsSchema = z.looseObject({
   errors: z.array(z.looseObject({ code: z.string().nullish(), detail: z.string().nullish() })).nullish(),
 });
 
-export function createSquareCatalogClient(options: SquareCatalogClientOptions): SquareCatalogSource {
+const countsSchema = z.looseObject({ counts: z.array(z.unknown()).nullish(), cursor: z.string().nullish() });
+
+export function createSquareCatalogClient(
+  options: SquareCatalogClientOptions,
+): SquareCatalogSource & SquareCatalogPages {
   const doFetch = options.fetch ?? fetch;
   const baseUrl = options.baseUrl ?? SQUARE_API_BASE_URL;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -131,6 +145,24 @@ export function createSquareCatalogClient(options: SquareCatalogClientOptions): 
       // A failed look-up is not remembered: the next message asks again.
       void tokenMerchant.catch(() => (tokenMerchant = undefined));
       return tokenMerchant;
+    },
+
+    async catalogPage(cursor) {
+      const page = await search({
+        object_types: ['ITEM', 'ITEM_VARIATION'],
+        include_related_objects: true,
+        limit: PAGE_LIMIT,
+        ...(cursor !== null && { cursor }),
+      });
+      return { objects: page.objects ?? [], relatedObjects: page.related_objects ?? [], cursor: page.cursor ?? null };
+    },
+
+    async inventoryPage(cursor) {
+      const page = await call('BatchRetrieveInventoryCounts', '/v2/inventory/counts/batch-retrieve', countsSchema, {
+        limit: PAGE_LIMIT,
+        ...(cursor !== null && { cursor }),
+      });
+      return { counts: page.counts ?? [], cursor: page.cursor ?? null };
     },
 
     async *changedObjects({ beginTime }) {

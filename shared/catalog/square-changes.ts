@@ -47,15 +47,26 @@ const inventoryCountSchema = z.looseObject({
   calculated_at: text,
 });
 
-const inventoryCountsSchema = z.looseObject({ inventory_counts: z.array(inventoryCountSchema) });
+const inventoryCountsSchema = z.looseObject({ inventory_counts: z.array(z.unknown()) });
 const catalogVersionSchema = z.looseObject({ catalog_version: z.looseObject({ updated_at: z.string() }) });
 
 export function squareLevelChanges(event: SquareEvent): LevelChange[] {
   const { inventory_counts: counts } = inventoryCountsSchema.parse(event.data?.object);
-  return counts.map((count) => {
-    const instant = parseInstant(count.calculated_at) ?? parseInstant(event.created_at);
-    if (!instant)
-      throw new TypeError(`Square event ${event.event_id} has an inventory count without a usable timestamp`);
+  return squareCountChanges(counts, { createdAt: event.created_at, tieBreak: event.event_id });
+}
+
+/**
+ * Inventory counts (from a webhook, or read with BatchRetrieveInventoryCounts by a sync) as level
+ * changes: versioned by `calculated_at`, else `createdAt`; ties broken by `tieBreak`.
+ */
+export function squareCountChanges(
+  input: readonly unknown[],
+  origin: { readonly createdAt: string | null | undefined; readonly tieBreak: string },
+): LevelChange[] {
+  return input.map((raw) => {
+    const count = inventoryCountSchema.parse(raw);
+    const instant = parseInstant(count.calculated_at) ?? parseInstant(origin.createdAt);
+    if (!instant) throw new TypeError(`Square ${origin.tieBreak} has an inventory count without a usable timestamp`);
     return {
       source: 'square',
       itemId: count.catalog_object_id,
@@ -64,8 +75,8 @@ export function squareLevelChanges(event: SquareEvent): LevelChange[] {
       // Kept exactly as Square wrote it.
       quantity: count.quantity ?? null,
       sourceUpdatedAt: instant.iso,
-      version: versionOf(instant, RANK.upsert, event.event_id),
-      eventId: event.event_id,
+      version: versionOf(instant, RANK.upsert, origin.tieBreak),
+      eventId: origin.tieBreak,
     };
   });
 }

@@ -10,11 +10,21 @@ import { rejection, type Rejection } from './verdicts';
  * dedupe key, used as the event id), event id, triggered-at and API version.
  */
 
+/** Shopify's mandatory privacy webhooks: its app review expects 401 for a bad HMAC on these. */
+export const SHOPIFY_COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+
+export function isShopifyComplianceTopic(topic: string): boolean {
+  return (SHOPIFY_COMPLIANCE_TOPICS as readonly string[]).includes(topic);
+}
+
 export const SHOPIFY_HANDLED_TOPICS = [
   'products/create',
   'products/update',
   'products/delete',
   'inventory_levels/update',
+  // The app's own lifecycle and the compliance topics, acted on by the catalog consumer.
+  'app/uninstalled',
+  ...SHOPIFY_COMPLIANCE_TOPICS,
 ] as const;
 export type ShopifyHandledTopic = (typeof SHOPIFY_HANDLED_TOPICS)[number];
 
@@ -44,6 +54,7 @@ export interface DeliveryHeaders {
 
 export function shopifyDeliveryHeaders(
   headers: APIGatewayProxyEventV2['headers'],
+  receivedAt: Date,
 ): { ok: true; headers: DeliveryHeaders } | { ok: false; rejection: Rejection } {
   const read = (name: string) => header(headers, name)?.trim() || undefined;
   const topic = read(SHOPIFY_HEADERS.topic);
@@ -76,5 +87,8 @@ export function shopifyDeliveryHeaders(
     const value = read(name);
     if (value !== undefined && HEADER_VALUE_PATTERN.test(value)) carried[name] = value;
   }
+  // Unsigned: a forged future time would outrank every real change (a tombstone pinned forever).
+  const triggeredAt = Date.parse(carried[SHOPIFY_HEADERS.triggeredAt] ?? '');
+  if (triggeredAt > receivedAt.getTime()) carried[SHOPIFY_HEADERS.triggeredAt] = receivedAt.toISOString();
   return { ok: true, headers: { topic, shopDomain, webhookId, carried } };
 }

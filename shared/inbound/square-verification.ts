@@ -98,7 +98,12 @@ export async function verifySquareWebhook(
   );
 }
 
-export const SQUARE_HANDLED_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
+export const SQUARE_HANDLED_EVENT_TYPES = [
+  'inventory.count.updated',
+  'catalog.version.updated',
+  // The seller revoked the application's access: the catalog consumer marks the connection revoked.
+  'oauth.authorization.revoked',
+] as const;
 export type SquareHandledEventType = (typeof SQUARE_HANDLED_EVENT_TYPES)[number];
 
 export function isSquareHandledEventType(type: string): type is SquareHandledEventType {

@@ -28,7 +28,7 @@ const PROBLEM = 'application/problem+json';
 const JSON_TYPE = 'application/json';
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
-const RECEIVER_HEADERS: Record<ReceiverScheme, { header: string; description: string }> = {
+const RECEIVER_HEADERS: Record<ReceiverScheme, { header: string; description: string; in?: 'query' }> = {
   stripeSignature: { header: 'stripe-signature', description: "Stripe's `t=…,v1=…` signature of the body" },
   squareSignature: {
     header: 'x-square-hmacsha256-signature',
@@ -41,6 +41,12 @@ const RECEIVER_HEADERS: Record<ReceiverScheme, { header: string; description: st
   betterdataSignature: {
     header: 'x-betterdata-signature',
     description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` keyed with the source secret',
+  },
+  oauthCallbackSignature: {
+    header: 'state',
+    in: 'query',
+    description:
+      "The single-use OAuth `state` minted by …/authorize; Shopify's callback also carries `hmac` (hex HMAC-SHA256 of the sorted query, keyed with the app secret) and a fresh `timestamp`",
   },
 };
 
@@ -145,9 +151,9 @@ export function eventSchemaName(type: string): string {
 
 function securitySchemes(): Record<string, unknown> {
   const receivers = Object.fromEntries(
-    Object.entries(RECEIVER_HEADERS).map(([name, { header, description }]) => [
+    Object.entries(RECEIVER_HEADERS).map(([name, { header, description, ...where }]) => [
       name,
-      { type: 'apiKey', in: 'header', name: header, description },
+      { type: 'apiKey', in: where.in ?? 'header', name: header, description },
     ]),
   );
   return {

@@ -7,7 +7,11 @@ import {
   inventorySettingsViewSchema,
   stockLevelViewSchema,
 } from '../catalog/catalog-api-schemas';
-import { shopifyConnectionSchema, squareConnectionSchema } from '../inbound/connections/connection-input';
+import {
+  internalConnectionSchema,
+  shopifyAuthorizeSchema,
+  squareAuthorizeSchema,
+} from '../inbound/connections/oauth/oauth-inputs';
 import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
@@ -29,8 +33,10 @@ import {
   attemptViewSchema,
   auditEntrySchema,
   billingViewSchema,
-  connectedSchema,
   connectionsViewSchema,
+  authorizeViewSchema,
+  syncViewSchema,
+  internalConnectedSchema,
   endpointCreatedSchema,
   endpointPatchedSchema,
   endpointStatsSchema,
@@ -45,10 +51,8 @@ import {
   receivedSchema,
   recoveryViewSchema,
   secretRotatedSchema,
-  shopifyConnectionViewSchema,
   sourceEventViewSchema,
   sourceIssuedSchema,
-  squareConnectionViewSchema,
 } from './response-schemas';
 
 /**
@@ -59,7 +63,8 @@ import {
  */
 
 export type Role = 'member' | 'admin' | 'any';
-export type ReceiverScheme = 'stripeSignature' | 'squareSignature' | 'shopifySignature' | 'betterdataSignature';
+export type ReceiverScheme =
+  'stripeSignature' | 'squareSignature' | 'shopifySignature' | 'betterdataSignature' | 'oauthCallbackSignature';
 
 export interface AnswerSpec {
   readonly description: string;
@@ -94,9 +99,6 @@ const ok = (description: string, schema: z.ZodType): Readonly<Record<number, Ans
   200: { description, schema },
 });
 const noContent = { 204: { description: 'Done; no body' } } as const;
-
-// The notification URL's checks depend on a setting (http allowed or not); the shape does not.
-const squareConnectionBody = squareConnectionSchema({ allowHttp: false });
 
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   // Webhook receivers: called by providers, authenticated by the HMAC each verifies.
@@ -431,28 +433,102 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     answers: ok('The connections', connectionsViewSchema),
   },
   'PUT /v1/orgs/{orgId}/connections/square': {
-    summary: 'Connect a Square merchant',
+    summary: 'Retired: connect Square by OAuth instead',
     tag: 'Connections',
     role: 'admin',
-    body: squareConnectionBody,
-    answers: ok('Connected; events kept from before were replayed', connectedSchema(squareConnectionViewSchema)),
-    errors: { 409: 'The merchant is connected to another organisation' },
+    description:
+      'Connecting by naming a merchant let anyone claim any merchant. Answers 405 with `authorizePath`: POST …/connections/square/authorize.',
+    answers: {},
+    errors: { 405: 'Use `POST /v1/orgs/{orgId}/connections/square/authorize` (`use_oauth`)' },
   },
   'PUT /v1/orgs/{orgId}/connections/shopify': {
-    summary: 'Connect a Shopify shop',
+    summary: 'Retired: connect Shopify by OAuth instead',
     tag: 'Connections',
     role: 'admin',
-    body: shopifyConnectionSchema,
-    answers: ok('Connected; events kept from before were replayed', connectedSchema(shopifyConnectionViewSchema)),
-    errors: { 409: 'The shop is connected to another organisation' },
+    description:
+      'Connecting by naming a shop let anyone claim any shop. Answers 405 with `authorizePath`: POST …/connections/shopify/authorize.',
+    answers: {},
+    errors: { 405: 'Use `POST /v1/orgs/{orgId}/connections/shopify/authorize` (`use_oauth`)' },
+  },
+  'POST /v1/orgs/{orgId}/connections/shopify/authorize': {
+    summary: "Start connecting a Shopify shop: the URL of the shop's consent page",
+    tag: 'Connections',
+    role: 'admin',
+    description:
+      'Send the browser to `authorizeUrl` within 10 minutes. After the merchant approves, Shopify calls `/oauth/shopify/callback`, which ends at `CONSOLE_URL?connected=shopify` (or `?error=<code>`).',
+    body: shopifyAuthorizeSchema,
+    answers: ok('The consent URL (its `state` is single-use)', authorizeViewSchema),
+    errors: {
+      409: 'The shop is connected to another organisation',
+      503: 'No Shopify app is configured (`shopify_not_configured`)',
+    },
+  },
+  'POST /v1/orgs/{orgId}/connections/square/authorize': {
+    summary: "Start connecting a Square merchant: the URL of Square's consent page",
+    tag: 'Connections',
+    role: 'admin',
+    description:
+      'Asks for MERCHANT_PROFILE_READ ITEMS_READ INVENTORY_READ. After the seller approves, Square calls `/oauth/square/callback`, which ends at `CONSOLE_URL?connected=square` (or `?error=<code>`).',
+    body: squareAuthorizeSchema,
+    bodyOptional: true,
+    answers: ok('The consent URL (its `state` is single-use)', authorizeViewSchema),
+    errors: { 503: 'No Square application is configured (`square_not_configured`)' },
+  },
+  'GET /v1/orgs/{orgId}/connections/{provider}/sync': {
+    summary: "The connection's initial sync: status and progress",
+    tag: 'Connections',
+    role: 'member',
+    pathParameters: { provider: '`square` or `shopify`' },
+    answers: ok('The sync job', syncViewSchema),
+    errors: { 404: 'No sync has run for this connection' },
+  },
+  'GET /oauth/shopify/callback': {
+    summary: "Shopify's OAuth callback (the browser, returning from the consent page)",
+    tag: 'Connections',
+    receiver: 'oauthCallbackSignature',
+    description:
+      'Verifies the query HMAC, the timestamp and the single-use state, exchanges the code for an expiring offline token, registers the webhook subscriptions, starts the initial sync and redirects to `CONSOLE_URL`.',
+    answers: {
+      302: {
+        description: 'To `CONSOLE_URL?connected=shopify`, or `?error=<code>` (nothing stored)',
+        headers: { location: 'The console' },
+      },
+    },
+  },
+  'GET /oauth/square/callback': {
+    summary: "Square's OAuth callback (the browser, returning from the consent page)",
+    tag: 'Connections',
+    receiver: 'oauthCallbackSignature',
+    description:
+      'Takes the single-use state, exchanges the code (the merchant is the one Square names in the token answer), starts the initial sync and redirects to `CONSOLE_URL`.',
+    answers: {
+      302: {
+        description: 'To `CONSOLE_URL?connected=square`, or `?error=<code>` (nothing stored)',
+        headers: { location: 'The console' },
+      },
+    },
+  },
+  'POST /internal/connections': {
+    summary: "Attach an account with the provider's token (operators, migrations)",
+    tag: 'Connections',
+    description:
+      'The account is learnt from the provider with the token (Shopify: the shop it answers for; Square: `GET /v2/merchants/me`), never taken from the request.',
+    body: internalConnectionSchema,
+    answers: { 201: { description: 'Connected; the initial sync started', schema: internalConnectedSchema } },
+    errors: {
+      403: 'Not an IAM-signed request',
+      409: 'The account is connected to another organisation',
+      422: 'Invalid fields, or the provider refused the token',
+    },
   },
   'DELETE /v1/orgs/{orgId}/connections/{provider}': {
     summary: 'Disconnect Square or Shopify',
     tag: 'Connections',
     role: 'admin',
+    description: "Square's token is revoked at Square first; the stored tokens are deleted.",
     pathParameters: { provider: '`square` or `shopify`' },
     answers: noContent,
-    errors: { 404: 'No such connection' },
+    errors: { 404: 'No such connection', 502: 'Square did not confirm the revocation; try again' },
   },
   'PUT /v1/orgs/{orgId}/connections/sources/{sourceId}': {
     summary: 'Create a signed inbound source, or rotate its secret',

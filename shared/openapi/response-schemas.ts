@@ -221,20 +221,48 @@ export const recoveryViewSchema = z.object({
 });
 
 // Connections (functions/connections-api).
+/** What every connection shows (issue 10's agreed shape), beside the provider's own field. */
+const connectionCommon = {
+  provider: z.enum(['square', 'shopify']),
+  account: z.string().describe('The Shopify shop domain or the Square merchant id'),
+  state: z.enum(['active', 'revoked']),
+  connectedAt: z.string(),
+  scopes: z.array(z.string()).optional().describe('Scopes the provider granted'),
+  lastSyncAt: z.string().optional().describe('When the initial sync last completed'),
+};
 export const squareConnectionViewSchema = z.object({
   merchantId: z.string(),
   notificationUrl: z.string().nullable(),
-  connectedAt: z.string(),
+  ...connectionCommon,
 });
-export const shopifyConnectionViewSchema = z.object({ shopDomain: z.string(), connectedAt: z.string() });
+export const shopifyConnectionViewSchema = z.object({ shopDomain: z.string(), ...connectionCommon });
+export const authorizeViewSchema = z.object({
+  authorizeUrl: z.string().describe("The provider's consent page; send the browser there"),
+  expiresAt: z.string().describe('The state expires then (10 minutes)'),
+});
+export const syncViewSchema = z.object({
+  id: z.string(),
+  kind: z.literal('sync'),
+  status: z.enum(['queued', 'running', 'completed', 'failed']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  progress: z.object({ pages: z.number().int(), objects: z.number().int() }),
+  error: z.string().optional(),
+  provider: z.enum(['square', 'shopify']),
+  account: z.string(),
+});
+export const internalConnectedSchema = z.object({
+  orgId: z.string(),
+  provider: z.enum(['square', 'shopify']),
+  account: z.string(),
+  syncJobId: z.string(),
+});
 export const sourceViewSchema = z.object({ sourceId: z.string(), url: z.string(), createdAt: z.string() });
 export const connectionsViewSchema = z.object({
   square: squareConnectionViewSchema.nullable(),
   shopify: shopifyConnectionViewSchema.nullable(),
   sources: z.array(sourceViewSchema),
 });
-export const connectedSchema = (view: z.ZodObject) =>
-  view.extend({ replayedEvents: z.number().int().describe('Events kept from before the connection, now replayed') });
 export const sourceIssuedSchema = sourceViewSchema.extend({
   secret: z.string().describe('The signing secret (whsec_…); shown only in this answer'),
 });

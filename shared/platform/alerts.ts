@@ -20,7 +20,14 @@ import { OPS_ALERTS_PREFIX } from './topology';
  * alert stored but not yet published (a crash in between) is published on the next attempt.
  */
 
-export type AlertKind = 'payment_failed' | 'org_unresolved' | 'unknown_plan' | 'endpoint_disabled';
+export type AlertKind =
+  | 'payment_failed'
+  | 'org_unresolved'
+  | 'unknown_plan'
+  | 'endpoint_disabled'
+  | 'oauth_token_lapsing'
+  | 'connection_revoked'
+  | 'shopify_compliance_request';
 
 export interface OpsAlert {
   readonly id: string;

@@ -271,12 +271,8 @@ export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig
 
 export interface ConnectionsApiConfig {
   readonly connectionsTable: string;
-  /** Where kept events of a newly connected Square merchant or Shopify shop are replayed. */
-  readonly catalogQueueUrl: string;
   /** Encrypts signed sources' secrets (the endpoint secrets key, under its own encryption-context purpose). */
   readonly endpointSecretsKey: EndpointSecretsKey;
-  /** Accept an `http:` Square notification URL (local development only). */
-  readonly allowHttp: boolean;
   /** How far back a source's event listing reaches; the same setting that sets the events' TTL. */
   readonly sourceEventRetentionDays: number;
 }
@@ -284,9 +280,7 @@ export interface ConnectionsApiConfig {
 export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApiConfig {
   return {
     connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
     endpointSecretsKey: endpointSecretsKey(env),
-    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
     sourceEventRetentionDays: integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
   };
 }
@@ -364,6 +358,12 @@ export interface CatalogConsumerConfig {
   readonly squareAccessToken: SecretLocation | undefined;
   /** Square's API address; a fake Square on loopback in tests. */
   readonly squareApiBaseUrl: URL;
+  /** Decrypts merchants' OAuth tokens for their catalog pulls; undefined: only SQUARE_ACCESS_TOKEN pulls. */
+  readonly endpointSecretsKey: EndpointSecretsKey | undefined;
+  /** Uninstalls, revocations and compliance requests raise ops alerts here. */
+  readonly opsTable: string | undefined;
+  readonly opsTopicArn: string | undefined;
+  readonly alertRetentionDays: number;
 }
 
 export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsumerConfig {
@@ -382,6 +382,13 @@ export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsum
         )
         .transform((value) => new URL(value)),
     ),
+    endpointSecretsKey:
+      env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]?.trim() || env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim()
+        ? endpointSecretsKey(env)
+        : undefined,
+    opsTable: read(env, ENV.opsTable, nonEmpty.optional()),
+    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
+    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
   };
 }
 
@@ -405,5 +412,144 @@ export function loadJobsConfig(env: Env = process.env): JobsConfig {
     jobsTable: read(env, ENV.jobsTable, nonEmpty),
     jobsQueueUrl: read(env, ENV.jobsQueueUrl, nonEmpty),
     jobRetentionDays: read(env, ENV.jobRetentionDays, z.coerce.number().int().positive().default(30)),
+  };
+}
+
+export type SquareEnvironment = 'sandbox' | 'production';
+
+/** Square's OAuth and API host per environment (SQUARE_BASE_URL overrides it, e.g. with a simulator). */
+export const SQUARE_BASE_URLS: Readonly<Record<SquareEnvironment, string>> = {
+  production: 'https://connect.squareup.com',
+  sandbox: 'https://connect.squareupsandbox.com',
+};
+
+/** What the platform asks a shop for: products and their stock, read only. */
+export const DEFAULT_SHOPIFY_SCOPES = 'read_products,read_inventory';
+
+export interface ShopifyAppConfig {
+  /** The app's client id (public). */
+  readonly apiKey: string;
+  /** The app's client secrets: sign callbacks and webhooks, authenticate token calls (first one current). */
+  readonly apiSecret: SecretLocation;
+  readonly scopes: readonly string[];
+  /** `https://{shop}` in production; a simulator's `http://127.0.0.1:<port>/shops/{shop}` locally. */
+  readonly shopBaseUrlTemplate: string;
+}
+
+export interface SquareAppConfig {
+  readonly applicationId: string;
+  readonly applicationSecret: SecretLocation;
+  readonly environment: SquareEnvironment;
+  readonly baseUrl: URL;
+}
+
+export interface OauthAppsConfig {
+  /** Where the callbacks and receivers are reachable from the internet, without a trailing slash. */
+  readonly publicBaseUrl: string;
+  /** Where the browser is sent back after a callback, with `?connected=` or `?error=`. */
+  readonly consoleUrl: string;
+  /** Undefined when no Shopify app is configured (SHOPIFY_API_KEY unset): Shopify cannot be connected. */
+  readonly shopify: ShopifyAppConfig | undefined;
+  /** Undefined when no Square application is configured (SQUARE_APPLICATION_ID unset). */
+  readonly square: SquareAppConfig | undefined;
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+function shopifyApp(env: Env): ShopifyAppConfig | undefined {
+  const apiKey = read(env, ENV.shopifyApiKey, nonEmpty.optional());
+  if (apiKey === undefined) return undefined;
+  const template = read(env, ENV.shopifyShopBaseUrlTemplate, nonEmpty.default('https://{shop}'));
+  if (!template.includes('{shop}'))
+    throw new ConfigurationError(`Environment variable ${ENV.shopifyShopBaseUrlTemplate} must contain {shop}`);
+  const scopes = read(env, ENV.shopifyScopes, nonEmpty.default(DEFAULT_SHOPIFY_SCOPES));
+  return {
+    apiKey,
+    apiSecret: requiredSecretLocation(env, 'shopifyApiSecret'),
+    scopes: splitSecretList(scopes),
+    shopBaseUrlTemplate: template.replace(/\/+$/, ''),
+  };
+}
+
+function squareApp(env: Env): SquareAppConfig | undefined {
+  const applicationId = read(env, ENV.squareApplicationId, nonEmpty.optional());
+  if (applicationId === undefined) return undefined;
+  const environment = read(env, ENV.squareEnvironment, z.enum(['sandbox', 'production']).default('production'));
+  const baseUrl = read(env, ENV.squareBaseUrl, httpUrl.optional()) ?? SQUARE_BASE_URLS[environment];
+  return {
+    applicationId,
+    applicationSecret: requiredSecretLocation(env, 'squareApplicationSecret'),
+    environment,
+    baseUrl: new URL(baseUrl),
+  };
+}
+
+export function loadOauthAppsConfig(env: Env = process.env): OauthAppsConfig {
+  const publicBaseUrl = read(env, ENV.publicBaseUrl, httpUrl).replace(/\/+$/, '');
+  return {
+    publicBaseUrl,
+    consoleUrl: read(env, ENV.consoleUrl, httpUrl.optional()) ?? `${publicBaseUrl}/console/`,
+    shopify: shopifyApp(env),
+    square: squareApp(env),
+  };
+}
+
+export interface ConnectionsOauthConfig {
+  readonly connectionsTable: string;
+  /** Where kept events of a newly connected account are replayed. */
+  readonly catalogQueueUrl: string;
+  /** Encrypts OAuth tokens (the endpoint secrets key, `oauth-token` purpose). */
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  readonly jobs: JobsConfig;
+  readonly oauth: OauthAppsConfig;
+}
+
+export function loadConnectionsOauthConfig(env: Env = process.env): ConnectionsOauthConfig {
+  return {
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
+    endpointSecretsKey: endpointSecretsKey(env),
+    jobs: loadJobsConfig(env),
+    oauth: loadOauthAppsConfig(env),
+  };
+}
+
+export interface ProviderSyncConfig {
+  readonly catalogTable: string;
+  readonly connectionsTable: string;
+  /** Stockout signals of synced stock levels are published here. */
+  readonly eventsQueueUrl: string;
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  readonly oauth: OauthAppsConfig;
+}
+
+/** What the job worker's provider-sync steps need, besides the jobs table and queue. */
+export function loadProviderSyncConfig(env: Env = process.env): ProviderSyncConfig {
+  return {
+    catalogTable: read(env, ENV.catalogTable, nonEmpty),
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
+    endpointSecretsKey: endpointSecretsKey(env),
+    oauth: loadOauthAppsConfig(env),
+  };
+}
+
+export interface TokenRefreshConfig {
+  readonly connectionsTable: string;
+  readonly opsTable: string;
+  readonly opsTopicArn: string | undefined;
+  readonly alertRetentionDays: number;
+  readonly endpointSecretsKey: EndpointSecretsKey;
+  readonly oauth: OauthAppsConfig;
+}
+
+export function loadTokenRefreshConfig(env: Env = process.env): TokenRefreshConfig {
+  return {
+    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
+    opsTable: read(env, ENV.opsTable, nonEmpty),
+    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
+    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
+    endpointSecretsKey: endpointSecretsKey(env),
+    oauth: loadOauthAppsConfig(env),
   };
 }

@@ -99,4 +99,9 @@ export const METRIC_NAMES = {
     /** A catalog.version.updated was recorded but not pulled (no access token, or another merchant's). */
     pullSkipped: 'SquareCatalogPullSkipped',
   },
+  oauthTokenRefresh: {
+    refreshed: 'OauthTokenRefreshed',
+    /** A refresh failed (retried with backoff; an ops alert once the token nears its expiry). */
+    failed: 'OauthTokenRefreshFailed',
+  },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;

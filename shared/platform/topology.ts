@@ -48,6 +48,16 @@ export const ENV = {
   jobsQueueUrl: 'JOBS_QUEUE_URL',
   jobRetentionDays: 'JOB_RETENTION_DAYS',
   eventPublishers: 'EVENT_PUBLISHERS',
+  shopifyApiKey: 'SHOPIFY_API_KEY',
+  shopifyScopes: 'SHOPIFY_SCOPES',
+  shopifyShopBaseUrlTemplate: 'SHOPIFY_SHOP_BASE_URL_TEMPLATE',
+  squareApplicationId: 'SQUARE_APPLICATION_ID',
+  squareApplicationSecret: 'SQUARE_APPLICATION_SECRET',
+  squareApplicationSecretArn: 'SQUARE_APPLICATION_SECRET_ARN',
+  squareEnvironment: 'SQUARE_ENVIRONMENT',
+  squareBaseUrl: 'SQUARE_BASE_URL',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  consoleUrl: 'CONSOLE_URL',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -141,11 +151,18 @@ export type FunctionName =
   | 'catalogConsumer'
   | 'catalogApi'
   | 'docsApi'
-  | 'jobWorker';
+  | 'jobWorker'
+  | 'connectionsOauth'
+  | 'oauthTokenRefresh';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
-  'stripeWebhookSecret' | 'stripeApiKey' | 'squareSignatureKey' | 'shopifyApiSecret' | 'squareAccessToken';
+  | 'stripeWebhookSecret'
+  | 'stripeApiKey'
+  | 'squareSignatureKey'
+  | 'shopifyApiSecret'
+  | 'squareAccessToken'
+  | 'squareApplicationSecret';
 
 /** The DynamoDB calls a function may make (IAM action names without the `dynamodb:` prefix). */
 export type DynamoAction =
@@ -366,17 +383,17 @@ export const FUNCTIONS = {
     description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
     timeoutSeconds: 10,
     memoryMiB: 512,
+    // Connecting (and replaying kept events) moved to connectionsOauth: sources only here.
     access: {
       tables: {
-        // Connections and their reverse lookups, unmatched events to replay, sources and their events.
+        // Sources and their events, and the org's connections it lists; connecting moved to connectionsOauth.
         connections: [
           {
             actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
-            keyPrefixes: ['ORG#', 'ACCOUNT#', 'UNMATCHED#', 'SOURCE#', 'SOURCE_EVENTS#'],
+            keyPrefixes: ['ORG#', 'ACCOUNT#', 'SOURCE#', 'SOURCE_EVENTS#'],
           },
         ],
       },
-      sendsTo: ['catalog'],
       endpointSecrets: { use: 'encrypt', of: 'source' },
     },
   },
@@ -386,17 +403,24 @@ export const FUNCTIONS = {
     description: 'Applies Square and Shopify catalog and stock events; pulls changed Square catalog objects',
     timeoutSeconds: 60,
     memoryMiB: 1024,
+    // The connection's own OAuth token pulls a merchant's changed catalog; uninstalls and revocations alert ops.
     access: {
       tables: {
-        catalog: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#'] }],
-        // Which org an account belongs to; verified events of unconnected accounts, kept until connected.
+        // Applies events; erases a shop's catalog on shop/redact.
+        catalog: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: ['ORG#'] }],
+        // Which org an account belongs to; unmatched events kept until connected; revocations mark the
+        // connection and delete its token; the merchant's own token pulls its changed catalog.
         connections: [
-          { actions: ['GetItem'], keyPrefixes: ['ACCOUNT#'] },
+          { actions: ['GetItem'], keyPrefixes: ['ACCOUNT#', 'OAUTH_TOKEN'] },
           { actions: ['PutItem', 'DeleteItem'], keyPrefixes: ['UNMATCHED#'] },
+          { actions: ['UpdateItem', 'DeleteItem'], keyPrefixes: ['ORG#', 'ACCOUNT#', 'OAUTH_TOKEN'] },
         ],
+        ops: [OPS_ALERT_WRITES],
       },
       sendsTo: ['events'],
       secrets: ['squareAccessToken'],
+      publishesOpsAlerts: true,
+      endpointSecrets: { use: 'decrypt', of: 'oauthToken' },
     },
   },
   catalogApi: {
@@ -424,15 +448,76 @@ export const FUNCTIONS = {
     // One step is one page of work; the step functions keep a page well under this.
     timeoutSeconds: 120,
     memoryMiB: 1024,
+    // Provider syncs: read the connection's OAuth token (refreshing Shopify's hourly token) and write the catalog.
     access: {
       tables: {
         // Reads, checkpoints and finishes jobs, and frees a finished job's lock; jobs live under their owner.
         jobs: [{ actions: ['GetItem', 'PutItem', 'DeleteItem'], keyPrefixes: ['ORG#', 'MERCHANT#'] }],
+        // Syncs: the connection and its token (refreshing Shopify's hourly token), then catalog pages.
+        connections: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#', 'ACCOUNT#', 'OAUTH_TOKEN'] },
+        ],
+        catalog: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#'] }],
       },
-      sendsTo: ['jobs'],
+      sendsTo: ['jobs', 'events'],
+      secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
+      endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
+    },
+  },
+  connectionsOauth: {
+    id: 'ConnectionsOauthFunction',
+    dir: 'connections-oauth',
+    description:
+      'Connects Shopify shops and Square merchants by OAuth: authorize, callbacks, tokens, webhooks, initial sync, disconnect',
+    // A callback exchanges the code, registers five webhook subscriptions and starts the sync.
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: {
+      tables: {
+        // States, tokens, connections and their lookups; kept unmatched events replayed on connect.
+        connections: [
+          {
+            actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+            keyPrefixes: ['ORG#', 'ACCOUNT#', 'OAUTH_STATE#', 'OAUTH_TOKEN', 'UNMATCHED#'],
+          },
+        ],
+        jobs: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#'] }],
+      },
+      sendsTo: ['jobs', 'catalog'],
+      secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
+      endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
+    },
+  },
+  oauthTokenRefresh: {
+    id: 'OauthTokenRefreshFunction',
+    dir: 'oauth-token-refresh',
+    description: 'Scheduled: refreshes provider OAuth tokens well before they expire; alerts before one lapses',
+    timeoutSeconds: 120,
+    memoryMiB: 512,
+    access: {
+      tables: {
+        // Every token lives under one partition, so one query finds those due.
+        connections: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keyPrefixes: ['OAUTH_TOKEN'] }],
+        ops: [OPS_ALERT_WRITES],
+      },
+      secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
+      publishesOpsAlerts: true,
+      endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
     },
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
+
+/** Functions EventBridge invokes on a schedule (the local runtime runs a timer instead). */
+export interface ScheduleSpec {
+  readonly id: string;
+  readonly function: FunctionName;
+  readonly everyMinutes: number;
+}
+
+export const SCHEDULES: readonly ScheduleSpec[] = [
+  // Square tokens live 30 days and Shopify's an hour: hourly runs refresh each well before it lapses.
+  { id: 'OauthTokenRefreshSchedule', function: 'oauthTokenRefresh', everyMinutes: 60 },
+];
 
 export interface QueueSpec {
   readonly id: string;
@@ -578,6 +663,8 @@ export const THROTTLES = {
   shopify: { rateLimit: 300, burstLimit: 600 },
   /** Tenants' own signed senders: the URL is guessable, so the smallest share. */
   sources: { rateLimit: 50, burstLimit: 100 },
+  /** OAuth callbacks: one browser redirect per install, so a flood of forged callbacks stays small. */
+  oauth: { rateLimit: 10, burstLimit: 20 },
 } as const satisfies Record<string, Throttle>;
 
 export type ThrottleName = keyof typeof THROTTLES;
@@ -670,7 +757,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orgs/{orgId}/connections', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/square', function: 'connectionsApi', auth: 'jwt' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/shopify', function: 'connectionsApi', auth: 'jwt' },
-  { method: 'DELETE', path: '/v1/orgs/{orgId}/connections/{provider}', function: 'connectionsApi', auth: 'jwt' },
+  { method: 'DELETE', path: '/v1/orgs/{orgId}/connections/{provider}', function: 'connectionsOauth', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/connections/shopify/authorize',
+    function: 'connectionsOauth',
+    auth: 'jwt',
+  },
+  { method: 'POST', path: '/v1/orgs/{orgId}/connections/square/authorize', function: 'connectionsOauth', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/connections/{provider}/sync', function: 'connectionsOauth', auth: 'jwt' },
+  { method: 'GET', path: '/oauth/shopify/callback', function: 'connectionsOauth', auth: 'none', throttle: 'oauth' },
+  { method: 'GET', path: '/oauth/square/callback', function: 'connectionsOauth', auth: 'none', throttle: 'oauth' },
+  { method: 'POST', path: '/internal/connections', function: 'connectionsOauth', auth: 'iam' },
   { method: 'PUT', path: '/v1/orgs/{orgId}/connections/sources/{sourceId}', function: 'connectionsApi', auth: 'jwt' },
   {
     method: 'GET',
@@ -733,6 +831,13 @@ export const SECRETS: Record<SecretName, SecretSpec> = {
     valueEnvVar: ENV.squareAccessToken,
     required: false,
   },
+  squareApplicationSecret: {
+    id: 'SquareApplicationSecret',
+    description: 'Square application secret (OAuth); enables connecting Square merchants by OAuth',
+    arnEnvVar: ENV.squareApplicationSecretArn,
+    valueEnvVar: ENV.squareApplicationSecret,
+    required: false,
+  },
 };
 
 /** Encrypts tenants' endpoint signing secrets at rest: a KMS key in AWS, a local key on a laptop. */
@@ -747,7 +852,7 @@ export const ENDPOINT_SECRETS_KEY = {
    * policy names, per purpose, the roles that may encrypt or decrypt under it (from their
    * `endpointSecrets` access): a new purpose is one line here plus `endpointSecrets` on its functions.
    */
-  purposes: { endpoint: 'webhook-endpoint-secret', source: 'inbound-source-secret' },
+  purposes: { endpoint: 'webhook-endpoint-secret', source: 'inbound-source-secret', oauthToken: 'oauth-token' },
 } as const;
 
 export type SecretPurpose = keyof typeof ENDPOINT_SECRETS_KEY.purposes;

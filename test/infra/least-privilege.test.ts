@@ -126,10 +126,12 @@ describe('item-scoped DynamoDB grants', () => {
     shopifyWebhook: [],
     sourcesWebhook: ['GetItem', 'PutItem'],
     connectionsApi: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
-    catalogConsumer: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    catalogConsumer: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     catalogApi: ['PutItem', 'Query'],
     docsApi: [],
-    jobWorker: ['DeleteItem', 'GetItem', 'PutItem'],
+    jobWorker: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    connectionsOauth: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    oauthTokenRefresh: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
   };
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s gets exactly the actions it performs', (name) => {
@@ -141,7 +143,7 @@ describe('item-scoped DynamoDB grants', () => {
       for (const statement of dynamoStatements(name)) {
         const prefixes = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
         expect(Array.isArray(prefixes) ? prefixes : [prefixes], name).toEqual(
-          expect.arrayContaining([expect.stringMatching(/^[A-Z_]+#[a-z#]*\*$/)]),
+          expect.arrayContaining([expect.stringMatching(/^[A-Z_]+(#[a-z#]*)?\*$/)]),
         );
         expect(Object.keys(statement.Condition ?? {}), name).toEqual(['ForAllValues:StringLike']);
       }
@@ -157,12 +159,22 @@ describe('item-scoped DynamoDB grants', () => {
   });
 
   it('gives the internet-facing receivers no Scan, DeleteItem or BatchWriteItem', () => {
-    const receivers = [...new Set(ROUTES.filter((route) => route.auth === 'none').map((route) => route.function))];
-    expect(receivers.sort()).toEqual(['shopifyWebhook', 'sourcesWebhook', 'squareWebhook', 'stripeWebhook']);
-    for (const name of receivers) {
+    const unauthenticated = [
+      ...new Set(ROUTES.filter((route) => route.auth === 'none').map((route) => route.function)),
+    ].sort();
+    expect(unauthenticated).toEqual([
+      'connectionsOauth',
+      'shopifyWebhook',
+      'sourcesWebhook',
+      'squareWebhook',
+      'stripeWebhook',
+    ]);
+    for (const name of unauthenticated.filter((n) => n !== 'connectionsOauth')) {
       for (const action of ['Scan', 'DeleteItem', 'BatchWriteItem'])
         expect(dynamoActions(name), name).not.toContain(action);
     }
+    // The OAuth callbacks (HMAC- and state-checked) take a single-use state by deleting it: no Scan or batch.
+    for (const action of ['Scan', 'BatchWriteItem']) expect(dynamoActions('connectionsOauth')).not.toContain(action);
   });
 
   it('lets the Square receiver read only Square account lookups, and the sources receiver write only event listings', () => {
@@ -177,8 +189,14 @@ describe('item-scoped DynamoDB grants', () => {
     expect(grantsOf('catalogApi')).toEqual({ PutItem: ['catalog|ORG#*'], Query: ['catalog|ORG#*'] });
   });
 
-  it('lets the catalog consumer delete only unmatched events in the connections table', () => {
-    expect(grantsOf('catalogConsumer').DeleteItem).toEqual(['connections|UNMATCHED#*']);
+  it('lets the catalog consumer delete only catalog items, unmatched events and revoked connections', () => {
+    expect(grantsOf('catalogConsumer').DeleteItem).toEqual([
+      'catalog|ORG#*',
+      'connections|ACCOUNT#*',
+      'connections|OAUTH_TOKEN*',
+      'connections|ORG#*',
+      'connections|UNMATCHED#*',
+    ]);
   });
 
   it('queries the byEndpoint index by endpoint key only from the endpoints API', () => {
@@ -232,8 +250,13 @@ describe('endpoint secrets key policy', () => {
     expect(named('kms:Decrypt', endpoint)).toEqual(roles('endpointsApi', 'delivery'));
     expect(named('kms:Encrypt', source)).toEqual(roles('connectionsApi'));
     expect(named('kms:Decrypt', source)).toEqual(roles('sourcesWebhook'));
+    const { oauthToken } = ENDPOINT_SECRETS_KEY.purposes;
+    expect(named('kms:Encrypt', oauthToken)).toEqual(roles('connectionsOauth', 'jobWorker', 'oauthTokenRefresh'));
+    expect(named('kms:Decrypt', oauthToken)).toEqual(
+      roles('catalogConsumer', 'connectionsOauth', 'jobWorker', 'oauthTokenRefresh'),
+    );
     const users = keyPolicy().filter((s) => actionsOf(s).some((a) => /^kms:(Encrypt|Decrypt)$/.test(a)));
-    expect(users).toHaveLength(4);
+    expect(users).toHaveLength(6);
   });
 });
 
@@ -260,7 +283,7 @@ describe('who may publish events', () => {
     const allowed = deny.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as unknown[];
     expect(allowed.map((arn) => JSON.stringify(arn)).sort()).toEqual(
       [
-        ...(['billingConsumer', 'catalogConsumer', 'eventsApi'] as const).map((name) => roleArnOf(name)),
+        ...(['billingConsumer', 'catalogConsumer', 'eventsApi', 'jobWorker'] as const).map((name) => roleArnOf(name)),
         PLATFORM_OPS,
         REDRIVER,
       ]
@@ -296,6 +319,8 @@ describe('route throttles', () => {
       'ANY /api/webhooks/square': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
       'ANY /api/webhooks/shopify': { ThrottlingRateLimit: 900, ThrottlingBurstLimit: 1800 },
       'ANY /webhooks/sources/{sourceId}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      'GET /oauth/shopify/callback': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      'GET /oauth/square/callback': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
     expect(stage().DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: THROTTLES.api.rateLimit,

@@ -16,7 +16,13 @@ import {
   RECOVERIES,
   WEBHOOK_FUNCTIONS,
 } from '../../infra/constructs/dashboard';
-import { EXTERNAL_CONSUMER_ACTIONS, handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
+import { oauthTokenContext } from '../../shared/inbound/connections/connection-tokens';
+import {
+  EXTERNAL_CONSUMER_ACTIONS,
+  handlerEntry,
+  OAUTH_SETTINGS_FUNCTIONS,
+  type WebhooksStack,
+} from '../../infra/webhooks-stack';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import {
   ENDPOINT_SECRETS_KEY,
@@ -298,6 +304,8 @@ describe('functions', () => {
           (route) => route.urlEnvVar as string,
         ),
         ...(name === 'eventsApi' ? [ENV.eventPublishers] : []),
+        // Where callbacks and receivers are reached and the console is (client ids and scopes only when set in context).
+        ...(OAUTH_SETTINGS_FUNCTIONS.includes(name) ? [ENV.publicBaseUrl, ENV.consoleUrl] : []),
       ];
       const topologyVariables = Object.keys(variables).filter((key) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(key));
       expect(topologyVariables.sort(), name).toEqual(expected.sort());
@@ -490,7 +498,12 @@ describe('HTTP API', () => {
 
   it('puts the JWT authorizer on every connections and catalog route', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
-    const expected = ROUTES.filter((route) => route.function === 'connectionsApi' || route.function === 'catalogApi');
+    const expected = ROUTES.filter(
+      (route) =>
+        route.function === 'connectionsApi' ||
+        route.function === 'catalogApi' ||
+        (route.function === 'connectionsOauth' && route.auth === 'jwt'),
+    );
     expect(expected.length).toBeGreaterThanOrEqual(9);
     for (const spec of expected) {
       const route = routes.find((r) => r.RouteKey === `${spec.method} ${spec.path}`);
@@ -499,13 +512,13 @@ describe('HTTP API', () => {
     }
   });
 
-  it('leaves only /webhooks/ and /api/webhooks/ routes unauthenticated', () => {
+  it('leaves only /webhooks/, /api/webhooks/ and /oauth/ (callbacks) routes unauthenticated', () => {
     const unauthenticated = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties)
       .filter((r) => r.AuthorizationType === 'NONE')
       .map((r) => String(r.RouteKey).split(' ')[1] as string);
     expect(unauthenticated.length).toBe(ROUTES.filter((route) => route.auth === 'none').length);
-    for (const path of unauthenticated) expect(path).toMatch(/^\/(api\/)?webhooks\//);
+    for (const path of unauthenticated) expect(path).toMatch(/^\/((api\/)?webhooks|oauth\/(shopify|square))\//);
   });
 
   it('configures the JWT authorizer from context', () => {
@@ -593,12 +606,16 @@ describe('least privilege', () => {
     expect(statementsWithAction(statements, 'kms:')).toEqual([]);
   });
 
-  it('catalog-consumer consumes the catalog queue, writes catalog and connections, and sends only to the events queue', () => {
+  it('catalog-consumer consumes the catalog queue, writes catalog, connections and ops alerts, and sends only to the events queue', () => {
     const statements = roleStatements('catalogConsumer');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
     expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
     expect(dynamoResources(statements).sort()).toEqual(
-      [JSON.stringify(tableArn('catalog')), JSON.stringify(tableArn('connections'))].sort(),
+      [
+        JSON.stringify(tableArn('catalog')),
+        JSON.stringify(tableArn('connections')),
+        JSON.stringify(tableArn('ops')),
+      ].sort(),
     );
     expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
@@ -687,6 +704,21 @@ describe('least privilege', () => {
     );
     expect(kmsActionsOn('sourcesWebhook', keyArn())).toEqual(['kms:Decrypt']);
     expect(kmsActionsOn('connectionsApi', keyArn())).toEqual(['kms:Encrypt']);
+  });
+
+  it('encrypts OAuth tokens under their own purpose: connections-oauth, the job worker and the refresher both ways, the catalog consumer decrypt only', () => {
+    expect(oauthTokenContext('square', 'M1', 'access').purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.oauthToken);
+    for (const name of ['connectionsOauth', 'jobWorker', 'oauthTokenRefresh', 'catalogConsumer'] as const)
+      expect(purposeCondition(name).StringEquals['kms:EncryptionContext:purpose'], name).toBe('oauth-token');
+    expect(kmsActionsOn('connectionsOauth', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+    expect(kmsActionsOn('catalogConsumer', keyArn())).toEqual(['kms:Decrypt']);
+  });
+
+  it('runs the token refresher on an hourly EventBridge schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Arn: getAtt(logicalId(stack.functions.oauthTokenRefresh)) })],
+    });
   });
 
   it('events-api may only send to the events queue', () => {

@@ -9,6 +9,7 @@ import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { ENDPOINT_SECRETS_KEY, TABLES } from '../../shared/platform/topology';
 import { fixtureBytes } from '../support/fixtures';
 import { sqsClient, token } from '../support/local-system';
+import { connectByOAuth } from '../support/oauth';
 
 /**
  * The connections API end to end on the local runtime: real HTTP through the gateway's JWT check,
@@ -59,31 +60,27 @@ describe('Integration: the connections API through the local runtime', () => {
   const member = (orgId: string) => token(system, orgId, 'member');
   const connections = (orgId: string) => `/v1/orgs/${orgId}/connections`;
 
-  it('connects, lists and disconnects a Square merchant and a Shopify shop', async () => {
+  it('connects by OAuth, lists and disconnects a Square merchant and a Shopify shop', async () => {
     const bearer = await admin('org_conn_1');
-    // Kept byte for byte: a URL parser would lower-case the host and drop the default port.
-    const notificationUrl = 'https://Hooks.Example.com:443/api/webhooks/square';
-
-    const square = await call('PUT', `${connections('org_conn_1')}/square`, {
-      bearer,
-      body: { merchantId: 'MLCONN1', notificationUrl },
-    });
-    expect(square).toMatchObject({
-      status: 200,
-      body: { merchantId: 'MLCONN1', notificationUrl, connectedAt: expect.any(String), replayedEvents: 0 },
-    });
-    const shopify = await call('PUT', `${connections('org_conn_1')}/shopify`, {
-      bearer,
-      body: { shopDomain: 'Conn-One.myshopify.com' },
-    });
-    expect(shopify).toMatchObject({ status: 200, body: { shopDomain: 'conn-one.myshopify.com', replayedEvents: 0 } });
+    expect((await connectByOAuth(system, 'org_conn_1', 'square', 'MLCONN1')).searchParams.get('connected')).toBe(
+      'square',
+    );
+    expect(
+      (await connectByOAuth(system, 'org_conn_1', 'shopify', 'Conn-One.myshopify.com')).searchParams.get('connected'),
+    ).toBe('shopify');
 
     const listed = await call('GET', connections('org_conn_1'), { bearer: await member('org_conn_1') });
     expect(listed).toMatchObject({
       status: 200,
       body: {
-        square: { merchantId: 'MLCONN1', notificationUrl, connectedAt: square.body.connectedAt },
-        shopify: { shopDomain: 'conn-one.myshopify.com', connectedAt: shopify.body.connectedAt },
+        square: {
+          merchantId: 'MLCONN1',
+          provider: 'square',
+          account: 'MLCONN1',
+          state: 'active',
+          notificationUrl: null,
+        },
+        shopify: { shopDomain: 'conn-one.myshopify.com', provider: 'shopify', state: 'active' },
         sources: [],
       },
     });
@@ -103,120 +100,65 @@ describe('Integration: the connections API through the local runtime', () => {
     await expect(store.connectionOf('square', 'MLCONN1')).resolves.toBeUndefined();
   });
 
-  it('refuses a merchant or shop connected to another organisation with 409, without naming it', async () => {
-    await call('PUT', `${connections('org_conn_2a')}/square`, {
-      bearer: await admin('org_conn_2a'),
-      body: { merchantId: 'MLTAKEN', notificationUrl: 'https://example.com/square' },
-    });
-    await call('PUT', `${connections('org_conn_2a')}/shopify`, {
-      bearer: await admin('org_conn_2a'),
-      body: { shopDomain: 'taken.myshopify.com' },
-    });
-
+  it('connects nothing by assertion: the old PUTs answer 405 problem+json, even for an unclaimed account', async () => {
+    const bearer = await admin('org_conn_2b');
     const square = await call('PUT', `${connections('org_conn_2b')}/square`, {
-      bearer: await admin('org_conn_2b'),
-      body: { merchantId: 'MLTAKEN', notificationUrl: 'https://example.com/square' },
+      bearer,
+      body: { merchantId: 'MLUNCLAIMED', notificationUrl: 'https://example.com/square' },
     });
     const shopify = await call('PUT', `${connections('org_conn_2b')}/shopify`, {
-      bearer: await admin('org_conn_2b'),
-      body: { shopDomain: 'TAKEN.myshopify.com' },
-    });
-
-    for (const response of [square, shopify]) {
-      expect(response).toMatchObject({ status: 409, body: { code: 'account_connected_elsewhere' } });
-      expect(response.text).not.toContain('org_conn_2a');
-    }
-    expect((await call('GET', connections('org_conn_2b'), { bearer: await admin('org_conn_2b') })).body).toMatchObject({
-      square: null,
-      shopify: null,
-    });
-  });
-
-  it('releases the merchant an organisation had when it connects another one', async () => {
-    const bearer = await admin('org_conn_3a');
-    await call('PUT', `${connections('org_conn_3a')}/square`, {
       bearer,
-      body: { merchantId: 'MLFIRST', notificationUrl: 'https://example.com/square' },
+      body: { shopDomain: 'unclaimed.myshopify.com' },
     });
-    await call('PUT', `${connections('org_conn_3a')}/square`, {
-      bearer,
-      body: { merchantId: 'MLSECOND', notificationUrl: 'https://example.com/square' },
-    });
-
-    const taken = await call('PUT', `${connections('org_conn_3b')}/square`, {
-      bearer: await admin('org_conn_3b'),
-      body: { merchantId: 'MLFIRST', notificationUrl: 'https://example.com/square' },
-    });
-
-    expect(taken.status).toBe(200);
-    expect((await call('GET', connections('org_conn_3a'), { bearer })).body.square).toMatchObject({
-      merchantId: 'MLSECOND',
-    });
+    for (const response of [square, shopify])
+      expect(response).toMatchObject({ status: 405, body: { code: 'use_oauth' } });
+    await expect(store.connectionOf('square', 'MLUNCLAIMED')).resolves.toBeUndefined();
+    await expect(store.connectionOf('shopify', 'unclaimed.myshopify.com')).resolves.toBeUndefined();
   });
 
   it('names each invalid field with 422 and answers 400 to a body that is not JSON', async () => {
     const bearer = await admin('org_conn_4');
-    const square = await call('PUT', `${connections('org_conn_4')}/square`, {
+    const shopify = await call('POST', `${connections('org_conn_4')}/shopify/authorize`, {
       bearer,
-      body: { merchantId: 'not a merchant', notificationUrl: 'ftp://example.com/square', extra: true },
-    });
-    expect(square.status).toBe(422);
-    expect((square.body.errors as { field: string }[]).map((error) => error.field)).toEqual([
-      'merchantId',
-      'notificationUrl',
-      'extra',
-    ]);
-    const shopify = await call('PUT', `${connections('org_conn_4')}/shopify`, {
-      bearer,
-      body: { shopDomain: 'shop.example.com' },
+      body: { shop: 'shop.example.com' },
     });
     expect(shopify).toMatchObject({
       status: 422,
-      body: { errors: [{ field: 'shopDomain', message: 'must be a shop domain like example.myshopify.com' }] },
+      body: { errors: [{ field: 'shop', message: 'must be a shop domain like example.myshopify.com' }] },
     });
+    const extra = await call('POST', `${connections('org_conn_4')}/square/authorize`, {
+      bearer,
+      body: { merchantId: 'X' },
+    });
+    expect(extra).toMatchObject({ status: 422, body: { errors: [{ field: 'merchantId' }] } });
     const source = await call('PUT', `${connections('org_conn_4')}/sources/Not%20Valid`, { bearer });
     expect(source).toMatchObject({ status: 422, body: { errors: [{ field: 'sourceId' }] } });
-    expect((await call('PUT', `${connections('org_conn_4')}/shopify`, { bearer, body: '{"shopDomain":' })).status).toBe(
-      400,
-    );
-    // ALLOW_HTTP_ENDPOINTS is on locally, as for endpoints: a plain-http notification URL is accepted.
-    const http = await call('PUT', `${connections('org_conn_4')}/square`, {
-      bearer,
-      body: { merchantId: 'MLHTTP', notificationUrl: 'http://localhost:3000/api/webhooks/square' },
-    });
-    expect(http.status).toBe(200);
+    expect(
+      (await call('POST', `${connections('org_conn_4')}/shopify/authorize`, { bearer, body: '{"shop":' })).status,
+    ).toBe(400);
   });
 
   it('lets a member read but not connect, disconnect or issue source secrets (403)', async () => {
     const bearer = await member('org_conn_5');
     expect((await call('GET', connections('org_conn_5'), { bearer })).status).toBe(200);
+    expect((await call('POST', `${connections('org_conn_5')}/square/authorize`, { bearer, body: {} })).status).toBe(
+      403,
+    );
     expect(
       (
-        await call('PUT', `${connections('org_conn_5')}/square`, {
+        await call('POST', `${connections('org_conn_5')}/shopify/authorize`, {
           bearer,
-          body: { merchantId: 'MLMEMBER', notificationUrl: 'https://example.com/square' },
-        })
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await call('PUT', `${connections('org_conn_5')}/shopify`, {
-          bearer,
-          body: { shopDomain: 'member.myshopify.com' },
+          body: { shop: 'member.myshopify.com' },
         })
       ).status,
     ).toBe(403);
     expect((await call('DELETE', `${connections('org_conn_5')}/square`, { bearer })).status).toBe(403);
     expect((await call('PUT', `${connections('org_conn_5')}/sources/member-src`, { bearer })).status).toBe(403);
-    await expect(store.connectionOf('square', 'MLMEMBER')).resolves.toBeUndefined();
   });
 
   it("answers 404 on every route to another organisation's token", async () => {
     const owner = await admin('org_conn_6');
-    await call('PUT', `${connections('org_conn_6')}/square`, {
-      bearer: owner,
-      body: { merchantId: 'MLSIX', notificationUrl: 'https://example.com/square' },
-    });
+    await connectByOAuth(system, 'org_conn_6', 'square', 'MLSIX');
     await call('PUT', `${connections('org_conn_6')}/sources/six-src`, { bearer: owner });
     const stranger = await admin('org_conn_6x');
 
@@ -369,12 +311,8 @@ describe('Integration: the connections API through the local runtime', () => {
     await store.keepUnmatched('square', parsed.merchant_id, kept, 7);
     expect(await store.unmatched('square', parsed.merchant_id)).toEqual([kept]);
 
-    const response = await call('PUT', `${connections('org_conn_10')}/square`, {
-      bearer: await admin('org_conn_10'),
-      body: { merchantId: parsed.merchant_id, notificationUrl: 'https://example.com/api/webhooks/square' },
-    });
-
-    expect(response).toMatchObject({ status: 200, body: { merchantId: parsed.merchant_id, replayedEvents: 1 } });
+    const connected = await connectByOAuth(system, 'org_conn_10', 'square', parsed.merchant_id);
+    expect(connected.searchParams.get('connected')).toBe('square');
     await expect(store.unmatched('square', parsed.merchant_id)).resolves.toEqual([]);
     // Best effort: the catalog consumer polls the same queue and may already have taken the message.
     const received = await sqsClient(system).send(
@@ -388,11 +326,5 @@ describe('Integration: the connections API through the local runtime', () => {
       .map((message) => JSON.parse(message.Body ?? '{}') as QueuedWebhook)
       .filter((message) => message.eventId === kept.eventId);
     if (replayed.length > 0) expect(replayed).toEqual([kept]);
-
-    const again = await call('PUT', `${connections('org_conn_10')}/square`, {
-      bearer: await admin('org_conn_10'),
-      body: { merchantId: parsed.merchant_id, notificationUrl: 'https://example.com/api/webhooks/square' },
-    });
-    expect(again.body.replayedEvents).toBe(0);
   });
 });

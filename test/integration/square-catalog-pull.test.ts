@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
-import { ENV } from '../../shared/platform/topology';
+import { ENV, TABLES } from '../../shared/platform/topology';
+import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { rawJson, squareCatalogVersionBody, squareItemObject } from '../support/catalog-messages';
 import { eventually, sqsClient, token } from '../support/local-system';
 
@@ -100,12 +101,19 @@ describe('Integration: pulling changed catalog objects from Square', () => {
       visibilityTimeoutSeconds: 1,
       env: { SQUARE_ACCESS_TOKEN: ACCESS_TOKEN, SQUARE_API_BASE_URL: `http://127.0.0.1:${port}` },
     });
-    const connected = await fetch(`${system.url}/v1/orgs/${ORG}/connections/square`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${await token(system, ORG, 'admin')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ merchantId: MERCHANT, notificationUrl: system.squareNotificationUrl }),
+    // Connected without an OAuth token of its own: the pull uses the configured SQUARE_ACCESS_TOKEN.
+    const documents = createDocumentClient({
+      AWS_ENDPOINT_URL_DYNAMODB: system.dynamodbEndpoint,
+      AWS_REGION: 'us-east-1',
     });
-    expect(connected.status).toBe(200);
+    const connected = await createConnectionsStore(documents, system.env[TABLES.connections.envVar]!).connect({
+      provider: 'square',
+      orgId: ORG,
+      account: MERCHANT,
+      notificationUrl: null,
+      connectedAt: new Date().toISOString(),
+    });
+    expect(connected).toBe('connected');
   });
 
   afterAll(async () => {

@@ -3,8 +3,10 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { QueuedWebhook } from '../queued-webhook';
 
@@ -20,6 +22,8 @@ import type { QueuedWebhook } from '../queued-webhook';
  * - `SOURCE#<sourceId>` / `SOURCE`              a signed source, its org and encrypted secret
  * - `ORG#<org>` / `SOURCE#<sourceId>`            the org's list of its sources
  * - `SOURCE_EVENTS#<sourceId>` / `<receivedAt>#<id>`  the source's recent events (TTL)
+ * - `OAUTH_STATE#<nonce>` / `STATE`              a pending OAuth consent (TTL, see oauth-token-store.ts)
+ * - `OAUTH_TOKEN` / `<provider>#<account>`       an account's encrypted OAuth tokens (oauth-token-store.ts)
  */
 
 export type Provider = 'square' | 'shopify';
@@ -32,7 +36,17 @@ export interface ProviderConnection {
   /** Square only: the notification URL registered with Square, byte for byte. */
   readonly notificationUrl: string | null;
   readonly connectedAt: string;
+  /** `revoked` once the provider says the app was uninstalled or access revoked; absent means active. */
+  readonly state?: ConnectionState;
+  readonly revokedAt?: string;
+  /** Scopes the provider granted (OAuth connections). */
+  readonly scopes?: readonly string[];
+  /** The initial sync job, and when one last completed. */
+  readonly syncJobId?: string;
+  readonly lastSyncAt?: string;
 }
+
+export type ConnectionState = 'active' | 'revoked';
 
 export interface InboundSource {
   readonly sourceId: string;
@@ -55,6 +69,16 @@ export interface ConnectionsStore {
   /** Connects an account to an org; `conflict` when another org already holds it. */
   connect(connection: ProviderConnection): Promise<'connected' | 'conflict'>;
   disconnect(orgId: string, provider: Provider): Promise<ProviderConnection | undefined>;
+  /**
+   * The provider revoked access: the org's connection and the account's lookup are marked `revoked`;
+   * events of a revoked account are kept as unmatched again, and another organisation may connect it.
+   * Undefined when nobody holds the account.
+   */
+  revoke(provider: Provider, account: string, at: string): Promise<ProviderConnection | undefined>;
+  /** The org's connection to a provider as the org sees it (revoked ones included). */
+  orgConnection(orgId: string, provider: Provider): Promise<ProviderConnection | undefined>;
+  /** Records the sync job started for a connection, or when one completed. */
+  recordSync(orgId: string, provider: Provider, sync: { syncJobId?: string; lastSyncAt?: string }): Promise<void>;
   connectionsOf(orgId: string): Promise<ProviderConnection[]>;
   connectionOf(provider: Provider, account: string): Promise<ProviderConnection | undefined>;
   keepUnmatched(provider: Provider, account: string, message: QueuedWebhook, retentionDays: number): Promise<void>;
@@ -86,41 +110,21 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 export function createConnectionsStore(documents: DynamoDBDocumentClient, tableName: string): ConnectionsStore {
-  async function queryAll(pk: string, prefix?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  const queryAll = (pk: string, prefix?: string) =>
+    queryAllItems(documents, {
+      TableName: tableName,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
+      ConsistentRead: true,
+    });
 
-  async function putOwned(item: Record<string, unknown>, orgId: string): Promise<boolean> {
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
-          ExpressionAttributeValues: { ':org': orgId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
+  // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
+  const putOwned = (item: Record<string, unknown>, orgId: string) =>
+    putWhen(documents, tableName, item, {
+      expression: 'attribute_not_exists(pk) OR orgId = :org OR #state = :revoked',
+      names: { '#state': 'state' },
+      values: { ':org': orgId, ':revoked': 'revoked' },
+    });
 
   return {
     async connect(connection) {
@@ -181,6 +185,60 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
           if (!isConditionalCheckFailed(error)) throw error;
         });
       return connection;
+    },
+
+    async revoke(provider, account, at) {
+      const lookup = await documents.send(
+        new GetCommand({ TableName: tableName, Key: accountKey(provider, account), ConsistentRead: true }),
+      );
+      if (!lookup.Item) return undefined;
+      const held = strip<ProviderConnection>(lookup.Item);
+      const markRevoked = (key: { pk: string; sk: string }) =>
+        documents
+          .send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: key,
+              UpdateExpression: 'SET #state = :revoked, revokedAt = :at',
+              ConditionExpression: 'account = :account AND orgId = :org',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at, ':account': account, ':org': held.orgId },
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!isConditionalCheckFailed(error)) throw error;
+          });
+      // The lookup stays (marked) so a later shop/redact still finds whose data to erase; ingest
+      // treats a revoked account as unknown, and another org may connect it.
+      await markRevoked(orgConnectionKey(held.orgId, provider));
+      await markRevoked(accountKey(provider, account));
+      return { ...held, state: 'revoked', revokedAt: at };
+    },
+
+    async orgConnection(orgId, provider) {
+      const result = await documents.send(
+        new GetCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ConsistentRead: true }),
+      );
+      return result.Item ? strip<ProviderConnection>(result.Item) : undefined;
+    },
+
+    async recordSync(orgId, provider, sync) {
+      const entries = Object.entries(sync).filter(([, value]) => value !== undefined);
+      if (entries.length === 0) return;
+      await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: orgConnectionKey(orgId, provider),
+            UpdateExpression: `SET ${entries.map(([name]) => `${name} = :${name}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+          }),
+        )
+        .catch((error: unknown) => {
+          // Disconnected meanwhile: nothing to record on.
+          if (!isConditionalCheckFailed(error)) throw error;
+        });
     },
 
     async connectionsOf(orgId) {

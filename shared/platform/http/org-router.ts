@@ -50,24 +50,29 @@ export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger
     try {
       return await route.handle({ orgId, principal, event });
     } catch (error) {
-      if (error instanceof RequestValidationError)
-        return problem(
-          error.status,
-          error.status === 400 ? 'invalid_request' : 'validation_failed',
-          error.message,
-          error.errors,
-        );
-      if (error instanceof InvalidPayloadError)
-        return problem(
-          400,
-          'invalid_request',
-          error.message,
-          error.issues.map((field) => ({ field, message: error.message })),
-        );
-      logger.error('API request failed', { error, routeKey: event.routeKey });
-      return problem(500, 'internal_error', 'Something went wrong; try again');
+      return requestFailure(error, event, logger);
     }
   };
+}
+
+/** A handler's failure as problem details: 400/422 for invalid input, else 500 (logged). */
+export function requestFailure(error: unknown, event: APIGatewayProxyEventV2, logger: Logger): HttpResult {
+  if (error instanceof RequestValidationError)
+    return problem(
+      error.status,
+      error.status === 400 ? 'invalid_request' : 'validation_failed',
+      error.message,
+      error.errors,
+    );
+  if (error instanceof InvalidPayloadError)
+    return problem(
+      400,
+      'invalid_request',
+      error.message,
+      error.issues.map((field) => ({ field, message: error.message })),
+    );
+  logger.error('API request failed', { error, routeKey: event.routeKey });
+  return problem(500, 'internal_error', 'Something went wrong; try again');
 }
 
 function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {

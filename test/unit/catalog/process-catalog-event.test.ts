@@ -95,6 +95,7 @@ function memoryStore(): CatalogStore & {
     },
     listItems: async () => ({ items: [...items.values()].filter((item) => !item.deleted), nextCursor: null }),
     listLevels: async () => ({ items: [...levels.values()], nextCursor: null }),
+    eraseSource: async () => 0,
   };
 }
 

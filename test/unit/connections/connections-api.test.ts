@@ -47,6 +47,15 @@ function memoryStore(
       accounts.delete(`${provider}#${connection.account}`);
       return connection;
     },
+    async revoke() {
+      throw new Error('not used by the connections API');
+    },
+    async orgConnection(orgId, provider) {
+      return orgConnections.get(`${orgId}#${provider}`);
+    },
+    async recordSync() {
+      throw new Error('not used by the connections API');
+    },
     async connectionsOf(orgId) {
       return [...orgConnections.values()].filter((connection) => connection.orgId === orgId);
     },
@@ -96,24 +105,16 @@ const NOW = new Date('2026-11-28T12:00:00.000Z');
 describe('Function: createConnectionsApiHandler', () => {
   let calls: Call[];
   let store: ReturnType<typeof memoryStore>;
-  let sent: string[];
   const cipher = createLocalCipher('unit-test-key-material-connections');
   let handle: ReturnType<typeof createConnectionsApiHandler>;
 
   beforeEach(() => {
     calls = [];
-    sent = [];
     store = memoryStore(calls);
     handle = createConnectionsApiHandler({
       connections: store,
-      catalogQueue: {
-        sendBatch: async (bodies) => {
-          calls.push(`sendBatch ${bodies.length}`);
-          sent.push(...bodies);
-        },
-      },
       cipher,
-      settings: { allowHttp: false, sourceEventRetentionDays: 30 },
+      settings: { sourceEventRetentionDays: 30 },
       now: () => NOW,
       observability: recordingObservability(),
     });
@@ -156,106 +157,29 @@ describe('Function: createConnectionsApiHandler', () => {
 
   const squareBody = { merchantId: 'ML0G2FQ2RAXRV', notificationUrl: 'https://hooks.example.com/api/webhooks/square' };
 
-  describe('Route: PUT /connections/square', () => {
-    it('writes the connection before it reads and replays the kept events', async () => {
-      store.kept.push({
-        source: 'square',
-        eventId: 'e1',
-        eventType: 'catalog.version.updated',
-        receivedAt: NOW.toISOString(),
-        correlationId: 'c1',
-        rawBodyBase64: 'e30=',
-        account: 'ML0G2FQ2RAXRV',
-      });
-
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: squareBody });
-
-      expect(response).toMatchObject({
-        status: 200,
-        body: { ...squareBody, connectedAt: NOW.toISOString(), replayedEvents: 1 },
-      });
-      expect(calls).toEqual(['connect square ML0G2FQ2RAXRV', 'unmatched square ML0G2FQ2RAXRV', 'sendBatch 1']);
-      expect(JSON.parse(sent[0]!)).toMatchObject({ eventId: 'e1' });
-      expect(store.kept).toEqual([]);
-    });
-
-    it('keeps the first connectedAt when the same merchant is connected again', async () => {
-      await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: squareBody });
-      const later = createConnectionsApiHandler({
-        connections: store,
-        catalogQueue: { sendBatch: async () => undefined },
-        cipher,
-        settings: { allowHttp: false, sourceEventRetentionDays: 30 },
-        now: () => new Date(NOW.getTime() + 60_000),
-        observability: recordingObservability(),
-      });
-      const again = await later(
-        httpEvent({
-          method: 'PUT',
-          routeKey: 'PUT /v1/orgs/{orgId}/connections/square',
-          path: '/v1/orgs/org_1/connections/square',
-          pathParameters: { orgId: 'org_1' },
-          claims: { org_id: 'org_1', role: 'admin' },
-          body: JSON.stringify({ ...squareBody, notificationUrl: 'https://hooks.example.com/v2' }),
-        }),
-      );
-      expect(JSON.parse(again.body)).toMatchObject({
-        notificationUrl: 'https://hooks.example.com/v2',
-        connectedAt: NOW.toISOString(),
-        replayedEvents: 0,
-      });
-    });
-
-    it('answers 409 without naming the other organisation, and replays nothing', async () => {
-      await call('PUT', '/v1/orgs/{orgId}/connections/square', {
-        orgId: 'org_2',
-        params: { orgId: 'org_2' },
-        body: squareBody,
-      });
-      calls.length = 0;
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: squareBody });
-      expect(response.status).toBe(409);
-      expect(response.body.code).toBe('account_connected_elsewhere');
-      expect(JSON.stringify(response.body)).not.toContain('org_2');
+  describe('Routes: PUT /connections/square and /connections/shopify (connecting by assertion, retired)', () => {
+    it('answers 405 problem+json pointing at the OAuth authorize route, and connects nothing', async () => {
+      for (const [provider, body] of [
+        ['square', squareBody],
+        ['shopify', { shopDomain: 'shop.myshopify.com' }],
+      ] as const) {
+        const response = await call('PUT', `/v1/orgs/{orgId}/connections/${provider}`, { body });
+        expect(response.status).toBe(405);
+        expect(response.headers['content-type']).toBe('application/problem+json');
+        expect(response.headers.allow).toBe('DELETE');
+        expect(response.body).toMatchObject({
+          code: 'use_oauth',
+          detail: expect.stringContaining(`POST /v1/orgs/org_1/connections/${provider}/authorize`),
+        });
+      }
       expect(calls).toEqual([]);
-    });
-
-    it('names each invalid field with 422 and refuses an http notification URL', async () => {
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/square', {
-        body: { merchantId: 'bad id', notificationUrl: 'http://hooks.example.com/square' },
-      });
-      expect(response.status).toBe(422);
-      expect(response.body.errors).toEqual([
-        { field: 'merchantId', message: expect.any(String) },
-        { field: 'notificationUrl', message: 'must use https' },
-      ]);
+      expect(await store.connectionsOf('org_1')).toEqual([]);
     });
 
     it('answers 403 to a member', async () => {
       expect(
         (await call('PUT', '/v1/orgs/{orgId}/connections/square', { role: 'member', body: squareBody })).status,
       ).toBe(403);
-    });
-  });
-
-  describe('Route: PUT /connections/shopify', () => {
-    it('stores the shop domain lower-cased', async () => {
-      const response = await call('PUT', '/v1/orgs/{orgId}/connections/shopify', {
-        body: { shopDomain: 'My-Shop.myshopify.com' },
-      });
-      expect(response).toMatchObject({ status: 200, body: { shopDomain: 'my-shop.myshopify.com', replayedEvents: 0 } });
-      expect(calls).toContain('unmatched shopify my-shop.myshopify.com');
-    });
-  });
-
-  describe('Route: DELETE /connections/{provider}', () => {
-    it('answers 404 for an unknown provider and for a provider not connected', async () => {
-      expect(
-        (await call('DELETE', '/v1/orgs/{orgId}/connections/{provider}', { params: { provider: 'stripe' } })).status,
-      ).toBe(404);
-      expect(
-        (await call('DELETE', '/v1/orgs/{orgId}/connections/{provider}', { params: { provider: 'shopify' } })).status,
-      ).toBe(404);
     });
   });
 
@@ -314,14 +238,45 @@ describe('Function: createConnectionsApiHandler', () => {
   });
 
   describe('Route: GET /connections', () => {
-    it('shows both providers and the sources, never a secret', async () => {
-      await call('PUT', '/v1/orgs/{orgId}/connections/square', { body: squareBody });
-      await call('PUT', '/v1/orgs/{orgId}/connections/shopify', { body: { shopDomain: 'shop.myshopify.com' } });
+    it('shows both providers (provider, account, state, scopes, last sync) and the sources, never a secret', async () => {
+      const connectedAt = NOW.toISOString();
+      await store.connect({
+        provider: 'square',
+        orgId: 'org_1',
+        account: 'ML0G2FQ2RAXRV',
+        notificationUrl: null,
+        connectedAt,
+      });
+      await store.connect({
+        provider: 'shopify',
+        orgId: 'org_1',
+        account: 'shop.myshopify.com',
+        notificationUrl: null,
+        connectedAt,
+        state: 'revoked',
+        scopes: ['read_products'],
+        lastSyncAt: connectedAt,
+      });
       await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
       const response = await call('GET', '/v1/orgs/{orgId}/connections', { role: 'member' });
       expect(response.body).toEqual({
-        square: { ...squareBody, connectedAt: NOW.toISOString() },
-        shopify: { shopDomain: 'shop.myshopify.com', connectedAt: NOW.toISOString() },
+        square: {
+          merchantId: 'ML0G2FQ2RAXRV',
+          notificationUrl: null,
+          provider: 'square',
+          account: 'ML0G2FQ2RAXRV',
+          state: 'active',
+          connectedAt,
+        },
+        shopify: {
+          shopDomain: 'shop.myshopify.com',
+          provider: 'shopify',
+          account: 'shop.myshopify.com',
+          state: 'revoked',
+          connectedAt,
+          scopes: ['read_products'],
+          lastSyncAt: connectedAt,
+        },
         sources: [{ sourceId: 'erp-1', url: '/webhooks/sources/erp-1', createdAt: NOW.toISOString() }],
       });
     });

@@ -271,4 +271,40 @@ describe('Function: shopify-webhook handler', () => {
     expect(refreshes).toBe(1);
     expect(sent).toHaveLength(2);
   });
+
+  it('answers 401 for a bad HMAC on the compliance topics, and 400 on every other topic', async () => {
+    const { handler, sent } = setup();
+    const body = '{"shop_id":954889,"shop_domain":"example.myshopify.com"}';
+    for (const topic of ['customers/data_request', 'customers/redact', 'shop/redact']) {
+      const result = await handler(
+        post(body, { ...deliveryHeaders(topic), 'x-shopify-hmac-sha256': sign(body, 'wrong') }),
+      );
+      expect(result.statusCode).toBe(401);
+    }
+    const other = await handler(post(body, { ...deliveryHeaders(), 'x-shopify-hmac-sha256': sign(body, 'wrong') }));
+    expect(other.statusCode).toBe(400);
+    expect(sent).toHaveLength(0);
+  });
+
+  it('queues verified app/uninstalled and compliance deliveries for the catalog consumer to act on', async () => {
+    const { handler, messages } = setup();
+    const body = '{"shop_id":954889,"shop_domain":"example.myshopify.com"}';
+    for (const topic of ['app/uninstalled', 'shop/redact', 'customers/data_request', 'customers/redact']) {
+      const result = await handler(post(body, { ...deliveryHeaders(topic), 'x-shopify-hmac-sha256': sign(body) }));
+      expect(result.statusCode).toBe(200);
+    }
+    expect(messages().map((message) => message.eventType)).toEqual([
+      'app/uninstalled',
+      'shop/redact',
+      'customers/data_request',
+      'customers/redact',
+    ]);
+  });
+
+  it('clamps an x-shopify-triggered-at in the future to the receive time (the header is unsigned)', async () => {
+    const { handler, messages } = setup();
+    const headers = { ...deliveryHeaders(), 'x-shopify-triggered-at': '2099-01-01T00:00:00Z' };
+    await handler(post(product, { ...headers, 'x-shopify-hmac-sha256': sign(product) }));
+    expect(messages()[0]?.headers?.['x-shopify-triggered-at']).toBe(NOW.toISOString());
+  });
 });
