@@ -5,7 +5,7 @@ import { EnqueueError } from '../../shared/platform/errors';
 import { InvalidEventError } from '../../shared/events/errors';
 import { publishEvent } from '../../shared/events/publish';
 import { problem } from '../../shared/platform/http/problem';
-import { rawBody } from '../../shared/inbound/raw-body';
+import { rawBody } from '../../shared/platform/http/raw-body';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';

@@ -1,3 +1,4 @@
+import { PLAN_IDS } from '../events/subscription-events';
 import type { StripeSubscription } from './stripe-events';
 
 /**
@@ -5,7 +6,6 @@ import type { StripeSubscription } from './stripe-events';
  * pure functions: the billing consumer stores their result as the organisation's snapshot.
  */
 
-export const PLAN_IDS = ['free', 'starter', 'growth', 'enterprise'] as const;
 export type PlanId = (typeof PLAN_IDS)[number];
 
 export interface Capabilities {

@@ -11,19 +11,17 @@ import { shopifyConnectionSchema, squareConnectionSchema } from '../inbound/conn
 import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
-import { merchantWebhookSchema } from '../../functions/endpoints-api/merchant-webhook';
 import {
+  attemptsQuerySchema,
+  createEndpointSchema as endpointCreateSchema,
+  merchantWebhookSchema,
+  patchEndpointSchema as endpointPatchSchema,
   recoverSchema,
   resendSchema,
   rotateSchema,
   statsQuerySchema,
   testSchema,
-} from '../../functions/endpoints-api/operations';
-import {
-  attemptsQuerySchema,
-  createSchema as endpointCreateSchema,
-  patchSchema as endpointPatchSchema,
-} from '../../functions/endpoints-api/endpoints-api';
+} from '../outbound/endpoint-requests';
 import {
   attemptMadeSchema,
   attemptViewSchema,

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../billing/audit';
-import { PLAN_IDS } from '../billing/plans';
+import { PLAN_IDS } from '../events/subscription-events';
 import type { OpsAlert } from '../platform/alerts';
-import type { healthState, recoveryView } from '../../functions/endpoints-api/operations';
 import type { EndpointView } from '../outbound/endpoint';
 import type { StatsCounts } from '../outbound/stats-store';
-import type { deliveryView } from '../outbound/views';
+import type { deliveryView, healthState, recoveryView } from '../outbound/views';
 
 /**
  * Zod schemas of what the API answers, for the OpenAPI document. Where a handler builds its answer

@@ -1,11 +1,10 @@
-import { SignatureVerificationError } from '../errors';
-import { signatureHeader, verifyStripeSignature } from '../../inbound/signatures/stripe';
+import { signatureHeader, verifyTimestampedHmac } from './timestamped-hmac';
 
 /**
  * `x-betterdata-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>[,v1=…]`, sent
  * beside the Standard Webhooks headers for receivers that already verify Stripe-style signatures.
- * It is exactly Stripe's scheme keyed with the decoded `whsec_` bytes, so this is an adapter over
- * ./stripe rather than a second implementation.
+ * It is exactly Stripe's scheme keyed with the decoded `whsec_` bytes: an adapter over
+ * ./timestamped-hmac rather than a second implementation.
  */
 
 export const BETTERDATA_SIGNATURE_HEADER = 'x-betterdata-signature';
@@ -30,22 +29,12 @@ export interface VerifyBetterdataOptions {
 }
 
 export function verifyBetterdataSignature(options: VerifyBetterdataOptions): { timestamp: number } {
-  try {
-    return verifyStripeSignature({
-      payload: typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body,
-      header: options.header,
-      keys: options.keys,
-      nowSeconds: options.nowSeconds,
-      toleranceSeconds: options.toleranceSeconds ?? BETTERDATA_TOLERANCE_IN_SECONDS,
-    });
-  } catch (error) {
-    // Same reasons, but the message names the header the receiver actually got.
-    if (error instanceof SignatureVerificationError) {
-      throw new SignatureVerificationError(
-        error.reason,
-        error.message.replaceAll('Stripe-Signature', 'X-Betterdata-Signature'),
-      );
-    }
-    throw error;
-  }
+  return verifyTimestampedHmac({
+    payload: typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body,
+    header: options.header,
+    keys: options.keys,
+    nowSeconds: options.nowSeconds,
+    toleranceSeconds: options.toleranceSeconds ?? BETTERDATA_TOLERANCE_IN_SECONDS,
+    headerName: 'X-Betterdata-Signature',
+  });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InvalidPayloadError } from '../errors';
 import { checkOrgAccess, principalOf, type Principal, type Role } from './auth';
 import { problem, type FieldError } from './problem';
-import { rawBody } from '../../inbound/raw-body';
+import { rawBody } from './raw-body';
 import type { HttpResult } from './responses';
 
 /**

@@ -3,9 +3,9 @@ import {
   capabilitiesOf,
   effectivePlan,
   PLAN_CATALOG,
-  PLAN_IDS,
   planOfSubscription,
 } from '../../../shared/billing/plans';
+import { PLAN_IDS } from '../../../shared/events/subscription-events';
 import { subscriptionEvent } from '../../support/billing-events';
 
 describe('Module: plans', () => {
