@@ -14,7 +14,7 @@ import { generateSigningSecret } from '../shared/platform/crypto/standard-webhoo
 import { deliver, type DeliveryDependencies } from '../shared/outbound/deliver';
 import { deliveryHeaders } from '../shared/outbound/delivery-request';
 import type { DeliveryTask } from '../shared/outbound/delivery-task';
-import { secretContext, type Endpoint } from '../shared/outbound/endpoint';
+import { newEndpointRecord, type Endpoint } from '../shared/outbound/endpoint';
 import { createEndpointsStore } from '../shared/outbound/endpoints-store';
 import { messageBody } from '../shared/outbound/fanout';
 import { messageIdFor, newEndpointId, orgScope } from '../shared/events/ids';
@@ -120,28 +120,18 @@ async function main(): Promise<DeliveryResult> {
     const endpoints: Endpoint[] = [];
     for (let index = 0; index < ENDPOINTS; index++) {
       const endpointId = newEndpointId();
-      const endpoint: Endpoint = {
-        endpointId,
-        orgId,
-        url: `${receiver.info.baseUrl}/hooks/${index}`,
-        description: '',
-        eventTypes: ['*'],
-        enabled: true,
-        disabledReason: null,
-        disabledAt: null,
-        secrets: [
-          {
-            ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
-            createdAt: at,
-            expiresAt: null,
-          },
-        ],
-        createdAt: at,
-        updatedAt: at,
-        failingSince: null,
-        lastSuccessAt: null,
-        lastFailureAt: null,
-      };
+      const endpoint = await newEndpointRecord(
+        {
+          owner: orgId,
+          endpointId,
+          url: `${receiver.info.baseUrl}/hooks/${index}`,
+          description: '',
+          eventTypes: ['*'],
+          at,
+        },
+        generateSigningSecret(),
+        cipher,
+      );
       await deps.endpoints.create(endpoint);
       endpoints.push(endpoint);
     }

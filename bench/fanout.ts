@@ -5,7 +5,7 @@ import { createQueueSender, type QueueSender } from '../shared/platform/aws/queu
 import { createLocalCipher } from '../shared/platform/crypto/secret-cipher';
 import { EVENT_CATALOG, parsePlatformEvent } from '../shared/events/event-catalog';
 import { generateSigningSecret } from '../shared/platform/crypto/standard-webhooks';
-import { secretContext, type Endpoint } from '../shared/outbound/endpoint';
+import { newEndpointRecord } from '../shared/outbound/endpoint';
 import { createEndpointsStore, type EndpointsStore } from '../shared/outbound/endpoints-store';
 import { fanOut, type FanoutDependencies } from '../shared/outbound/fanout';
 import { newEndpointId } from '../shared/events/ids';
@@ -85,28 +85,18 @@ async function main(): Promise<FanoutResult> {
       const pending: Promise<void>[] = [];
       for (let index = 0; index < size; index++) {
         const endpointId = newEndpointId();
-        const endpoint: Endpoint = {
-          endpointId,
-          orgId,
-          url: `https://hooks.example.com/${orgId}/${index}`,
-          description: `benchmark endpoint ${index}`,
-          eventTypes: index % 2 === 0 ? ['import.*'] : ['import.completed', 'order.allocation_failed'],
-          enabled: true,
-          disabledReason: null,
-          disabledAt: null,
-          secrets: [
-            {
-              ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
-              createdAt: at,
-              expiresAt: null,
-            },
-          ],
-          createdAt: at,
-          updatedAt: at,
-          failingSince: null,
-          lastSuccessAt: null,
-          lastFailureAt: null,
-        };
+        const endpoint = await newEndpointRecord(
+          {
+            owner: orgId,
+            endpointId,
+            url: `https://hooks.example.com/${orgId}/${index}`,
+            description: `benchmark endpoint ${index}`,
+            eventTypes: index % 2 === 0 ? ['import.*'] : ['import.completed', 'order.allocation_failed'],
+            at,
+          },
+          generateSigningSecret(),
+          cipher,
+        );
         pending.push(endpoints.create(endpoint));
         if (pending.length >= 25) await Promise.all(pending.splice(0));
       }
