@@ -404,9 +404,13 @@ async function main(): Promise<ConsumersResult> {
       catalog,
       emulatorMaxRssKiB: maxRssKiB ?? null,
       notes: [
-        `Rounds of ${orgsPerRound} new organisations × (subscription.created, invoice.paid, subscription.updated) in SQS batches of ${BATCH}; events/s is the median over ${rounds} rounds after a warm-up round.`,
-        'DynamoDB is dynalite in a separate process on loopback: every call costs far more CPU than in AWS and the round trips dominate; compare with the floor measured alongside, not with AWS.',
-        'Catalog: connected Square merchant and Shopify shop; alternating inventory.count.updated (one count) and products/update (fixture with a fresh product id among 500), each newer than the last; floor one conditional PutItem per event.',
+        `Rounds of ${orgsPerRound} new organisations × (subscription.created, invoice.paid, subscription.updated) ` +
+          `in SQS batches of ${BATCH}; events/s is the median over ${rounds} rounds after a warm-up round.`,
+        'DynamoDB is dynalite in a separate process on loopback: every call costs far more CPU than in AWS and the ' +
+          'round trips dominate; compare with the floor measured alongside, not with AWS.',
+        'Catalog: connected Square merchant and Shopify shop; alternating inventory.count.updated (one count) and ' +
+          'products/update (fixture with a fresh product id among 500), each newer than the last; floor one ' +
+          'conditional PutItem per event.',
       ],
     };
   } finally {

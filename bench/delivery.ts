@@ -360,9 +360,13 @@ async function main(): Promise<DeliveryResult> {
       deliveriesPerRound: perRound,
       bodyBytes,
       notes: [
-        `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ${CONCURRENCY} deliveries in flight, median of ${rounds} rounds (order rotated each round) after a warm-up round; the sign + post and floor variants post each round's bodies ${FAST_REPEAT} times.`,
-        'ours: claim the attempt, sign, post, log the attempt, mark the delivery and the endpoint — 6 DynamoDB calls (4 round trips in sequence) around one POST; dynalite runs in a separate process on loopback.',
-        'The receiver (separate process) answers 204 at once on loopback, so the floor is far faster than any real endpoint; the ratio is an upper bound on the share of time our own work takes.',
+        `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ${CONCURRENCY} deliveries in flight, ` +
+          `median of ${rounds} rounds (order rotated each round) after a warm-up round; the sign + post and floor ` +
+          `variants post each round's bodies ${FAST_REPEAT} times.`,
+        'ours: claim the attempt, sign, post, log the attempt, mark the delivery and the endpoint — 6 DynamoDB ' +
+          'calls (4 round trips in sequence) around one POST; dynalite runs in a separate process on loopback.',
+        'The receiver (separate process) answers 204 at once on loopback, so the floor is far faster than any real ' +
+          'endpoint; the ratio is an upper bound on the share of time our own work takes.',
       ],
     };
   } finally {

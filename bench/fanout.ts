@@ -203,9 +203,12 @@ async function main(): Promise<FanoutResult> {
     return {
       sizes: results,
       notes: [
-        'Endpoints created directly with the endpoints store, bypassing the API limit of 50 per organisation (MAX_ENDPOINTS_PER_ORG).',
-        'fanOut writes the delivery records all at once (Promise.all) and then sends the tasks 10 per SendMessageBatch, one batch after another.',
-        'dynalite and fauxqs run in one separate Node process on loopback; phase times overlap nothing (each phase waits for the previous one).',
+        'Endpoints created directly with the endpoints store, bypassing the API limit of 50 per organisation ' +
+          '(MAX_ENDPOINTS_PER_ORG).',
+        'fanOut writes the delivery records all at once (Promise.all) and then sends the tasks 10 per ' +
+          'SendMessageBatch, one batch after another.',
+        'dynalite and fauxqs run in one separate Node process on loopback; phase times overlap nothing (each phase ' +
+          'waits for the previous one).',
       ],
     };
   } finally {

@@ -139,9 +139,12 @@ async function main(): Promise<IngestCpuResult> {
     sizes,
     notes: [
       'One core: the handler is awaited event after event in one process; µs are wall time per event (includes GC).',
-      'ours: real secret list (one secret), Powertools Logger at INFO writing JSON lines to /dev/null, Metrics with POWERTOOLS_METRICS_DISABLED, no-op QueueSender.',
-      'oursSdk: ours with the real createQueueSender over an SQSClient whose HTTP handler returns a canned 200 (SDK middleware, JSON serialization, SigV4 and the SDK MD5 check all count).',
-      'baseline: stripe.webhooks.constructEvent + SendMessage through the same canned SQSClient; floor: HMAC-SHA256 over "<t>.<body>" + JSON.parse.',
+      'ours: real secret list (one secret), Powertools Logger at INFO writing JSON lines to /dev/null, Metrics with ' +
+        'POWERTOOLS_METRICS_DISABLED, no-op QueueSender.',
+      'oursSdk: ours with the real createQueueSender over an SQSClient whose HTTP handler returns a canned 200 (SDK ' +
+        'middleware, JSON serialization, SigV4 and the SDK MD5 check all count).',
+      'baseline: stripe.webhooks.constructEvent + SendMessage through the same canned SQSClient; floor: HMAC-SHA256 ' +
+        'over "<t>.<body>" + JSON.parse.',
     ],
   };
 }

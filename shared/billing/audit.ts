@@ -66,5 +66,8 @@ function describe(event: BillingEvent): string {
   if (event.type === 'invoice.paid') {
     return `Invoice ${invoice.id} paid: ${formatAmount(invoice.amount_paid ?? 0, invoice.currency)}`;
   }
-  return `Payment failed for invoice ${invoice.id}: ${formatAmount(invoice.amount_due ?? 0, invoice.currency)} due, attempt ${invoice.attempt_count ?? 0}`;
+  return (
+    `Payment failed for invoice ${invoice.id}: ${formatAmount(invoice.amount_due ?? 0, invoice.currency)} due, ` +
+    `attempt ${invoice.attempt_count ?? 0}`
+  );
 }

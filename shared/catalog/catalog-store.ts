@@ -263,7 +263,8 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
         TableName: tableName,
         Key: { pk: orgKey(orgId), sk: pullSortKey(merchantId) },
         UpdateExpression:
-          'SET merchantId = :merchant, lastPulledAtKey = :key, lastPulledAt = :at, lastPullCompletedAt = :completed, lastPullObjects = :objects',
+          'SET merchantId = :merchant, lastPulledAtKey = :key, lastPulledAt = :at, lastPullCompletedAt = ' +
+          ':completed, lastPullObjects = :objects',
         ConditionExpression: 'attribute_not_exists(lastPulledAtKey) OR lastPulledAtKey < :key',
         ExpressionAttributeValues: {
           ':merchant': merchantId,

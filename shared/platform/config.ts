@@ -122,7 +122,8 @@ function endpointSecretsKey(env: Env): EndpointSecretsKey {
   const keyMaterial = env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim();
   if (keyMaterial) return { kind: 'local', keyMaterial };
   throw new ConfigurationError(
-    `Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to encrypt endpoint signing secrets`,
+    `Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to ` +
+      `encrypt endpoint signing secrets`,
   );
 }
 

@@ -182,7 +182,8 @@ describe('queues', () => {
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumedQueues.length);
   });
 
-  it('leaves the inbound-sources queue to other services: a DLQ, no event source mapping, no function receiving from it', () => {
+  it('leaves the inbound-sources queue to other services: a DLQ, no event source mapping, no function receiving from \
+it', () => {
     expect(unconsumedQueues).toContain('inboundSources');
     const { queue, deadLetterQueue } = stack.queues.inboundSources;
     expect(resources[logicalId(queue)]?.Properties.RedrivePolicy).toEqual({
@@ -303,7 +304,8 @@ describe('functions', () => {
     }
   });
 
-  it('hands square-webhook the exact URL Square signs (SQUARE_NOTIFICATION_URL), equal to the SquareWebhookUrl output', () => {
+  it('hands square-webhook the exact URL Square signs (SQUARE_NOTIFICATION_URL), equal to the SquareWebhookUrl \
+output', () => {
     const url = { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/api/webhooks/square']] };
     const variables = (
       resources[logicalId(stack.functions.squareWebhook)]?.Properties.Environment as {
@@ -431,7 +433,8 @@ describe('HTTP API', () => {
     }
   });
 
-  it('offers internal publishers a managed policy: invoke on exactly the internal route, send to the events queue', () => {
+  it('offers internal publishers a managed policy: invoke on exactly the internal route, send to the events \
+queue', () => {
     const policies = ofType('AWS::IAM::ManagedPolicy');
     // The publisher policy, plus one consumer policy per queue other services consume.
     expect(policies).toHaveLength(1 + unconsumedQueues.length);
@@ -568,7 +571,8 @@ describe('least privilege', () => {
     ),
   ];
 
-  it('square-webhook reads (never writes) the connections table, sends only to the catalog queue, reads only its signature key', () => {
+  it('square-webhook reads (never writes) the connections table, sends only to the catalog queue, reads only its \
+signature key', () => {
     const statements = roleStatements('squareWebhook');
     expect(dynamoResources(statements)).toEqual([JSON.stringify(tableArn('connections'))]);
     const actions = statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf);
@@ -593,7 +597,8 @@ describe('least privilege', () => {
     expect(statementsWithAction(statements, 'kms:')).toEqual([]);
   });
 
-  it('catalog-consumer consumes the catalog queue, writes catalog and connections, and sends only to the events queue', () => {
+  it('catalog-consumer consumes the catalog queue, writes catalog and connections, and sends only to the events \
+queue', () => {
     const statements = roleStatements('catalogConsumer');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
     expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
@@ -655,7 +660,8 @@ describe('least privilege', () => {
     expect(actions).not.toContain('kms:Encrypt');
   });
 
-  it('endpoints-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends deliveries', () => {
+  it('endpoints-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends \
+deliveries', () => {
     expect(kmsActionsOn('endpointsApi', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
     const statements = roleStatements('endpointsApi');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
@@ -754,7 +760,8 @@ describe('secrets', () => {
     expect(secretRefs('sourcesWebhook')).toEqual([]);
   });
 
-  it('with context squareCatalogPull=true, creates the Square access token secret and hands it to the catalog consumer only', () => {
+  it('with context squareCatalogPull=true, creates the Square access token secret and hands it to the catalog \
+consumer only', () => {
     const { stack: withToken } = synthesise({ ...REPORT_ONLY, squareCatalogPull: 'true' });
     const withTokenTemplate = Template.fromStack(withToken);
     withTokenTemplate.resourceCountIs('AWS::SecretsManager::Secret', REQUIRED_SECRETS + 1);
@@ -824,7 +831,8 @@ describe('observability', () => {
     expect(alarmed.sort()).toEqual(dlqIds.sort());
   });
 
-  it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last day', () => {
+  it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last \
+day', () => {
     const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
     const metricRef = (metric: string, service: string) =>
       `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
@@ -840,14 +848,16 @@ describe('observability', () => {
     expect(body).toContain('Delivery latency');
     for (const statistic of ['p50', 'p95', 'p99']) {
       expect(body).toContain(
-        `${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`,
+        `${metricRef(DELIVERY_LATENCY.metric, latencyService)},` +
+          `{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`,
       );
     }
     // A latency is not a count: it stays out of the delivery function's Sum graph.
     expect(body).not.toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"stat\\":\\"Sum\\"}`);
     expect(body).toContain('Disabled endpoints');
     expect(body).toContain(
-      `${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`,
+      `${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},` +
+        `{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`,
     );
     expect(body).toContain('\\"view\\":\\"singleValue\\"');
   });

@@ -201,7 +201,8 @@ describe('Integration: the delivery core with a controlled clock', () => {
     ]);
   });
 
-  it('posts once when SQS delivers the same task twice, and a finished attempt still schedules its follow-up', async () => {
+  it('posts once when SQS delivers the same task twice, and a finished attempt still schedules its \
+follow-up', async () => {
     receiver.on('/twice', respond(503));
     const { task } = await setUp('org_core_4', `${receiver.baseUrl}/twice`);
     expect(await deliver(task, deps)).toMatchObject({ kind: 'attempted' });

@@ -149,7 +149,8 @@ describe('Integration: federation webhooks through the local runtime', () => {
     expect(orgEndpoint.status).toBe(422);
   });
 
-  it('delivers federation events, signed, to the merchant only; organisation events never reach the merchant', async () => {
+  it('delivers federation events, signed, to the merchant only; organisation events never reach the \
+merchant', async () => {
     // An organisation and a merchant with the same id, and an org named like a merchant's record label.
     const shared = 'acme_1';
     const webhook = await putWebhook(shared, '/fed-merchant');

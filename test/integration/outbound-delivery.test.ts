@@ -91,7 +91,8 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     });
   }
 
-  it('delivers a signed request that the standardwebhooks library and the x-betterdata scheme both verify', async () => {
+  it('delivers a signed request that the standardwebhooks library and the x-betterdata scheme both \
+verify', async () => {
     const endpoint = await createEndpoint('org_out_1', '/verified');
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const { messageId } = await publish('org_out_1', 'webhook.test', { message: 'hello' });

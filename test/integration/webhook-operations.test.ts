@@ -99,7 +99,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   describe('secret rotation', () => {
-    it('signs with the old and the new secret during the grace period, and with the new one only after it', async () => {
+    it('signs with the old and the new secret during the grace period, and with the new one only after \
+it', async () => {
       const endpoint = await createEndpoint('org_rot_1', '/rotating');
       const rotated = await call('POST', `/v1/orgs/org_rot_1/webhooks/endpoints/${endpoint.id}/secret/rotate`, {
         bearer: await admin('org_rot_1'),
@@ -200,7 +201,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
       expect(receiver.requestsTo('/test-other')).toHaveLength(0);
     });
 
-    it('reports a failing receiver, schedules its retries like any delivery, and refuses unknown types or disabled endpoints', async () => {
+    it('reports a failing receiver, schedules its retries like any delivery, and refuses unknown types or disabled \
+endpoints', async () => {
       receiver.on('/test-down', respond(503));
       const endpoint = await createEndpoint('org_test_2', '/test-down');
       const bearer = await admin('org_test_2');
@@ -290,7 +292,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
       expect(body.deliveries).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
     });
 
-    it('answers 404 for another org’s message, an unknown endpoint, or an endpoint the message never went to', async () => {
+    it('answers 404 for another org’s message, an unknown endpoint, or an endpoint the message never went \
+to', async () => {
       const endpoint = await createEndpoint('org_resend_3', '/resend-3', ['import.*']);
       const other = await createEndpoint('org_resend_3', '/resend-3b');
       const messageId = await publish('org_resend_3');

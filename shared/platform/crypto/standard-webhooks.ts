@@ -50,7 +50,8 @@ export function parseSigningSecret(secret: string): Uint8Array {
   }
   if (key.length < MIN_SIGNING_SECRET_BYTES || key.length > MAX_SIGNING_SECRET_BYTES) {
     throw new InvalidSigningSecretError(
-      `Signing secret decodes to ${key.length} bytes; it must be ${MIN_SIGNING_SECRET_BYTES}–${MAX_SIGNING_SECRET_BYTES}`,
+      `Signing secret decodes to ${key.length} bytes; it must be ` +
+        `${MIN_SIGNING_SECRET_BYTES}–${MAX_SIGNING_SECRET_BYTES}`,
     );
   }
   return new Uint8Array(key);
