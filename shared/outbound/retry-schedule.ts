@@ -1,3 +1,5 @@
+import { PlatformError } from '../platform/errors';
+
 /**
  * When to try a failed delivery again, and whether a response is a failure at all. Pure: the
  * caller passes the random source and the clock.
@@ -67,7 +69,7 @@ function clampUnit(value: number): number {
 }
 
 /** A duration list (e.g. `DELIVERY_RETRY_SCHEDULE`) is malformed. */
-export class InvalidDurationListError extends Error {
+export class InvalidDurationListError extends PlatformError {
   override readonly name = 'InvalidDurationListError';
 }
 

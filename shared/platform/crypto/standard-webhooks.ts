@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SignatureVerificationError } from '../errors';
+import { PlatformError, SignatureVerificationError } from '../errors';
 import { constantTimeEqual, hmacSha256 } from './hmac';
 
 /**
@@ -31,7 +31,7 @@ const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_:-]{1,256}$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** A signing secret is not `whsec_` followed by canonical base64 of 24–64 bytes. */
-export class InvalidSigningSecretError extends Error {
+export class InvalidSigningSecretError extends PlatformError {
   override readonly name = 'InvalidSigningSecretError';
 }
 

@@ -1,0 +1,62 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { InvalidPayloadError, RequestValidationError } from '../errors';
+import type { Role } from './auth';
+import { problem } from './problem';
+import type { HttpResult } from './responses';
+
+/**
+ * The one router of the JWT-protected APIs, whoever owns the path (an organisation or a merchant):
+ * dispatch on the route key, let the owner's `authorize` check the caller against the route's role,
+ * and turn validation errors into problem details and anything else into a logged 500.
+ */
+
+export interface OwnerRoute<Request> {
+  readonly role: Role;
+  readonly handle: (request: Request) => Promise<HttpResult>;
+}
+
+/** The request handed to the route, or the answer (401/403/404) that ends it. */
+export type Authorization<Request> = { readonly request: Request } | { readonly denied: HttpResult };
+
+export type Authorize<Request> = (event: APIGatewayProxyEventV2, role: Role) => Authorization<Request>;
+
+export function createOwnerRouter<Request>(
+  routes: Record<string, OwnerRoute<Request>>,
+  authorize: Authorize<Request>,
+  logger: Logger,
+) {
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    const route = routes[event.routeKey];
+    if (!route) return problem(404, 'route_not_found', `No route for ${event.routeKey}`);
+    const authorization = authorize(event, route.role);
+    if ('denied' in authorization) return authorization.denied;
+    try {
+      return await route.handle(authorization.request);
+    } catch (error) {
+      const answer = problemOf(error);
+      if (answer) return answer;
+      logger.error('API request failed', { error, routeKey: event.routeKey });
+      return problem(500, 'internal_error', 'Something went wrong; try again');
+    }
+  };
+}
+
+/** The problem answer of a request the caller got wrong; undefined for anything else. */
+function problemOf(error: unknown): HttpResult | undefined {
+  if (error instanceof RequestValidationError)
+    return problem(
+      error.status,
+      error.status === 400 ? 'invalid_request' : 'validation_failed',
+      error.message,
+      error.errors,
+    );
+  if (error instanceof InvalidPayloadError)
+    return problem(
+      400,
+      'invalid_request',
+      error.message,
+      error.issues.map((field) => ({ field, message: error.message })),
+    );
+  return undefined;
+}
