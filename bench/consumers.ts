@@ -21,6 +21,7 @@ import { SETTINGS } from './lib/settings';
 import { median, round, summarize } from './lib/stats';
 import { eventForOrg } from './lib/stripe-payloads';
 import { runWorker } from './lib/worker';
+import { ITEM_ABSENT } from '../shared/platform/aws/conditional-writes';
 
 /**
  * Benchmark 4, consumers: billing events per second through the billing consumer's Lambda handler
@@ -222,7 +223,7 @@ async function measureCatalog(
         new PutCommand({
           TableName: catalogTable,
           Item: { pk: `FLOOR#${floorCounter++}`, sk: 'ITEM', quantity: '1', version: 'v1' },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: ITEM_ABSENT,
         }),
       );
     }
@@ -337,7 +338,7 @@ async function main(): Promise<ConsumersResult> {
             revision: 1,
             updatedAt: new Date().toISOString(),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: ITEM_ABSENT,
         }),
       );
     const oursRates: number[] = [];

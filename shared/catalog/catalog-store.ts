@@ -9,6 +9,7 @@ import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../platf
 import { InvalidPayloadError } from '../platform/errors';
 import type { CatalogItem, CatalogSource, StockLevel, VariantRef } from './catalog-record';
 import type { Instant, Version } from './versions';
+import { ITEM_ABSENT } from '../platform/aws/conditional-writes';
 
 /**
  * DynamoDB persistence for the catalog. Every write is a single-item conditional write, so
@@ -144,7 +145,7 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
         new PutCommand({
           TableName: tableName,
           Item: item,
-          ConditionExpression: firstWrite ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ConditionExpression: firstWrite ? ITEM_ABSENT : '#version = :expected',
           ExpressionAttributeNames: firstWrite ? undefined : { '#version': 'version' },
           ExpressionAttributeValues: firstWrite ? undefined : { ':expected': expected },
         }),
@@ -216,7 +217,7 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
           new PutCommand({
             TableName: tableName,
             Item: { pk: orgKey(orgId), sk: refSortKey(ref.source, ref.inventoryItemId), ...ref },
-            ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+            ConditionExpression: `${ITEM_ABSENT} OR #version < :version`,
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':version': ref.version },
           }),

@@ -11,6 +11,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { createSnsClient } from './aws/clients';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './aws/pagination';
 import { METRIC_NAMES } from './metric-names';
+import { ITEM_ABSENT } from '../platform/aws/conditional-writes';
 
 /**
  * Ops alerts: stored in the ops table (what the API and the local runtime read), logged, and
@@ -89,7 +90,7 @@ export function createAlertSink(options: AlertSinkOptions): AlertSink {
           new PutCommand({
             TableName: tableName,
             Item: { ...key, ...alert, published: false, expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: ITEM_ABSENT,
           }),
         );
       } catch (error) {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { QueuedWebhook } from '../queued-webhook';
+import { ITEM_ABSENT } from '../../platform/aws/conditional-writes';
 
 /**
  * Which organisation owns which account at Square and Shopify, and the signed inbound sources an
@@ -111,7 +112,7 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
         new PutCommand({
           TableName: tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
+          ConditionExpression: `${ITEM_ABSENT} OR orgId = :org`,
           ExpressionAttributeValues: { ':org': orgId },
         }),
       );
@@ -173,7 +174,7 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
           new DeleteCommand({
             TableName: tableName,
             Key: accountKey(provider, connection.account),
-            ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
+            ConditionExpression: `${ITEM_ABSENT} OR orgId = :org`,
             ExpressionAttributeValues: { ':org': orgId },
           }),
         )
