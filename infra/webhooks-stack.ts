@@ -63,8 +63,6 @@ import { WebhooksDashboard } from './constructs/dashboard';
  *   its consumers. `squareCatalogPull` (optional, default false) does the same for the Square access
  *   token. Other optional secrets are switched on by a context key named after the secret.
  * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
- *
- * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -159,10 +157,7 @@ export function handlerEntry(spec: FunctionSpec): string {
   return join(PROJECT_ROOT, 'functions', spec.dir, 'handler.ts');
 }
 
-export interface WebhooksStackProps extends StackProps {
-  /** Handler file per function; `handlerEntry` by default (tests substitute a stub for missing handlers). */
-  readonly functionEntry?: (spec: FunctionSpec) => string;
-}
+export type WebhooksStackProps = StackProps;
 
 export interface QueuePair {
   readonly queue: Queue;
@@ -188,15 +183,12 @@ export class WebhooksStack extends Stack {
   readonly httpStage: HttpStage;
   readonly routes: HttpRoute[] = [];
   readonly dashboard: WebhooksDashboard;
-  private readonly functionEntry: (spec: FunctionSpec) => string;
 
   constructor(scope: Construct, id: string, props: WebhooksStackProps = {}) {
-    const { functionEntry, ...stackProps } = props;
     super(scope, id, {
       description: 'Better Data Webhooks: verified inbound webhooks, signed outbound webhooks, billing and read API',
-      ...stackProps,
+      ...props,
     });
-    this.functionEntry = functionEntry ?? handlerEntry;
 
     const [jwtIssuer] = this.contextList('jwtIssuer');
     const jwtAudience = this.contextList('jwtAudience');
@@ -408,7 +400,7 @@ export class WebhooksStack extends Stack {
     }
 
     const fn = new NodejsFunction(this, spec.id, {
-      entry: this.functionEntry(spec),
+      entry: handlerEntry(spec),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { App, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,7 +16,7 @@ import {
   RECOVERIES,
   WEBHOOK_FUNCTIONS,
 } from '../../infra/constructs/dashboard';
-import { EXTERNAL_CONSUMER_ACTIONS, handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
+import { EXTERNAL_CONSUMER_ACTIONS, type WebhooksStack } from '../../infra/webhooks-stack';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import {
   ENDPOINT_SECRETS_KEY,
@@ -48,18 +48,11 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 
 const REPORT_ONLY = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
-// NodejsFunction insists that its entry file exists even when bundling is skipped. Handlers still being
-// written are replaced by a stub here; `npm run synth` (bundling included) needs the real ones.
-const STUB_HANDLER = new URL('./stub-handler.ts', import.meta.url).pathname;
-const functionEntry = (spec: FunctionSpec): string =>
-  existsSync(handlerEntry(spec)) ? handlerEntry(spec) : STUB_HANDLER;
-
 function synthesise(extraContext: Record<string, unknown> = {}): { app: App; stack: WebhooksStack } {
   return buildApp({
     builtinCloudFormationValidation: false,
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extraContext },
     env: {},
-    functionEntry,
   });
 }
 
