@@ -5,6 +5,7 @@ import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-c
 import { loadCatalogConsumerConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createObservability } from '../../shared/platform/observability';
+import { providerEndpoint } from '../../shared/platform/provider-endpoints';
 import { createSecretList } from '../../shared/platform/secrets';
 import { QUEUES } from '../../shared/platform/topology';
 import { createCatalogConsumer } from './catalog-consumer';
@@ -22,7 +23,7 @@ export const handler = createCatalogConsumer({
     accessTokens &&
     createSquareCatalogClient({
       accessToken: async () => (await accessTokens.current())[0] as string,
-      baseUrl: config.squareApiBaseUrl,
+      baseUrl: providerEndpoint('square'),
     }),
   events: createQueueSender(createSqsClient(), config.eventsQueueUrl),
   now: () => new Date(),

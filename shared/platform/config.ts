@@ -78,8 +78,6 @@ export interface BillingConsumerConfig {
   readonly opsTopicArn: string | undefined;
   readonly alertRetentionDays: number;
   readonly stripeApiKey: SecretLocation | undefined;
-  /** Test-only override of Stripe's API address (a fake Stripe on loopback). */
-  readonly stripeApiBaseUrl: URL | undefined;
 }
 
 export function loadBillingConsumerConfig(env: Env = process.env): BillingConsumerConfig {
@@ -90,14 +88,6 @@ export function loadBillingConsumerConfig(env: Env = process.env): BillingConsum
     opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
     stripeApiKey: secretLocation(env, 'stripeApiKey'),
-    stripeApiBaseUrl: read(
-      env,
-      ENV.stripeApiBaseUrl,
-      z
-        .url()
-        .optional()
-        .transform((value) => (value ? new URL(value) : undefined)),
-    ),
   };
 }
 
@@ -338,8 +328,6 @@ export interface CatalogConsumerConfig {
   readonly eventsQueueUrl: string;
   /** Optional: without it `catalog.version.updated` is recorded but nothing is pulled. */
   readonly squareAccessToken: SecretLocation | undefined;
-  /** Square's API address; a fake Square on loopback in tests. */
-  readonly squareApiBaseUrl: URL;
 }
 
 export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsumerConfig {
@@ -348,16 +336,6 @@ export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsum
     connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
     eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
     squareAccessToken: secretLocation(env, 'squareAccessToken'),
-    squareApiBaseUrl: read(
-      env,
-      ENV.squareApiBaseUrl,
-      z
-        .preprocess(
-          (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-          z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com'),
-        )
-        .transform((value) => new URL(value)),
-    ),
   };
 }
 
