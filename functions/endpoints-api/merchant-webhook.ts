@@ -17,7 +17,7 @@ import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret 
  * delivery engine (signing, retries, attempt log, SSRF rules, stats, rotation, recovery) is the same.
  */
 
-export function merchantWebhookView(endpoint: Endpoint) {
+function merchantWebhookView(endpoint: Endpoint) {
   return { merchantId: endpoint.merchantId ?? '', webhookUrl: endpoint.url, ...endpointView(endpoint) };
 }
 

@@ -94,7 +94,7 @@ export async function rotateEndpointSecret(
 }
 
 /** An endpoint's health over a window (an organisation's endpoint, or a merchant's federation webhook). */
-export async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
+async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
   const now = deps.now();
   const from = windowStart(window, now);
   const counts = await deps.stats.read(endpoint.endpointId, from, now);

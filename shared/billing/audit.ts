@@ -36,7 +36,7 @@ const ZERO_DECIMAL_CURRENCIES = new Set([
   'xpf',
 ]);
 
-export function formatAmount(minorUnits: number, currency: string): string {
+function formatAmount(minorUnits: number, currency: string): string {
   const zeroDecimal = ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase());
   const major = zeroDecimal ? String(minorUnits) : (minorUnits / 100).toFixed(2);
   return `${major} ${currency.toUpperCase()}`;

@@ -45,7 +45,7 @@ export const PLAN_CATALOG: Readonly<Record<PlanId, Capabilities>> = {
 /** Statuses under which the paid plan's capabilities stay on; any other status falls back to free. */
 const ENTITLED_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due']);
 
-export function isPlanId(value: string): value is PlanId {
+function isPlanId(value: string): value is PlanId {
   return (PLAN_IDS as readonly string[]).includes(value);
 }
 

@@ -89,7 +89,7 @@ export interface CatalogStore {
 
 const orgKey = (orgId: string): string => `ORG#${orgId}`;
 /** Percent-encodes the two characters that would break key structure. */
-export const keyPart = (value: string): string => value.replace(/%/g, '%25').replace(/#/g, '%23');
+const keyPart = (value: string): string => value.replace(/%/g, '%25').replace(/#/g, '%23');
 const itemSortKey = (source: CatalogSource, itemId: string) => `ITEM#${source}#${keyPart(itemId)}`;
 const levelSortKey = (key: LevelKey) =>
   `LEVEL#${keyPart(key.itemId)}#${keyPart(key.locationId)}#${key.source}#${keyPart(key.state)}`;

@@ -56,7 +56,7 @@ export function openApiDocument(): OpenApiDocument {
   return cached;
 }
 
-export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocument {
+function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocument {
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
   for (const route of routes) {
     const spec = OPERATIONS[routeKey(route)] ?? undocumented(route);

@@ -136,7 +136,7 @@ export const endpointPatchedSchema = endpointViewSchema.extend({
     .optional()
     .describe('Present when re-enabling an endpoint that missed deliveries while disabled'),
 });
-export const deliveryViewSchema = z.object({
+const deliveryViewSchema = z.object({
   endpointId: z.string(),
   status: z.string(),
   attempts: z.number().int(),
@@ -178,7 +178,7 @@ const statsCountsSchema = z.object({
     .object({ p50: z.number().nullable(), p95: z.number().nullable() })
     .describe('Attempt duration percentiles (histogram bucket bounds); null without attempts'),
 });
-export const endpointHealthStateSchema = z.discriminatedUnion('status', [
+const endpointHealthStateSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('disabled'),
     reason: z.enum(['manual', 'gone', 'failing']).nullable(),
@@ -226,7 +226,7 @@ export const squareConnectionViewSchema = z.object({
   connectedAt: z.string(),
 });
 export const shopifyConnectionViewSchema = z.object({ shopDomain: z.string(), connectedAt: z.string() });
-export const sourceViewSchema = z.object({ sourceId: z.string(), url: z.string(), createdAt: z.string() });
+const sourceViewSchema = z.object({ sourceId: z.string(), url: z.string(), createdAt: z.string() });
 export const connectionsViewSchema = z.object({
   square: squareConnectionViewSchema.nullable(),
   shopify: shopifyConnectionViewSchema.nullable(),

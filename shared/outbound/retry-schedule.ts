@@ -75,8 +75,8 @@ export class InvalidDurationListError extends PlatformError {
 
 const UNIT_MS = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
 const DURATION_PATTERN = /^(\d{1,9})(ms|s|m|h|d)$/;
-export const MAX_DURATION_LIST_ENTRIES = 50;
-export const MAX_DURATION_MS = 7 * DAY_MS;
+const MAX_DURATION_LIST_ENTRIES = 50;
+const MAX_DURATION_MS = 7 * DAY_MS;
 
 /** `"5s,5m,30m,2h,1d"` → `[5000, 300000, 1800000, 7200000, 86400000]`. Whole numbers, units ms s m h d. */
 export function parseDurationList(text: string): number[] {

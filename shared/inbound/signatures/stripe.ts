@@ -11,7 +11,7 @@ import type { HmacKey } from '../../platform/crypto/hmac';
  */
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
-export const STRIPE_TOLERANCE_IN_SECONDS = 300;
+const STRIPE_TOLERANCE_IN_SECONDS = 300;
 
 export { computeSignature, signatureHeader } from '../../platform/crypto/timestamped-hmac';
 

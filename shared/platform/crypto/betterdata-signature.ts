@@ -8,7 +8,7 @@ import { signatureHeader, verifyTimestampedHmac } from './timestamped-hmac';
  */
 
 export const BETTERDATA_SIGNATURE_HEADER = 'x-betterdata-signature';
-export const BETTERDATA_TOLERANCE_IN_SECONDS = 300;
+const BETTERDATA_TOLERANCE_IN_SECONDS = 300;
 
 /** One `v1` per key (decoded signing secrets, newest first). */
 export function betterdataSignatureHeader(

@@ -11,11 +11,11 @@ import { hmacSha256 } from './hmac';
  * base64-decoded part of a `whsec_` secret.
  */
 
-export const SIGNING_SECRET_PREFIX = 'whsec_';
+const SIGNING_SECRET_PREFIX = 'whsec_';
 // The spec's bounds for symmetric secrets: at least 192 bits, at most 512.
-export const MIN_SIGNING_SECRET_BYTES = 24;
-export const MAX_SIGNING_SECRET_BYTES = 64;
-export const GENERATED_SIGNING_SECRET_BYTES = 32;
+const MIN_SIGNING_SECRET_BYTES = 24;
+const MAX_SIGNING_SECRET_BYTES = 64;
+const GENERATED_SIGNING_SECRET_BYTES = 32;
 const SIGNATURE_VERSION = 'v1';
 
 // The spec forbids "." in the id: "<id>.<timestamp>.<body>" must split one way only.
