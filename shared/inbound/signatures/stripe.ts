@@ -2,8 +2,8 @@ import {
   parseSignatureHeader as parseTimestampedHeader,
   verifyTimestampedHmac,
   type ParsedSignatureHeader,
+  type SchemeVerifyOptions,
 } from '../../platform/crypto/timestamped-hmac';
-import type { HmacKey } from '../../platform/crypto/hmac';
 
 /**
  * Stripe's webhook signature scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC>[,v1=…]`, the
@@ -19,17 +19,8 @@ export function parseSignatureHeader(headerValue: string | undefined): ParsedSig
   return parseTimestampedHeader(headerValue, 'Stripe-Signature');
 }
 
-export interface VerifyOptions {
-  readonly payload: Uint8Array;
-  readonly header: string | undefined;
-  /** Every secret currently accepted (more than one while a secret is being rolled). */
-  readonly keys: readonly HmacKey[];
-  readonly nowSeconds: number;
-  readonly toleranceSeconds?: number;
-}
-
 /** Returns the signed timestamp when one of the signatures matches one of the keys; throws otherwise. */
-export function verifyStripeSignature(options: VerifyOptions): { timestamp: number } {
+export function verifyStripeSignature(options: SchemeVerifyOptions): { timestamp: number } {
   return verifyTimestampedHmac({
     ...options,
     headerName: 'Stripe-Signature',

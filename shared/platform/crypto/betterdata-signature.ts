@@ -1,4 +1,4 @@
-import { signatureHeader, verifyTimestampedHmac } from './timestamped-hmac';
+import { signatureHeader, verifyTimestampedHmac, type SchemeVerifyOptions } from './timestamped-hmac';
 
 /**
  * `x-betterdata-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>[,v1=…]`, sent
@@ -20,20 +20,13 @@ export function betterdataSignatureHeader(
   return signatureHeader(keys, timestampSeconds, body);
 }
 
-export interface VerifyBetterdataOptions {
-  readonly header: string | undefined;
-  readonly body: string | Uint8Array;
-  readonly keys: readonly Uint8Array[];
-  readonly nowSeconds: number;
-  readonly toleranceSeconds?: number;
-}
+export type VerifyBetterdataOptions = Omit<SchemeVerifyOptions, 'payload'> & { readonly body: string | Uint8Array };
 
 export function verifyBetterdataSignature(options: VerifyBetterdataOptions): { timestamp: number } {
+  const { body, ...rest } = options;
   return verifyTimestampedHmac({
-    payload: typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body,
-    header: options.header,
-    keys: options.keys,
-    nowSeconds: options.nowSeconds,
+    ...rest,
+    payload: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
     toleranceSeconds: options.toleranceSeconds ?? BETTERDATA_TOLERANCE_IN_SECONDS,
     headerName: 'X-Betterdata-Signature',
   });

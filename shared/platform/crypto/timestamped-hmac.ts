@@ -59,6 +59,11 @@ export interface VerifyOptions {
   readonly headerName: string;
 }
 
+/** What a scheme's caller passes: the scheme itself fixes the header name and the default tolerance. */
+export type SchemeVerifyOptions = Omit<VerifyOptions, 'headerName' | 'toleranceSeconds'> & {
+  readonly toleranceSeconds?: number;
+};
+
 /** Returns the signed timestamp when one of the signatures matches one of the keys; throws otherwise. */
 export function verifyTimestampedHmac(options: VerifyOptions): { timestamp: number } {
   const { timestamp, signatures } = parseSignatureHeader(options.header, options.headerName);
