@@ -3,8 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { RequestValidationError } from '../errors';
 import { checkOrgAccess, principalOf, type Principal } from './auth';
-import { createOwnerRouter, type Authorize, type OwnerRoute } from './owner-router';
-import { problem, type FieldError } from './problem';
+import { createOwnerRouter, ownerAuthorizer, type OwnerRoute } from './owner-router';
+import type { FieldError } from './problem';
 import { rawBody } from './raw-body';
 
 // Thrown by the parsers below; callers that import them from here may catch it from here too.
@@ -24,17 +24,13 @@ export interface OrgRequest {
 
 export type OrgRoute = OwnerRoute<OrgRequest>;
 
-/** The organisation in the path, checked against the caller's token and the route's role. */
-const authorizeOrg: Authorize<OrgRequest> = (event, role) => {
-  const orgId = event.pathParameters?.orgId;
-  const principal = principalOf(event);
-  const access = checkOrgAccess(principal, orgId, role);
-  if (access === 'unauthenticated' || !principal)
-    return { denied: problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required') };
-  if (access === 'not_found' || !orgId) return { denied: problem(404, 'not_found', 'No such organisation') };
-  if (access === 'forbidden') return { denied: problem(403, 'forbidden', `This needs the ${role} role`) };
-  return { request: { orgId, principal, event } };
-};
+const authorizeOrg = ownerAuthorizer({
+  pathParameter: 'orgId',
+  principalOf,
+  checkAccess: checkOrgAccess,
+  names: { claim: 'org_id', noun: 'organisation' },
+  request: (orgId, principal: Principal, event): OrgRequest => ({ orgId, principal, event }),
+});
 
 export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger) {
   return createOwnerRouter(routes, authorizeOrg, logger);

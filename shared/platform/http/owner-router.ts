@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { InvalidPayloadError, RequestValidationError } from '../errors';
-import type { Role } from './auth';
+import type { Access, Role } from './auth';
 import { problem } from './problem';
 import type { HttpResult } from './responses';
 
@@ -20,6 +20,43 @@ export interface OwnerRoute<Request> {
 export type Authorization<Request> = { readonly request: Request } | { readonly denied: HttpResult };
 
 export type Authorize<Request> = (event: APIGatewayProxyEventV2, role: Role) => Authorization<Request>;
+
+/** How an owner kind is named to a caller its access check turned away. */
+export interface OwnerNames {
+  /** The token claim that names the owner, e.g. `org_id`. */
+  readonly claim: string;
+  /** What a 404 calls it, e.g. `organisation`. */
+  readonly noun: string;
+}
+
+/** One kind of owner: where the path names it, how the token is read and checked, what a route gets. */
+export interface OwnerKind<Principal, Request> {
+  readonly pathParameter: string;
+  readonly principalOf: (event: APIGatewayProxyEventV2) => Principal | undefined;
+  readonly checkAccess: (principal: Principal | undefined, ownerId: string | undefined, role: Role) => Access;
+  readonly names: OwnerNames;
+  readonly request: (ownerId: string, principal: Principal, event: APIGatewayProxyEventV2) => Request;
+}
+
+/** The owner in the path, checked against the caller's token and the route's role. */
+export function ownerAuthorizer<Principal, Request>(kind: OwnerKind<Principal, Request>): Authorize<Request> {
+  return (event, role) => {
+    const ownerId = event.pathParameters?.[kind.pathParameter];
+    const principal = kind.principalOf(event);
+    const access = kind.checkAccess(principal, ownerId, role);
+    return access === 'allowed' && principal && ownerId
+      ? { request: kind.request(ownerId, principal, event) }
+      : { denied: deniedAnswer(access === 'allowed' ? 'not_found' : access, role, kind.names) };
+  };
+}
+
+/** The 401, 404 or 403 answer to a caller whose access is not `allowed`. */
+function deniedAnswer(access: Exclude<Access, 'allowed'>, role: Role, names: OwnerNames): HttpResult {
+  if (access === 'unauthenticated')
+    return problem(401, 'unauthenticated', `A valid bearer token with ${names.claim} and role claims is required`);
+  if (access === 'not_found') return problem(404, 'not_found', `No such ${names.noun}`);
+  return problem(403, 'forbidden', `This needs the ${role} role`);
+}
 
 export function createOwnerRouter<Request>(
   routes: Record<string, OwnerRoute<Request>>,
