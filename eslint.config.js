@@ -1,6 +1,27 @@
-// Lint rules: the recommended sets plus the few that keep `any` and floating promises out.
+// Lint rules: the recommended sets plus the few that keep `any` and floating promises out, and the
+// architecture rules that keep every import arrow pointing down (docs/architecture.md).
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** Folders under shared/, lowest first: a folder may import only from folders before it. */
+const LAYERS = [['platform'], ['events'], ['inbound', 'outbound'], ['billing', 'catalog'], ['openapi']];
+
+const LAYER_ORDER = LAYERS.map((names) => names.join('/')).join(' ← ');
+
+/** For each folder, the shared folders it must not import: its own layer's siblings and every layer above. */
+const layerZones = LAYERS.flatMap((layer, rank) =>
+  layer.map((folder) => ({
+    // The config loader composes every flow's settings, so it may read their parsers (and nothing
+    // of theirs imports it back); every other platform file stays below the flows.
+    target: folder === 'platform' ? ['./shared/platform/*/**', './shared/platform/!(config).ts'] : `./shared/${folder}`,
+    from: LAYERS.slice(rank)
+      .flat()
+      .filter((other) => other !== folder)
+      .map((other) => `./shared/${other}`),
+    message: `shared/${folder} may not import this folder; layers, lowest first: ${LAYER_ORDER}`,
+  })),
+).filter((zone) => zone.from.length > 0);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'coverage/**'] },
@@ -16,6 +37,36 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+      // Prettier wraps code at 120; this catches the long strings and comments it leaves alone.
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
+    },
+  },
+  {
+    files: ['functions/**/*.ts', 'shared/**/*.ts', 'infra/**/*.ts', 'bench/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Imported .ts files are parsed as TypeScript (else no-cycle cannot follow them).
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+      // Extensionless imports of .ts files resolve as tsc resolves them.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'] })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './shared',
+              from: ['./functions', './infra'],
+              message: 'shared/ never imports functions/ or infra/',
+            },
+            { target: './functions', from: './infra', message: 'functions/ never import infra/' },
+            ...layerZones,
+          ],
+        },
+      ],
     },
   },
   {

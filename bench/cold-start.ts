@@ -55,12 +55,15 @@ export interface ColdStartResult {
 const RUNNER = `import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 const spec = JSON.parse(readFileSync(process.env.BENCH_COLD_SPEC, 'utf8'));
-const context = () => ({ callbackWaitsForEmptyEventLoop: true, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + process.env.AWS_LAMBDA_FUNCTION_NAME, memoryLimitInMB: '512',
-  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/bench', logStreamName: 'bench', getRemainingTimeInMillis: () => 10000,
-  done() {}, fail() {}, succeed() {} });
-const outcome = (result) => result && typeof result === 'object' && 'statusCode' in result ? 'HTTP ' + result.statusCode
-  : result && typeof result === 'object' && Array.isArray(result.batchItemFailures) ? result.batchItemFailures.length + ' failed item(s)' : JSON.stringify(result ?? null).slice(0, 80);
+const name = process.env.AWS_LAMBDA_FUNCTION_NAME;
+const context = () => ({ callbackWaitsForEmptyEventLoop: true, functionName: name, functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + name, memoryLimitInMB: '512',
+  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/bench', logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 10000, done() {}, fail() {}, succeed() {} });
+const isObject = (result) => result && typeof result === 'object';
+const outcome = (result) => isObject(result) && 'statusCode' in result ? 'HTTP ' + result.statusCode
+  : isObject(result) && Array.isArray(result.batchItemFailures) ? result.batchItemFailures.length + ' failed item(s)'
+  : JSON.stringify(result ?? null).slice(0, 80);
 const t0 = performance.now();
 const mod = await import(pathToFileURL(spec.bundle).href);
 const handler = mod.handler ?? mod.default?.handler;
@@ -69,7 +72,10 @@ const result = await handler(spec.event, context());
 const t2 = performance.now();
 const maxRssFirstKiB = process.resourceUsage().maxRSS;
 for (let i = 0; i < spec.repeat; i++) await handler(spec.event, context());
-writeFileSync(spec.out, JSON.stringify({ importMs: t1 - t0, firstEventMs: t2 - t1, readyAtMs: t2, outcome: outcome(result), maxRssFirstKiB, maxRssKiB: process.resourceUsage().maxRSS }));
+const maxRssKiB = process.resourceUsage().maxRSS;
+writeFileSync(spec.out, JSON.stringify({
+  importMs: t1 - t0, firstEventMs: t2 - t1, readyAtMs: t2, outcome: outcome(result), maxRssFirstKiB, maxRssKiB,
+}));
 process.exit(0);
 `;
 
@@ -307,9 +313,12 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
           ? 'CDK synthesis'
           : `shared/topology.ts (the stack did not synthesise: ${lambdaEnvs.synthError ?? 'unknown'})`,
       notes: [
-        `Bundles: esbuild ${'0.28'} with the CDK app's options (ESM, minify, external source map, createRequire banner, mainFields module,main, AWS SDK bundled), target node20 here (node24 in AWS).`,
-        'Time: spawn to exit of `node runner.mjs`, which imports the bundle and awaits the handler once (median of the runs); import and first-event columns are measured inside the process.',
-        'Environment: what the CDK app gives each function (from a synthesis), AWS_ENDPOINT_URL pointing every client at a loopback stub answering at once; credentials from the environment as in Lambda.',
+        `Bundles: esbuild ${'0.28'} with the CDK app's options (ESM, minify, external source map, createRequire ` +
+          `banner, mainFields module,main, AWS SDK bundled), target node20 here (node24 in AWS).`,
+        'Time: spawn to exit of `node runner.mjs`, which imports the bundle and awaits the handler once (median of ' +
+          'the runs); import and first-event columns are measured inside the process.',
+        'Environment: what the CDK app gives each function (from a synthesis), AWS_ENDPOINT_URL pointing every ' +
+          'client at a loopback stub answering at once; credentials from the environment as in Lambda.',
         'The Lambda runtime bootstrap itself (RIC, init phase accounting) is not included.',
       ],
     };

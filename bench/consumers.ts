@@ -22,6 +22,7 @@ import { SETTINGS } from './lib/settings';
 import { median, round, summarize } from './lib/stats';
 import { eventForOrg } from './lib/stripe-payloads';
 import { runWorker } from './lib/worker';
+import { ITEM_ABSENT } from '../shared/platform/aws/conditional-writes';
 
 /**
  * Benchmark 4, consumers: billing events per second through the billing consumer's Lambda handler
@@ -223,7 +224,7 @@ async function measureCatalog(
         new PutCommand({
           TableName: catalogTable,
           Item: { pk: `FLOOR#${floorCounter++}`, sk: 'ITEM', quantity: '1', version: 'v1' },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: ITEM_ABSENT,
         }),
       );
     }
@@ -338,7 +339,7 @@ async function main(): Promise<ConsumersResult> {
             revision: 1,
             updatedAt: new Date().toISOString(),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: ITEM_ABSENT,
         }),
       );
     const oursRates: number[] = [];
@@ -405,9 +406,13 @@ async function main(): Promise<ConsumersResult> {
       catalog,
       emulatorMaxRssKiB: maxRssKiB ?? null,
       notes: [
-        `Rounds of ${orgsPerRound} new organisations × (subscription.created, invoice.paid, subscription.updated) in SQS batches of ${BATCH}; events/s is the median over ${rounds} rounds after a warm-up round.`,
-        'DynamoDB is dynalite in a separate process on loopback: every call costs far more CPU than in AWS and the round trips dominate; compare with the floor measured alongside, not with AWS.',
-        'Catalog: connected Square merchant and Shopify shop; alternating inventory.count.updated (one count) and products/update (fixture with a fresh product id among 500), each newer than the last; floor one conditional PutItem per event.',
+        `Rounds of ${orgsPerRound} new organisations × (subscription.created, invoice.paid, subscription.updated) ` +
+          `in SQS batches of ${BATCH}; events/s is the median over ${rounds} rounds after a warm-up round.`,
+        'DynamoDB is dynalite in a separate process on loopback: every call costs far more CPU than in AWS and the ' +
+          'round trips dominate; compare with the floor measured alongside, not with AWS.',
+        'Catalog: connected Square merchant and Shopify shop; alternating inventory.count.updated (one count) and ' +
+          'products/update (fixture with a fresh product id among 500), each newer than the last; floor one ' +
+          'conditional PutItem per event.',
       ],
     };
   } finally {

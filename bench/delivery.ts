@@ -15,7 +15,7 @@ import { generateSigningSecret } from '../shared/platform/crypto/standard-webhoo
 import { deliver, type DeliveryDependencies } from '../shared/outbound/deliver';
 import { deliveryHeaders } from '../shared/outbound/delivery-request';
 import type { DeliveryTask } from '../shared/outbound/delivery-task';
-import { secretContext, type Endpoint } from '../shared/outbound/endpoint';
+import { newEndpointRecord, type Endpoint } from '../shared/outbound/endpoint';
 import { createEndpointsStore } from '../shared/outbound/endpoints-store';
 import { messageBody } from '../shared/outbound/fanout';
 import { messageIdFor, newEndpointId, orgScope } from '../shared/events/ids';
@@ -121,28 +121,18 @@ async function main(): Promise<DeliveryResult> {
     const endpoints: Endpoint[] = [];
     for (let index = 0; index < ENDPOINTS; index++) {
       const endpointId = newEndpointId();
-      const endpoint: Endpoint = {
-        endpointId,
-        orgId,
-        url: `${receiver.info.baseUrl}/hooks/${index}`,
-        description: '',
-        eventTypes: ['*'],
-        enabled: true,
-        disabledReason: null,
-        disabledAt: null,
-        secrets: [
-          {
-            ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
-            createdAt: at,
-            expiresAt: null,
-          },
-        ],
-        createdAt: at,
-        updatedAt: at,
-        failingSince: null,
-        lastSuccessAt: null,
-        lastFailureAt: null,
-      };
+      const endpoint = await newEndpointRecord(
+        {
+          owner: orgId,
+          endpointId,
+          url: `${receiver.info.baseUrl}/hooks/${index}`,
+          description: '',
+          eventTypes: ['*'],
+          at,
+        },
+        generateSigningSecret(),
+        cipher,
+      );
       await deps.endpoints.create(endpoint);
       endpoints.push(endpoint);
     }
@@ -371,9 +361,13 @@ async function main(): Promise<DeliveryResult> {
       deliveriesPerRound: perRound,
       bodyBytes,
       notes: [
-        `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ${CONCURRENCY} deliveries in flight, median of ${rounds} rounds (order rotated each round) after a warm-up round; the sign + post and floor variants post each round's bodies ${FAST_REPEAT} times.`,
-        'ours: claim the attempt, sign, post, log the attempt, mark the delivery and the endpoint — 6 DynamoDB calls (4 round trips in sequence) around one POST; dynalite runs in a separate process on loopback.',
-        'The receiver (separate process) answers 204 at once on loopback, so the floor is far faster than any real endpoint; the ratio is an upper bound on the share of time our own work takes.',
+        `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ${CONCURRENCY} deliveries in flight, ` +
+          `median of ${rounds} rounds (order rotated each round) after a warm-up round; the sign + post and floor ` +
+          `variants post each round's bodies ${FAST_REPEAT} times.`,
+        'ours: claim the attempt, sign, post, log the attempt, mark the delivery and the endpoint — 6 DynamoDB ' +
+          'calls (4 round trips in sequence) around one POST; dynalite runs in a separate process on loopback.',
+        'The receiver (separate process) answers 204 at once on loopback, so the floor is far faster than any real ' +
+          'endpoint; the ratio is an upper bound on the share of time our own work takes.',
       ],
     };
   } finally {

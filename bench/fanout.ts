@@ -6,7 +6,7 @@ import { createQueueSender, type QueueSender } from '../shared/platform/aws/queu
 import { createLocalCipher } from '../shared/platform/crypto/secret-cipher';
 import { EVENT_CATALOG, parsePlatformEvent } from '../shared/events/event-catalog';
 import { generateSigningSecret } from '../shared/platform/crypto/standard-webhooks';
-import { secretContext, type Endpoint } from '../shared/outbound/endpoint';
+import { newEndpointRecord } from '../shared/outbound/endpoint';
 import { createEndpointsStore, type EndpointsStore } from '../shared/outbound/endpoints-store';
 import { fanOut, type FanoutDependencies } from '../shared/outbound/fanout';
 import { newEndpointId } from '../shared/events/ids';
@@ -86,28 +86,18 @@ async function main(): Promise<FanoutResult> {
       const pending: Promise<void>[] = [];
       for (let index = 0; index < size; index++) {
         const endpointId = newEndpointId();
-        const endpoint: Endpoint = {
-          endpointId,
-          orgId,
-          url: `https://hooks.example.com/${orgId}/${index}`,
-          description: `benchmark endpoint ${index}`,
-          eventTypes: index % 2 === 0 ? ['import.*'] : ['import.completed', 'order.allocation_failed'],
-          enabled: true,
-          disabledReason: null,
-          disabledAt: null,
-          secrets: [
-            {
-              ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
-              createdAt: at,
-              expiresAt: null,
-            },
-          ],
-          createdAt: at,
-          updatedAt: at,
-          failingSince: null,
-          lastSuccessAt: null,
-          lastFailureAt: null,
-        };
+        const endpoint = await newEndpointRecord(
+          {
+            owner: orgId,
+            endpointId,
+            url: `https://hooks.example.com/${orgId}/${index}`,
+            description: `benchmark endpoint ${index}`,
+            eventTypes: index % 2 === 0 ? ['import.*'] : ['import.completed', 'order.allocation_failed'],
+            at,
+          },
+          generateSigningSecret(),
+          cipher,
+        );
         pending.push(endpoints.create(endpoint));
         if (pending.length >= 25) await Promise.all(pending.splice(0));
       }
@@ -214,9 +204,12 @@ async function main(): Promise<FanoutResult> {
     return {
       sizes: results,
       notes: [
-        'Endpoints created directly with the endpoints store, bypassing the API limit of 50 per organisation (MAX_ENDPOINTS_PER_ORG).',
-        'fanOut writes the delivery records all at once (Promise.all) and then sends the tasks 10 per SendMessageBatch, one batch after another.',
-        'dynalite and fauxqs run in one separate Node process on loopback; phase times overlap nothing (each phase waits for the previous one).',
+        'Endpoints created directly with the endpoints store, bypassing the API limit of 50 per organisation ' +
+          '(MAX_ENDPOINTS_PER_ORG).',
+        'fanOut writes the delivery records all at once (Promise.all) and then sends the tasks 10 per ' +
+          'SendMessageBatch, one batch after another.',
+        'dynalite and fauxqs run in one separate Node process on loopback; phase times overlap nothing (each phase ' +
+          'waits for the previous one).',
       ],
     };
   } finally {

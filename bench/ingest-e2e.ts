@@ -215,9 +215,14 @@ async function main(): Promise<IngestE2eResult> {
       bareServer,
       billingQueueDepthAfter: depth,
       notes: [
-        `${SETTINGS.loadConcurrency} keep-alive connections from a separate process, ${SETTINGS.loadDurationSeconds} s measured after a warm-up; ${ORGS} distinct signed customer.subscription.created events round-robin.`,
-        'Server process: startLocalSystem({ memory: true, quiet: true }) — gateway emulation, handler, fauxqs and dynalite in one Node process, with the billing consumer draining the queue at the same time (2 cores shared with the load generator).',
-        'Gateway only (diagnostic): startGateway with the Stripe route and its handler module in one process, fauxqs (and an idle dynalite) in another, no consumer — where the local system spends its time.',
+        `${SETTINGS.loadConcurrency} keep-alive connections from a separate process, ` +
+          `${SETTINGS.loadDurationSeconds} s measured after a warm-up; ${ORGS} distinct signed ` +
+          `customer.subscription.created events round-robin.`,
+        'Server process: startLocalSystem({ memory: true, quiet: true }) — gateway emulation, handler, fauxqs and ' +
+          'dynalite in one Node process, with the billing consumer draining the queue at the same time (2 cores ' +
+          'shared with the load generator).',
+        'Gateway only (diagnostic): startGateway with the Stripe route and its handler module in one process, ' +
+          'fauxqs (and an idle dynalite) in another, no consumer — where the local system spends its time.',
         'Peak RSS of the local system process includes tsx (≈35 MiB), fauxqs, dynalite and every handler loaded.',
       ],
     };

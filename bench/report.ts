@@ -105,9 +105,11 @@ function coldRow(entry: ColdStartEntry, baseline: ColdStartEntry | undefined, em
   const isStripe = entry.key === 'stripe-webhook';
   return [
     `3. Cold start: ${entry.label} (${entry.outcome})`,
-    `${bundle}${formatMillis(entry.wallMs)} (import ${formatMillis(entry.importMs)}, first event ${formatMillis(entry.firstEventMs)})`,
+    `${bundle}${formatMillis(entry.wallMs)} (import ${formatMillis(entry.importMs)}, first event ` +
+      `${formatMillis(entry.firstEventMs)})`,
     isStripe && baseline?.bundle
-      ? `${formatBytes(baseline.bundle.bytes)} / ${formatBytes(baseline.bundle.gzipBytes)} gz; ${formatMillis(baseline.wallMs)}`
+      ? `${formatBytes(baseline.bundle.bytes)} / ${formatBytes(baseline.bundle.gzipBytes)} gz; ` +
+        `${formatMillis(baseline.wallMs)}`
       : '',
     `empty process ${formatMillis(emptyMs)}`,
     `${formatRatio(entry.wallOverEmpty)} empty${isStripe && baseline ? `; baseline/ours ${formatRatio(ratio(baseline.wallMs, entry.wallMs))}` : ''}`,
@@ -143,20 +145,30 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
   if (e2e) {
     const ok = e2e.ours.statuses['200'] ?? 0;
     rows.push([
-      `2. Ingest end to end: POST /webhooks/stripe, startLocalSystem (memory, quiet) + SQS emulator, ${e2e.ours.concurrency} connections, ${Math.round(e2e.ours.durationSeconds)} s`,
-      `${formatNumber(e2e.ours.requestsPerSecond)} req/s; p50 ${formatMillis(e2e.ours.latencyMs.p50)}, p99 ${formatMillis(e2e.ours.latencyMs.p99)} (${formatNumber(ok)} × 200, ${e2e.ours.errors} errors)`,
+      `2. Ingest end to end: POST /webhooks/stripe, startLocalSystem (memory, quiet) + SQS emulator, ` +
+        `${e2e.ours.concurrency} connections, ${Math.round(e2e.ours.durationSeconds)} s`,
+      `${formatNumber(e2e.ours.requestsPerSecond)} req/s; p50 ${formatMillis(e2e.ours.latencyMs.p50)}, p99 ` +
+        `${formatMillis(e2e.ours.latencyMs.p99)} (${formatNumber(ok)} × 200, ${e2e.ours.errors} errors)`,
       '',
-      `bare node:http server: ${formatNumber(e2e.bareServer.requestsPerSecond)} req/s; p99 ${formatMillis(e2e.bareServer.latencyMs.p99)}`,
+      `bare node:http server: ${formatNumber(e2e.bareServer.requestsPerSecond)} req/s; p99 ` +
+        `${formatMillis(e2e.bareServer.latencyMs.p99)}`,
       `ours/bare ${formatPercent(ratio(e2e.ours.requestsPerSecond, e2e.bareServer.requestsPerSecond))}`,
       '',
     ]);
     if (e2e.gatewayOnly) {
       rows.push([
-        '2. Ingest end to end, diagnostic: gateway emulation + handler only (SQS emulator in another process, no consumer)',
-        `${formatNumber(e2e.gatewayOnly.requestsPerSecond)} req/s; p50 ${formatMillis(e2e.gatewayOnly.latencyMs.p50)}, p99 ${formatMillis(e2e.gatewayOnly.latencyMs.p99)} (${e2e.gatewayOnly.errors} errors)`,
+        '2. Ingest end to end, diagnostic: gateway emulation + handler only (SQS emulator in another process, no ' +
+          'consumer)',
+        `${formatNumber(e2e.gatewayOnly.requestsPerSecond)} req/s; p50 ` +
+          `${formatMillis(e2e.gatewayOnly.latencyMs.p50)}, p99 ${formatMillis(e2e.gatewayOnly.latencyMs.p99)} ` +
+          `(${e2e.gatewayOnly.errors} errors)`,
         '',
-        `${formatNumber(e2e.bareServer.requestsPerSecond)} req/s; the SQS emulator alone takes ${e2e.sqsEmulatorSendsPerSecond === null ? 'n/a' : formatNumber(e2e.sqsEmulatorSendsPerSecond)} SendMessage/s`,
-        `ours/bare ${formatPercent(ratio(e2e.gatewayOnly.requestsPerSecond, e2e.bareServer.requestsPerSecond))}; ours/emulator ${formatPercent(ratio(e2e.gatewayOnly.requestsPerSecond, e2e.sqsEmulatorSendsPerSecond ?? Number.NaN))}`,
+        `${formatNumber(e2e.bareServer.requestsPerSecond)} req/s; the SQS emulator alone takes ` +
+          `${e2e.sqsEmulatorSendsPerSecond === null ? 'n/a' : formatNumber(e2e.sqsEmulatorSendsPerSecond)} ` +
+          `SendMessage/s`,
+        `ours/bare ${formatPercent(ratio(e2e.gatewayOnly.requestsPerSecond, e2e.bareServer.requestsPerSecond))}; ` +
+          `ours/emulator ` +
+          `${formatPercent(ratio(e2e.gatewayOnly.requestsPerSecond, e2e.sqsEmulatorSendsPerSecond ?? Number.NaN))}`,
         '',
       ]);
     } else if (e2e.gatewayOnlyError) {
@@ -238,7 +250,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     const billing = consumers.billing;
     rows.push([
       '4. Billing consumer → DynamoDB emulator, batches of 10',
-      `${formatNumber(billing.eventsPerSecond)} events/s; batch p50 ${formatMillis(billing.batchMs.p50)}, p99 ${formatMillis(billing.batchMs.p99)} (${billing.failedItems} failed)`,
+      `${formatNumber(billing.eventsPerSecond)} events/s; batch p50 ${formatMillis(billing.batchMs.p50)}, p99 ` +
+        `${formatMillis(billing.batchMs.p99)} (${billing.failedItems} failed)`,
       '',
       `1 conditional PutItem/event: ${formatNumber(billing.floorEventsPerSecond)}/s`,
       `ours/floor ${formatPercent(ratio(billing.eventsPerSecond, billing.floorEventsPerSecond))}`,
@@ -249,7 +262,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     else {
       rows.push([
         '4. Catalog consumer → DynamoDB emulator (Square counts + Shopify products), batches of 10',
-        `${formatNumber(catalog.eventsPerSecond)} events/s; batch p50 ${formatMillis(catalog.batchMs.p50)}, p99 ${formatMillis(catalog.batchMs.p99)} (${catalog.failedItems} failed)`,
+        `${formatNumber(catalog.eventsPerSecond)} events/s; batch p50 ${formatMillis(catalog.batchMs.p50)}, p99 ` +
+          `${formatMillis(catalog.batchMs.p99)} (${catalog.failedItems} failed)`,
         '',
         `1 conditional PutItem/event: ${formatNumber(catalog.floorEventsPerSecond)}/s`,
         `ours/floor ${formatPercent(ratio(catalog.eventsPerSecond, catalog.floorEventsPerSecond))}`,
@@ -265,7 +279,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     const met = size.endpoints === 1_000 ? size.medianMs <= 1_000 : null;
     rows.push([
       `5. Fan-out of one event to ${size.endpoints.toLocaleString('en-US')} endpoint${size.endpoints === 1 ? '' : 's'}`,
-      `${formatMillis(size.medianMs)} (${formatNumber(size.tasksPerSecond)} tasks/s; delivery records ${formatMillis(phases.putDeliveries)}, queueing ${formatMillis(phases.sendTasks)})`,
+      `${formatMillis(size.medianMs)} (${formatNumber(size.tasksPerSecond)} tasks/s; delivery records ` +
+        `${formatMillis(phases.putDeliveries)}, queueing ${formatMillis(phases.sendTasks)})`,
       '',
       `list + enqueue only: ${formatMillis(size.floorMs)}`,
       `ours/floor ${formatRatio(ratio(size.medianMs, size.floorMs))}`,
@@ -285,16 +300,20 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     const share = ratio(delivery.ours.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     const signShare = ratio(delivery.signAndPost.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     rows.push([
-      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ${delivery.bodyBytes} B bodies`,
-      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.ours.latencyMs.p50)}, p99 ${formatMillis(delivery.ours.latencyMs.p99)}`,
+      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ${delivery.bodyBytes} B ` +
+        `bodies`,
+      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.ours.latencyMs.p50)}, p99 ` +
+        `${formatMillis(delivery.ours.latencyMs.p99)}`,
       '',
-      `bare keep-alive client: ${formatNumber(delivery.floor.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.floor.latencyMs.p50)}, p99 ${formatMillis(delivery.floor.latencyMs.p99)}`,
+      `bare keep-alive client: ${formatNumber(delivery.floor.deliveriesPerSecond)}/s; p50 ` +
+        `${formatMillis(delivery.floor.latencyMs.p50)}, p99 ${formatMillis(delivery.floor.latencyMs.p99)}`,
       `ours/floor ${formatPercent(share)}`,
       `≥ 70 %${mark(share >= 0.7)}`,
     ]);
     rows.push([
       '6. Delivery: sign + post only (no DynamoDB)',
-      `${formatNumber(delivery.signAndPost.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.signAndPost.latencyMs.p50)}, p99 ${formatMillis(delivery.signAndPost.latencyMs.p99)}`,
+      `${formatNumber(delivery.signAndPost.deliveriesPerSecond)}/s; p50 ` +
+        `${formatMillis(delivery.signAndPost.latencyMs.p50)}, p99 ${formatMillis(delivery.signAndPost.latencyMs.p99)}`,
       '',
       `${formatNumber(delivery.floor.deliveriesPerSecond)}/s`,
       `ours/floor ${formatPercent(signShare)}`,
@@ -302,10 +321,12 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     ]);
     rows.push([
       '6. Delivery: the DynamoDB calls alone (no signing, no HTTP)',
-      `${formatNumber(delivery.dynamoOnly.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.dynamoOnly.latencyMs.p50)}, p99 ${formatMillis(delivery.dynamoOnly.latencyMs.p99)}`,
+      `${formatNumber(delivery.dynamoOnly.deliveriesPerSecond)}/s; p50 ` +
+        `${formatMillis(delivery.dynamoOnly.latencyMs.p50)}, p99 ${formatMillis(delivery.dynamoOnly.latencyMs.p99)}`,
       '',
       '',
-      `deliver()/DynamoDB-only ${formatPercent(ratio(delivery.ours.deliveriesPerSecond, delivery.dynamoOnly.deliveriesPerSecond))}`,
+      `deliver()/DynamoDB-only ` +
+        `${formatPercent(ratio(delivery.ours.deliveriesPerSecond, delivery.dynamoOnly.deliveriesPerSecond))}`,
       '',
     ]);
     targets.push({

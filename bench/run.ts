@@ -83,7 +83,8 @@ async function main(): Promise<void> {
   const workdir = mkdtempSync(join(tmpdir(), 'betterdata-bench-'));
   const cpu = cpus()[0]?.model.trim() ?? 'unknown';
   log(
-    `Better Data Webhooks benchmarks — ${startedAt.toISOString()} — Node ${process.version} — ${cpu} × ${cpus().length}${SETTINGS.quick ? ' — QUICK' : ''}`,
+    `Better Data Webhooks benchmarks — ${startedAt.toISOString()} — Node ${process.version} — ${cpu} × ` +
+      `${cpus().length}${SETTINGS.quick ? ' — QUICK' : ''}`,
   );
   try {
     const facts = readCdkBundlingFacts();
@@ -173,7 +174,8 @@ async function main(): Promise<void> {
     writeFileSync(join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
 
     console.log(
-      `\nBetter Data Webhooks benchmarks — ${meta.date.slice(0, 10)} — Node ${meta.node} — ${meta.cpu} (${meta.cores} cores)${meta.quick ? ' — QUICK run' : ''}\n`,
+      `\nBetter Data Webhooks benchmarks — ${meta.date.slice(0, 10)} — Node ${meta.node} — ${meta.cpu} ` +
+        `(${meta.cores} cores)${meta.quick ? ' — QUICK run' : ''}\n`,
     );
     console.log(table);
     console.log(`\nTargets:\n${renderTargets(targets)}`);

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { WebhooksStack, type WebhooksStackProps } from './webhooks-stack';
+import { WebhooksStack } from './webhooks-stack';
 
 /**
  * The CDK app: one stack, checked by cdk-nag's AWS Solutions pack. `cdk synth` runs this file
@@ -18,8 +18,6 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
   /** Defaults to AWS_REGION and CDK_DEFAULT_ACCOUNT; undefined values give an environment-agnostic stack. */
   readonly env?: Environment;
-  /** Handler file per function (tests); functions/<dir>/handler.ts by default. */
-  readonly functionEntry?: WebhooksStackProps['functionEntry'];
 }
 
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: WebhooksStack } {
@@ -36,7 +34,6 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Webh
       // The CLI overwrites CDK_DEFAULT_REGION, so AWS_REGION is what the operator controls.
       region: process.env.AWS_REGION ?? process.env.CDK_DEFAULT_REGION,
     },
-    ...(options.functionEntry ? { functionEntry: options.functionEntry } : {}),
   });
   return { app, stack };
 }

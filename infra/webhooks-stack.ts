@@ -81,8 +81,7 @@ import { WebhooksDashboard } from './constructs/dashboard';
  * - `eventsQueueOperators` (optional): role ARNs that may send to the events queue besides the platform's
  *   own functions and unrestricted publishers, e.g. the ops role that redrives its DLQ.
  * - `throttles` (optional): per route class (topology THROTTLES), `{ rateLimit, burstLimit }` overrides.
- *
- * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
+
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -108,13 +107,17 @@ const OPTIONAL_SECRET_CONTEXT: Partial<Record<SecretName, string>> = {
  */
 const UNROTATABLE_SECRET_REASONS: Record<SecretName, string> = {
   stripeWebhookSecret:
-    'Stripe issues webhook signing secrets (whsec_…) per endpoint and rolls them in the Stripe dashboard; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+    'Stripe issues webhook signing secrets (whsec_…) per endpoint and rolls them in the Stripe dashboard; the new ' +
+    'value is then stored here, so Secrets Manager rotation cannot generate it.',
   stripeApiKey:
-    'Stripe issues API keys (restricted keys are created and rolled in the Stripe dashboard); the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+    'Stripe issues API keys (restricted keys are created and rolled in the Stripe dashboard); the new value is then ' +
+    'stored here, so Secrets Manager rotation cannot generate it.',
   squareSignatureKey:
-    'Square issues the signature key of each webhook subscription (Developer Console or Webhook Subscriptions API) and replaces it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+    'Square issues the signature key of each webhook subscription (Developer Console or Webhook Subscriptions API) ' +
+    'and replaces it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
   shopifyApiSecret:
-    "Shopify issues the app's client secret that signs webhooks (app settings in the Partner/Dev Dashboard) and rotates it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.",
+    "Shopify issues the app's client secret that signs webhooks (app settings in the Partner/Dev Dashboard) and " +
+    'rotates it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
   squareAccessToken:
     'Square issues access tokens (Developer Console personal access token, or OAuth) and revokes or renews them there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
   squareApplicationSecret:
@@ -133,14 +136,18 @@ export const EXTERNAL_CONSUMER_ACTIONS = [
 const WEBHOOK_URL_DESCRIPTIONS: Partial<Record<FunctionName, string>> = {
   stripeWebhook: 'Register this URL as the webhook endpoint in the Stripe dashboard',
   squareWebhook:
-    'Register this exact string as the notification URL of the Square webhook subscription. Square signs notification URL + body, ' +
-    'so it must be byte-for-byte the SQUARE_NOTIFICATION_URL of the square-webhook function, which this stack sets to this same value: ' +
+    'Register this exact string as the notification URL of the Square webhook subscription. Square signs ' +
+    'notification URL + body, ' +
+    'so it must be byte-for-byte the SQUARE_NOTIFICATION_URL of the square-webhook function, which this stack sets ' +
+    'to this same value: ' +
     'a URL registered with Square in any other form (custom domain, trailing slash, http) fails every signature check',
   shopifyWebhook:
-    "Subscribe the Shopify app's webhooks (products/create, products/update, products/delete, inventory_levels/update) to this URL; " +
+    "Subscribe the Shopify app's webhooks (products/create, products/update, products/delete, " +
+    'inventory_levels/update) to this URL; ' +
     'Shopify signs them with the app client secret (ShopifyApiSecretArn)',
   sourcesWebhook:
-    'Template: each registered inbound source posts its events to this URL with {sourceId} replaced by its id, signed with x-betterdata-signature',
+    'Template: each registered inbound source posts its events to this URL with {sourceId} replaced by its id, ' +
+    'signed with x-betterdata-signature',
 };
 
 /** FUNCTIONS widened to the interface, for access fields a given function does not set. */
@@ -208,10 +215,7 @@ export function handlerEntry(spec: FunctionSpec): string {
   return join(PROJECT_ROOT, 'functions', spec.dir, 'handler.ts');
 }
 
-export interface WebhooksStackProps extends StackProps {
-  /** Handler file per function; `handlerEntry` by default (tests substitute a stub for missing handlers). */
-  readonly functionEntry?: (spec: FunctionSpec) => string;
-}
+export type WebhooksStackProps = StackProps;
 
 export interface QueuePair {
   readonly queue: Queue;
@@ -243,15 +247,12 @@ export class WebhooksStack extends Stack {
   readonly throttles: Record<ThrottleName, Throttle>;
   /** The `eventPublishers` context as the events-api function reads it (EVENT_PUBLISHERS). */
   private readonly eventPublishersJson: string;
-  private readonly functionEntry: (spec: FunctionSpec) => string;
 
   constructor(scope: Construct, id: string, props: WebhooksStackProps = {}) {
-    const { functionEntry, ...stackProps } = props;
     super(scope, id, {
       description: 'Better Data Webhooks: verified inbound webhooks, signed outbound webhooks, billing and read API',
-      ...stackProps,
+      ...props,
     });
-    this.functionEntry = functionEntry ?? handlerEntry;
     this.throttles = this.throttleContext();
     this.eventPublishersJson = this.eventPublishersContext();
 
@@ -289,7 +290,8 @@ export class WebhooksStack extends Stack {
         const consumerTimeout = FUNCTIONS[spec.consumer.function].timeoutSeconds;
         if (spec.visibilityTimeoutSeconds < 6 * consumerTimeout) {
           throw new Error(
-            `${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be at least 6 × the consumer's ${consumerTimeout}s timeout`,
+            `${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be at least 6 × the consumer's ` +
+              `${consumerTimeout}s timeout`,
           );
         }
       }
@@ -495,7 +497,7 @@ export class WebhooksStack extends Stack {
     }
 
     const fn = new NodejsFunction(this, spec.id, {
-      entry: this.functionEntry(spec),
+      entry: handlerEntry(spec),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -530,13 +532,15 @@ export class WebhooksStack extends Stack {
       Validations.of(defaultPolicy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Only the X-Ray statement added by tracing: ACTIVE uses Resource "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+          'Only the X-Ray statement added by tracing: ACTIVE uses Resource "*": xray:PutTraceSegments and ' +
+          'xray:PutTelemetryRecords support no resource-level permissions.',
       });
       if (access.publishesOpsAlerts) {
         Validations.of(defaultPolicy).acknowledge({
           id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
           reason:
-            'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ops topic key only (added by topic.grantPublish).',
+            'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ' +
+            'ops topic key only (added by topic.grantPublish).',
         });
       }
     }
@@ -754,7 +758,9 @@ export class WebhooksStack extends Stack {
     const iamRoutes = ROUTES.filter(isPublisherRoute);
     if (iamRoutes.length === 0) return undefined;
     const policy = new ManagedPolicy(this, 'InternalEventsPublisherPolicy', {
-      description: `Publish platform events: SigV4 calls to ${iamRoutes.map((r) => `${r.method} ${r.path}`).join(', ')} and SendMessage to the queue behind them`,
+      description:
+        `Publish platform events: SigV4 calls to ` +
+        `${iamRoutes.map((r) => `${r.method} ${r.path}`).join(', ')} and SendMessage to the queue behind them`,
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
@@ -774,7 +780,9 @@ export class WebhooksStack extends Stack {
   private createExternalConsumerPolicy(name: QueueName): ManagedPolicy {
     const spec = QUEUES[name];
     const policy = new ManagedPolicy(this, `${spec.id.replace(/Queue$/, '')}ConsumerPolicy`, {
-      description: `Consume ${spec.id} (receive, delete, change visibility, read attributes); for the Better Data service that consumes it`,
+      description:
+        `Consume ${spec.id} (receive, delete, change visibility, read attributes); for the Better Data ` +
+        `service that consumes it`,
       statements: [
         new PolicyStatement({ actions: [...EXTERNAL_CONSUMER_ACTIONS], resources: [this.queues[name].queue.queueArn] }),
       ],
@@ -801,7 +809,8 @@ export class WebhooksStack extends Stack {
       new CfnOutput(this, `${base}Url${isTemplate ? 'Template' : ''}`, {
         description:
           WEBHOOK_URL_DESCRIPTIONS[route.function] ??
-          `Webhook URL of ${FUNCTIONS[route.function].dir}${isTemplate ? ' (template: the sender fills in the {…} path variables)' : ''}`,
+          `Webhook URL of ${FUNCTIONS[route.function].dir}` +
+            (isTemplate ? ' (template: the sender fills in the {…} path variables)' : ''),
         value: this.routeUrl(route),
       });
     }
@@ -809,7 +818,8 @@ export class WebhooksStack extends Stack {
     if (eventsRoute) {
       new CfnOutput(this, 'InternalEventsUrl', {
         description:
-          `Other Better Data services publish events here (${eventsRoute.method}, SigV4-signed for service execute-api): ` +
+          `Other Better Data services publish events here (${eventsRoute.method}, SigV4-signed for service ` +
+          `execute-api): ` +
           `the caller needs execute-api:Invoke on ${eventsRoute.method} ${eventsRoute.path} of the $default stage, ` +
           'e.g. by attaching the InternalEventsPublisherPolicyArn output to its role. HTTP APIs take no resource ' +
           'policies, so a caller in another account assumes a role in this account that has that policy.',
@@ -833,11 +843,15 @@ export class WebhooksStack extends Stack {
     for (const [name, policy] of entries(this.externalConsumerPolicies)) {
       const spec = QUEUES[name];
       new CfnOutput(this, `${spec.id}Url`, {
-        description: `${spec.id}: consumed by another Better Data service, not by this stack (DLQ ${spec.dlq.id} after ${spec.maxReceiveCount} receives, visibility timeout ${spec.visibilityTimeoutSeconds} s)`,
+        description:
+          `${spec.id}: consumed by another Better Data service, not by this stack (DLQ ${spec.dlq.id} ` +
+          `after ${spec.maxReceiveCount} receives, visibility timeout ${spec.visibilityTimeoutSeconds} s)`,
         value: this.queues[name].queue.queueUrl,
       });
       new CfnOutput(this, `${policy.node.id}Arn`, {
-        description: `Managed policy to attach to the role of the service that consumes ${spec.id}: ${EXTERNAL_CONSUMER_ACTIONS.join(', ')} on that queue only`,
+        description:
+          `Managed policy to attach to the role of the service that consumes ${spec.id}: ` +
+          `${EXTERNAL_CONSUMER_ACTIONS.join(', ')} on that queue only`,
         value: policy.managedPolicyArn,
       });
     }
@@ -851,7 +865,9 @@ export class WebhooksStack extends Stack {
       if (!secret) continue;
       const spec = SECRETS[name];
       new CfnOutput(this, `${spec.id}Arn`, {
-        description: `${spec.description}. Created with a random placeholder: after deploy, store the real value with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string '<value>'`,
+        description:
+          `${spec.description}. Created with a random placeholder: after deploy, store the real value ` +
+          `with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string '<value>'`,
         value: secret.secretArn,
       });
     }

@@ -114,7 +114,9 @@ export async function startAwsStub(secretValue: string): Promise<AwsStub> {
         response
           .writeHead(200, { 'content-type': 'text/xml' })
           .end(
-            `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+            `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">` +
+              `<PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult>` +
+              `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
           );
         return;
       }

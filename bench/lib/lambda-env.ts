@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ENDPOINT_SECRETS_KEY,
@@ -40,14 +40,11 @@ interface Resource {
 async function fromSynth(): Promise<LambdaEnvResult['functions']> {
   // Imported here so a stack that does not load (mid-edit) falls back to the topology below.
   const { buildApp } = await import('../../infra/app');
-  const { handlerEntry } = await import('../../infra/webhooks-stack');
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const stub = join(REPO_ROOT, 'test', 'infra', 'stub-handler.ts');
   const { app } = buildApp({
     builtinCloudFormationValidation: false,
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:failSynthOnValidationErrors': false },
     env: {},
-    functionEntry: (spec: FunctionSpec) => (existsSync(handlerEntry(spec)) ? handlerEntry(spec) : stub),
   });
   const assembly = app.synth();
   const template = assembly.stacks[0]?.template as { Resources: Record<string, Resource> };

@@ -7,6 +7,7 @@ import { createStripeSubscriptionSource } from '../../shared/billing/subscriptio
 import { loadBillingConsumerConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { alertSinkFor } from '../../shared/platform/alerts';
+import { providerEndpoint } from '../../shared/platform/provider-endpoints';
 import { createSecretList } from '../../shared/platform/secrets';
 import { QUEUES } from '../../shared/platform/topology';
 import { createBillingConsumer } from './billing-consumer';
@@ -23,7 +24,7 @@ export const handler = createBillingConsumer({
   ...(apiKeys && {
     subscriptions: createStripeSubscriptionSource({
       apiKey: async () => (await apiKeys.current())[0] as string,
-      ...(config.stripeApiBaseUrl && { baseUrl: config.stripeApiBaseUrl }),
+      baseUrl: providerEndpoint('stripe'),
     }),
   }),
   events: createQueueSender(createSqsClient(), config.eventsQueueUrl),

@@ -26,7 +26,7 @@ export interface CatalogApiDependencies {
   readonly observability: Observability;
 }
 
-export function itemView(item: CatalogItem): z.output<typeof catalogItemViewSchema> {
+function itemView(item: CatalogItem): z.output<typeof catalogItemViewSchema> {
   return {
     source: item.source,
     id: item.itemId,
@@ -46,7 +46,7 @@ export function itemView(item: CatalogItem): z.output<typeof catalogItemViewSche
   };
 }
 
-export function levelView(level: StockLevel): z.output<typeof stockLevelViewSchema> {
+function levelView(level: StockLevel): z.output<typeof stockLevelViewSchema> {
   return {
     source: level.source,
     itemId: level.itemId,

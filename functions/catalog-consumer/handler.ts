@@ -13,6 +13,7 @@ import { alertSinkFor } from '../../shared/platform/alerts';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { ConfigurationError } from '../../shared/platform/errors';
 import { createObservability } from '../../shared/platform/observability';
+import { providerEndpoint } from '../../shared/platform/provider-endpoints';
 import { createSecretList } from '../../shared/platform/secrets';
 import { QUEUES } from '../../shared/platform/topology';
 import { createCatalogConsumer } from './catalog-consumer';
@@ -44,13 +45,13 @@ export const handler = createCatalogConsumer({
     accessTokens &&
     createSquareCatalogClient({
       accessToken: async () => (await accessTokens.current())[0] as string,
-      baseUrl: config.squareApiBaseUrl,
+      baseUrl: providerEndpoint('square'),
     }),
   squareCatalogOf: async (merchantId) => {
     const token = await oauthTokens?.currentAccessToken('square', merchantId);
     return token === undefined
       ? undefined
-      : createSquareCatalogClient({ accessToken: async () => token, baseUrl: config.squareApiBaseUrl });
+      : createSquareCatalogClient({ accessToken: async () => token, baseUrl: providerEndpoint('square') });
   },
   lifecycle: {
     connections,

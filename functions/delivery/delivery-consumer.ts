@@ -1,8 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
+import { createSqsConsumer } from '../../shared/platform/aws/sqs-batch';
 import { deliver, type DeliveryDependencies, type DeliveryOutcome } from '../../shared/outbound/deliver';
 import { deliveryTaskSchema } from '../../shared/outbound/delivery-task';
 
@@ -70,16 +70,5 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
     }
   }
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
-    try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
-        context,
-        throwOnFullBatchFailure: false,
-        processInParallel: true,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+  return createSqsConsumer({ observability: deps.observability, processRecord, inParallel: true });
 }

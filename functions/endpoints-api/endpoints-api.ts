@@ -1,32 +1,19 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
-import type { WebhooksApiConfig } from '../../shared/platform/config';
-import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { MERCHANT_EVENT_TYPES, ORG_EVENT_TYPES } from '../../shared/events/event-catalog';
 import { validateEventTypeFilters } from '../../shared/events/filters';
 import { createMerchantRouter } from '../../shared/platform/http/merchant-router';
-import {
-  createOrgRouter,
-  pageQuerySchema,
-  parseJsonBody,
-  parseQuery,
-  RequestValidationError,
-} from '../../shared/platform/http/org-router';
+import { RequestValidationError } from '../../shared/platform/errors';
+import { createOrgRouter, parseJsonBody } from '../../shared/platform/http/org-router';
 import { problem, type FieldError } from '../../shared/platform/http/problem';
 import { json, secretJson, type HttpResult } from '../../shared/platform/http/responses';
-import type { Observability } from '../../shared/platform/observability';
 import { redactEndpointUrl, validateEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
-import type { IpPolicy } from '../../shared/outbound/transport/ip-policy';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
-import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
-import type { EndpointChanges, EndpointsStore } from '../../shared/outbound/endpoints-store';
+import { endpointView, newEndpointRecord } from '../../shared/outbound/endpoint';
+import { createEndpointSchema, patchEndpointSchema } from '../../shared/outbound/endpoint-requests';
+import type { EndpointChanges } from '../../shared/outbound/endpoints-store';
 import { newEndpointId } from '../../shared/events/ids';
-import { ownedBy, type Owner } from '../../shared/events/owner';
-import type { DeliveryDependencies } from '../../shared/outbound/deliver';
-import type { MessagesStore } from '../../shared/outbound/messages-store';
-import type { RecoveriesStore } from '../../shared/outbound/recoveries-store';
-import type { StatsStore } from '../../shared/outbound/stats-store';
-import { attemptView, deliveryView } from '../../shared/outbound/views';
+import type { WebhooksApiDependencies } from './dependencies';
+import { readEndpointAttempts, readMessage } from './endpoint-reads';
 import { createMerchantRoutes } from './merchant-webhook';
 import { createOperationRoutes } from './operations';
 
@@ -35,74 +22,7 @@ import { createOperationRoutes } from './operations';
  * read them and their delivery history. Another organisation's endpoints and messages are 404.
  */
 
-export interface WebhooksApiDependencies {
-  readonly endpoints: EndpointsStore;
-  readonly messages: MessagesStore;
-  readonly cipher: SecretCipher;
-  readonly stats: StatsStore;
-  readonly recoveries: RecoveriesStore;
-  readonly settings: Pick<
-    WebhooksApiConfig,
-    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'
-  > & { readonly policy: IpPolicy };
-  readonly now: () => Date;
-  readonly observability: Observability;
-  /** Test sends and resends are delivered through `deliver()` itself. */
-  readonly delivery: DeliveryDependencies;
-}
-
-const description = z.string().max(500);
-const eventTypes = z.array(z.string().max(200)).min(1).max(100);
-export const createSchema = z.strictObject({
-  url: z.string().max(4_096),
-  description: description.optional(),
-  eventTypes,
-  enabled: z.boolean().optional(),
-});
-export const patchSchema = z
-  .strictObject({
-    url: z.string().max(4_096).optional(),
-    description: description.optional(),
-    eventTypes: eventTypes.optional(),
-    enabled: z.boolean().optional(),
-  })
-  .refine((patch) => Object.keys(patch).length > 0, 'Name at least one field to change');
-export const attemptsQuerySchema = pageQuerySchema.extend({
-  status: z.enum(['succeeded', 'failed']).optional(),
-  eventType: z.string().max(200).optional(),
-});
-
 const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
-
-/** `GET …/attempts`: an owner's endpoint's attempts, newest first (an organisation's or a merchant's). */
-export async function readEndpointAttempts(
-  deps: WebhooksApiDependencies,
-  owner: Owner,
-  endpointId: string,
-  event: APIGatewayProxyEventV2,
-): Promise<HttpResult> {
-  const query = parseQuery(event, attemptsQuerySchema);
-  const endpoint = await deps.endpoints.get(owner, endpointId);
-  if (!endpoint) return endpointNotFound();
-  const page = await deps.messages.attemptsOfEndpoint(endpoint.endpointId, query);
-  return json(200, { items: page.items.map(attemptView), nextCursor: page.nextCursor });
-}
-
-/** `GET …/messages/{messageId}`: a message with its deliveries and attempts, only to its owner. */
-export async function readMessage(deps: WebhooksApiDependencies, owner: Owner, messageId: string): Promise<HttpResult> {
-  const { message, deliveries, attempts } = await deps.messages.messageHistory(messageId);
-  if (!message || !ownedBy(message, owner)) return problem(404, 'message_not_found', 'No such message');
-  return json(200, {
-    id: message.messageId,
-    eventId: message.eventId,
-    eventType: message.eventType,
-    occurredAt: message.occurredAt,
-    createdAt: message.createdAt,
-    payload: JSON.parse(message.body) as unknown,
-    deliveries: deliveries.map(deliveryView),
-    attempts: attempts.map(attemptView),
-  });
-}
 
 export function createWebhooksApiHandler(
   deps: WebhooksApiDependencies,
@@ -160,7 +80,7 @@ export function createWebhooksApiHandler(
       'POST /v1/orgs/{orgId}/webhooks/endpoints': {
         role: 'admin',
         handle: async ({ orgId, event }) => {
-          const input = parseJsonBody(event, createSchema);
+          const input = parseJsonBody(event, createEndpointSchema);
           const url = validateEndpointFields(input) as string;
           if ((await deps.endpoints.count(orgId)) >= settings.maxEndpointsPerOrg) {
             return problem(
@@ -172,29 +92,19 @@ export function createWebhooksApiHandler(
           const at = deps.now().toISOString();
           const endpointId = newEndpointId();
           const secret = generateSigningSecret();
-          const enabled = input.enabled ?? true;
-          const endpoint: Endpoint = {
-            endpointId,
-            orgId,
-            url,
-            description: input.description ?? '',
-            eventTypes: input.eventTypes,
-            enabled,
-            disabledReason: enabled ? null : 'manual',
-            disabledAt: enabled ? null : at,
-            secrets: [
-              {
-                ciphertext: await deps.cipher.encrypt(secret, secretContext({ orgId, endpointId })),
-                createdAt: at,
-                expiresAt: null,
-              },
-            ],
-            createdAt: at,
-            updatedAt: at,
-            failingSince: null,
-            lastSuccessAt: null,
-            lastFailureAt: null,
-          };
+          const endpoint = await newEndpointRecord(
+            {
+              owner: orgId,
+              endpointId,
+              url,
+              description: input.description,
+              eventTypes: input.eventTypes,
+              enabled: input.enabled,
+              at,
+            },
+            secret,
+            deps.cipher,
+          );
           await deps.endpoints.create(endpoint);
           deps.observability.logger.info('Endpoint created', { orgId, endpointId, url: redactEndpointUrl(url) });
           // The only time the secret is shown: it is stored encrypted and never returned again.
@@ -218,7 +128,7 @@ export function createWebhooksApiHandler(
         role: 'admin',
         handle: async ({ orgId, event }) => {
           const endpointId = event.pathParameters?.endpointId ?? '';
-          const patch = parseJsonBody(event, patchSchema);
+          const patch = parseJsonBody(event, patchEndpointSchema);
           const url = validateEndpointFields(patch);
           const current = await deps.endpoints.get(orgId, endpointId);
           if (!current) return endpointNotFound();

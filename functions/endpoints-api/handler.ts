@@ -1,52 +1,34 @@
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createKmsClient } from '../../shared/platform/aws/kms-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
-import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadWebhooksApiConfig } from '../../shared/platform/config';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
-import { alertSinkFor } from '../../shared/platform/alerts';
-import { postWebhook } from '../../shared/outbound/transport/http-delivery';
-import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
-import { createMessagesStore } from '../../shared/outbound/messages-store';
-import { createSigningKeys } from '../../shared/outbound/signing-keys';
-import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
-import { createStatsStore } from '../../shared/outbound/stats-store';
+import { createDeliveryDependencies } from '../../shared/outbound/delivery-dependencies';
 import { createWebhooksApiHandler } from './endpoints-api';
 
 const config = loadWebhooksApiConfig();
 const observability = createObservability('endpoints-api');
-const documents = createDocumentClient();
-const sqs = createSqsClient();
 const cipher = createSecretCipher(config.endpointSecretsKey, createKmsClient);
-const endpoints = createEndpointsStore(documents, config.webhooksTable);
-const messages = createMessagesStore(documents, config.webhooksTable);
-const stats = createStatsStore(documents, config.webhooksTable);
-const recoveries = createRecoveriesStore(documents, config.webhooksTable);
-const deliveryQueue = createQueueSender(sqs, config.deliveryQueueUrl);
 const now = () => new Date();
+// Test sends and resends deliver exactly as the delivery consumer does, over the same stores.
+const delivery = createDeliveryDependencies({
+  config,
+  documents: createDocumentClient(),
+  sqs: createSqsClient(),
+  cipher,
+  observability,
+  now,
+});
 
 export const handler = createWebhooksApiHandler({
-  endpoints,
-  messages,
-  stats,
-  recoveries,
+  endpoints: delivery.endpoints,
+  messages: delivery.messages,
+  stats: delivery.stats,
+  recoveries: delivery.recoveries,
   cipher,
   settings: config,
   now,
   observability,
-  delivery: {
-    endpoints,
-    messages,
-    stats,
-    signingKeys: createSigningKeys(cipher),
-    deliveryQueue,
-    recoveries,
-    deadLetterQueue: createQueueSender(sqs, config.deliveryDlqUrl),
-    alerts: alertSinkFor(config, documents, observability),
-    post: postWebhook,
-    settings: config,
-    random: Math.random,
-    now,
-  },
+  delivery,
 });

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { isConditionalCheckFailed } from '../../shared/platform/aws/pagination';
 import type { MerchantRoute } from '../../shared/platform/http/merchant-router';
 import { parseJsonBody } from '../../shared/platform/http/org-router';
@@ -6,11 +5,12 @@ import { problem } from '../../shared/platform/http/problem';
 import { json, secretJson } from '../../shared/platform/http/responses';
 import { redactEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
-import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
+import { endpointView, newEndpointRecord, type Endpoint } from '../../shared/outbound/endpoint';
+import { DEFAULT_MERCHANT_EVENT_TYPES, merchantWebhookSchema } from '../../shared/outbound/endpoint-requests';
 import { merchantEndpointIdFor } from '../../shared/events/ids';
-import { ownerFields } from '../../shared/events/owner';
+import type { WebhooksApiDependencies } from './dependencies';
+import { readEndpointAttempts, readMessage } from './endpoint-reads';
 import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret } from './operations';
-import { readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './endpoints-api';
 
 /**
  * Federation webhooks: a Commerce Gateway merchant's one `webhookUrl` for `federation.*` events. It is
@@ -18,20 +18,7 @@ import { readEndpointAttempts, readMessage, type WebhooksApiDependencies } from 
  * delivery engine (signing, retries, attempt log, SSRF rules, stats, rotation, recovery) is the same.
  */
 
-export const DEFAULT_MERCHANT_EVENT_TYPES = ['federation.*'] as const;
-
-/** Request schema the handler validates with (exported for the OpenAPI document). */
-export const merchantWebhookSchema = z.strictObject({
-  webhookUrl: z.string().max(4_096),
-  eventTypes: z
-    .array(z.string().max(200))
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('Federation types or wildcards; `["federation.*"]` when absent'),
-});
-
-export function merchantWebhookView(endpoint: Endpoint) {
+function merchantWebhookView(endpoint: Endpoint) {
   return { merchantId: endpoint.merchantId ?? '', webhookUrl: endpoint.url, ...endpointView(endpoint) };
 }
 
@@ -68,28 +55,11 @@ export function createMerchantRoutes(
           if (answer) return answer;
         }
         const secret = generateSigningSecret();
-        const endpoint: Endpoint = {
-          endpointId,
-          ...ownerFields(owner),
-          url,
-          description: 'Federation webhook',
-          eventTypes,
-          enabled: true,
-          disabledReason: null,
-          disabledAt: null,
-          secrets: [
-            {
-              ciphertext: await deps.cipher.encrypt(secret, secretContext({ ...ownerFields(owner), endpointId })),
-              createdAt: at,
-              expiresAt: null,
-            },
-          ],
-          createdAt: at,
-          updatedAt: at,
-          failingSince: null,
-          lastSuccessAt: null,
-          lastFailureAt: null,
-        };
+        const endpoint = await newEndpointRecord(
+          { owner, endpointId, url, description: 'Federation webhook', eventTypes, at },
+          secret,
+          deps.cipher,
+        );
         try {
           await deps.endpoints.create(endpoint);
         } catch (error) {

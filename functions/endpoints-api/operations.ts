@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
-import { exampleEvent, ORG_EVENT_TYPES, type PlatformEvent } from '../../shared/events/event-catalog';
+import type { z } from 'zod';
+import { exampleEvent, type PlatformEvent } from '../../shared/events/event-catalog';
 import { parseJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
-import { rawBody } from '../../shared/inbound/raw-body';
+import { rawBody } from '../../shared/platform/http/raw-body';
 import { json, secretJson } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { deliver, type DeliveryOutcome } from '../../shared/outbound/deliver';
 import {
   DEFAULT_ROTATION_GRACE_SECONDS,
-  MAX_ROTATION_GRACE_SECONDS,
   rotatedSecrets,
   secretContext,
   signingSecrets,
@@ -25,8 +24,15 @@ import type { DeliveryTask } from '../../shared/outbound/delivery-task';
 import type { Recovery } from '../../shared/outbound/recoveries-store';
 import type { Attempt } from '../../shared/outbound/messages-store';
 import { windowStart } from '../../shared/outbound/stats-store';
-import { attemptView } from '../../shared/outbound/views';
-import type { WebhooksApiDependencies } from './endpoints-api';
+import { attemptView, healthState, recoveryView } from '../../shared/outbound/views';
+import {
+  recoverSchema,
+  resendSchema,
+  rotateSchema,
+  statsQuerySchema,
+  testSchema,
+} from '../../shared/outbound/endpoint-requests';
+import type { WebhooksApiDependencies } from './dependencies';
 
 /**
  * Operating endpoints: rotate a signing secret, send a test event, resend a message, and read an
@@ -35,25 +41,6 @@ import type { WebhooksApiDependencies } from './endpoints-api';
  */
 
 const METRIC = METRIC_NAMES.endpointsApi;
-
-/** Request schemas the handlers validate with (exported for the OpenAPI document). */
-
-export const rotateSchema = z.strictObject({
-  gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional(),
-});
-export const testSchema = z.strictObject({ eventType: z.enum(ORG_EVENT_TYPES).optional() });
-export const resendSchema = z.strictObject({ endpointId: z.string().min(1).max(100) });
-export const recoverSchema = z
-  .strictObject({
-    since: z.iso.datetime({ offset: true }),
-    until: z.iso.datetime({ offset: true }).optional(),
-    continuation: z.string().max(2_048).optional(),
-  })
-  .refine((input) => input.until === undefined || Date.parse(input.since) < Date.parse(input.until), {
-    message: 'since must be before until',
-    path: ['until'],
-  });
-export const statsQuerySchema = z.object({ window: z.enum(['24h', '7d']).default('24h') });
 
 const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
 const endpointDisabled = (endpoint: Endpoint) =>
@@ -68,32 +55,6 @@ function optionalJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>
   return rawBody(event).toString('utf8').trim() === ''
     ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema)
     : parseJsonBody(event, schema);
-}
-
-export function healthState(endpoint: Endpoint) {
-  if (!endpoint.enabled)
-    return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
-  if (endpoint.failingSince) return { status: 'failing' as const, reason: null, since: endpoint.failingSince };
-  return { status: 'healthy' as const, reason: null, since: null };
-}
-
-/** A recovery's progress, as the recover and recovery routes answer it. */
-export function recoveryView(recovery: Recovery) {
-  const attempted = recovery.succeeded + recovery.failed + recovery.skipped;
-  return {
-    id: recovery.recoveryId,
-    endpointId: recovery.endpointId,
-    since: recovery.since,
-    until: recovery.until,
-    createdAt: recovery.createdAt,
-    status: attempted >= recovery.queued ? ('completed' as const) : ('in_progress' as const),
-    queued: recovery.queued,
-    succeeded: recovery.succeeded,
-    failed: recovery.failed,
-    skipped: recovery.skipped,
-    remaining: Math.max(0, recovery.queued - attempted),
-    continuation: recovery.continuation,
-  };
 }
 
 /** Rotates an endpoint's signing secret (an organisation's endpoint, or a merchant's federation webhook). */
@@ -133,7 +94,7 @@ export async function rotateEndpointSecret(
 }
 
 /** An endpoint's health over a window (an organisation's endpoint, or a merchant's federation webhook). */
-export async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
+async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
   const now = deps.now();
   const from = windowStart(window, now);
   const counts = await deps.stats.read(endpoint.endpointId, from, now);

@@ -7,7 +7,7 @@ import { parsePlatformEvent } from '../../shared/events/event-catalog';
 import { publishEvent } from '../../shared/events/publish';
 import { mayPublish, publisherOf, type PublisherAllowlist } from '../../shared/events/publishers';
 import { problem } from '../../shared/platform/http/problem';
-import { rawBody } from '../../shared/inbound/raw-body';
+import { rawBody } from '../../shared/platform/http/raw-body';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';

@@ -1,10 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { parsePlatformEvent } from '../../shared/events/event-catalog';
 import { InvalidEventError } from '../../shared/events/errors';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
+import { createSqsConsumer } from '../../shared/platform/aws/sqs-batch';
 import { fanOut, type FanoutDependencies } from '../../shared/outbound/fanout';
 
 /** Events queue → stored messages and delivery tasks, one event at a time, failures per message. */
@@ -47,15 +47,5 @@ export function createFanoutConsumer(deps: FanoutConsumerDependencies) {
     }
   }
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
-    try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
-        context,
-        throwOnFullBatchFailure: false,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+  return createSqsConsumer({ observability: deps.observability, processRecord, inParallel: true });
 }

@@ -1,4 +1,4 @@
-import { header } from '../../shared/inbound/raw-body';
+import { header } from '../../shared/platform/http/raw-body';
 import { buildQueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
 import {

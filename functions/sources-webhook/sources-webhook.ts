@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isSourceId } from '../../shared/inbound/connections/connection-input';
 import type { ConnectionsStore, InboundSource } from '../../shared/inbound/connections/connections-store';
 import { buildInboundSourceMessage } from '../../shared/inbound/connections/inbound-source-message';
-import { header } from '../../shared/inbound/raw-body';
+import { header } from '../../shared/platform/http/raw-body';
 import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
 import { createSourceVerifier } from '../../shared/inbound/source-keys';
 import { rejection } from '../../shared/inbound/verdicts';

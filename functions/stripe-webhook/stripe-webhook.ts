@@ -3,7 +3,7 @@ import {
   STRIPE_ENVELOPE_RULES,
   type StripeEventEnvelope,
 } from '../../shared/billing/stripe-envelope';
-import { header } from '../../shared/inbound/raw-body';
+import { header } from '../../shared/platform/http/raw-body';
 import { buildQueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../../shared/inbound/signatures/stripe';

@@ -77,11 +77,13 @@ const NON_COUNT_METRICS: ReadonlySet<string> = new Set([DELIVERY_LATENCY.metric]
 const ENQUEUE_FAILED_CONSEQUENCES: Partial<Record<FunctionName, string>> = {
   stripeWebhook: 'Stripe retries, but repeated failures lose billing updates.',
   squareWebhook:
-    'Square retries, but repeated failures lose catalog and stock updates, and Square disables a subscription after 3 weeks without a 2xx.',
+    'Square retries, but repeated failures lose catalog and stock updates, and Square disables a subscription after ' +
+    '3 weeks without a 2xx.',
   shopifyWebhook:
     'Shopify retries 8 times over 4 hours, then deletes an API-created subscription: catalog and stock updates stop.',
   sourcesWebhook:
-    'The inbound source got a 5xx: unless it retries, the event never reaches the services that consume inbound-sources.',
+    'The inbound source got a 5xx: unless it retries, the event never reaches the services that consume ' +
+    'inbound-sources.',
 };
 
 /**
@@ -93,7 +95,9 @@ export const BUSINESS_METRIC_ALARMS: readonly { function: FunctionName; metric: 
 ).flatMap(([name, metrics]) => {
   const metric = metrics.enqueueFailed;
   if (metric === undefined) return [];
-  const why = `${FUNCTIONS[name].dir}: a verified webhook could not be queued. ${ENQUEUE_FAILED_CONSEQUENCES[name] ?? 'The sender retries, but repeated failures lose its events.'}`;
+  const why =
+    `${FUNCTIONS[name].dir}: a verified webhook could not be queued. ` +
+    `${ENQUEUE_FAILED_CONSEQUENCES[name] ?? 'The sender retries, but repeated failures lose its events.'}`;
   return [{ function: name, metric, why }];
 });
 
@@ -139,7 +143,9 @@ export class WebhooksDashboard extends Construct {
     });
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# Better Data webhooks (${stackName})\nBusiness metrics: namespace \`${METRICS_NAMESPACE}\`, dimension \`service\`.`,
+        markdown:
+          `# Better Data webhooks (${stackName})\nBusiness metrics: namespace \`${METRICS_NAMESPACE}\`, ` +
+          `dimension \`service\`.`,
         width: 24,
         height: 2,
       }),
@@ -285,7 +291,9 @@ export class WebhooksDashboard extends Construct {
       addAlarm(
         new Alarm(this, `${consumerId}ErrorsAlarm`, {
           alarmName: `${stackName}-${consumerId}-errors`,
-          alarmDescription: `${consumerId} failed whole invocations in the last 5 minutes (per-message failures are retried via the queue).`,
+          alarmDescription:
+            `${consumerId} failed whole invocations in the last 5 minutes (per-message failures are ` +
+            `retried via the queue).`,
           metric: consumer.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
           threshold: 0,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -311,7 +319,9 @@ export class WebhooksDashboard extends Construct {
       addAlarm(
         new Alarm(this, `${id}ErrorsAlarm`, {
           alarmName: `${stackName}-${id}-errors`,
-          alarmDescription: `${id} failed or timed out in the last 5 minutes: the webhook sender got a 5xx and will retry; repeated failures lose its events.`,
+          alarmDescription:
+            `${id} failed or timed out in the last 5 minutes: the webhook sender got a 5xx and will ` +
+            `retry; repeated failures lose its events.`,
           metric: errors,
           threshold: 0,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -83,18 +83,21 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
   const functionWidth = Math.max(...ROUTES.map((route) => route.function.length));
   const routes = ROUTES.map(
     (route) =>
-      `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(functionWidth)} ${AUTH_LABELS[route.auth]}`,
+      `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(functionWidth)} ` +
+      `${AUTH_LABELS[route.auth]}`,
   );
   const queues = (Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]).flatMap(([name, q]) => {
     if (q.consumer) {
       return [
-        `  ${q.localName} → ${q.consumer.function} (batch ${q.consumer.batchSize}, window ${q.consumer.maxBatchingWindowSeconds} s, ` +
+        `  ${q.localName} → ${q.consumer.function} (batch ${q.consumer.batchSize}, window ` +
+          `${q.consumer.maxBatchingWindowSeconds} s, ` +
           `${localConcurrency(q)} at a time, DLQ ${q.dlq.localName} after ${q.maxReceiveCount} receives)`,
       ];
     }
     const queueUrl = input.queueUrls?.[name]?.url;
     return [
-      `  ${q.localName} → consumed by other services, not polled here (DLQ ${q.dlq.localName} after ${q.maxReceiveCount} receives)`,
+      `  ${q.localName} → consumed by other services, not polled here (DLQ ${q.dlq.localName} after ` +
+        `${q.maxReceiveCount} receives)`,
       ...(queueUrl && input.sqsEndpoint ? [`    ${q.envVar}=${queueUrl} on SQS endpoint ${input.sqsEndpoint}`] : []),
     ];
   });
@@ -109,7 +112,8 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     return signed === `${url}${route.path}`
       ? [
           line,
-          `${indent}= ${route.urlEnvVar}, the exact string the signature covers (set it in .env to a tunnel URL you register)`,
+          `${indent}= ${route.urlEnvVar}, the exact string the signature covers (set it in .env to a tunnel URL you ` +
+            `register)`,
         ]
       : [line, `${indent}signed as ${route.urlEnvVar}=${signed} (from the environment): register exactly that`];
   });
@@ -125,7 +129,8 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
         settings.devDefaults.internalApiToken
           ? `  export ${tokenVariable}=${settings.internalApiToken}`
           : `  # ${tokenVariable}: the value in your environment or .env`,
-        `  curl -X ${eventsRoute.method} -H "Authorization: Bearer $${tokenVariable}" -H 'content-type: application/json' ` +
+        `  curl -X ${eventsRoute.method} -H "Authorization: Bearer $${tokenVariable}" -H 'content-type: ` +
+          `application/json' ` +
           `${url}${eventsRoute.path} -d '${JSON.stringify(SAMPLE_EVENT)}'`,
       ]
     : [];

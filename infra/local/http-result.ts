@@ -1,3 +1,4 @@
+import { PlatformError } from '../../shared/platform/errors';
 /**
  * Turns a handler's return value into the HTTP response an HTTP API (payload format 2.0) sends:
  * - an object with `statusCode` is a structured response (`headers`, `cookies` → `set-cookie`,
@@ -17,7 +18,7 @@ export interface GatewayResponse {
 
 const JSON_CONTENT_TYPE = { 'content-type': 'application/json' };
 
-export class MalformedLambdaResponseError extends Error {
+export class MalformedLambdaResponseError extends PlatformError {
   override readonly name = 'MalformedLambdaResponseError';
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { PlatformError } from '../../shared/platform/errors';
 
 /**
  * A Lambda `Context` for one local invocation, and the invocation itself with the function's
@@ -38,7 +39,7 @@ export function createLambdaContext(fn: LocalFunction, region: string, startedAt
   };
 }
 
-export class LambdaTimeoutError extends Error {
+export class LambdaTimeoutError extends PlatformError {
   override readonly name = 'LambdaTimeoutError';
   constructor(readonly timeoutSeconds: number) {
     super(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);

@@ -75,7 +75,8 @@ export interface Pollers {
   /**
    * Stops polling and resolves once every poller has stopped and every batch in flight has been
    * handled. By default it lets the in-flight ReceiveMessage finish (at most `waitTimeSeconds`) and
-   * handles what it returned, so no message is taken after stop() resolves. `immediate` aborts in-flight receives instead: only do that when the
+   * handles what it returned, so no message is taken after stop() resolves. `immediate` aborts in-flight receives
+   * instead: only do that when the
    * queue emulator is shutting down too, since the emulator may still hand an aborted long poll a
    * message (which then stays invisible until its visibility timeout).
    */
@@ -171,7 +172,8 @@ export function startPollers(options: PollerOptions): Pollers {
     const messageIds = event.Records.map((record) => record.messageId);
     const fail = (error: unknown) => {
       log.error(
-        `${functionName} failed a batch of ${batch.length} from ${spec.localName}; the messages return after the visibility timeout`,
+        `${functionName} failed a batch of ${batch.length} from ${spec.localName}; the messages return after the ` +
+          `visibility timeout`,
         error,
       );
       options.onBatch?.({ queue: name, messageIds, deleted: [], error });
@@ -191,7 +193,8 @@ export function startPollers(options: PollerOptions): Pollers {
     }
     if (verdict.failed.length > 0) {
       log.info(
-        `${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be retried`,
+        `${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be ` +
+          `retried`,
       );
     }
     const succeeded = new Set(verdict.succeeded);

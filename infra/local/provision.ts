@@ -132,7 +132,8 @@ export async function ensureTable(dynamodb: DynamoDBClient, spec: TableSpec): Pr
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: spec.localName }));
     if (!sameKeys(Table, spec)) {
       throw new Error(
-        `Table ${spec.localName} in the data directory has different keys or indexes than topology.ts; delete the data directory (or use --memory)`,
+        `Table ${spec.localName} in the data directory has different keys or indexes than topology.ts; delete the ` +
+          `data directory (or use --memory)`,
       );
     }
     if (Table?.TableStatus === 'ACTIVE') return spec.localName;

@@ -27,9 +27,12 @@ import { STRIPE_EVENT_TYPES, buildStripeEvent, isStripeEventType, loadStripeFixt
  */
 
 const USAGE = [
-  'Usage: npm run send -- stripe <event-type> --org <org_id> [--plan <plan>] [--customer cus_…] [--subscription sub_…] [--status <status>]',
-  '       npm run send -- square <event-type> --merchant <merchant_id> [--quantity 3] [--location <location_id>] [--object <catalog_object_id>]',
-  '       npm run send -- shopify <topic> --shop <name>.myshopify.com [--title <title>] [--price 19.99] [--available 5]',
+  'Usage: npm run send -- stripe <event-type> --org <org_id> [--plan <plan>] [--customer cus_…] [--subscription ' +
+    'sub_…] [--status <status>]',
+  '       npm run send -- square <event-type> --merchant <merchant_id> [--quantity 3] [--location <location_id>] ' +
+    '[--object <catalog_object_id>]',
+  '       npm run send -- shopify <topic> --shop <name>.myshopify.com [--title <title>] [--price 19.99] ' +
+    '[--available 5]',
   '       every command: [--url http://127.0.0.1:3000]',
   `Stripe event types: ${STRIPE_EVENT_TYPES.join(', ')}`,
   `Square event types: ${SQUARE_EVENT_TYPES.join(', ')}`,

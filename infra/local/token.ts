@@ -5,11 +5,14 @@ import { readLocalSettings } from './settings';
 
 /**
  * `npm run -s token -- --org org_123 --role admin [--ttl 3600] [--sub user_1]` (or `--merchant m_123`
- * for a Commerce Gateway merchant's token, with `merchant_id`): prints a JWT the local gateway accepts (HS256 with LOCAL_JWT_SECRET, or the same development default). Only the token goes
+ * for a Commerce Gateway merchant's token, with `merchant_id`): prints a JWT the local gateway accepts (HS256 with
+ * LOCAL_JWT_SECRET, or the same development default). Only the token goes
  * to stdout, so `export TOKEN=$(npm run -s token -- …)` works.
  */
 
-const USAGE = `Usage: npm run -s token -- (--org <org_id> | --merchant <merchant_id>) [--role ${LOCAL_ROLES.join('|')}] [--ttl <seconds>] [--sub <subject>]`;
+const USAGE =
+  `Usage: npm run -s token -- (--org <org_id> | --merchant <merchant_id>) [--role ` +
+  `${LOCAL_ROLES.join('|')}] [--ttl <seconds>] [--sub <subject>]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -42,7 +45,8 @@ async function main(): Promise<void> {
   });
   console.log(token);
   console.error(
-    `# ${values.merchant ? `merchant_id=${values.merchant}` : `org_id=${values.org}`} role=${values.role} iss=${JWT_ISSUER} aud=${JWT_AUDIENCE} expires in ${ttlSeconds} s` +
+    `# ${values.merchant ? `merchant_id=${values.merchant}` : `org_id=${values.org}`} role=${values.role} ` +
+      `iss=${JWT_ISSUER} aud=${JWT_AUDIENCE} expires in ${ttlSeconds} s` +
       (settings.devDefaults.jwtSecret ? ' (signed with the DEV default LOCAL_JWT_SECRET)' : ''),
   );
 }

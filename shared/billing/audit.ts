@@ -36,7 +36,7 @@ const ZERO_DECIMAL_CURRENCIES = new Set([
   'xpf',
 ]);
 
-export function formatAmount(minorUnits: number, currency: string): string {
+function formatAmount(minorUnits: number, currency: string): string {
   const zeroDecimal = ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase());
   const major = zeroDecimal ? String(minorUnits) : (minorUnits / 100).toFixed(2);
   return `${major} ${currency.toUpperCase()}`;
@@ -66,5 +66,8 @@ function describe(event: BillingEvent): string {
   if (event.type === 'invoice.paid') {
     return `Invoice ${invoice.id} paid: ${formatAmount(invoice.amount_paid ?? 0, invoice.currency)}`;
   }
-  return `Payment failed for invoice ${invoice.id}: ${formatAmount(invoice.amount_due ?? 0, invoice.currency)} due, attempt ${invoice.attempt_count ?? 0}`;
+  return (
+    `Payment failed for invoice ${invoice.id}: ${formatAmount(invoice.amount_due ?? 0, invoice.currency)} due, ` +
+    `attempt ${invoice.attempt_count ?? 0}`
+  );
 }

@@ -96,7 +96,7 @@ export interface RecordChanges {
 
 const NO_CHANGES: RecordChanges = { planChanged: false, statusChanged: false, unknownPlan: false };
 
-export function emptyRecord(orgId: string, now: string): BillingRecord {
+function emptyRecord(orgId: string, now: string): BillingRecord {
   return {
     orgId,
     plan: 'free',

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
+import { ITEM_ABSENT, putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
 import type { AuditEntry } from './audit';
 import type { BillingRecord } from './billing-record';
@@ -62,7 +62,7 @@ export function createBillingStore(documents: DynamoDBDocumentClient, tableName:
           new PutCommand({
             TableName: tableName,
             Item: { pk: orgKey(record.orgId), sk: RECORD_SORT_KEY, ...record },
-            ConditionExpression: firstWrite ? 'attribute_not_exists(pk)' : 'revision = :expected',
+            ConditionExpression: firstWrite ? ITEM_ABSENT : 'revision = :expected',
             ExpressionAttributeValues: firstWrite ? undefined : { ':expected': expectedRevision },
           }),
         );

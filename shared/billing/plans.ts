@@ -1,3 +1,4 @@
+import { PLAN_IDS } from '../events/subscription-events';
 import type { StripeSubscription } from './stripe-events';
 
 /**
@@ -5,7 +6,6 @@ import type { StripeSubscription } from './stripe-events';
  * pure functions: the billing consumer stores their result as the organisation's snapshot.
  */
 
-export const PLAN_IDS = ['free', 'starter', 'growth', 'enterprise'] as const;
 export type PlanId = (typeof PLAN_IDS)[number];
 
 export interface Capabilities {
@@ -45,7 +45,7 @@ export const PLAN_CATALOG: Readonly<Record<PlanId, Capabilities>> = {
 /** Statuses under which the paid plan's capabilities stay on; any other status falls back to free. */
 const ENTITLED_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due']);
 
-export function isPlanId(value: string): value is PlanId {
+function isPlanId(value: string): value is PlanId {
   return (PLAN_IDS as readonly string[]).includes(value);
 }
 

@@ -147,7 +147,9 @@ async function resolveOrg(event: BillingEvent, deps: BillingDependencies): Promi
     orgId: null,
     kind: 'org_unresolved',
     severity: 'critical',
-    message: `Stripe event ${event.id} (${event.type}) names no organisation and customer ${customerId ?? 'unknown'} is not mapped to one; it will be retried and then kept in the dead-letter queue`,
+    message:
+      `Stripe event ${event.id} (${event.type}) names no organisation and customer ` +
+      `${customerId ?? 'unknown'} is not mapped to one; it will be retried and then kept in the dead-letter queue`,
     at: new Date(event.created * 1000).toISOString(),
     source: 'stripe',
     details: { eventId: event.id, eventType: event.type, customerId: customerId ?? null },
@@ -179,7 +181,9 @@ function alertsFor(event: BillingEvent, orgId: string, decision: Decision): OpsA
         orgId,
         kind: 'payment_failed',
         severity: 'warning',
-        message: `Payment failed for organisation ${orgId}, invoice ${invoice.id} (attempt ${invoice.attempt_count ?? 0})`,
+        message:
+          `Payment failed for organisation ${orgId}, invoice ${invoice.id} (attempt ` +
+          `${invoice.attempt_count ?? 0})`,
         at,
         source: 'stripe',
         details: {
@@ -202,7 +206,9 @@ function alertsFor(event: BillingEvent, orgId: string, decision: Decision): OpsA
         orgId,
         kind: 'unknown_plan',
         severity: 'critical',
-        message: `Subscription ${event.subscription.id} of organisation ${orgId} names no known plan (price metadata.plan or lookup_key); the organisation was given the free plan`,
+        message:
+          `Subscription ${event.subscription.id} of organisation ${orgId} names no known plan (price ` +
+          `metadata.plan or lookup_key); the organisation was given the free plan`,
         at,
         source: 'stripe',
         details: {

@@ -45,7 +45,7 @@ const subscriptionDetailsSchema = z
   .nullable()
   .optional();
 
-export const invoiceSchema = z.looseObject({
+const invoiceSchema = z.looseObject({
   id: z.string().startsWith('in_'),
   customer: expandableId.nullable(),
   status: z.string().nullable().optional(),

@@ -144,7 +144,7 @@ export function decideItem(
   return { outcome: 'applied', record: { ...change, orgId, updatedAt: now } };
 }
 
-export function isAtOrBelow(quantity: string | null, threshold: string): boolean {
+function isAtOrBelow(quantity: string | null, threshold: string): boolean {
   return quantity !== null && compareDecimals(quantity, threshold) <= 0;
 }
 

@@ -11,6 +11,7 @@ import { encodeCursor, isConditionalCheckFailed, type DynamoKey } from '../platf
 import { InvalidPayloadError } from '../platform/errors';
 import type { CatalogItem, CatalogSource, StockLevel, VariantRef } from './catalog-record';
 import type { Instant, Version } from './versions';
+import { ITEM_ABSENT } from '../platform/aws/conditional-writes';
 
 /**
  * DynamoDB persistence for the catalog. Every write is a single-item conditional write, so
@@ -92,7 +93,7 @@ export interface CatalogStore {
 
 const orgKey = (orgId: string): string => `ORG#${orgId}`;
 /** Percent-encodes the two characters that would break key structure. */
-export const keyPart = (value: string): string => value.replace(/%/g, '%25').replace(/#/g, '%23');
+const keyPart = (value: string): string => value.replace(/%/g, '%25').replace(/#/g, '%23');
 const itemSortKey = (source: CatalogSource, itemId: string) => `ITEM#${source}#${keyPart(itemId)}`;
 const levelSortKey = (key: LevelKey) =>
   `LEVEL#${keyPart(key.itemId)}#${keyPart(key.locationId)}#${key.source}#${keyPart(key.state)}`;
@@ -148,7 +149,7 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
         new PutCommand({
           TableName: tableName,
           Item: item,
-          ConditionExpression: firstWrite ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ConditionExpression: firstWrite ? ITEM_ABSENT : '#version = :expected',
           ExpressionAttributeNames: firstWrite ? undefined : { '#version': 'version' },
           ExpressionAttributeValues: firstWrite ? undefined : { ':expected': expected },
         }),
@@ -220,7 +221,7 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
           new PutCommand({
             TableName: tableName,
             Item: { pk: orgKey(orgId), sk: refSortKey(ref.source, ref.inventoryItemId), ...ref },
-            ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+            ConditionExpression: `${ITEM_ABSENT} OR #version < :version`,
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':version': ref.version },
           }),
@@ -267,7 +268,8 @@ export function createCatalogStore(documents: DynamoDBDocumentClient, tableName:
         TableName: tableName,
         Key: { pk: orgKey(orgId), sk: pullSortKey(merchantId) },
         UpdateExpression:
-          'SET merchantId = :merchant, lastPulledAtKey = :key, lastPulledAt = :at, lastPullCompletedAt = :completed, lastPullObjects = :objects',
+          'SET merchantId = :merchant, lastPulledAtKey = :key, lastPulledAt = :at, lastPullCompletedAt = ' +
+          ':completed, lastPullObjects = :objects',
         ConditionExpression: 'attribute_not_exists(lastPulledAtKey) OR lastPulledAtKey < :key',
         ExpressionAttributeValues: {
           ':merchant': merchantId,

@@ -44,7 +44,7 @@ export interface CatalogDependencies {
 }
 
 /** Events from a merchant or shop no organisation has connected are kept this long for replay. */
-export const UNMATCHED_RETENTION_DAYS = 30;
+const UNMATCHED_RETENTION_DAYS = 30;
 const MAX_WRITE_ATTEMPTS = 5;
 
 export type PullOutcome =

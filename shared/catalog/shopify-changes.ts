@@ -53,7 +53,7 @@ const variantSchema = z.looseObject({
   inventory_item_id: optionalId,
 });
 
-export const shopifyProductSchema = z.looseObject({
+const shopifyProductSchema = z.looseObject({
   id: jsonIdSchema,
   title: text,
   status: text,
@@ -66,9 +66,9 @@ export const shopifyProductSchema = z.looseObject({
     .transform((value) => value ?? []),
 });
 
-export const shopifyProductDeletionSchema = z.looseObject({ id: jsonIdSchema });
+const shopifyProductDeletionSchema = z.looseObject({ id: jsonIdSchema });
 
-export const shopifyInventoryLevelSchema = z.looseObject({
+const shopifyInventoryLevelSchema = z.looseObject({
   inventory_item_id: jsonIdSchema,
   location_id: jsonIdSchema,
   available: z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).nullish(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseLosslessJson } from '../platform/json/lossless';
+import { PlatformError } from '../platform/errors';
 
 /**
  * A small client for Square's SearchCatalogObjects (`POST /v2/catalog/search`): the objects changed
@@ -43,7 +44,7 @@ export interface SquareCatalogPages {
 }
 
 /** Square answered with an error, or could not be reached (`status` 0). */
-export class SquareApiError extends Error {
+export class SquareApiError extends PlatformError {
   override readonly name = 'SquareApiError';
   constructor(
     readonly status: number,

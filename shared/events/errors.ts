@@ -1,3 +1,5 @@
+import { PlatformError } from '../platform/errors';
+
 /**
  * Errors of the event catalog. Kept beside the catalog rather than in shared/errors.ts so the
  * catalog stays one self-contained module; the shape follows the same rules (stable `name`,
@@ -11,12 +13,13 @@ export interface EventIssue {
 }
 
 /** A published event names an unknown type, or its envelope or data fails the type's schema. */
-export class InvalidEventError extends Error {
+export class InvalidEventError extends PlatformError {
   override readonly name = 'InvalidEventError';
   constructor(
     message: string,
     readonly issues: readonly EventIssue[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

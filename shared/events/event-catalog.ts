@@ -281,7 +281,7 @@ export type ScopeOf<T extends EventType> = (typeof EVENT_CATALOG)[T]['scope'];
 export type OrgEventType = { [T in EventType]: ScopeOf<T> extends 'org' ? T : never }[EventType];
 export type MerchantEventType = Exclude<EventType, OrgEventType>;
 
-export const eventScopeOf = (type: EventType): EventScope => EVENT_CATALOG[type].scope;
+const eventScopeOf = (type: EventType): EventScope => EVENT_CATALOG[type].scope;
 export const ORG_EVENT_TYPES = EVENT_TYPES.filter((type): type is OrgEventType => eventScopeOf(type) === 'org') as [
   OrgEventType,
   ...OrgEventType[],

@@ -7,7 +7,7 @@ import { EVENT_TYPES, isEventType } from './event-catalog';
  */
 
 export const MAX_EVENT_TYPE_FILTERS = 100;
-export const MATCH_ALL = '*';
+const MATCH_ALL = '*';
 const WILDCARD_SUFFIX = '.*';
 // Segments as the spec recommends for type ids: [a-z0-9_], full-stop delimited.
 const WILDCARD_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*\.\*$/;

@@ -30,7 +30,7 @@ export function ownerPartition(owner: Owner): string {
  * The `orgId` a merchant's records carry: a label for logs, never an authority. Org routes also check
  * `merchantId` is absent, so a record is never shown to an organisation, whatever its id.
  */
-export const merchantOrgLabel = (merchantId: string): string => `merchant:${merchantId}`;
+const merchantOrgLabel = (merchantId: string): string => `merchant:${merchantId}`;
 
 /** The record fields of an owner: `{ orgId }` or `{ orgId: <label>, merchantId }`. */
 export function ownerFields(owner: Owner): Owned {

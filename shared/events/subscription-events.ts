@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { PLAN_IDS } from '../billing/plans';
 
 /**
  * `subscription.updated`, published by the billing consumer when an organisation's effective plan or
@@ -7,6 +6,9 @@ import { PLAN_IDS } from '../billing/plans';
  * subscription: kept an open lower-case string so a status Stripe adds later cannot make the
  * billing consumer's publish fail.
  */
+
+/** Better Data's plans, named here because events sit below billing (billing/plans.ts gives each its capabilities). */
+export const PLAN_IDS = ['free', 'starter', 'growth', 'enterprise'] as const;
 
 const subscriptionStatus = z
   .string()

@@ -1,7 +1,7 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { Observability } from '../platform/observability';
+import { createSqsConsumer } from '../platform/aws/sqs-batch';
 import { parseQueuedWebhook, type QueuedWebhook } from './queued-webhook';
 
 /**
@@ -52,16 +52,5 @@ export function createQueuedWebhookConsumer(options: QueuedWebhookConsumerOption
     }
   }
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
-    try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
-        context,
-        throwOnFullBatchFailure: false,
-        processInParallel: false,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+  return createSqsConsumer({ observability: options.observability, processRecord, inParallel: false });
 }

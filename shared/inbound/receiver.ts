@@ -3,7 +3,7 @@ import type { QueueSender } from '../platform/aws/queue';
 import { PayloadTooLargeError } from '../platform/errors';
 import { errorResponse, json, type HttpResult } from '../platform/http/responses';
 import type { Observability } from '../platform/observability';
-import { rawBody } from './raw-body';
+import { rawBody } from '../platform/http/raw-body';
 
 /**
  * The one webhook receiver. A provider supplies only what is its own — how to verify, which headers

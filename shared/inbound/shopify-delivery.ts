@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { normaliseShopDomain } from './connections/connection-input';
-import { header } from './raw-body';
+import { header } from '../platform/http/raw-body';
 import { rejection, type Rejection } from './verdicts';
 
 /**

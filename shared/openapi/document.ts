@@ -62,7 +62,7 @@ export function openApiDocument(): OpenApiDocument {
   return cached;
 }
 
-export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocument {
+function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocument {
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
   for (const route of routes) {
     const spec = OPERATIONS[routeKey(route)] ?? undocumented(route);
@@ -86,7 +86,8 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocum
       post: {
         summary: view.description,
         description:
-          'Delivered to every enabled endpoint whose `eventTypes` match, signed with `webhook-signature` (Standard Webhooks) and `x-betterdata-signature`. Answer 2xx; anything else is retried.',
+          'Delivered to every enabled endpoint whose `eventTypes` match, signed with `webhook-signature` (Standard ' +
+          'Webhooks) and `x-betterdata-signature`. Answer 2xx; anything else is retried.',
         parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-betterdata-signature'].map(
           (header) => ({ in: 'header', name: header, required: true, schema: { type: 'string' } }),
         ),

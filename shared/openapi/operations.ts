@@ -15,19 +15,17 @@ import {
 import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
-import { merchantWebhookSchema } from '../../functions/endpoints-api/merchant-webhook';
 import {
+  attemptsQuerySchema,
+  createEndpointSchema as endpointCreateSchema,
+  merchantWebhookSchema,
+  patchEndpointSchema as endpointPatchSchema,
   recoverSchema,
   resendSchema,
   rotateSchema,
   statsQuerySchema,
   testSchema,
-} from '../../functions/endpoints-api/operations';
-import {
-  attemptsQuerySchema,
-  createSchema as endpointCreateSchema,
-  patchSchema as endpointPatchSchema,
-} from '../../functions/endpoints-api/endpoints-api';
+} from '../outbound/endpoint-requests';
 import {
   attemptMadeSchema,
   attemptViewSchema,
@@ -120,7 +118,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Webhook receivers',
     receiver: 'squareSignature',
     description:
-      '`x-square-hmacsha256-signature` = base64 HMAC-SHA256 of the configured notification URL + body. Other methods answer 405.',
+      '`x-square-hmacsha256-signature` = base64 HMAC-SHA256 of the configured notification URL + body. Other ' +
+      'methods answer 405.',
     body: z.record(z.string(), z.unknown()).meta({ description: 'A Square event' }),
     answers: ok('Queued', receivedSchema),
     errors: {
@@ -134,7 +133,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Webhook receivers',
     receiver: 'shopifySignature',
     description:
-      '`x-shopify-hmac-sha256` = base64 HMAC-SHA256 of the body; `x-shopify-topic`, `x-shopify-shop-domain` and `x-shopify-webhook-id` are required. Other methods answer 405.',
+      '`x-shopify-hmac-sha256` = base64 HMAC-SHA256 of the body; `x-shopify-topic`, `x-shopify-shop-domain` and ' +
+      '`x-shopify-webhook-id` are required. Other methods answer 405.',
     body: z.record(z.string(), z.unknown()).meta({ description: 'A Shopify webhook body' }),
     answers: ok('Queued', receivedSchema),
     errors: {
@@ -209,7 +209,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      '`eventTypes` holds exact types, prefix wildcards (`import.*`) or `*`. The signing secret is shown only in this answer.',
+      '`eventTypes` holds exact types, prefix wildcards (`import.*`) or `*`. The signing secret is shown only in ' +
+      'this answer.',
     body: endpointCreateSchema,
     answers: { 201: { description: 'Created, with its signing secret', schema: endpointCreatedSchema } },
     errors: { 409: 'The organisation has the maximum number of endpoints' },
@@ -262,7 +263,10 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Federation webhooks',
     role: 'admin',
     description:
-      'Sets the URL that receives the merchant\'s `federation.*` events (signed, retried and logged exactly as organisation endpoints). `eventTypes` holds federation types or wildcards (default `["federation.*"]`). The first PUT creates the webhook and shows its signing secret once (201); later PUTs change the URL and types, keep the secret and re-enable a disabled webhook (200).',
+      "Sets the URL that receives the merchant's `federation.*` events (signed, retried and logged exactly as " +
+      'organisation endpoints). `eventTypes` holds federation types or wildcards (default `["federation.*"]`). ' +
+      'The first PUT creates the webhook and shows its signing secret once (201); later PUTs change the URL and ' +
+      'types, keep the secret and re-enable a disabled webhook (200).',
     body: merchantWebhookSchema,
     answers: {
       200: { description: 'Updated (the secret is unchanged and not shown)', schema: merchantWebhookViewSchema },
@@ -288,7 +292,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Federation webhooks',
     role: 'admin',
     description:
-      'As for organisation endpoints: a new secret, shown only in this answer; the previous one keeps signing for `gracePeriodSeconds` (default 86400). The body may be empty.',
+      'As for organisation endpoints: a new secret, shown only in this answer; the previous one keeps signing for ' +
+      '`gracePeriodSeconds` (default 86400). The body may be empty.',
     body: rotateSchema,
     bodyOptional: true,
     answers: ok('Rotated, with the new secret', secretRotatedSchema),
@@ -307,7 +312,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Federation webhooks',
     role: 'member',
     description:
-      'As for organisation endpoints: attempt and message counts and latency percentiles over the last 24 h or 7 d, the deliveries pending now, and the health state.',
+      'As for organisation endpoints: attempt and message counts and latency percentiles over the last 24 h or 7 d, ' +
+      'the deliveries pending now, and the health state.',
     query: statsQuerySchema,
     answers: ok("The webhook's health", endpointStatsSchema),
     errors: { 404: 'No webhook is configured' },
@@ -317,7 +323,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Federation webhooks',
     role: 'admin',
     description:
-      'As for organisation endpoints: queues one manual attempt per delivery created between `since` and `until` (default now) that failed or was skipped, at most `RECOVERY_MAX_PER_CALL` per call (POST again with the `continuation`). Follow progress at the `location` returned.',
+      'As for organisation endpoints: queues one manual attempt per delivery created between `since` and `until` ' +
+      '(default now) that failed or was skipped, at most `RECOVERY_MAX_PER_CALL` per call (POST again with the ' +
+      '`continuation`). Follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
       202: {
@@ -350,7 +358,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      'Issues a new signing secret, shown only in this answer. During `gracePeriodSeconds` (default 86400 s = 24 h; 0 stops the old secret now) deliveries carry signatures with both the new and the previous secret(s). The body may be empty.',
+      'Issues a new signing secret, shown only in this answer. During `gracePeriodSeconds` (default 86400 s = 24 h; ' +
+      '0 stops the old secret now) deliveries carry signatures with both the new and the previous secret(s). The ' +
+      'body may be empty.',
     body: rotateSchema,
     bodyOptional: true,
     answers: ok('Rotated, with the new secret', secretRotatedSchema),
@@ -361,7 +371,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      "Delivers the catalog example of `eventType` (default `webhook.test`) to this endpoint only, as a message of its own, and answers with the attempt made (a failed attempt is retried on the endpoint's schedule). The body may be empty.",
+      'Delivers the catalog example of `eventType` (default `webhook.test`) to this endpoint only, as a message of ' +
+      "its own, and answers with the attempt made (a failed attempt is retried on the endpoint's schedule). The " +
+      'body may be empty.',
     body: testSchema,
     bodyOptional: true,
     answers: ok('The attempt made (succeeded or failed)', attemptMadeSchema),
@@ -375,11 +387,14 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      'One manual attempt, now, to an endpoint the message was routed to; it does not change the scheduled retries. Answers with the attempt made.',
+      'One manual attempt, now, to an endpoint the message was routed to; it does not change the scheduled retries. ' +
+      'Answers with the attempt made.',
     body: resendSchema,
     answers: ok('The attempt made (succeeded or failed)', attemptMadeSchema),
     errors: {
-      404: 'No such message (`message_not_found`), endpoint (`endpoint_not_found`), or the message was never routed to that endpoint (`delivery_not_found`)',
+      404:
+        'No such message (`message_not_found`), endpoint (`endpoint_not_found`), or the message was never routed ' +
+        'to that endpoint (`delivery_not_found`)',
       409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
     },
   },
@@ -388,7 +403,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'member',
     description:
-      'Attempt and message counts and latency percentiles over the last 24 h or 7 d (hourly buckets), the deliveries pending now, and the health state.',
+      'Attempt and message counts and latency percentiles over the last 24 h or 7 d (hourly buckets), the ' +
+      'deliveries pending now, and the health state.',
     query: statsQuerySchema,
     answers: ok("The endpoint's health", endpointStatsSchema),
     errors: { 404: 'No such endpoint' },
@@ -405,7 +421,10 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      'Queues one manual attempt per delivery to this endpoint created between `since` and `until` (default now) that failed or was skipped; `since` must be before `until`. One call queues at most `RECOVERY_MAX_PER_CALL` (10,000 by default): when the answer has a `continuation`, POST again with it. Follow progress at the `location` returned.',
+      'Queues one manual attempt per delivery to this endpoint created between `since` and `until` (default now) ' +
+      'that failed or was skipped; `since` must be before `until`. One call queues at most ' +
+      '`RECOVERY_MAX_PER_CALL` (10,000 by default): when the answer has a `continuation`, POST again with it. ' +
+      'Follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
       202: {
@@ -581,7 +600,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Documentation',
     role: 'any',
     description:
-      'Every event type with its description, the JSON Schema of its data and an example. The schemas are open (no `additionalProperties: false`): receivers should accept fields added later.',
+      'Every event type with its description, the JSON Schema of its data and an example. The schemas are open (no ' +
+      '`additionalProperties: false`): receivers should accept fields added later.',
     answers: ok('Every event type', eventTypeListSchema),
   },
   'GET /v1/webhooks/event-types/{type}': {

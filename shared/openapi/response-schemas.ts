@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../billing/audit';
-import { PLAN_IDS } from '../billing/plans';
+import { PLAN_IDS } from '../events/subscription-events';
 import type { OpsAlert } from '../platform/alerts';
-import type { healthState, recoveryView } from '../../functions/endpoints-api/operations';
 import type { EndpointView } from '../outbound/endpoint';
 import type { StatsCounts } from '../outbound/stats-store';
-import type { deliveryView } from '../outbound/views';
+import type { deliveryView, healthState, recoveryView } from '../outbound/views';
 
 /**
  * Zod schemas of what the API answers, for the OpenAPI document. Where a handler builds its answer
@@ -137,7 +136,7 @@ export const endpointPatchedSchema = endpointViewSchema.extend({
     .optional()
     .describe('Present when re-enabling an endpoint that missed deliveries while disabled'),
 });
-export const deliveryViewSchema = z.object({
+const deliveryViewSchema = z.object({
   endpointId: z.string(),
   status: z.string(),
   attempts: z.number().int(),
@@ -179,7 +178,7 @@ const statsCountsSchema = z.object({
     .object({ p50: z.number().nullable(), p95: z.number().nullable() })
     .describe('Attempt duration percentiles (histogram bucket bounds); null without attempts'),
 });
-export const endpointHealthStateSchema = z.discriminatedUnion('status', [
+const endpointHealthStateSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('disabled'),
     reason: z.enum(['manual', 'gone', 'failing']).nullable(),

@@ -260,7 +260,9 @@ async function disableEndpoint(
     orgId: endpoint.merchantId !== undefined ? null : endpoint.orgId,
     kind: 'endpoint_disabled',
     severity: 'warning',
-    message: `Webhook endpoint ${endpoint.endpointId} (${redactEndpointUrl(endpoint.url)}) was disabled because ${why}. Later events are kept as skipped; re-enable it to resume.`,
+    message:
+      `Webhook endpoint ${endpoint.endpointId} (${redactEndpointUrl(endpoint.url)}) was disabled because ${why}. ` +
+      `Later events are kept as skipped; re-enable it to resume.`,
     at,
     source: 'delivery',
     details: {

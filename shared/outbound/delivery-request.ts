@@ -1,7 +1,7 @@
 import { betterdataSignatureHeader, BETTERDATA_SIGNATURE_HEADER } from '../platform/crypto/betterdata-signature';
 import { standardWebhookHeaders } from '../platform/crypto/standard-webhooks';
 
-export const USER_AGENT = 'BetterData-Webhooks/1';
+const USER_AGENT = 'BetterData-Webhooks/1';
 
 /**
  * The headers of one attempt: Standard Webhooks (`webhook-id` stable across retries,

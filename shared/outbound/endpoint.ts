@@ -1,4 +1,6 @@
+import type { SecretCipher } from '../platform/crypto/secret-cipher';
 import { ENDPOINT_SECRETS_KEY } from '../platform/topology';
+import { ownerFields, type Owner } from '../events/owner';
 
 /**
  * A tenant's webhook endpoint and the pure rules around it: what the API shows, which secrets sign,
@@ -66,6 +68,46 @@ export function endpointView(endpoint: Endpoint): EndpointView {
     failingSince: endpoint.failingSince,
     lastSuccessAt: endpoint.lastSuccessAt,
     lastFailureAt: endpoint.lastFailureAt,
+  };
+}
+
+export interface NewEndpointFields {
+  readonly owner: Owner;
+  readonly endpointId: string;
+  readonly url: string;
+  readonly description?: string;
+  readonly eventTypes: readonly string[];
+  /** Created switched off (`disabledReason: 'manual'`) when false. */
+  readonly enabled?: boolean;
+  readonly at: string;
+}
+
+/**
+ * A new endpoint with `secret` as its one signing secret, encrypted bound to the endpoint: the one
+ * place an endpoint record is spelled out (the API, the merchant webhook, benchmarks and tests).
+ */
+export async function newEndpointRecord(
+  fields: NewEndpointFields,
+  secret: string,
+  cipher: Pick<SecretCipher, 'encrypt'>,
+): Promise<Endpoint> {
+  const { owner, endpointId, at } = fields;
+  const enabled = fields.enabled ?? true;
+  const identity = { ...ownerFields(owner), endpointId };
+  return {
+    ...identity,
+    url: fields.url,
+    description: fields.description ?? '',
+    eventTypes: fields.eventTypes,
+    enabled,
+    disabledReason: enabled ? null : 'manual',
+    disabledAt: enabled ? null : at,
+    secrets: [{ ciphertext: await cipher.encrypt(secret, secretContext(identity)), createdAt: at, expiresAt: null }],
+    createdAt: at,
+    updatedAt: at,
+    failingSince: null,
+    lastSuccessAt: null,
+    lastFailureAt: null,
   };
 }
 

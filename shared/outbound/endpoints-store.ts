@@ -9,6 +9,7 @@ import {
 import { isConditionalCheckFailed } from '../platform/aws/pagination';
 import type { DisabledReason, Endpoint } from './endpoint';
 import { ownerOf, ownerPartition, type Owner } from '../events/owner';
+import { ITEM_ABSENT, ITEM_PRESENT } from '../platform/aws/conditional-writes';
 
 /**
  * Endpoints live under their organisation (`ORG#<org>` / `ENDPOINT#<id>`), so listing an org's
@@ -80,7 +81,7 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
           TableName: tableName,
           Key: keyOf(owner, endpointId),
           UpdateExpression: expression,
-          ConditionExpression: ['attribute_exists(pk)', condition?.expression].filter(Boolean).join(' AND '),
+          ConditionExpression: [ITEM_PRESENT, condition?.expression].filter(Boolean).join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
           ReturnValues: 'ALL_NEW',
@@ -102,9 +103,7 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
         ...rest,
         ...(failingSince !== null && { failingSince }),
       };
-      await documents.send(
-        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await documents.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: ITEM_ABSENT }));
     },
 
     async get(owner, endpointId) {
@@ -162,7 +161,7 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
           new DeleteCommand({
             TableName: tableName,
             Key: keyOf(owner, endpointId),
-            ConditionExpression: 'attribute_exists(pk)',
+            ConditionExpression: ITEM_PRESENT,
           }),
         );
         return true;
@@ -185,7 +184,7 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
             Key: keyOf(owner, endpointId),
             // The first failure after a success starts the clock; later ones keep it running.
             UpdateExpression: 'SET #lastFailureAt = :at, #failingSince = if_not_exists(#failingSince, :at)',
-            ConditionExpression: 'attribute_exists(pk)',
+            ConditionExpression: ITEM_PRESENT,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ':at': at },
             ReturnValues: 'ALL_NEW',

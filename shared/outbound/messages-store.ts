@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
+import { ITEM_ABSENT, putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
 
 /**
@@ -183,7 +183,7 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
               gsi1sk: `${claim.at}#${claim.messageId}#${claim.manualId ?? claim.attempt}`,
               ...claim,
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND #at < :staleBefore)',
+            ConditionExpression: `${ITEM_ABSENT} OR (#state = :inProgress AND #at < :staleBefore)`,
             ExpressionAttributeNames: { '#state': 'state', '#at': 'at' },
             ExpressionAttributeValues: { ':inProgress': 'in_progress', ':staleBefore': staleBefore },
           }),

@@ -8,6 +8,7 @@ import {
 import { decodeCursor, encodeCursor } from '../platform/aws/pagination';
 import type { Delivery } from './messages-store';
 import { ownerOf, ownerPartition, type Owner } from '../events/owner';
+import { ITEM_PRESENT } from '../platform/aws/conditional-writes';
 
 /**
  * Recoveries: re-delivering an endpoint's failed and skipped messages of a time window. Each one is
@@ -79,7 +80,7 @@ export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableNa
           TableName: tableName,
           Key: keyOf(owner, recoveryId),
           UpdateExpression: 'ADD #count :one',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: ITEM_PRESENT,
           ExpressionAttributeNames: { '#count': status },
           ExpressionAttributeValues: { ':one': 1 },
         }),

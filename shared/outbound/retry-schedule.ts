@@ -1,3 +1,5 @@
+import { PlatformError } from '../platform/errors';
+
 /**
  * When to try a failed delivery again, and whether a response is a failure at all. Pure: the
  * caller passes the random source and the clock.
@@ -67,14 +69,14 @@ function clampUnit(value: number): number {
 }
 
 /** A duration list (e.g. `DELIVERY_RETRY_SCHEDULE`) is malformed. */
-export class InvalidDurationListError extends Error {
+export class InvalidDurationListError extends PlatformError {
   override readonly name = 'InvalidDurationListError';
 }
 
 const UNIT_MS = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
 const DURATION_PATTERN = /^(\d{1,9})(ms|s|m|h|d)$/;
-export const MAX_DURATION_LIST_ENTRIES = 50;
-export const MAX_DURATION_MS = 7 * DAY_MS;
+const MAX_DURATION_LIST_ENTRIES = 50;
+const MAX_DURATION_MS = 7 * DAY_MS;
 
 /** `"5s,5m,30m,2h,1d"` → `[5000, 300000, 1800000, 7200000, 86400000]`. Whole numbers, units ms s m h d. */
 export function parseDurationList(text: string): number[] {
@@ -114,13 +116,14 @@ export function parseRetryAfter(headerValue: string | null | undefined, now: Dat
 
 // The three HTTP-date formats (RFC 9110 §5.6.7), all UTC. Date.parse is not used: it reads the
 // asctime form as local time and accepts much that is not an HTTP-date.
+const CLOCK = String.raw`(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})`;
 const HTTP_DATE_PATTERNS = [
   // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-  /^[A-Za-z]{3}, (?<day>\d{2}) (?<month>[A-Za-z]{3}) (?<year>\d{4}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+  new RegExp(String.raw`^[A-Za-z]{3}, (?<day>\d{2}) (?<month>[A-Za-z]{3}) (?<year>\d{4}) ${CLOCK} GMT$`),
   // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-  /^[A-Za-z]+, (?<day>\d{2})-(?<month>[A-Za-z]{3})-(?<year>\d{2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+  new RegExp(String.raw`^[A-Za-z]+, (?<day>\d{2})-(?<month>[A-Za-z]{3})-(?<year>\d{2}) ${CLOCK} GMT$`),
   // asctime: Sun Nov  6 08:49:37 1994
-  /^[A-Za-z]{3} (?<month>[A-Za-z]{3}) {1,2}(?<day>\d{1,2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) (?<year>\d{4})$/,
+  new RegExp(String.raw`^[A-Za-z]{3} (?<month>[A-Za-z]{3}) {1,2}(?<day>\d{1,2}) ${CLOCK} (?<year>\d{4})$`),
 ];
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

@@ -87,7 +87,8 @@ export function createStatsStore(documents: DynamoDBDocumentClient, tableName: s
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: statsKey(endpointId), sk: bucketed ? hourKey(at) : 'CURRENT' },
-          UpdateExpression: `ADD ${adds.join(', ')}${bucketed ? ' SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)' : ''}`,
+          UpdateExpression:
+            `ADD ${adds.join(', ')}` + (bucketed ? ' SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)' : ''),
           ExpressionAttributeNames: { ...names, ...(bucketed && { '#expiresAt': 'expiresAt' }) },
           ExpressionAttributeValues: {
             ...values,

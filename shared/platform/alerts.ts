@@ -12,6 +12,7 @@ import { createSnsClient } from './aws/sns-client';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './aws/pagination';
 import { METRIC_NAMES } from './metric-names';
 import { OPS_ALERTS_PREFIX } from './topology';
+import { ITEM_ABSENT } from '../platform/aws/conditional-writes';
 
 /**
  * Ops alerts: stored in the ops table (what the API and the local runtime read), logged, and
@@ -97,7 +98,7 @@ export function createAlertSink(options: AlertSinkOptions): AlertSink {
           new PutCommand({
             TableName: tableName,
             Item: { ...key, ...alert, published: false, expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: ITEM_ABSENT,
           }),
         );
       } catch (error) {

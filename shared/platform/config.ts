@@ -106,8 +106,6 @@ export interface BillingConsumerConfig {
   readonly opsTopicArn: string | undefined;
   readonly alertRetentionDays: number;
   readonly stripeApiKey: SecretLocation | undefined;
-  /** Test-only override of Stripe's API address (a fake Stripe on loopback). */
-  readonly stripeApiBaseUrl: URL | undefined;
 }
 
 export function loadBillingConsumerConfig(env: Env = process.env): BillingConsumerConfig {
@@ -118,14 +116,6 @@ export function loadBillingConsumerConfig(env: Env = process.env): BillingConsum
     opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
     stripeApiKey: secretLocation(env, 'stripeApiKey'),
-    stripeApiBaseUrl: read(
-      env,
-      ENV.stripeApiBaseUrl,
-      z
-        .url()
-        .optional()
-        .transform((value) => (value ? new URL(value) : undefined)),
-    ),
   };
 }
 
@@ -150,7 +140,8 @@ function endpointSecretsKey(env: Env): EndpointSecretsKey {
   const keyMaterial = env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim();
   if (keyMaterial) return { kind: 'local', keyMaterial };
   throw new ConfigurationError(
-    `Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to encrypt endpoint signing secrets`,
+    `Set ${ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar} (in AWS) or ${ENDPOINT_SECRETS_KEY.localKeyEnvVar} (locally) to ` +
+      `encrypt endpoint signing secrets`,
   );
 }
 
@@ -356,8 +347,6 @@ export interface CatalogConsumerConfig {
   readonly eventsQueueUrl: string;
   /** Optional: without it `catalog.version.updated` is recorded but nothing is pulled. */
   readonly squareAccessToken: SecretLocation | undefined;
-  /** Square's API address; a fake Square on loopback in tests. */
-  readonly squareApiBaseUrl: URL;
   /** Decrypts merchants' OAuth tokens for their catalog pulls; undefined: only SQUARE_ACCESS_TOKEN pulls. */
   readonly endpointSecretsKey: EndpointSecretsKey | undefined;
   /** Uninstalls, revocations and compliance requests raise ops alerts here. */
@@ -372,16 +361,6 @@ export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsum
     connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
     eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
     squareAccessToken: secretLocation(env, 'squareAccessToken'),
-    squareApiBaseUrl: read(
-      env,
-      ENV.squareApiBaseUrl,
-      z
-        .preprocess(
-          (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-          z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com'),
-        )
-        .transform((value) => new URL(value)),
-    ),
     endpointSecretsKey:
       env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]?.trim() || env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim()
         ? endpointSecretsKey(env)

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { METRIC_ALARMS, REJECTION_RATE_PERCENT, THROTTLED_REQUESTS_METRIC } from '../../infra/constructs/alarms';
-import { handlerEntry, type WebhooksStack } from '../../infra/webhooks-stack';
+import type { WebhooksStack } from '../../infra/webhooks-stack';
 import {
   ENDPOINT_SECRETS_KEY,
   ENV,
@@ -13,7 +13,6 @@ import {
   ROUTES,
   THROTTLES,
   type FunctionName,
-  type FunctionSpec,
 } from '../../shared/platform/topology';
 
 /**
@@ -26,7 +25,6 @@ import {
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
 };
-const STUB_HANDLER = new URL('./stub-handler.ts', import.meta.url).pathname;
 
 const BILLING_SERVICE = 'arn:aws:iam::123456789012:role/services/billing-service';
 const PLATFORM_OPS = 'arn:aws:iam::123456789012:role/platform-ops';
@@ -65,7 +63,6 @@ beforeAll(() => {
       throttles: { shopify: { rateLimit: 900, burstLimit: 1800 } },
     },
     env: {},
-    functionEntry: (spec: FunctionSpec) => (existsSync(handlerEntry(spec)) ? handlerEntry(spec) : STUB_HANDLER),
   }));
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
@@ -304,7 +301,6 @@ describe('who may publish events', () => {
           eventPublishers: { 'arn:aws:iam::123456789012:user/someone': { eventTypes: ['*'], owners: ['org'] } },
         },
         env: {},
-        functionEntry: () => STUB_HANDLER,
       }),
     ).toThrow(/IAM role ARN/);
   });
@@ -346,7 +342,6 @@ describe('route throttles', () => {
         builtinCloudFormationValidation: false,
         context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], throttles },
         env: {},
-        functionEntry: () => STUB_HANDLER,
       });
     expect(build({ paypal: { rateLimit: 1, burstLimit: 1 } })).toThrow(/not a route class/);
     expect(build({ stripe: { rateLimit: 0, burstLimit: 1 } })).toThrow(/positive whole/);

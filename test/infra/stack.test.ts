@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { App, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,12 +17,7 @@ import {
   WEBHOOK_FUNCTIONS,
 } from '../../infra/constructs/dashboard';
 import { oauthTokenContext } from '../../shared/inbound/connections/connection-tokens';
-import {
-  EXTERNAL_CONSUMER_ACTIONS,
-  handlerEntry,
-  OAUTH_SETTINGS_FUNCTIONS,
-  type WebhooksStack,
-} from '../../infra/webhooks-stack';
+import { EXTERNAL_CONSUMER_ACTIONS, OAUTH_SETTINGS_FUNCTIONS, type WebhooksStack } from '../../infra/webhooks-stack';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import {
   ENDPOINT_SECRETS_KEY,
@@ -54,18 +49,11 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 
 const REPORT_ONLY = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
-// NodejsFunction insists that its entry file exists even when bundling is skipped. Handlers still being
-// written are replaced by a stub here; `npm run synth` (bundling included) needs the real ones.
-const STUB_HANDLER = new URL('./stub-handler.ts', import.meta.url).pathname;
-const functionEntry = (spec: FunctionSpec): string =>
-  existsSync(handlerEntry(spec)) ? handlerEntry(spec) : STUB_HANDLER;
-
 function synthesise(extraContext: Record<string, unknown> = {}): { app: App; stack: WebhooksStack } {
   return buildApp({
     builtinCloudFormationValidation: false,
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extraContext },
     env: {},
-    functionEntry,
   });
 }
 
@@ -188,7 +176,8 @@ describe('queues', () => {
     expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumedQueues.length);
   });
 
-  it('leaves the inbound-sources queue to other services: a DLQ, no event source mapping, no function receiving from it', () => {
+  it('leaves the inbound-sources queue to other services: a DLQ, no event source mapping, no function receiving from \
+it', () => {
     expect(unconsumedQueues).toContain('inboundSources');
     const { queue, deadLetterQueue } = stack.queues.inboundSources;
     expect(resources[logicalId(queue)]?.Properties.RedrivePolicy).toEqual({
@@ -312,7 +301,8 @@ describe('functions', () => {
     }
   });
 
-  it('hands square-webhook the exact URL Square signs (SQUARE_NOTIFICATION_URL), equal to the SquareWebhookUrl output', () => {
+  it('hands square-webhook the exact URL Square signs (SQUARE_NOTIFICATION_URL), equal to the SquareWebhookUrl \
+output', () => {
     const url = { 'Fn::Join': ['', [getAtt(logicalId(stack.httpApi), 'ApiEndpoint'), '/api/webhooks/square']] };
     const variables = (
       resources[logicalId(stack.functions.squareWebhook)]?.Properties.Environment as {
@@ -440,7 +430,8 @@ describe('HTTP API', () => {
     }
   });
 
-  it('offers internal publishers a managed policy: invoke on exactly the internal route, send to the events queue', () => {
+  it('offers internal publishers a managed policy: invoke on exactly the internal route, send to the events \
+queue', () => {
     const policies = ofType('AWS::IAM::ManagedPolicy');
     // The publisher policy, plus one consumer policy per queue other services consume.
     expect(policies).toHaveLength(1 + unconsumedQueues.length);
@@ -582,7 +573,8 @@ describe('least privilege', () => {
     ),
   ];
 
-  it('square-webhook reads (never writes) the connections table, sends only to the catalog queue, reads only its signature key', () => {
+  it('square-webhook reads (never writes) the connections table, sends only to the catalog queue, reads only its \
+signature key', () => {
     const statements = roleStatements('squareWebhook');
     expect(dynamoResources(statements)).toEqual([JSON.stringify(tableArn('connections'))]);
     const actions = statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf);
@@ -606,7 +598,8 @@ describe('least privilege', () => {
     expect(statementsWithAction(statements, 'kms:')).toEqual([]);
   });
 
-  it('catalog-consumer consumes the catalog queue, writes catalog, connections and ops alerts, and sends only to the events queue', () => {
+  it('catalog-consumer consumes the catalog queue, writes catalog, connections and ops alerts, and sends \
+only to the events queue', () => {
     const statements = roleStatements('catalogConsumer');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
     expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
@@ -672,7 +665,8 @@ describe('least privilege', () => {
     expect(actions).not.toContain('kms:Encrypt');
   });
 
-  it('endpoints-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends deliveries', () => {
+  it('endpoints-api encrypts endpoint secrets and, for test sends and resends, decrypts them and sends \
+deliveries', () => {
     expect(kmsActionsOn('endpointsApi', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
     const statements = roleStatements('endpointsApi');
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
@@ -786,7 +780,8 @@ describe('secrets', () => {
     expect(secretRefs('sourcesWebhook')).toEqual([]);
   });
 
-  it('with context squareCatalogPull=true, creates the Square access token secret and hands it to the catalog consumer only', () => {
+  it('with context squareCatalogPull=true, creates the Square access token secret and hands it to the catalog \
+consumer only', () => {
     const { stack: withToken } = synthesise({ ...REPORT_ONLY, squareCatalogPull: 'true' });
     const withTokenTemplate = Template.fromStack(withToken);
     withTokenTemplate.resourceCountIs('AWS::SecretsManager::Secret', REQUIRED_SECRETS + 1);
@@ -856,7 +851,8 @@ describe('observability', () => {
     expect(alarmed.sort()).toEqual(dlqIds.sort());
   });
 
-  it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last day', () => {
+  it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last \
+day', () => {
     const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
     const metricRef = (metric: string, service: string) =>
       `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
@@ -872,14 +868,16 @@ describe('observability', () => {
     expect(body).toContain('Delivery latency');
     for (const statistic of ['p50', 'p95', 'p99']) {
       expect(body).toContain(
-        `${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`,
+        `${metricRef(DELIVERY_LATENCY.metric, latencyService)},` +
+          `{\\"label\\":\\"${statistic}\\",\\"stat\\":\\"${statistic}\\"}`,
       );
     }
     // A latency is not a count: it stays out of the delivery function's Sum graph.
     expect(body).not.toContain(`${metricRef(DELIVERY_LATENCY.metric, latencyService)},{\\"stat\\":\\"Sum\\"}`);
     expect(body).toContain('Disabled endpoints');
     expect(body).toContain(
-      `${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`,
+      `${metricRef(ENDPOINT_DISABLED.metric, FUNCTIONS[ENDPOINT_DISABLED.service].dir)},` +
+        `{\\"label\\":\\"disabled\\",\\"period\\":86400,\\"stat\\":\\"Sum\\"}`,
     );
     expect(body).toContain('\\"view\\":\\"singleValue\\"');
   });

@@ -140,7 +140,8 @@ describe('Integration: catalog sync through the local runtime', () => {
 
   const catalogStore = () => createCatalogStore(createDocumentClient(system.env), system.env[ENV.catalogTable]!);
 
-  it('ends a shuffled and duplicated stream of product, delete and inventory webhooks in the newest state, with 64-bit ids exact', async () => {
+  it('ends a shuffled and duplicated stream of product, delete and inventory webhooks in the newest state, with \
+64-bit ids exact', async () => {
     const orgId = 'org_catalog_shuffle';
     const shop = 'shuffle-shop.myshopify.com';
     await connectShop(orgId, shop);
@@ -288,7 +289,8 @@ describe('Integration: catalog sync through the local runtime', () => {
     expect(await connections.unmatched('shopify', shop)).toEqual([]);
   });
 
-  it("shows an organisation only its own catalog: another org's token is 404, no token 401, a member cannot change settings", async () => {
+  it("shows an organisation only its own catalog: another org's token is 404, no token 401, a member cannot change \
+settings", async () => {
     const orgId = 'org_catalog_shuffle';
     const stranger = await token(system, 'org_someone_else', 'admin');
     for (const path of [`/v1/orgs/${orgId}/catalog/items`, `/v1/orgs/${orgId}/inventory`]) {
@@ -329,7 +331,8 @@ describe('Integration: catalog sync through the local runtime', () => {
     ).toBe(400);
   });
 
-  it('publishes demand_signal.stockout_risk once when stock drops to the threshold, however often the webhook is redelivered', async () => {
+  it('publishes demand_signal.stockout_risk once when stock drops to the threshold, however often the webhook is \
+redelivered', async () => {
     const orgId = 'org_catalog_stockout';
     const shop = 'stockout-shop.myshopify.com';
     await connectShop(orgId, shop);
@@ -407,7 +410,8 @@ describe('Integration: catalog sync through the local runtime', () => {
     expect(receiver.requestsTo('/stockout')).toHaveLength(1);
   });
 
-  it('applies Square inventory counts with exact decimal quantities, and records a catalog version without pulling when no access token is set', async () => {
+  it('applies Square inventory counts with exact decimal quantities, and records a catalog version without pulling \
+when no access token is set', async () => {
     const orgId = 'org_catalog_square';
     const merchantId = 'MLSQUARE01';
     await connectMerchant(orgId, merchantId);

@@ -8,7 +8,7 @@ import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
 import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { ENDPOINT_SECRETS_KEY, TABLES } from '../../shared/platform/topology';
 import { fixtureBytes } from '../support/fixtures';
-import { sqsClient, token } from '../support/local-system';
+import { callApi, sqsClient, token } from '../support/local-system';
 import { connectByOAuth } from '../support/oauth';
 
 /**
@@ -37,24 +37,8 @@ describe('Integration: the connections API through the local runtime', () => {
     await system?.stop();
   });
 
-  async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
-    const response = await fetch(`${system.url}${path}`, {
-      method,
-      headers: {
-        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
-        ...(options.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(options.body !== undefined && {
-        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      text,
-      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { items?: Record<string, unknown>[] },
-    };
-  }
+  const call = (method: string, path: string, options: { bearer?: string; body?: unknown } = {}) =>
+    callApi(system, method, path, options);
 
   const admin = (orgId: string) => token(system, orgId, 'admin');
   const member = (orgId: string) => token(system, orgId, 'member');

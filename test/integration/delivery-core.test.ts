@@ -10,7 +10,7 @@ import { ipPolicyFrom } from '../../shared/outbound/transport/ip-policy';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { deliver, type DeliveryDependencies } from '../../shared/outbound/deliver';
 import type { DeliveryTask } from '../../shared/outbound/delivery-task';
-import { secretContext, type Endpoint } from '../../shared/outbound/endpoint';
+import { newEndpointRecord, type Endpoint } from '../../shared/outbound/endpoint';
 import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
 import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createSigningKeys } from '../../shared/outbound/signing-keys';
@@ -103,28 +103,11 @@ describe('Integration: the delivery core with a controlled clock', () => {
   async function setUp(orgId: string, url: string): Promise<{ endpoint: Endpoint; task: DeliveryTask }> {
     const at = clock.toISOString();
     const endpointId = `ep_${orgId}`;
-    const endpoint: Endpoint = {
-      endpointId,
-      orgId,
-      url,
-      description: '',
-      eventTypes: ['*'],
-      enabled: true,
-      disabledReason: null,
-      disabledAt: null,
-      secrets: [
-        {
-          ciphertext: await cipher.encrypt(generateSigningSecret(), secretContext({ orgId, endpointId })),
-          createdAt: at,
-          expiresAt: null,
-        },
-      ],
-      createdAt: at,
-      updatedAt: at,
-      failingSince: null,
-      lastSuccessAt: null,
-      lastFailureAt: null,
-    };
+    const endpoint = await newEndpointRecord(
+      { owner: orgId, endpointId, url: url, description: '', eventTypes: ['*'], at },
+      generateSigningSecret(),
+      cipher,
+    );
     await deps.endpoints.create(endpoint);
     const messageId = `msg_${orgId}`;
     await deps.messages.putMessage({
@@ -224,7 +207,8 @@ describe('Integration: the delivery core with a controlled clock', () => {
     ]);
   });
 
-  it('posts once when SQS delivers the same task twice, and a finished attempt still schedules its follow-up', async () => {
+  it('posts once when SQS delivers the same task twice, and a finished attempt still schedules its \
+follow-up', async () => {
     receiver.on('/twice', respond(503));
     const { task } = await setUp('org_core_4', `${receiver.baseUrl}/twice`);
     expect(await deliver(task, deps)).toMatchObject({ kind: 'attempted' });

@@ -1,10 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken, type LocalRole } from '../../infra/local/jwt';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import type { LocalSystem } from '../../infra/local/system';
 import { EVENT_CATALOG, type EventType } from '../../shared/events/event-catalog';
-import { eventually, token } from '../support/local-system';
-import { respond, startReceiver, type Receiver } from '../support/receiver';
+import { callApi, eventually, startSystemWithReceiver, token } from '../support/local-system';
+import { respond, type Receiver } from '../support/receiver';
 
 /**
  * Federation webhooks end to end on the local runtime: a Commerce Gateway merchant's webhook set
@@ -19,13 +19,7 @@ describe('Integration: federation webhooks through the local runtime', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({
-      port: 0,
-      memory: true,
-      quiet: true,
-      env: { DELIVERY_RETRY_SCHEDULE: '1s,1s', DELIVERY_TIMEOUT_MS: '1500', ENDPOINT_DISABLE_AFTER: '1h' },
-    });
+    ({ system, receiver } = await startSystemWithReceiver());
   });
 
   afterAll(async () => {
@@ -35,18 +29,8 @@ describe('Integration: federation webhooks through the local runtime', () => {
 
   const merchantToken = (merchantId: string, role: LocalRole) => signLocalToken(system.jwtSecret, { merchantId, role });
 
-  async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
-    const response = await fetch(`${system.url}${path}`, {
-      method,
-      headers: {
-        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
-        ...(options.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-  }
+  const call = (method: string, path: string, options: { bearer?: string; body?: unknown } = {}) =>
+    callApi(system, method, path, options);
 
   async function putWebhook(merchantId: string, path: string, extra: Record<string, unknown> = {}) {
     return call('PUT', `/v1/merchants/${merchantId}/webhook`, {
@@ -149,7 +133,8 @@ describe('Integration: federation webhooks through the local runtime', () => {
     expect(orgEndpoint.status).toBe(422);
   });
 
-  it('delivers federation events, signed, to the merchant only; organisation events never reach the merchant', async () => {
+  it('delivers federation events, signed, to the merchant only; organisation events never reach the \
+merchant', async () => {
     // An organisation and a merchant with the same id, and an org named like a merchant's record label.
     const shared = 'acme_1';
     const webhook = await putWebhook(shared, '/fed-merchant');

@@ -118,7 +118,8 @@ function pollWith(handler: (event: SQSEvent) => unknown) {
 }
 
 describe('SQS pollers (Lambda event source mapping)', () => {
-  it('honours the batch size, deletes successes, retries reported failures and dead-letters them after maxReceiveCount', async () => {
+  it('honours the batch size, deletes successes, retries reported failures and dead-letters them after \
+maxReceiveCount', async () => {
     const spec = QUEUES.billing;
     const consumer = spec.consumer;
     if (!consumer) throw new Error('the billing queue has a consumer in topology.ts');
@@ -397,7 +398,8 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
     }
   });
 
-  it('builds the payload-2.0 event: text body, lower-cased joined headers, cookies, query and path parameters', async () => {
+  it('builds the payload-2.0 event: text body, lower-cased joined headers, cookies, query and path \
+parameters', async () => {
     const response = await raw(
       'POST',
       '/hooks/stripe?x=1&x=2&y=a%20b',
@@ -499,7 +501,8 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
       `Bearer ${INTERNAL_TOKEN}x`,
       INTERNAL_TOKEN,
       `Bearer ${jwt}`,
-      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00',
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, ' +
+        'Signature=00',
     ];
     for (const authorization of refused) {
       const response = await fetch(`${gateway.url}/internal/events`, {
@@ -675,7 +678,8 @@ describe('emulators', () => {
 });
 
 describe('startLocalSystem', () => {
-  it('starts everything, applies the environment, allows one system at a time and restores process.env on stop', async () => {
+  it('starts everything, applies the environment, allows one system at a time and restores process.env on \
+stop', async () => {
     const before = process.env.BILLING_QUEUE_URL;
     const system = await startLocalSystem({
       port: 0,
@@ -708,7 +712,8 @@ describe('startLocalSystem', () => {
     expect(process.env.BILLING_QUEUE_URL).toBe(before);
   });
 
-  it('gives Square and Shopify development secrets, points SQUARE_NOTIFICATION_URL at its own Square route, and leaves inbound-sources unpolled', async () => {
+  it('gives Square and Shopify development secrets, points SQUARE_NOTIFICATION_URL at its own Square route, and \
+leaves inbound-sources unpolled', async () => {
     const before = process.env[ENV.squareNotificationUrl];
     const system = await startLocalSystem({ port: 0, memory: true, quiet: true });
     try {

@@ -1,12 +1,12 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import type { LocalSystem } from '../../infra/local/system';
 import { EVENT_CATALOG } from '../../shared/events/event-catalog';
 import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { verifyBetterdataSignature } from '../../shared/platform/crypto/betterdata-signature';
-import { eventually, sqsClient, token } from '../support/local-system';
-import { hang, respond, startReceiver, type Receiver } from '../support/receiver';
+import { callApi, eventually, sqsClient, startSystemWithReceiver, token } from '../support/local-system';
+import { hang, respond, type Receiver } from '../support/receiver';
 
 /**
  * Outbound webhooks end to end on the local runtime: the endpoints API, POST /internal/events, the
@@ -23,17 +23,10 @@ describe('Integration: outbound webhooks through the local runtime', () => {
   let eventCounter = 0;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({
-      port: 0,
-      memory: true,
-      quiet: true,
-      env: {
-        DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
-        DELIVERY_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
-        ENDPOINT_DISABLE_AFTER: '1h',
-      },
-    });
+    ({ system, receiver } = await startSystemWithReceiver({
+      DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
+      DELIVERY_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+    }));
   });
 
   afterAll(async () => {
@@ -41,24 +34,8 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     await receiver?.close();
   });
 
-  async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
-    const response = await fetch(`${system.url}${path}`, {
-      method,
-      headers: {
-        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
-        ...(options.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(options.body !== undefined && {
-        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { items?: Record<string, unknown>[] },
-    };
-  }
+  const call = (method: string, path: string, options: { bearer?: string; body?: unknown } = {}) =>
+    callApi(system, method, path, options);
 
   async function createEndpoint(orgId: string, path: string, eventTypes: string[] = ['*']) {
     const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
@@ -91,7 +68,8 @@ describe('Integration: outbound webhooks through the local runtime', () => {
     });
   }
 
-  it('delivers a signed request that the standardwebhooks library and the x-betterdata scheme both verify', async () => {
+  it('delivers a signed request that the standardwebhooks library and the x-betterdata scheme both \
+verify', async () => {
     const endpoint = await createEndpoint('org_out_1', '/verified');
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const { messageId } = await publish('org_out_1', 'webhook.test', { message: 'hello' });

@@ -132,7 +132,8 @@ describe('Integration: Square, Shopify and signed-source ingest through the loca
         ...(signature !== null && { 'x-square-hmacsha256-signature': signature }),
       });
 
-    it('queues a signed inventory.count.updated of an unconnected merchant on the catalog queue, byte for byte', async () => {
+    it('queues a signed inventory.count.updated of an unconnected merchant on the catalog queue, byte for \
+byte', async () => {
       const event = buildSquareEvent(loadSquareFixture('inventory.count.updated'), 'inventory.count.updated', {
         merchantId: 'MLEFBHHSJGVHD',
         quantity: 3,
@@ -152,7 +153,8 @@ describe('Integration: Square, Shopify and signed-source ingest through the loca
       expect(decodeQueuedBody(message!).toString('utf8')).toBe(event.body);
     });
 
-    it('verifies the fixture bytes as they are, with the previous key of a rotation, sent as a base64 body', async () => {
+    it('verifies the fixture bytes as they are, with the previous key of a rotation, sent as a base64 \
+body', async () => {
       const body = fixtureBytes('square.catalog.version.updated.json');
       // No text Content-Type: the gateway passes the body base64-encoded, as API Gateway does.
       expect(await postSquare(body, squareSignature(body, SQUARE_KEYS[1]), 'application/octet-stream')).toEqual({
@@ -184,7 +186,8 @@ describe('Integration: Square, Shopify and signed-source ingest through the loca
       expect((await catalogMessages()).map((message) => message.account)).toEqual(['MERCHANTOWNURL']);
     });
 
-    it('answers 400 with a JSON reason and queues nothing for missing, malformed, mismatching or mis-addressed signatures', async () => {
+    it('answers 400 with a JSON reason and queues nothing for missing, malformed, mismatching or mis-addressed \
+signatures', async () => {
       const event = buildSquareEvent(loadSquareFixture('inventory.count.updated'), 'inventory.count.updated', {
         merchantId: 'MLEFBHHSJGVHD',
       });
@@ -226,7 +229,8 @@ describe('Integration: Square, Shopify and signed-source ingest through the loca
       expect(await catalogMessages()).toEqual([]);
     });
 
-    it('answers 400 for signed bodies that are not JSON or not Square events, 200 without queuing for other types', async () => {
+    it('answers 400 for signed bodies that are not JSON or not Square events, 200 without queuing for other \
+types', async () => {
       const notJson = 'event_id=1';
       expect((await postSquare(notJson, squareSignature(notJson))).body).toMatchObject({ error: 'invalid_json' });
       const noEventId = JSON.stringify({ merchant_id: 'M1', type: 'inventory.count.updated' });
@@ -323,7 +327,8 @@ describe('Integration: Square, Shopify and signed-source ingest through the loca
       expect(decodeQueuedBody(message!).equals(body)).toBe(true);
     });
 
-    it('answers 400 and queues nothing for bad signatures and missing headers; 200 without queuing for other topics', async () => {
+    it('answers 400 and queues nothing for bad signatures and missing headers; 200 without queuing for other \
+topics', async () => {
       const event = buildShopifyEvent(loadShopifyFixture('products/update'), 'products/update', { shopDomain: SHOP });
       const good = shopifySignature(event.body);
       const { 'x-shopify-shop-domain': _shop, ...withoutShop } = event.headers;
@@ -426,7 +431,8 @@ describe('Integration: Square, Shopify and signed-source ingest through the loca
       expect(days).toBeCloseTo(30, 1);
     });
 
-    it('answers 400 for bad or expired signatures and non-JSON bodies, 404 for an unknown source, and lists none of them', async () => {
+    it('answers 400 for bad or expired signatures and non-JSON bodies, 404 for an unknown source, and lists none of \
+them', async () => {
       const body = '{"id":"ord_rejected","type":"order.created"}';
       const old = Math.floor(Date.now() / 1000) - 301;
       const attempts: [string, Answer, number, string][] = [

@@ -162,7 +162,8 @@ describe('Integration: pulling changed catalog objects from Square', () => {
   const T1 = '2024-06-01T12:00:00.250Z';
   const T2 = '2024-06-01T13:00:00.500Z';
 
-  it('pulls every page with the access token, survives a 500 through redelivery, and stores items with exact prices', async () => {
+  it('pulls every page with the access token, survives a 500 through redelivery, and stores items with exact \
+prices', async () => {
     const variationOnly = squareItemObject({
       id: 'ITEM_C',
       updatedAt: '2024-06-01T11:00:00Z',
@@ -275,7 +276,8 @@ describe('Integration: pulling changed catalog objects from Square', () => {
     }
   });
 
-  it('starts the next pull at the marker, moves the marker only after a complete pull, and tombstones deleted items', async () => {
+  it('starts the next pull at the marker, moves the marker only after a complete pull, and tombstones deleted \
+items', async () => {
     catalog.set(
       T1,
       new Map([

@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import type { LocalSystem } from '../../infra/local/system';
 import { EVENT_CATALOG } from '../../shared/events/event-catalog';
-import { eventually, token } from '../support/local-system';
-import { respond, startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
+import { callApi, eventually, startSystemWithReceiver, token } from '../support/local-system';
+import { respond, type ReceivedRequest, type Receiver } from '../support/receiver';
 
 /**
  * Operating webhooks end to end on the local runtime: secret rotation (signatures checked with the
@@ -23,18 +23,10 @@ describe('Integration: operating webhooks through the local runtime', () => {
   let eventCounter = 0;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({
-      port: 0,
-      memory: true,
-      quiet: true,
-      env: {
-        DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
-        DELIVERY_TIMEOUT_MS: '1500',
-        ENDPOINT_DISABLE_AFTER: '1h',
-        RECOVERY_MAX_PER_CALL: String(RECOVERY_MAX_PER_CALL),
-      },
-    });
+    ({ system, receiver } = await startSystemWithReceiver({
+      DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
+      RECOVERY_MAX_PER_CALL: String(RECOVERY_MAX_PER_CALL),
+    }));
   });
 
   afterAll(async () => {
@@ -42,22 +34,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
     await receiver?.close();
   });
 
-  type Body = Record<string, unknown> & { items?: Record<string, unknown>[] };
-
-  async function call(method: string, path: string, options: { bearer?: string; body?: unknown } = {}) {
-    const response = await fetch(`${system.url}${path}`, {
-      method,
-      headers: {
-        ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
-        ...(options.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(options.body !== undefined && {
-        body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body };
-  }
+  const call = (method: string, path: string, options: { bearer?: string; body?: unknown } = {}) =>
+    callApi(system, method, path, options);
 
   const admin = (orgId: string) => token(system, orgId, 'admin');
   const member = (orgId: string) => token(system, orgId, 'member');
@@ -99,7 +77,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   describe('secret rotation', () => {
-    it('signs with the old and the new secret during the grace period, and with the new one only after it', async () => {
+    it('signs with the old and the new secret during the grace period, and with the new one only after \
+it', async () => {
       const endpoint = await createEndpoint('org_rot_1', '/rotating');
       const rotated = await call('POST', `/v1/orgs/org_rot_1/webhooks/endpoints/${endpoint.id}/secret/rotate`, {
         bearer: await admin('org_rot_1'),
@@ -200,7 +179,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
       expect(receiver.requestsTo('/test-other')).toHaveLength(0);
     });
 
-    it('reports a failing receiver, schedules its retries like any delivery, and refuses unknown types or disabled endpoints', async () => {
+    it('reports a failing receiver, schedules its retries like any delivery, and refuses unknown types or disabled \
+endpoints', async () => {
       receiver.on('/test-down', respond(503));
       const endpoint = await createEndpoint('org_test_2', '/test-down');
       const bearer = await admin('org_test_2');
@@ -290,7 +270,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
       expect(body.deliveries).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
     });
 
-    it('answers 404 for another org’s message, an unknown endpoint, or an endpoint the message never went to', async () => {
+    it('answers 404 for another org’s message, an unknown endpoint, or an endpoint the message never went \
+to', async () => {
       const endpoint = await createEndpoint('org_resend_3', '/resend-3', ['import.*']);
       const other = await createEndpoint('org_resend_3', '/resend-3b');
       const messageId = await publish('org_resend_3');

@@ -118,7 +118,8 @@ export function inventoryLevelBody(options: {
     location_id: options.locationId,
     available: options.available,
     updated_at: options.updatedAt,
-    admin_graphql_api_id: `gid://shopify/InventoryLevel/${options.locationId}?inventory_item_id=${options.inventoryItemId}`,
+    admin_graphql_api_id:
+      `gid://shopify/InventoryLevel/${options.locationId}` + `?inventory_item_id=${options.inventoryItemId}`,
   };
 }
 

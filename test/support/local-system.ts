@@ -1,7 +1,8 @@
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import Stripe from 'stripe';
 import { signLocalToken, type LocalRole } from '../../infra/local/jwt';
-import type { LocalSystem } from '../../infra/local/system';
+import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { startReceiver, type Receiver } from './receiver';
 
 /** Helpers for integration tests that drive the local runtime over real HTTP. */
 
@@ -75,4 +76,49 @@ export async function receiveAll(system: LocalSystem, queueUrl: string): Promise
     new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
   );
   return (result.Messages ?? []).map((message) => ({ body: message.Body ?? '' }));
+}
+
+export type ApiBody = Record<string, unknown> & { items?: Record<string, unknown>[] };
+
+/** One call to the local system's API: a JSON body in (a string is sent as is), the answer parsed. */
+export async function callApi(
+  system: LocalSystem,
+  method: string,
+  path: string,
+  options: { bearer?: string; body?: unknown } = {},
+): Promise<{ status: number; contentType: string | null; text: string; body: ApiBody }> {
+  const response = await fetch(`${system.url}${path}`, {
+    method,
+    headers: {
+      ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
+      ...(options.body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(options.body !== undefined && {
+      body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    text,
+    body: (text ? JSON.parse(text) : undefined) as ApiBody,
+  };
+}
+
+/**
+ * The outbound tests' set-up: a loopback receiver for deliveries and a throwaway local system
+ * (memory, quiet, port 0) with compressed retries; `env` adds or overrides settings.
+ */
+export async function startSystemWithReceiver(
+  env: Record<string, string> = {},
+): Promise<{ system: LocalSystem; receiver: Receiver }> {
+  const receiver = await startReceiver();
+  const system = await startLocalSystem({
+    port: 0,
+    memory: true,
+    quiet: true,
+    env: { DELIVERY_RETRY_SCHEDULE: '1s,1s', DELIVERY_TIMEOUT_MS: '1500', ENDPOINT_DISABLE_AFTER: '1h', ...env },
+  });
+  return { system, receiver };
 }

@@ -28,14 +28,25 @@ export function createOpenApiValidator(document: OpenApiDocument) {
     const response = operation.responses[String(answer.status)];
     if (!response)
       return [
-        `${method} ${path} answered ${answer.status}, which the document does not list (${Object.keys(operation.responses).join(', ')})`,
+        `${method} ${path} answered ${answer.status}, which the document does not list ` +
+          `(${Object.keys(operation.responses).join(', ')})`,
       ];
     if (!response.content) return answer.body === undefined ? [] : [`${answer.status} should have no body`];
     const mediaType = (answer.contentType ?? '').split(';')[0]!.trim();
     if (!response.content[mediaType])
       return [`${answer.status} answered ${mediaType}; the document lists ${Object.keys(response.content).join(', ')}`];
     const validate = ajv.getSchema(
-      `${DOCUMENT_ID}#/${pointer('paths', path, method.toLowerCase(), 'responses', String(answer.status), 'content', mediaType, 'schema')}`,
+      `${DOCUMENT_ID}#/` +
+        pointer(
+          'paths',
+          path,
+          method.toLowerCase(),
+          'responses',
+          String(answer.status),
+          'content',
+          mediaType,
+          'schema',
+        ),
     );
     if (!validate) return ['schema not found'];
     if (validate(answer.body)) return [];

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
+import { ITEM_ABSENT, putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { QueuedWebhook } from '../queued-webhook';
 
@@ -121,7 +121,7 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
   // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
   const putOwned = (item: Record<string, unknown>, orgId: string) =>
     putWhen(documents, tableName, item, {
-      expression: 'attribute_not_exists(pk) OR orgId = :org OR #state = :revoked',
+      expression: `${ITEM_ABSENT} OR orgId = :org OR #state = :revoked`,
       names: { '#state': 'state' },
       values: { ':org': orgId, ':revoked': 'revoked' },
     });
@@ -177,7 +177,7 @@ export function createConnectionsStore(documents: DynamoDBDocumentClient, tableN
           new DeleteCommand({
             TableName: tableName,
             Key: accountKey(provider, connection.account),
-            ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
+            ConditionExpression: `${ITEM_ABSENT} OR orgId = :org`,
             ExpressionAttributeValues: { ':org': orgId },
           }),
         )

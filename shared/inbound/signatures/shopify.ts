@@ -21,7 +21,7 @@ export function shopifySignatureHeader(secret: HmacKey, payload: Uint8Array | st
   return computeShopifySignature(secret, payload).toString('base64');
 }
 
-export function parseShopifySignature(headerValue: string | undefined): Buffer {
+function parseShopifySignature(headerValue: string | undefined): Buffer {
   const value = headerValue?.trim();
   if (!value) throw new SignatureVerificationError('missing_signature', 'Missing X-Shopify-Hmac-Sha256 header');
   if (!SIGNATURE_PATTERN.test(value)) {

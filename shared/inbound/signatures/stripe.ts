@@ -1,90 +1,29 @@
-import { SignatureVerificationError } from '../../platform/errors';
-import { constantTimeEqual, hmacSha256, type HmacKey } from '../../platform/crypto/hmac';
+import {
+  parseSignatureHeader as parseTimestampedHeader,
+  verifyTimestampedHmac,
+  type ParsedSignatureHeader,
+  type SchemeVerifyOptions,
+} from '../../platform/crypto/timestamped-hmac';
 
 /**
- * Stripe's webhook signature scheme (docs.stripe.com/webhooks, stripe-node `Webhooks.ts`):
- * `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>[,v1=…]`.
- * Several `v1` entries appear while a secret is being rolled; any match is enough. `v0` is ignored.
+ * Stripe's webhook signature scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC>[,v1=…]`, the
+ * timestamped HMAC of platform/crypto/timestamped-hmac.ts with Stripe's header and tolerance.
  */
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
-export const STRIPE_TOLERANCE_IN_SECONDS = 300;
-const SIGNATURE_SCHEME = 'v1';
+const STRIPE_TOLERANCE_IN_SECONDS = 300;
 
-export interface ParsedSignatureHeader {
-  readonly timestamp: number;
-  readonly signatures: readonly Buffer[];
-}
+export { computeSignature, signatureHeader } from '../../platform/crypto/timestamped-hmac';
 
 export function parseSignatureHeader(headerValue: string | undefined): ParsedSignatureHeader {
-  if (headerValue === undefined || headerValue.trim() === '') {
-    throw new SignatureVerificationError('missing_signature', 'Missing Stripe-Signature header');
-  }
-  let timestamp: number | undefined;
-  const signatures: Buffer[] = [];
-  for (const item of headerValue.split(',')) {
-    const separator = item.indexOf('=');
-    if (separator < 0) continue;
-    const key = item.slice(0, separator).trim();
-    const value = item.slice(separator + 1).trim();
-    if (key === 't' && /^\d{1,12}$/.test(value)) timestamp = Number(value);
-    if (key === SIGNATURE_SCHEME && /^[0-9a-fA-F]{64}$/.test(value)) signatures.push(Buffer.from(value, 'hex'));
-  }
-  if (timestamp === undefined) {
-    throw new SignatureVerificationError('malformed_signature', 'Stripe-Signature header has no valid t= timestamp');
-  }
-  if (signatures.length === 0) {
-    throw new SignatureVerificationError('malformed_signature', 'Stripe-Signature header has no v1= signature');
-  }
-  return { timestamp, signatures };
-}
-
-export function computeSignature(key: HmacKey, timestamp: number, payload: Uint8Array | string): Buffer {
-  return hmacSha256(key, `${timestamp}.`, payload);
-}
-
-/** Builds a header value the way Stripe does; used to sign test requests and by the `send` script. */
-export function signatureHeader(keys: readonly HmacKey[], timestamp: number, payload: Uint8Array | string): string {
-  const v1 = keys.map((key) => `${SIGNATURE_SCHEME}=${computeSignature(key, timestamp, payload).toString('hex')}`);
-  return [`t=${timestamp}`, ...v1].join(',');
-}
-
-export interface VerifyOptions {
-  readonly payload: Uint8Array;
-  readonly header: string | undefined;
-  /** Every secret currently accepted (more than one while a secret is being rolled). */
-  readonly keys: readonly HmacKey[];
-  readonly nowSeconds: number;
-  readonly toleranceSeconds?: number;
+  return parseTimestampedHeader(headerValue, 'Stripe-Signature');
 }
 
 /** Returns the signed timestamp when one of the signatures matches one of the keys; throws otherwise. */
-export function verifyStripeSignature(options: VerifyOptions): { timestamp: number } {
-  const { timestamp, signatures } = parseSignatureHeader(options.header);
-  const matched = options.keys.some((key) => {
-    const expected = computeSignature(key, timestamp, options.payload);
-    // Check every candidate so the time taken does not reveal which one matched.
-    return signatures.reduce((found, candidate) => constantTimeEqual(expected, candidate) || found, false);
+export function verifyStripeSignature(options: SchemeVerifyOptions): { timestamp: number } {
+  return verifyTimestampedHmac({
+    ...options,
+    headerName: 'Stripe-Signature',
+    toleranceSeconds: options.toleranceSeconds ?? STRIPE_TOLERANCE_IN_SECONDS,
   });
-  if (!matched) {
-    throw new SignatureVerificationError(
-      'no_matching_signature',
-      'No signature matches the payload for any configured secret',
-    );
-  }
-  const tolerance = options.toleranceSeconds ?? STRIPE_TOLERANCE_IN_SECONDS;
-  const age = options.nowSeconds - timestamp;
-  if (age > tolerance) {
-    throw new SignatureVerificationError(
-      'timestamp_outside_tolerance',
-      `Signature timestamp is ${age} s old (tolerance ${tolerance} s)`,
-    );
-  }
-  if (-age > tolerance) {
-    throw new SignatureVerificationError(
-      'timestamp_outside_tolerance',
-      `Signature timestamp is ${-age} s in the future (tolerance ${tolerance} s)`,
-    );
-  }
-  return { timestamp };
 }

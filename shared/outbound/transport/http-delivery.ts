@@ -10,8 +10,8 @@ import type { IpPolicy } from './ip-policy';
  * just a response), so a tenant cannot bounce us to an address that was not checked.
  */
 
-export const DEFAULT_DELIVERY_TIMEOUT_MS = 15_000;
-export const DEFAULT_MAX_RESPONSE_BYTES = 8_192;
+const DEFAULT_DELIVERY_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 8_192;
 
 export const DELIVERY_ERRORS = [
   'timeout',

@@ -45,6 +45,16 @@ export async function queryAllItems(
 }
 
 /**
+ * The condition clauses the stores write with, named once. Every table keys on `pk` (plus `sk`), so
+ * "an item with this key exists" is a test of `pk`.
+ */
+
+/** No item has this key yet: the write creates it (with deterministic keys, the idempotency check). */
+export const ITEM_ABSENT = 'attribute_not_exists(pk)';
+/** An item has this key: an update or delete never creates a half item in its place. */
+export const ITEM_PRESENT = 'attribute_exists(pk)';
+
+/**
  * Writes an item only if no item has its key. Deterministic keys make this the idempotency check:
  * a redelivered event finds its audit entry, delivery or attempt already there.
  */
@@ -53,5 +63,5 @@ export async function putIfAbsent(
   tableName: string,
   item: Record<string, unknown>,
 ): Promise<boolean> {
-  return putWhen(documents, tableName, item, { expression: 'attribute_not_exists(pk)' });
+  return putWhen(documents, tableName, item, { expression: ITEM_ABSENT });
 }

@@ -17,7 +17,7 @@ export interface SecretCipher {
 const KMS_PREFIX = 'kms:v1:';
 const LOCAL_PREFIX = 'local:v1:';
 
-export function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCipher {
+function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCipher {
   let client: KMSClient | undefined;
   const kmsClient = () => (client ??= kms());
   return {

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * claims (as strings) in `requestContext.authorizer.jwt.claims`; the local runtime does the same.
  * Handlers only read and check them: a caller sees its own organisation and nothing else.
  */
-export const ROLES = ['admin', 'member'] as const;
+const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {

@@ -1,11 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
-import { InvalidPayloadError } from '../errors';
-import { checkOrgAccess, principalOf, type Principal, type Role } from './auth';
-import { problem, type FieldError } from './problem';
-import { rawBody } from '../../inbound/raw-body';
-import type { HttpResult } from './responses';
+import { RequestValidationError } from '../errors';
+import { checkOrgAccess, principalOf, type Principal } from './auth';
+import { createOwnerRouter, ownerAuthorizer, type OwnerRoute } from './owner-router';
+import type { FieldError } from './problem';
+import { rawBody } from './raw-body';
+
+// Thrown by the parsers below; callers that import them from here may catch it from here too.
+export { RequestValidationError } from '../errors';
+export { requestFailure } from './owner-router';
 
 /**
  * The JWT-protected `/v1/orgs/{orgId}/…` API: dispatch on the route key, check the caller may act in
@@ -19,60 +23,18 @@ export interface OrgRequest {
   readonly event: APIGatewayProxyEventV2;
 }
 
-export interface OrgRoute {
-  readonly role: Role;
-  readonly handle: (request: OrgRequest) => Promise<HttpResult>;
-}
+export type OrgRoute = OwnerRoute<OrgRequest>;
 
-/** A request that failed validation; `status` 400 for unreadable input, 422 for well-formed but invalid. */
-export class RequestValidationError extends Error {
-  override readonly name = 'RequestValidationError';
-  constructor(
-    readonly status: 400 | 422,
-    message: string,
-    readonly errors: readonly FieldError[] = [],
-  ) {
-    super(message);
-  }
-}
+const authorizeOrg = ownerAuthorizer({
+  pathParameter: 'orgId',
+  principalOf,
+  checkAccess: checkOrgAccess,
+  names: { claim: 'org_id', noun: 'organisation' },
+  request: (orgId, principal: Principal, event): OrgRequest => ({ orgId, principal, event }),
+});
 
 export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger) {
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
-    const route = routes[event.routeKey];
-    if (!route) return problem(404, 'route_not_found', `No route for ${event.routeKey}`);
-    const orgId = event.pathParameters?.orgId;
-    const principal = principalOf(event);
-    const access = checkOrgAccess(principal, orgId, route.role);
-    if (access === 'unauthenticated' || !principal)
-      return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
-    if (access === 'not_found' || !orgId) return problem(404, 'not_found', 'No such organisation');
-    if (access === 'forbidden') return problem(403, 'forbidden', `This needs the ${route.role} role`);
-    try {
-      return await route.handle({ orgId, principal, event });
-    } catch (error) {
-      return requestFailure(error, event, logger);
-    }
-  };
-}
-
-/** A handler's failure as problem details: 400/422 for invalid input, else 500 (logged). */
-export function requestFailure(error: unknown, event: APIGatewayProxyEventV2, logger: Logger): HttpResult {
-  if (error instanceof RequestValidationError)
-    return problem(
-      error.status,
-      error.status === 400 ? 'invalid_request' : 'validation_failed',
-      error.message,
-      error.errors,
-    );
-  if (error instanceof InvalidPayloadError)
-    return problem(
-      400,
-      'invalid_request',
-      error.message,
-      error.issues.map((field) => ({ field, message: error.message })),
-    );
-  logger.error('API request failed', { error, routeKey: event.routeKey });
-  return problem(500, 'internal_error', 'Something went wrong; try again');
+  return createOwnerRouter(routes, authorizeOrg, logger);
 }
 
 function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  capabilitiesOf,
-  effectivePlan,
-  PLAN_CATALOG,
-  PLAN_IDS,
-  planOfSubscription,
-} from '../../../shared/billing/plans';
+import { capabilitiesOf, effectivePlan, PLAN_CATALOG, planOfSubscription } from '../../../shared/billing/plans';
+import { PLAN_IDS } from '../../../shared/events/subscription-events';
 import { subscriptionEvent } from '../../support/billing-events';
 
 describe('Module: plans', () => {

@@ -44,7 +44,8 @@ describe('Function: catalog API', () => {
       expect(saved.map((settings) => settings.stockoutThreshold)).toEqual(['2.5', '7.5']);
     });
 
-    it('refuses negative, non-numeric and unknown fields with 422, bad JSON with 400, and members with 403', async () => {
+    it('refuses negative, non-numeric and unknown fields with 422, bad JSON with 400, and members with \
+403', async () => {
       const { saved, handle } = handler();
       for (const body of [
         '{"stockoutThreshold": -1}',

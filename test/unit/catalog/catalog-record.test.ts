@@ -150,7 +150,8 @@ describe('Module: catalog record decisions', () => {
         ),
       );
 
-    it('signals a stockout when the available quantity goes to or below the threshold, not while it stays there', () => {
+    it('signals a stockout when the available quantity goes to or below the threshold, not while it stays \
+there', () => {
       const stocked = applied(decideLevel(undefined, level(5, '2024-01-01T10:00:00Z'), ORG, '2', NOW));
       expect(stocked.stockoutEventId).toBeNull();
       const low = applied(decideLevel(stocked, level(2, '2024-01-01T11:00:00Z'), ORG, '2', NOW));

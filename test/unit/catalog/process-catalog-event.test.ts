@@ -256,7 +256,8 @@ describe('Module: processCatalogMessage', () => {
     });
   });
 
-  it('publishes one stockout signal when a level crosses the threshold, the same id on redelivery, none for stale levels', async () => {
+  it('publishes one stockout signal when a level crosses the threshold, the same id on redelivery, none for stale \
+levels', async () => {
     const d = deps();
     await d.store.putInventorySettings(ORG, { stockoutThreshold: '2', updatedAt: 'x' });
     await processCatalogMessage(
@@ -317,7 +318,8 @@ describe('Module: processCatalogMessage', () => {
       expect(square.beginTimes).toEqual([]);
     });
 
-    it('pulls every page, advances the marker only after a complete pull, and starts the next pull from it', async () => {
+    it('pulls every page, advances the marker only after a complete pull, and starts the next pull from \
+it', async () => {
       const square = fakeSquare({
         pages: [
           page([

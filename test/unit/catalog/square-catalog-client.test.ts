@@ -45,7 +45,8 @@ describe('Module: Square catalog client', () => {
       const fetch = scriptedFetch([
         jsonResponse(
           200,
-          '{"objects":[{"type":"ITEM","id":"A","version":9007199254740993}],"cursor":"c2","latest_time":"2024-06-01T12:00:00Z"}',
+          '{"objects":[{"type":"ITEM","id":"A","version":9007199254740993}],' +
+            '"cursor":"c2","latest_time":"2024-06-01T12:00:00Z"}',
         ),
         jsonResponse(200, '{"objects":[{"type":"ITEM","id":"B","version":1}],"latest_time":"2024-06-01T12:00:00Z"}'),
       ]);
@@ -76,7 +77,8 @@ describe('Module: Square catalog client', () => {
       });
     });
 
-    it('fails on an error status, an unreadable body, errors in a 200, an unreachable host, and a repeated cursor', async () => {
+    it('fails on an error status, an unreadable body, errors in a 200, an unreachable host, and a repeated \
+cursor', async () => {
       const run = (answers: (() => Response)[]) =>
         collect(
           createSquareCatalogClient({ accessToken: async () => 'tok', fetch: scriptedFetch(answers) }).changedObjects(

@@ -82,7 +82,9 @@ describe('Module: lossless JSON', () => {
     });
 
     it('never touches digits inside strings, including after escaped quotes and backslashes', () => {
-      const text = String.raw`{"a":"788032119674292922","b":"say \"788032119674292922\"","c":"\\","d":788032119674292922,"e":"\\\"123456789012345678901\\"}`;
+      const text =
+        String.raw`{"a":"788032119674292922","b":"say \"788032119674292922\"","c":"\\",` +
+        String.raw`"d":788032119674292922,"e":"\\\"123456789012345678901\\"}`;
       expect(parseLosslessJson(text)).toEqual({
         a: '788032119674292922',
         b: 'say "788032119674292922"',
@@ -94,7 +96,8 @@ describe('Module: lossless JSON', () => {
 
     it('handles nested arrays and objects, whitespace and every value position', () => {
       const text =
-        ' [ [788032119674292922 ,[ 1,\n788032119674292923\t]],{"k" :\r788032119674292924 , "n":[{"m":[788032119674292925]}]}, 788032119674292926 ] ';
+        ' [ [788032119674292922 ,[ 1,\n788032119674292923\t]],' +
+        '{"k" :\r788032119674292924 , "n":[{"m":[788032119674292925]}]}, 788032119674292926 ] ';
       expect(parseLosslessJson(text)).toEqual([
         ['788032119674292922', [1, '788032119674292923']],
         { k: '788032119674292924', n: [{ m: ['788032119674292925'] }] },
@@ -132,7 +135,8 @@ describe('Module: lossless JSON', () => {
       expect(lossless(text)).toEqual({ error: true });
     });
 
-    it('agrees with JSON.parse on random documents without big integers, and on their validity after random damage', () => {
+    it('agrees with JSON.parse on random documents without big integers, and on their validity after random \
+damage', () => {
       let seed = 42;
       const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -155,7 +159,8 @@ describe('Module: lossless JSON', () => {
         const count = Math.floor(random() * 4);
         if (random() < 0.5)
           return `[${Array.from({ length: count }, () => generate(depth + 1)).join(pick([',', ' , ', ',\n']))}]`;
-        return `{${Array.from({ length: count }, (_, i) => `"k${i}"${pick([':', ' : '])}${generate(depth + 1)}`).join(',')}}`;
+        const member = (i: number) => `"k${i}"${pick([':', ' : '])}${generate(depth + 1)}`;
+        return `{${Array.from({ length: count }, (_, i) => member(i)).join(',')}}`;
       };
       const damage = (text: string): string => {
         const at = Math.floor(random() * (text.length + 1));

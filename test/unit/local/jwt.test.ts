@@ -49,7 +49,8 @@ describe('local JWT helpers', () => {
     });
   });
 
-  it('rejects a wrong secret, an expired token, a foreign issuer or audience, a missing exp and another algorithm', async () => {
+  it('rejects a wrong secret, an expired token, a foreign issuer or audience, a missing exp and another \
+algorithm', async () => {
     const now = Math.floor(Date.now() / 1000);
     const key = new TextEncoder().encode(SECRET);
     const base = () => new SignJWT({ org_id: 'org_1', role: 'admin' }).setIssuedAt(now).setSubject('u');

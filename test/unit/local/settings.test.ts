@@ -324,8 +324,10 @@ describe('formatBanner', () => {
     }
     expect(text).toContain(`export INTERNAL_API_TOKEN=${DEV_INTERNAL_API_TOKEN}`);
     expect(text).toContain(
-      `curl -X POST -H "Authorization: Bearer $INTERNAL_API_TOKEN" -H 'content-type: application/json' http://127.0.0.1:3000/internal/events ` +
-        `-d '{"id":"evt_demo_1","type":"webhook.test","orgId":"org_123","occurredAt":"2026-01-01T00:00:00Z","data":{"message":"hello"}}'`,
+      `curl -X POST -H "Authorization: Bearer $INTERNAL_API_TOKEN" -H 'content-type: application/json' ` +
+        `http://127.0.0.1:3000/internal/events ` +
+        `-d '{"id":"evt_demo_1","type":"webhook.test","orgId":"org_123",` +
+        `"occurredAt":"2026-01-01T00:00:00Z","data":{"message":"hello"}}'`,
     );
   });
 
@@ -374,7 +376,10 @@ describe('formatBanner', () => {
       expect(text).toContain(`http://127.0.0.1:3000${path}`);
     }
     expect(text).toMatch(
-      /\n {2}square-webhook\s+http:\/\/127\.0\.0\.1:3000\/api\/webhooks\/square\n\s+= SQUARE_NOTIFICATION_URL, the exact string the signature covers/,
+      new RegExp(
+        String.raw`\n {2}square-webhook\s+http://127\.0\.0\.1:3000/api/webhooks/square\n` +
+          String.raw`\s+= SQUARE_NOTIFICATION_URL, the exact string the signature covers`,
+      ),
     );
     const tunnel = 'https://abc.example-tunnel.dev/api/webhooks/square';
     const withTunnel = formatBanner({
@@ -425,7 +430,8 @@ describe('formatBanner', () => {
       'inbound-sources → consumed by other services, not polled here (DLQ inbound-sources-dlq after 5 receives)',
     );
     expect(text).toContain(
-      'INBOUND_SOURCES_QUEUE_URL=http://sqs.us-east-1.localhost:5555/000000000000/inbound-sources on SQS endpoint http://127.0.0.1:5555',
+      'INBOUND_SOURCES_QUEUE_URL=http://sqs.us-east-1.localhost:5555/000000000000/inbound-sources on SQS endpoint ' +
+        'http://127.0.0.1:5555',
     );
   });
 });

@@ -59,7 +59,8 @@ describe('buildStripeEvent', () => {
       lookup_key: 'scale_monthly',
     });
     expect(subscription.items.data[0]?.subscription).toBe('sub_X');
-    expect((fixture as unknown as SubscriptionEvent).data.object.metadata.org_id).toBeUndefined(); // the fixture is not modified
+    // The fixture is not modified.
+    expect((fixture as unknown as SubscriptionEvent).data.object.metadata.org_id).toBeUndefined();
   });
 
   it('defaults subscription status per type and the plan to growth', () => {

@@ -1,0 +1,26 @@
+import type { WebhooksApiConfig } from '../../shared/platform/config';
+import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import type { Observability } from '../../shared/platform/observability';
+import type { IpPolicy } from '../../shared/outbound/transport/ip-policy';
+import type { DeliveryDependencies } from '../../shared/outbound/deliver';
+import type { EndpointsStore } from '../../shared/outbound/endpoints-store';
+import type { MessagesStore } from '../../shared/outbound/messages-store';
+import type { RecoveriesStore } from '../../shared/outbound/recoveries-store';
+import type { StatsStore } from '../../shared/outbound/stats-store';
+
+/** What every route of the endpoints API is given (the organisation's and the merchant's alike). */
+export interface WebhooksApiDependencies {
+  readonly endpoints: EndpointsStore;
+  readonly messages: MessagesStore;
+  readonly cipher: SecretCipher;
+  readonly stats: StatsStore;
+  readonly recoveries: RecoveriesStore;
+  readonly settings: Pick<
+    WebhooksApiConfig,
+    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'
+  > & { readonly policy: IpPolicy };
+  readonly now: () => Date;
+  readonly observability: Observability;
+  /** Test sends and resends are delivered through `deliver()` itself. */
+  readonly delivery: DeliveryDependencies;
+}
