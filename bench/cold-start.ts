@@ -139,7 +139,8 @@ function lambdaEnv(functionName: string, stubUrl: string): Record<string, string
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-    // Every client to the loopback stub (the SDK reads AWS_ENDPOINT_URL; shared/platform/aws/client-options.ts and the lean client too).
+    // Every client to the loopback stub (the SDK reads AWS_ENDPOINT_URL; shared/platform/aws/client-options.ts
+    // and the lean client too).
     AWS_ENDPOINT_URL: stubUrl,
     // Node 20 only: the SDK warns it will drop Node 20; Lambda runs Node 24.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

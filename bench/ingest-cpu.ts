@@ -99,9 +99,12 @@ async function main(): Promise<IngestCpuResult> {
     return {
       sizes,
       notes: [
-        'µs are CPU time (user + system) of the benchmark process per event, median over interleaved rounds; the canned SQS server runs in another process.',
-        'ours: real secret list, Powertools Logger at INFO writing JSON lines to /dev/null, Metrics with POWERTOOLS_METRICS_DISABLED, the lean SQS sender.',
-        'baseline: stripe.webhooks.constructEvent + SendMessage through the SDK SQSClient (its keep-alive handler, SigV4, MD5 check); floor: HMAC + JSON.parse + a hand-signed SendMessage.',
+        'µs are CPU time (user + system) of the benchmark process per event, median over interleaved rounds; ' +
+          'the canned SQS server runs in another process.',
+        'ours: real secret list, Powertools Logger at INFO writing JSON lines to /dev/null, Metrics with ' +
+          'POWERTOOLS_METRICS_DISABLED, the lean SQS sender.',
+        'baseline: stripe.webhooks.constructEvent + SendMessage through the SDK SQSClient (its keep-alive ' +
+          'handler, SigV4, MD5 check); floor: HMAC + JSON.parse + a hand-signed SendMessage.',
       ],
     };
   } finally {

@@ -54,11 +54,13 @@ function likeForLike(size: SizeResult): { rows: Row[]; targets: Target[] } {
   const floorCheaper = ratio(baseline.medianMicros, floor.medianMicros);
   const rows: Row[] = [
     [
-      `1. Ingest CPU, ${size.label}, like for like (verify + parse + one SendMessage to the same canned SQS): µs CPU per event (median), events/s`,
+      `1. Ingest CPU, ${size.label}, like for like (verify + parse + one SendMessage to the same canned SQS): ` +
+        `µs CPU per event (median), events/s`,
       `${formatMicros(ours.medianMicros)} (${perSecond(ours.medianMicros)})`,
       `${formatMicros(baseline.medianMicros)} (${perSecond(baseline.medianMicros)})`,
       `${formatMicros(floor.medianMicros)} (${perSecond(floor.medianMicros)})`,
-      `ours/floor ${formatRatio(overFloor)}; baseline/ours ${formatRatio(cheaper)} (baseline/floor ${formatRatio(floorCheaper)})`,
+      `ours/floor ${formatRatio(overFloor)}; baseline/ours ${formatRatio(cheaper)} (baseline/floor ` +
+        `${formatRatio(floorCheaper)})`,
       `≤ 2× floor${mark(overFloor <= 2)}; ≥ 3× cheaper${mark(cheaper >= 3)}`,
     ],
   ];
@@ -76,7 +78,9 @@ function likeForLike(size: SizeResult): { rows: Row[]; targets: Target[] } {
       oursSdk ? `lean sender saves ${formatMicros(oursSdk.medianMicros - ours.medianMicros)} per event` : '',
       '',
     ]);
-  const measured = `${formatMicros(ours.medianMicros)} vs floor ${formatMicros(floor.medianMicros)}, baseline ${formatMicros(baseline.medianMicros)}`;
+  const measured =
+    `${formatMicros(ours.medianMicros)} vs floor ${formatMicros(floor.medianMicros)}, baseline ` +
+    `${formatMicros(baseline.medianMicros)}`;
   return {
     rows,
     targets: [
@@ -112,7 +116,8 @@ function coldRow(entry: ColdStartEntry, baseline: ColdStartEntry | undefined, em
         `${formatMillis(baseline.wallMs)}`
       : '',
     `empty process ${formatMillis(emptyMs)}`,
-    `${formatRatio(entry.wallOverEmpty)} empty${isStripe && baseline ? `; baseline/ours ${formatRatio(ratio(baseline.wallMs, entry.wallMs))}` : ''}`,
+    `${formatRatio(entry.wallOverEmpty)} ` +
+      `empty${isStripe && baseline ? `; baseline/ours ${formatRatio(ratio(baseline.wallMs, entry.wallMs))}` : ''}`,
     isIngest
       ? `≤ 150 KB${mark(sizeOk)}; ≤ 2.5× empty${mark(timeOk)}`
       : entry.kind === 'function'
@@ -198,7 +203,9 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
         });
         targets.push({
           target: `${entry.key} first event ≤ 2.5× an empty Node process`,
-          measured: `${formatRatio(entry.wallOverEmpty)} (${formatMillis(entry.wallMs)} vs ${formatMillis(cold.emptyProcessMs)})`,
+          measured:
+            `${formatRatio(entry.wallOverEmpty)} (${formatMillis(entry.wallMs)} vs ` +
+            `${formatMillis(cold.emptyProcessMs)})`,
           met: entry.wallOverEmpty <= 2.5,
         });
         if (entry.maxRssUnderLoadKiB) {

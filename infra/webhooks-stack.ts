@@ -119,9 +119,11 @@ const UNROTATABLE_SECRET_REASONS: Record<SecretName, string> = {
     "Shopify issues the app's client secret that signs webhooks (app settings in the Partner/Dev Dashboard) and " +
     'rotates it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
   squareAccessToken:
-    'Square issues access tokens (Developer Console personal access token, or OAuth) and revokes or renews them there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+    'Square issues access tokens (Developer Console personal access token, or OAuth) and revokes or renews ' +
+    'them there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
   squareApplicationSecret:
-    'Square issues the application secret in the Developer Console (OAuth page) and replaces it there; the new value is then stored here, so Secrets Manager rotation cannot generate it.',
+    'Square issues the application secret in the Developer Console (OAuth page) and replaces it there; the new ' +
+    'value is then stored here, so Secrets Manager rotation cannot generate it.',
 };
 
 /** Actions a consumer in another Better Data service needs on a queue this stack does not consume. */
@@ -622,8 +624,11 @@ export class WebhooksStack extends Stack {
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              `Webhook or OAuth callback ${route.method} ${route.path}, called by a webhook sender (Stripe, Square, Shopify or a registered inbound source) or a browser returning from a provider's consent page ` +
-              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by its HMAC signature (or a single-use OAuth state) before acting on it.`,
+              `Webhook or OAuth callback ${route.method} ${route.path}, called by a webhook sender (Stripe, ` +
+              `Square, Shopify or a registered inbound source) or a browser returning from a provider's ` +
+              `consent page ` +
+              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by its ` +
+              `HMAC signature (or a single-use OAuth state) before acting on it.`,
           });
         }
       }
@@ -799,7 +804,9 @@ export class WebhooksStack extends Stack {
       const provider = route.path.split('/')[2] ?? '';
       const name = provider.charAt(0).toUpperCase() + provider.slice(1);
       new CfnOutput(this, `${name}OauthRedirectUrl`, {
-        description: `Register this exact URL as the OAuth redirect URL of the ${name} app (PUBLIC_BASE_URL + ${route.path} with a custom domain)`,
+        description:
+          `Register this exact URL as the OAuth redirect URL of the ${name} app (PUBLIC_BASE_URL + ${route.path} ` +
+          `with a custom domain)`,
         value: this.routeUrl(route),
       });
     }
@@ -829,13 +836,17 @@ export class WebhooksStack extends Stack {
     if (this.internalPublisherPolicy) {
       new CfnOutput(this, 'InternalEventsPublisherPolicyArn', {
         description:
-          'Managed policy to attach to the role of a Better Data service that publishes events: execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue. ' +
-          'The role must also be listed in the eventPublishers context (what it may publish); the queue accepts only roles listed for every type and owner kind',
+          'Managed policy to attach to the role of a Better Data service that publishes events: ' +
+          'execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue. ' +
+          'The role must also be listed in the eventPublishers context (what it may publish); the queue ' +
+          'accepts only roles listed for every type and owner kind',
         value: this.internalPublisherPolicy.managedPolicyArn,
       });
       for (const queueName of this.internalQueues()) {
         new CfnOutput(this, `${QUEUES[queueName].id}Url`, {
-          description: `${QUEUES[queueName].id}, for internal publishers listed for every event type and owner kind (eventPublishers), which may send to SQS directly instead of calling the internal route`,
+          description:
+            `${QUEUES[queueName].id}, for internal publishers listed for every event type and owner kind ` +
+            `(eventPublishers), which may send to SQS directly instead of calling the internal route`,
           value: this.queues[queueName].queue.queueUrl,
         });
       }

@@ -9,7 +9,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  * socket and read the answer; only how much work they do around it differs.
  */
 
-const SERVER = `
+const SERVER =
+  `
 const { createServer } = require('node:http');
 const { createHash, randomUUID } = require('node:crypto');
 const server = createServer({ keepAliveTimeout: 60000 }, (request, response) => {
@@ -19,7 +20,8 @@ const server = createServer({ keepAliveTimeout: 60000 }, (request, response) => 
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const md5 = createHash('md5').update(String(input.MessageBody), 'utf8').digest('hex');
     const body = JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5 });
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'bench', 'content-length': Buffer.byteLength(body) });
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'bench', ` +
+  `'content-length': Buffer.byteLength(body) });
     response.end(body);
   });
 });

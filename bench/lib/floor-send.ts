@@ -24,11 +24,15 @@ export function createFloorSender(endpoint: string, queueUrl: string) {
   }
 
   return (messageBody: string, eventType: string): Promise<unknown> => {
-    const body = `${prefix}${JSON.stringify(messageBody)},"MessageAttributes":{"eventType":{"DataType":"String","StringValue":${JSON.stringify(eventType)}}}}`;
+    const body =
+      `${prefix}${JSON.stringify(messageBody)},"MessageAttributes":` +
+      `{"eventType":{"DataType":"String","StringValue":${JSON.stringify(eventType)}}}}`;
     const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
     const date = amzDate.slice(0, 8);
     const payloadHash = createHash('sha256').update(body).digest('hex');
-    const canonical = `POST\n/\n\ncontent-type:application/x-amz-json-1.0\nhost:${url.host}\nx-amz-date:${amzDate}\nx-amz-target:AmazonSQS.SendMessage\n\ncontent-type;host;x-amz-date;x-amz-target\n${payloadHash}`;
+    const canonical =
+      `POST\n/\n\ncontent-type:application/x-amz-json-1.0\nhost:${url.host}\nx-amz-date:${amzDate}\n` +
+      `x-amz-target:AmazonSQS.SendMessage\n\ncontent-type;host;x-amz-date;x-amz-target\n${payloadHash}`;
     const scope = `${date}/${region}/sqs/aws4_request`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
     const signature = createHmac('sha256', keyFor(date)).update(toSign).digest('hex');
@@ -44,7 +48,9 @@ export function createFloorSender(endpoint: string, queueUrl: string) {
             'content-type': 'application/x-amz-json-1.0',
             'x-amz-date': amzDate,
             'x-amz-target': 'AmazonSQS.SendMessage',
-            authorization: `AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK/${scope}, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${signature}`,
+            authorization:
+              `AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK/${scope}, ` +
+              `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${signature}`,
           },
         },
         (response) => {

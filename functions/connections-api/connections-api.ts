@@ -70,7 +70,8 @@ function useAuthorize({ orgId }: OrgRequest, provider: Provider): HttpResult {
   const answer = problem(
     405,
     'use_oauth',
-    `A ${PROVIDER_ACCOUNT[provider]} is connected by proving ownership: POST ${authorizePath} and send the browser to the authorizeUrl it returns`,
+    `A ${PROVIDER_ACCOUNT[provider]} is connected by proving ownership: POST ${authorizePath} and send the ` +
+      `browser to the authorizeUrl it returns`,
   );
   return { ...answer, headers: { ...answer.headers, allow: 'DELETE', link: `<${authorizePath}>; rel="alternate"` } };
 }

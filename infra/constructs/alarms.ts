@@ -38,12 +38,17 @@ export const METRIC_ALARMS: readonly MetricAlarmSpec[] = [
   {
     function: 'eventsApi',
     metric: METRIC_NAMES.eventsApi.forbidden,
-    why: 'A caller of POST /internal/events was refused by the publisher allowlist (CDK context eventPublishers): either a service lost its entry and its events are not being published, or something is trying to publish events it may not.',
+    why:
+      'A caller of POST /internal/events was refused by the publisher allowlist (CDK context eventPublishers): ' +
+      'either a service lost its entry and its events are not being published, or something is trying to publish ' +
+      'events it may not.',
   },
   {
     function: 'jobWorker',
     metric: METRIC_NAMES.jobWorker.failed,
-    why: 'A durable job (a recovery, a provider sync or a bulk replay) gave up after 5 failed tries of one step: its owner sees it failed and what it was meant to do did not finish.',
+    why:
+      'A durable job (a recovery, a provider sync or a bulk replay) gave up after 5 failed tries of one step: ' +
+      'its owner sees it failed and what it was meant to do did not finish.',
   },
 ];
 
@@ -98,7 +103,9 @@ export function addApiAlarms(scope: Construct, inputs: AlarmInputs, addAlarm: Ad
   addAlarm(
     pageWhen(scope, 'HttpApi5xxRateAlarm', {
       alarmName: `${inputs.stackName}-HttpApi-5xx-rate`,
-      alarmDescription: `More than ${API_5XX_RATE_PERCENT}% of HTTP API requests answered 5xx for 3 minutes: webhook senders retry and may give up; API callers see failures.`,
+      alarmDescription:
+        `More than ${API_5XX_RATE_PERCENT}% of HTTP API requests answered 5xx for 3 minutes: webhook senders ` +
+        `retry and may give up; API callers see failures.`,
       metric: fiveXx,
       threshold: API_5XX_RATE_PERCENT,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -123,7 +130,10 @@ export function addApiAlarms(scope: Construct, inputs: AlarmInputs, addAlarm: Ad
   addAlarm(
     pageWhen(scope, 'HttpApi429Alarm', {
       alarmName: `${inputs.stackName}-HttpApi-429`,
-      alarmDescription: `At least ${API_429_PER_5_MINUTES} requests answered 429 in 5 minutes: a route's throttle (README, Throttles) turned callers away. If they are Stripe, Square or Shopify, raise that provider's throttle before the provider gives up (Shopify removes a subscription after repeated failures).`,
+      alarmDescription:
+        `At least ${API_429_PER_5_MINUTES} requests answered 429 in 5 minutes: a route's throttle (README, ` +
+        `Throttles) turned callers away. If they are Stripe, Square or Shopify, raise that provider's throttle ` +
+        `before the provider gives up (Shopify removes a subscription after repeated failures).`,
       metric: throttled,
       threshold: API_429_PER_5_MINUTES,
       evaluationPeriods: 1,
@@ -150,7 +160,9 @@ export function addFunctionAlarms(scope: Construct, inputs: AlarmInputs, addAlar
     addAlarm(
       pageWhen(scope, `${id}ThrottlesAlarm`, {
         alarmName: `${inputs.stackName}-${id}-throttles`,
-        alarmDescription: `Lambda throttled ${id} in the last 5 minutes (account or reserved concurrency exhausted): requests were refused or queue messages delayed.`,
+        alarmDescription:
+          `Lambda throttled ${id} in the last 5 minutes (account or reserved concurrency exhausted): requests ` +
+          `were refused or queue messages delayed.`,
         metric: fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -185,7 +197,10 @@ export function addRejectionAlarms(scope: Construct, inputs: AlarmInputs, addAla
     addAlarm(
       pageWhen(scope, `${id}RejectionRateAlarm`, {
         alarmName: `${inputs.stackName}-${id}-rejection-rate`,
-        alarmDescription: `${dir} rejected more than ${REJECTION_RATE_PERCENT}% of requests for 15 minutes: most likely the signing secret stored here no longer matches the sender's (rotated, or the wrong one), and the sender will give up. Check the rejection reasons in the function's logs.`,
+        alarmDescription:
+          `${dir} rejected more than ${REJECTION_RATE_PERCENT}% of requests for 15 minutes: most likely the ` +
+          `signing secret stored here no longer matches the sender's (rotated, or the wrong one), and the sender ` +
+          `will give up. Check the rejection reasons in the function's logs.`,
         metric: rate,
         threshold: REJECTION_RATE_PERCENT,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

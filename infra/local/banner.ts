@@ -62,17 +62,22 @@ const SEND_EXAMPLES: Partial<Record<FunctionName, string>> = {
 function simulatorLines(url: string, simulators: BannerInput['simulators']): string[] {
   if (!simulators?.shopify && !simulators?.square) return [];
   return [
-    'Provider simulators (DEV: no Shopify or Square account needed; set SHOPIFY_API_KEY / SQUARE_APPLICATION_ID for real apps)',
+    'Provider simulators (DEV: no Shopify or Square account needed; set SHOPIFY_API_KEY / ' +
+      'SQUARE_APPLICATION_ID for real apps)',
     ...(simulators.shopify
       ? [
-          `  Shopify ${simulators.shopify}   [DEV]  connect: POST ${url}/v1/orgs/org_123/connections/shopify/authorize {"shop":"demo.myshopify.com"}`,
-          `          open the authorizeUrl, click Approve; emit: POST ${simulators.shopify}/shops/demo.myshopify.com/emit {"topic":"products/update","payload":{…}}`,
+          `  Shopify ${simulators.shopify}   [DEV]  connect: POST ` +
+            `${url}/v1/orgs/org_123/connections/shopify/authorize {"shop":"demo.myshopify.com"}`,
+          `          open the authorizeUrl, click Approve; emit: POST ` +
+            `${simulators.shopify}/shops/demo.myshopify.com/emit {"topic":"products/update","payload":{…}}`,
         ]
       : []),
     ...(simulators.square
       ? [
-          `  Square  ${simulators.square}   [DEV]  connect: POST ${url}/v1/orgs/org_123/connections/square/authorize {}`,
-          `          open the authorizeUrl, click Approve; emit: POST ${simulators.square}/emit {"merchantId":"MLSIMULATED1","type":"inventory.count.updated","data":{…}}`,
+          `  Square  ${simulators.square}   [DEV]  connect: POST ` +
+            `${url}/v1/orgs/org_123/connections/square/authorize {}`,
+          `          open the authorizeUrl, click Approve; emit: POST ${simulators.square}/emit ` +
+            `{"merchantId":"MLSIMULATED1","type":"inventory.count.updated","data":{…}}`,
         ]
       : []),
   ];

@@ -4,9 +4,10 @@ import { LOCAL_ACCOUNT_ID } from './lambda-context';
 /**
  * Local stand-in for the HTTP API's IAM authorizer on `auth: 'iam'` routes. In AWS the caller signs
  * the request with SigV4 and needs `execute-api:Invoke` on the route; locally it presents
- * `Authorization: Bearer <INTERNAL_API_TOKEN>` instead, and acts as LOCAL_PUBLISHER_ROLE_ARN. Like API Gateway, a missing or wrong
- * credential is refused with 403 `{"message":"Forbidden"}` before the function runs, and an accepted
- * caller reaches the function as `requestContext.authorizer.iam` (payload 2.0).
+ * `Authorization: Bearer <INTERNAL_API_TOKEN>` instead, and acts as LOCAL_PUBLISHER_ROLE_ARN. Like
+ * API Gateway, a missing or wrong credential is refused with 403 `{"message":"Forbidden"}` before the
+ * function runs, and an accepted caller reaches the function as `requestContext.authorizer.iam`
+ * (payload 2.0).
  */
 
 /** `requestContext.authorizer.iam` as an HTTP API (payload 2.0) delivers it. */

@@ -13,7 +13,10 @@ export const queuedWebhookSchema = /* @__PURE__ */ (() =>
   z
     .object({
       source: z.enum(['stripe', 'square', 'shopify']),
-      /** The provider's id for deduplication: Stripe's event id, Square's `event_id`, Shopify's `x-shopify-webhook-id`. */
+      /**
+       * The provider's id for deduplication: Stripe's event id, Square's `event_id`, Shopify's
+       * `x-shopify-webhook-id`.
+       */
       eventId: z.string().min(1),
       /** Stripe/Square event type, or the Shopify topic (`products/update`). */
       eventType: z.string().min(1),
@@ -67,7 +70,10 @@ export interface QueuedWebhookFields {
  * escaped; base64 otherwise, which is never larger than 4/3 of the body.
  */
 export function buildQueuedWebhook(fields: QueuedWebhookFields, payload: Buffer, maxMessageBytes: number): string {
-  let head = `{"source":"${fields.source}","eventId":${JSON.stringify(fields.eventId)},"eventType":${JSON.stringify(fields.eventType)},"receivedAt":"${fields.receivedAt}","correlationId":${JSON.stringify(fields.correlationId)}`;
+  let head =
+    `{"source":"${fields.source}","eventId":${JSON.stringify(fields.eventId)},` +
+    `"eventType":${JSON.stringify(fields.eventType)},"receivedAt":"${fields.receivedAt}",` +
+    `"correlationId":${JSON.stringify(fields.correlationId)}`;
   if (fields.account !== undefined) head += `,"account":${JSON.stringify(fields.account)}`;
   if (fields.headers !== undefined) head += `,"headers":${JSON.stringify(fields.headers)}`;
   if (isUtf8(payload)) {

@@ -26,7 +26,10 @@ export interface ReceivedWebhook {
 }
 
 export type Verdict =
-  /** Verified and wanted: queue `body`, then answer 200 and run `afterQueued` (its failure is the provider's to log). */
+  /**
+   * Verified and wanted: queue `body`, then answer 200 and run `afterQueued` (its failure is the
+   * provider's to log).
+   */
   | {
       readonly kind: 'queue';
       readonly body: string;

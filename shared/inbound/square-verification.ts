@@ -110,7 +110,10 @@ export function isSquareHandledEventType(type: string): type is SquareHandledEve
   return (SQUARE_HANDLED_EVENT_TYPES as readonly string[]).includes(type);
 }
 
-/** What the ingest needs of Square's envelope (`merchant_id`, `type`, `event_id`; `created_at` and `data` pass through). */
+/**
+ * What the ingest needs of Square's envelope (`merchant_id`, `type`, `event_id`; `created_at` and `data`
+ * pass through).
+ */
 export interface SquareEnvelope {
   readonly merchant_id: string;
   readonly type: string;

@@ -46,7 +46,8 @@ const RECEIVER_HEADERS: Record<ReceiverScheme, { header: string; description: st
     header: 'state',
     in: 'query',
     description:
-      "The single-use OAuth `state` minted by …/authorize; Shopify's callback also carries `hmac` (hex HMAC-SHA256 of the sorted query, keyed with the app secret) and a fresh `timestamp`",
+      "The single-use OAuth `state` minted by …/authorize; Shopify's callback also carries `hmac` (hex " +
+      'HMAC-SHA256 of the sorted query, keyed with the app secret) and a fresh `timestamp`',
   },
 };
 

@@ -186,12 +186,16 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'Publish a domain event (internal)',
     tag: 'Events',
     description:
-      "Other Better Data services publish here. The caller's IAM role must be on the publisher allowlist for the event's type and owner kind (organisation or merchant). The body is checked against the event catalog; publishing the same id twice delivers once.",
+      "Other Better Data services publish here. The caller's IAM role must be on the publisher allowlist for " +
+      "the event's type and owner kind (organisation or merchant). The body is checked against the event " +
+      'catalog; publishing the same id twice delivers once.',
     body: platformEventSchema,
     answers: { 202: { description: 'Queued for fan-out', schema: publishedSchema } },
     errors: {
       400: 'The body is not JSON',
-      403: "Not an IAM-signed request, or the caller's role may not publish this event type or owner kind (publisher allowlist)",
+      403:
+        "Not an IAM-signed request, or the caller's role may not publish this event type or owner kind " +
+        '(publisher allowlist)',
       422: 'Unknown type or data that fails its schema',
       503: 'Not queued; publish again',
     },
@@ -456,7 +460,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     role: 'admin',
     description:
-      'Connecting by naming a merchant let anyone claim any merchant. Answers 405 with `authorizePath`: POST …/connections/square/authorize.',
+      'Connecting by naming a merchant let anyone claim any merchant. Answers 405 with `authorizePath`: POST ' +
+      '…/connections/square/authorize.',
     answers: {},
     errors: { 405: 'Use `POST /v1/orgs/{orgId}/connections/square/authorize` (`use_oauth`)' },
   },
@@ -465,7 +470,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     role: 'admin',
     description:
-      'Connecting by naming a shop let anyone claim any shop. Answers 405 with `authorizePath`: POST …/connections/shopify/authorize.',
+      'Connecting by naming a shop let anyone claim any shop. Answers 405 with `authorizePath`: POST ' +
+      '…/connections/shopify/authorize.',
     answers: {},
     errors: { 405: 'Use `POST /v1/orgs/{orgId}/connections/shopify/authorize` (`use_oauth`)' },
   },
@@ -474,7 +480,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     role: 'admin',
     description:
-      'Send the browser to `authorizeUrl` within 10 minutes. After the merchant approves, Shopify calls `/oauth/shopify/callback`, which ends at `CONSOLE_URL?connected=shopify` (or `?error=<code>`).',
+      'Send the browser to `authorizeUrl` within 10 minutes. After the merchant approves, Shopify calls ' +
+      '`/oauth/shopify/callback`, which ends at `CONSOLE_URL?connected=shopify` (or `?error=<code>`).',
     body: shopifyAuthorizeSchema,
     answers: ok('The consent URL (its `state` is single-use)', authorizeViewSchema),
     errors: {
@@ -487,7 +494,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     role: 'admin',
     description:
-      'Asks for MERCHANT_PROFILE_READ ITEMS_READ INVENTORY_READ. After the seller approves, Square calls `/oauth/square/callback`, which ends at `CONSOLE_URL?connected=square` (or `?error=<code>`).',
+      'Asks for MERCHANT_PROFILE_READ ITEMS_READ INVENTORY_READ. After the seller approves, Square calls ' +
+      '`/oauth/square/callback`, which ends at `CONSOLE_URL?connected=square` (or `?error=<code>`).',
     body: squareAuthorizeSchema,
     bodyOptional: true,
     answers: ok('The consent URL (its `state` is single-use)', authorizeViewSchema),
@@ -506,7 +514,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     receiver: 'oauthCallbackSignature',
     description:
-      'Verifies the query HMAC, the timestamp and the single-use state, exchanges the code for an expiring offline token, registers the webhook subscriptions, starts the initial sync and redirects to `CONSOLE_URL`.',
+      'Verifies the query HMAC, the timestamp and the single-use state, exchanges the code for an expiring ' +
+      'offline token, registers the webhook subscriptions, starts the initial sync and redirects to ' +
+      '`CONSOLE_URL`.',
     answers: {
       302: {
         description: 'To `CONSOLE_URL?connected=shopify`, or `?error=<code>` (nothing stored)',
@@ -519,7 +529,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     receiver: 'oauthCallbackSignature',
     description:
-      'Takes the single-use state, exchanges the code (the merchant is the one Square names in the token answer), starts the initial sync and redirects to `CONSOLE_URL`.',
+      'Takes the single-use state, exchanges the code (the merchant is the one Square names in the token ' +
+      'answer), starts the initial sync and redirects to `CONSOLE_URL`.',
     answers: {
       302: {
         description: 'To `CONSOLE_URL?connected=square`, or `?error=<code>` (nothing stored)',
@@ -531,7 +542,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: "Attach an account with the provider's token (operators, migrations)",
     tag: 'Connections',
     description:
-      'The account is learnt from the provider with the token (Shopify: the shop it answers for; Square: `GET /v2/merchants/me`), never taken from the request.',
+      'The account is learnt from the provider with the token (Shopify: the shop it answers for; Square: `GET ' +
+      '/v2/merchants/me`), never taken from the request.',
     body: internalConnectionSchema,
     answers: { 201: { description: 'Connected; the initial sync started', schema: internalConnectedSchema } },
     errors: {

@@ -468,7 +468,8 @@ export const FUNCTIONS = {
     id: 'ConnectionsOauthFunction',
     dir: 'connections-oauth',
     description:
-      'Connects Shopify shops and Square merchants by OAuth: authorize, callbacks, tokens, webhooks, initial sync, disconnect',
+      'Connects Shopify shops and Square merchants by OAuth: authorize, callbacks, tokens, webhooks, initial ' +
+      'sync, disconnect',
     // A callback exchanges the code, registers five webhook subscriptions and starts the sync.
     timeoutSeconds: 30,
     memoryMiB: 512,

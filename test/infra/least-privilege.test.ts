@@ -174,13 +174,17 @@ describe('item-scoped DynamoDB grants', () => {
     for (const action of ['Scan', 'BatchWriteItem']) expect(dynamoActions('connectionsOauth')).not.toContain(action);
   });
 
-  it('lets the Square receiver read only Square account lookups, and the sources receiver write only event listings', () => {
-    expect(grantsOf('squareWebhook')).toEqual({ GetItem: ['connections|ACCOUNT#square#*'] });
-    expect(grantsOf('sourcesWebhook')).toEqual({
-      GetItem: ['connections|SOURCE#*'],
-      PutItem: ['connections|SOURCE_EVENTS#*'],
-    });
-  });
+  it(
+    'lets the Square receiver read only Square account lookups, and the sources receiver write only event ' +
+      'listings',
+    () => {
+      expect(grantsOf('squareWebhook')).toEqual({ GetItem: ['connections|ACCOUNT#square#*'] });
+      expect(grantsOf('sourcesWebhook')).toEqual({
+        GetItem: ['connections|SOURCE#*'],
+        PutItem: ['connections|SOURCE_EVENTS#*'],
+      });
+    },
+  );
 
   it('lets the catalog read API list and write settings under organisations only, never delete', () => {
     expect(grantsOf('catalogApi')).toEqual({ PutItem: ['catalog|ORG#*'], Query: ['catalog|ORG#*'] });
@@ -268,28 +272,32 @@ describe('who may publish events', () => {
     }
   });
 
-  it('denies SendMessage on the events queue to all but the platform senders, unrestricted publishers and operators', () => {
-    const queueId = logicalId(stack.queues.events.queue);
-    const policy = ofType('AWS::SQS::QueuePolicy').find((p) =>
-      JSON.stringify(p.Properties.Queues).includes(queueId),
-    ) as Resource;
-    const deny = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.find(
-      (statement) => statement.Sid === 'OnlyListedRolesSendEvents',
-    ) as Statement;
-    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage', Principal: { AWS: '*' } });
-    const allowed = deny.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as unknown[];
-    expect(allowed.map((arn) => JSON.stringify(arn)).sort()).toEqual(
-      [
-        ...(['billingConsumer', 'catalogConsumer', 'eventsApi', 'jobWorker'] as const).map((name) => roleArnOf(name)),
-        PLATFORM_OPS,
-        REDRIVER,
-      ]
-        .map((arn) => JSON.stringify(arn))
-        .sort(),
-    );
-    // The billing service may publish only subscription.updated: it must go through the route, which checks that.
-    expect(JSON.stringify(allowed)).not.toContain('billing-service');
-  });
+  it(
+    'denies SendMessage on the events queue to all but the platform senders, unrestricted publishers and ' +
+      'operators',
+    () => {
+      const queueId = logicalId(stack.queues.events.queue);
+      const policy = ofType('AWS::SQS::QueuePolicy').find((p) =>
+        JSON.stringify(p.Properties.Queues).includes(queueId),
+      ) as Resource;
+      const deny = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.find(
+        (statement) => statement.Sid === 'OnlyListedRolesSendEvents',
+      ) as Statement;
+      expect(deny).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage', Principal: { AWS: '*' } });
+      const allowed = deny.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as unknown[];
+      expect(allowed.map((arn) => JSON.stringify(arn)).sort()).toEqual(
+        [
+          ...(['billingConsumer', 'catalogConsumer', 'eventsApi', 'jobWorker'] as const).map((name) => roleArnOf(name)),
+          PLATFORM_OPS,
+          REDRIVER,
+        ]
+          .map((arn) => JSON.stringify(arn))
+          .sort(),
+      );
+      // The billing service may publish only subscription.updated: it must go through the route, which checks that.
+      expect(JSON.stringify(allowed)).not.toContain('billing-service');
+    },
+  );
 
   it('refuses a malformed allowlist at synthesis', () => {
     expect(() =>

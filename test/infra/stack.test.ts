@@ -293,7 +293,8 @@ describe('functions', () => {
           (route) => route.urlEnvVar as string,
         ),
         ...(name === 'eventsApi' ? [ENV.eventPublishers] : []),
-        // Where callbacks and receivers are reached and the console is (client ids and scopes only when set in context).
+        // Where callbacks and receivers are reached and the console is (client ids and scopes only when set
+        // in context).
         ...(OAUTH_SETTINGS_FUNCTIONS.includes(name) ? [ENV.publicBaseUrl, ENV.consoleUrl] : []),
       ];
       const topologyVariables = Object.keys(variables).filter((key) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(key));
@@ -700,13 +701,17 @@ deliveries', () => {
     expect(kmsActionsOn('connectionsApi', keyArn())).toEqual(['kms:Encrypt']);
   });
 
-  it('encrypts OAuth tokens under their own purpose: connections-oauth, the job worker and the refresher both ways, the catalog consumer decrypt only', () => {
-    expect(oauthTokenContext('square', 'M1', 'access').purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.oauthToken);
-    for (const name of ['connectionsOauth', 'jobWorker', 'oauthTokenRefresh', 'catalogConsumer'] as const)
-      expect(purposeCondition(name).StringEquals['kms:EncryptionContext:purpose'], name).toBe('oauth-token');
-    expect(kmsActionsOn('connectionsOauth', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
-    expect(kmsActionsOn('catalogConsumer', keyArn())).toEqual(['kms:Decrypt']);
-  });
+  it(
+    'encrypts OAuth tokens under their own purpose: connections-oauth, the job worker and the refresher both ' +
+      'ways, the catalog consumer decrypt only',
+    () => {
+      expect(oauthTokenContext('square', 'M1', 'access').purpose).toBe(ENDPOINT_SECRETS_KEY.purposes.oauthToken);
+      for (const name of ['connectionsOauth', 'jobWorker', 'oauthTokenRefresh', 'catalogConsumer'] as const)
+        expect(purposeCondition(name).StringEquals['kms:EncryptionContext:purpose'], name).toBe('oauth-token');
+      expect(kmsActionsOn('connectionsOauth', keyArn()).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+      expect(kmsActionsOn('catalogConsumer', keyArn())).toEqual(['kms:Decrypt']);
+    },
+  );
 
   it('runs the token refresher on an hourly EventBridge schedule', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -914,23 +919,27 @@ day', () => {
     }
   });
 
-  it('alarms on the errors of every function: queue consumers (the catalog consumer included), webhook functions and APIs', () => {
-    const alarmedFunctions = ofType('AWS::CloudWatch::Alarm')
-      .filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors')
-      .map(([, alarm]) => JSON.stringify((alarm.Properties.Dimensions as [{ Value: unknown }])[0].Value));
-    const expected = new Set<FunctionName>([
-      ...consumedQueues.map((name) => QUEUES[name].consumer?.function as FunctionName),
-      ...WEBHOOK_FUNCTIONS,
-      ...(Object.keys(FUNCTIONS) as FunctionName[]),
-    ]);
-    expect(expected).toContain('catalogConsumer');
-    expect(WEBHOOK_FUNCTIONS).toEqual(
-      expect.arrayContaining(['stripeWebhook', 'squareWebhook', 'shopifyWebhook', 'sourcesWebhook']),
-    );
-    expect(alarmedFunctions.sort()).toEqual(
-      [...expected].map((name) => JSON.stringify({ Ref: logicalId(stack.functions[name]) })).sort(),
-    );
-  });
+  it(
+    'alarms on the errors of every function: queue consumers (the catalog consumer included), webhook functions ' +
+      'and APIs',
+    () => {
+      const alarmedFunctions = ofType('AWS::CloudWatch::Alarm')
+        .filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors')
+        .map(([, alarm]) => JSON.stringify((alarm.Properties.Dimensions as [{ Value: unknown }])[0].Value));
+      const expected = new Set<FunctionName>([
+        ...consumedQueues.map((name) => QUEUES[name].consumer?.function as FunctionName),
+        ...WEBHOOK_FUNCTIONS,
+        ...(Object.keys(FUNCTIONS) as FunctionName[]),
+      ]);
+      expect(expected).toContain('catalogConsumer');
+      expect(WEBHOOK_FUNCTIONS).toEqual(
+        expect.arrayContaining(['stripeWebhook', 'squareWebhook', 'shopifyWebhook', 'sourcesWebhook']),
+      );
+      expect(alarmedFunctions.sort()).toEqual(
+        [...expected].map((name) => JSON.stringify({ Ref: logicalId(stack.functions[name]) })).sort(),
+      );
+    },
+  );
 
   it('alarms on the enqueueFailed metric of every function that has one', () => {
     const withMetric = (Object.entries(METRIC_NAMES) as [FunctionName, Record<string, string>][]).filter(

@@ -141,39 +141,45 @@ describe('Integration: the delivery core with a controlled clock', () => {
     };
   }
 
-  it('disables an endpoint whose deliveries have all failed for five days, and alerts once (URL redacted)', async () => {
-    // Tenants put credentials in query strings: the alert names the endpoint without them.
-    receiver.on('/always-down?token=tok_secret_123', respond(500));
-    const { task } = await setUp('org_core_1', `${receiver.baseUrl}/always-down?token=tok_secret_123`);
-    const outcomes = [];
-    for (let attempt = 1; attempt <= 7; attempt++) {
-      outcomes.push(await deliver({ ...task, attempt }, deps));
-      clock = new Date(clock.getTime() + DAY_MS);
-    }
-    const disabledAt = outcomes.findIndex(
-      (outcome) => outcome.kind === 'attempted' && outcome.endpointDisabled === 'failing',
-    );
-    // Failures on days 0–5: the sixth attempt (day 5) is the first with five days of failures behind it.
-    expect(disabledAt).toBe(5);
-    expect(outcomes[6]).toEqual({ kind: 'skipped', reason: 'endpoint_disabled' });
-    const endpoint = await deps.endpoints.get('org_core_1', task.endpointId);
-    expect(endpoint).toMatchObject({
-      enabled: false,
-      disabledReason: 'failing',
-      failingSince: '2026-11-20T00:00:00.000Z',
-    });
-    const alerts = await createAlertReader(
-      createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_REGION: emulators.region }),
-      emulators.tables.ops,
-    ).list('org_core_1', { limit: 10 });
-    expect(alerts.items).toEqual([
-      expect.objectContaining({
-        kind: 'endpoint_disabled',
-        details: expect.objectContaining({ reason: 'failing', url: `${receiver.baseUrl}/always-down (query hidden)` }),
-      }),
-    ]);
-    expect(JSON.stringify(alerts.items)).not.toContain('tok_secret_123');
-  });
+  it(
+    'disables an endpoint whose deliveries have all failed ' + 'for five days, and alerts once (URL redacted)',
+    async () => {
+      // Tenants put credentials in query strings: the alert names the endpoint without them.
+      receiver.on('/always-down?token=tok_secret_123', respond(500));
+      const { task } = await setUp('org_core_1', `${receiver.baseUrl}/always-down?token=tok_secret_123`);
+      const outcomes = [];
+      for (let attempt = 1; attempt <= 7; attempt++) {
+        outcomes.push(await deliver({ ...task, attempt }, deps));
+        clock = new Date(clock.getTime() + DAY_MS);
+      }
+      const disabledAt = outcomes.findIndex(
+        (outcome) => outcome.kind === 'attempted' && outcome.endpointDisabled === 'failing',
+      );
+      // Failures on days 0–5: the sixth attempt (day 5) is the first with five days of failures behind it.
+      expect(disabledAt).toBe(5);
+      expect(outcomes[6]).toEqual({ kind: 'skipped', reason: 'endpoint_disabled' });
+      const endpoint = await deps.endpoints.get('org_core_1', task.endpointId);
+      expect(endpoint).toMatchObject({
+        enabled: false,
+        disabledReason: 'failing',
+        failingSince: '2026-11-20T00:00:00.000Z',
+      });
+      const alerts = await createAlertReader(
+        createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_REGION: emulators.region }),
+        emulators.tables.ops,
+      ).list('org_core_1', { limit: 10 });
+      expect(alerts.items).toEqual([
+        expect.objectContaining({
+          kind: 'endpoint_disabled',
+          details: expect.objectContaining({
+            reason: 'failing',
+            url: `${receiver.baseUrl}/always-down (query hidden)`,
+          }),
+        }),
+      ]);
+      expect(JSON.stringify(alerts.items)).not.toContain('tok_secret_123');
+    },
+  );
 
   it('keeps a success in between from counting towards the five days', async () => {
     receiver.on('/sometimes', respond(500, 500, 500, 200, 500, 500, 500));

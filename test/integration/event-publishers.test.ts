@@ -58,24 +58,27 @@ describe('Integration: the publisher allowlist on POST /internal/events', () => 
 
   const deliveredIds = () => receiver.requestsTo('/all').map((request) => request.headers['webhook-id']);
 
-  it('refuses an event type outside the role allowlist with 403 problem+json, and delivers nothing for it', async () => {
-    const refused = await publish('subscription.updated', { orgId });
-    expect(refused.status).toBe(403);
-    expect(refused.type).toMatch(/^application\/problem\+json/);
-    expect(refused.body).toMatchObject({
-      status: 403,
-      code: 'publisher_not_allowed',
-      detail: 'This role may not publish subscription.updated events',
-    });
+  it(
+    'refuses an event type outside the role allowlist with ' + '403 problem+json, and delivers nothing for it',
+    async () => {
+      const refused = await publish('subscription.updated', { orgId });
+      expect(refused.status).toBe(403);
+      expect(refused.type).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        status: 403,
+        code: 'publisher_not_allowed',
+        detail: 'This role may not publish subscription.updated events',
+      });
 
-    // An allowed event published after it is delivered; by then the refused one would have been too.
-    const allowed = await publish('import.completed', { orgId });
-    expect(allowed.status).toBe(202);
-    const messageId = (allowed.body as { messageId: string }).messageId;
-    await eventually(async () => (deliveredIds().includes(messageId) ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.requestsTo('/all')).toHaveLength(1);
-  });
+      // An allowed event published after it is delivered; by then the refused one would have been too.
+      const allowed = await publish('import.completed', { orgId });
+      expect(allowed.status).toBe(202);
+      const messageId = (allowed.body as { messageId: string }).messageId;
+      await eventually(async () => (deliveredIds().includes(messageId) ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(receiver.requestsTo('/all')).toHaveLength(1);
+    },
+  );
 
   it('refuses an allowed type whose owner kind (a merchant) the role may not publish for', async () => {
     const refused = await publish('federation.order.created', { merchantId: 'm_publishers' });

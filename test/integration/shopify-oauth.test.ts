@@ -82,100 +82,107 @@ describe('Integration: connecting a Shopify shop by OAuth', () => {
     expect((await authorize(system, member, 'org_a', 'shopify', { shop: SHOP })).status).toBe(403);
   });
 
-  it('installs end to end: tokens encrypted, webhooks registered to our receiver, a many-page sync, first org keeps the shop', async () => {
-    // Org B starts an install of the same shop first, but approves after org A has connected it.
-    const rival = await authorize(system, await admin('org_b'), 'org_b', 'shopify', { shop: SHOP });
-    expect(rival.status).toBe(200);
+  it(
+    'installs end to end: tokens encrypted, webhooks registered to our receiver, a many-page sync, first org ' +
+      'keeps the shop',
+    async () => {
+      // Org B starts an install of the same shop first, but approves after org A has connected it.
+      const rival = await authorize(system, await admin('org_b'), 'org_b', 'shopify', { shop: SHOP });
+      expect(rival.status).toBe(200);
 
-    const started = await authorize(system, await admin('org_a'), 'org_a', 'shopify', { shop: SHOP });
-    expect(started.status).toBe(200);
-    const authorizeUrl = new URL(String(started.body.authorizeUrl));
-    expect(authorizeUrl.pathname).toBe(`/shops/${SHOP}/admin/oauth/authorize`);
-    expect(authorizeUrl.searchParams.get('redirect_uri')).toBe(`${system.url}/oauth/shopify/callback`);
-    const { callbackUrl, consoleUrl } = await submitConsent(authorizeUrl.toString());
-    expect(consoleUrl.toString()).toBe(`${system.url}/console/?connected=shopify`);
+      const started = await authorize(system, await admin('org_a'), 'org_a', 'shopify', { shop: SHOP });
+      expect(started.status).toBe(200);
+      const authorizeUrl = new URL(String(started.body.authorizeUrl));
+      expect(authorizeUrl.pathname).toBe(`/shops/${SHOP}/admin/oauth/authorize`);
+      expect(authorizeUrl.searchParams.get('redirect_uri')).toBe(`${system.url}/oauth/shopify/callback`);
+      const { callbackUrl, consoleUrl } = await submitConsent(authorizeUrl.toString());
+      expect(consoleUrl.toString()).toBe(`${system.url}/console/?connected=shopify`);
 
-    // The same callback again: its state was single-use.
-    expect((await followCallback(callbackUrl)).searchParams.get('error')).toBe('unknown_state');
+      // The same callback again: its state was single-use.
+      expect((await followCallback(callbackUrl)).searchParams.get('error')).toBe('unknown_state');
 
-    const stored = await oauth.getToken('shopify', SHOP);
-    expect(stored?.orgId).toBe('org_a');
-    expect(stored?.accessToken).toMatch(/^local:v1:/);
-    expect(stored?.refreshToken).toMatch(/^local:v1:/);
-    expect(JSON.stringify(stored)).not.toMatch(/shpat_|shprt_/);
-    expect(Date.parse(stored!.accessExpiresAt!)).toBeGreaterThan(Date.now() + 50 * 60_000);
+      const stored = await oauth.getToken('shopify', SHOP);
+      expect(stored?.orgId).toBe('org_a');
+      expect(stored?.accessToken).toMatch(/^local:v1:/);
+      expect(stored?.refreshToken).toMatch(/^local:v1:/);
+      expect(JSON.stringify(stored)).not.toMatch(/shpat_|shprt_/);
+      expect(Date.parse(stored!.accessExpiresAt!)).toBeGreaterThan(Date.now() + 50 * 60_000);
 
-    expect(shopify.subscriptions(SHOP)).toEqual(
-      ['PRODUCTS_CREATE', 'PRODUCTS_UPDATE', 'PRODUCTS_DELETE', 'INVENTORY_LEVELS_UPDATE', 'APP_UNINSTALLED'].map(
-        (topic) => ({ topic, uri: `${system.url}/api/webhooks/shopify` }),
-      ),
-    );
+      expect(shopify.subscriptions(SHOP)).toEqual(
+        ['PRODUCTS_CREATE', 'PRODUCTS_UPDATE', 'PRODUCTS_DELETE', 'INVENTORY_LEVELS_UPDATE', 'APP_UNINSTALLED'].map(
+          (topic) => ({ topic, uri: `${system.url}/api/webhooks/shopify` }),
+        ),
+      );
 
-    const sync = await eventually(
-      async () => {
-        const view = await getJson(system, '/v1/orgs/org_a/connections/shopify/sync', await admin('org_a'));
-        responses.push(JSON.stringify(view.body));
-        return view.body.status === 'completed' ? view.body : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
-    expect(sync).toMatchObject({ kind: 'sync', status: 'completed', progress: { pages: 3, objects: PRODUCTS } });
-    const items = await allItems('org_a');
-    expect(items).toHaveLength(PRODUCTS);
-    expect(new Set(items).size).toBe(PRODUCTS);
+      const sync = await eventually(
+        async () => {
+          const view = await getJson(system, '/v1/orgs/org_a/connections/shopify/sync', await admin('org_a'));
+          responses.push(JSON.stringify(view.body));
+          return view.body.status === 'completed' ? view.body : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(sync).toMatchObject({ kind: 'sync', status: 'completed', progress: { pages: 3, objects: PRODUCTS } });
+      const items = await allItems('org_a');
+      expect(items).toHaveLength(PRODUCTS);
+      expect(new Set(items).size).toBe(PRODUCTS);
 
-    const listed = await getJson(system, '/v1/orgs/org_a/connections', await admin('org_a'));
-    responses.push(JSON.stringify(listed.body));
-    expect(listed.body.shopify).toMatchObject({
-      provider: 'shopify',
-      account: SHOP,
-      shopDomain: SHOP,
-      state: 'active',
-      scopes: ['read_inventory', 'read_products'],
-    });
-    expect((listed.body.shopify as Record<string, unknown>).lastSyncAt).toEqual(expect.any(String));
+      const listed = await getJson(system, '/v1/orgs/org_a/connections', await admin('org_a'));
+      responses.push(JSON.stringify(listed.body));
+      expect(listed.body.shopify).toMatchObject({
+        provider: 'shopify',
+        account: SHOP,
+        shopDomain: SHOP,
+        state: 'active',
+        scopes: ['read_inventory', 'read_products'],
+      });
+      expect((listed.body.shopify as Record<string, unknown>).lastSyncAt).toEqual(expect.any(String));
 
-    // Org B's consent for the same shop comes back: the first organisation keeps it.
-    const { consoleUrl: refused } = await submitConsent(String(rival.body.authorizeUrl));
-    expect(refused.searchParams.get('error')).toBe('account_connected_elsewhere');
-    expect((await authorize(system, await admin('org_b'), 'org_b', 'shopify', { shop: SHOP })).status).toBe(409);
-    expect((await connections.connectionOf('shopify', SHOP))?.orgId).toBe('org_a');
-    expect(responses.join('\n')).not.toMatch(/shpat_|shprt_|local:v1:/);
-  });
+      // Org B's consent for the same shop comes back: the first organisation keeps it.
+      const { consoleUrl: refused } = await submitConsent(String(rival.body.authorizeUrl));
+      expect(refused.searchParams.get('error')).toBe('account_connected_elsewhere');
+      expect((await authorize(system, await admin('org_b'), 'org_b', 'shopify', { shop: SHOP })).status).toBe(409);
+      expect((await connections.connectionOf('shopify', SHOP))?.orgId).toBe('org_a');
+      expect(responses.join('\n')).not.toMatch(/shpat_|shprt_|local:v1:/);
+    },
+  );
 
-  it('refuses callbacks without proof: bad HMAC, expired state, a state minted for another shop; nothing is stored', async () => {
-    const secret = system.shopifyApiSecrets[0]!;
-    const callback = async (params: Record<string, string>, sign = true) => {
-      const url = new URL(`${system.url}/oauth/shopify/callback`);
-      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-      url.searchParams.set('hmac', sign ? shopifyCallbackHmac(secret, params) : '0'.repeat(64));
-      return (await followCallback(url.toString())).searchParams.get('error');
-    };
-    const base = { code: 'abc', host: 'aG9zdA', timestamp: String(Math.floor(Date.now() / 1000)) };
-    const other = 'other-store.myshopify.com';
-    const minted = async (shop: string, at = new Date()) => {
-      const state = newOAuthState({ provider: 'shopify', orgId: 'org_c', subject: undefined, shop, now: at });
-      await oauth.putState(state);
-      return state.nonce;
-    };
-    expect(await callback({ ...base, shop: other, state: await minted(other) }, false)).toBe('invalid_signature');
-    expect(
-      await callback({ ...base, shop: other, state: await minted(other, new Date(Date.now() - 11 * 60_000)) }),
-    ).toBe('expired_state');
-    expect(await callback({ ...base, shop: other, state: await minted(SHOP) })).toBe('shop_mismatch');
-    expect(
-      await callback({
-        ...base,
-        timestamp: String(Math.floor(Date.now() / 1000) - 600),
-        shop: other,
-        state: await minted(other),
-      }),
-    ).toBe('stale_request');
-    expect(await callback({ ...base, shop: 'evil.example.com', state: await minted(other) })).toBe('invalid_shop');
-    expect(await connections.connectionOf('shopify', other)).toBeUndefined();
-    expect(await oauth.getToken('shopify', other)).toBeUndefined();
-    expect(await connections.orgConnection('org_c', 'shopify')).toBeUndefined();
-  });
+  it(
+    'refuses callbacks without proof: bad HMAC, expired state, a ' + 'state minted for another shop; nothing is stored',
+    async () => {
+      const secret = system.shopifyApiSecrets[0]!;
+      const callback = async (params: Record<string, string>, sign = true) => {
+        const url = new URL(`${system.url}/oauth/shopify/callback`);
+        for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+        url.searchParams.set('hmac', sign ? shopifyCallbackHmac(secret, params) : '0'.repeat(64));
+        return (await followCallback(url.toString())).searchParams.get('error');
+      };
+      const base = { code: 'abc', host: 'aG9zdA', timestamp: String(Math.floor(Date.now() / 1000)) };
+      const other = 'other-store.myshopify.com';
+      const minted = async (shop: string, at = new Date()) => {
+        const state = newOAuthState({ provider: 'shopify', orgId: 'org_c', subject: undefined, shop, now: at });
+        await oauth.putState(state);
+        return state.nonce;
+      };
+      expect(await callback({ ...base, shop: other, state: await minted(other) }, false)).toBe('invalid_signature');
+      expect(
+        await callback({ ...base, shop: other, state: await minted(other, new Date(Date.now() - 11 * 60_000)) }),
+      ).toBe('expired_state');
+      expect(await callback({ ...base, shop: other, state: await minted(SHOP) })).toBe('shop_mismatch');
+      expect(
+        await callback({
+          ...base,
+          timestamp: String(Math.floor(Date.now() / 1000) - 600),
+          shop: other,
+          state: await minted(other),
+        }),
+      ).toBe('stale_request');
+      expect(await callback({ ...base, shop: 'evil.example.com', state: await minted(other) })).toBe('invalid_shop');
+      expect(await connections.connectionOf('shopify', other)).toBeUndefined();
+      expect(await oauth.getToken('shopify', other)).toBeUndefined();
+      expect(await connections.orgConnection('org_c', 'shopify')).toBeUndefined();
+    },
+  );
 
   it('refreshes an expiring token before it lapses, once, however many refreshers run at once', async () => {
     const before = await oauth.getToken('shopify', SHOP);
@@ -193,33 +200,37 @@ describe('Integration: connecting a Shopify shop by OAuth', () => {
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
   });
 
-  it('acts on app/uninstalled (revoked, token deleted, ops alert) and shop/redact (catalog erased); customer requests are recorded', async () => {
-    const [uninstall] = await shopify.emit(SHOP, 'app/uninstalled', { id: 1, domain: SHOP });
-    expect(uninstall?.status).toBe(200);
-    await eventually(async () =>
-      (await connections.orgConnection('org_a', 'shopify'))?.state === 'revoked' ? true : undefined,
-    );
-    expect(await oauth.getToken('shopify', SHOP)).toBeUndefined();
-    const alerts = await getJson(system, '/v1/orgs/org_a/alerts', await admin('org_a'));
-    expect(alerts.body.items).toEqual([expect.objectContaining({ kind: 'connection_revoked' })]);
+  it(
+    'acts on app/uninstalled (revoked, token deleted, ops alert) and shop/redact (catalog erased); customer ' +
+      'requests are recorded',
+    async () => {
+      const [uninstall] = await shopify.emit(SHOP, 'app/uninstalled', { id: 1, domain: SHOP });
+      expect(uninstall?.status).toBe(200);
+      await eventually(async () =>
+        (await connections.orgConnection('org_a', 'shopify'))?.state === 'revoked' ? true : undefined,
+      );
+      expect(await oauth.getToken('shopify', SHOP)).toBeUndefined();
+      const alerts = await getJson(system, '/v1/orgs/org_a/alerts', await admin('org_a'));
+      expect(alerts.body.items).toEqual([expect.objectContaining({ kind: 'connection_revoked' })]);
 
-    const [dataRequest] = await shopify.emit(SHOP, 'customers/data_request', {
-      shop_domain: SHOP,
-      customer: { id: 1 },
-    });
-    expect(dataRequest?.status).toBe(200);
-    await eventually(async () => {
-      const listed = await getJson(system, '/v1/orgs/org_a/alerts', await admin('org_a'));
-      const items = listed.body.items as { kind: string }[];
-      return items.some((alert) => alert.kind === 'shopify_compliance_request') ? true : undefined;
-    });
+      const [dataRequest] = await shopify.emit(SHOP, 'customers/data_request', {
+        shop_domain: SHOP,
+        customer: { id: 1 },
+      });
+      expect(dataRequest?.status).toBe(200);
+      await eventually(async () => {
+        const listed = await getJson(system, '/v1/orgs/org_a/alerts', await admin('org_a'));
+        const items = listed.body.items as { kind: string }[];
+        return items.some((alert) => alert.kind === 'shopify_compliance_request') ? true : undefined;
+      });
 
-    const [redact] = await shopify.emit(SHOP, 'shop/redact', { shop_id: 1, shop_domain: SHOP });
-    expect(redact?.status).toBe(200);
-    await eventually(async () => ((await connections.orgConnection('org_a', 'shopify')) ? undefined : true), {
-      timeoutMs: 30_000,
-    });
-    expect(await allItems('org_a')).toEqual([]);
-    expect(await connections.connectionOf('shopify', SHOP)).toBeUndefined();
-  });
+      const [redact] = await shopify.emit(SHOP, 'shop/redact', { shop_id: 1, shop_domain: SHOP });
+      expect(redact?.status).toBe(200);
+      await eventually(async () => ((await connections.orgConnection('org_a', 'shopify')) ? undefined : true), {
+        timeoutMs: 30_000,
+      });
+      expect(await allItems('org_a')).toEqual([]);
+      expect(await connections.connectionOf('shopify', SHOP)).toBeUndefined();
+    },
+  );
 });

@@ -156,24 +156,27 @@ describe('Integration: connecting a Square merchant by OAuth', () => {
     expect(pull.lastPullObjects).toBe(ITEMS);
   });
 
-  it("marks the connection revoked on Square's oauth.authorization.revoked, and re-authorising restores it", async () => {
-    const revocation = { object: { revocation: { revoked_at: new Date().toISOString(), revoker_type: 'MERCHANT' } } };
-    expect(await square.emit(MERCHANT, 'oauth.authorization.revoked', revocation)).toBe(200);
-    await eventually(async () =>
-      (await connections.orgConnection(ORG, 'square'))?.state === 'revoked' ? true : undefined,
-    );
-    expect(await oauth.getToken('square', MERCHANT)).toBeUndefined();
-    const alerts = await getJson(system, `/v1/orgs/${ORG}/alerts`, await admin(ORG));
-    expect(alerts.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'connection_revoked' })]),
-    );
-    expect((await getJson(system, `/v1/orgs/${ORG}/connections`, await admin(ORG))).body.square).toMatchObject({
-      state: 'revoked',
-    });
+  it(
+    "marks the connection revoked on Square's oauth.authorization.revoked, " + 'and re-authorising restores it',
+    async () => {
+      const revocation = { object: { revocation: { revoked_at: new Date().toISOString(), revoker_type: 'MERCHANT' } } };
+      expect(await square.emit(MERCHANT, 'oauth.authorization.revoked', revocation)).toBe(200);
+      await eventually(async () =>
+        (await connections.orgConnection(ORG, 'square'))?.state === 'revoked' ? true : undefined,
+      );
+      expect(await oauth.getToken('square', MERCHANT)).toBeUndefined();
+      const alerts = await getJson(system, `/v1/orgs/${ORG}/alerts`, await admin(ORG));
+      expect(alerts.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: 'connection_revoked' })]),
+      );
+      expect((await getJson(system, `/v1/orgs/${ORG}/connections`, await admin(ORG))).body.square).toMatchObject({
+        state: 'revoked',
+      });
 
-    expect((await connect(ORG, MERCHANT)).searchParams.get('connected')).toBe('square');
-    expect(await connections.orgConnection(ORG, 'square')).toMatchObject({ state: 'active' });
-  });
+      expect((await connect(ORG, MERCHANT)).searchParams.get('connected')).toBe('square');
+      expect(await connections.orgConnection(ORG, 'square')).toMatchObject({ state: 'active' });
+    },
+  );
 
   it('revokes the token at Square on disconnect and removes the connection', async () => {
     expect(square.hasLiveToken(MERCHANT)).toBe(true);

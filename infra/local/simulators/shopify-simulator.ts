@@ -85,11 +85,15 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions) {
     const fields = ['client_id', 'scope', 'redirect_uri', 'state']
       .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(url.searchParams.get(name) ?? '')}">`)
       .join('');
-    return htmlAnswer(`<!doctype html><html lang="en"><head><title>Install app — ${escapeHtml(domain)} (DEV simulator)</title></head>
+    return htmlAnswer(
+      `<!doctype html><html lang="en"><head>` +
+        `<title>Install app — ${escapeHtml(domain)} (DEV simulator)</title></head>
 <body><main><h1>Install the Better Data app on ${escapeHtml(domain)}?</h1>
 <p>DEV simulator of Shopify's consent page. Requested access: ${escapeHtml(url.searchParams.get('scope') ?? '')}</p>
-<form method="post" action="/shops/${escapeHtml(domain)}/admin/oauth/approve">${fields}<button type="submit">Approve</button></form>
-</main></body></html>`);
+<form method="post" action="/shops/${escapeHtml(domain)}/admin/oauth/approve">` +
+        `${fields}<button type="submit">Approve</button></form>
+</main></body></html>`,
+    );
   }
 
   function approve(domain: string, body: string): SimResponse {

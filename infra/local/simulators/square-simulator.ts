@@ -73,13 +73,16 @@ export async function startSquareSimulator(options: SquareSimulatorOptions) {
     if (url.searchParams.get('client_id') !== options.applicationId)
       return jsonAnswer(400, { error: 'unknown client_id' });
     const state = escapeHtml(url.searchParams.get('state') ?? '');
-    return htmlAnswer(`<!doctype html><html lang="en"><head><title>Authorize Better Data (DEV Square simulator)</title></head>
+    return htmlAnswer(
+      `<!doctype html><html lang="en"><head>` +
+        `<title>Authorize Better Data (DEV Square simulator)</title></head>
 <body><main><h1>Allow Better Data to read your Square account?</h1>
 <p>DEV simulator of Square's consent page. Permissions: ${escapeHtml(url.searchParams.get('scope') ?? '')}</p>
 <form method="post" action="/oauth2/approve"><input type="hidden" name="state" value="${state}">
 <label>Merchant id <input name="merchant_id" value="${SIMULATED_MERCHANT_ID}"></label>
 <button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="deny">Deny</button></form></main></body></html>`);
+<button type="submit" name="decision" value="deny">Deny</button></form></main></body></html>`,
+    );
   }
 
   function approve(body: string): SimResponse {

@@ -7,7 +7,8 @@ import { createSigner } from './sigv4';
 
 /**
  * A lean client for AWS services that speak the JSON protocol (SQS, Secrets Manager): one signed
- * POST over a keep-alive agent (SigV4 by sigv4.ts, checked against the SDK's own signer), retried as the SDK's standard mode does (throttling and 5xx, capped exponential backoff with full
+ * POST over a keep-alive agent (SigV4 by sigv4.ts, checked against the SDK's own signer), retried as
+ * the SDK's standard mode does (throttling and 5xx, capped exponential backoff with full
  * jitter, 3 attempts). It exists for the ingest path, where the SDK's middleware stack costs several
  * times the work itself (README, Performance); everything else keeps the SDK.
  *

@@ -2,8 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 
 /**
  * AWS Signature Version 4 for the lean JSON-protocol client: a POST with a JSON body, signed headers
- * `content-type;host;x-amz-content-sha256;x-amz-date[;x-amz-security-token];x-amz-target`. Written here because the SDK's
- * own signer (`@smithy/signature-v4`) costs ≈ 5× as much per request (async hashing, header
+ * `content-type;host;x-amz-content-sha256;x-amz-date[;x-amz-security-token];x-amz-target`. Written
+ * here because the SDK's own signer (`@smithy/signature-v4`) costs ≈ 5× as much per request (async hashing, header
  * normalisation for every case); test/unit/shared/sigv4.test.ts checks it signs byte for byte as
  * that signer does. The signing key is derived once per day, region and service, as the SDK does.
  */
@@ -65,7 +65,9 @@ export function createSigner() {
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
     const key = signingKey(request.credentials.secretAccessKey, date, request.region, request.service);
     const signature = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
-    headers.authorization = `AWS4-HMAC-SHA256 Credential=${request.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+    headers.authorization =
+      `AWS4-HMAC-SHA256 Credential=${request.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, ` +
+      `Signature=${signature}`;
     return headers;
   };
 }

@@ -238,48 +238,51 @@ describe('Function: createConnectionsApiHandler', () => {
   });
 
   describe('Route: GET /connections', () => {
-    it('shows both providers (provider, account, state, scopes, last sync) and the sources, never a secret', async () => {
-      const connectedAt = NOW.toISOString();
-      await store.connect({
-        provider: 'square',
-        orgId: 'org_1',
-        account: 'ML0G2FQ2RAXRV',
-        notificationUrl: null,
-        connectedAt,
-      });
-      await store.connect({
-        provider: 'shopify',
-        orgId: 'org_1',
-        account: 'shop.myshopify.com',
-        notificationUrl: null,
-        connectedAt,
-        state: 'revoked',
-        scopes: ['read_products'],
-        lastSyncAt: connectedAt,
-      });
-      await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
-      const response = await call('GET', '/v1/orgs/{orgId}/connections', { role: 'member' });
-      expect(response.body).toEqual({
-        square: {
-          merchantId: 'ML0G2FQ2RAXRV',
-          notificationUrl: null,
+    it(
+      'shows both providers (provider, account, state, scopes, last sync) ' + 'and the sources, never a secret',
+      async () => {
+        const connectedAt = NOW.toISOString();
+        await store.connect({
           provider: 'square',
+          orgId: 'org_1',
           account: 'ML0G2FQ2RAXRV',
-          state: 'active',
+          notificationUrl: null,
           connectedAt,
-        },
-        shopify: {
-          shopDomain: 'shop.myshopify.com',
+        });
+        await store.connect({
           provider: 'shopify',
+          orgId: 'org_1',
           account: 'shop.myshopify.com',
-          state: 'revoked',
+          notificationUrl: null,
           connectedAt,
+          state: 'revoked',
           scopes: ['read_products'],
           lastSyncAt: connectedAt,
-        },
-        sources: [{ sourceId: 'erp-1', url: '/webhooks/sources/erp-1', createdAt: NOW.toISOString() }],
-      });
-    });
+        });
+        await call('PUT', '/v1/orgs/{orgId}/connections/sources/{sourceId}', { params: { sourceId: 'erp-1' } });
+        const response = await call('GET', '/v1/orgs/{orgId}/connections', { role: 'member' });
+        expect(response.body).toEqual({
+          square: {
+            merchantId: 'ML0G2FQ2RAXRV',
+            notificationUrl: null,
+            provider: 'square',
+            account: 'ML0G2FQ2RAXRV',
+            state: 'active',
+            connectedAt,
+          },
+          shopify: {
+            shopDomain: 'shop.myshopify.com',
+            provider: 'shopify',
+            account: 'shop.myshopify.com',
+            state: 'revoked',
+            connectedAt,
+            scopes: ['read_products'],
+            lastSyncAt: connectedAt,
+          },
+          sources: [{ sourceId: 'erp-1', url: '/webhooks/sources/erp-1', createdAt: NOW.toISOString() }],
+        });
+      },
+    );
 
     it('shows null for providers not connected', async () => {
       expect((await call('GET', '/v1/orgs/{orgId}/connections')).body).toEqual({

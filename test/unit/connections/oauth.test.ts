@@ -36,19 +36,23 @@ describe('Shopify OAuth callback HMAC', () => {
     expect(shopifyCallbackHmac('hush', { ...vector, signature: 'legacy' })).toBe(expected);
   });
 
-  it('accepts a fresh, signed query under any current secret; refuses a wrong HMAC, a missing one and a stale timestamp', () => {
-    const at = new Date(Number(vector.timestamp) * 1000 + 30_000);
-    expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['old', 'hush'], at)).toBeUndefined();
-    expect(shopifyCallbackProblem({ ...vector, hmac: expected.toUpperCase() }, ['hush'], at)).toBeUndefined();
-    expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['other'], at)).toBe('bad_hmac');
-    expect(shopifyCallbackProblem({ ...vector, host: 'added', hmac: expected }, ['hush'], at)).toBe('bad_hmac');
-    expect(shopifyCallbackProblem(vector, ['hush'], at)).toBe('missing_hmac');
-    expect(shopifyCallbackProblem({ ...vector, hmac: 'zz' }, ['hush'], at)).toBe('missing_hmac');
-    const late = new Date(Number(vector.timestamp) * 1000 + 91_000);
-    expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['hush'], late)).toBe('stale_timestamp');
-    const early = new Date(Number(vector.timestamp) * 1000 - 60_000);
-    expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['hush'], early)).toBe('stale_timestamp');
-  });
+  it(
+    'accepts a fresh, signed query under any current secret; refuses a wrong HMAC, a missing one and a stale ' +
+      'timestamp',
+    () => {
+      const at = new Date(Number(vector.timestamp) * 1000 + 30_000);
+      expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['old', 'hush'], at)).toBeUndefined();
+      expect(shopifyCallbackProblem({ ...vector, hmac: expected.toUpperCase() }, ['hush'], at)).toBeUndefined();
+      expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['other'], at)).toBe('bad_hmac');
+      expect(shopifyCallbackProblem({ ...vector, host: 'added', hmac: expected }, ['hush'], at)).toBe('bad_hmac');
+      expect(shopifyCallbackProblem(vector, ['hush'], at)).toBe('missing_hmac');
+      expect(shopifyCallbackProblem({ ...vector, hmac: 'zz' }, ['hush'], at)).toBe('missing_hmac');
+      const late = new Date(Number(vector.timestamp) * 1000 + 91_000);
+      expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['hush'], late)).toBe('stale_timestamp');
+      const early = new Date(Number(vector.timestamp) * 1000 - 60_000);
+      expect(shopifyCallbackProblem({ ...vector, hmac: expected }, ['hush'], early)).toBe('stale_timestamp');
+    },
+  );
 });
 
 describe('OAuth state', () => {
@@ -95,14 +99,18 @@ describe('Token lifecycle', () => {
     expect(refreshDue('shopify', token(null), NOW)).toBe(false);
   });
 
-  it('backs off after failures (1, 2, 4 … minutes, at most 6 hours) and alerts only when a failing token nears lapse', () => {
-    expect([1, 2, 3, 20].map(refreshRetryDelayMs)).toEqual([MINUTE, 2 * MINUTE, 4 * MINUTE, 360 * MINUTE]);
-    expect(refreshAttemptDue('square', token(5 * DAY, 2, MINUTE), NOW)).toBe(false);
-    expect(refreshAttemptDue('square', token(5 * DAY, 2, 2 * MINUTE), NOW)).toBe(true);
-    expect(lapseAlertDue(token(5 * DAY, 1), NOW)).toBe(true);
-    expect(lapseAlertDue(token(8 * DAY, 1), NOW)).toBe(false);
-    expect(lapseAlertDue(token(5 * DAY, 0), NOW)).toBe(false);
-  });
+  it(
+    'backs off after failures (1, 2, 4 … minutes, at most 6 hours) and alerts only when a failing token nears ' +
+      'lapse',
+    () => {
+      expect([1, 2, 3, 20].map(refreshRetryDelayMs)).toEqual([MINUTE, 2 * MINUTE, 4 * MINUTE, 360 * MINUTE]);
+      expect(refreshAttemptDue('square', token(5 * DAY, 2, MINUTE), NOW)).toBe(false);
+      expect(refreshAttemptDue('square', token(5 * DAY, 2, 2 * MINUTE), NOW)).toBe(true);
+      expect(lapseAlertDue(token(5 * DAY, 1), NOW)).toBe(true);
+      expect(lapseAlertDue(token(8 * DAY, 1), NOW)).toBe(false);
+      expect(lapseAlertDue(token(5 * DAY, 0), NOW)).toBe(false);
+    },
+  );
 
   it('reads granted scopes whichever way the provider writes them', () => {
     expect(parseScopes('read_products,read_inventory')).toEqual(['read_inventory', 'read_products']);

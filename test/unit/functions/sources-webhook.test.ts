@@ -223,17 +223,20 @@ describe('Function: sources-webhook handler', () => {
     expect(recorded).toHaveLength(0);
   });
 
-  it('answers 404 for an unknown source, and for an id that cannot be a source, without decrypting anything', async () => {
-    const { handler, sent, decrypts, observability } = await setup();
-    for (const sourceId of ['no-such-source', 'Not A Source!']) {
-      const result = await handler(post(body, sign(body), { sourceId }));
-      expect(result.statusCode).toBe(404);
-      expect(JSON.parse(result.body)).toEqual({ error: 'source_not_found', message: 'No such source' });
-    }
-    expect(decrypts).toHaveLength(0);
-    expect(sent).toHaveLength(0);
-    expect(observability.metricNames).toContain('WebhookUnknownSource');
-  });
+  it(
+    'answers 404 for an unknown source, and for an id that cannot be a ' + 'source, without decrypting anything',
+    async () => {
+      const { handler, sent, decrypts, observability } = await setup();
+      for (const sourceId of ['no-such-source', 'Not A Source!']) {
+        const result = await handler(post(body, sign(body), { sourceId }));
+        expect(result.statusCode).toBe(404);
+        expect(JSON.parse(result.body)).toEqual({ error: 'source_not_found', message: 'No such source' });
+      }
+      expect(decrypts).toHaveLength(0);
+      expect(sent).toHaveLength(0);
+      expect(observability.metricNames).toContain('WebhookUnknownSource');
+    },
+  );
 
   it('answers 413 over the size limit, 405 for other methods', async () => {
     const { handler, sent } = await setup({ maxBodyBytes: 10 });

@@ -94,25 +94,28 @@ const connection = (notificationUrl: string | null, account = MERCHANT): Provide
 });
 
 describe('Function: square-webhook handler', () => {
-  it('queues a verified inventory.count.updated with its exact raw body and answers 200 {"received":true}', async () => {
-    const { handler, messages, sent, lookups, observability } = setup();
-    const result = await handler(post(inventory, sign(inventory)));
-    expect(result.statusCode).toBe(200);
-    expect(JSON.parse(result.body)).toEqual({ received: true });
-    const [message] = messages();
-    expect(message).toMatchObject({
-      source: 'square',
-      eventId: 'df5f3813-a913-45a1-94e9-fdc3f7d5e3b6',
-      eventType: 'inventory.count.updated',
-      account: MERCHANT,
-      receivedAt: NOW.toISOString(),
-    });
-    expect(decodeQueuedBody(message!).equals(inventory)).toBe(true);
-    expect(sent[0]!.attributes).toEqual({ source: 'square', eventType: 'inventory.count.updated' });
-    // The configured URL matched: no database read on the hot path.
-    expect(lookups).toEqual([]);
-    expect(observability.metricNames).toEqual(['WebhookReceived', 'WebhookQueued']);
-  });
+  it(
+    'queues a verified inventory.count.updated with its exact raw body ' + 'and answers 200 {"received":true}',
+    async () => {
+      const { handler, messages, sent, lookups, observability } = setup();
+      const result = await handler(post(inventory, sign(inventory)));
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body)).toEqual({ received: true });
+      const [message] = messages();
+      expect(message).toMatchObject({
+        source: 'square',
+        eventId: 'df5f3813-a913-45a1-94e9-fdc3f7d5e3b6',
+        eventType: 'inventory.count.updated',
+        account: MERCHANT,
+        receivedAt: NOW.toISOString(),
+      });
+      expect(decodeQueuedBody(message!).equals(inventory)).toBe(true);
+      expect(sent[0]!.attributes).toEqual({ source: 'square', eventType: 'inventory.count.updated' });
+      // The configured URL matched: no database read on the hot path.
+      expect(lookups).toEqual([]);
+      expect(observability.metricNames).toEqual(['WebhookReceived', 'WebhookQueued']);
+    },
+  );
 
   it('queues a verified catalog.version.updated', async () => {
     const { handler, messages } = setup();
@@ -174,25 +177,28 @@ describe('Function: square-webhook handler', () => {
     expect(sent).toHaveLength(0);
   });
 
-  it('answers 400 for a verified body that is not JSON, and for JSON lacking event_id, type or merchant_id', async () => {
-    const { handler, sent } = setup();
-    const notJson = 'merchant_id=1';
-    const first = await handler(post(notJson, sign(notJson)));
-    expect(first.statusCode).toBe(400);
-    expect(JSON.parse(first.body).error).toBe('invalid_json');
-    for (const missing of ['event_id', 'type', 'merchant_id']) {
-      const event = JSON.parse(inventory.toString('utf8')) as Record<string, unknown>;
-      delete event[missing];
-      const body = JSON.stringify(event);
-      const result = await handler(post(body, sign(body)));
-      expect(result.statusCode).toBe(400);
-      expect(JSON.parse(result.body)).toMatchObject({
-        error: 'not_a_square_event',
-        message: expect.stringContaining(missing),
-      });
-    }
-    expect(sent).toHaveLength(0);
-  });
+  it(
+    'answers 400 for a verified body that is not JSON, and for JSON ' + 'lacking event_id, type or merchant_id',
+    async () => {
+      const { handler, sent } = setup();
+      const notJson = 'merchant_id=1';
+      const first = await handler(post(notJson, sign(notJson)));
+      expect(first.statusCode).toBe(400);
+      expect(JSON.parse(first.body).error).toBe('invalid_json');
+      for (const missing of ['event_id', 'type', 'merchant_id']) {
+        const event = JSON.parse(inventory.toString('utf8')) as Record<string, unknown>;
+        delete event[missing];
+        const body = JSON.stringify(event);
+        const result = await handler(post(body, sign(body)));
+        expect(result.statusCode).toBe(400);
+        expect(JSON.parse(result.body)).toMatchObject({
+          error: 'not_a_square_event',
+          message: expect.stringContaining(missing),
+        });
+      }
+      expect(sent).toHaveLength(0);
+    },
+  );
 
   it('answers 413 for a body over the limit without verifying or queuing', async () => {
     const { handler, sent } = setup({ maxBodyBytes: 100 });
@@ -274,23 +280,26 @@ describe('Function: square-webhook handler', () => {
     });
   });
 
-  it('still queues a verified event of an unknown merchant, and counts it when the lookup showed it unknown', async () => {
-    let refreshes = 0;
-    const keys: SecretList = {
-      current: async () => ['key-before-rotation'],
-      refresh: async () => {
-        refreshes += 1;
-        return [KEY];
-      },
-    };
-    const { handler, messages, lookups, observability } = setup({ keys });
-    const result = await handler(post(inventory, sign(inventory)));
-    expect(result.statusCode).toBe(200);
-    expect(refreshes).toBe(1);
-    expect(lookups).toEqual([`square:${MERCHANT}`]);
-    expect(messages()[0]).toMatchObject({ account: MERCHANT, eventType: 'inventory.count.updated' });
-    expect(observability.metricNames).toContain('WebhookUnmatchedAccount');
-  });
+  it(
+    'still queues a verified event of an unknown merchant, and counts it ' + 'when the lookup showed it unknown',
+    async () => {
+      let refreshes = 0;
+      const keys: SecretList = {
+        current: async () => ['key-before-rotation'],
+        refresh: async () => {
+          refreshes += 1;
+          return [KEY];
+        },
+      };
+      const { handler, messages, lookups, observability } = setup({ keys });
+      const result = await handler(post(inventory, sign(inventory)));
+      expect(result.statusCode).toBe(200);
+      expect(refreshes).toBe(1);
+      expect(lookups).toEqual([`square:${MERCHANT}`]);
+      expect(messages()[0]).toMatchObject({ account: MERCHANT, eventType: 'inventory.count.updated' });
+      expect(observability.metricNames).toContain('WebhookUnmatchedAccount');
+    },
+  );
 
   it('queues a verified event of an unknown merchant without a lookup when the configured URL matches', async () => {
     const { handler, sent, lookups } = setup({ connections: [] });
