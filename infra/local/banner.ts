@@ -24,6 +24,8 @@ export interface BannerInput {
   /** Where queues without a consumer can be read from (printed for the services that consume them). */
   readonly sqsEndpoint?: string;
   readonly queueUrls?: Partial<Record<QueueName, { readonly url: string }>>;
+  /** The web console's URL (DEV sign-in page). */
+  readonly consoleUrl?: string;
 }
 
 const AUTH_LABELS: Record<RouteAuth, string> = {
@@ -111,6 +113,7 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     '',
     'Better Data Webhooks — local runtime (no AWS account; the same handler modules as Lambda)',
     '',
+    ...(input.consoleUrl ? [`Console    ${input.consoleUrl}   (DEV sign-in: pick an organisation and a role)`] : []),
     `API        ${url}`,
     ...routes,
     'Queues',

@@ -6,6 +6,8 @@ import { startGateway, type Gateway } from './gateway';
 import { createHandlerLoader } from './handlers';
 import { createLocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
+import { createConsoleServer, prepareConsole, CONSOLE_PATH } from './console';
+import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_ENV } from '../console-settings';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
 
 /**
@@ -54,6 +56,8 @@ export interface LocalSystem {
   squareNotificationUrl: string;
   /** Bearer token for `auth: 'iam'` routes (POST /internal/events), in place of SigV4. */
   internalApiToken: string;
+  /** The web console (DEV sign-in) on this gateway: `<url>/console/`. */
+  consoleUrl: string;
   stop(): Promise<void>;
 }
 
@@ -89,6 +93,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         : {}),
     });
     const loadHandler = createHandlerLoader();
+    const consoleDist = await prepareConsole(log);
     // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
     // Handlers load lazily on the first request, and none is handled before the environment is in
     // place: from here to applyEnv there are only promise continuations, no I/O turn.
@@ -99,6 +104,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       internalApiToken: settings.internalApiToken,
       loadHandler,
       log,
+      console: createConsoleServer({ distDir: consoleDist, jwtSecret: settings.jwtSecret }),
+      allowedOrigins: parseAllowedOrigins(
+        overrides[PORTAL_ALLOWED_ORIGINS_ENV] ?? process.env[PORTAL_ALLOWED_ORIGINS_ENV],
+      ),
     });
     // The environment must be complete before the first handler import (handlers read config at load).
     restoreEnv = applyEnv(
@@ -137,6 +146,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         routeUrls: localRouteUrls(gateway.url, env),
         sqsEndpoint: emulators.sqsEndpoint,
         queueUrls: emulators.queues,
+        consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
       }),
     );
   }
@@ -154,6 +164,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     shopifyApiSecrets: [...settings.shopifyApiSecrets],
     squareNotificationUrl,
     internalApiToken: settings.internalApiToken,
+    consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
     stop: () => (stopping ??= shutdown()),
   };
 }
