@@ -52,6 +52,8 @@ import {
   type TableSpec,
 } from '../shared/platform/topology';
 import { WebhooksDashboard } from './constructs/dashboard';
+import { WebhooksConsole } from './constructs/console';
+import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_CONTEXT } from './console-settings';
 
 /**
  * The whole system as one stack, derived from shared/topology.ts: adding a table, queue, secret,
@@ -63,6 +65,10 @@ import { WebhooksDashboard } from './constructs/dashboard';
  *   its consumers. `squareCatalogPull` (optional, default false) does the same for the Square access
  *   token. Other optional secrets are switched on by a context key named after the secret.
  * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
+ * - `portalAllowedOrigins` (optional): origins of apps embedding the <betterdata-webhooks> portal; the
+ *   API's CORS allows them and the console's own origin only. `consoleOidcClientId` (optional, default
+ *   the first jwtAudience): the console's OIDC client. `consoleConnectOrigins` (optional): other hosts the
+ *   console may call (an identity provider's token endpoint on another domain).
  *
  * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
  */
@@ -179,6 +185,8 @@ export class WebhooksStack extends Stack {
   readonly httpStage: HttpStage;
   readonly routes: HttpRoute[] = [];
   readonly dashboard: WebhooksDashboard;
+  /** The web console and portal script (S3 + CloudFront); the API's CORS allows its origin. */
+  readonly console: WebhooksConsole;
   private readonly functionEntry: (spec: FunctionSpec) => string;
 
   constructor(scope: Construct, id: string, props: WebhooksStackProps = {}) {
@@ -320,6 +328,17 @@ export class WebhooksStack extends Stack {
         throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
       this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
     }
+    this.console = new WebhooksConsole(this, 'Console', {
+      apiUrl: this.httpApi.apiEndpoint,
+      oidc: {
+        issuer: jwtIssuer,
+        clientId: this.optionalContextList('consoleOidcClientId')[0] ?? jwtAudience[0],
+        audience: jwtAudience[0],
+      },
+      portalAllowedOrigins: parseAllowedOrigins(this.optionalContextList(PORTAL_ALLOWED_ORIGINS_CONTEXT)),
+      extraConnectOrigins: this.optionalContextList('consoleConnectOrigins'),
+    });
+    this.console.allowOn(this.httpApi);
     this.internalPublisherPolicy = this.createInternalPublisherPolicy();
     for (const [name, spec] of entries(QUEUES)) {
       if (!spec.consumer) this.externalConsumerPolicies[name] = this.createExternalConsumerPolicy(name);
@@ -674,6 +693,11 @@ export class WebhooksStack extends Stack {
     const [first, ...rest] = values;
     if (first === undefined) throw new Error(`Set CDK context ${key} (cdk.json or -c ${key}=...)`);
     return [first, ...rest];
+  }
+
+  /** An optional context list (string, comma-separated string or JSON array); empty when unset. */
+  private optionalContextList(key: string): string[] {
+    return this.node.tryGetContext(key) === undefined ? [] : this.contextList(key);
   }
 
   /** A boolean context flag: `true` in cdk.json or `-c key=true` on the command line. */
