@@ -19,7 +19,9 @@ export function query(params: Record<string, string | number | undefined | null>
   const entries = Object.entries(params).filter(
     (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== null && entry[1] !== '',
   );
-  return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}`;
+  return entries.length === 0
+    ? ''
+    : `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 }
 
 export function ownerPaths(owner: Owner) {
