@@ -193,11 +193,14 @@ export class WebhooksConsole extends Construct {
     });
     this.acknowledgeDeploymentFindings(deployment);
 
-    new CfnOutput(this, 'Url', { description: 'The web console (sign in with the OIDC issuer)', value: this.url });
+    new CfnOutput(this, 'Url', {
+      description: 'The web console (sign in with the OIDC issuer)',
+      value: this.url,
+    }).overrideLogicalId('ConsoleUrl');
     new CfnOutput(this, 'PortalScriptUrl', {
       description: 'The <betterdata-webhooks> portal script for embedding apps',
       value: `${this.origin}/portal.js`,
-    });
+    }).overrideLogicalId('ConsolePortalScriptUrl');
   }
 
   /** The HTTP API answers CORS for the console and the portal's embedding origins only. */

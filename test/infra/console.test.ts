@@ -83,6 +83,8 @@ describe('Console (S3 + CloudFront)', () => {
     expect(text).toContain('"ApiEndpoint"');
     expect((deployment!.Properties.SourceObjectKeys as unknown[]).length).toBe(2);
     expect(deployment!.Properties.DistributionPaths).toEqual(['/*']);
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ConsoleUrl', 'ConsolePortalScriptUrl']));
   });
 
   it("limits the API's CORS to the console's origin and the portal's configured origins", () => {
