@@ -137,3 +137,56 @@ export function Section({
     </section>
   );
 }
+
+/** A table in a keyboard-scrollable region (narrow screens scroll it sideways, not the page). */
+export function DataTable(props: {
+  label: string;
+  columns: readonly string[];
+  testId?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.label}>
+      <table data-testid={props.testId}>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The 24 h / 7 d switch of the health views. */
+export function WindowToggle({ value, onChange }: { value: '24h' | '7d'; onChange: (window: '24h' | '7d') => void }) {
+  return (
+    <div role="group" aria-label="Window" class="segmented">
+      {(['24h', '7d'] as const).map((w) => (
+        <button key={w} type="button" aria-pressed={w === value} onClick={() => onChange(w)}>
+          {w === '24h' ? '24 h' : '7 d'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A detail panel under a list (a message, an inbound event) with its title and a Close button. */
+export function Panel(props: { title: string; label: string; onClose: () => void; children: ComponentChildren }) {
+  return (
+    <div class="panel" role="region" aria-label={props.label}>
+      <div class="card-head">
+        <h3>{props.title}</h3>
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+      {props.children}
+    </div>
+  );
+}

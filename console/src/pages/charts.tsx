@@ -3,7 +3,7 @@ import { usePage } from '../context';
 import { query } from '../owner';
 import { hourlySeries, windowStartMs, type HourPoint, type StatsWindow } from '../series';
 import type { AttemptView, EndpointView, Page } from '../types';
-import { ErrorText, Loading, Section, useLoad } from '../ui';
+import { ErrorText, Loading, Section, useLoad, WindowToggle } from '../ui';
 
 /** An endpoint's health per hour as two SVG charts: outcomes (stacked bars) and latency p50/p95 (lines). */
 
@@ -37,18 +37,7 @@ export function EndpointCharts({ endpoint }: { endpoint: EndpointView }) {
     return hourlySeries(await attemptsSince(page, endpoint.id, windowStartMs(window, now)), window, now);
   }, [endpoint.id, window]);
   return (
-    <Section
-      title="Health"
-      actions={
-        <div role="group" aria-label="Window" class="segmented">
-          {(['24h', '7d'] as const).map((w) => (
-            <button key={w} type="button" aria-pressed={w === window} onClick={() => setWindow(w)}>
-              {w === '24h' ? '24 h' : '7 d'}
-            </button>
-          ))}
-        </div>
-      }
-    >
+    <Section title="Health" actions={<WindowToggle value={window} onChange={setWindow} />}>
       <ErrorText error={loaded.error} />
       {loaded.data ? (
         <>

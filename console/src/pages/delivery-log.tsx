@@ -2,7 +2,18 @@ import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { query } from '../owner';
 import type { AttemptView, EndpointView, MessageView, Page } from '../types';
-import { ErrorText, Loading, PrettyJson, Section, StatusBadge, useAction, useLoad, when } from '../ui';
+import {
+  ErrorText,
+  Loading,
+  PrettyJson,
+  Section,
+  StatusBadge,
+  useAction,
+  useLoad,
+  when,
+  DataTable,
+  Panel,
+} from '../ui';
 
 /** An endpoint's attempts, newest first, filtered by status and event type; a message's story; Resend. */
 
@@ -73,43 +84,33 @@ export function DeliveryLog({ endpoint }: { endpoint: EndpointView }) {
       {first.loading && !first.data ? <Loading what="attempts" /> : null}
       {first.data && items.length === 0 ? <p class="muted">No attempts match.</p> : null}
       {items.length > 0 ? (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
-          <table data-testid="attempts">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Result</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Response</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((attempt) => (
-                <tr key={`${attempt.messageId}-${attempt.attempt}-${attempt.at}`}>
-                  <td>{when(attempt.at)}</td>
-                  <td>
-                    <button type="button" class="link" onClick={() => setSelected(attempt.messageId)}>
-                      {attempt.eventType}
-                    </button>
-                    <div class="muted">
-                      #{attempt.attempt} {attempt.trigger}
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={attempt.status} />
-                  </td>
-                  <td>{outcomeText(attempt)}</td>
-                  <td>{attempt.durationMs === null ? '—' : `${attempt.durationMs} ms`}</td>
-                  <td>
-                    <code class="excerpt">{attempt.responseExcerpt ?? ''}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Attempts"
+          testId="attempts"
+          columns={['Time', 'Event', 'Status', 'Result', 'Duration', 'Response']}
+        >
+          {items.map((attempt) => (
+            <tr key={`${attempt.messageId}-${attempt.attempt}-${attempt.at}`}>
+              <td>{when(attempt.at)}</td>
+              <td>
+                <button type="button" class="link" onClick={() => setSelected(attempt.messageId)}>
+                  {attempt.eventType}
+                </button>
+                <div class="muted">
+                  #{attempt.attempt} {attempt.trigger}
+                </div>
+              </td>
+              <td>
+                <StatusBadge status={attempt.status} />
+              </td>
+              <td>{outcomeText(attempt)}</td>
+              <td>{attempt.durationMs === null ? '—' : `${attempt.durationMs} ms`}</td>
+              <td>
+                <code class="excerpt">{attempt.responseExcerpt ?? ''}</code>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {nextCursor ? (
         <button type="button" onClick={() => void loadMore.run()} disabled={loadMore.busy}>
@@ -143,13 +144,7 @@ function MessagePanel({
     message.reload();
   });
   return (
-    <div class="panel" role="region" aria-label={`Message ${messageId}`}>
-      <div class="card-head">
-        <h3>Message {messageId}</h3>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
+    <Panel title={`Message ${messageId}`} label={`Message ${messageId}`} onClose={onClose}>
       <ErrorText error={message.error} />
       {message.data ? (
         <>
@@ -196,6 +191,6 @@ function MessagePanel({
           </ul>
         </>
       ) : null}
-    </div>
+    </Panel>
   );
 }

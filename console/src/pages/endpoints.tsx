@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { usePage } from '../context';
 import { Link } from '../nav';
 import { stateOf, successRate, type EndpointView, type StatsView } from '../types';
-import { ErrorText, HealthBadge, Loading, Section, useLoad } from '../ui';
+import { ErrorText, HealthBadge, Loading, Section, useLoad, DataTable } from '../ui';
 
 /** The endpoints list: health badge and 24 h success rate for each, from one org-wide stats read. */
 
@@ -64,36 +64,24 @@ export function EndpointsPage() {
 
 function EndpointTable({ data }: { data: EndpointsWithStats }) {
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
-      <table data-testid="endpoints">
-        <thead>
-          <tr>
-            <th scope="col">Endpoint</th>
-            <th scope="col">Health</th>
-            <th scope="col">24 h success</th>
-            <th scope="col">Events</th>
+    <DataTable label="Endpoints" testId="endpoints" columns={['Endpoint', 'Health', '24 h success', 'Events']}>
+      {data.endpoints.map((endpoint) => {
+        const stats = data.stats.get(endpoint.id);
+        const rate = successRate(stats);
+        return (
+          <tr key={endpoint.id}>
+            <td>
+              <Link to={`/webhooks/${endpoint.id}`}>{endpoint.url}</Link>
+              {endpoint.description ? <div class="muted">{endpoint.description}</div> : null}
+            </td>
+            <td>
+              <HealthBadge state={stateOf(stats, endpoint)} />
+            </td>
+            <td>{rate === null ? '—' : `${rate}%`}</td>
+            <td>{endpoint.eventTypes.join(', ')}</td>
           </tr>
-        </thead>
-        <tbody>
-          {data.endpoints.map((endpoint) => {
-            const stats = data.stats.get(endpoint.id);
-            const rate = successRate(stats);
-            return (
-              <tr key={endpoint.id}>
-                <td>
-                  <Link to={`/webhooks/${endpoint.id}`}>{endpoint.url}</Link>
-                  {endpoint.description ? <div class="muted">{endpoint.description}</div> : null}
-                </td>
-                <td>
-                  <HealthBadge state={stateOf(stats, endpoint)} />
-                </td>
-                <td>{rate === null ? '—' : `${rate}%`}</td>
-                <td>{endpoint.eventTypes.join(', ')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { Link } from '../nav';
 import { successRate, type EndpointView, type StatsView } from '../types';
-import { ErrorText, HealthBadge, Loading, Section, useLoad } from '../ui';
+import { ErrorText, HealthBadge, Loading, Section, useLoad, DataTable, WindowToggle } from '../ui';
 import { EndpointCharts } from './charts';
 import { loadEndpoints } from './endpoints';
 
@@ -24,58 +24,34 @@ export function HealthPage() {
   const chosen: EndpointView | undefined = byId.get(selected) ?? endpoints.data?.endpoints[0];
   return (
     <>
-      <Section
-        title="Health"
-        actions={
-          <div role="group" aria-label="Window" class="segmented">
-            {(['24h', '7d'] as const).map((w) => (
-              <button key={w} type="button" aria-pressed={w === window} onClick={() => setWindow(w)}>
-                {w === '24h' ? '24 h' : '7 d'}
-              </button>
-            ))}
-          </div>
-        }
-      >
+      <Section title="Health" actions={<WindowToggle value={window} onChange={setWindow} />}>
         <ErrorText error={stats.error ?? endpoints.error} />
         {stats.data ? (
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
-            <table data-testid="health">
-              <thead>
-                <tr>
-                  <th scope="col">Endpoint</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Success</th>
-                  <th scope="col">Attempts ok / failed</th>
-                  <th scope="col">Pending</th>
-                  <th scope="col">p50</th>
-                  <th scope="col">p95</th>
+          <DataTable
+            label="Endpoint health"
+            testId="health"
+            columns={['Endpoint', 'State', 'Success', 'Attempts ok / failed', 'Pending', 'p50', 'p95']}
+          >
+            {stats.data.items.map((item) => {
+              const endpoint = byId.get(item.endpointId);
+              const rate = successRate(item);
+              return (
+                <tr key={item.endpointId}>
+                  <td>{endpoint ? <Link to={`/webhooks/${endpoint.id}`}>{endpoint.url}</Link> : item.endpointId}</td>
+                  <td>
+                    <HealthBadge state={typeof item.state === 'string' ? item.state : item.state.status} />
+                  </td>
+                  <td>{rate === null ? '—' : `${rate}%`}</td>
+                  <td>
+                    {item.attempts.succeeded} / {item.attempts.failed}
+                  </td>
+                  <td>{item.messages.pending}</td>
+                  <td>{item.latencyMs.p50 === null ? '—' : `≤ ${item.latencyMs.p50} ms`}</td>
+                  <td>{item.latencyMs.p95 === null ? '—' : `≤ ${item.latencyMs.p95} ms`}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {stats.data.items.map((item) => {
-                  const endpoint = byId.get(item.endpointId);
-                  const rate = successRate(item);
-                  return (
-                    <tr key={item.endpointId}>
-                      <td>
-                        {endpoint ? <Link to={`/webhooks/${endpoint.id}`}>{endpoint.url}</Link> : item.endpointId}
-                      </td>
-                      <td>
-                        <HealthBadge state={typeof item.state === 'string' ? item.state : item.state.status} />
-                      </td>
-                      <td>{rate === null ? '—' : `${rate}%`}</td>
-                      <td>
-                        {item.attempts.succeeded} / {item.attempts.failed}
-                      </td>
-                      <td>{item.messages.pending}</td>
-                      <td>{item.latencyMs.p50 === null ? '—' : `≤ ${item.latencyMs.p50} ms`}</td>
-                      <td>{item.latencyMs.p95 === null ? '—' : `≤ ${item.latencyMs.p95} ms`}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         ) : (
           <Loading what="health" />
         )}

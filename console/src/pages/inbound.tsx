@@ -1,7 +1,18 @@
 import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { query } from '../owner';
-import { ErrorText, Loading, PrettyJson, Section, StatusBadge, useAction, useLoad, when } from '../ui';
+import {
+  ErrorText,
+  Loading,
+  PrettyJson,
+  Section,
+  StatusBadge,
+  useAction,
+  useLoad,
+  when,
+  DataTable,
+  Panel,
+} from '../ui';
 
 /** The inbound event log (from the inbound-log issue): filters, an event's body and outcome, Replay. */
 
@@ -78,36 +89,24 @@ export function InboundPage() {
       {list.loading && !list.data ? <Loading what="inbound events" /> : null}
       {list.data && list.data.data.length === 0 ? <p class="muted">No inbound events match.</p> : null}
       {list.data && list.data.data.length > 0 ? (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Type</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((event) => (
-                <tr key={event.id}>
-                  <td>{when(event.receivedAt)}</td>
-                  <td>
-                    {event.provider} <span class="muted">{event.account}</span>
-                  </td>
-                  <td>
-                    <button type="button" class="link" onClick={() => setSelected(event.id)}>
-                      {event.type}
-                    </button>
-                  </td>
-                  <td>
-                    <StatusBadge status={event.status} /> {event.reason ?? ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Inbound events" columns={['Received', 'Provider', 'Type', 'Outcome']}>
+          {list.data.data.map((event) => (
+            <tr key={event.id}>
+              <td>{when(event.receivedAt)}</td>
+              <td>
+                {event.provider} <span class="muted">{event.account}</span>
+              </td>
+              <td>
+                <button type="button" class="link" onClick={() => setSelected(event.id)}>
+                  {event.type}
+                </button>
+              </td>
+              <td>
+                <StatusBadge status={event.status} /> {event.reason ?? ''}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {selected ? (
         <InboundDetailPanel url={`${base}/${encodeURIComponent(selected)}`} onClose={() => setSelected(null)} />
@@ -133,13 +132,7 @@ function InboundDetailPanel({ url, onClose }: { url: string; onClose: () => void
     // Not JSON: shown as the text it was.
   }
   return (
-    <div class="panel" role="region" aria-label="Inbound event">
-      <div class="card-head">
-        <h3>{detail.data?.type ?? 'Event'}</h3>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
+    <Panel title={detail.data?.type ?? 'Event'} label="Inbound event" onClose={onClose}>
       <ErrorText error={detail.error} missing={NOT_HERE} />
       {detail.data ? (
         <>
@@ -162,6 +155,6 @@ function InboundDetailPanel({ url, onClose }: { url: string; onClose: () => void
           <PrettyJson value={detail.data.effects ?? null} label="Effects" />
         </>
       ) : null}
-    </div>
+    </Panel>
   );
 }
