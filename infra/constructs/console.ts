@@ -19,7 +19,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnB
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import {
-  consoleContentSecurityPolicy,
+  consoleSecurityHeaders,
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,
@@ -71,6 +71,34 @@ export class WebhooksConsole extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhooksConsoleProps) {
     super(scope, id);
+    const logs = this.createAccessLogsBucket();
+    this.bucket = new Bucket(this, 'Assets', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+      // Holds only the built console (rebuilt on every deploy); retained like every bucket here.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.distribution = this.createDistribution(logs, props);
+    this.origin = `https://${this.distribution.distributionDomainName}`;
+    this.url = `${this.origin}/`;
+    this.allowedOrigins = [this.origin, ...props.portalAllowedOrigins];
+    this.deployAssets(props);
+
+    new CfnOutput(this, 'Url', {
+      description: 'The web console (sign in with the OIDC issuer)',
+      value: this.url,
+    }).overrideLogicalId('ConsoleUrl');
+    new CfnOutput(this, 'PortalScriptUrl', {
+      description: 'The <betterdata-webhooks> portal script for embedding apps',
+      value: `${this.origin}/portal.js`,
+    }).overrideLogicalId('ConsolePortalScriptUrl');
+  }
+
+  private createAccessLogsBucket(): Bucket {
     const logs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -85,17 +113,11 @@ export class WebhooksConsole extends Construct {
       reason:
         'This is the access-log bucket of the console bucket and distribution; logging it into itself would loop.',
     });
-    this.bucket = new Bucket(this, 'Assets', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: logs,
-      serverAccessLogsPrefix: 's3/',
-      // Holds only the built console (rebuilt on every deploy); retained like every bucket here.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    return logs;
+  }
 
+  /** HTTPS only, with the security headers the local runtime also serves (console-settings.ts). */
+  private createDistribution(logs: Bucket, props: WebhooksConsoleProps): Distribution {
     const issuerOrigin = new URL(props.oidc.issuer).origin;
     const connectSrc = [
       // The API's own hostname is not known without a cycle (its CORS names this distribution).
@@ -103,10 +125,11 @@ export class WebhooksConsole extends Construct {
       issuerOrigin,
       ...(props.extraConnectOrigins ?? []),
     ];
+    const shared = consoleSecurityHeaders(connectSrc);
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Better Data console: CSP without inline scripts, HSTS, no framing, no referrer',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: consoleContentSecurityPolicy(connectSrc), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: shared['content-security-policy']!, override: true },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.days(730),
           includeSubdomains: true,
@@ -119,16 +142,12 @@ export class WebhooksConsole extends Construct {
       },
       customHeadersBehavior: {
         customHeaders: [
-          {
-            header: 'Permissions-Policy',
-            value: 'camera=(), microphone=(), geolocation=(), payment=()',
-            override: true,
-          },
-          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+          { header: 'Permissions-Policy', value: shared['permissions-policy']!, override: true },
+          { header: 'Cross-Origin-Opener-Policy', value: shared['cross-origin-opener-policy']!, override: true },
         ],
       },
     });
-    this.distribution = new Distribution(this, 'Distribution', {
+    const distribution = new Distribution(this, 'Distribution', {
       comment: 'Better Data webhooks console and portal script',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -143,7 +162,7 @@ export class WebhooksConsole extends Construct {
         responseHeadersPolicy: headers,
       },
     });
-    Validations.of(this.distribution).acknowledge(
+    Validations.of(distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
         reason: 'The console is used by customers worldwide; access is controlled by OIDC sign-in, not geography.',
@@ -159,10 +178,11 @@ export class WebhooksConsole extends Construct {
           'Served on the default *.cloudfront.net certificate until a custom domain is attached; viewers are HTTPS-only and the minimum protocol is set to TLSv1.2_2021 for when one is.',
       },
     );
-    this.origin = `https://${this.distribution.distributionDomainName}`;
-    this.url = `${this.origin}/`;
-    this.allowedOrigins = [this.origin, ...props.portalAllowedOrigins];
+    return distribution;
+  }
 
+  /** The built console plus config.json, copied into the bucket on each deploy, the cache invalidated. */
+  private deployAssets(props: WebhooksConsoleProps): void {
     // An explicit role instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
     const deployLogs = new LogGroup(this, 'DeployLogs', { retention: RetentionDays.THREE_MONTHS });
     const deployRole = new Role(this, 'DeployRole', {
@@ -192,15 +212,6 @@ export class WebhooksConsole extends Construct {
       memoryLimit: 512,
     });
     this.acknowledgeDeploymentFindings(deployment);
-
-    new CfnOutput(this, 'Url', {
-      description: 'The web console (sign in with the OIDC issuer)',
-      value: this.url,
-    }).overrideLogicalId('ConsoleUrl');
-    new CfnOutput(this, 'PortalScriptUrl', {
-      description: 'The <betterdata-webhooks> portal script for embedding apps',
-      value: `${this.origin}/portal.js`,
-    }).overrideLogicalId('ConsolePortalScriptUrl');
   }
 
   /** The HTTP API answers CORS for the console and the portal's embedding origins only. */

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { EVENT_CATALOG } from '../../shared/events/event-catalog';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { signLocalToken } from '../../infra/local/jwt';
 import { buildConsole, formatSizes, MAX_JS_GZIP_BYTES } from '../../console/build';
 import { PORTAL_ALLOWED_ORIGINS_ENV } from '../../infra/console-settings';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -254,6 +255,35 @@ describe('Browser: the console as an admin', () => {
     await hostPage.getByRole('link', { name: `${receiver.baseUrl}/hooks/console` }).click();
     await hostPage.getByTestId('attempts').waitFor();
     await screenshot(hostPage, '15-portal-endpoint');
+    await hostPage.close();
+  });
+
+  it("embeds the portal for a merchant's federation webhook with the merchant's token", async () => {
+    const merchantToken = await signLocalToken(system.jwtSecret, { merchantId: 'm_console', role: 'member' });
+    const put = await fetch(`${system.url}/v1/merchants/m_console/webhook`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await signLocalToken(system.jwtSecret, { merchantId: 'm_console', role: 'admin' })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        webhookUrl: `${receiver.baseUrl}/hooks/merchant`,
+        eventTypes: ['federation.order.created'],
+      }),
+    });
+    expect(put.status).toBe(201);
+    host.setHtml(`<!doctype html><html lang="en"><head><title>Merchant page</title></head><body><main>
+      <h1>Webhooks</h1>
+      <betterdata-webhooks token="${merchantToken}" owner="merchant:m_console" api-url="${system.url}"></betterdata-webhooks>
+      </main><script src="${system.consoleUrl}portal.js"></script></body></html>`);
+    const hostPage = await context.newPage();
+    await hostPage.goto(host.origin);
+    await hostPage.getByRole('link', { name: `${receiver.baseUrl}/hooks/merchant` }).click();
+    await hostPage.getByTestId('attempts').or(hostPage.getByText('No attempts match.')).first().waitFor();
+    // A member token: the portal shows no write control.
+    expect(await hostPage.getByRole('button', { name: /Rotate secret|Recover|Disable|Edit/ }).count()).toBe(0);
+    expect(await seriousAxeViolations(hostPage)).toEqual([]);
+    await screenshot(hostPage, '16-portal-merchant');
     await hostPage.close();
   });
 });

@@ -137,6 +137,24 @@ export function LatencyChart({ points }: { points: readonly HourPoint[] }) {
         </text>
         <path d={linePath(points, (p) => p.p95, y)} class="line p95" />
         <path d={linePath(points, (p) => p.p50, y)} class="line p50" />
+        {points.map((point, index) =>
+          point.p95 === null ? null : (
+            <g key={point.hourStart}>
+              <circle
+                cx={scaleX(points).x(index) + scaleX(points).step / 2}
+                cy={y(point.p95)}
+                r={2.5}
+                class="dot p95"
+              />
+              <circle
+                cx={scaleX(points).x(index) + scaleX(points).step / 2}
+                cy={y(point.p50 ?? 0)}
+                r={2.5}
+                class="dot p50"
+              />
+            </g>
+          ),
+        )}
       </svg>
       <figcaption>
         Latency per hour: <span class="key p50">p50</span> <span class="key p95">p95</span> (worst p95 {worst} ms)

@@ -25,6 +25,31 @@ function outcomeText(attempt: AttemptView): string {
   return '—';
 }
 
+/** One attempt: time, event (opens its message), status, result, duration and response excerpt. */
+function AttemptRow({ attempt, onOpen }: { attempt: AttemptView; onOpen: (messageId: string) => void }) {
+  return (
+    <tr>
+      <td>{when(attempt.at)}</td>
+      <td>
+        <button type="button" class="link" onClick={() => onOpen(attempt.messageId)}>
+          {attempt.eventType}
+        </button>
+        <div class="muted">
+          #{attempt.attempt} {attempt.trigger}
+        </div>
+      </td>
+      <td>
+        <StatusBadge status={attempt.status} />
+      </td>
+      <td>{outcomeText(attempt)}</td>
+      <td>{attempt.durationMs === null ? '—' : `${attempt.durationMs} ms`}</td>
+      <td>
+        <code class="excerpt">{attempt.responseExcerpt ?? ''}</code>
+      </td>
+    </tr>
+  );
+}
+
 export function DeliveryLog({ endpoint }: { endpoint: EndpointView }) {
   const page = usePage();
   const [status, setStatus] = useState('');
@@ -90,25 +115,11 @@ export function DeliveryLog({ endpoint }: { endpoint: EndpointView }) {
           columns={['Time', 'Event', 'Status', 'Result', 'Duration', 'Response']}
         >
           {items.map((attempt) => (
-            <tr key={`${attempt.messageId}-${attempt.attempt}-${attempt.at}`}>
-              <td>{when(attempt.at)}</td>
-              <td>
-                <button type="button" class="link" onClick={() => setSelected(attempt.messageId)}>
-                  {attempt.eventType}
-                </button>
-                <div class="muted">
-                  #{attempt.attempt} {attempt.trigger}
-                </div>
-              </td>
-              <td>
-                <StatusBadge status={attempt.status} />
-              </td>
-              <td>{outcomeText(attempt)}</td>
-              <td>{attempt.durationMs === null ? '—' : `${attempt.durationMs} ms`}</td>
-              <td>
-                <code class="excerpt">{attempt.responseExcerpt ?? ''}</code>
-              </td>
-            </tr>
+            <AttemptRow
+              key={`${attempt.messageId}-${attempt.attempt}-${attempt.at}`}
+              attempt={attempt}
+              onOpen={setSelected}
+            />
           ))}
         </DataTable>
       ) : null}

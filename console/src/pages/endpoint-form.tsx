@@ -27,14 +27,12 @@ function fromEndpoint(endpoint: EndpointView | undefined): FormState {
   };
 }
 
-function requestBody(form: FormState): Record<string, unknown> {
-  return {
-    url: form.url.trim(),
-    description: form.description,
-    eventTypes: form.eventTypes,
-    // Only sent when set: deployments without per-endpoint rate limits refuse the field.
-    ...(form.rateLimit.trim() && { rateLimitPerSecond: Number(form.rateLimit) }),
-  };
+function requestBody(form: FormState, owner: 'org' | 'merchant'): Record<string, unknown> {
+  // Only sent when set: deployments without per-endpoint rate limits refuse the field.
+  const rateLimit = form.rateLimit.trim() ? { rateLimitPerSecond: Number(form.rateLimit) } : {};
+  // A merchant's federation webhook has a URL (named webhookUrl) and event types, no description.
+  if (owner === 'merchant') return { webhookUrl: form.url.trim(), eventTypes: form.eventTypes, ...rateLimit };
+  return { url: form.url.trim(), description: form.description, eventTypes: form.eventTypes, ...rateLimit };
 }
 
 function FieldError({ error, field, id }: { error: Error | undefined; field: string; id: string }) {
@@ -49,17 +47,16 @@ function FieldError({ error, field, id }: { error: Error | undefined; field: str
 export function EndpointForm({ endpoint }: { endpoint?: EndpointView }) {
   const page = usePage();
   const navigate = useNavigate();
-  const catalog = useLoad(() => page.api.request<{ items: EventTypeView[] }>('GET', '/v1/webhooks/event-types'), []);
   const [form, setForm] = useState<FormState>(() => fromEndpoint(endpoint));
   const [created, setCreated] = useState<{ id: string; secret: string } | null>(null);
   const save = useAction(async () => {
     const target = endpoint ? page.paths.update(endpoint.id) : page.paths.create;
-    return page.api.request<EndpointView & { secret?: string }>(target.method, target.path, requestBody(form));
+    return page.api.request<EndpointView & { secret?: string }>(
+      target.method,
+      target.path,
+      requestBody(form, page.paths.kind),
+    );
   });
-  const scope = page.owner.kind;
-  const types = (catalog.data?.items ?? []).filter((type) => type.scope === scope);
-  const toggle = (type: string, on: boolean) =>
-    setForm({ ...form, eventTypes: on ? [...form.eventTypes, type] : form.eventTypes.filter((t) => t !== type) });
   const submit = async (event: Event) => {
     event.preventDefault();
     const saved = await save.run();
@@ -96,15 +93,23 @@ export function EndpointForm({ endpoint }: { endpoint?: EndpointView }) {
           aria-describedby="endpoint-url-error"
           onInput={(e) => setForm({ ...form, url: e.currentTarget.value })}
         />
-        <FieldError error={save.error} field="url" id="endpoint-url-error" />
-        <label for="endpoint-description">Description</label>
-        <input
-          id="endpoint-description"
-          value={form.description}
-          maxLength={500}
-          onInput={(e) => setForm({ ...form, description: e.currentTarget.value })}
+        <FieldError
+          error={save.error}
+          field={page.paths.kind === 'merchant' ? 'webhookUrl' : 'url'}
+          id="endpoint-url-error"
         />
-        <FieldError error={save.error} field="description" id="endpoint-description-error" />
+        {page.paths.kind === 'org' ? (
+          <>
+            <label for="endpoint-description">Description</label>
+            <input
+              id="endpoint-description"
+              value={form.description}
+              maxLength={500}
+              onInput={(e) => setForm({ ...form, description: e.currentTarget.value })}
+            />
+            <FieldError error={save.error} field="description" id="endpoint-description-error" />
+          </>
+        ) : null}
         <label for="endpoint-rate">Rate limit (deliveries per second, optional)</label>
         <input
           id="endpoint-rate"
@@ -115,28 +120,11 @@ export function EndpointForm({ endpoint }: { endpoint?: EndpointView }) {
           onInput={(e) => setForm({ ...form, rateLimit: e.currentTarget.value })}
         />
         <FieldError error={save.error} field="rateLimitPerSecond" id="endpoint-rate-error" />
-        <fieldset aria-describedby="endpoint-types-error">
-          <legend>Event types</legend>
-          {catalog.loading ? <Loading what="the event catalog" /> : null}
-          <ErrorText error={catalog.error} />
-          {types.map((type) => (
-            <div class="event-type" key={type.type}>
-              <input
-                type="checkbox"
-                id={`type-${type.type}`}
-                checked={form.eventTypes.includes(type.type)}
-                onChange={(e) => toggle(type.type, e.currentTarget.checked)}
-              />
-              <label for={`type-${type.type}`}>
-                <code>{type.type}</code> — {type.description}
-              </label>
-              <details>
-                <summary>Example payload</summary>
-                <PrettyJson value={type.example} label={`Example payload of ${type.type}`} />
-              </details>
-            </div>
-          ))}
-        </fieldset>
+        <EventTypePicker
+          scope={page.owner.kind}
+          chosen={form.eventTypes}
+          onChange={(eventTypes) => setForm({ ...form, eventTypes })}
+        />
         <FieldError error={save.error} field="eventTypes" id="endpoint-types-error" />
         <div class="actions">
           <button type="submit" class="primary" disabled={save.busy}>
@@ -146,5 +134,38 @@ export function EndpointForm({ endpoint }: { endpoint?: EndpointView }) {
         </div>
       </form>
     </Section>
+  );
+}
+
+/** The event catalog (the docs API's list) as checkboxes, each with its description and example payload. */
+function EventTypePicker(props: { scope: string; chosen: readonly string[]; onChange: (types: string[]) => void }) {
+  const page = usePage();
+  const catalog = useLoad(() => page.api.request<{ items: EventTypeView[] }>('GET', '/v1/webhooks/event-types'), []);
+  const types = (catalog.data?.items ?? []).filter((type) => type.scope === props.scope);
+  const toggle = (type: string, on: boolean) =>
+    props.onChange(on ? [...props.chosen, type] : props.chosen.filter((t) => t !== type));
+  return (
+    <fieldset aria-describedby="endpoint-types-error">
+      <legend>Event types</legend>
+      {catalog.loading ? <Loading what="the event catalog" /> : null}
+      <ErrorText error={catalog.error} />
+      {types.map((type) => (
+        <div class="event-type" key={type.type}>
+          <input
+            type="checkbox"
+            id={`type-${type.type}`}
+            checked={props.chosen.includes(type.type)}
+            onChange={(e) => toggle(type.type, e.currentTarget.checked)}
+          />
+          <label for={`type-${type.type}`}>
+            <code>{type.type}</code> — {type.description}
+          </label>
+          <details>
+            <summary>Example payload</summary>
+            <PrettyJson value={type.example} label={`Example payload of ${type.type}`} />
+          </details>
+        </div>
+      ))}
+    </fieldset>
   );
 }

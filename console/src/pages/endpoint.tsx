@@ -67,11 +67,7 @@ function EndpointActions({ endpoint, onChange }: { endpoint: EndpointView; onCha
   const page = usePage();
   const toggle = useAction(async () => {
     const target = page.paths.update(endpoint.id);
-    const body =
-      page.paths.kind === 'org'
-        ? { enabled: !endpoint.enabled }
-        : { url: endpoint.url, eventTypes: endpoint.eventTypes, enabled: !endpoint.enabled };
-    await page.api.request(target.method, target.path, body);
+    await page.api.request(target.method, target.path, { enabled: !endpoint.enabled });
     onChange();
   });
   return (
@@ -79,9 +75,11 @@ function EndpointActions({ endpoint, onChange }: { endpoint: EndpointView; onCha
       <Link to={`/webhooks/${endpoint.id}/edit`} class="button">
         Edit
       </Link>
-      <button type="button" onClick={() => void toggle.run()} disabled={toggle.busy} aria-describedby="toggle-error">
-        {endpoint.enabled ? 'Disable' : 'Enable'}
-      </button>
+      {page.paths.kind === 'org' ? (
+        <button type="button" onClick={() => void toggle.run()} disabled={toggle.busy} aria-describedby="toggle-error">
+          {endpoint.enabled ? 'Disable' : 'Enable'}
+        </button>
+      ) : null}
       <ErrorText error={toggle.error} id="toggle-error" />
     </div>
   );
