@@ -37,7 +37,7 @@ export function EndpointCharts({ endpoint }: { endpoint: EndpointView }) {
     return hourlySeries(await attemptsSince(page, endpoint.id, windowStartMs(window, now)), window, now);
   }, [endpoint.id, window]);
   return (
-    <Section title="Health" actions={<WindowToggle value={window} onChange={setWindow} />}>
+    <Section title={`Per hour: ${endpoint.url}`} actions={<WindowToggle value={window} onChange={setWindow} />}>
       <ErrorText error={loaded.error} />
       {loaded.data ? (
         <>
