@@ -24,7 +24,7 @@ const layerZones = LAYERS.flatMap((layer, rank) =>
 ).filter((zone) => zone.from.length > 0);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'coverage/**', 'console/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 import type { ColdStartEntry, ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
+import type { ConsoleResult } from './console';
 import type { DeliveryResult } from './delivery';
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
@@ -28,6 +29,7 @@ export interface AllResults {
   readonly consumers?: BenchOutcome<ConsumersResult>;
   readonly fanout?: BenchOutcome<FanoutResult>;
   readonly delivery?: BenchOutcome<DeliveryResult>;
+  readonly console?: BenchOutcome<ConsoleResult>;
 }
 
 export interface Target {
@@ -348,6 +350,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     });
   }
 
+  rows.push(...consoleRows(results.console, targets));
+
   const rss: string[] = [];
   if (results.ingestE2e?.maxRssKiB)
     rss.push(`local system under load ${mib(results.ingestE2e.maxRssKiB)} (tsx, emulators included)`);
@@ -367,6 +371,43 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       '',
     ]);
   return { rows, targets };
+}
+
+/** 8. The web console: JavaScript weight against its budget, and the browser-timed first render. */
+function consoleRows(outcome: BenchOutcome<ConsoleResult> | undefined, targets: Target[]): Row[] {
+  const web = outcome?.result;
+  if (outcome?.error)
+    return [['8. Console', `failed: ${outcome.error.split('\n')[0]?.slice(0, 160) ?? ''}`, '', '', '', '']];
+  if (!web) return [];
+  const sizeOk = web.totalJsGzipBytes <= web.budgetBytes;
+  const renderOk = web.firstRenderMs.median < 1000;
+  targets.push(
+    { target: 'Console JavaScript ≤ 80 KB gzipped', measured: formatBytes(web.totalJsGzipBytes), met: sizeOk },
+    {
+      target: `Console endpoints page first render < 1 s (${web.endpoints} endpoints, browser timing)`,
+      measured: formatMillis(web.firstRenderMs.median),
+      met: renderOk,
+    },
+  );
+  const files = Object.entries(web.jsGzipBytes).map(([name, bytes]) => `${name} ${formatBytes(bytes)}`);
+  return [
+    [
+      '8. Console JavaScript, gzipped',
+      `${formatBytes(web.totalJsGzipBytes)} (${files.join(', ')})`,
+      '',
+      '',
+      '',
+      `≤ 80 KB${mark(sizeOk)}`,
+    ],
+    [
+      `8. Console endpoints page, first render in Chromium (${web.endpoints} endpoints, median of ${web.firstRenderMs.loads} loads)`,
+      `${formatMillis(web.firstRenderMs.median)} (max ${formatMillis(web.firstRenderMs.max)})`,
+      '',
+      '',
+      '',
+      `< 1 s${mark(renderOk)}`,
+    ],
+  ];
 }
 
 export function renderMarkdown(rows: Row[]): string {

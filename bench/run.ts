@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
 import { runColdStart, type ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
+import type { ConsoleResult } from './console';
 import type { DeliveryResult } from './delivery';
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
@@ -31,6 +32,7 @@ const BENCHMARKS = [
   'consumers',
   'fanout',
   'delivery',
+  'console',
 ] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
@@ -150,6 +152,12 @@ async function main(): Promise<void> {
             () => [bundle('delivery')],
             () => ({ BENCH_RECEIVER: bundle('receiver') }),
           );
+          break;
+        case 'console':
+          results.console = await worker<ConsoleResult>(name, 180, () => [
+            ...TSX_ARGS,
+            join(REPO_ROOT, 'bench', 'console.ts'),
+          ]);
           break;
       }
     }

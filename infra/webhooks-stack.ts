@@ -65,6 +65,8 @@ import {
 import { parsePublisherAllowlist, unrestrictedPublishers } from '../shared/events/publishers';
 import { itemGrantStatements } from './access/item-grants';
 import { WebhooksDashboard } from './constructs/dashboard';
+import { WebhooksConsole } from './constructs/console';
+import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_CONTEXT } from './console-settings';
 
 /**
  * The whole system as one stack, derived from shared/topology.ts: adding a table, queue, secret,
@@ -81,7 +83,10 @@ import { WebhooksDashboard } from './constructs/dashboard';
  * - `eventsQueueOperators` (optional): role ARNs that may send to the events queue besides the platform's
  *   own functions and unrestricted publishers, e.g. the ops role that redrives its DLQ.
  * - `throttles` (optional): per route class (topology THROTTLES), `{ rateLimit, burstLimit }` overrides.
-
+ * - `portalAllowedOrigins` (optional): origins of apps embedding the <betterdata-webhooks> portal; the
+ *   API's CORS allows them and the console's own origin only. `consoleOidcClientId` (optional, default
+ *   the first jwtAudience): the console's OIDC client. `consoleConnectOrigins` (optional): other hosts the
+ *   console may call (an identity provider's token endpoint on another domain).
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -249,6 +254,8 @@ export class WebhooksStack extends Stack {
   readonly throttles: Record<ThrottleName, Throttle>;
   /** The `eventPublishers` context as the events-api function reads it (EVENT_PUBLISHERS). */
   private readonly eventPublishersJson: string;
+  /** The web console and portal script (S3 + CloudFront); the API's CORS allows its origin. */
+  readonly console: WebhooksConsole;
 
   constructor(scope: Construct, id: string, props: WebhooksStackProps = {}) {
     super(scope, id, {
@@ -408,6 +415,17 @@ export class WebhooksStack extends Stack {
         throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
       this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
     }
+    this.console = new WebhooksConsole(this, 'Console', {
+      apiUrl: this.httpApi.apiEndpoint,
+      oidc: {
+        issuer: jwtIssuer,
+        clientId: this.optionalContextList('consoleOidcClientId')[0] ?? jwtAudience[0],
+        audience: jwtAudience[0],
+      },
+      portalAllowedOrigins: parseAllowedOrigins(this.optionalContextList(PORTAL_ALLOWED_ORIGINS_CONTEXT)),
+      extraConnectOrigins: this.optionalContextList('consoleConnectOrigins'),
+    });
+    this.console.allowOn(this.httpApi);
     this.addOauthSettings();
     for (const schedule of SCHEDULES) {
       new Rule(this, schedule.id, {
@@ -713,7 +731,8 @@ export class WebhooksStack extends Stack {
 
   /**
    * The OAuth apps' public settings (client ids, scopes, environment) from CDK context, and where the
-   * callbacks, receivers and console are reachable: the API's own URL unless a custom domain is given.
+   * callbacks and receivers are reachable (the API's own URL unless a custom domain is given) and where
+   * the browser lands after a callback (the deployed console unless `consoleUrl` is given).
    * The app secrets come from Secrets Manager like the others.
    */
   private addOauthSettings(): void {
@@ -724,7 +743,8 @@ export class WebhooksStack extends Stack {
     const publicBaseUrl = context('publicBaseUrl') ?? this.httpApi.apiEndpoint;
     const settings: Partial<Record<(typeof ENV)[keyof typeof ENV], string | undefined>> = {
       [ENV.publicBaseUrl]: publicBaseUrl,
-      [ENV.consoleUrl]: context('consoleUrl') ?? `${publicBaseUrl}/console/`,
+      // The deployed console (CloudFront) unless it is served elsewhere behind a custom domain.
+      [ENV.consoleUrl]: context('consoleUrl') ?? this.console.url,
       [ENV.shopifyApiKey]: context('shopifyApiKey'),
       [ENV.shopifyScopes]: context('shopifyScopes'),
       [ENV.squareApplicationId]: context('squareApplicationId'),

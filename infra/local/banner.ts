@@ -26,6 +26,8 @@ export interface BannerInput {
   readonly queueUrls?: Partial<Record<QueueName, { readonly url: string }>>;
   /** Base URLs of the DEV provider simulators that were started (none when real apps are configured). */
   readonly simulators?: { readonly shopify?: string | undefined; readonly square?: string | undefined };
+  /** The web console's URL (DEV sign-in page). */
+  readonly consoleUrl?: string;
 }
 
 const AUTH_LABELS: Record<RouteAuth, string> = {
@@ -143,6 +145,7 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     '',
     'Better Data Webhooks — local runtime (no AWS account; the same handler modules as Lambda)',
     '',
+    ...(input.consoleUrl ? [`Console    ${input.consoleUrl}   (DEV sign-in: pick an organisation and a role)`] : []),
     `API        ${url}`,
     ...routes,
     'Queues',

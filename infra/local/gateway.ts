@@ -10,6 +10,8 @@ import { claimsAsDelivered, tokenFromAuthorizationHeader, verifyLocalToken } fro
 import { LOCAL_ACCOUNT_ID, createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';
 import { createLocalLog, type LocalLog } from './log';
 import { matchRoute } from './routes';
+import { corsHeaders, preflightHeaders } from '../console-settings';
+import { CONSOLE_PATH, type ConsoleServer } from './console';
 
 /**
  * The local API Gateway (HTTP API): matches ROUTES, emulates the JWT authorizer and IAM
@@ -36,6 +38,10 @@ export interface GatewayOptions {
   readonly functions?: Record<FunctionName, LocalFunction>;
   readonly maxBodyBytes?: number;
   readonly log?: LocalLog;
+  /** Serves /console/ (assets, config.json, the DEV token route); without it those paths are 404. */
+  readonly console?: ConsoleServer;
+  /** Browser origins the API answers CORS for (PORTAL_ALLOWED_ORIGINS), like the HTTP API's CORS settings. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface Gateway {
@@ -102,8 +108,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? createLocalLog();
   const host = options.host ?? '127.0.0.1';
 
+  const allowedOrigins = options.allowedOrigins ?? [];
+
   async function handle(req: IncomingMessage, requestId: string): Promise<GatewayResponse> {
     const url = req.url ?? '/';
+    const pathname = url.split('?')[0] ?? '/';
+    if (options.console && (pathname === '/console' || pathname.startsWith(CONSOLE_PATH))) {
+      const body = await readBody(req, maxBodyBytes);
+      if (body === 'too-large') return TOO_LARGE();
+      return options.console({ method: req.method ?? 'GET', path: pathname, body });
+    }
+    // The HTTP API answers CORS preflights itself, before any route or authorizer.
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      req.resume();
+      const headers = preflightHeaders(req.headers.origin, allowedOrigins);
+      return { statusCode: 204, headers, cookies: [], body: Buffer.alloc(0) };
+    }
     const match = matchRoute(routes, req.method ?? 'GET', url);
     if (!match) {
       req.resume();
@@ -175,7 +195,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         log.error(`Unexpected gateway error for ${req.method} ${req.url}`, error);
         return INTERNAL_ERROR();
       })
-      .then((response) => {
+      .then((answer) => {
+        const response = {
+          ...answer,
+          headers: { ...answer.headers, ...corsHeaders(req.headers.origin, allowedOrigins) },
+        };
         send(res, response, requestId);
         log.info(`${req.method} ${req.url} → ${response.statusCode} (${Date.now() - started} ms)`);
       })

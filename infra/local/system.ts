@@ -8,6 +8,8 @@ import { createLocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
 import { startSchedules, type Schedules } from './schedules';
 import { startProviderSimulators, type ProviderSimulators } from './simulators/provider-simulators';
+import { createConsoleServer, prepareConsole, CONSOLE_PATH } from './console';
+import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_ENV } from '../console-settings';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
 
 /**
@@ -62,6 +64,8 @@ export interface LocalSystem {
   simulators: Pick<ProviderSimulators, 'shopify' | 'square'>;
   /** Invokes a scheduled function now, as its EventBridge rule would. */
   runSchedule(name: FunctionName): Promise<unknown>;
+  /** The web console (DEV sign-in) on this gateway: `<url>/console/`. */
+  consoleUrl: string;
   stop(): Promise<void>;
 }
 
@@ -101,6 +105,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         : {}),
     });
     const loadHandler = createHandlerLoader();
+    const consoleDist = await prepareConsole(log);
     // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
     // Handlers load lazily on the first request, and none is handled before the environment is in
     // place: from here to applyEnv there are only promise continuations, no I/O turn.
@@ -111,6 +116,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       internalApiToken: settings.internalApiToken,
       loadHandler,
       log,
+      console: createConsoleServer({ distDir: consoleDist, jwtSecret: settings.jwtSecret }),
+      allowedOrigins: parseAllowedOrigins(
+        overrides[PORTAL_ALLOWED_ORIGINS_ENV] ?? process.env[PORTAL_ALLOWED_ORIGINS_ENV],
+      ),
     });
     const userEnv = { ...process.env, ...overrides };
     // Where callbacks and receivers are reached, and where the browser lands after a callback.
@@ -171,6 +180,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         sqsEndpoint: emulators.sqsEndpoint,
         queueUrls: emulators.queues,
         simulators: { shopify: simulators.shopify?.url, square: simulators.square?.url },
+        consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
       }),
     );
   }
@@ -190,6 +200,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     internalApiToken: settings.internalApiToken,
     simulators: { shopify: simulators.shopify, square: simulators.square },
     runSchedule: (name) => (schedules as Schedules).run(name),
+    consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
     stop: () => (stopping ??= shutdown()),
   };
 }
