@@ -22,6 +22,8 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -310,6 +312,16 @@ export class WebhooksStack extends Stack {
           ...(consumer.maxConcurrency !== undefined ? { maxConcurrency: consumer.maxConcurrency } : {}),
         }),
       );
+    }
+
+    // Scheduled functions (the sweeper): an EventBridge rule each, at the rate topology.ts gives.
+    for (const [name, spec] of entries(functionSpecs)) {
+      if (!spec.schedule) continue;
+      new Rule(this, `${spec.id}Schedule`, {
+        description: `Invokes ${spec.dir} every ${spec.schedule.everyMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
+        targets: [new LambdaFunctionTarget(this.functions[name], { retryAttempts: 2 })],
+      });
     }
 
     ({ api: this.httpApi, stage: this.httpStage } = this.createHttpApi(jwtIssuer, jwtAudience));

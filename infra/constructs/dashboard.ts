@@ -316,6 +316,21 @@ export class WebhooksDashboard extends Construct {
         }),
       );
     }
+    // Scheduled functions (the sweeper): a failing sweep leaves stranded deliveries stranded.
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      if (!spec.schedule) continue;
+      addAlarm(
+        new Alarm(this, `${spec.id}ErrorsAlarm`, {
+          alarmName: `${stackName}-${spec.id}-errors`,
+          alarmDescription: `${spec.id} failed in the last 15 minutes: deliveries whose task was lost or whose worker crashed are not re-queued until it runs again.`,
+          metric: props.functions[name].metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     if (ingestErrors.length > 0) {
       this.dashboard.addWidgets(
         new GraphWidget({ title: 'Webhook ingest: function errors by sender', left: ingestErrors, width: 24 }),

@@ -1,4 +1,4 @@
-import type { QueueName } from '../../shared/platform/topology';
+import type { FunctionName, QueueName } from '../../shared/platform/topology';
 import { formatBanner } from './banner';
 import { startEmulators, type Emulators } from './emulators';
 import { applyEnv, buildFunctionEnv } from './env';
@@ -6,6 +6,7 @@ import { startGateway, type Gateway } from './gateway';
 import { createHandlerLoader } from './handlers';
 import { createLocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
+import { startSchedules, type Schedules } from './schedules';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
 
 /**
@@ -32,6 +33,8 @@ export interface LocalSystemOptions {
   visibilityTimeoutSeconds?: number;
   /** No banner, no request log lines, function logs at WARN. */
   quiet?: boolean;
+  /** Overrides every scheduled function's period (ms); 0 runs them only through `runScheduled`. */
+  scheduleEveryMs?: number;
 }
 
 export interface LocalSystem {
@@ -54,6 +57,8 @@ export interface LocalSystem {
   squareNotificationUrl: string;
   /** Bearer token for `auth: 'iam'` routes (POST /internal/events), in place of SigV4. */
   internalApiToken: string;
+  /** Invokes a scheduled function (the sweeper) now, as its EventBridge schedule would. */
+  runScheduled(name: FunctionName): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -69,10 +74,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   let emulators: Emulators | undefined;
   let pollers: Pollers | undefined;
+  let schedules: Schedules | undefined;
   let gateway: Gateway | undefined;
   let restoreEnv: (() => void) | undefined;
   const shutdown = async () => {
     // The emulators stop right after, so in-flight long polls can be cut short.
+    await schedules?.stop();
     await pollers?.stop({ immediate: true });
     await gateway?.close();
     await emulators?.stop();
@@ -118,6 +125,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       loadHandler,
       log,
     });
+    schedules = startSchedules({
+      loadHandler,
+      region: emulators.region,
+      log,
+      ...(options.scheduleEveryMs !== undefined && { everyMs: options.scheduleEveryMs }),
+    });
   } catch (error) {
     await shutdown().catch((cleanupError: unknown) => log.warn('Cleanup after a failed start failed', cleanupError));
     throw error;
@@ -154,6 +167,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     shopifyApiSecrets: [...settings.shopifyApiSecrets],
     squareNotificationUrl,
     internalApiToken: settings.internalApiToken,
+    runScheduled: (name) => schedules!.run(name),
     stop: () => (stopping ??= shutdown()),
   };
 }

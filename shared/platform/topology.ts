@@ -30,7 +30,7 @@ export const ENV = {
   attemptRetentionDays: 'ATTEMPT_RETENTION_DAYS',
   messageRetentionDays: 'MESSAGE_RETENTION_DAYS',
   maxEndpointsPerOrg: 'MAX_ENDPOINTS_PER_ORG',
-  recoveryMaxPerCall: 'RECOVERY_MAX_PER_CALL',
+  recoveryPageSize: 'RECOVERY_PAGE_SIZE',
   connectionsTable: 'CONNECTIONS_TABLE_NAME',
   catalogTable: 'CATALOG_TABLE_NAME',
   catalogQueueUrl: 'CATALOG_QUEUE_URL',
@@ -90,7 +90,11 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     // Per-endpoint views (attempts, deliveries) of items that live under their message.
-    indexes: [{ name: 'byEndpoint', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    indexes: [
+      { name: 'byEndpoint', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      // Pending deliveries by when their next attempt is due, in a few shards: what the sweeper queries.
+      { name: 'byDue', partitionKey: 'duePk', sortKey: 'dueSk' },
+    ],
   },
   connections: {
     // Provider connections (Square merchants, Shopify shops, signed sources), their reverse lookups,
@@ -140,7 +144,8 @@ export type FunctionName =
   | 'catalogConsumer'
   | 'catalogApi'
   | 'docsApi'
-  | 'jobWorker';
+  | 'jobWorker'
+  | 'sweeper';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
@@ -170,6 +175,8 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
   readonly access: FunctionAccess;
+  /** Invoked on a timer (an EventBridge schedule in AWS, a timer in the local runtime). */
+  readonly schedule?: { readonly everyMinutes: number };
 }
 
 export const FUNCTIONS = {
@@ -213,9 +220,9 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     // Test sends and resends go through the delivery path itself: sign (decrypt), post, log, settle.
     access: {
-      tables: { webhooks: 'readWrite', ops: 'readWrite' },
-      sendsTo: ['delivery'],
-      sendsToDeadLetter: ['delivery'],
+      // Recoveries are durable jobs: it stores them and queues their first step.
+      tables: { webhooks: 'readWrite', ops: 'readWrite', jobs: 'readWrite' },
+      sendsTo: ['delivery', 'jobs'],
       publishesOpsAlerts: true,
       endpointSecrets: { use: 'encryptDecrypt', of: 'endpoint' },
     },
@@ -246,7 +253,6 @@ export const FUNCTIONS = {
     access: {
       tables: { webhooks: 'readWrite', ops: 'readWrite' },
       sendsTo: ['delivery'],
-      sendsToDeadLetter: ['delivery'],
       publishesOpsAlerts: true,
       endpointSecrets: { use: 'decrypt', of: 'endpoint' },
     },
@@ -329,7 +335,18 @@ export const FUNCTIONS = {
     // One step is one page of work; the step functions keep a page well under this.
     timeoutSeconds: 120,
     memoryMiB: 1024,
-    access: { tables: { jobs: 'readWrite' }, sendsTo: ['jobs'] },
+    // Recovery steps mark deliveries in the webhooks table and queue them for delivery.
+    access: { tables: { jobs: 'readWrite', webhooks: 'readWrite' }, sendsTo: ['jobs', 'delivery'] },
+  },
+  sweeper: {
+    id: 'SweeperFunction',
+    dir: 'sweeper',
+    description: 'Re-queues deliveries whose next attempt is overdue by 15 minutes (a lost task or a crashed attempt)',
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { webhooks: 'readWrite' }, sendsTo: ['delivery'] },
+    // EventBridge in AWS, a timer in the local runtime.
+    schedule: { everyMinutes: 5 },
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
@@ -385,7 +402,9 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     envVar: ENV.deliveryQueueUrl,
     visibilityTimeoutSeconds: 6 * FUNCTIONS.delivery.timeoutSeconds,
     retentionDays: 14,
-    // Retries are scheduled by re-sending with a delay, not by redrive: this only catches crashes.
+    // Retries are scheduled by re-sending with a delay, not by redrive, and an exhausted delivery is
+    // recorded failed and leaves the queue normally: only a task the code could not process (a crash,
+    // an unreadable message) reaches the DLQ, and its alarm pages.
     maxReceiveCount: 5,
     dlq: {
       id: 'DeliveryDeadLetterQueue',
