@@ -1,10 +1,10 @@
 import type { Emulators } from '../../infra/local/emulators';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createJobsStore, type JobsStore } from '../../shared/platform/jobs/jobs-store';
-import { createObservability } from '../../shared/platform/observability';
 import { ipPolicyFrom } from '../../shared/outbound/transport/ip-policy';
 import { createWebhooksApiHandler } from '../../functions/endpoints-api/endpoints-api';
 import { httpEvent } from './api-gateway';
+import { recordingObservability } from './observability';
 import type { DeliveryWorld } from './delivery-world';
 
 /** The endpoints API handler in process, on a delivery world's stores, called with an org admin's claims. */
@@ -23,8 +23,7 @@ export function createWebhooksApi(
   world: DeliveryWorld,
   options: { maxEndpointsPerOrg?: number } = {},
 ): WebhooksApi {
-  const observability = createObservability('endpoints-api-test');
-  observability.logger.setLogLevel('SILENT');
+  const observability = recordingObservability();
   const jobs = createJobsStore(world.documents, emulators.tables.jobs);
   const handler = createWebhooksApiHandler({
     endpoints: world.deps.endpoints,
