@@ -37,7 +37,9 @@ describe('Integration: the cost of a delivery', () => {
 
   it('costs 1 read and 3 writes per successful first attempt, stats once per endpoint-hour per batch, and never writes the endpoint item', async () => {
     const endpoint = await world.endpoint('org_cost_1', `${receiver.baseUrl}/ok`);
-    const tasks = await Promise.all(Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')));
+    const tasks = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
+    );
     commands.reset();
     const stats = createStatsBatch(createStatsStore(world.documents, emulators.tables.webhooks));
     const outcomes = await Promise.all(tasks.map((task) => deliver(task, { ...world.deps, stats })));

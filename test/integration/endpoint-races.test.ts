@@ -26,10 +26,15 @@ describe('Integration: endpoint writes under concurrency', () => {
   });
 
   const create = (orgId: string) =>
-    api.call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, { orgId }, {
-      url: 'http://127.0.0.1:9/hook',
-      eventTypes: ['*'],
-    });
+    api.call(
+      'POST',
+      `/v1/orgs/${orgId}/webhooks/endpoints`,
+      { orgId },
+      {
+        url: 'http://127.0.0.1:9/hook',
+        eventTypes: ['*'],
+      },
+    );
 
   it('lets one of two concurrent rotations win (200) and refuses the other (409); the returned secret is the stored one', async () => {
     const created = await create('org_race_1');

@@ -62,7 +62,9 @@ describe('Integration: recovery as a durable job', () => {
   }
 
   const done = (message: Message) =>
-    world.sqs.send(new DeleteMessageCommand({ QueueUrl: emulators.queues.jobs.url, ReceiptHandle: message.ReceiptHandle }));
+    world.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: emulators.queues.jobs.url, ReceiptHandle: message.ReceiptHandle }),
+    );
 
   /** Plays the job worker: one step per message until the queue is empty. */
   async function runJobs(): Promise<void> {
@@ -75,7 +77,12 @@ describe('Integration: recovery as a durable job', () => {
   async function failedWindow(orgId: string, path: string, count: number): Promise<Endpoint> {
     const endpoint = await world.endpoint(orgId, `${receiver.baseUrl}${path}`);
     for (let index = 0; index < count; index++) {
-      await world.delivery(endpoint, index, 'failed', new Date(world.clock.getTime() - (count - index) * 1_000).toISOString());
+      await world.delivery(
+        endpoint,
+        index,
+        'failed',
+        new Date(world.clock.getTime() - (count - index) * 1_000).toISOString(),
+      );
     }
     return endpoint;
   }

@@ -49,7 +49,9 @@ describe('Integration: the sweeper', () => {
     expect(await sweep(deps)).toEqual({ overdue: 0, staleAttempts: 0 });
 
     const requeued = await world.drainDeliveries({ run: true });
-    expect(requeued).toEqual([expect.objectContaining({ messageId: task.messageId, attempt: 1, trigger: 'scheduled' })]);
+    expect(requeued).toEqual([
+      expect.objectContaining({ messageId: task.messageId, attempt: 1, trigger: 'scheduled' }),
+    ]);
     expect(receiver.requestsTo('/lost')).toHaveLength(1);
     expect(await world.deps.messages.getDelivery(task.messageId, endpoint.endpointId)).toMatchObject({
       status: 'succeeded',

@@ -34,7 +34,12 @@ export interface DeliveryWorld {
   clock: Date;
   endpoint(orgId: string, url: string, endpointId?: string): Promise<Endpoint>;
   /** A message routed to the endpoint, its delivery stored with `status` (pending ones get attempts 0). */
-  delivery(endpoint: Endpoint, index: number, status: 'pending' | 'failed' | 'skipped', createdAt?: string): Promise<DeliveryTask>;
+  delivery(
+    endpoint: Endpoint,
+    index: number,
+    status: 'pending' | 'failed' | 'skipped',
+    createdAt?: string,
+  ): Promise<DeliveryTask>;
   /** Receives every task on the delivery queue (waiting out none), deleting them; with `run`, delivers each. */
   drainDeliveries(options?: { run?: boolean }): Promise<DeliveryTask[]>;
 }
@@ -66,7 +71,12 @@ export function createDeliveryWorld(emulators: Emulators, start = new Date('2026
       context: createDeliveryContextReader(documents, table),
       signingKeys: createSigningKeys(cipher),
       deliveryQueue: createQueueSender(sqs, emulators.queues.delivery.url),
-      alerts: createAlertSink({ documents, tableName: emulators.tables.ops, retentionDays: 1, logger: observability.logger }),
+      alerts: createAlertSink({
+        documents,
+        tableName: emulators.tables.ops,
+        retentionDays: 1,
+        logger: observability.logger,
+      }),
       post: postWebhook,
       settings: {
         policy: ipPolicyFrom('127.0.0.0/8'),
@@ -148,7 +158,11 @@ export function createDeliveryWorld(emulators: Emulators, start = new Date('2026
       const tasks: DeliveryTask[] = [];
       for (;;) {
         const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: emulators.queues.delivery.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+          new ReceiveMessageCommand({
+            QueueUrl: emulators.queues.delivery.url,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+          }),
         );
         if (Messages.length === 0) return tasks;
         await sqs.send(

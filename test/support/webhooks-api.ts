@@ -47,10 +47,7 @@ export function createWebhooksApi(
   return {
     jobs,
     async call(method, path, params, body) {
-      const template = Object.entries(params).reduce(
-        (route, [name, value]) => route.replace(value, `{${name}}`),
-        path,
-      );
+      const template = Object.entries(params).reduce((route, [name, value]) => route.replace(value, `{${name}}`), path);
       const result = await handler(
         httpEvent({
           method,
@@ -62,7 +59,10 @@ export function createWebhooksApi(
           ...(body !== undefined && { body: JSON.stringify(body) }),
         }),
       );
-      return { status: result.statusCode, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+      return {
+        status: result.statusCode,
+        body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
+      };
     },
   };
 }
