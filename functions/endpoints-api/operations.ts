@@ -3,9 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { exampleEvent, ORG_EVENT_TYPES, type PlatformEvent } from '../../shared/events/event-catalog';
-import { parseJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
+import { parseJsonBody, parseOptionalJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
-import { rawBody } from '../../shared/inbound/raw-body';
 import { json } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
@@ -63,13 +62,6 @@ const endpointDisabled = (endpoint: EndpointRecord) =>
     `The endpoint is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it first`,
   );
 
-/** A body that may be empty (`{}` assumed) but, when present, must be valid. */
-function optionalJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>): T {
-  return rawBody(event).toString('utf8').trim() === ''
-    ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema)
-    : parseJsonBody(event, schema);
-}
-
 export function healthState(endpoint: EndpointRecord) {
   if (!endpoint.enabled)
     return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
@@ -88,7 +80,7 @@ export async function rotateEndpointSecret(
   endpointId: string,
   event: APIGatewayProxyEventV2,
 ) {
-  const input = optionalJsonBody(event, rotateSchema);
+  const input = parseOptionalJsonBody(event, rotateSchema);
   const endpoint = await deps.endpoints.get(owner, endpointId);
   const current = endpoint && (await deps.endpoints.getSecrets(owner, endpointId));
   if (!endpoint || !current) return endpointNotFound();
@@ -257,7 +249,7 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
       role: 'admin',
       handle: async ({ orgId, event }) => {
-        const input = optionalJsonBody(event, testSchema);
+        const input = parseOptionalJsonBody(event, testSchema);
         const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
         if (!endpoint) return endpointNotFound();
         if (!endpoint.enabled) return endpointDisabled(endpoint);

@@ -1,3 +1,4 @@
+import { verifyingSourceSecrets } from '../../shared/inbound/connections/source-secret';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -139,7 +140,10 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     const known = source;
     const { orgId } = known;
     logger.appendKeys({ orgId });
-    const decrypted = await Promise.allSettled(known.secrets.map((ciphertext) => keyOf(known, ciphertext)));
+    // A replaced secret keeps verifying during its grace period, so senders can switch when they like.
+    const decrypted = await Promise.allSettled(
+      verifyingSourceSecrets(known, now).map((ciphertext) => keyOf(known, ciphertext)),
+    );
     const keys = decrypted.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     const undecryptable = decrypted.find((outcome) => outcome.status === 'rejected');
     try {

@@ -7,7 +7,11 @@ import {
   inventorySettingsViewSchema,
   stockLevelViewSchema,
 } from '../catalog/catalog-api-schemas';
-import { shopifyConnectionSchema, squareConnectionSchema } from '../inbound/connections/connection-input';
+import {
+  shopifyConnectionSchema,
+  sourceSecretSchema,
+  squareConnectionSchema,
+} from '../inbound/connections/connection-input';
 import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
@@ -464,11 +468,18 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'Create a signed inbound source, or rotate its secret',
     tag: 'Connections',
     role: 'admin',
+    description:
+      'Issues a new signing secret, shown only in this answer. Replacing the secret of an existing source keeps the previous one verifying for `gracePeriodSeconds` (default 86400 s; 0 stops it now), so the sender can switch whenever it likes. The body may be empty.',
+    body: sourceSecretSchema,
+    bodyOptional: true,
     pathParameters: {
       sourceId: '1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit',
     },
     answers: {
-      200: { description: 'Secret rotated; the old one stops verifying now', schema: sourceIssuedSchema },
+      200: {
+        description: 'Secret rotated; the previous one keeps verifying for the grace period',
+        schema: sourceIssuedSchema,
+      },
       201: { description: 'Created; the secret is shown only here', schema: sourceIssuedSchema },
     },
     errors: { 409: 'The source id is not available', 422: 'Invalid source id' },
