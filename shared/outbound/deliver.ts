@@ -120,19 +120,22 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     status: step.kind === 'succeeded' ? 'succeeded' : 'failed',
     nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null,
   } as const;
-  await deps.messages.completeAttempt(claim, outcomeRecord);
   // Counted here, after the claim was won, so a task that SQS delivers twice is counted once.
   const counted: StatsEvent[] = [
     { kind: 'attempt', status: outcomeRecord.status, durationMs: outcomeRecord.durationMs },
   ];
   if (step.kind !== 'retry') counted.push({ kind: 'message', status: outcomeRecord.status });
   if (step.kind !== 'retry' && !manual) counted.push({ kind: 'pending', delta: -1, createdAt: message.createdAt });
-  await recordStats(deps, task.endpointId, counted, now);
-  await recordRecoveryProgress(deps, task, outcomeRecord.status);
   const completed: Attempt = { ...claim, ...outcomeRecord, state: 'completed' };
-  const endpointDisabled = manual
-    ? await settleManual(task, endpoint, completed, deps, now)
-    : await settle(task, endpoint, completed, step, deps, now);
+  // Side by side, one round trip: the attempt's result and the delivery's state are different items.
+  // A crash between them is repaired by the redelivered task, or at worst by the sweeper's stale-claim
+  // takeover, which posts once more with the same webhook-id (receivers deduplicate on it).
+  const [, , , endpointDisabled] = await Promise.all([
+    deps.messages.completeAttempt(claim, outcomeRecord),
+    recordStats(deps, task.endpointId, counted, now),
+    recordRecoveryProgress(deps, task, outcomeRecord.status),
+    manual ? settleManual(task, endpoint, completed, deps, now) : settle(task, endpoint, completed, step, deps, now),
+  ]);
   return {
     kind: 'attempted',
     step,

@@ -85,8 +85,9 @@ export function toEndpointSecrets(
 export function createEndpointsStore(documents: DynamoDBDocumentClient, tableName: string): EndpointsStore {
   const slots = createEndpointSlots(documents, tableName, (owner) => countEndpoints(owner));
 
-  async function countEndpoints(owner: Owner): Promise<number> {
-    let count = 0;
+  /** Every page of the owner's endpoint items (or only their count, `Select: 'COUNT'`). */
+  async function queryEndpoints(owner: Owner, select?: 'COUNT') {
+    const pages: { items: Record<string, unknown>[]; count: number }[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await documents.send(
@@ -94,15 +95,19 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': ENDPOINT_PREFIX },
-          Select: 'COUNT',
           ConsistentRead: true,
+          ...(select && { Select: select }),
           ExclusiveStartKey: startKey,
         }),
       );
-      count += page.Count ?? 0;
+      pages.push({ items: page.Items ?? [], count: page.Count ?? 0 });
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return count;
+    return pages;
+  }
+
+  async function countEndpoints(owner: Owner): Promise<number> {
+    return (await queryEndpoints(owner, 'COUNT')).reduce((total, page) => total + page.count, 0);
   }
 
   async function updateExisting(
@@ -207,22 +212,8 @@ export function createEndpointsStore(documents: DynamoDBDocumentClient, tableNam
     },
 
     async list(owner) {
-      const endpoints: EndpointRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': ENDPOINT_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) endpoints.push(toEndpointRecord(item) as EndpointRecord);
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return endpoints;
+      const pages = await queryEndpoints(owner);
+      return pages.flatMap((page) => page.items.map((item) => toEndpointRecord(item) as EndpointRecord));
     },
 
     async getSecrets(owner, endpointId) {

@@ -150,6 +150,9 @@ function durations(env: Env, name: string, fallback: readonly number[]): readonl
 /** 15 s per attempt, as Svix's hosted service; the delivery function's own timeout leaves room for it. */
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 
+const attemptTimeoutMs = (env: Env) =>
+  read(env, ENV.deliveryTimeoutMs, z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS));
+
 export interface EventsApiConfig {
   readonly eventsQueueUrl: string;
 }
@@ -198,11 +201,7 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
     policy: ipPolicy(env),
     scheduleMs: durations(env, ENV.deliveryRetrySchedule, DEFAULT_RETRY_SCHEDULE_MS),
-    timeoutMs: read(
-      env,
-      ENV.deliveryTimeoutMs,
-      z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS),
-    ),
+    timeoutMs: attemptTimeoutMs(env),
     disableAfterMs: disableAfterMs as number,
     attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
@@ -410,10 +409,6 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
   return {
     webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
     deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
-    timeoutMs: read(
-      env,
-      ENV.deliveryTimeoutMs,
-      z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS),
-    ),
+    timeoutMs: attemptTimeoutMs(env),
   };
 }
