@@ -277,20 +277,20 @@ async function main(): Promise<DeliveryResult> {
       });
       if (record) rates[name].push(items.length / ((performance.now() - started) / 1000));
     };
-    // Ten in flight, as before; every ten finished deliveries share one stats batch, written once when
-    // the tenth ends (as one consumer batch does), while the next deliveries go on.
+    // Ten in flight, as before; every ten deliveries (in the order they start) share one stats batch,
+    // written once when the last of them ends, as one consumer batch does, while the next go on.
     const flushes: Promise<void>[] = [];
-    let stats = createStatsBatch(statsStore);
-    let inBatch = 0;
+    let group = { stats: createStatsBatch(statsStore), started: 0, open: 0 };
     const oursWork = async (task: DeliveryTask) => {
-      const outcome = await deliver(task, { ...deps, stats });
+      if (group.started === CONCURRENCY) group = { stats: createStatsBatch(statsStore), started: 0, open: 0 };
+      const mine = group;
+      mine.started += 1;
+      mine.open += 1;
+      const outcome = await deliver(task, { ...deps, stats: mine.stats });
       if (outcome.kind !== 'attempted' || outcome.step.kind !== 'succeeded')
         throw new Error(`Delivery did not succeed: ${JSON.stringify(outcome)}`);
-      if (++inBatch === CONCURRENCY) {
-        flushes.push(stats.flush());
-        stats = createStatsBatch(statsStore);
-        inBatch = 0;
-      }
+      mine.open -= 1;
+      if (mine.open === 0 && (mine.started === CONCURRENCY || mine !== group)) flushes.push(mine.stats.flush());
     };
     const measured = { deliveries: 0, reads: 0, writes: 0, endpointWrites: 0 };
     const signPostWork = async ({
@@ -372,9 +372,8 @@ async function main(): Promise<DeliveryResult> {
         if (name === 'ours') {
           commandLog.reset();
           await runVariant(name, tasks, oursWork, record);
-          flushes.push(stats.flush());
-          stats = createStatsBatch(statsStore);
-          inBatch = 0;
+          if (group.open === 0 && group.started < CONCURRENCY) flushes.push(group.stats.flush());
+          group = { stats: createStatsBatch(statsStore), started: 0, open: 0 };
           await Promise.all(flushes.splice(0));
           if (record) {
             measured.deliveries += tasks.length;
