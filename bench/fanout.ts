@@ -108,7 +108,7 @@ async function main(): Promise<FanoutResult> {
           lastSuccessAt: null,
           lastFailureAt: null,
         };
-        pending.push(endpoints.create(endpoint));
+        pending.push(endpoints.create(endpoint).then(() => undefined));
         if (pending.length >= 25) await Promise.all(pending.splice(0));
       }
       await Promise.all(pending);

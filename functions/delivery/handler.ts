@@ -7,6 +7,7 @@ import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
 import { alertSinkFor } from '../../shared/platform/alerts';
 import { postWebhook } from '../../shared/outbound/transport/http-delivery';
+import { createDeliveryContextReader } from '../../shared/outbound/delivery-context';
 import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
 import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
@@ -22,9 +23,9 @@ const sqs = createSqsClient();
 export const handler = createDeliveryConsumer({
   endpoints: createEndpointsStore(documents, config.webhooksTable),
   messages: createMessagesStore(documents, config.webhooksTable),
+  context: createDeliveryContextReader(documents, config.webhooksTable),
   signingKeys: createSigningKeys(createSecretCipher(config.endpointSecretsKey, createKmsClient)),
   deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
-  deadLetterQueue: createQueueSender(sqs, config.deliveryDlqUrl),
   alerts: alertSinkFor(config, documents, observability),
   post: postWebhook,
   settings: config,

@@ -26,6 +26,8 @@ import type { DeliveryDependencies } from '../../shared/outbound/deliver';
 import type { MessagesStore } from '../../shared/outbound/messages-store';
 import type { RecoveriesStore } from '../../shared/outbound/recoveries-store';
 import type { StatsStore } from '../../shared/outbound/stats-store';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import type { JobsStore } from '../../shared/platform/jobs/jobs-store';
 import { attemptView, deliveryView } from '../../shared/outbound/views';
 import { createMerchantRoutes } from './merchant-webhook';
 import { createOperationRoutes } from './operations';
@@ -41,10 +43,13 @@ export interface WebhooksApiDependencies {
   readonly cipher: SecretCipher;
   readonly stats: StatsStore;
   readonly recoveries: RecoveriesStore;
-  readonly settings: Pick<
-    WebhooksApiConfig,
-    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'
-  > & { readonly policy: IpPolicy };
+  readonly settings: Pick<WebhooksApiConfig, 'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays'> & {
+    readonly policy: IpPolicy;
+    readonly jobRetentionDays: number;
+  };
+  /** Recoveries run as durable jobs (recovery-job.ts): stored here and queued for the job worker. */
+  readonly jobs: JobsStore;
+  readonly jobsQueue: QueueSender;
   readonly now: () => Date;
   readonly observability: Observability;
   /** Test sends and resends are delivered through `deliver()` itself. */
@@ -162,13 +167,6 @@ export function createWebhooksApiHandler(
         handle: async ({ orgId, event }) => {
           const input = parseJsonBody(event, createSchema);
           const url = validateEndpointFields(input) as string;
-          if ((await deps.endpoints.count(orgId)) >= settings.maxEndpointsPerOrg) {
-            return problem(
-              409,
-              'endpoint_limit_reached',
-              `An organisation can have at most ${settings.maxEndpointsPerOrg} endpoints`,
-            );
-          }
           const at = deps.now().toISOString();
           const endpointId = newEndpointId();
           const secret = generateSigningSecret();
@@ -195,7 +193,14 @@ export function createWebhooksApiHandler(
             lastSuccessAt: null,
             lastFailureAt: null,
           };
-          await deps.endpoints.create(endpoint);
+          // The cap is a counter taken with a conditional write: concurrent creates cannot pass it together.
+          if ((await deps.endpoints.create(endpoint, settings.maxEndpointsPerOrg)) === 'limit_reached') {
+            return problem(
+              409,
+              'endpoint_limit_reached',
+              `An organisation can have at most ${settings.maxEndpointsPerOrg} endpoints`,
+            );
+          }
           deps.observability.logger.info('Endpoint created', { orgId, endpointId, url: redactEndpointUrl(url) });
           // The only time the secret is shown: it is stored encrypted and never returned again.
           return secretJson(

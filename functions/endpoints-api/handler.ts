@@ -7,11 +7,13 @@ import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
 import { alertSinkFor } from '../../shared/platform/alerts';
 import { postWebhook } from '../../shared/outbound/transport/http-delivery';
+import { createDeliveryContextReader } from '../../shared/outbound/delivery-context';
 import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
 import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createSigningKeys } from '../../shared/outbound/signing-keys';
 import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
 import { createStatsStore } from '../../shared/outbound/stats-store';
+import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import { createWebhooksApiHandler } from './endpoints-api';
 
 const config = loadWebhooksApiConfig();
@@ -31,6 +33,8 @@ export const handler = createWebhooksApiHandler({
   messages,
   stats,
   recoveries,
+  jobs: createJobsStore(documents, config.jobsTable),
+  jobsQueue: createQueueSender(sqs, config.jobsQueueUrl),
   cipher,
   settings: config,
   now,
@@ -38,11 +42,11 @@ export const handler = createWebhooksApiHandler({
   delivery: {
     endpoints,
     messages,
+    context: createDeliveryContextReader(documents, config.webhooksTable),
     stats,
     signingKeys: createSigningKeys(cipher),
     deliveryQueue,
     recoveries,
-    deadLetterQueue: createQueueSender(sqs, config.deliveryDlqUrl),
     alerts: alertSinkFor(config, documents, observability),
     post: postWebhook,
     settings: config,

@@ -6,7 +6,7 @@ import { problem } from '../../shared/platform/http/problem';
 import { json, secretJson } from '../../shared/platform/http/responses';
 import { redactEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
-import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
+import { endpointView, secretContext, type Endpoint, type EndpointRecord } from '../../shared/outbound/endpoint';
 import { merchantEndpointIdFor } from '../../shared/events/ids';
 import { ownerFields } from '../../shared/events/owner';
 import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret } from './operations';
@@ -31,7 +31,7 @@ export const merchantWebhookSchema = z.strictObject({
     .describe('Federation types or wildcards; `["federation.*"]` when absent'),
 });
 
-export function merchantWebhookView(endpoint: Endpoint) {
+export function merchantWebhookView(endpoint: EndpointRecord) {
   return { merchantId: endpoint.merchantId ?? '', webhookUrl: endpoint.url, ...endpointView(endpoint) };
 }
 
