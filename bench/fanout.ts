@@ -98,7 +98,7 @@ async function main(): Promise<FanoutResult> {
           generateSigningSecret(),
           cipher,
         );
-        pending.push(endpoints.create(endpoint));
+        pending.push(endpoints.create(endpoint).then(() => undefined));
         if (pending.length >= 25) await Promise.all(pending.splice(0));
       }
       await Promise.all(pending);

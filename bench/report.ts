@@ -1,7 +1,10 @@
 import type { ColdStartEntry, ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
 import type { ConsoleResult } from './console';
-import type { DeliveryResult } from './delivery';
+import type { CommandsPerDelivery, DeliveryResult } from './delivery';
+
+const commandsText = (commands: CommandsPerDelivery) =>
+  `${commands.reads} read + ${commands.writes} writes, ${commands.endpointWrites} to the endpoint item`;
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestProvidersResult } from './ingest-providers';
@@ -309,10 +312,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     const share = ratio(delivery.ours.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     const signShare = ratio(delivery.signAndPost.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     rows.push([
-      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ${delivery.bodyBytes} B ` +
-        `bodies`,
-      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.ours.latencyMs.p50)}, p99 ` +
-        `${formatMillis(delivery.ours.latencyMs.p99)}`,
+      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ${delivery.bodyBytes} B bodies`,
+      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.ours.latencyMs.p50)}, p99 ${formatMillis(delivery.ours.latencyMs.p99)}; DynamoDB commands per delivery ${commandsText(delivery.commands.after)} (before: ${commandsText(delivery.commands.before)})`,
       '',
       `bare keep-alive client: ${formatNumber(delivery.floor.deliveriesPerSecond)}/s; p50 ` +
         `${formatMillis(delivery.floor.latencyMs.p50)}, p99 ${formatMillis(delivery.floor.latencyMs.p99)}`,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isSourceId, sourceWebhookPath } from '../../shared/inbound/connections/connection-input';
+import { isSourceId, sourceSecretSchema, sourceWebhookPath } from '../../shared/inbound/connections/connection-input';
 import type {
   ConnectionsStore,
   InboundSource,
@@ -7,11 +7,16 @@ import type {
   ProviderConnection,
   SourceEvent,
 } from '../../shared/inbound/connections/connections-store';
-import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import {
+  DEFAULT_SOURCE_GRACE_SECONDS,
+  retiredSourceSecrets,
+  sourceSecretContext,
+} from '../../shared/inbound/connections/source-secret';
 import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import {
   createOrgRouter,
   pageQuerySchema,
+  parseOptionalJsonBody,
   parseQuery,
   RequestValidationError,
   type OrgRequest,
@@ -134,6 +139,10 @@ export function createConnectionsApiHandler(
       'PUT /v1/orgs/{orgId}/connections/sources/{sourceId}': {
         role: 'admin',
         handle: async ({ orgId, event }) => {
+          const { gracePeriodSeconds = DEFAULT_SOURCE_GRACE_SECONDS } = parseOptionalJsonBody(
+            event,
+            sourceSecretSchema,
+          );
           const sourceId = sourceIdOf(event);
           if (!isSourceId(sourceId)) {
             throw new RequestValidationError(422, 'Invalid source id', [
@@ -148,15 +157,18 @@ export function createConnectionsApiHandler(
             problem(409, 'source_id_unavailable', 'This source id is not available; choose another');
           const existing = await deps.connections.getSource(sourceId);
           if (existing && existing.orgId !== orgId) return sourceIdTaken();
-          const at = deps.now().toISOString();
+          const now = deps.now();
+          const at = now.toISOString();
           const createdAt = existing?.createdAt ?? at;
           const secret = generateSigningSecret();
           const ciphertext = await deps.cipher.encrypt(secret, sourceSecretContext(orgId, sourceId));
-          // A rotation replaces the secret outright: the old one stops verifying now.
+          // A replaced secret keeps verifying for the grace period, like a rotated endpoint secret.
+          const retiredSecrets = retiredSourceSecrets(existing, now, gracePeriodSeconds);
           const outcome = await deps.connections.putSource({
             sourceId,
             orgId,
             secrets: [ciphertext],
+            ...(retiredSecrets.length > 0 && { retiredSecrets }),
             createdAt,
             updatedAt: at,
           });

@@ -5,14 +5,19 @@ import type { Observability } from '../../shared/platform/observability';
 import { createSqsConsumer } from '../../shared/platform/aws/sqs-batch';
 import { deliver, type DeliveryDependencies, type DeliveryOutcome } from '../../shared/outbound/deliver';
 import { deliveryTaskSchema } from '../../shared/outbound/delivery-task';
+import { createStatsBatch } from '../../shared/outbound/stats-batch';
+import type { StatsStore } from '../../shared/outbound/stats-store';
 
 /**
  * Delivery queue → signed POSTs. The records of a batch are delivered side by side, so an endpoint
- * that takes the whole timeout to fail does not hold back the others in its batch.
+ * that takes the whole timeout to fail does not hold back the others in its batch. Their health
+ * counters are summed and written once per endpoint-hour when the batch ends.
  */
 
-export interface DeliveryConsumerDependencies extends DeliveryDependencies {
+export interface DeliveryConsumerDependencies extends Omit<DeliveryDependencies, 'stats'> {
   readonly observability: Observability;
+  /** Where each batch's summed counters go; absent, nothing is counted. */
+  readonly stats?: Pick<StatsStore, 'add'>;
 }
 
 const METRIC = METRIC_NAMES.delivery;
@@ -39,7 +44,7 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
     if (outcome.endpointDisabled) metrics.addMetric(METRIC.endpointDisabled, MetricUnit.Count, 1);
   }
 
-  async function processRecord(record: SQSRecord): Promise<void> {
+  async function processRecord(record: SQSRecord, delivery: DeliveryDependencies): Promise<void> {
     const task = deliveryTaskSchema.parse(JSON.parse(record.body));
     // Records run concurrently, so context goes on each line rather than into shared logger keys.
     const context = {
@@ -51,7 +56,7 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
       attempt: task.attempt,
     };
     try {
-      const outcome = await deliver(task, deps);
+      const outcome = await deliver(task, delivery);
       count(outcome);
       if (outcome.kind === 'attempted') {
         logger.info('Delivery attempt', {
@@ -70,5 +75,24 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
     }
   }
 
-  return createSqsConsumer({ observability: deps.observability, processRecord, inParallel: true });
+  return createSqsConsumer({
+    observability: deps.observability,
+    inParallel: true,
+    handler: {
+      // Stats are summed over the batch and written once per endpoint-hour when it ends.
+      startBatch: () => {
+        const { stats: statsStore, ...rest } = deps;
+        const stats = statsStore ? createStatsBatch(statsStore) : undefined;
+        const delivery: DeliveryDependencies = { ...rest, ...(stats && { stats }) };
+        return {
+          processRecord: (record: SQSRecord) => processRecord(record, delivery),
+          finish: async () => {
+            await stats
+              ?.flush()
+              .catch((error: unknown) => logger.warn("Could not write the batch's endpoint stats", { error }));
+          },
+        };
+      },
+    },
+  });
 }

@@ -7,6 +7,8 @@ import type { EndpointsStore } from '../../shared/outbound/endpoints-store';
 import type { MessagesStore } from '../../shared/outbound/messages-store';
 import type { RecoveriesStore } from '../../shared/outbound/recoveries-store';
 import type { StatsStore } from '../../shared/outbound/stats-store';
+import type { QueueSender } from '../../shared/platform/aws/queue';
+import type { JobsStore } from '../../shared/platform/jobs/jobs-store';
 
 /** What every route of the endpoints API is given (the organisation's and the merchant's alike). */
 export interface WebhooksApiDependencies {
@@ -15,10 +17,13 @@ export interface WebhooksApiDependencies {
   readonly cipher: SecretCipher;
   readonly stats: StatsStore;
   readonly recoveries: RecoveriesStore;
-  readonly settings: Pick<
-    WebhooksApiConfig,
-    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'
-  > & { readonly policy: IpPolicy };
+  readonly settings: Pick<WebhooksApiConfig, 'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays'> & {
+    readonly policy: IpPolicy;
+    readonly jobRetentionDays: number;
+  };
+  /** Recoveries run as durable jobs (recovery-job.ts): stored here and queued for the job worker. */
+  readonly jobs: JobsStore;
+  readonly jobsQueue: QueueSender;
   readonly now: () => Date;
   readonly observability: Observability;
   /** Test sends and resends are delivered through `deliver()` itself. */

@@ -82,13 +82,6 @@ export function createWebhooksApiHandler(
         handle: async ({ orgId, event }) => {
           const input = parseJsonBody(event, createEndpointSchema);
           const url = validateEndpointFields(input) as string;
-          if ((await deps.endpoints.count(orgId)) >= settings.maxEndpointsPerOrg) {
-            return problem(
-              409,
-              'endpoint_limit_reached',
-              `An organisation can have at most ${settings.maxEndpointsPerOrg} endpoints`,
-            );
-          }
           const at = deps.now().toISOString();
           const endpointId = newEndpointId();
           const secret = generateSigningSecret();
@@ -105,7 +98,14 @@ export function createWebhooksApiHandler(
             secret,
             deps.cipher,
           );
-          await deps.endpoints.create(endpoint);
+          // The cap is a counter taken with a conditional write: concurrent creates cannot pass it together.
+          if ((await deps.endpoints.create(endpoint, settings.maxEndpointsPerOrg)) === 'limit_reached') {
+            return problem(
+              409,
+              'endpoint_limit_reached',
+              `An organisation can have at most ${settings.maxEndpointsPerOrg} endpoints`,
+            );
+          }
           deps.observability.logger.info('Endpoint created', { orgId, endpointId, url: redactEndpointUrl(url) });
           // The only time the secret is shown: it is stored encrypted and never returned again.
           return secretJson(

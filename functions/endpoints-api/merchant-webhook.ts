@@ -5,7 +5,7 @@ import { problem } from '../../shared/platform/http/problem';
 import { json, secretJson } from '../../shared/platform/http/responses';
 import { redactEndpointUrl } from '../../shared/outbound/transport/endpoint-url';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
-import { endpointView, newEndpointRecord, type Endpoint } from '../../shared/outbound/endpoint';
+import { endpointView, newEndpointRecord, type EndpointRecord } from '../../shared/outbound/endpoint';
 import { DEFAULT_MERCHANT_EVENT_TYPES, merchantWebhookSchema } from '../../shared/outbound/endpoint-requests';
 import { merchantEndpointIdFor } from '../../shared/events/ids';
 import type { WebhooksApiDependencies } from './dependencies';
@@ -18,7 +18,7 @@ import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret 
  * delivery engine (signing, retries, attempt log, SSRF rules, stats, rotation, recovery) is the same.
  */
 
-function merchantWebhookView(endpoint: Endpoint) {
+function merchantWebhookView(endpoint: EndpointRecord) {
   return { merchantId: endpoint.merchantId ?? '', webhookUrl: endpoint.url, ...endpointView(endpoint) };
 }
 

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import { exampleEvent, type PlatformEvent } from '../../shared/events/event-catalog';
-import { parseJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
+import { parseJsonBody, parseOptionalJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
-import { rawBody } from '../../shared/platform/http/raw-body';
 import { json, secretJson } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
@@ -15,16 +13,17 @@ import {
   rotatedSecrets,
   secretContext,
   signingSecrets,
-  type Endpoint,
+  type EndpointRecord,
 } from '../../shared/outbound/endpoint';
 import { messageBody } from '../../shared/outbound/fanout';
-import { messageIdFor, newManualId, newRecoveryId, orgScope } from '../../shared/events/ids';
-import { ownedByOrg, ownerFields, type Owner } from '../../shared/events/owner';
-import type { DeliveryTask } from '../../shared/outbound/delivery-task';
-import type { Recovery } from '../../shared/outbound/recoveries-store';
+import { messageIdFor, newManualId, orgScope } from '../../shared/events/ids';
+import { ownedByOrg, ownerFields, ownerPartition, type Owner } from '../../shared/events/owner';
+import { startJob } from '../../shared/platform/jobs/job-runner';
+import { ActiveJobError } from '../../shared/platform/jobs/jobs-store';
+import { newRecoveryJob, RECOVERY_JOB_KIND, recoveryView } from '../../shared/outbound/recovery-job';
 import type { Attempt } from '../../shared/outbound/messages-store';
 import { windowStart } from '../../shared/outbound/stats-store';
-import { attemptView, healthState, recoveryView } from '../../shared/outbound/views';
+import { attemptView, healthState } from '../../shared/outbound/views';
 import {
   recoverSchema,
   resendSchema,
@@ -43,58 +42,54 @@ import type { WebhooksApiDependencies } from './dependencies';
 const METRIC = METRIC_NAMES.endpointsApi;
 
 const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
-const endpointDisabled = (endpoint: Endpoint) =>
+const endpointDisabled = (endpoint: EndpointRecord) =>
   problem(
     409,
     'endpoint_disabled',
     `The endpoint is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it first`,
   );
 
-/** A body that may be empty (`{}` assumed) but, when present, must be valid. */
-function optionalJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>): T {
-  return rawBody(event).toString('utf8').trim() === ''
-    ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema)
-    : parseJsonBody(event, schema);
-}
-
-/** Rotates an endpoint's signing secret (an organisation's endpoint, or a merchant's federation webhook). */
+/**
+ * Rotates an endpoint's signing secret (an organisation's endpoint, or a merchant's federation webhook).
+ * The write is conditional on the secrets' version read here: of two concurrent rotations one stores
+ * its secret and answers 200, the other answers 409 — so the secret returned is always the one stored.
+ */
 export async function rotateEndpointSecret(
   deps: WebhooksApiDependencies,
   owner: Owner,
   endpointId: string,
   event: APIGatewayProxyEventV2,
 ) {
-  const input = optionalJsonBody(event, rotateSchema);
+  const input = parseOptionalJsonBody(event, rotateSchema);
   const endpoint = await deps.endpoints.get(owner, endpointId);
-  if (!endpoint) return endpointNotFound();
+  const current = endpoint && (await deps.endpoints.getSecrets(owner, endpointId));
+  if (!endpoint || !current) return endpointNotFound();
   const now = deps.now();
   const at = now.toISOString();
   const graceSeconds = input.gracePeriodSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
   const secret = generateSigningSecret();
   const ciphertext = await deps.cipher.encrypt(secret, secretContext(endpoint));
-  const secrets = rotatedSecrets(endpoint.secrets, { ciphertext, createdAt: at, expiresAt: null }, now, graceSeconds);
-  const updated = await deps.endpoints.update(owner, endpoint.endpointId, { secrets }, at);
-  if (!updated) return endpointNotFound();
+  const secrets = rotatedSecrets(current.secrets, { ciphertext, createdAt: at, expiresAt: null }, now, graceSeconds);
+  if (!(await deps.endpoints.replaceSecrets(owner, endpoint.endpointId, secrets, current.version)))
+    return problem(409, 'rotation_conflict', 'The secret was rotated concurrently; read it again before rotating');
   const previousSecretsExpireAt = new Date(now.getTime() + graceSeconds * 1_000).toISOString();
+  const signing = signingSecrets({ secrets }, now).length;
   deps.observability.logger.info('Endpoint secret rotated', {
     ...ownerFields(owner),
     endpointId: endpoint.endpointId,
     graceSeconds,
-    secretsSigning: signingSecrets(updated, now).length,
+    secretsSigning: signing,
   });
   deps.observability.metrics.addMetric(METRIC.secretRotated, MetricUnit.Count, 1);
   deps.observability.metrics.publishStoredMetrics();
   // The only time the new secret is shown, as on creation.
-  return secretJson(200, {
-    id: endpoint.endpointId,
-    secret,
-    previousSecretsExpireAt,
-    signingSecrets: signingSecrets(updated, now).length,
-  });
+  return secretJson(200, { id: endpoint.endpointId, secret, previousSecretsExpireAt, signingSecrets: signing });
 }
 
+const latest = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
+
 /** An endpoint's health over a window (an organisation's endpoint, or a merchant's federation webhook). */
-async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
+export async function statsOf(deps: WebhooksApiDependencies, endpoint: EndpointRecord, window: '24h' | '7d') {
   const now = deps.now();
   const from = windowStart(window, now);
   const counts = await deps.stats.read(endpoint.endpointId, from, now);
@@ -104,8 +99,9 @@ async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window
     from: from.toISOString(),
     to: now.toISOString(),
     ...counts,
-    lastSuccessAt: endpoint.lastSuccessAt,
-    lastFailureAt: endpoint.lastFailureAt,
+    // The endpoint item keeps these only at health changes; the stats buckets keep every attempt's.
+    lastSuccessAt: latest(counts.lastSuccessAt, endpoint.lastSuccessAt),
+    lastFailureAt: latest(counts.lastFailureAt, endpoint.lastFailureAt),
     state: healthState(endpoint),
   };
 }
@@ -128,15 +124,19 @@ const recoveryLocation = (owner: Owner, recoveryId: string) =>
     ? `/v1/orgs/${owner}/webhooks/recoveries/${recoveryId}`
     : `/v1/merchants/${owner.merchantId}/webhook/recoveries/${recoveryId}`;
 
+const recoveryNotFound = () => problem(404, 'recovery_not_found', 'No such recovery');
+
 /** `GET …/recoveries/{recoveryId}`: only the owner's own recoveries. */
 export async function readRecovery(deps: WebhooksApiDependencies, owner: Owner, recoveryId: string) {
-  const recovery = await deps.recoveries.get(owner, recoveryId);
-  return recovery ? json(200, recoveryView(recovery)) : problem(404, 'recovery_not_found', 'No such recovery');
+  const job = await deps.jobs.get(ownerPartition(owner), recoveryId);
+  if (!job || job.kind !== RECOVERY_JOB_KIND) return recoveryNotFound();
+  return json(200, recoveryView(job, await deps.recoveries.counts(owner, recoveryId)));
 }
 
 /**
- * Re-enqueues the endpoint's failed and skipped deliveries of a window (an organisation's endpoint, or
- * a merchant's federation webhook) and answers 202 with the recovery.
+ * Starts a recovery of the endpoint's failed and skipped deliveries of a window (an organisation's
+ * endpoint, or a merchant's federation webhook): stores the job and answers 202 at once, whatever the
+ * window's size; the job worker pages through it (recovery-job.ts). One active recovery per endpoint.
  */
 export async function recoverEndpoint(
   deps: WebhooksApiDependencies,
@@ -149,65 +149,38 @@ export async function recoverEndpoint(
   const endpoint = await deps.endpoints.get(owner, endpointId);
   if (!endpoint) return endpointNotFound();
   if (!endpoint.enabled) return endpointDisabled(endpoint);
-  const fields = ownerFields(owner);
   const now = deps.now();
-  // The index sorts on `<createdAt ISO>#…`: compare in exactly that form.
-  const since = new Date(input.since).toISOString();
-  const until = new Date(input.until ?? now).toISOString();
-  const recoveryId = newRecoveryId();
-  const correlationId = event.requestContext.requestId || randomUUID();
-  const { items, continuation } = await deps.recoveries.recoverable(endpoint.endpointId, {
-    since,
-    until,
-    limit: deps.settings.recoveryMaxPerCall,
-    ...(input.continuation && { continuation: input.continuation }),
+  const job = newRecoveryJob({
+    owner,
+    endpointId: endpoint.endpointId,
+    // The index sorts on `<createdAt ISO>#…`: compare in exactly that form.
+    since: new Date(input.since).toISOString(),
+    until: new Date(input.until ?? now).toISOString(),
+    correlationId: event.requestContext.requestId || randomUUID(),
+    now,
+    retentionDays: deps.settings.jobRetentionDays,
   });
-  const recovery: Recovery = {
-    recoveryId,
-    ...fields,
-    endpointId: endpoint.endpointId,
-    since,
-    until,
-    createdAt: now.toISOString(),
-    queued: items.length,
-    continuation,
-    succeeded: 0,
-    failed: 0,
-    skipped: 0,
-    expiresAt: Math.floor(now.getTime() / 1_000) + deps.settings.messageRetentionDays * 86_400,
-  };
-  // Stored before anything is queued, so every attempt finds it to count itself in.
-  await deps.recoveries.put(recovery);
-  // The recovery id is each task's claim key: one attempt per message, however often a task arrives.
-  const tasks: DeliveryTask[] = items.map((delivery) => ({
-    messageId: delivery.messageId,
-    ...fields,
-    endpointId: endpoint.endpointId,
-    attempt: 1,
-    trigger: 'manual',
-    manualId: recoveryId,
-    recoveryId,
-    correlationId,
-  }));
-  const bodies = tasks.map((task) => JSON.stringify(task));
-  const groups = Array.from({ length: Math.ceil(bodies.length / 100) }, (_, index) =>
-    bodies.slice(index * 100, index * 100 + 100),
-  );
-  await Promise.all(groups.map((group) => deps.delivery.deliveryQueue.sendBatch(group)));
+  // The counters first, so every attempt the job queues finds them to count itself in.
+  await deps.recoveries.createCounts(owner, job.jobId, job.expiresAt);
+  try {
+    await startJob({ jobs: deps.jobs, queue: deps.jobsQueue }, job);
+  } catch (error) {
+    if (!(error instanceof ActiveJobError)) throw error;
+    return problem(409, 'recovery_in_progress', 'A recovery of this endpoint is still running', undefined, {
+      activeRecoveryId: error.activeJobId,
+    });
+  }
   logger.info('Recovery started', {
-    ...fields,
+    ...ownerFields(owner),
     endpointId: endpoint.endpointId,
-    recoveryId,
-    since,
-    until,
-    queued: items.length,
-    more: continuation !== null,
-    correlationId,
+    recoveryId: job.jobId,
+    since: job.params.since,
+    until: job.params.until,
   });
-  metrics.addMetric(METRIC.recoveryQueued, MetricUnit.Count, items.length);
   metrics.addMetric(METRIC.recoveryStarted, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
-  return json(202, recoveryView(recovery), { location: recoveryLocation(owner, recoveryId) });
+  const view = recoveryView(job, { succeeded: 0, failed: 0, skipped: 0 });
+  return json(202, view, { location: recoveryLocation(owner, job.jobId) });
 }
 
 export function createOperationRoutes(deps: WebhooksApiDependencies): Record<string, OrgRoute> {
@@ -256,7 +229,7 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
       role: 'admin',
       handle: async ({ orgId, event }) => {
-        const input = optionalJsonBody(event, testSchema);
+        const input = parseOptionalJsonBody(event, testSchema);
         const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
         if (!endpoint) return endpointNotFound();
         if (!endpoint.enabled) return endpointDisabled(endpoint);
@@ -295,7 +268,9 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
           updatedAt: createdAt,
           expiresAt,
         });
-        await deps.stats.record(endpoint.endpointId, { kind: 'pending', delta: 1 }, now).catch(() => undefined);
+        await deps.stats
+          .record(endpoint.endpointId, { kind: 'pending', delta: 1, createdAt }, now)
+          .catch(() => undefined);
         const outcome = await deliver(
           { messageId, orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId },
           deps.delivery,

@@ -47,5 +47,5 @@ export function createFanoutConsumer(deps: FanoutConsumerDependencies) {
     }
   }
 
-  return createSqsConsumer({ observability: deps.observability, processRecord, inParallel: true });
+  return createSqsConsumer({ observability: deps.observability, handler: { processRecord }, inParallel: true });
 }

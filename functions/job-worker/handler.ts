@@ -10,14 +10,17 @@ import { createProviderSyncStep } from '../../shared/catalog/provider-sync-steps
 import { createConnectionTokens } from '../../shared/inbound/connections/connection-tokens';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
-import { loadJobsConfig, loadProviderSyncConfig } from '../../shared/platform/config';
+import { loadJobWorkerConfig, loadProviderSyncConfig } from '../../shared/platform/config';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { JobStep } from '../../shared/platform/jobs/job-runner';
 import { createObservability } from '../../shared/platform/observability';
+import { createMessagesStore } from '../../shared/outbound/messages-store';
+import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
+import { createRecoveryStep, RECOVERY_JOB_KIND } from '../../shared/outbound/recovery-job';
 import { createJobWorker } from './job-worker';
 
-const config = loadJobsConfig();
+const config = loadJobWorkerConfig();
 const syncConfig = loadProviderSyncConfig();
 const documents = createDocumentClient();
 const sqs = createSqsClient();
@@ -39,6 +42,13 @@ const steps: Record<string, JobStep> = {
     accessToken: (params) => tokens.accessToken(params.provider, params.account),
     shopify: providers.shopify?.client,
     square: providers.square?.catalog,
+    now,
+  }),
+  [RECOVERY_JOB_KIND]: createRecoveryStep({
+    recoveries: createRecoveriesStore(documents, config.webhooksTable),
+    messages: createMessagesStore(documents, config.webhooksTable),
+    deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
+    pageSize: config.recoveryPageSize,
     now,
   }),
 };

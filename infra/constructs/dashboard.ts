@@ -23,6 +23,7 @@ import {
   FUNCTIONS,
   METRICS_NAMESPACE,
   QUEUES,
+  SCHEDULES,
   ROUTES,
   type FunctionName,
   type FunctionSpec,
@@ -330,6 +331,22 @@ export class WebhooksDashboard extends Construct {
         }),
       );
     }
+    // Scheduled functions (the sweeper, the OAuth token refresh): a failing run leaves its work undone
+    // (stranded deliveries stay stranded, tokens near expiry are not refreshed) until a run succeeds.
+    for (const schedule of SCHEDULES) {
+      const spec: FunctionSpec = FUNCTIONS[schedule.function];
+      addAlarm(
+        new Alarm(this, `${spec.id}ErrorsAlarm`, {
+          alarmName: `${stackName}-${spec.id}-errors`,
+          alarmDescription: `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the last 15 minutes: its work waits until a run succeeds. ${spec.description}.`,
+          metric: props.functions[schedule.function].metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     if (ingestErrors.length > 0) {
       this.dashboard.addWidgets(
         new GraphWidget({ title: 'Webhook ingest: function errors by sender', left: ingestErrors, width: 24 }),
@@ -367,7 +384,7 @@ export class WebhooksDashboard extends Construct {
       httpApi: props.httpApi,
       accessLogs: props.accessLogs,
       receivers: WEBHOOK_FUNCTIONS,
-      errorsAlarmed: new Set([...consumers, ...WEBHOOK_FUNCTIONS]),
+      errorsAlarmed: new Set([...consumers, ...WEBHOOK_FUNCTIONS, ...SCHEDULES.map((schedule) => schedule.function)]),
       businessMetric: (name, metricName) => businessMetric(name, metricName),
     };
     const apiWidget = addApiAlarms(this, alarmInputs, addAlarm);

@@ -52,5 +52,5 @@ export function createQueuedWebhookConsumer(options: QueuedWebhookConsumerOption
     }
   }
 
-  return createSqsConsumer({ observability: options.observability, processRecord, inParallel: false });
+  return createSqsConsumer({ observability: options.observability, handler: { processRecord }, inParallel: false });
 }

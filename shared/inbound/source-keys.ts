@@ -3,7 +3,7 @@ import type { SecretCipher } from '../platform/crypto/secret-cipher';
 import { SignatureVerificationError } from '../platform/errors';
 import { parseSigningSecret } from '../platform/crypto/standard-webhooks';
 import type { InboundSource } from './connections/connections-store';
-import { sourceSecretContext } from './connections/source-secret';
+import { sourceSecretContext, verifyingSourceSecrets } from './connections/source-secret';
 import type { Verdict } from './receiver';
 import { rejection } from './verdicts';
 
@@ -37,8 +37,11 @@ export function createSourceKeyCache(cipher: SecretCipher) {
     return key;
   }
 
-  return async function keysOf(source: InboundSource): Promise<SourceKeys> {
-    const decrypted = await Promise.allSettled(source.secrets.map((ciphertext) => keyOf(source, ciphertext)));
+  /** The keys that verify at `now`: a replaced secret keeps verifying during its grace period. */
+  return async function keysOf(source: InboundSource, now: Date): Promise<SourceKeys> {
+    const decrypted = await Promise.allSettled(
+      verifyingSourceSecrets(source, now).map((ciphertext) => keyOf(source, ciphertext)),
+    );
     const keys = decrypted.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     const failed = decrypted.find((outcome) => outcome.status === 'rejected');
     return failed ? { keys, undecryptable: failed.reason } : { keys };
@@ -68,7 +71,7 @@ export function createSourceVerifier(cipher: SecretCipher) {
     payload: Buffer,
     nowSeconds: number,
   ): Promise<Verdict | undefined> {
-    const { keys, undecryptable } = await keysOf(source);
+    const { keys, undecryptable } = await keysOf(source, new Date(nowSeconds * 1000));
     try {
       verifyBetterdataSignature({ header: signature, body: payload, keys, nowSeconds });
       return undefined;

@@ -12,6 +12,7 @@ import {
   shopifyAuthorizeSchema,
   squareAuthorizeSchema,
 } from '../inbound/connections/oauth/oauth-inputs';
+import { sourceSecretSchema } from '../inbound/connections/connection-input';
 import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
@@ -301,7 +302,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     body: rotateSchema,
     bodyOptional: true,
     answers: ok('Rotated, with the new secret', secretRotatedSchema),
-    errors: { 404: 'No webhook is configured' },
+    errors: { 404: 'No webhook is configured', 409: 'Another rotation won the race; nothing was changed' },
   },
   'GET /v1/merchants/{merchantId}/webhook/attempts': {
     summary: "The federation webhook's delivery attempts, newest first",
@@ -327,9 +328,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Federation webhooks',
     role: 'admin',
     description:
-      'As for organisation endpoints: queues one manual attempt per delivery created between `since` and `until` ' +
-      '(default now) that failed or was skipped, at most `RECOVERY_MAX_PER_CALL` per call (POST again with the ' +
-      '`continuation`). Follow progress at the `location` returned.',
+      'As for organisation endpoints: starts a recovery job that re-sends, once, each delivery created between `since` and `until` (default now) that failed or was skipped. Answers 202 at once; follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
       202: {
@@ -338,7 +337,10 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
         headers: { location: 'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`' },
       },
     },
-    errors: { 404: 'No webhook is configured', 409: 'The webhook is disabled; PUT it again to re-enable it' },
+    errors: {
+      404: 'No webhook is configured',
+      409: 'The webhook is disabled (PUT it again to re-enable it), or a recovery of it is running (`activeRecoveryId`)',
+    },
   },
   'GET /v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}': {
     summary: "A federation recovery's progress",
@@ -368,7 +370,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     body: rotateSchema,
     bodyOptional: true,
     answers: ok('Rotated, with the new secret', secretRotatedSchema),
-    errors: { 404: 'No such endpoint' },
+    errors: { 404: 'No such endpoint', 409: 'Another rotation won the race; nothing was changed' },
   },
   'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
     summary: 'Send a test event to one endpoint',
@@ -425,10 +427,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      'Queues one manual attempt per delivery to this endpoint created between `since` and `until` (default now) ' +
-      'that failed or was skipped; `since` must be before `until`. One call queues at most ' +
-      '`RECOVERY_MAX_PER_CALL` (10,000 by default): when the answer has a `continuation`, POST again with it. ' +
-      'Follow progress at the `location` returned.',
+      'Starts a recovery job: each delivery to this endpoint created between `since` and `until` (default now) that failed or was skipped is re-sent once, as a manual attempt; `since` must be before `until`. Answers 202 at once whatever the window; a worker pages through it with a checkpoint. A delivery an earlier recovery re-sent is not re-sent again unless a scheduled attempt failed since. One recovery per endpoint at a time: 409 with `activeRecoveryId` while one runs. Follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
       202: {
@@ -437,7 +436,10 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
         headers: { location: 'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`' },
       },
     },
-    errors: { 404: 'No such endpoint', 409: 'The endpoint is disabled; re-enable it first' },
+    errors: {
+      404: 'No such endpoint',
+      409: 'The endpoint is disabled (re-enable it first), or a recovery of it is running (`activeRecoveryId`)',
+    },
   },
   'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': {
     summary: "A recovery's progress",
@@ -565,11 +567,18 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     summary: 'Create a signed inbound source, or rotate its secret',
     tag: 'Connections',
     role: 'admin',
+    description:
+      'Issues a new signing secret, shown only in this answer. Replacing the secret of an existing source keeps the previous one verifying for `gracePeriodSeconds` (default 86400 s; 0 stops it now), so the sender can switch whenever it likes. The body may be empty.',
+    body: sourceSecretSchema,
+    bodyOptional: true,
     pathParameters: {
       sourceId: '1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit',
     },
     answers: {
-      200: { description: 'Secret rotated; the old one stops verifying now', schema: sourceIssuedSchema },
+      200: {
+        description: 'Secret rotated; the previous one keeps verifying for the grace period',
+        schema: sourceIssuedSchema,
+      },
       201: { description: 'Created; the secret is shown only here', schema: sourceIssuedSchema },
     },
     errors: { 409: 'The source id is not available', 422: 'Invalid source id' },

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { AuditEntry } from '../billing/audit';
 import { PLAN_IDS } from '../events/subscription-events';
 import type { OpsAlert } from '../platform/alerts';
+import type { RecoveryView } from '../outbound/recovery-job';
 import type { EndpointView } from '../outbound/endpoint';
 import type { StatsCounts } from '../outbound/stats-store';
-import type { deliveryView, healthState, recoveryView } from '../outbound/views';
+import type { deliveryView, healthState } from '../outbound/views';
 
 /**
  * Zod schemas of what the API answers, for the OpenAPI document. Where a handler builds its answer
@@ -23,6 +24,10 @@ export const problemSchema = z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()
       .describe('The offending fields (validation errors)'),
+    activeRecoveryId: z
+      .string()
+      .optional()
+      .describe('On a 409 to a recovery: the recovery of this endpoint that is still running'),
   })
   .meta({ description: 'RFC 9457 problem details' });
 
@@ -203,20 +208,22 @@ export const orgStatsSchema = z.object({
 });
 export const recoveryViewSchema = z.object({
   id: z.string(),
+  kind: z.literal('recovery'),
+  status: z
+    .enum(['queued', 'running', 'completed', 'failed'])
+    .describe('`completed` once every delivery it queued has been attempted'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  progress: z.object({
+    queued: z.number().int().describe('Deliveries re-queued so far (the job pages through the window)'),
+    succeeded: z.number().int(),
+    failed: z.number().int().describe('Failed, or skipped because the endpoint was disabled meanwhile'),
+    remaining: z.number().int().describe('Queued and not attempted yet'),
+  }),
   endpointId: z.string(),
   since: z.string(),
   until: z.string(),
-  createdAt: z.string(),
-  status: z.enum(['in_progress', 'completed']),
-  queued: z.number().int().describe('Deliveries queued by this call'),
-  succeeded: z.number().int(),
-  failed: z.number().int(),
-  skipped: z.number().int(),
-  remaining: z.number().int(),
-  continuation: z
-    .string()
-    .nullable()
-    .describe('Set when the window held more than one call may queue: POST again with it'),
+  error: z.string().optional().describe('Why the recovery failed'),
 });
 
 // Connections (functions/connections-api).
@@ -292,5 +299,5 @@ export type DocumentedViews = [
   Fits<OpsAlert, z.output<typeof opsAlertSchema>>,
   Fits<StatsCounts, z.output<typeof statsCountsSchema>>,
   Fits<ReturnType<typeof healthState>, z.output<typeof endpointHealthStateSchema>>,
-  Fits<ReturnType<typeof recoveryView>, z.output<typeof recoveryViewSchema>>,
+  Fits<RecoveryView, z.output<typeof recoveryViewSchema>>,
 ];

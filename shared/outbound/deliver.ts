@@ -4,27 +4,37 @@ import type { AlertSink } from '../platform/alerts';
 import type { IpPolicy } from './transport/ip-policy';
 import type { DeliveryResult, WebhookPost } from './transport/http-delivery';
 import { deliveryHeaders } from './delivery-request';
+import type { DeliveryContextReader } from './delivery-context';
 import type { DeliveryTask } from './delivery-task';
-import { shouldAutoDisable, type DisabledReason, type Endpoint } from './endpoint';
+import { shouldAutoDisable, type DisabledReason, type Endpoint, type EndpointRecord } from './endpoint';
 import type { EndpointsStore } from './endpoints-store';
 import type { Attempt, MessagesStore, StoredMessage } from './messages-store';
 import { attemptRecordOf, decideNextStep, type NextStep } from './next-step';
 import type { SigningKeys } from './signing-keys';
 import { ownerOf } from '../events/owner';
 import type { RecoveriesStore } from './recoveries-store';
-import type { StatsEvent, StatsStore } from './stats-store';
+import type { StatsEvent, StatsRecorder } from './stats-store';
 import { redactEndpointUrl } from './transport/endpoint-url';
 
 /**
- * One delivery attempt, end to end: wait out a chained delay, check the endpoint is still there and
- * enabled, claim attempt N (so a task SQS delivers twice posts once), sign, post, log the attempt,
- * then settle: mark the delivery, schedule the next attempt or dead-letter the task, and keep the
- * endpoint's health (auto-disabling one that has failed for too long). Settling only reads what the
- * attempt log holds, so a crash after the post is repaired by the task's redelivery.
+ * One delivery attempt, end to end: wait out a chained delay, read the endpoint, its secrets and the
+ * message (one BatchGetItem), check the endpoint is still there and enabled, claim attempt N (so a
+ * task SQS delivers twice posts once), sign, post, log the attempt, then settle: mark the delivery,
+ * schedule the next attempt or record it failed, and keep the endpoint's health (auto-disabling one
+ * that has failed for too long). Settling only reads what the attempt log holds, so a crash after the
+ * post is repaired by the task's redelivery.
+ *
+ * What a successful first attempt costs: 1 read (the BatchGetItem) and 3 writes (claim, attempt
+ * result, delivery state); its stats are added to the batch's counters (stats-batch.ts) and written
+ * once per endpoint-hour per batch. The endpoint item is written only when its health changes: the
+ * first failure after a success, the first success after failures, and auto-disable.
+ *
+ * An exhausted delivery is recorded `failed` (attempt log, delivery, stats) and its task leaves the
+ * queue normally: the dead-letter queue only receives tasks the code could not process at all.
  *
  * Manual tasks (a resend or a recovery, `manualId` set) claim their own key rather than a number of
  * the scheduled series, and settle lightly: the delivery and the endpoint's health are updated, but a
- * failure schedules no retry, is not dead-lettered and never disables the endpoint.
+ * failure schedules no retry and never disables the endpoint.
  */
 
 export interface DeliverySettings {
@@ -39,16 +49,16 @@ export interface DeliverySettings {
 export interface DeliveryDependencies {
   readonly endpoints: EndpointsStore;
   readonly messages: MessagesStore;
+  readonly context: DeliveryContextReader;
   readonly signingKeys: SigningKeys;
   readonly deliveryQueue: QueueSender;
-  readonly deadLetterQueue: QueueSender;
   readonly alerts: AlertSink;
   readonly post: (post: WebhookPost) => Promise<DeliveryResult>;
   readonly settings: DeliverySettings;
   readonly random: () => number;
   readonly now: () => Date;
-  /** Endpoint health counters (stats-store.ts); absent, nothing is counted. */
-  readonly stats?: StatsStore;
+  /** Endpoint health counters (stats-store.ts, or a batch's stats-batch.ts); absent, nothing is counted. */
+  readonly stats?: StatsRecorder;
   /** Recoveries' progress; absent, recovery tasks are delivered but not counted. */
   readonly recoveries?: Pick<RecoveriesStore, 'recordAttempt'>;
 }
@@ -75,14 +85,14 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     });
     return { kind: 'deferred' };
   }
-  const [endpoint, message] = await Promise.all([
-    deps.endpoints.get(ownerOf(task), task.endpointId),
-    deps.messages.getMessage(task.messageId),
-  ]);
-  if (!endpoint) return skip(task, deps, now, 'endpoint_deleted', 'failed');
+  const { endpoint: record, secrets, message } = await deps.context.read(task);
+  if (!record) return skip(task, deps, now, 'endpoint_deleted', 'failed');
   if (!message) return skip(task, deps, now, 'message_expired', 'failed');
   // Stored as skipped, not failed: a disabled endpoint's messages can be recovered once it is re-enabled.
-  if (!endpoint.enabled) return skip(task, deps, now, 'endpoint_disabled', 'skipped');
+  if (!record.enabled) return skip(task, deps, now, 'endpoint_disabled', 'skipped', message);
+  // Created a moment ago, its secrets not yet written (endpoints-store.ts): SQS brings the task back.
+  if (!secrets) throw new Error(`Endpoint ${task.endpointId} has no signing secrets yet`);
+  const endpoint: Endpoint = { ...record, secrets: secrets.secrets };
   const manual = task.manualId !== undefined;
 
   const claim = newAttempt(task, endpoint, message, now, deps.settings.attemptRetentionDays);
@@ -91,7 +101,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   if (!claimed.claimed) {
     // SQS delivered this task again. If the attempt finished, make sure what follows it happened.
     if (claimed.existing.state === 'completed') {
-      if (manual) await settleManual(task, claimed.existing, deps, now);
+      if (manual) await settleManual(task, endpoint, claimed.existing, deps, now);
       else await settle(task, endpoint, claimed.existing, stepOf(claimed.existing, now), deps, now);
     }
     return { kind: 'duplicate' };
@@ -106,23 +116,34 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     random: deps.random,
     now,
   });
-  const record = {
+  const outcomeRecord = {
     ...attemptRecordOf(result),
     status: step.kind === 'succeeded' ? 'succeeded' : 'failed',
     nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null,
   } as const;
-  await deps.messages.completeAttempt(claim, record);
   // Counted here, after the claim was won, so a task that SQS delivers twice is counted once.
-  const counted: StatsEvent[] = [{ kind: 'attempt', status: record.status, durationMs: record.durationMs }];
-  if (step.kind !== 'retry') counted.push({ kind: 'message', status: record.status });
-  if (step.kind !== 'retry' && !manual) counted.push({ kind: 'pending', delta: -1 });
-  await recordStats(deps, task.endpointId, counted, now);
-  await recordRecoveryProgress(deps, task, record.status);
-  const completed: Attempt = { ...claim, ...record, state: 'completed' };
-  const endpointDisabled = manual
-    ? await settleManual(task, completed, deps, now)
-    : await settle(task, endpoint, completed, step, deps, now);
-  return { kind: 'attempted', step, statusCode: record.statusCode, durationMs: record.durationMs, endpointDisabled };
+  const counted: StatsEvent[] = [
+    { kind: 'attempt', status: outcomeRecord.status, durationMs: outcomeRecord.durationMs },
+  ];
+  if (step.kind !== 'retry') counted.push({ kind: 'message', status: outcomeRecord.status });
+  if (step.kind !== 'retry' && !manual) counted.push({ kind: 'pending', delta: -1, createdAt: message.createdAt });
+  const completed: Attempt = { ...claim, ...outcomeRecord, state: 'completed' };
+  // Side by side, one round trip: the attempt's result and the delivery's state are different items.
+  // A crash between them is repaired by the redelivered task, or at worst by the sweeper's stale-claim
+  // takeover, which posts once more with the same webhook-id (receivers deduplicate on it).
+  const [, , , endpointDisabled] = await Promise.all([
+    deps.messages.completeAttempt(claim, outcomeRecord),
+    recordStats(deps, task.endpointId, counted, now),
+    recordRecoveryProgress(deps, task, outcomeRecord.status),
+    manual ? settleManual(task, endpoint, completed, deps, now) : settle(task, endpoint, completed, step, deps, now),
+  ]);
+  return {
+    kind: 'attempted',
+    step,
+    statusCode: outcomeRecord.statusCode,
+    durationMs: outcomeRecord.durationMs,
+    endpointDisabled,
+  };
 }
 
 /** Endpoint health counters are best effort: a counter that could not be written never fails a delivery. */
@@ -146,11 +167,33 @@ async function recordRecoveryProgress(
 }
 
 /**
+ * The endpoint's health after an attempt, written only when it changes: a success clears a running
+ * failure clock, a failure of a healthy endpoint starts one. Returns when the endpoint has been failing
+ * since (null when healthy) — what auto-disable decides on.
+ */
+async function keepHealth(
+  endpoint: EndpointRecord,
+  succeeded: boolean,
+  deps: DeliveryDependencies,
+  at: string,
+): Promise<string | null> {
+  const owner = ownerOf(endpoint);
+  if (succeeded) {
+    if (endpoint.failingSince !== null) await deps.endpoints.recordRecovery(owner, endpoint.endpointId, at);
+    return null;
+  }
+  if (endpoint.failingSince !== null) return endpoint.failingSince;
+  await deps.endpoints.recordFirstFailure(owner, endpoint.endpointId, at);
+  return at;
+}
+
+/**
  * After a manual attempt: a success marks the delivery succeeded; a failure marks it failed unless a
  * scheduled retry is still on its way (then that retry decides). Safe to repeat.
  */
 async function settleManual(
   task: DeliveryTask,
+  endpoint: EndpointRecord,
   attempt: Attempt,
   deps: DeliveryDependencies,
   now: Date,
@@ -169,8 +212,7 @@ async function settleManual(
       at,
     );
   }
-  if (attempt.status === 'succeeded') await deps.endpoints.recordSuccess(ownerOf(task), task.endpointId, at);
-  else await deps.endpoints.recordFailure(ownerOf(task), task.endpointId, at);
+  await keepHealth(endpoint, attempt.status === 'succeeded', deps, at);
   return null;
 }
 
@@ -202,7 +244,7 @@ async function attemptPost(
 /** Brings the delivery, the queue and the endpoint in line with a finished attempt. Safe to repeat. */
 async function settle(
   task: DeliveryTask,
-  endpoint: Endpoint,
+  endpoint: EndpointRecord,
   attempt: Attempt,
   step: NextStep,
   deps: DeliveryDependencies,
@@ -218,13 +260,11 @@ async function settle(
       attempts: task.attempt,
       lastAttemptAt: attempt.at,
       nextAttemptAt: step.kind === 'retry' ? step.nextAttemptAt : null,
+      // A new failure: a later recovery may re-send it even if an earlier one already did.
+      ...(status === 'failed' && { failedAt: at }),
     },
     at,
   );
-  if (step.kind === 'succeeded') {
-    await deps.endpoints.recordSuccess(ownerOf(task), task.endpointId, at);
-    return null;
-  }
   if (step.kind === 'retry') {
     const next: DeliveryTask = {
       ...task,
@@ -235,18 +275,16 @@ async function settle(
     await deps.deliveryQueue.send(JSON.stringify(next), {
       delaySeconds: Math.min(step.delayMs / SECOND_MS, SQS_MAX_DELAY_SECONDS),
     });
-  } else {
-    await deps.deadLetterQueue.send(JSON.stringify(task), { attributes: { reason: step.reason } });
   }
   if (step.kind === 'failed' && step.reason === 'endpoint_gone') return disableEndpoint(endpoint, 'gone', deps, at);
-  const failing = await deps.endpoints.recordFailure(ownerOf(task), task.endpointId, at);
-  if (failing && failing.enabled && shouldAutoDisable(failing.failingSince, now, deps.settings.disableAfterMs))
-    return disableEndpoint(failing, 'failing', deps, at);
+  const failingSince = await keepHealth(endpoint, step.kind === 'succeeded', deps, at);
+  if (endpoint.enabled && shouldAutoDisable(failingSince, now, deps.settings.disableAfterMs))
+    return disableEndpoint({ ...endpoint, failingSince }, 'failing', deps, at);
   return null;
 }
 
 async function disableEndpoint(
-  endpoint: Endpoint,
+  endpoint: EndpointRecord,
   reason: 'gone' | 'failing',
   deps: DeliveryDependencies,
   at: string,
@@ -281,6 +319,7 @@ async function skip(
   now: Date,
   reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired',
   status: 'skipped' | 'failed',
+  message?: StoredMessage,
 ): Promise<DeliveryOutcome> {
   // A manual task leaves the delivery as it was: it never made it pending.
   if (task.manualId !== undefined) {
@@ -291,16 +330,16 @@ async function skip(
     await deps.messages.updateDelivery(
       task.messageId,
       task.endpointId,
-      { status, nextAttemptAt: null },
+      { status, nextAttemptAt: null, failedAt: now.toISOString() },
       now.toISOString(),
     );
-  if (reason === 'endpoint_disabled')
+  if (message)
     await recordStats(
       deps,
       task.endpointId,
       [
         { kind: 'message', status: 'skipped' },
-        { kind: 'pending', delta: -1 },
+        { kind: 'pending', delta: -1, createdAt: message.createdAt },
       ],
       now,
     );

@@ -6,6 +6,7 @@ import type { DeliveryConfig } from '../platform/config';
 import type { SecretCipher } from '../platform/crypto/secret-cipher';
 import type { Observability } from '../platform/observability';
 import type { DeliveryDependencies } from './deliver';
+import { createDeliveryContextReader } from './delivery-context';
 import { createEndpointsStore, type EndpointsStore } from './endpoints-store';
 import { createMessagesStore, type MessagesStore } from './messages-store';
 import { createRecoveriesStore, type RecoveriesStore } from './recoveries-store';
@@ -40,11 +41,11 @@ export function createDeliveryDependencies(wiring: DeliveryWiring): WiredDeliver
   return {
     endpoints: createEndpointsStore(documents, config.webhooksTable),
     messages: createMessagesStore(documents, config.webhooksTable),
+    context: createDeliveryContextReader(documents, config.webhooksTable),
     stats: createStatsStore(documents, config.webhooksTable),
     recoveries: createRecoveriesStore(documents, config.webhooksTable),
     signingKeys: createSigningKeys(wiring.cipher),
     deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
-    deadLetterQueue: createQueueSender(sqs, config.deliveryDlqUrl),
     alerts: alertSinkFor(config, documents, observability),
     post: postWebhook,
     settings: config,

@@ -41,7 +41,6 @@ export const recoverSchema = z
   .strictObject({
     since: z.iso.datetime({ offset: true }),
     until: z.iso.datetime({ offset: true }).optional(),
-    continuation: z.string().max(2_048).optional(),
   })
   .refine((input) => input.until === undefined || Date.parse(input.since) < Date.parse(input.until), {
     message: 'since must be before until',

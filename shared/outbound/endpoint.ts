@@ -53,8 +53,20 @@ export interface EndpointView {
   readonly lastFailureAt: string | null;
 }
 
+/**
+ * The endpoint as fan-out lists it and the API reads it: the secrets live in an item of their own
+ * (endpoints-store.ts), so every fan-out query reads a small item without any ciphertext.
+ */
+export type EndpointRecord = Omit<Endpoint, 'secrets'>;
+
+/** An endpoint's secrets and the version every rotation bumps (the conditional write's check). */
+export interface EndpointSecrets {
+  readonly secrets: readonly StoredSecret[];
+  readonly version: number;
+}
+
 /** What the API shows: everything but the secrets. */
-export function endpointView(endpoint: Endpoint): EndpointView {
+export function endpointView(endpoint: EndpointRecord): EndpointView {
   return {
     id: endpoint.endpointId,
     url: endpoint.url,
@@ -112,7 +124,7 @@ export async function newEndpointRecord(
 }
 
 /** The secrets that sign a delivery at `now`: the current one plus any still in their grace period. */
-export function signingSecrets(endpoint: Endpoint, now: Date): StoredSecret[] {
+export function signingSecrets(endpoint: Pick<Endpoint, 'secrets'>, now: Date): StoredSecret[] {
   return endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime());
 }
 

@@ -91,7 +91,9 @@ export async function fanOut(
         await deps.stats
           ?.record(
             endpoint.endpointId,
-            endpoint.enabled ? { kind: 'pending', delta: 1 } : { kind: 'message', status: 'skipped' },
+            endpoint.enabled
+              ? { kind: 'pending', delta: 1, createdAt: message.createdAt }
+              : { kind: 'message', status: 'skipped' },
             now,
           )
           .catch(() => undefined);

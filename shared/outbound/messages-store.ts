@@ -46,7 +46,27 @@ export interface Delivery {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly expiresAt: number;
+  /** When a scheduled attempt last gave up on it (or it was skipped): a recovery after this may re-send it. */
+  readonly failedAt?: string;
+  /** The recovery that last re-sent it, and when (see markRecovered). */
+  readonly recoveredBy?: string;
+  readonly recoveredAt?: string;
 }
+
+/** A pending delivery the sweeper found overdue (from the `byDue` index). */
+export interface DueDelivery {
+  readonly messageId: string;
+  readonly endpointId: string;
+  readonly orgId: string;
+  readonly merchantId?: string;
+  readonly attempts: number;
+  readonly dueAt: string;
+  readonly correlationId?: string;
+}
+
+export type DeliveryChanges = Partial<
+  Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'failedAt'>
+>;
 
 export interface Attempt {
   readonly messageId: string;
@@ -87,12 +107,24 @@ export interface MessagesStore {
   markFanoutComplete(messageId: string): Promise<void>;
   putDeliveryIfAbsent(delivery: Delivery): Promise<boolean>;
   getDelivery(messageId: string, endpointId: string): Promise<Delivery | undefined>;
-  updateDelivery(
-    messageId: string,
-    endpointId: string,
-    changes: Partial<Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt'>>,
-    at: string,
-  ): Promise<void>;
+  /**
+   * Applies the changes. A change of status also keeps the `byDue` index: a pending delivery is listed
+   * under its next attempt's time, any other status leaves it.
+   */
+  updateDelivery(messageId: string, endpointId: string, changes: DeliveryChanges, at: string): Promise<void>;
+  /**
+   * Marks the delivery as re-sent by `recoveryId`, unless an earlier recovery re-sent it and no scheduled
+   * attempt has failed since (then false: it must not be sent again). The same recovery may mark it
+   * again (a page re-run after a crash).
+   */
+  markRecovered(messageId: string, endpointId: string, recoveryId: string, at: string): Promise<boolean>;
+  /** Pending deliveries of one `byDue` shard whose next attempt was due before `before`, oldest first. */
+  overdue(shard: number, before: string, limit: number): Promise<DueDelivery[]>;
+  /**
+   * Moves an overdue delivery's due time to `nextDueAt` if it is still due at `dueAt`: true for the one
+   * sweeper that re-queues it, false when it moved on (attempted, or swept by another).
+   */
+  bumpDue(delivery: DueDelivery, nextDueAt: string): Promise<boolean>;
   /**
    * Takes attempt number N for one (message, endpoint): the first caller wins; a claim left
    * in progress since before `staleBefore` (a crashed delivery) may be taken over. Otherwise the
@@ -100,6 +132,8 @@ export interface MessagesStore {
    */
   claimAttempt(claim: Attempt, staleBefore: string): Promise<{ claimed: true } | { claimed: false; existing: Attempt }>;
   completeAttempt(attempt: Attempt, result: AttemptResult): Promise<void>;
+  /** Scheduled attempt N of one delivery, if it was ever claimed. */
+  getAttempt(messageId: string, endpointId: string, attempt: number): Promise<Attempt | undefined>;
   messageHistory(
     messageId: string,
   ): Promise<{ message: StoredMessage | undefined; deliveries: Delivery[]; attempts: Attempt[] }>;
@@ -109,7 +143,22 @@ export interface MessagesStore {
   ): Promise<{ items: Attempt[]; nextCursor: string | null }>;
 }
 
-const messageKey = (messageId: string) => `MSG#${messageId}`;
+export const messageKey = (messageId: string) => `MSG#${messageId}`;
+/**
+ * The `byDue` index spreads pending deliveries over DUE_SHARDS partitions (a hash of message and
+ * endpoint), so the index never concentrates every delivery's writes on one partition, and the sweeper
+ * reads each shard with one Query of what is overdue — never a scan.
+ */
+export const DUE_SHARDS = 8;
+export function dueShardOf(messageId: string, endpointId: string): number {
+  let hash = 0;
+  for (const char of `${messageId}#${endpointId}`) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % DUE_SHARDS;
+}
+const dueKeys = (messageId: string, endpointId: string, dueAt: string) => ({
+  duePk: `DUE#${dueShardOf(messageId, endpointId)}`,
+  dueSk: `${dueAt}#${messageId}#${endpointId}`,
+});
 const deliveryKey = (messageId: string, endpointId: string) => ({
   pk: messageKey(messageId),
   sk: `DELIVERY#${endpointId}`,
@@ -120,8 +169,8 @@ const attemptKey = (messageId: string, endpointId: string, attempt: number, manu
 });
 const attemptsIndexKey = (endpointId: string) => `EP#${endpointId}#ATTEMPTS`;
 
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
+export function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, duePk: _duePk, dueSk: _dueSk, ...rest } = item;
   return rest as T;
 }
 
@@ -133,18 +182,25 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
     return result.Item ? strip<T>(result.Item) : undefined;
   }
 
-  async function set(key: Record<string, string>, fields: Record<string, unknown>): Promise<void> {
+  async function update(key: Record<string, string>, fields: Record<string, unknown>, remove: string[] = []) {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+    const removals = remove.map((_, index) => `#r${index}`);
     await documents.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
-        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
+        UpdateExpression:
+          `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}` +
+          (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
+          ...Object.fromEntries(remove.map((field, index) => [`#r${index}`, field])),
+        },
         ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
       }),
     );
   }
+  const set = (key: Record<string, string>, fields: Record<string, unknown>) => update(key, fields);
 
   return {
     async putMessage(message) {
@@ -163,13 +219,84 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
         ...deliveryKey(delivery.messageId, delivery.endpointId),
         gsi1pk: `EP#${delivery.endpointId}#DELIVERIES`,
         gsi1sk: `${delivery.createdAt}#${delivery.messageId}`,
+        ...(delivery.status === 'pending' &&
+          dueKeys(delivery.messageId, delivery.endpointId, delivery.nextAttemptAt ?? delivery.createdAt)),
         ...delivery,
       }),
 
     getDelivery: (messageId, endpointId) => get<Delivery>(deliveryKey(messageId, endpointId)),
 
-    updateDelivery: (messageId, endpointId, changes, at) =>
-      set(deliveryKey(messageId, endpointId), { ...changes, updatedAt: at }),
+    async updateDelivery(messageId, endpointId, changes, at) {
+      const fields: Record<string, unknown> = { ...changes, updatedAt: at };
+      const due = changes.status === 'pending' ? (changes.nextAttemptAt ?? at) : undefined;
+      if (due !== undefined) Object.assign(fields, dueKeys(messageId, endpointId, due));
+      const leavesDue = changes.status !== undefined && due === undefined;
+      await update(deliveryKey(messageId, endpointId), fields, leavesDue ? ['duePk', 'dueSk'] : []);
+    },
+
+    async markRecovered(messageId, endpointId, recoveryId, at) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: deliveryKey(messageId, endpointId),
+            UpdateExpression: 'SET recoveredBy = :recovery, recoveredAt = :at',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(recoveredAt) OR recoveredBy = :recovery OR failedAt > recoveredAt)',
+            ExpressionAttributeValues: { ':recovery': recoveryId, ':at': at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async overdue(shard, before, limit) {
+      const result = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'byDue',
+          KeyConditionExpression: 'duePk = :pk AND dueSk < :before',
+          ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':before': before },
+          ScanIndexForward: true,
+          Limit: limit,
+        }),
+      );
+      return (result.Items ?? []).map((item) => ({
+        messageId: item.messageId as string,
+        endpointId: item.endpointId as string,
+        orgId: item.orgId as string,
+        ...(item.merchantId !== undefined && { merchantId: item.merchantId as string }),
+        attempts: Number(item.attempts ?? 0),
+        dueAt: String(item.dueSk).split('#')[0]!,
+      }));
+    },
+
+    async bumpDue(delivery, nextDueAt) {
+      const current = dueKeys(delivery.messageId, delivery.endpointId, delivery.dueAt);
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: deliveryKey(delivery.messageId, delivery.endpointId),
+            UpdateExpression: 'SET dueSk = :next',
+            ConditionExpression: 'dueSk = :current AND #status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':next': dueKeys(delivery.messageId, delivery.endpointId, nextDueAt).dueSk,
+              ':current': current.dueSk,
+              ':pending': 'pending',
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
 
     async claimAttempt(claim, staleBefore) {
       const key = attemptKey(claim.messageId, claim.endpointId, claim.attempt, claim.manualId);
@@ -202,6 +329,8 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
         ...result,
         state: 'completed',
       }),
+
+    getAttempt: (messageId, endpointId, attempt) => get<Attempt>(attemptKey(messageId, endpointId, attempt)),
 
     async messageHistory(messageId) {
       const items: Record<string, unknown>[] = [];

@@ -5,40 +5,28 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../platform/aws/pagination';
+import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
 import type { Delivery } from './messages-store';
-import { ownerOf, ownerPartition, type Owner } from '../events/owner';
-import { ITEM_PRESENT } from '../platform/aws/conditional-writes';
+import { ownerPartition, type Owner } from '../events/owner';
+import { ITEM_ABSENT, ITEM_PRESENT } from '../platform/aws/conditional-writes';
 
 /**
- * Recoveries: re-delivering an endpoint's failed and skipped messages of a time window. Each one is
- * kept under its organisation (`ORG#<org>` / `RECOVERY#<id>`), so another organisation cannot read it,
- * with how many deliveries it queued and how many of those have been attempted since (counted by the
- * delivery path as each manual attempt completes).
+ * What recoveries need from the webhooks table. A recovery itself is a durable job (recovery-job.ts,
+ * in the jobs table); here are its attempt counters (`<owner>` / `RECOVERY#<id>`, kept under the
+ * owner so another one cannot read them), which the delivery path adds to as each re-sent delivery's
+ * manual attempt finishes, and the query of an endpoint's recoverable deliveries.
  */
 
-export interface Recovery {
-  readonly recoveryId: string;
-  readonly orgId: string;
-  /** Set on a merchant's recovery; see owner.ts. */
-  readonly merchantId?: string;
-  readonly endpointId: string;
-  readonly since: string;
-  readonly until: string;
-  readonly createdAt: string;
-  /** Deliveries queued by this call. */
-  readonly queued: number;
-  /** Set when the window held more than one call may queue: pass it to the next call. */
-  readonly continuation: string | null;
+export interface RecoveryCounts {
   readonly succeeded: number;
   readonly failed: number;
   readonly skipped: number;
-  readonly expiresAt: number;
 }
 
 export interface RecoveriesStore {
-  put(recovery: Recovery): Promise<void>;
-  get(owner: Owner, recoveryId: string): Promise<Recovery | undefined>;
+  /** Creates the recovery's counters at zero (before anything is queued, so every attempt finds them). */
+  createCounts(owner: Owner, recoveryId: string, expiresAt: number): Promise<void>;
+  counts(owner: Owner, recoveryId: string): Promise<RecoveryCounts>;
   /** Counts one finished manual attempt of a recovery. */
   recordAttempt(owner: Owner, recoveryId: string, status: 'succeeded' | 'failed' | 'skipped'): Promise<void>;
   /**
@@ -56,22 +44,26 @@ const deliveriesIndexKey = (endpointId: string) => `EP#${endpointId}#DELIVERIES`
 
 export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableName: string): RecoveriesStore {
   return {
-    async put(recovery) {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keyOf(ownerOf(recovery), recovery.recoveryId), ...recovery },
-        }),
-      );
+    async createCounts(owner, recoveryId, expiresAt) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keyOf(owner, recoveryId), succeeded: 0, failed: 0, skipped: 0, expiresAt },
+            ConditionExpression: ITEM_ABSENT,
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     },
 
-    async get(owner, recoveryId) {
+    async counts(owner, recoveryId) {
       const result = await documents.send(
         new GetCommand({ TableName: tableName, Key: keyOf(owner, recoveryId), ConsistentRead: true }),
       );
-      if (!result.Item) return undefined;
-      const { pk: _pk, sk: _sk, ...recovery } = result.Item;
-      return recovery as Recovery;
+      const count = (field: string) => Number(result.Item?.[field] ?? 0);
+      return { succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') };
     },
 
     async recordAttempt(owner, recoveryId, status) {
@@ -126,7 +118,15 @@ export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableNa
               }),
             };
           }
-          const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...delivery } = item;
+          const {
+            pk: _pk,
+            sk: _sk,
+            gsi1pk: _gsi1pk,
+            gsi1sk: _gsi1sk,
+            duePk: _duePk,
+            dueSk: _dueSk,
+            ...delivery
+          } = item;
           items.push(delivery as Delivery);
         }
         startKey = page.LastEvaluatedKey;

@@ -7,7 +7,10 @@ import { secretContext, signingSecrets, type Endpoint } from './endpoint';
  * ciphertext (each secret's ciphertext is unique, so a rotated secret is simply a new entry).
  */
 export interface SigningKeys {
-  keysFor(endpoint: Endpoint, now: Date): Promise<Uint8Array[]>;
+  keysFor(
+    endpoint: Pick<Endpoint, 'orgId' | 'endpointId' | 'merchantId' | 'secrets'>,
+    now: Date,
+  ): Promise<Uint8Array[]>;
 }
 
 const MAX_CACHED_KEYS = 1_000;

@@ -1,6 +1,5 @@
-import type { Endpoint } from './endpoint';
+import type { EndpointRecord } from './endpoint';
 import type { Attempt, Delivery } from './messages-store';
-import type { Recovery } from './recoveries-store';
 
 /** What the API shows of deliveries, attempts, health and recoveries (storage keys and bookkeeping left out). */
 
@@ -33,28 +32,9 @@ export function attemptView(attempt: Attempt) {
   };
 }
 
-export function healthState(endpoint: Endpoint) {
+export function healthState(endpoint: EndpointRecord) {
   if (!endpoint.enabled)
     return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
   if (endpoint.failingSince) return { status: 'failing' as const, reason: null, since: endpoint.failingSince };
   return { status: 'healthy' as const, reason: null, since: null };
-}
-
-/** A recovery's progress, as the recover and recovery routes answer it. */
-export function recoveryView(recovery: Recovery) {
-  const attempted = recovery.succeeded + recovery.failed + recovery.skipped;
-  return {
-    id: recovery.recoveryId,
-    endpointId: recovery.endpointId,
-    since: recovery.since,
-    until: recovery.until,
-    createdAt: recovery.createdAt,
-    status: attempted >= recovery.queued ? ('completed' as const) : ('in_progress' as const),
-    queued: recovery.queued,
-    succeeded: recovery.succeeded,
-    failed: recovery.failed,
-    skipped: recovery.skipped,
-    remaining: Math.max(0, recovery.queued - attempted),
-    continuation: recovery.continuation,
-  };
 }

@@ -170,6 +170,9 @@ function durations(env: Env, name: string, fallback: readonly number[]): readonl
 /** 15 s per attempt, as Svix's hosted service; the delivery function's own timeout leaves room for it. */
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 
+const attemptTimeoutMs = (env: Env) =>
+  read(env, ENV.deliveryTimeoutMs, z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS));
+
 export interface EventsApiConfig {
   readonly eventsQueueUrl: string;
   /** JSON: role ARN → `{ eventTypes, owners }` (shared/events/publishers.ts parses it); `{}` refuses everyone. */
@@ -202,7 +205,6 @@ export interface DeliveryConfig {
   readonly opsTable: string;
   readonly opsTopicArn: string | undefined;
   readonly deliveryQueueUrl: string;
-  readonly deliveryDlqUrl: string;
   readonly endpointSecretsKey: EndpointSecretsKey;
   readonly allowHttp: boolean;
   readonly policy: IpPolicy;
@@ -220,16 +222,11 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     opsTable: read(env, ENV.opsTable, nonEmpty),
     opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
     deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
-    deliveryDlqUrl: read(env, ENV.deliveryDlqUrl, nonEmpty),
     endpointSecretsKey: endpointSecretsKey(env),
     allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
     policy: ipPolicy(env),
     scheduleMs: durations(env, ENV.deliveryRetrySchedule, DEFAULT_RETRY_SCHEDULE_MS),
-    timeoutMs: read(
-      env,
-      ENV.deliveryTimeoutMs,
-      z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS),
-    ),
+    timeoutMs: attemptTimeoutMs(env),
     disableAfterMs: disableAfterMs as number,
     attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
@@ -240,23 +237,18 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
  * The endpoints API also delivers (test sends, resends) through the one delivery path, so it needs
  * what the delivery function needs, plus how long the messages it stores are kept.
  */
-export interface WebhooksApiConfig extends DeliveryConfig {
+export interface WebhooksApiConfig extends DeliveryConfig, JobsConfig {
   readonly maxEndpointsPerOrg: number;
   readonly messageRetentionDays: number;
-  /** Deliveries one recovery call queues at most (10,000); the rest is left to a continuation. */
-  readonly recoveryMaxPerCall: number;
 }
 
 export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig {
   return {
     ...loadDeliveryConfig(env),
+    // Recoveries are durable jobs that this API starts.
+    ...loadJobsConfig(env),
     maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
     messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
-    recoveryMaxPerCall: read(
-      env,
-      ENV.recoveryMaxPerCall,
-      z.coerce.number().int().positive().max(10_000).default(10_000),
-    ),
   };
 }
 
@@ -530,5 +522,43 @@ export function loadTokenRefreshConfig(env: Env = process.env): TokenRefreshConf
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
     endpointSecretsKey: endpointSecretsKey(env),
     oauth: loadOauthAppsConfig(env),
+  };
+}
+
+/** Deliveries one step of a recovery job marks and queues (one page of the endpoint's deliveries). */
+export const DEFAULT_RECOVERY_PAGE_SIZE = 500;
+
+export interface JobWorkerConfig extends JobsConfig {
+  readonly webhooksTable: string;
+  readonly deliveryQueueUrl: string;
+  readonly recoveryPageSize: number;
+}
+
+/** The job worker: the jobs machinery plus what each job kind's step touches. */
+export function loadJobWorkerConfig(env: Env = process.env): JobWorkerConfig {
+  return {
+    ...loadJobsConfig(env),
+    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
+    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
+    recoveryPageSize: read(
+      env,
+      ENV.recoveryPageSize,
+      z.coerce.number().int().positive().max(1_000).default(DEFAULT_RECOVERY_PAGE_SIZE),
+    ),
+  };
+}
+
+export interface SweeperConfig {
+  readonly webhooksTable: string;
+  readonly deliveryQueueUrl: string;
+  /** An attempt is stale (its worker crashed) after 4 × this, as the claim's takeover rule says. */
+  readonly timeoutMs: number;
+}
+
+export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
+  return {
+    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
+    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
+    timeoutMs: attemptTimeoutMs(env),
   };
 }

@@ -52,6 +52,12 @@ export const METRIC_NAMES = {
     /** A job gave up after repeated step failures: an alarm watches this. */
     failed: 'JobFailed',
   },
+  sweeper: {
+    /** A pending delivery whose next attempt was overdue by 15 minutes (its task was lost) was re-queued. */
+    overdueRequeued: 'OverdueDeliveryRequeued',
+    /** A delivery whose attempt stayed in progress past the stale window (its worker crashed) was re-queued. */
+    staleAttemptRequeued: 'StaleAttemptRequeued',
+  },
   endpointsApi: {
     secretRotated: 'EndpointSecretRotated',
     testSent: 'EndpointTestSent',

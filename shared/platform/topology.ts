@@ -30,7 +30,7 @@ export const ENV = {
   attemptRetentionDays: 'ATTEMPT_RETENTION_DAYS',
   messageRetentionDays: 'MESSAGE_RETENTION_DAYS',
   maxEndpointsPerOrg: 'MAX_ENDPOINTS_PER_ORG',
-  recoveryMaxPerCall: 'RECOVERY_MAX_PER_CALL',
+  recoveryPageSize: 'RECOVERY_PAGE_SIZE',
   connectionsTable: 'CONNECTIONS_TABLE_NAME',
   catalogTable: 'CATALOG_TABLE_NAME',
   catalogQueueUrl: 'CATALOG_QUEUE_URL',
@@ -101,7 +101,11 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     // Per-endpoint views (attempts, deliveries) of items that live under their message.
-    indexes: [{ name: 'byEndpoint', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    indexes: [
+      { name: 'byEndpoint', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      // Pending deliveries by when their next attempt is due, in a few shards: what the sweeper queries.
+      { name: 'byDue', partitionKey: 'duePk', sortKey: 'dueSk' },
+    ],
   },
   connections: {
     // Provider connections (Square merchants, Shopify shops, signed sources), their reverse lookups,
@@ -153,7 +157,8 @@ export type FunctionName =
   | 'docsApi'
   | 'jobWorker'
   | 'connectionsOauth'
-  | 'oauthTokenRefresh';
+  | 'oauthTokenRefresh'
+  | 'sweeper';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
@@ -272,18 +277,20 @@ export const FUNCTIONS = {
     access: {
       tables: {
         webhooks: [
-          // Endpoints and recoveries (per owner), messages with their deliveries and attempts, health counters.
+          // Endpoints, their secrets, slot counter and recovery counters (per owner), messages with their
+          // deliveries and attempts, health counters; a test send reads its context in one batch.
           {
-            actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+            actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
             keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
           },
-          // An endpoint's attempts and deliveries, newest first (attempt log, recoveries).
+          // An endpoint's attempts and deliveries, newest first (attempt log).
           { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
         ],
         ops: [OPS_ALERT_WRITES],
+        // Recoveries are durable jobs: it stores them (with their one-per-endpoint lock) and reads them.
+        jobs: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#', 'MERCHANT#'] }],
       },
-      sendsTo: ['delivery'],
-      sendsToDeadLetter: ['delivery'],
+      sendsTo: ['delivery', 'jobs'],
       publishesOpsAlerts: true,
       endpointSecrets: { use: 'encryptDecrypt', of: 'endpoint' },
     },
@@ -326,12 +333,15 @@ export const FUNCTIONS = {
       tables: {
         // Reads and settles the endpoint, claims and completes attempts, counts outcomes; never deletes.
         webhooks: [
-          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'] },
+          // The endpoint, its secrets and the message come in one batch read.
+          {
+            actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+          },
         ],
         ops: [OPS_ALERT_WRITES],
       },
       sendsTo: ['delivery'],
-      sendsToDeadLetter: ['delivery'],
       publishesOpsAlerts: true,
       endpointSecrets: { use: 'decrypt', of: 'endpoint' },
     },
@@ -458,8 +468,13 @@ export const FUNCTIONS = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#', 'ACCOUNT#', 'OAUTH_TOKEN'] },
         ],
         catalog: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keyPrefixes: ['ORG#'] }],
+        // Recovery steps: page an endpoint's deliveries, mark each "re-sent by recovery X", queue it.
+        webhooks: [
+          { actions: ['UpdateItem'], keyPrefixes: ['MSG#'] },
+          { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
+        ],
       },
-      sendsTo: ['jobs', 'events'],
+      sendsTo: ['jobs', 'events', 'delivery'],
       secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
       endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
     },
@@ -506,6 +521,23 @@ export const FUNCTIONS = {
       endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
     },
   },
+  sweeper: {
+    id: 'SweeperFunction',
+    dir: 'sweeper',
+    description: 'Re-queues deliveries whose next attempt is overdue by 15 minutes (a lost task or a crashed attempt)',
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: {
+      tables: {
+        // Finds overdue deliveries by due time, reads their attempt claim, moves their due time on.
+        webhooks: [
+          { actions: ['GetItem', 'UpdateItem'], keyPrefixes: ['MSG#'] },
+          { actions: ['Query'], keyPrefixes: ['DUE#'], index: 'byDue' },
+        ],
+      },
+      sendsTo: ['delivery'],
+    },
+  },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
 /** Functions EventBridge invokes on a schedule (the local runtime runs a timer instead). */
@@ -518,6 +550,8 @@ export interface ScheduleSpec {
 export const SCHEDULES: readonly ScheduleSpec[] = [
   // Square tokens live 30 days and Shopify's an hour: hourly runs refresh each well before it lapses.
   { id: 'OauthTokenRefreshSchedule', function: 'oauthTokenRefresh', everyMinutes: 60 },
+  // Deliveries stranded by a lost task or a crashed attempt are re-queued within minutes of going overdue.
+  { id: 'SweeperSchedule', function: 'sweeper', everyMinutes: 5 },
 ];
 
 export interface QueueSpec {
@@ -572,7 +606,9 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     envVar: ENV.deliveryQueueUrl,
     visibilityTimeoutSeconds: 6 * FUNCTIONS.delivery.timeoutSeconds,
     retentionDays: 14,
-    // Retries are scheduled by re-sending with a delay, not by redrive: this only catches crashes.
+    // Retries are scheduled by re-sending with a delay, not by redrive, and an exhausted delivery is
+    // recorded failed and leaves the queue normally: only a task the code could not process (a crash,
+    // an unreadable message) reaches the DLQ, and its alarm pages.
     maxReceiveCount: 5,
     dlq: {
       id: 'DeliveryDeadLetterQueue',

@@ -95,7 +95,7 @@ function grantsOf(name: FunctionName): Record<string, string[]> {
     const prefixes = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[];
     for (const action of actionsOf(statement)) {
       for (const resource of resourceList) {
-        const where = JSON.stringify(resource).includes('/index/byEndpoint') ? 'byEndpoint' : tableOf(resource);
+        const where = /\/index\/(\w+)/.exec(JSON.stringify(resource))?.[1] ?? tableOf(resource);
         for (const prefix of prefixes) (grants[action.replace('dynamodb:', '')] ??= []).push(`${where}|${prefix}`);
       }
     }
@@ -115,10 +115,10 @@ describe('item-scoped DynamoDB grants', () => {
     stripeWebhook: [],
     billingConsumer: ['GetItem', 'PutItem', 'UpdateItem'],
     billingApi: ['GetItem', 'Query'],
-    endpointsApi: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    endpointsApi: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     eventsApi: [],
     fanout: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
-    delivery: ['GetItem', 'PutItem', 'UpdateItem'],
+    delivery: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
     squareWebhook: ['GetItem'],
     shopifyWebhook: [],
     sourcesWebhook: ['GetItem', 'PutItem'],
@@ -129,6 +129,7 @@ describe('item-scoped DynamoDB grants', () => {
     jobWorker: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     connectionsOauth: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     oauthTokenRefresh: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    sweeper: ['GetItem', 'Query', 'UpdateItem'],
   };
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s gets exactly the actions it performs', (name) => {
@@ -147,11 +148,21 @@ describe('item-scoped DynamoDB grants', () => {
     }
   });
 
-  it('grants Scan to no function, and no BatchWriteItem or BatchGetItem either', () => {
+  it('grants Scan to no function, and no BatchWriteItem either', () => {
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-      for (const action of ['Scan', 'BatchWriteItem', 'BatchGetItem', '*']) {
+      for (const action of ['Scan', 'BatchWriteItem', '*']) {
         expect(dynamoActions(name), name).not.toContain(action);
       }
+    }
+  });
+
+  it('grants BatchGetItem only to the delivery path, on exactly the webhooks items its GetItem may read', () => {
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const batchGet = grantsOf(name).BatchGetItem;
+      if (name === 'delivery' || name === 'endpointsApi') {
+        const webhooksGets = (grantsOf(name).GetItem ?? []).filter((grant) => grant.startsWith('webhooks|'));
+        expect(batchGet, name).toEqual(webhooksGets);
+      } else expect(batchGet, name).toBeUndefined();
     }
   });
 
@@ -200,13 +211,41 @@ describe('item-scoped DynamoDB grants', () => {
     ]);
   });
 
-  it('queries the byEndpoint index by endpoint key only from the endpoints API', () => {
+  it('queries the byEndpoint index by endpoint key only from the endpoints API and recovery steps', () => {
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       const onIndex = Object.values(grantsOf(name))
         .flat()
         .filter((grant) => grant.startsWith('byEndpoint|'));
-      expect(onIndex, name).toEqual(name === 'endpointsApi' ? ['byEndpoint|EP#*'] : []);
+      expect(onIndex, name).toEqual(['endpointsApi', 'jobWorker'].includes(name) ? ['byEndpoint|EP#*'] : []);
     }
+  });
+
+  it('lets the sweeper read and move only deliveries it finds through the byDue index, never put or delete', () => {
+    expect(grantsOf('sweeper')).toEqual({
+      GetItem: ['webhooks|MSG#*'],
+      Query: ['byDue|DUE#*'],
+      UpdateItem: ['webhooks|MSG#*'],
+    });
+  });
+
+  it('lets recovery steps only mark deliveries in the webhooks table, and the endpoints API only start and read jobs', () => {
+    const onWebhooks = (name: FunctionName) =>
+      Object.fromEntries(
+        Object.entries(grantsOf(name)).flatMap(([action, grants]) => {
+          const kept = grants.filter((grant) => !/^(jobs|catalog|connections)\|/.test(grant));
+          return kept.length > 0 ? [[action, kept] as const] : [];
+        }),
+      );
+    expect(onWebhooks('jobWorker')).toEqual({ Query: ['byEndpoint|EP#*'], UpdateItem: ['webhooks|MSG#*'] });
+    const jobsGrants = Object.entries(grantsOf('endpointsApi')).flatMap(([action, grants]) =>
+      grants.filter((grant) => grant.startsWith('jobs|')).map((grant) => `${action} ${grant}`),
+    );
+    expect(jobsGrants.sort()).toEqual([
+      'GetItem jobs|MERCHANT#*',
+      'GetItem jobs|ORG#*',
+      'PutItem jobs|MERCHANT#*',
+      'PutItem jobs|ORG#*',
+    ]);
   });
 
   it('keeps ops alerts to ALERTS# items: the billing API reads them, writers raise them', () => {

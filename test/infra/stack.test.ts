@@ -28,6 +28,7 @@ import {
   QUEUES,
   ROUTES,
   SECRETS,
+  SCHEDULES,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
   type FunctionName,
@@ -327,14 +328,12 @@ output', () => {
     }
   });
 
-  it('hands the delivery function its DLQ URL and the endpoint secrets key ARN', () => {
+  it('hands the delivery function the endpoint secrets key ARN, and not its DLQ (exhausted deliveries stay out of it)', () => {
     const variables = (
       resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(QUEUES.delivery.dlq.envVar).toBeDefined();
-    expect(variables[QUEUES.delivery.dlq.envVar as string]).toEqual({
-      Ref: logicalId(stack.queues.delivery.deadLetterQueue),
-    });
+    expect(variables[QUEUES.delivery.dlq.envVar as string]).toBeUndefined();
     expect(variables[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]).toEqual(
       getAtt(logicalId(stack.endpointSecretsKey as IConstruct)),
     );
@@ -387,7 +386,7 @@ describe('tables', () => {
     },
   );
 
-  it('indexes the webhooks table by endpoint', () => {
+  it('indexes the webhooks table by endpoint, and its pending deliveries by due time (what the sweeper queries)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -398,8 +397,35 @@ describe('tables', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+        {
+          IndexName: 'byDue',
+          KeySchema: [
+            { AttributeName: 'duePk', KeyType: 'HASH' },
+            { AttributeName: 'dueSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     });
+  });
+
+  it('invokes the sweeper on an EventBridge schedule and pages when it fails', () => {
+    const sweeperSchedule = SCHEDULES.find((schedule) => schedule.function === 'sweeper');
+    const rules = ofType('AWS::Events::Rule').filter(([, rule]) =>
+      JSON.stringify(rule.Properties.Targets).includes(logicalId(stack.functions.sweeper)),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties).toMatchObject({
+      ScheduleExpression: `rate(${sweeperSchedule?.everyMinutes} minutes)`,
+      State: 'ENABLED',
+      Targets: [expect.objectContaining({ Arn: getAtt(logicalId(stack.functions.sweeper)) })],
+    });
+    const sweeperAlarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) =>
+        alarm.Properties.MetricName === 'Errors' &&
+        JSON.stringify(alarm.Properties.Dimensions).includes(logicalId(stack.functions.sweeper)),
+    );
+    expect(sweeperAlarms).toHaveLength(1);
   });
 
   it('has a TTL on at least one table (the ops table)', () => {
@@ -652,15 +678,9 @@ only to the events queue', () => {
       .filter((statement) => resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
       .flatMap(actionsOf);
 
-  it('delivery sends to its queue and to its DLQ, and may only decrypt endpoint secrets', () => {
+  it('delivery sends to its queue only (never its DLQ), and may only decrypt endpoint secrets', () => {
     const statements = roleStatements('delivery');
-    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
-      expect.arrayContaining([
-        getAtt(logicalId(stack.queues.delivery.queue)),
-        getAtt(logicalId(stack.queues.delivery.deadLetterQueue)),
-      ]),
-    );
-    expect(resourcesFor(statements, 'sqs:SendMessage')).toHaveLength(2);
+    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.delivery.queue))]);
     expect(kmsActionsOn('delivery', keyArn())).toEqual(['kms:Decrypt']);
     const actions = statements.flatMap(actionsOf);
     expect(actions).toContain('kms:Decrypt');
@@ -674,7 +694,8 @@ deliveries', () => {
     expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual(
       expect.arrayContaining([
         getAtt(logicalId(stack.queues.delivery.queue)),
-        getAtt(logicalId(stack.queues.delivery.deadLetterQueue)),
+        // Recoveries are durable jobs: it queues their first step.
+        getAtt(logicalId(stack.queues.jobs.queue)),
       ]),
     );
     expect(resourcesFor(statements, 'sqs:SendMessage')).toHaveLength(2);

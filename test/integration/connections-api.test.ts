@@ -4,6 +4,8 @@ import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createConnectionsStore, type ConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { sourceSecretContext } from '../../shared/inbound/connections/source-secret';
+import { betterdataSignatureHeader } from '../../shared/platform/crypto/betterdata-signature';
+import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
 import type { QueuedWebhook } from '../../shared/inbound/queued-webhook';
 import { ENDPOINT_SECRETS_KEY, TABLES } from '../../shared/platform/topology';
@@ -212,6 +214,37 @@ describe('Integration: the connections API through the local runtime', () => {
     expect(elsewhere).toMatchObject({ status: 409, body: { code: 'source_id_unavailable' } });
     expect(elsewhere.text).not.toContain('org_conn_7');
     await expect(store.getSource('erp-feed')).resolves.toMatchObject({ orgId: 'org_conn_7', secrets: after?.secrets });
+  });
+
+  it('keeps a replaced source secret verifying for the grace period, and retires it at once with grace 0', async () => {
+    const bearer = await admin('org_conn_grace');
+    const path = `${connections('org_conn_grace')}/sources/grace-src`;
+    const first = String((await call('PUT', path, { bearer })).body.secret);
+    const signedPost = async (secret: string) => {
+      const body = JSON.stringify({ hello: 'grace' });
+      const signature = betterdataSignatureHeader([parseSigningSecret(secret)], Math.floor(Date.now() / 1000), body);
+      const response = await fetch(`${system.url}/webhooks/sources/grace-src`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-betterdata-signature': signature },
+        body,
+      });
+      return response.status;
+    };
+    expect(await signedPost(first)).toBe(200);
+
+    const second = await call('PUT', path, { bearer, body: { gracePeriodSeconds: 3_600 } });
+    expect(second.status).toBe(200);
+    expect(await signedPost(String(second.body.secret))).toBe(200);
+    expect(await signedPost(first)).toBe(200);
+    expect((await store.getSource('grace-src'))?.retiredSecrets).toEqual([
+      { ciphertext: expect.any(String), expiresAt: expect.any(String) },
+    ]);
+
+    const third = await call('PUT', path, { bearer, body: { gracePeriodSeconds: 0 } });
+    expect(await signedPost(String(third.body.secret))).toBe(200);
+    expect(await signedPost(String(second.body.secret))).toBe(400);
+    expect(await signedPost(first)).toBe(400);
+    expect((await call('PUT', path, { bearer, body: { gracePeriodSeconds: -1 } })).status).toBe(422);
   });
 
   it("lists a source's events of the last 30 days, newest first, page by page", async () => {

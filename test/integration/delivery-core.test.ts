@@ -11,6 +11,7 @@ import { generateSigningSecret } from '../../shared/platform/crypto/standard-web
 import { deliver, type DeliveryDependencies } from '../../shared/outbound/deliver';
 import type { DeliveryTask } from '../../shared/outbound/delivery-task';
 import { newEndpointRecord, type Endpoint } from '../../shared/outbound/endpoint';
+import { createDeliveryContextReader } from '../../shared/outbound/delivery-context';
 import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
 import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createSigningKeys } from '../../shared/outbound/signing-keys';
@@ -71,7 +72,7 @@ describe('Integration: the delivery core with a controlled clock', () => {
       messages: createMessagesStore(documents, emulators.tables.webhooks),
       signingKeys: createSigningKeys(cipher),
       deliveryQueue: recording(emulators.queues.delivery.url, 'delivery'),
-      deadLetterQueue: recording(emulators.queues.delivery.dlqUrl, 'dead-letter'),
+      context: createDeliveryContextReader(documents, emulators.tables.webhooks),
       alerts: createAlertSink({
         documents,
         tableName: emulators.tables.ops,

@@ -278,14 +278,17 @@ merchant', async () => {
     ).toBe(403);
     const started = await call('POST', '/v1/merchants/m_rec_1/webhook/recover', { bearer: admin, body: { since } });
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ endpointId: webhook.body.id, queued: 1, continuation: null });
+    expect(started.body).toMatchObject({ endpointId: webhook.body.id, kind: 'recovery', status: 'queued' });
     const progress = await eventually(async () => {
       const response = await call('GET', `/v1/merchants/m_rec_1/webhook/recoveries/${String(started.body.id)}`, {
         bearer: member,
       });
       return response.body.status === 'completed' ? response.body : undefined;
     });
-    expect(progress).toMatchObject({ id: started.body.id, queued: 1, succeeded: 1, failed: 0, remaining: 0 });
+    expect(progress).toMatchObject({
+      id: started.body.id,
+      progress: { queued: 1, succeeded: 1, failed: 0, remaining: 0 },
+    });
     await deliveryStatus('m_rec_1', messageId, 'succeeded');
     await settle();
     const requests = receiver.requestsTo('/fed-recover');

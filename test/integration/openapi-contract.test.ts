@@ -729,7 +729,7 @@ describe('Integration: answers conform to the OpenAPI document', () => {
       body: { since },
     });
     expect(recovery.status).toBe(202);
-    expect(recovery.body).toMatchObject({ endpointId, queued: 0, status: 'completed', continuation: null });
+    expect(recovery.body).toMatchObject({ endpointId, kind: 'recovery', progress: { queued: 0 } });
     expect(
       (
         await call('POST', '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover', {
@@ -747,7 +747,7 @@ describe('Integration: answers conform to the OpenAPI document', () => {
           bearer: member,
         })
       ).body,
-    ).toMatchObject({ id: recoveryId, remaining: 0 });
+    ).toMatchObject({ id: recoveryId, progress: { remaining: 0 } });
     expect(
       (
         await call('GET', '/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}', {
@@ -893,7 +893,7 @@ describe('Integration: answers conform to the OpenAPI document', () => {
       body: { since: new Date(Date.now() - 3_600_000).toISOString() },
     });
     expect(recovery.status).toBe(202);
-    expect(recovery.body).toMatchObject({ endpointId: created.body.id, queued: 0, status: 'completed' });
+    expect(recovery.body).toMatchObject({ endpointId: created.body.id, kind: 'recovery', progress: { queued: 0 } });
     expect((await call('POST', `${path}/recover`, { params, bearer: merchantAdmin, body: {} })).status).toBe(422);
     const recoveryId = recovery.body.id as string;
     expect(
@@ -903,7 +903,7 @@ describe('Integration: answers conform to the OpenAPI document', () => {
           bearer: merchantMember,
         })
       ).body,
-    ).toMatchObject({ id: recoveryId, remaining: 0 });
+    ).toMatchObject({ id: recoveryId, progress: { remaining: 0 } });
     expect(
       (
         await call('GET', `${path}/recoveries/{recoveryId}`, {

@@ -14,8 +14,8 @@ import { respond, type ReceivedRequest, type Receiver } from '../support/receive
 const RETRY_SCHEDULE = '1s,1s';
 /** A compressed grace period: long enough for a cold first delivery, short enough to wait out. */
 const GRACE_SECONDS = 4;
-/** Compressed from 10,000 so that one recovery needs a continuation. */
-const RECOVERY_MAX_PER_CALL = 2;
+/** Compressed from 500 so that one recovery job takes two pages. */
+const RECOVERY_PAGE_SIZE = 2;
 
 describe('Integration: operating webhooks through the local runtime', () => {
   let system: LocalSystem;
@@ -25,7 +25,9 @@ describe('Integration: operating webhooks through the local runtime', () => {
   beforeAll(async () => {
     ({ system, receiver } = await startSystemWithReceiver({
       DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
-      RECOVERY_MAX_PER_CALL: String(RECOVERY_MAX_PER_CALL),
+      DELIVERY_TIMEOUT_MS: '1500',
+      ENDPOINT_DISABLE_AFTER: '1h',
+      RECOVERY_PAGE_SIZE: String(RECOVERY_PAGE_SIZE),
     }));
   });
 
@@ -413,34 +415,28 @@ to', async () => {
       });
       const receivedBefore = idsReceived().length;
 
-      const recoveries = [];
-      let continuation: string | undefined;
-      do {
-        const response = await call('POST', `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}/recover`, {
-          bearer,
-          body: { since, ...(continuation && { continuation }) },
+      const startedAt = performance.now();
+      const started = await call('POST', `/v1/orgs/org_rec_1/webhooks/endpoints/${endpoint.id}/recover`, {
+        bearer,
+        body: { since },
+      });
+      // A job is stored and queued: the answer does not wait for the window to be walked.
+      expect(performance.now() - startedAt).toBeLessThan(2_000);
+      expect(started).toMatchObject({
+        status: 202,
+        body: { kind: 'recovery', status: 'queued', endpointId: endpoint.id },
+      });
+      const progress = await eventually(async () => {
+        const response = await call('GET', `/v1/orgs/org_rec_1/webhooks/recoveries/${String(started.body.id)}`, {
+          bearer: await member('org_rec_1'),
         });
-        expect(response.status).toBe(202);
-        recoveries.push(response.body);
-        continuation = (response.body.continuation as string | null) ?? undefined;
-      } while (continuation);
-      expect(recoveries.map((recovery) => recovery.queued)).toEqual([RECOVERY_MAX_PER_CALL, 4 - RECOVERY_MAX_PER_CALL]);
-
-      for (const recovery of recoveries) {
-        const progress = await eventually(async () => {
-          const response = await call('GET', `/v1/orgs/org_rec_1/webhooks/recoveries/${String(recovery.id)}`, {
-            bearer: await member('org_rec_1'),
-          });
-          return response.body.status === 'completed' ? response.body : undefined;
-        });
-        expect(progress).toMatchObject({
-          endpointId: endpoint.id,
-          queued: recovery.queued,
-          succeeded: recovery.queued,
-          failed: 0,
-          remaining: 0,
-        });
-      }
+        return response.body.status === 'completed' ? response.body : undefined;
+      });
+      expect(progress).toMatchObject({
+        endpointId: endpoint.id,
+        kind: 'recovery',
+        progress: { queued: 4, succeeded: 4, failed: 0, remaining: 0 },
+      });
       await pause(500);
       expect(idsReceived().slice(receivedBefore).sort()).toEqual([failedA, failedB, gone, skipped].sort());
       for (const messageId of [failedA, failedB, gone, skipped]) await deliveryStatus(messageId, 'succeeded');
@@ -459,7 +455,13 @@ to', async () => {
           .status,
       ).toBe(422);
       const started = await call('POST', path, { bearer, body: { since: '2026-01-01T00:00:00Z' } });
-      expect(started).toMatchObject({ status: 202, body: { queued: 0, status: 'completed', continuation: null } });
+      expect(started).toMatchObject({ status: 202, body: { kind: 'recovery', progress: { queued: 0 } } });
+      await eventually(async () => {
+        const response = await call('GET', `/v1/orgs/org_rec_2/webhooks/recoveries/${String(started.body.id)}`, {
+          bearer,
+        });
+        return response.body.status === 'completed' ? true : undefined;
+      });
       expect(
         (await call('POST', path, { bearer: await member('org_rec_2'), body: { since: '2026-01-01T00:00:00Z' } }))
           .status,

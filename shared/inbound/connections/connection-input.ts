@@ -1,3 +1,4 @@
+import { MAX_SOURCE_GRACE_SECONDS } from './source-secret';
 import { z } from 'zod';
 
 /**
@@ -83,3 +84,8 @@ export const shopifyConnectionSchema = /* @__PURE__ */ (() =>
 
 export type SquareConnectionInput = z.infer<ReturnType<typeof squareConnectionSchema>>;
 export type ShopifyConnectionInput = z.infer<typeof shopifyConnectionSchema>;
+
+/** `PUT …/sources/{sourceId}`: an optional body; replacing a secret keeps the old one for the grace period. */
+export const sourceSecretSchema = z.strictObject({
+  gracePeriodSeconds: z.number().int().min(0).max(MAX_SOURCE_GRACE_SECONDS).optional(),
+});

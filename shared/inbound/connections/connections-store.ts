@@ -1,3 +1,4 @@
+import type { RetiredSourceSecret } from './source-secret';
 import {
   DeleteCommand,
   GetCommand,
@@ -53,6 +54,8 @@ export interface InboundSource {
   readonly orgId: string;
   /** Encrypted `whsec_` secrets, newest first. */
   readonly secrets: readonly string[];
+  /** Replaced secrets that still verify during their grace period (source-secret.ts). */
+  readonly retiredSecrets?: readonly RetiredSourceSecret[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }

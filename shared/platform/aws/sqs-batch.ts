@@ -8,24 +8,35 @@ import type { Observability } from '../observability';
  * without holding back the rest of its batch) and the metrics flushed once per invocation, whatever
  * happened. The consumer supplies only what to do with one record.
  */
+export type RecordHandler = (record: SQSRecord) => Promise<void>;
+
+/** One invocation's work: its record handler, and what to finish once every record is done. */
+export interface BatchScope {
+  readonly processRecord: RecordHandler;
+  readonly finish?: () => Promise<void>;
+}
+
 export interface SqsConsumerShell {
   readonly observability: Observability;
-  readonly processRecord: (record: SQSRecord) => Promise<void>;
   /** Side by side (a slow record does not hold back the others) or one at a time (log keys per message). */
   readonly inParallel: boolean;
+  /** The same handler for every batch, or a fresh scope per batch (e.g. stats summed per batch). */
+  readonly handler: { readonly processRecord: RecordHandler } | { readonly startBatch: () => BatchScope };
 }
 
 export function createSqsConsumer(shell: SqsConsumerShell) {
   const { logger, metrics } = shell.observability;
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
+    const batch: BatchScope = 'startBatch' in shell.handler ? shell.handler.startBatch() : shell.handler;
     try {
-      return await processPartialResponse(event, shell.processRecord, new BatchProcessor(EventType.SQS), {
+      return await processPartialResponse(event, batch.processRecord, new BatchProcessor(EventType.SQS), {
         context,
         throwOnFullBatchFailure: false,
         processInParallel: shell.inParallel,
       });
     } finally {
+      await batch.finish?.();
       metrics.publishStoredMetrics();
     }
   };

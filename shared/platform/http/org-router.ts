@@ -69,6 +69,13 @@ export function parseJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodTyp
   return result.data;
 }
 
+/** A body that may be empty (`{}` assumed) but, when present, must be valid. */
+export function parseOptionalJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>): T {
+  return rawBody(event).toString('utf8').trim() === ''
+    ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema)
+    : parseJsonBody(event, schema);
+}
+
 /** `?limit=&cursor=` of every listing: 1–100 items (20 by default) and an opaque cursor. */
 export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -21,8 +21,16 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-export function problem(status: number, code: string, detail: string, errors?: readonly FieldError[]): HttpResult {
+/** `extensions`: RFC 9457 extension members, e.g. the id of the resource a 409 conflicts with. */
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: readonly FieldError[],
+  extensions?: Readonly<Record<string, unknown>>,
+): HttpResult {
   const body = {
+    ...extensions,
     type: `https://docs.betterdata.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,

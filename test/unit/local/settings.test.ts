@@ -144,9 +144,17 @@ describe('provisioning inputs come from topology.ts', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: 'byDue',
+        KeySchema: [
+          { AttributeName: 'duePk', KeyType: 'HASH' },
+          { AttributeName: 'dueSk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(input.AttributeDefinitions).toEqual(
-      ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'duePk', 'dueSk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     );
     expect(tableInput(TABLES.billing)).not.toHaveProperty('GlobalSecondaryIndexes');
   });

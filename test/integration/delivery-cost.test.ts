@@ -1,0 +1,102 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulators, type Emulators } from '../../infra/local/emulators';
+import { deliver } from '../../shared/outbound/deliver';
+import { createStatsBatch } from '../../shared/outbound/stats-batch';
+import { createStatsStore } from '../../shared/outbound/stats-store';
+import { createDeliveryWorld, type DeliveryWorld } from '../support/delivery-world';
+import { isRead, logCommands, type CommandLog } from '../support/dynamodb-commands';
+import { respond, startReceiver, type Receiver } from '../support/receiver';
+
+/**
+ * What a delivery costs in DynamoDB commands, counted on the real client against dynalite: a
+ * successful first attempt is one read and three writes, its stats one write per endpoint-hour per
+ * batch, and the endpoint item is written only when the endpoint's health changes. An exhausted
+ * delivery is recorded failed and never sent to the dead-letter queue.
+ */
+describe('Integration: the cost of a delivery', () => {
+  let emulators: Emulators;
+  let receiver: Receiver;
+  let world: DeliveryWorld;
+  let commands: CommandLog;
+
+  const endpointWrites = () =>
+    commands.commands.filter((command) => !isRead(command.name) && String(command.key?.sk).startsWith('ENDPOINT#'));
+
+  beforeAll(async () => {
+    emulators = await startEmulators({ memory: true });
+    receiver = await startReceiver();
+    world = createDeliveryWorld(emulators);
+    commands = logCommands(world.documents);
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await emulators?.stop();
+  });
+
+  it('costs 1 read and 3 writes per successful first attempt, stats once per endpoint-hour per batch, and never writes the endpoint item', async () => {
+    const endpoint = await world.endpoint('org_cost_1', `${receiver.baseUrl}/ok`);
+    const tasks = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
+    );
+    commands.reset();
+    const stats = createStatsBatch(createStatsStore(world.documents, emulators.tables.webhooks));
+    const outcomes = await Promise.all(tasks.map((task) => deliver(task, { ...world.deps, stats })));
+    expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'succeeded')).toBe(true);
+    expect(commands.count(isRead)).toBe(10);
+    expect(commands.count((name) => name === 'BatchGetItem')).toBe(10);
+    expect(commands.count((name) => !isRead(name))).toBe(30);
+    await stats.flush();
+    expect(commands.count((name) => !isRead(name))).toBe(31);
+    expect(endpointWrites()).toEqual([]);
+    expect(receiver.requestsTo('/ok')).toHaveLength(10);
+
+    const counts = await createStatsStore(world.documents, emulators.tables.webhooks).read(
+      endpoint.endpointId,
+      new Date(world.clock.getTime() - 3_600_000),
+      world.clock,
+    );
+    expect(counts).toMatchObject({
+      attempts: { succeeded: 10, failed: 0 },
+      messages: { succeeded: 10, pending: 0 },
+      lastSuccessAt: world.clock.toISOString(),
+    });
+  });
+
+  it('writes the endpoint item at the first failure and at the recovery, not on the failures or successes between', async () => {
+    receiver.on('/flaky', respond(500, 500, 200, 200));
+    const endpoint = await world.endpoint('org_cost_2', `${receiver.baseUrl}/flaky`);
+    const tasks = await Promise.all([0, 1, 2, 3].map((index) => world.delivery(endpoint, index, 'pending')));
+    const writesPerAttempt: number[] = [];
+    for (const task of tasks) {
+      commands.reset();
+      await deliver(task, world.deps);
+      writesPerAttempt.push(endpointWrites().length);
+    }
+    expect(writesPerAttempt).toEqual([1, 0, 1, 0]);
+    expect(await world.deps.endpoints.get('org_cost_2', endpoint.endpointId)).toMatchObject({ failingSince: null });
+  });
+
+  it('records an exhausted delivery as failed and leaves the dead-letter queue empty', async () => {
+    receiver.on('/down', respond(500));
+    const endpoint = await world.endpoint('org_cost_3', `${receiver.baseUrl}/down`);
+    const task = await world.delivery(endpoint, 0, 'pending');
+    // The world's schedule has one retry: attempt 2 is the last.
+    expect(await deliver(task, world.deps)).toMatchObject({ step: { kind: 'retry' } });
+    await world.drainDeliveries();
+    expect(await deliver({ ...task, attempt: 2 }, world.deps)).toMatchObject({
+      step: { kind: 'failed', reason: 'retries_exhausted' },
+    });
+    expect(await world.deps.messages.getDelivery(task.messageId, endpoint.endpointId)).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      failedAt: world.clock.toISOString(),
+    });
+    const { Messages = [] } = await world.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: emulators.queues.delivery.dlqUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages).toEqual([]);
+    expect(await world.drainDeliveries()).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * Counts the DynamoDB commands a client sends, by name (`GetItem`, `BatchGetItem`, `UpdateItem`, …),
+ * with the key of each write: what the cost tests and the delivery benchmark report.
+ */
+export interface CommandLog {
+  readonly commands: { readonly name: string; readonly key?: Record<string, unknown> }[];
+  reset(): void;
+  count(filter?: (name: string) => boolean): number;
+}
+
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+export const isRead = (name: string) => READS.has(name);
+
+export function logCommands(documents: DynamoDBDocumentClient): CommandLog {
+  const log: CommandLog = {
+    commands: [],
+    reset: () => void log.commands.splice(0),
+    count: (filter = () => true) => log.commands.filter((command) => filter(command.name)).length,
+  };
+  documents.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: Record<string, unknown>; Item?: Record<string, unknown> };
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      const key = input.Key ?? (input.Item && { pk: input.Item.pk, sk: input.Item.sk });
+      log.commands.push({ name, ...(key && { key }) });
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return log;
+}
