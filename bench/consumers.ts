@@ -6,7 +6,10 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createBillingConsumer } from '../functions/billing-consumer/billing-consumer';
 import { createCatalogConsumer } from '../functions/catalog-consumer/catalog-consumer';
 import { toSqsEvent } from '../infra/local/sqs-event';
-import { createDocumentClient, createSqsClient } from '../shared/platform/aws/clients';
+import { createDocumentClient, createS3Client, createSqsClient } from '../shared/platform/aws/clients';
+import { loadInboundLogConfig } from '../shared/platform/config';
+import { inboundLogStoreFor } from '../shared/inbound/log/inbound-log-store';
+import type { InboundLogging } from '../shared/inbound/log/logged-processing';
 import { createQueueSender } from '../shared/platform/aws/queue';
 import { createBillingStore } from '../shared/billing/billing-store';
 import { createCatalogStore } from '../shared/catalog/catalog-store';
@@ -82,6 +85,16 @@ function queuedMessage(raw: string): QueuedWebhook {
   };
 }
 
+/** The inbound event log both consumers record every event in, on the emulator's table and bucket. */
+function inboundLogOf(env: Record<string, string>): InboundLogging {
+  const config = loadInboundLogConfig(env);
+  return {
+    store: inboundLogStoreFor(createDocumentClient(env), createS3Client(env), config),
+    retentionDays: config.retentionDays,
+    now: () => new Date(),
+  };
+}
+
 /**
  * The catalog consumer (`createCatalogConsumer`), when it exists: Square inventory counts and
  * Shopify product updates for connected accounts, each event newer than the last, in SQS batches
@@ -107,6 +120,7 @@ async function measureCatalog(
     connections,
     squareCatalog: undefined,
     events: createQueueSender(sqs, eventsUrl),
+    inboundLog: inboundLogOf(env),
     now: () => new Date(),
     observability,
     maxReceiveCount: 5,
@@ -262,6 +276,7 @@ async function main(): Promise<ConsumersResult> {
       now: () => new Date(),
       observability,
       maxReceiveCount: 5,
+      inboundLog: inboundLogOf(env),
     });
     const queueArn = emulator.info.queues.billing.arn;
 

@@ -1,8 +1,14 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import {
+  createDocumentClient,
+  createS3Client,
+  createSecretsManagerClient,
+  createSqsClient,
+} from '../../shared/platform/aws/clients';
+import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
-import { loadBillingConsumerConfig } from '../../shared/platform/config';
+import { loadBillingConsumerConfig, loadInboundLogConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { alertSinkFor } from '../../shared/platform/alerts';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -10,6 +16,7 @@ import { QUEUES } from '../../shared/platform/topology';
 import { createBillingConsumer } from './billing-consumer';
 
 const config = loadBillingConsumerConfig();
+const logConfig = loadInboundLogConfig();
 const observability = createObservability('billing-consumer');
 const documents = createDocumentClient();
 const { stripeApiKey } = config;
@@ -28,4 +35,9 @@ export const handler = createBillingConsumer({
   now: () => new Date(),
   observability,
   maxReceiveCount: QUEUES.billing.maxReceiveCount,
+  inboundLog: {
+    store: inboundLogStoreFor(documents, createS3Client(), logConfig),
+    retentionDays: logConfig.retentionDays,
+    now: () => new Date(),
+  },
 });

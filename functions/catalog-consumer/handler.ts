@@ -1,8 +1,14 @@
-import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
+import {
+  createDocumentClient,
+  createS3Client,
+  createSecretsManagerClient,
+  createSqsClient,
+} from '../../shared/platform/aws/clients';
+import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-client';
-import { loadCatalogConsumerConfig } from '../../shared/platform/config';
+import { loadCatalogConsumerConfig, loadInboundLogConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createObservability } from '../../shared/platform/observability';
 import { createSecretList } from '../../shared/platform/secrets';
@@ -10,6 +16,7 @@ import { QUEUES } from '../../shared/platform/topology';
 import { createCatalogConsumer } from './catalog-consumer';
 
 const config = loadCatalogConsumerConfig();
+const logConfig = loadInboundLogConfig();
 const documents = createDocumentClient();
 const accessTokens =
   config.squareAccessToken &&
@@ -28,4 +35,9 @@ export const handler = createCatalogConsumer({
   now: () => new Date(),
   observability: createObservability('catalog-consumer'),
   maxReceiveCount: QUEUES.catalog.maxReceiveCount,
+  inboundLog: {
+    store: inboundLogStoreFor(documents, createS3Client(), logConfig),
+    retentionDays: logConfig.retentionDays,
+    now: () => new Date(),
+  },
 });

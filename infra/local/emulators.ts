@@ -6,15 +6,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
 import { clientOptions, createSnsClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { OPS_TOPIC, QUEUES, TABLES, type QueueName, type TableName } from '../../shared/platform/topology';
+import { S3Client } from '@aws-sdk/client-s3';
+import {
+  BUCKETS,
+  OPS_TOPIC,
+  QUEUES,
+  TABLES,
+  type BucketName,
+  type QueueName,
+  type TableName,
+} from '../../shared/platform/topology';
 import { acquireDataDirLock } from './data-lock';
 import { provisionTopology, type QueueResources } from './provision';
+import { releaseAbandonedMessages } from './queue-store';
 
 /**
  * The AWS services the system uses, emulated in this process on 127.0.0.1 with random ports:
  * - DynamoDB: dynalite, on-disk LevelDB under `<dataDir>/dynamodb` (state survives a restart) or in
  *   memory;
- * - SQS and SNS: fauxqs, always in memory (messages not yet consumed are lost on restart).
+ * - SQS, SNS and S3: fauxqs; on disk, queues and messages (with their delays and receive counts) in
+ *   SQLite under `<dataDir>/queues` and S3 objects as files under `<dataDir>/buckets`, so a restart,
+ *   even after SIGKILL, loses no accepted message; or in memory.
  * fauxqs's `startFauxqs()` listens on 0.0.0.0, so its app is built with `buildApp()` and bound to
  * loopback here instead.
  */
@@ -38,6 +50,11 @@ export interface Emulators {
   readonly dynamodbEndpoint: string;
   /** Absolute DynamoDB data directory, or undefined when in memory. */
   readonly dynamodbDataDir: string | undefined;
+  /** Absolute queue (SQLite) directory, or undefined when in memory. */
+  readonly queueDataDir: string | undefined;
+  /** Messages a killed previous run had left in flight, made visible again at start. */
+  readonly releasedMessages: number;
+  readonly buckets: Record<BucketName, string>;
   readonly tables: Record<TableName, string>;
   readonly queues: Record<QueueName, QueueResources>;
   readonly opsTopicArn: string;
@@ -86,7 +103,14 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     const dynamodbEndpoint = `http://127.0.0.1:${await listen(dynamo)}`;
     cleanups.push(() => closeDynalite(dynamo));
 
-    const fauxqs = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+    const dataDir = resolve(options.dataDir ?? '.data');
+    const queueDataDir = options.memory ? undefined : resolve(dataDir, 'queues');
+    const releasedMessages = queueDataDir ? releaseAbandonedMessages(queueDataDir) : 0;
+    const fauxqs = buildApp({
+      logger: false,
+      defaultRegion: LOCAL_REGION,
+      ...(queueDataDir && { dataDir: queueDataDir, s3StorageDir: resolve(dataDir, 'buckets') }),
+    });
     await fauxqs.listen({ port: 0, host: '127.0.0.1' });
     const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
     cleanups.push(() => fauxqs.close());
@@ -96,6 +120,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+      AWS_ENDPOINT_URL_S3: sqsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       ...DUMMY_CREDENTIALS,
     };
@@ -103,6 +128,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       dynamodb: new DynamoDBClient(clientOptions('DYNAMODB', baseEnv)),
       sqs: createSqsClient(baseEnv),
       sns: createSnsClient(baseEnv),
+      s3: new S3Client({ ...clientOptions('S3', baseEnv), forcePathStyle: true }),
     };
     let resources;
     try {
@@ -119,6 +145,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       if (spec.dlq.envVar) functionEnv[spec.dlq.envVar] = queue.dlqUrl;
     }
     functionEnv[OPS_TOPIC.envVar] = resources.opsTopicArn;
+    for (const [name, spec] of Object.entries(BUCKETS)) functionEnv[spec.envVar] = resources.buckets[name as BucketName];
 
     return {
       region: LOCAL_REGION,
@@ -126,6 +153,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       snsEndpoint: sqsEndpoint,
       dynamodbEndpoint,
       dynamodbDataDir,
+      queueDataDir,
+      releasedMessages,
       ...resources,
       functionEnvironment: () => ({ ...functionEnv }),
       stop,

@@ -63,6 +63,8 @@ export interface CatalogOutcome {
   readonly duplicate: number;
   /** Ids of the stockout events published (again, for a redelivery whose first publish may have been lost). */
   readonly published: readonly string[];
+  /** `<source>#<itemId>` of the items and stock levels this event changed. */
+  readonly written: readonly string[];
   readonly pull?: PullOutcome;
   readonly reason?: string;
 }
@@ -72,6 +74,7 @@ interface Tally {
   stale: number;
   duplicate: number;
   published: string[];
+  written: string[];
 }
 
 export async function processCatalogMessage(
@@ -79,7 +82,7 @@ export async function processCatalogMessage(
   deps: CatalogDependencies,
 ): Promise<CatalogOutcome> {
   const { provider, account, change } = parseCatalogMessage(message);
-  const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [] };
+  const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [], written: [] };
   if (change.kind === 'ignored') return { ...base, outcome: 'ignored', orgId: null, reason: change.reason };
   let connection = await deps.connections.connectionOf(provider, account);
   if (!connection) {
@@ -98,7 +101,7 @@ export async function processCatalogMessage(
     await deps.connections.forgetUnmatched(provider, account, message);
   }
   const { orgId } = connection;
-  const tally: Tally = { applied: 0, stale: 0, duplicate: 0, published: [] };
+  const tally: Tally = { applied: 0, stale: 0, duplicate: 0, published: [], written: [] };
   const pull = await apply(change, orgId, message.correlationId, deps, tally);
   return { ...base, ...tally, outcome: 'processed', orgId, ...(pull && { pull }) };
 }
@@ -122,8 +125,9 @@ async function apply(
   }
 }
 
-function count(tally: Tally, outcome: Decision<unknown>['outcome']): void {
+function count(tally: Tally, outcome: Decision<unknown>['outcome'], written: string): void {
   tally[outcome] += 1;
+  if (outcome === 'applied' && !tally.written.includes(written)) tally.written.push(written);
 }
 
 /** Read, decide, write if unchanged since the read; decide again on a conflict. */
@@ -158,7 +162,7 @@ async function applyItems(
       (stored) => decideItem(stored, change, orgId, now),
       (record, expected) => deps.store.putItem(record, expected),
     );
-    count(tally, decision.outcome);
+    count(tally, decision.outcome, `${change.source}#${change.itemId}`);
     if (decision.outcome === 'stale') staleItems.add(change.itemId);
   }
   // SKU references, except those of a stale item; each reference also only ever moves forward itself.
@@ -183,7 +187,7 @@ async function applyLevels(
       (stored) => decideLevel(stored, change, orgId, threshold, now),
       (record, expected) => deps.store.putLevel(record, expected),
     );
-    count(tally, decision.outcome);
+    count(tally, decision.outcome, `${change.source}#${change.itemId}`);
     // A duplicate may be the retry of a run that wrote the level but crashed before publishing.
     const level =
       decision.outcome === 'applied' ? decision.record : decision.outcome === 'duplicate' ? current : undefined;

@@ -18,6 +18,8 @@ export const queuedWebhookSchema = z.object({
   account: z.string().min(1).optional(),
   /** Delivery headers the consumer needs (Shopify's `x-shopify-*`), lower-cased. */
   headers: z.record(z.string(), z.string()).optional(),
+  /** Put back on the queue from the inbound event log (a replay): tried again although already logged. */
+  replay: z.literal(true).optional(),
 });
 
 export type QueuedWebhook = z.infer<typeof queuedWebhookSchema>;

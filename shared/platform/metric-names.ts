@@ -20,6 +20,8 @@ export const METRIC_NAMES = {
     orgUnresolved: 'BillingOrgUnresolved',
     opsAlertRaised: 'OpsAlertRaised',
     eventPublished: 'PlatformEventPublished',
+    /** A Stripe event id received again (another delivery): counted in the inbound log, not applied. */
+    duplicateReceipt: 'BillingEventDuplicateReceipt',
   },
   eventsApi: {
     accepted: 'EventAccepted',
@@ -96,5 +98,7 @@ export const METRIC_NAMES = {
     objectsPulled: 'SquareCatalogObjectsPulled',
     /** A catalog.version.updated was recorded but not pulled (no access token, or another merchant's). */
     pullSkipped: 'SquareCatalogPullSkipped',
+    /** A Square or Shopify event id received again: counted in the inbound log, not applied. */
+    duplicateReceipt: 'CatalogEventDuplicateReceipt',
   },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;

@@ -47,6 +47,9 @@ export const ENV = {
   jobsTable: 'JOBS_TABLE_NAME',
   jobsQueueUrl: 'JOBS_QUEUE_URL',
   jobRetentionDays: 'JOB_RETENTION_DAYS',
+  inboundTable: 'INBOUND_TABLE_NAME',
+  inboundBodiesBucket: 'INBOUND_BODIES_BUCKET',
+  inboundEventRetentionDays: 'INBOUND_EVENT_RETENTION_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -121,6 +124,17 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
   },
+  inbound: {
+    // The inbound event log: every verified webhook once per provider event id (`INBOUND#<id>` / `EVENT`),
+    // listed newest first per organisation, or under `UNATTRIBUTED` until one is resolved.
+    id: 'InboundTable',
+    localName: 'inbound',
+    envVar: ENV.inboundTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [{ name: 'byOwner', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
@@ -140,7 +154,8 @@ export type FunctionName =
   | 'catalogConsumer'
   | 'catalogApi'
   | 'docsApi'
-  | 'jobWorker';
+  | 'jobWorker'
+  | 'inboundApi';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
@@ -149,6 +164,7 @@ export type SecretName =
 /** What a function may touch; the CDK app turns this into grants and environment variables. */
 export interface FunctionAccess {
   readonly tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
+  readonly buckets?: Partial<Record<BucketName, 'read' | 'readWrite'>>;
   readonly sendsTo?: readonly QueueName[];
   /** Queues whose dead-letter queue the function writes to itself (deliveries that ran out of retries). */
   readonly sendsToDeadLetter?: readonly QueueName[];
@@ -189,7 +205,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMiB: 512,
     access: {
-      tables: { billing: 'readWrite', ops: 'readWrite' },
+      tables: { billing: 'readWrite', ops: 'readWrite', inbound: 'readWrite' },
+      buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
       secrets: ['stripeApiKey'],
       publishesOpsAlerts: true,
@@ -277,7 +294,8 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: {
       sendsTo: ['inboundSources'],
-      tables: { connections: 'readWrite' },
+      tables: { connections: 'readWrite', inbound: 'readWrite' },
+      buckets: { inboundBodies: 'readWrite' },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
   },
@@ -300,7 +318,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMiB: 1024,
     access: {
-      tables: { catalog: 'readWrite', connections: 'readWrite' },
+      tables: { catalog: 'readWrite', connections: 'readWrite', inbound: 'readWrite' },
+      buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
       secrets: ['squareAccessToken'],
     },
@@ -329,7 +348,25 @@ export const FUNCTIONS = {
     // One step is one page of work; the step functions keep a page well under this.
     timeoutSeconds: 120,
     memoryMiB: 1024,
-    access: { tables: { jobs: 'readWrite' }, sendsTo: ['jobs'] },
+    access: {
+      tables: { jobs: 'readWrite', inbound: 'read' },
+      buckets: { inboundBodies: 'read' },
+      // Bulk inbound replays put stored events back on the queue of the consumer that handles them.
+      sendsTo: ['jobs', 'billing', 'catalog', 'inboundSources'],
+    },
+  },
+  inboundApi: {
+    id: 'InboundApiFunction',
+    dir: 'inbound-api',
+    description: 'Inbound event log: list, read and replay verified webhooks; bulk replays; operator view',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    // A replay puts the stored event back on its consumer's queue; the consumer applies it idempotently.
+    access: {
+      tables: { inbound: 'read', jobs: 'readWrite' },
+      buckets: { inboundBodies: 'read' },
+      sendsTo: ['billing', 'catalog', 'inboundSources', 'jobs'],
+    },
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
 
@@ -547,6 +584,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/webhooks/event-types', function: 'docsApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/webhooks/event-types/{type}', function: 'docsApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/openapi.json', function: 'docsApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inbound/events', function: 'inboundApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inbound/events/{eventId}', function: 'inboundApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/inbound/events/{eventId}/replay', function: 'inboundApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/inbound/replay', function: 'inboundApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inbound/replays/{replayId}', function: 'inboundApi', auth: 'jwt' },
+  // Operators: events no organisation could be attributed to (IAM in AWS, the internal token locally).
+  { method: 'GET', path: '/internal/inbound/events', function: 'inboundApi', auth: 'iam' },
+  { method: 'GET', path: '/internal/inbound/events/{eventId}', function: 'inboundApi', auth: 'iam' },
+  { method: 'POST', path: '/internal/inbound/events/{eventId}/replay', function: 'inboundApi', auth: 'iam' },
 ];
 
 export interface SecretSpec {
@@ -612,6 +658,31 @@ export const ENDPOINT_SECRETS_KEY = {
 } as const;
 
 export type SecretPurpose = keyof typeof ENDPOINT_SECRETS_KEY.purposes;
+
+export type BucketName = 'inboundBodies';
+
+export interface BucketSpec {
+  readonly id: string;
+  /** Bucket name used by the local runtime (a folder under DATA_DIR); in AWS CloudFormation names it. */
+  readonly localName: string;
+  readonly envVar: EnvName;
+  /** Objects are deleted this many days after they were written (S3 lifecycle; a sweep locally). */
+  readonly expireAfterDays: number;
+}
+
+/** Default of INBOUND_EVENT_RETENTION_DAYS: how long the inbound event log keeps each event. */
+export const DEFAULT_INBOUND_EVENT_RETENTION_DAYS = 30;
+
+export const BUCKETS: Record<BucketName, BucketSpec> = {
+  inboundBodies: {
+    // Raw bodies of logged inbound events too large for their DynamoDB item (claim-check).
+    id: 'InboundBodiesBucket',
+    localName: 'inbound-bodies',
+    envVar: ENV.inboundBodiesBucket,
+    // One day past the log's retention, so an item never outlives its body.
+    expireAfterDays: DEFAULT_INBOUND_EVENT_RETENTION_DAYS + 1,
+  },
+};
 
 export const OPS_TOPIC = { id: 'OpsAlertsTopic', localName: 'ops-alerts', envVar: ENV.opsTopicArn } as const;
 

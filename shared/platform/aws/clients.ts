@@ -4,6 +4,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * The one place that builds AWS clients. In AWS the SDK's defaults apply. Locally an endpoint
@@ -12,7 +13,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  * for a real account.
  */
 
-type Service = 'SQS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SNS' | 'KMS';
+type Service = 'SQS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SNS' | 'KMS' | 'S3';
 
 interface ClientOptions {
   endpoint?: string;
@@ -46,6 +47,12 @@ export function createSecretsManagerClient(env?: NodeJS.ProcessEnv): SecretsMana
 
 export function createKmsClient(env?: NodeJS.ProcessEnv): KMSClient {
   return new KMSClient(clientOptions('KMS', env));
+}
+
+/** Path-style addressing locally: the emulator on 127.0.0.1 has no `<bucket>.` host names. */
+export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  const options = clientOptions('S3', env);
+  return new S3Client({ ...options, ...(options.endpoint !== undefined && { forcePathStyle: true }) });
 }
 
 export function createDocumentClient(env?: NodeJS.ProcessEnv): DynamoDBDocumentClient {
