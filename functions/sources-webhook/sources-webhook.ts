@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 import type { QueueSender } from '../../shared/platform/aws/queue';
 import { isSourceId } from '../../shared/inbound/connections/connection-input';
 import type { ConnectionsStore, InboundSource } from '../../shared/inbound/connections/connections-store';
@@ -20,6 +19,9 @@ import {
 } from '../../shared/platform/crypto/betterdata-signature';
 import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
+import { safeHeaders, sourceEventIdOf } from '../../shared/inbound/log/inbound-event';
+import type { InboundLogging } from '../../shared/inbound/log/logged-processing';
+import { logSourceReceipt, markSourceQueueFailed } from '../../shared/inbound/log/source-receipts';
 
 /**
  * `POST /webhooks/sources/{sourceId}`: events from a tenant's own systems, signed with the source's
@@ -40,8 +42,8 @@ export interface SourcesWebhookDependencies {
   readonly sourceEventRetentionDays: number;
   readonly now: () => Date;
   readonly observability: Observability;
-  /** Event ids for bodies without a string `id`; random UUIDs by default. */
-  readonly newEventId?: () => string;
+  /** The inbound event log: a source event id received again is counted and not queued again. */
+  readonly inboundLog: InboundLogging;
 }
 
 /** The verification could not be completed (a stored secret did not decrypt): the sender should retry. */
@@ -51,24 +53,20 @@ class SecretsUnavailableError extends Error {
 
 const RECEIVED = { received: true } as const;
 const METRIC = METRIC_NAMES.sourcesWebhook;
-const MAX_EVENT_ID_LENGTH = 256;
 /** Decrypted keys kept per warm function, by ciphertext (a rotated secret has a new ciphertext). */
 const MAX_CACHED_KEYS = 1_000;
 /** Room left in an SQS message for the message attributes. */
 const ATTRIBUTE_ALLOWANCE_BYTES = 1_024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function eventIdOf(body: unknown, newEventId: () => string): string {
-  const id =
-    typeof body === 'object' && body !== null && !Array.isArray(body)
-      ? (body as Record<string, unknown>).id
-      : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH ? id : newEventId();
+/** The body's string `type`, as the log shows it. */
+function sourceEventType(body: unknown): string {
+  const type = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).type : undefined;
+  return typeof type === 'string' && type.length > 0 ? type.slice(0, 200) : 'unknown';
 }
 
 export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
   const { logger, metrics } = deps.observability;
-  const newEventId = deps.newEventId ?? randomUUID;
   const keyCache = new Map<string, Uint8Array>();
 
   function reject(
@@ -165,7 +163,8 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     } catch {
       return reject(400, 'invalid_json', 'The signed body is not valid UTF-8 JSON');
     }
-    const eventId = eventIdOf(body, newEventId);
+    // The body's id, else the `webhook-id` header, else a hash of the body: a resend is recognised.
+    const eventId = sourceEventIdOf(body, { 'webhook-id': header(event.headers, 'webhook-id') });
     logger.appendKeys({ eventId });
     const receivedAt = now.toISOString();
     const message: InboundSourceMessage = {
@@ -181,6 +180,28 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     if (Buffer.byteLength(serialised) > SQS_MAX_MESSAGE_BYTES - ATTRIBUTE_ALLOWANCE_BYTES) {
       return reject(413, 'payload_too_large', 'The event is too large to queue');
     }
+    let logged: Awaited<ReturnType<typeof logSourceReceipt>>;
+    try {
+      const received = {
+        provider: 'sources',
+        providerEventId: eventId,
+        type: sourceEventType(body),
+        receivedAt,
+        receiptId: correlationId,
+        account: sourceId,
+        headers: safeHeaders(event.headers),
+        body: payload,
+        replay: false,
+      } as const;
+      logged = await logSourceReceipt(deps.inboundLog, received, orgId);
+    } catch (error) {
+      return unavailable(error);
+    }
+    if (logged === 'duplicate') {
+      metrics.addMetric(METRIC.duplicateReceipt, MetricUnit.Count, 1);
+      logger.info('Source event received again: counted, not queued again');
+      return json(200, RECEIVED);
+    }
     const queued = await queueVerifiedWebhook({
       queue: deps.queue,
       body: serialised,
@@ -189,7 +210,10 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
       metricNames: METRIC,
       observability: deps.observability,
     });
-    if (queued !== 'queued') return queued;
+    if (queued !== 'queued') {
+      await markSourceQueueFailed(deps.inboundLog, logged).catch((error: unknown) => logger.warn('Could not mark the event failed in the inbound log', { error }));
+      return queued;
+    }
 
     // The event is durably queued: a listing that misses it is logged and counted, not retried.
     const expiresAt = Math.floor(now.getTime() / 1000) + deps.sourceEventRetentionDays * 86_400;

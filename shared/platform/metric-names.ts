@@ -84,6 +84,8 @@ export const METRIC_NAMES = {
     enqueueFailed: 'WebhookEnqueueFailed',
     /** Queued, but not written to the source's 30-day event listing. */
     recordFailed: 'SourceEventRecordFailed',
+    /** A source event id received again: counted in the inbound log, not queued again. */
+    duplicateReceipt: 'SourceEventDuplicateReceipt',
   },
   catalogConsumer: {
     applied: 'CatalogChangeApplied',
