@@ -7,6 +7,7 @@ import { createHandlerLoader } from './handlers';
 import { createLocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
+import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 
 /**
  * The whole system in one process: emulators, SQS pollers and the HTTP gateway, invoking the same
@@ -70,9 +71,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   let emulators: Emulators | undefined;
   let pollers: Pollers | undefined;
   let gateway: Gateway | undefined;
+  let sweeper: TtlSweeper | undefined;
   let restoreEnv: (() => void) | undefined;
   const shutdown = async () => {
     // The emulators stop right after, so in-flight long polls can be cut short.
+    await sweeper?.stop();
     await pollers?.stop({ immediate: true });
     await gateway?.close();
     await emulators?.stop();
@@ -88,6 +91,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
         : {}),
     });
+    // Expired items go before anything reads them, then every ttlSweepSeconds.
+    sweeper = await startTtlSweeper(emulators.functionEnvironment(), settings.ttlSweepSeconds, log);
     const loadHandler = createHandlerLoader();
     // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
     // Handlers load lazily on the first request, and none is handled before the environment is in
@@ -97,6 +102,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       region: emulators.region,
       jwtSecret: settings.jwtSecret,
       internalApiToken: settings.internalApiToken,
+      allowedHosts: settings.allowedHosts,
       loadHandler,
       log,
     });
@@ -137,6 +143,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         routeUrls: localRouteUrls(gateway.url, env),
         sqsEndpoint: emulators.sqsEndpoint,
         queueUrls: emulators.queues,
+        queueDataDir: emulators.queueDataDir,
+        releasedMessages: emulators.releasedMessages,
       }),
     );
   }
