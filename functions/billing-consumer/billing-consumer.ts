@@ -9,7 +9,12 @@ import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
 import { decodeQueuedBody } from '../../shared/inbound/queued-webhook';
 import { createQueuedWebhookConsumer } from '../../shared/inbound/queued-webhook-consumer';
-import { processLogged, failureReason, type InboundLogging, type Processed } from '../../shared/inbound/log/logged-processing';
+import {
+  processLogged,
+  failureReason,
+  type InboundLogging,
+  type Processed,
+} from '../../shared/inbound/log/logged-processing';
 import { receivedEventOf } from '../../shared/inbound/log/received-event';
 import type { BillingEvent } from '../../shared/billing/stripe-events';
 
@@ -77,7 +82,10 @@ export function createBillingConsumer(deps: BillingConsumerDependencies) {
       };
       const failureOf = (error: unknown) =>
         error instanceof OrgNotResolvedError ? { ...failureReason(error), orgId: null } : failureReason(error);
-      if ((await processLogged(deps.inboundLog, { ...received, account: stripeCustomer(body) }, run, failureOf)) === 'duplicate') {
+      if (
+        (await processLogged(deps.inboundLog, { ...received, account: stripeCustomer(body) }, run, failureOf)) ===
+        'duplicate'
+      ) {
         metrics.addMetric(METRIC.duplicateReceipt, MetricUnit.Count, 1);
         logger.info('Stripe event received again: counted, not applied again');
       }

@@ -211,7 +211,9 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
       observability: deps.observability,
     });
     if (queued !== 'queued') {
-      await markSourceQueueFailed(deps.inboundLog, logged).catch((error: unknown) => logger.warn('Could not mark the event failed in the inbound log', { error }));
+      await markSourceQueueFailed(deps.inboundLog, logged).catch((error: unknown) =>
+        logger.warn('Could not mark the event failed in the inbound log', { error }),
+      );
       return queued;
     }
 

@@ -19,6 +19,7 @@ import {
 import { acquireDataDirLock } from './data-lock';
 import { provisionTopology, type QueueResources } from './provision';
 import { releaseAbandonedMessages } from './queue-store';
+import { persistentStores } from './fauxqs-stores';
 
 /**
  * The AWS services the system uses, emulated in this process on 127.0.0.1 with random ports:
@@ -106,11 +107,13 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     const dataDir = resolve(options.dataDir ?? '.data');
     const queueDataDir = options.memory ? undefined : resolve(dataDir, 'queues');
     const releasedMessages = queueDataDir ? releaseAbandonedMessages(queueDataDir) : 0;
+    const persistent = queueDataDir ? await persistentStores(queueDataDir, resolve(dataDir, 'buckets')) : undefined;
     const fauxqs = buildApp({
       logger: false,
       defaultRegion: LOCAL_REGION,
-      ...(queueDataDir && { dataDir: queueDataDir, s3StorageDir: resolve(dataDir, 'buckets') }),
+      ...(persistent && { stores: persistent.stores }),
     });
+    if (persistent) cleanups.push(() => persistent.close());
     await fauxqs.listen({ port: 0, host: '127.0.0.1' });
     const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
     cleanups.push(() => fauxqs.close());
@@ -145,7 +148,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       if (spec.dlq.envVar) functionEnv[spec.dlq.envVar] = queue.dlqUrl;
     }
     functionEnv[OPS_TOPIC.envVar] = resources.opsTopicArn;
-    for (const [name, spec] of Object.entries(BUCKETS)) functionEnv[spec.envVar] = resources.buckets[name as BucketName];
+    for (const [name, spec] of Object.entries(BUCKETS))
+      functionEnv[spec.envVar] = resources.buckets[name as BucketName];
 
     return {
       region: LOCAL_REGION,

@@ -27,7 +27,9 @@ export function releaseAbandonedMessages(queueDataDir: string): number {
     // Another fauxqs schema: leave it alone (the messages still return after their visibility timeout).
     if (!names.has('receipt_handle') || !names.has('visibility_deadline')) return 0;
     const result = db
-      .prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE receipt_handle IS NOT NULL')
+      .prepare(
+        'UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE receipt_handle IS NOT NULL',
+      )
       .run();
     return Number(result.changes);
   } finally {

@@ -121,7 +121,8 @@ function parseSweepSeconds(value: string | undefined): number {
   const text = nonEmpty(value);
   if (text === undefined) return 600;
   const seconds = Number(text);
-  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`LOCAL_TTL_SWEEP_SECONDS must be a whole number ≥ 0, got "${text}"`);
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw new Error(`LOCAL_TTL_SWEEP_SECONDS must be a whole number ≥ 0, got "${text}"`);
   return seconds;
 }
 

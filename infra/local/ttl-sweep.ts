@@ -73,7 +73,8 @@ export async function sweepExpired(
 ): Promise<SweepResult> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   let items = 0;
-  for (const spec of Object.values(TABLES) as TableSpec[]) items += await sweepTable(clients.documents, spec, nowSeconds);
+  for (const spec of Object.values(TABLES) as TableSpec[])
+    items += await sweepTable(clients.documents, spec, nowSeconds);
   let objects = 0;
   for (const spec of Object.values(BUCKETS)) objects += await sweepBucket(clients.s3, spec, now);
   return { items, objects };

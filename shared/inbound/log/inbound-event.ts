@@ -99,7 +99,12 @@ export function safeHeaders(headers: Readonly<Record<string, string | undefined>
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || /signature|hmac|authorization|cookie|token|secret/.test(lower)) continue;
-    if (lower === 'content-type' || lower === 'user-agent' || lower.startsWith('x-shopify-') || lower.startsWith('webhook-'))
+    if (
+      lower === 'content-type' ||
+      lower === 'user-agent' ||
+      lower.startsWith('x-shopify-') ||
+      lower.startsWith('webhook-')
+    )
       kept[lower] = value;
   }
   return kept;
@@ -127,7 +132,8 @@ export function afterTry(entry: InboundEntry, result: TryResult, now: Date): Inb
     };
   }
   const { firstFailedAt: _firstFailedAt, reason: _reason, ...settled } = base;
-  if (entry.status === 'applied' && !result.changed) return { ...settled, status: 'applied', orgId: result.orgId ?? entry.orgId };
+  if (entry.status === 'applied' && !result.changed)
+    return { ...settled, status: 'applied', orgId: result.orgId ?? entry.orgId };
   return {
     ...settled,
     status: result.status,

@@ -1,5 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
 import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
 
@@ -83,7 +89,12 @@ function filterOf(query: LogQuery) {
   return { clauses, names, values };
 }
 
-export function createInboundLogStore(documents: DynamoDBDocumentClient, s3: S3Client, tableName: string, bucket: string): InboundLogStore {
+export function createInboundLogStore(
+  documents: DynamoDBDocumentClient,
+  s3: S3Client,
+  tableName: string,
+  bucket: string,
+): InboundLogStore {
   return {
     async get(id) {
       const result = await documents.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
@@ -92,7 +103,12 @@ export function createInboundLogStore(documents: DynamoDBDocumentClient, s3: S3C
 
     async body(id) {
       const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: key(id), ProjectionExpression: 'body, bodyKey', ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName,
+          Key: key(id),
+          ProjectionExpression: 'body, bodyKey',
+          ConsistentRead: true,
+        }),
       );
       const item = result.Item;
       if (!item) return undefined;
@@ -105,14 +121,23 @@ export function createInboundLogStore(documents: DynamoDBDocumentClient, s3: S3C
       let stored: Record<string, unknown> = { body: body.toString('utf8') };
       if (body.length > INLINE_BODY_MAX_BYTES) {
         const bodyKey = `${entry.id}/${entry.receiptId}`;
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: bodyKey, Body: body, ContentType: 'application/octet-stream' }));
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: bodyKey, Body: body, ContentType: 'application/octet-stream' }),
+        );
         stored = { bodyKey };
       }
       try {
         await documents.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...key(entry.id), ...entry, ...stored, bodyBytes: body.length, gsi1pk: ownerOf(entry), gsi1sk: `${entry.receivedAt}#${entry.id}` },
+            Item: {
+              ...key(entry.id),
+              ...entry,
+              ...stored,
+              bodyBytes: body.length,
+              gsi1pk: ownerOf(entry),
+              gsi1sk: `${entry.receivedAt}#${entry.id}`,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -127,7 +152,14 @@ export function createInboundLogStore(documents: DynamoDBDocumentClient, s3: S3C
       const optional = { reason: entry.reason, firstFailedAt: entry.firstFailedAt };
       const present = Object.entries(optional).filter(([, value]) => value !== undefined);
       const absent = Object.entries(optional).filter(([, value]) => value === undefined);
-      const sets = ['#status = :status', 'tries = :tries', 'lastTriedAt = :lastTriedAt', 'orgId = :orgId', 'effects = :effects', 'gsi1pk = :owner'];
+      const sets = [
+        '#status = :status',
+        'tries = :tries',
+        'lastTriedAt = :lastTriedAt',
+        'orgId = :orgId',
+        'effects = :effects',
+        'gsi1pk = :owner',
+      ];
       await documents.send(
         new UpdateCommand({
           TableName: tableName,

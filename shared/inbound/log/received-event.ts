@@ -6,7 +6,8 @@ import type { ReceivedEvent } from './logged-processing';
 export function receivedEventOf(message: QueuedWebhook, body: Buffer): ReceivedEvent {
   return {
     provider: message.source,
-    providerEventId: message.source === 'shopify' ? shopifyEventIdOf(message.headers, message.eventId) : message.eventId,
+    providerEventId:
+      message.source === 'shopify' ? shopifyEventIdOf(message.headers, message.eventId) : message.eventId,
     type: message.eventType,
     receivedAt: message.receivedAt,
     receiptId: message.correlationId,

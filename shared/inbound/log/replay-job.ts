@@ -51,7 +51,10 @@ export function inboundReplayStep(deps: { store: InboundLogStore; queues: Replay
     }
     return {
       checkpoint: page.nextCursor,
-      progress: { queued: (job.progress.queued ?? 0) + queued, scanned: (job.progress.scanned ?? 0) + page.items.length },
+      progress: {
+        queued: (job.progress.queued ?? 0) + queued,
+        scanned: (job.progress.scanned ?? 0) + page.items.length,
+      },
       done: page.nextCursor === null,
     };
   };

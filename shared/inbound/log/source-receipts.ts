@@ -28,5 +28,7 @@ export async function logSourceReceipt(
 }
 
 export async function markSourceQueueFailed(logging: InboundLogging, entry: InboundEntry): Promise<void> {
-  await logging.store.saveTry(afterTry(entry, { status: 'failed', reason: 'The event could not be queued' }, logging.now()));
+  await logging.store.saveTry(
+    afterTry(entry, { status: 'failed', reason: 'The event could not be queued' }, logging.now()),
+  );
 }

@@ -182,14 +182,23 @@ describe('Function: sources-webhook handler', () => {
     expect((await handler(post(altered, sign(altered)))).statusCode).toBe(200);
     expect(sent).toHaveLength(1);
     const [entry] = [...inboundLog.entries.values()];
-    expect(entry).toMatchObject({ provider: 'sources', providerEventId: 'ord_1001', receiveCount: 2, status: 'applied', orgId: ORG });
+    expect(entry).toMatchObject({
+      provider: 'sources',
+      providerEventId: 'ord_1001',
+      receiveCount: 2,
+      status: 'applied',
+      orgId: ORG,
+    });
     expect(observability.metricNames).toContain('SourceEventDuplicateReceipt');
   });
 
   it('queues the retry of a receipt whose queueing failed', async () => {
     const failing = await setup({ failQueue: true });
     expect((await failing.handler(post(body, sign(body)))).statusCode).toBeGreaterThanOrEqual(500);
-    expect([...failing.inboundLog.entries.values()][0]).toMatchObject({ status: 'failed', reason: 'The event could not be queued' });
+    expect([...failing.inboundLog.entries.values()][0]).toMatchObject({
+      status: 'failed',
+      reason: 'The event could not be queued',
+    });
   });
 
   it('verifies a base64-encoded body (isBase64Encoded) over its decoded bytes', async () => {
