@@ -3,6 +3,7 @@ import { ConfigurationError } from './errors';
 import { ipPolicyFrom, type IpPolicy } from '../outbound/transport/ip-policy';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseDurationList } from '../outbound/retry-schedule';
 import {
+  BUCKETS,
   DEFAULT_INBOUND_EVENT_RETENTION_DAYS,
   ENDPOINT_SECRETS_KEY,
   ENV,
@@ -406,7 +407,13 @@ export function loadInboundLogConfig(env: Env = process.env): InboundLogConfig {
     retentionDays: read(
       env,
       ENV.inboundEventRetentionDays,
-      z.coerce.number().int().positive().max(365).default(DEFAULT_INBOUND_EVENT_RETENTION_DAYS),
+      // Never longer than the body bucket keeps claim-checked bodies.
+      z.coerce
+        .number()
+        .int()
+        .positive()
+        .max(BUCKETS.inboundBodies.expireAfterDays - 1)
+        .default(DEFAULT_INBOUND_EVENT_RETENTION_DAYS),
     ),
   };
 }
