@@ -5,14 +5,20 @@ import { UNATTRIBUTED, type InboundLogStore, type LogOwner } from '../../shared/
 import { replayEntry, type ReplayQueues } from '../../shared/inbound/log/replay';
 import { INBOUND_REPLAY_JOB_KIND } from '../../shared/inbound/log/replay-job';
 import type { QueueSender } from '../../shared/platform/aws/queue';
-import { createOrgRouter, parseJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
+import {
+  answerErrors,
+  createOrgRouter,
+  parseJsonBody,
+  parseQuery,
+  type OrgRoute,
+} from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import { jobView, newJob } from '../../shared/platform/jobs/job';
 import { startJob } from '../../shared/platform/jobs/job-runner';
 import { ActiveJobError, type JobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { Observability } from '../../shared/platform/observability';
-import { bulkReplaySchema, listQuerySchema, normalisedRange } from './schemas';
+import { bulkReplaySchema, listQuerySchema, normalisedRange } from '../../shared/inbound/log/inbound-api-schemas';
 import { detailView, summaryView } from './views';
 
 /**
@@ -121,6 +127,6 @@ export function createInboundApiHandler(deps: InboundApiDependencies) {
     const caller = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer?.iam;
     // API Gateway's IAM authorizer runs first; this only guards against a route left without it.
     if (!caller) return problem(403, 'forbidden', 'This route needs an IAM-signed request');
-    return internal(event);
+    return answerErrors(() => internal(event), event, logger);
   };
 }

@@ -47,27 +47,36 @@ export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger
       return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
     if (access === 'not_found' || !orgId) return problem(404, 'not_found', 'No such organisation');
     if (access === 'forbidden') return problem(403, 'forbidden', `This needs the ${route.role} role`);
-    try {
-      return await route.handle({ orgId, principal, event });
-    } catch (error) {
-      if (error instanceof RequestValidationError)
-        return problem(
-          error.status,
-          error.status === 400 ? 'invalid_request' : 'validation_failed',
-          error.message,
-          error.errors,
-        );
-      if (error instanceof InvalidPayloadError)
-        return problem(
-          400,
-          'invalid_request',
-          error.message,
-          error.issues.map((field) => ({ field, message: error.message })),
-        );
-      logger.error('API request failed', { error, routeKey: event.routeKey });
-      return problem(500, 'internal_error', 'Something went wrong; try again');
-    }
+    return answerErrors(() => route.handle({ orgId, principal, event }), event, logger);
   };
+}
+
+/** Runs a route handler, turning validation errors into problem details and anything else into a logged 500. */
+export async function answerErrors(
+  handle: () => Promise<HttpResult>,
+  event: APIGatewayProxyEventV2,
+  logger: Logger,
+): Promise<HttpResult> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (error instanceof RequestValidationError)
+      return problem(
+        error.status,
+        error.status === 400 ? 'invalid_request' : 'validation_failed',
+        error.message,
+        error.errors,
+      );
+    if (error instanceof InvalidPayloadError)
+      return problem(
+        400,
+        'invalid_request',
+        error.message,
+        error.issues.map((field) => ({ field, message: error.message })),
+      );
+    logger.error('API request failed', { error, routeKey: event.routeKey });
+    return problem(500, 'internal_error', 'Something went wrong; try again');
+  }
 }
 
 function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
