@@ -2,6 +2,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sweepExpired } from '../../infra/local/ttl-sweep';
+import { createDocumentClient, createS3Client } from '../../shared/platform/aws/clients';
+import { BUCKETS, TABLES } from '../../shared/platform/topology';
 import { eventually, token } from '../support/local-system';
 import { startReceiver, type Receiver } from '../support/receiver';
 
@@ -95,5 +100,31 @@ describe('Integration: local runtime settings and Host check', () => {
     expect(await statusWithHost(`localhost:${port}`)).toBe(401);
     expect(await statusWithHost(`[::1]:${port}`)).toBe(401);
     expect(await statusWithHost('tunnel.example.dev')).toBe(401);
+  });
+
+  it('deletes expired items and old bodies itself, as DynamoDB TTL and S3 lifecycle would', async () => {
+    const documents = createDocumentClient(system.env);
+    const s3 = createS3Client(system.env);
+    const table = TABLES.inbound.localName;
+    const now = Math.floor(Date.now() / 1000);
+    const item = (id: string, expiresAt: number) => ({ pk: `INBOUND#${id}`, sk: 'EVENT', expiresAt });
+    await documents.send(new PutCommand({ TableName: table, Item: item('expired', now - 1) }));
+    await documents.send(new PutCommand({ TableName: table, Item: item('current', now + 3_600) }));
+    const bucket = BUCKETS.inboundBodies.localName;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ie_sweep/req', Body: 'large body' }));
+
+    const swept = await sweepExpired({ documents, s3 });
+    expect(swept.items).toBeGreaterThanOrEqual(1);
+    const get = (id: string) =>
+      documents.send(new GetCommand({ TableName: table, Key: { pk: `INBOUND#${id}`, sk: 'EVENT' } }));
+    expect((await get('expired')).Item).toBeUndefined();
+    expect((await get('current')).Item).toBeDefined();
+    expect((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'ie_sweep/req' }))).Body).toBeDefined();
+
+    const later = new Date(Date.now() + (BUCKETS.inboundBodies.expireAfterDays + 1) * 86_400_000);
+    expect((await sweepExpired({ documents, s3 }, later)).objects).toBe(1);
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'ie_sweep/req' }))).rejects.toThrow();
+    documents.destroy();
+    s3.destroy();
   });
 });
