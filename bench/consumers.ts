@@ -8,7 +8,7 @@ import { createCatalogConsumer } from '../functions/catalog-consumer/catalog-con
 import { toSqsEvent } from '../infra/local/sqs-event';
 import { createDocumentClient, createS3Client, createSqsClient } from '../shared/platform/aws/clients';
 import { loadInboundLogConfig } from '../shared/platform/config';
-import { inboundLogStoreFor } from '../shared/inbound/log/inbound-log-store';
+import { inboundLoggingFor } from '../shared/inbound/log/inbound-logging';
 import type { InboundLogging } from '../shared/inbound/log/logged-processing';
 import { createQueueSender } from '../shared/platform/aws/queue';
 import { createBillingStore } from '../shared/billing/billing-store';
@@ -87,12 +87,7 @@ function queuedMessage(raw: string): QueuedWebhook {
 
 /** The inbound event log both consumers record every event in, on the emulator's table and bucket. */
 function inboundLogOf(env: Record<string, string>): InboundLogging {
-  const config = loadInboundLogConfig(env);
-  return {
-    store: inboundLogStoreFor(createDocumentClient(env), createS3Client(env), config),
-    retentionDays: config.retentionDays,
-    now: () => new Date(),
-  };
+  return inboundLoggingFor(createDocumentClient(env), createS3Client(env), loadInboundLogConfig(env));
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   createSecretsManagerClient,
   createSqsClient,
 } from '../../shared/platform/aws/clients';
-import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
+import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
@@ -16,7 +16,6 @@ import { QUEUES } from '../../shared/platform/topology';
 import { createBillingConsumer } from './billing-consumer';
 
 const config = loadBillingConsumerConfig();
-const logConfig = loadInboundLogConfig();
 const observability = createObservability('billing-consumer');
 const documents = createDocumentClient();
 const { stripeApiKey } = config;
@@ -35,9 +34,5 @@ export const handler = createBillingConsumer({
   now: () => new Date(),
   observability,
   maxReceiveCount: QUEUES.billing.maxReceiveCount,
-  inboundLog: {
-    store: inboundLogStoreFor(documents, createS3Client(), logConfig),
-    retentionDays: logConfig.retentionDays,
-    now: () => new Date(),
-  },
+  inboundLog: inboundLoggingFor(documents, createS3Client(), loadInboundLogConfig()),
 });

@@ -4,7 +4,7 @@ import {
   createSecretsManagerClient,
   createSqsClient,
 } from '../../shared/platform/aws/clients';
-import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
+import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-client';
@@ -16,7 +16,6 @@ import { QUEUES } from '../../shared/platform/topology';
 import { createCatalogConsumer } from './catalog-consumer';
 
 const config = loadCatalogConsumerConfig();
-const logConfig = loadInboundLogConfig();
 const documents = createDocumentClient();
 const accessTokens =
   config.squareAccessToken &&
@@ -35,9 +34,5 @@ export const handler = createCatalogConsumer({
   now: () => new Date(),
   observability: createObservability('catalog-consumer'),
   maxReceiveCount: QUEUES.catalog.maxReceiveCount,
-  inboundLog: {
-    store: inboundLogStoreFor(documents, createS3Client(), logConfig),
-    retentionDays: logConfig.retentionDays,
-    now: () => new Date(),
-  },
+  inboundLog: inboundLoggingFor(documents, createS3Client(), loadInboundLogConfig()),
 });

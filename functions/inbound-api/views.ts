@@ -1,7 +1,9 @@
 import type { InboundEntry } from '../../shared/inbound/log/inbound-event';
+import type { inboundEventDetailSchema, inboundEventSummarySchema } from '../../shared/inbound/log/inbound-api-schemas';
+import type { Documented } from '../../shared/openapi/response-schemas';
 
 /** What callers see of a logged event: never the owner keys or where the body is stored. */
-export function summaryView(entry: InboundEntry) {
+export function summaryView(entry: InboundEntry): Documented<typeof inboundEventSummarySchema> {
   return {
     id: entry.id,
     provider: entry.provider,
@@ -15,7 +17,7 @@ export function summaryView(entry: InboundEntry) {
   };
 }
 
-export function detailView(entry: InboundEntry, body: Buffer | undefined) {
+export function detailView(entry: InboundEntry, body: Buffer | undefined): Documented<typeof inboundEventDetailSchema> {
   return {
     ...summaryView(entry),
     orgId: entry.orgId,

@@ -4,7 +4,7 @@ import {
   createS3Client,
   createSqsClient,
 } from '../../shared/platform/aws/clients';
-import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
+import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadInboundLogConfig, loadSourcesIngestConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
@@ -13,7 +13,6 @@ import { createObservability } from '../../shared/platform/observability';
 import { createSourcesWebhookHandler } from './sources-webhook';
 
 const config = loadSourcesIngestConfig();
-const logConfig = loadInboundLogConfig();
 const documents = createDocumentClient();
 
 export const handler = createSourcesWebhookHandler({
@@ -24,9 +23,5 @@ export const handler = createSourcesWebhookHandler({
   sourceEventRetentionDays: config.sourceEventRetentionDays,
   now: () => new Date(),
   observability: createObservability('sources-webhook'),
-  inboundLog: {
-    store: inboundLogStoreFor(documents, createS3Client(), logConfig),
-    retentionDays: logConfig.retentionDays,
-    now: () => new Date(),
-  },
+  inboundLog: inboundLoggingFor(documents, createS3Client(), loadInboundLogConfig()),
 });
