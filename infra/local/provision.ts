@@ -26,8 +26,8 @@ import {
  * creates them in AWS: tables (pk/sk string keys, on-demand, with their global secondary indexes),
  * queues with their DLQs and redrive policies, and the ops SNS topic.
  *
- * Not reproducible locally: DynamoDB TTL (dynalite has no UpdateTimeToLive), so items past their
- * `ttlAttribute` are never deleted here.
+ * Not reproducible here: DynamoDB TTL (dynalite has no UpdateTimeToLive) and S3 lifecycle rules; the
+ * local runtime's sweep (ttl-sweep.ts) deletes expired items and objects instead.
  */
 
 const DAY_SECONDS = 86_400;
