@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { inboundEventId } from '../../shared/inbound/log/inbound-event';
 import { inventoryLevelBody, rawJson, squareCountBody } from '../support/catalog-messages';
-import { eventually, postStripe, token } from '../support/local-system';
+import { eventually, postStripe, receiveAll, token } from '../support/local-system';
+import { betterdataSignatureHeader } from '../../shared/platform/crypto/betterdata-signature';
+import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { stripeEventPayload } from '../support/stripe-payloads';
 
 /**
@@ -286,6 +288,30 @@ describe('Integration: inbound event log through the local runtime', () => {
     expect((await inventory(orgId)).map((entry) => entry.quantity)).toEqual(['7']);
     expect(await listed(orgId, '?provider=shopify&type=inventory_levels/update')).toHaveLength(1);
     expect(await listed(orgId, '?provider=shopify&status=failed')).toHaveLength(0);
+  });
+
+  it('signed sources: a second receipt of a body id with another body is counted and not queued again', async () => {
+    const orgId = 'org_log_sources';
+    const created = await call('PUT', `/v1/orgs/${orgId}/connections/sources/log-src`, { bearer: await admin(orgId) });
+    expect(created.status).toBe(201);
+    const key = parseSigningSecret(created.body.secret as string);
+    const post = (body: string) =>
+      call('POST', '/webhooks/sources/log-src', {
+        raw: body,
+        headers: { 'x-betterdata-signature': betterdataSignatureHeader([key], Math.floor(Date.now() / 1000), body) },
+      });
+    expect((await post('{"id":"ord_log_1","type":"order.created","quantity":2}')).status).toBe(200);
+    expect((await post('{"id":"ord_log_1","type":"order.created","quantity":9}')).status).toBe(200);
+    const id = inboundEventId('sources', 'ord_log_1');
+    const event = await settled(orgId, id, (entry) => entry.receiveCount === 2);
+    expect(event).toMatchObject({
+      provider: 'sources',
+      type: 'order.created',
+      status: 'applied',
+      body: '{"id":"ord_log_1","type":"order.created","quantity":2}',
+    });
+    const queued = await receiveAll(system, system.queueUrls.inboundSources.url);
+    expect(queued.filter((message) => message.body.includes('ord_log_1'))).toHaveLength(1);
   });
 
   it('a bulk replay runs as a job on the job worker and completes with its progress', async () => {
