@@ -19,9 +19,9 @@ import {
 } from '../../shared/platform/crypto/betterdata-signature';
 import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
-import { safeHeaders, sourceEventIdOf } from '../../shared/inbound/log/inbound-event';
-import type { InboundLogging } from '../../shared/inbound/log/logged-processing';
-import { logSourceReceipt, markSourceQueueFailed } from '../../shared/inbound/log/source-receipts';
+import { sourceEventIdOf } from '../../shared/inbound/log/inbound-event';
+import type { InboundLogging, ReceivedEvent } from '../../shared/inbound/log/logged-processing';
+import { logSourceReceipt, markSourceQueueFailed, sourceReceipt } from '../../shared/inbound/log/source-receipts';
 
 /**
  * `POST /webhooks/sources/{sourceId}`: events from a tenant's own systems, signed with the source's
@@ -59,12 +59,6 @@ const MAX_CACHED_KEYS = 1_000;
 const ATTRIBUTE_ALLOWANCE_BYTES = 1_024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The body's string `type`, as the log shows it. */
-function sourceEventType(body: unknown): string {
-  const type = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).type : undefined;
-  return typeof type === 'string' && type.length > 0 ? type.slice(0, 200) : 'unknown';
-}
-
 export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
   const { logger, metrics } = deps.observability;
   const keyCache = new Map<string, Uint8Array>();
@@ -99,6 +93,39 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     return key;
   }
 
+  function unavailable(error: unknown): HttpResult {
+    logger.error('Source or its secrets could not be read; answering 500 so the sender retries', { error });
+    return errorResponse(500, 'verification_unavailable', 'The signature could not be checked right now; retry later');
+  }
+
+  /** Logs the receipt, then queues it unless the log already has its event id (then only counted, 200). */
+  async function queueOnce(received: ReceivedEvent, orgId: string, serialised: string): Promise<'queued' | HttpResult> {
+    let logged: Awaited<ReturnType<typeof logSourceReceipt>>;
+    try {
+      logged = await logSourceReceipt(deps.inboundLog, received, orgId);
+    } catch (error) {
+      return unavailable(error);
+    }
+    if (logged === 'duplicate') {
+      metrics.addMetric(METRIC.duplicateReceipt, MetricUnit.Count, 1);
+      logger.info('Source event received again: counted, not queued again');
+      return json(200, RECEIVED);
+    }
+    const queued = await queueVerifiedWebhook({
+      queue: deps.queue,
+      body: serialised,
+      attributes: { sourceId: received.account ?? '', orgId },
+      sender: 'the source',
+      metricNames: METRIC,
+      observability: deps.observability,
+    });
+    if (queued !== 'queued')
+      await markSourceQueueFailed(deps.inboundLog, logged).catch((error: unknown) =>
+        logger.warn('Could not mark the event failed in the inbound log', { error }),
+      );
+    return queued;
+  }
+
   async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const correlationId = event.requestContext.requestId;
     logger.appendKeys({ correlationId });
@@ -119,14 +146,6 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     }
     const now = deps.now();
 
-    const unavailable = (error: unknown) => {
-      logger.error('Source or its secrets could not be read; answering 500 so the sender retries', { error });
-      return errorResponse(
-        500,
-        'verification_unavailable',
-        'The signature could not be checked right now; retry later',
-      );
-    };
     let source: InboundSource | undefined;
     try {
       source = await deps.connections.getSource(sourceId);
@@ -180,42 +199,17 @@ export function createSourcesWebhookHandler(deps: SourcesWebhookDependencies) {
     if (Buffer.byteLength(serialised) > SQS_MAX_MESSAGE_BYTES - ATTRIBUTE_ALLOWANCE_BYTES) {
       return reject(413, 'payload_too_large', 'The event is too large to queue');
     }
-    let logged: Awaited<ReturnType<typeof logSourceReceipt>>;
-    try {
-      const received = {
-        provider: 'sources',
-        providerEventId: eventId,
-        type: sourceEventType(body),
-        receivedAt,
-        receiptId: correlationId,
-        account: sourceId,
-        headers: safeHeaders(event.headers),
-        body: payload,
-        replay: false,
-      } as const;
-      logged = await logSourceReceipt(deps.inboundLog, received, orgId);
-    } catch (error) {
-      return unavailable(error);
-    }
-    if (logged === 'duplicate') {
-      metrics.addMetric(METRIC.duplicateReceipt, MetricUnit.Count, 1);
-      logger.info('Source event received again: counted, not queued again');
-      return json(200, RECEIVED);
-    }
-    const queued = await queueVerifiedWebhook({
-      queue: deps.queue,
-      body: serialised,
-      attributes: { sourceId, orgId },
-      sender: 'the source',
-      metricNames: METRIC,
-      observability: deps.observability,
+    const received = sourceReceipt({
+      eventId,
+      body,
+      receivedAt,
+      correlationId,
+      sourceId,
+      headers: event.headers,
+      payload,
     });
-    if (queued !== 'queued') {
-      await markSourceQueueFailed(deps.inboundLog, logged).catch((error: unknown) =>
-        logger.warn('Could not mark the event failed in the inbound log', { error }),
-      );
-      return queued;
-    }
+    const queued = await queueOnce(received, orgId, serialised);
+    if (queued !== 'queued') return queued;
 
     // The event is durably queued: a listing that misses it is logged and counted, not retried.
     const expiresAt = Math.floor(now.getTime() / 1000) + deps.sourceEventRetentionDays * 86_400;

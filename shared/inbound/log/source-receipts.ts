@@ -1,4 +1,4 @@
-import { afterTry, newEntry, type InboundEntry } from './inbound-event';
+import { afterTry, newEntry, safeHeaders, type InboundEntry } from './inbound-event';
 import type { InboundLogging, ReceivedEvent } from './logged-processing';
 
 /**
@@ -31,4 +31,33 @@ export async function markSourceQueueFailed(logging: InboundLogging, entry: Inbo
   await logging.store.saveTry(
     afterTry(entry, { status: 'failed', reason: 'The event could not be queued' }, logging.now()),
   );
+}
+
+/** The body's string `type`, as the log shows it. */
+function sourceEventType(body: unknown): string {
+  const type = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).type : undefined;
+  return typeof type === 'string' && type.length > 0 ? type.slice(0, 200) : 'unknown';
+}
+
+/** What the log records of a verified source event. */
+export function sourceReceipt(input: {
+  eventId: string;
+  body: unknown;
+  receivedAt: string;
+  correlationId: string;
+  sourceId: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  payload: Buffer;
+}): ReceivedEvent {
+  return {
+    provider: 'sources',
+    providerEventId: input.eventId,
+    type: sourceEventType(input.body),
+    receivedAt: input.receivedAt,
+    receiptId: input.correlationId,
+    account: input.sourceId,
+    headers: safeHeaders(input.headers),
+    body: input.payload,
+    replay: false,
+  };
 }
