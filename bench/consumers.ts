@@ -6,7 +6,7 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createBillingConsumer } from '../functions/billing-consumer/billing-consumer';
 import { createCatalogConsumer } from '../functions/catalog-consumer/catalog-consumer';
 import { toSqsEvent } from '../infra/local/sqs-event';
-import { createDocumentClient, createS3Client, createSqsClient } from '../shared/platform/aws/clients';
+import { createDocumentClient, createSqsClient } from '../shared/platform/aws/clients';
 import { loadInboundLogConfig } from '../shared/platform/config';
 import { inboundLoggingFor } from '../shared/inbound/log/inbound-logging';
 import type { InboundLogging } from '../shared/inbound/log/logged-processing';
@@ -87,7 +87,7 @@ function queuedMessage(raw: string): QueuedWebhook {
 
 /** The inbound event log both consumers record every event in, on the emulator's table and bucket. */
 function inboundLogOf(env: Record<string, string>): InboundLogging {
-  return inboundLoggingFor(createDocumentClient(env), createS3Client(env), loadInboundLogConfig(env));
+  return inboundLoggingFor(createDocumentClient(env), loadInboundLogConfig(env));
 }
 
 /**

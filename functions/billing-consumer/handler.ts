@@ -1,9 +1,4 @@
-import {
-  createDocumentClient,
-  createS3Client,
-  createSecretsManagerClient,
-  createSqsClient,
-} from '../../shared/platform/aws/clients';
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
 import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
@@ -34,5 +29,5 @@ export const handler = createBillingConsumer({
   now: () => new Date(),
   observability,
   maxReceiveCount: QUEUES.billing.maxReceiveCount,
-  inboundLog: inboundLoggingFor(documents, createS3Client(), loadInboundLogConfig()),
+  inboundLog: inboundLoggingFor(documents, loadInboundLogConfig()),
 });

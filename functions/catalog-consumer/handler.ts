@@ -1,9 +1,4 @@
-import {
-  createDocumentClient,
-  createS3Client,
-  createSecretsManagerClient,
-  createSqsClient,
-} from '../../shared/platform/aws/clients';
+import { createDocumentClient, createSecretsManagerClient, createSqsClient } from '../../shared/platform/aws/clients';
 import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
@@ -34,5 +29,5 @@ export const handler = createCatalogConsumer({
   now: () => new Date(),
   observability: createObservability('catalog-consumer'),
   maxReceiveCount: QUEUES.catalog.maxReceiveCount,
-  inboundLog: inboundLoggingFor(documents, createS3Client(), loadInboundLogConfig()),
+  inboundLog: inboundLoggingFor(documents, loadInboundLogConfig()),
 });

@@ -1,4 +1,4 @@
-import { createDocumentClient, createS3Client, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
 import { replayQueuesFor } from '../../shared/inbound/log/replay-queues';
@@ -13,7 +13,7 @@ const documents = createDocumentClient();
 const sqs = createSqsClient();
 
 export const handler = createInboundApiHandler({
-  store: inboundLogStoreFor(documents, createS3Client(), config),
+  store: inboundLogStoreFor(documents, config),
   queues: replayQueuesFor(sqs),
   jobs: createJobsStore(documents, jobsConfig.jobsTable),
   jobsQueue: createQueueSender(sqs, jobsConfig.jobsQueueUrl),

@@ -1,4 +1,4 @@
-import { createDocumentClient, createS3Client, createSqsClient } from '../../shared/platform/aws/clients';
+import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
 import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
 import { INBOUND_REPLAY_JOB_KIND, inboundReplayStep } from '../../shared/inbound/log/replay-job';
 import { replayQueuesFor } from '../../shared/inbound/log/replay-queues';
@@ -16,7 +16,7 @@ const sqs = createSqsClient();
 /** Each job kind's step function, by kind. A kind's step is built here from its own clients and stores. */
 const steps: Record<string, JobStep> = {
   [INBOUND_REPLAY_JOB_KIND]: inboundReplayStep({
-    store: inboundLogStoreFor(documents, createS3Client(), loadInboundLogConfig()),
+    store: inboundLogStoreFor(documents, loadInboundLogConfig()),
     queues: replayQueuesFor(sqs),
   }),
 };

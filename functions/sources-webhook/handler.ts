@@ -1,9 +1,4 @@
-import {
-  createDocumentClient,
-  createKmsClient,
-  createS3Client,
-  createSqsClient,
-} from '../../shared/platform/aws/clients';
+import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
 import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadInboundLogConfig, loadSourcesIngestConfig } from '../../shared/platform/config';
@@ -23,5 +18,5 @@ export const handler = createSourcesWebhookHandler({
   sourceEventRetentionDays: config.sourceEventRetentionDays,
   now: () => new Date(),
   observability: createObservability('sources-webhook'),
-  inboundLog: inboundLoggingFor(documents, createS3Client(), loadInboundLogConfig()),
+  inboundLog: inboundLoggingFor(documents, loadInboundLogConfig()),
 });

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
-import { clientOptions, createSnsClient, createSqsClient } from '../../shared/platform/aws/clients';
+import { clientOptions, createSnsClient, createSqsClient, s3ClientOptions } from '../../shared/platform/aws/clients';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   BUCKETS,
@@ -131,7 +131,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       dynamodb: new DynamoDBClient(clientOptions('DYNAMODB', baseEnv)),
       sqs: createSqsClient(baseEnv),
       sns: createSnsClient(baseEnv),
-      s3: new S3Client({ ...clientOptions('S3', baseEnv), forcePathStyle: true }),
+      s3: new S3Client(s3ClientOptions(baseEnv)),
     };
     let resources;
     try {

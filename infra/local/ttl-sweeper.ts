@@ -1,4 +1,5 @@
-import { createDocumentClient, createS3Client } from '../../shared/platform/aws/clients';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDocumentClient, s3ClientOptions } from '../../shared/platform/aws/clients';
 import type { LocalLog } from './log';
 import { sweepExpired } from './ttl-sweep';
 
@@ -13,7 +14,7 @@ export async function startTtlSweeper(
   intervalSeconds: number,
   log: LocalLog,
 ): Promise<TtlSweeper> {
-  const clients = { documents: createDocumentClient(emulatorEnv), s3: createS3Client(emulatorEnv) };
+  const clients = { documents: createDocumentClient(emulatorEnv), s3: new S3Client(s3ClientOptions(emulatorEnv)) };
   let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
     try {

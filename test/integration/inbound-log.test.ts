@@ -314,6 +314,21 @@ describe('Integration: inbound event log through the local runtime', () => {
     expect(queued.filter((message) => message.body.includes('ord_log_1'))).toHaveLength(1);
   });
 
+  it('keeps a body too large for its item in the bucket and shows it whole', async () => {
+    const orgId = 'org_log_large';
+    const event = stripeEventPayload('customer.subscription.created', {
+      orgId,
+      plan: 'growth',
+      created: nextCreated(),
+    });
+    const large = JSON.parse(event.payload) as { data: { object: { description?: string } } };
+    large.data.object.description = 'x'.repeat(300 * 1024);
+    const payload = JSON.stringify(large);
+    expect((await postStripe(system, payload)).status).toBe(200);
+    const logged = await settled(orgId, inboundEventId('stripe', event.id), (entry) => entry.status === 'applied');
+    expect(logged.body).toBe(payload);
+  });
+
   it('a bulk replay runs as a job on the job worker and completes with its progress', async () => {
     const orgId = 'org_log_bulk';
     const since = new Date().toISOString();

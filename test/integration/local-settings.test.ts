@@ -5,7 +5,8 @@ import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sweepExpired } from '../../infra/local/ttl-sweep';
-import { createDocumentClient, createS3Client } from '../../shared/platform/aws/clients';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDocumentClient, s3ClientOptions } from '../../shared/platform/aws/clients';
 import { BUCKETS, TABLES } from '../../shared/platform/topology';
 import { eventually, token } from '../support/local-system';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -104,7 +105,7 @@ describe('Integration: local runtime settings and Host check', () => {
 
   it('deletes expired items and old bodies itself, as DynamoDB TTL and S3 lifecycle would', async () => {
     const documents = createDocumentClient(system.env);
-    const s3 = createS3Client(system.env);
+    const s3 = new S3Client(s3ClientOptions(system.env));
     const table = TABLES.inbound.localName;
     const now = Math.floor(Date.now() / 1000);
     const item = (id: string, expiresAt: number) => ({ pk: `INBOUND#${id}`, sk: 'EVENT', expiresAt });

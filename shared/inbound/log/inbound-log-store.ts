@@ -1,4 +1,3 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   GetCommand,
   PutCommand,
@@ -7,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
+import { lazyObjectStore, type ObjectStore } from '../../platform/aws/object-store';
 import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
 
 /**
@@ -91,9 +91,8 @@ function filterOf(query: LogQuery) {
 
 export function createInboundLogStore(
   documents: DynamoDBDocumentClient,
-  s3: S3Client,
+  bodies: ObjectStore,
   tableName: string,
-  bucket: string,
 ): InboundLogStore {
   return {
     async get(id) {
@@ -113,17 +112,14 @@ export function createInboundLogStore(
       const item = result.Item;
       if (!item) return undefined;
       if (typeof item.body === 'string') return Buffer.from(item.body, 'utf8');
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: String(item.bodyKey) }));
-      return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      return bodies.get(String(item.bodyKey));
     },
 
     async create(entry, body) {
       let stored: Record<string, unknown> = { body: body.toString('utf8') };
       if (body.length > INLINE_BODY_MAX_BYTES) {
         const bodyKey = `${entry.id}/${entry.receiptId}`;
-        await s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: bodyKey, Body: body, ContentType: 'application/octet-stream' }),
-        );
+        await bodies.put(bodyKey, body);
         stored = { bodyKey };
       }
       try {
@@ -223,8 +219,7 @@ export function createInboundLogStore(
 /** The store as every function builds it from its configuration. */
 export function inboundLogStoreFor(
   documents: DynamoDBDocumentClient,
-  s3: S3Client,
   config: { readonly inboundTable: string; readonly inboundBodiesBucket: string },
 ): InboundLogStore {
-  return createInboundLogStore(documents, s3, config.inboundTable, config.inboundBodiesBucket);
+  return createInboundLogStore(documents, lazyObjectStore(config.inboundBodiesBucket), config.inboundTable);
 }

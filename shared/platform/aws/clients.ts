@@ -4,7 +4,6 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * The one place that builds AWS clients. In AWS the SDK's defaults apply. Locally an endpoint
@@ -49,10 +48,10 @@ export function createKmsClient(env?: NodeJS.ProcessEnv): KMSClient {
   return new KMSClient(clientOptions('KMS', env));
 }
 
-/** Path-style addressing locally: the emulator on 127.0.0.1 has no `<bucket>.` host names. */
-export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+/** S3 client options: path-style addressing locally, as the emulator on 127.0.0.1 has no `<bucket>.` host names. */
+export function s3ClientOptions(env: NodeJS.ProcessEnv = process.env): ClientOptions & { forcePathStyle?: boolean } {
   const options = clientOptions('S3', env);
-  return new S3Client({ ...options, ...(options.endpoint !== undefined && { forcePathStyle: true }) });
+  return { ...options, ...(options.endpoint !== undefined && { forcePathStyle: true }) };
 }
 
 export function createDocumentClient(env?: NodeJS.ProcessEnv): DynamoDBDocumentClient {
