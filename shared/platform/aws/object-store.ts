@@ -1,3 +1,4 @@
+import type * as S3 from '@aws-sdk/client-s3';
 import { s3ClientOptions } from './clients';
 
 /**
@@ -10,7 +11,7 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer>;
 }
 
-type S3Sdk = typeof import('@aws-sdk/client-s3');
+type S3Sdk = typeof S3;
 
 export function lazyObjectStore(bucket: string, env: NodeJS.ProcessEnv = process.env): ObjectStore {
   let loaded: Promise<{ sdk: S3Sdk; client: InstanceType<S3Sdk['S3Client']> }> | undefined;
