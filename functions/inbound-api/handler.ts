@@ -1,6 +1,6 @@
 import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
 import { createQueueSender } from '../../shared/platform/aws/queue';
-import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
+import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-logging';
 import { replayQueuesFor } from '../../shared/inbound/log/replay-queues';
 import { loadInboundLogConfig, loadJobsConfig } from '../../shared/platform/config';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';

@@ -1,5 +1,5 @@
 import { createDocumentClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-log-store';
+import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-logging';
 import { INBOUND_REPLAY_JOB_KIND, inboundReplayStep } from '../../shared/inbound/log/replay-job';
 import { replayQueuesFor } from '../../shared/inbound/log/replay-queues';
 import { createQueueSender } from '../../shared/platform/aws/queue';

@@ -1,5 +1,5 @@
 import { createDocumentClient, createKmsClient, createSqsClient } from '../../shared/platform/aws/clients';
-import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
+import { createInboundLogStore } from '../../shared/inbound/log/inbound-log-store';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadInboundLogConfig, loadSourcesIngestConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
@@ -8,6 +8,7 @@ import { createObservability } from '../../shared/platform/observability';
 import { createSourcesWebhookHandler } from './sources-webhook';
 
 const config = loadSourcesIngestConfig();
+const logConfig = loadInboundLogConfig();
 const documents = createDocumentClient();
 
 export const handler = createSourcesWebhookHandler({
@@ -18,5 +19,10 @@ export const handler = createSourcesWebhookHandler({
   sourceEventRetentionDays: config.sourceEventRetentionDays,
   now: () => new Date(),
   observability: createObservability('sources-webhook'),
-  inboundLog: inboundLoggingFor(documents, loadInboundLogConfig()),
+  // Source bodies (at most 350 KiB) always fit their log item: no bucket, no S3 client in this bundle.
+  inboundLog: {
+    store: createInboundLogStore(documents, logConfig.inboundTable),
+    retentionDays: logConfig.retentionDays,
+    now: () => new Date(),
+  },
 });

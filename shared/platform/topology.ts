@@ -294,8 +294,8 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: {
       sendsTo: ['inboundSources'],
+      // Logs each event before queueing it; source bodies fit their log item, so no bucket.
       tables: { connections: 'readWrite', inbound: 'readWrite' },
-      buckets: { inboundBodies: 'readWrite' },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
   },

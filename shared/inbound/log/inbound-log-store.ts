@@ -6,7 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
-import { lazyObjectStore, type ObjectStore } from '../../platform/aws/object-store';
+import type { ObjectStore } from '../../platform/aws/object-store';
 import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
 
 /**
@@ -89,10 +89,14 @@ function filterOf(query: LogQuery) {
   return { clauses, names, values };
 }
 
+/**
+ * Without `bodies`, every body stays in its item: for writers whose bodies are capped below the item
+ * size (signed sources, 350 KiB), so they never load the S3 client.
+ */
 export function createInboundLogStore(
   documents: DynamoDBDocumentClient,
-  bodies: ObjectStore,
   tableName: string,
+  bodies?: ObjectStore,
 ): InboundLogStore {
   return {
     async get(id) {
@@ -112,12 +116,13 @@ export function createInboundLogStore(
       const item = result.Item;
       if (!item) return undefined;
       if (typeof item.body === 'string') return Buffer.from(item.body, 'utf8');
+      if (!bodies) throw new Error(`The body of inbound event ${id} is in the bucket, which this store cannot read`);
       return bodies.get(String(item.bodyKey));
     },
 
     async create(entry, body) {
       let stored: Record<string, unknown> = { body: body.toString('utf8') };
-      if (body.length > INLINE_BODY_MAX_BYTES) {
+      if (bodies && body.length > INLINE_BODY_MAX_BYTES) {
         const bodyKey = `${entry.id}/${entry.receiptId}`;
         await bodies.put(bodyKey, body);
         stored = { bodyKey };
@@ -214,12 +219,4 @@ export function createInboundLogStore(
       };
     },
   };
-}
-
-/** The store as every function builds it from its configuration. */
-export function inboundLogStoreFor(
-  documents: DynamoDBDocumentClient,
-  config: { readonly inboundTable: string; readonly inboundBodiesBucket: string },
-): InboundLogStore {
-  return createInboundLogStore(documents, lazyObjectStore(config.inboundBodiesBucket), config.inboundTable);
 }
