@@ -127,9 +127,11 @@ describe('Integration: the local runtime loses nothing when killed', () => {
     expect(published.status).toBe(202);
     await eventually(async () => (receiver.requestsTo('/hook').length === 1 ? true : undefined), { timeoutMs: 30_000 });
 
-    // A Stripe webhook answered 200 whose processing is under way (waiting on the stalled Stripe API).
+    // A Stripe webhook answered 200 whose processing is under way (waiting on the stalled Stripe API);
+    // for another organisation, so the subscription.updated it publishes is not delivered to this endpoint.
+    const billingOrgId = 'org_restart_billing';
     const event = stripeEventPayload('customer.subscription.created', {
-      orgId,
+      orgId: billingOrgId,
       plan: 'growth',
       created: 1_795_000_000,
     });
@@ -150,10 +152,10 @@ describe('Integration: the local runtime loses nothing when killed', () => {
     second = await startRuntime(dataDir, {
       DELIVERY_RETRY_SCHEDULE: `${RETRY_DELAY_MS / 1000}s,${RETRY_DELAY_MS / 1000}s`,
     });
-    const member = await signLocalToken(DEV_JWT_SECRET, { orgId, role: 'member' });
+    const member = await signLocalToken(DEV_JWT_SECRET, { orgId: billingOrgId, role: 'member' });
     const billing = await eventually(
       async () => {
-        const record = await call(second!, 'GET', `/v1/orgs/${orgId}/billing`, member);
+        const record = await call(second!, 'GET', `/v1/orgs/${billingOrgId}/billing`, member);
         return record.status === 200 ? record.body : undefined;
       },
       { timeoutMs: 60_000 },
@@ -162,7 +164,7 @@ describe('Integration: the local runtime loses nothing when killed', () => {
     const logged = await call(
       second,
       'GET',
-      `/v1/orgs/${orgId}/inbound/events/${inboundEventId('stripe', event.id)}`,
+      `/v1/orgs/${billingOrgId}/inbound/events/${inboundEventId('stripe', event.id)}`,
       member,
     );
     expect(logged.body).toMatchObject({ status: 'applied', receiveCount: 1 });
