@@ -10,6 +10,7 @@ import { claimsAsDelivered, tokenFromAuthorizationHeader, verifyLocalToken } fro
 import { LOCAL_ACCOUNT_ID, createLambdaContext, invokeHandler, type LocalFunction } from './lambda-context';
 import { createLocalLog, type LocalLog } from './log';
 import { matchRoute } from './routes';
+import { isAllowedHost } from './host-check';
 
 /**
  * The local API Gateway (HTTP API): matches ROUTES, emulates the JWT authorizer and IAM
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   readonly functions?: Record<FunctionName, LocalFunction>;
   readonly maxBodyBytes?: number;
   readonly log?: LocalLog;
+  /** Host names besides loopback with the gateway's port that requests may name (tunnels); see host-check.ts. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface Gateway {
@@ -57,6 +60,8 @@ const UNAUTHORIZED = () => messageResponse(401, 'Unauthorized');
 const FORBIDDEN = () => messageResponse(403, 'Forbidden');
 const TOO_LARGE = () => messageResponse(413, 'Request Entity Too Large');
 const INTERNAL_ERROR = () => messageResponse(500, 'Internal Server Error');
+/** A request naming another host (DNS rebinding, a mistyped tunnel): not for this gateway. */
+const MISDIRECTED = () => messageResponse(421, 'Misdirected Request');
 
 /** API Gateway request ids look like `JKJaXmPLvHcESHA=`. */
 const newRequestId = () => randomBytes(11).toString('base64');
@@ -102,8 +107,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? createLocalLog();
   const host = options.host ?? '127.0.0.1';
 
+  let port = 0;
+
   async function handle(req: IncomingMessage, requestId: string): Promise<GatewayResponse> {
     const url = req.url ?? '/';
+    if (!isAllowedHost(req.headers.host, port, options.allowedHosts ?? [])) {
+      req.resume();
+      log.info(`${req.method} ${url}: refused, Host ${req.headers.host ?? '(none)'} is not this gateway (421)`);
+      return MISDIRECTED();
+    }
     const match = matchRoute(routes, req.method ?? 'GET', url);
     if (!match) {
       req.resume();
@@ -197,7 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       resolveListen();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  ({ port } = server.address() as AddressInfo);
   return {
     url: `http://${host}:${port}`,
     port,

@@ -9,6 +9,7 @@ import { startPollers, type Pollers } from './pollers';
 import { startSchedules, type Schedules } from './schedules';
 import { startProviderSimulators, type ProviderSimulators } from './simulators/provider-simulators';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
+import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 
 /**
  * The whole system in one process: emulators, SQS pollers and the HTTP gateway, invoking the same
@@ -78,12 +79,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   let emulators: Emulators | undefined;
   let pollers: Pollers | undefined;
   let gateway: Gateway | undefined;
+  let sweeper: TtlSweeper | undefined;
   let restoreEnv: (() => void) | undefined;
   let simulators: ProviderSimulators | undefined;
   let schedules: Schedules | undefined;
   const shutdown = async () => {
     schedules?.stop();
     // The emulators stop right after, so in-flight long polls can be cut short.
+    await sweeper?.stop();
     await pollers?.stop({ immediate: true });
     await gateway?.close();
     await simulators?.close();
@@ -100,6 +103,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
         : {}),
     });
+    // Expired items go before anything reads them, then every ttlSweepSeconds.
+    sweeper = await startTtlSweeper(emulators.functionEnvironment(), settings.ttlSweepSeconds, log);
     const loadHandler = createHandlerLoader();
     // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
     // Handlers load lazily on the first request, and none is handled before the environment is in
@@ -109,6 +114,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       region: emulators.region,
       jwtSecret: settings.jwtSecret,
       internalApiToken: settings.internalApiToken,
+      allowedHosts: settings.allowedHosts,
       loadHandler,
       log,
     });
@@ -171,6 +177,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         sqsEndpoint: emulators.sqsEndpoint,
         queueUrls: emulators.queues,
         simulators: { shopify: simulators.shopify?.url, square: simulators.square?.url },
+        queueDataDir: emulators.queueDataDir,
+        releasedMessages: emulators.releasedMessages,
       }),
     );
   }

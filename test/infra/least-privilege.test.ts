@@ -98,7 +98,7 @@ function grantsOf(name: FunctionName): Record<string, string[]> {
     const prefixes = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[];
     for (const action of actionsOf(statement)) {
       for (const resource of resourceList) {
-        const where = JSON.stringify(resource).includes('/index/byEndpoint') ? 'byEndpoint' : tableOf(resource);
+        const where = /\/index\/(\w+)/.exec(JSON.stringify(resource))?.[1] ?? tableOf(resource);
         for (const prefix of prefixes) (grants[action.replace('dynamodb:', '')] ??= []).push(`${where}|${prefix}`);
       }
     }
@@ -124,7 +124,7 @@ describe('item-scoped DynamoDB grants', () => {
     delivery: ['GetItem', 'PutItem', 'UpdateItem'],
     squareWebhook: ['GetItem'],
     shopifyWebhook: [],
-    sourcesWebhook: ['GetItem', 'PutItem'],
+    sourcesWebhook: ['GetItem', 'PutItem', 'UpdateItem'],
     connectionsApi: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
     catalogConsumer: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     catalogApi: ['PutItem', 'Query'],
@@ -132,6 +132,7 @@ describe('item-scoped DynamoDB grants', () => {
     jobWorker: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     connectionsOauth: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     oauthTokenRefresh: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    inboundApi: ['GetItem', 'PutItem', 'Query'],
   };
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s gets exactly the actions it performs', (name) => {
@@ -177,11 +178,12 @@ describe('item-scoped DynamoDB grants', () => {
     for (const action of ['Scan', 'BatchWriteItem']) expect(dynamoActions('connectionsOauth')).not.toContain(action);
   });
 
-  it('lets the Square receiver read only Square account lookups, and the sources receiver write only event listings', () => {
+  it('lets the Square receiver read only Square account lookups, and the sources receiver write only event listings and its inbound log entries', () => {
     expect(grantsOf('squareWebhook')).toEqual({ GetItem: ['connections|ACCOUNT#square#*'] });
     expect(grantsOf('sourcesWebhook')).toEqual({
-      GetItem: ['connections|SOURCE#*'],
-      PutItem: ['connections|SOURCE_EVENTS#*'],
+      GetItem: ['connections|SOURCE#*', 'inbound|INBOUND#*'],
+      PutItem: ['connections|SOURCE_EVENTS#*', 'inbound|INBOUND#*'],
+      UpdateItem: ['inbound|INBOUND#*'],
     });
   });
 
@@ -205,6 +207,19 @@ describe('item-scoped DynamoDB grants', () => {
         .flat()
         .filter((grant) => grant.startsWith('byEndpoint|'));
       expect(onIndex, name).toEqual(name === 'endpointsApi' ? ['byEndpoint|EP#*'] : []);
+    }
+  });
+
+  it('lists the inbound log by owner only from the job worker (an org) and the inbound API (an org, or unattributed)', () => {
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const onIndex = Object.values(grantsOf(name))
+        .flat()
+        .filter((grant) => grant.startsWith('byOwner|'));
+      const expected: Partial<Record<FunctionName, string[]>> = {
+        jobWorker: ['byOwner|ORG#*'],
+        inboundApi: ['byOwner|ORG#*', 'byOwner|UNATTRIBUTED*'],
+      };
+      expect(onIndex, name).toEqual(expected[name] ?? []);
     }
   });
 

@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { InvalidPayloadError } from '../errors';
 import { checkMerchantAccess, merchantPrincipalOf, type MerchantPrincipal, type Role } from './auth';
-import { RequestValidationError } from './org-router';
+import { answerErrors } from './org-router';
 import { problem } from './problem';
 import type { HttpResult } from './responses';
 
@@ -34,25 +33,6 @@ export function createMerchantRouter(routes: Record<string, MerchantRoute>, logg
       return problem(401, 'unauthenticated', 'A valid bearer token with merchant_id and role claims is required');
     if (access === 'not_found' || !merchantId) return problem(404, 'not_found', 'No such merchant');
     if (access === 'forbidden') return problem(403, 'forbidden', `This needs the ${route.role} role`);
-    try {
-      return await route.handle({ merchantId, principal, event });
-    } catch (error) {
-      if (error instanceof RequestValidationError)
-        return problem(
-          error.status,
-          error.status === 400 ? 'invalid_request' : 'validation_failed',
-          error.message,
-          error.errors,
-        );
-      if (error instanceof InvalidPayloadError)
-        return problem(
-          400,
-          'invalid_request',
-          error.message,
-          error.issues.map((field) => ({ field, message: error.message })),
-        );
-      logger.error('API request failed', { error, routeKey: event.routeKey });
-      return problem(500, 'internal_error', 'Something went wrong; try again');
-    }
+    return answerErrors(() => route.handle({ merchantId, principal, event }), event, logger);
   };
 }

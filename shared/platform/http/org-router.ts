@@ -47,12 +47,21 @@ export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger
       return problem(401, 'unauthenticated', 'A valid bearer token with org_id and role claims is required');
     if (access === 'not_found' || !orgId) return problem(404, 'not_found', 'No such organisation');
     if (access === 'forbidden') return problem(403, 'forbidden', `This needs the ${route.role} role`);
-    try {
-      return await route.handle({ orgId, principal, event });
-    } catch (error) {
-      return requestFailure(error, event, logger);
-    }
+    return answerErrors(() => route.handle({ orgId, principal, event }), event, logger);
   };
+}
+
+/** Runs a route handler, answering its failure with `requestFailure`. */
+export async function answerErrors(
+  handle: () => Promise<HttpResult>,
+  event: APIGatewayProxyEventV2,
+  logger: Logger,
+): Promise<HttpResult> {
+  try {
+    return await handle();
+  } catch (error) {
+    return requestFailure(error, event, logger);
+  }
 }
 
 /** A handler's failure as problem details: 400/422 for invalid input, else 500 (logged). */

@@ -16,13 +16,22 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
 };
 
-export function problem(status: number, code: string, detail: string, errors?: readonly FieldError[]): HttpResult {
+/** `extensions`: RFC 9457 extension members, e.g. the id of the job a 409 conflicts with. */
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: readonly FieldError[],
+  extensions?: Readonly<Record<string, string>>,
+): HttpResult {
   const body = {
+    ...extensions,
     type: `https://docs.betterdata.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
