@@ -1,11 +1,6 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putWhen } from '../../platform/aws/conditional-writes';
+import { decodeCursor, encodeCursor } from '../../platform/aws/pagination';
 import type { ObjectStore } from '../../platform/aws/object-store';
 import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
 
@@ -127,26 +122,16 @@ export function createInboundLogStore(
         await bodies.put(bodyKey, body);
         stored = { bodyKey };
       }
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...key(entry.id),
-              ...entry,
-              ...stored,
-              bodyBytes: body.length,
-              gsi1pk: ownerOf(entry),
-              gsi1sk: `${entry.receivedAt}#${entry.id}`,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return 'created';
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'exists';
-        throw error;
-      }
+      const item = {
+        ...key(entry.id),
+        ...entry,
+        ...stored,
+        bodyBytes: body.length,
+        gsi1pk: ownerOf(entry),
+        gsi1sk: `${entry.receivedAt}#${entry.id}`,
+      };
+      const created = await putWhen(documents, tableName, item, { expression: 'attribute_not_exists(pk)' });
+      return created ? 'created' : 'exists';
     },
 
     async saveTry(entry) {
