@@ -8,6 +8,9 @@ import { createCatalogConsumer } from '../functions/catalog-consumer/catalog-con
 import { toSqsEvent } from '../infra/local/sqs-event';
 import { createDocumentClient } from '../shared/platform/aws/dynamodb-client';
 import { createSqsClient } from '../shared/platform/aws/sqs-client';
+import { loadInboundLogConfig } from '../shared/platform/config';
+import { inboundLoggingFor } from '../shared/inbound/log/inbound-logging';
+import type { InboundLogging } from '../shared/inbound/log/logged-processing';
 import { createQueueSender } from '../shared/platform/aws/queue';
 import { createBillingStore } from '../shared/billing/billing-store';
 import { createCatalogStore } from '../shared/catalog/catalog-store';
@@ -84,6 +87,11 @@ function queuedMessage(raw: string): QueuedWebhook {
   };
 }
 
+/** The inbound event log both consumers record every event in, on the emulator's table and bucket. */
+function inboundLogOf(env: Record<string, string>): InboundLogging {
+  return inboundLoggingFor(createDocumentClient(env), loadInboundLogConfig(env));
+}
+
 /**
  * The catalog consumer (`createCatalogConsumer`), when it exists: Square inventory counts and
  * Shopify product updates for connected accounts, each event newer than the last, in SQS batches
@@ -109,6 +117,7 @@ async function measureCatalog(
     connections,
     squareCatalog: undefined,
     events: createQueueSender(sqs, eventsUrl),
+    inboundLog: inboundLogOf(env),
     now: () => new Date(),
     observability,
     maxReceiveCount: 5,
@@ -264,6 +273,7 @@ async function main(): Promise<ConsumersResult> {
       now: () => new Date(),
       observability,
       maxReceiveCount: 5,
+      inboundLog: inboundLogOf(env),
     });
     const queueArn = emulator.info.queues.billing.arn;
 

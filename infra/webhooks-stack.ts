@@ -37,8 +37,10 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
+  BUCKETS,
   ENDPOINT_SECRETS_KEY,
   ENV,
   FUNCTIONS,
@@ -51,6 +53,7 @@ import {
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
   THROTTLES,
+  type BucketName,
   type FunctionAccess,
   type FunctionName,
   type FunctionSpec,
@@ -231,6 +234,7 @@ export interface QueuePair {
 
 export class WebhooksStack extends Stack {
   readonly tables: Record<TableName, Table>;
+  readonly buckets: Record<BucketName, Bucket>;
   readonly queues: Record<QueueName, QueuePair>;
   readonly secrets: Partial<Record<SecretName, Secret>>;
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -291,6 +295,23 @@ export class WebhooksStack extends Stack {
         });
       }
       return table;
+    });
+
+    this.buckets = mapRecord(BUCKETS, (spec) => {
+      const bucket = new Bucket(this, spec.id, {
+        encryption: BucketEncryption.S3_MANAGED,
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        lifecycleRules: [
+          { expiration: Duration.days(spec.expireAfterDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ],
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: `${spec.id} holds claim-checked webhook bodies written and read only by this stack's function roles; CloudTrail data events, not server access logs, are the audit trail for it.`,
+      });
+      return bucket;
     });
 
     this.queues = mapRecord(QUEUES, (spec) => {
@@ -477,6 +498,18 @@ export class WebhooksStack extends Stack {
     if (ROUTES.some((route) => route.path === '/internal/events' && route.function === name)) {
       environment[ENV.eventPublishers] = this.eventPublishersJson;
     }
+    for (const [bucketName, mode] of entries(access.buckets ?? {})) {
+      if (!mode) continue;
+      const bucket = this.buckets[bucketName];
+      // Objects only (no bucket-level actions): get, plus put for writers; S3-managed keys need no KMS grant.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+          resources: [bucket.arnForObjects('*')],
+        }),
+      );
+      environment[BUCKETS[bucketName].envVar] = bucket.bucketName;
+    }
     for (const queueName of access.sendsTo ?? []) {
       const { queue } = this.queues[queueName];
       queue.grantSendMessages(role);
@@ -561,6 +594,13 @@ export class WebhooksStack extends Stack {
           reason:
             'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ' +
             'ops topic key only (added by topic.grantPublish).',
+        });
+      }
+      for (const bucketName of Object.keys(access.buckets ?? {}) as BucketName[]) {
+        const bucketLogicalId = this.getLogicalId(this.buckets[bucketName].node.defaultChild as CfnBucket);
+        Validations.of(defaultPolicy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+          reason: `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not known in advance; the wildcard covers that bucket's objects only.`,
         });
       }
     }
@@ -768,7 +808,7 @@ export class WebhooksStack extends Stack {
     return this.httpApi.arnForExecuteApi(method, route.path.replace(/\{[^}]+\}/g, '*'), this.httpStage.stageName);
   }
 
-  /** Queues the functions behind `auth: 'iam'` routes send to: internal callers may send to them directly. */
+  /** Queues the functions behind the publish routes send to: internal callers may send to them directly. */
   private internalQueues(): QueueName[] {
     const iamRoutes = ROUTES.filter(isPublisherRoute);
     return [...new Set(iamRoutes.flatMap((route) => functionSpecs[route.function].access.sendsTo ?? []))];

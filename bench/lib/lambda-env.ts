@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  BUCKETS,
   ENDPOINT_SECRETS_KEY,
   FUNCTIONS,
   METRICS_NAMESPACE,
@@ -79,6 +80,8 @@ function fromTopology(): LambdaEnvResult['functions'] {
     const token = (what: string) => ({ token: what });
     for (const table of Object.keys(spec.access.tables ?? {}))
       env[TABLES[table as keyof typeof TABLES].envVar] = token(table);
+    for (const bucket of Object.keys(spec.access.buckets ?? {}))
+      env[BUCKETS[bucket as keyof typeof BUCKETS].envVar] = token(bucket);
     for (const queue of spec.access.sendsTo ?? []) env[QUEUES[queue].envVar] = token(queue);
     for (const queue of spec.access.sendsToDeadLetter ?? []) {
       const envVar = QUEUES[queue].dlq.envVar;

@@ -1,10 +1,11 @@
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { sdkSecretReader } from '../../shared/platform/aws/secrets-manager-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
+import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createBillingStore } from '../../shared/billing/billing-store';
 import { createStripeSubscriptionSource } from '../../shared/billing/subscription-source';
-import { loadBillingConsumerConfig } from '../../shared/platform/config';
+import { loadBillingConsumerConfig, loadInboundLogConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
 import { alertSinkFor } from '../../shared/platform/alerts';
 import { providerEndpoint } from '../../shared/platform/provider-endpoints';
@@ -31,4 +32,5 @@ export const handler = createBillingConsumer({
   now: () => new Date(),
   observability,
   maxReceiveCount: QUEUES.billing.maxReceiveCount,
+  inboundLog: inboundLoggingFor(documents, loadInboundLogConfig()),
 });

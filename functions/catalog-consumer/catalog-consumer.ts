@@ -7,6 +7,9 @@ import {
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { Observability } from '../../shared/platform/observability';
 import { createQueuedWebhookConsumer } from '../../shared/inbound/queued-webhook-consumer';
+import { decodeQueuedBody } from '../../shared/inbound/queued-webhook';
+import { processLogged, type InboundLogging, type Processed } from '../../shared/inbound/log/logged-processing';
+import { receivedEventOf } from '../../shared/inbound/log/received-event';
 
 /**
  * SQS → catalog. Each message is processed on its own; failures are reported per message
@@ -19,6 +22,23 @@ export interface CatalogConsumerDependencies extends CatalogDependencies {
   readonly observability: Observability;
   /** Receives before SQS moves a message to the DLQ; used to say so in the log. */
   readonly maxReceiveCount: number;
+  /** The inbound event log: deduplication on the provider's event id, outcomes, replays. */
+  readonly inboundLog: InboundLogging;
+}
+
+/** The log's view of a catalog outcome. */
+function tryResultOf(outcome: CatalogOutcome): Processed {
+  const base = { orgId: outcome.orgId, ...(outcome.reason !== undefined && { reason: outcome.reason }) };
+  if (outcome.outcome !== 'processed') return { ...base, status: outcome.outcome, changed: false, effects: {} };
+  return {
+    ...base,
+    status: 'applied',
+    changed: outcome.applied > 0 || outcome.published.length > 0,
+    effects: {
+      ...(outcome.written.length > 0 && { catalogItems: outcome.written }),
+      ...(outcome.published.length > 0 && { publishedEventIds: outcome.published }),
+    },
+  };
 }
 
 const METRIC = METRIC_NAMES.catalogConsumer;
@@ -79,6 +99,17 @@ export function createCatalogConsumer(deps: CatalogConsumerDependencies) {
     observability: deps.observability,
     maxReceiveCount: deps.maxReceiveCount,
     failedMetric: METRIC.failed,
-    handle: async (message) => record(await processCatalogMessage(message, deps)),
+    handle: async (message) => {
+      const run = async () => {
+        const outcome = await processCatalogMessage(message, deps);
+        record(outcome);
+        return tryResultOf(outcome);
+      };
+      const received = receivedEventOf(message, decodeQueuedBody(message));
+      if ((await processLogged(deps.inboundLog, received, run)) === 'duplicate') {
+        metrics.addMetric(METRIC.duplicateReceipt, MetricUnit.Count, 1);
+        logger.info('Catalog event received again: counted, not applied again');
+      }
+    },
   });
 }

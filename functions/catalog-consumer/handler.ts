@@ -2,10 +2,11 @@ import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client'
 import { createKmsClient } from '../../shared/platform/aws/kms-client';
 import { sdkSecretReader } from '../../shared/platform/aws/secrets-manager-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
+import { inboundLoggingFor } from '../../shared/inbound/log/inbound-logging';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
 import { createSquareCatalogClient } from '../../shared/catalog/square-catalog-client';
-import { loadCatalogConsumerConfig } from '../../shared/platform/config';
+import { loadCatalogConsumerConfig, loadInboundLogConfig } from '../../shared/platform/config';
 import { createConnectionTokens } from '../../shared/inbound/connections/connection-tokens';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
@@ -65,4 +66,5 @@ export const handler = createCatalogConsumer({
   now,
   observability,
   maxReceiveCount: QUEUES.catalog.maxReceiveCount,
+  inboundLog: inboundLoggingFor(documents, loadInboundLogConfig()),
 });

@@ -10,7 +10,10 @@ import { createProviderSyncStep } from '../../shared/catalog/provider-sync-steps
 import { createConnectionTokens } from '../../shared/inbound/connections/connection-tokens';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
-import { loadJobWorkerConfig, loadProviderSyncConfig } from '../../shared/platform/config';
+import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-logging';
+import { INBOUND_REPLAY_JOB_KIND, inboundReplayStep } from '../../shared/inbound/log/replay-job';
+import { replayQueuesFor } from '../../shared/inbound/log/replay-queues';
+import { loadInboundLogConfig, loadJobWorkerConfig, loadProviderSyncConfig } from '../../shared/platform/config';
 import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { JobStep } from '../../shared/platform/jobs/job-runner';
@@ -50,6 +53,10 @@ const steps: Record<string, JobStep> = {
     deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
     pageSize: config.recoveryPageSize,
     now,
+  }),
+  [INBOUND_REPLAY_JOB_KIND]: inboundReplayStep({
+    store: inboundLogStoreFor(documents, loadInboundLogConfig()),
+    queues: replayQueuesFor(sqs),
   }),
 };
 

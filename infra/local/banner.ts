@@ -28,6 +28,9 @@ export interface BannerInput {
   readonly simulators?: { readonly shopify?: string | undefined; readonly square?: string | undefined };
   /** The web console's URL (DEV sign-in page). */
   readonly consoleUrl?: string;
+  /** Where queues, messages and S3 objects are kept; undefined in memory. */
+  readonly queueDataDir?: string | undefined;
+  readonly releasedMessages?: number;
 }
 
 const AUTH_LABELS: Record<RouteAuth, string> = {
@@ -150,8 +153,20 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     ...routes,
     'Queues',
     ...queues,
-    `Data       DynamoDB: ${dynamodbDataDir ?? 'in memory (--memory), lost on exit'}; SQS/SNS: in memory`,
-    '           (DynamoDB TTL is not applied locally)',
+    `Data       DynamoDB: ${dynamodbDataDir ?? 'in memory (--memory), lost on exit'}`,
+    `           SQS/SNS/S3: ${input.queueDataDir ?? 'in memory (--memory), lost on exit'}`,
+    `           expired items deleted at start and every ${settings.ttlSweepSeconds} s (DynamoDB TTL's stand-in)`,
+    ...(input.releasedMessages
+      ? [`           ${input.releasedMessages} message(s) left in flight by the last run made visible again`]
+      : []),
+    'Outbound (development defaults apply only where you set nothing)',
+    ...Object.entries(settings.outbound).map(
+      ([name, setting]) =>
+        `  ${name.padEnd(SECRET_NAME_WIDTH)} ${setting.value || '(empty)'}   ${setting.isDefault ? `[DEV default — set ${name} to change]` : '(from the environment)'}`,
+    ),
+    `Hosts      the gateway answers Host 127.0.0.1:${port}, localhost:${port}, [::1]:${port}` +
+      (settings.allowedHosts.length > 0 ? `, ${settings.allowedHosts.join(', ')}` : '') +
+      ` (others: 421; add a tunnel's in ${LOCAL_ENV.allowedHosts})`,
     'Webhook URLs (configure them with the sender; reaching them from the internet needs a tunnel)',
     ...webhookUrls,
     'Secrets',

@@ -5,18 +5,32 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { clientOptions } from '../../shared/platform/aws/client-options';
+import { s3ClientOptions } from '../../shared/platform/aws/s3-client';
 import { createSnsClient } from '../../shared/platform/aws/sns-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
-import { OPS_TOPIC, QUEUES, TABLES, type QueueName, type TableName } from '../../shared/platform/topology';
+import {
+  BUCKETS,
+  OPS_TOPIC,
+  QUEUES,
+  TABLES,
+  type BucketName,
+  type QueueName,
+  type TableName,
+} from '../../shared/platform/topology';
 import { acquireDataDirLock } from './data-lock';
 import { provisionTopology, type QueueResources } from './provision';
+import { releaseAbandonedMessages } from './queue-store';
+import { persistentStores } from './fauxqs-stores';
 
 /**
  * The AWS services the system uses, emulated in this process on 127.0.0.1 with random ports:
  * - DynamoDB: dynalite, on-disk LevelDB under `<dataDir>/dynamodb` (state survives a restart) or in
  *   memory;
- * - SQS and SNS: fauxqs, always in memory (messages not yet consumed are lost on restart).
+ * - SQS, SNS and S3: fauxqs; on disk, queues and messages (with their delays and receive counts) in
+ *   SQLite under `<dataDir>/queues` and S3 objects as files under `<dataDir>/buckets`, so a restart,
+ *   even after SIGKILL, loses no accepted message; or in memory.
  * fauxqs's `startFauxqs()` listens on 0.0.0.0, so its app is built with `buildApp()` and bound to
  * loopback here instead.
  */
@@ -40,6 +54,11 @@ export interface Emulators {
   readonly dynamodbEndpoint: string;
   /** Absolute DynamoDB data directory, or undefined when in memory. */
   readonly dynamodbDataDir: string | undefined;
+  /** Absolute queue (SQLite) directory, or undefined when in memory. */
+  readonly queueDataDir: string | undefined;
+  /** Messages a killed previous run had left in flight, made visible again at start. */
+  readonly releasedMessages: number;
+  readonly buckets: Record<BucketName, string>;
   readonly tables: Record<TableName, string>;
   readonly queues: Record<QueueName, QueueResources>;
   readonly opsTopicArn: string;
@@ -88,7 +107,16 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     const dynamodbEndpoint = `http://127.0.0.1:${await listen(dynamo)}`;
     cleanups.push(() => closeDynalite(dynamo));
 
-    const fauxqs = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+    const dataDir = resolve(options.dataDir ?? '.data');
+    const queueDataDir = options.memory ? undefined : resolve(dataDir, 'queues');
+    const releasedMessages = queueDataDir ? releaseAbandonedMessages(queueDataDir) : 0;
+    const persistent = queueDataDir ? await persistentStores(queueDataDir, resolve(dataDir, 'buckets')) : undefined;
+    const fauxqs = buildApp({
+      logger: false,
+      defaultRegion: LOCAL_REGION,
+      ...(persistent && { stores: persistent.stores }),
+    });
+    if (persistent) cleanups.push(() => persistent.close());
     await fauxqs.listen({ port: 0, host: '127.0.0.1' });
     const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
     cleanups.push(() => fauxqs.close());
@@ -98,6 +126,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+      AWS_ENDPOINT_URL_S3: sqsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       ...DUMMY_CREDENTIALS,
     };
@@ -105,6 +134,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       dynamodb: new DynamoDBClient(clientOptions('DYNAMODB', baseEnv)),
       sqs: createSqsClient(baseEnv),
       sns: createSnsClient(baseEnv),
+      s3: new S3Client(s3ClientOptions(baseEnv)),
     };
     let resources;
     try {
@@ -121,6 +151,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       if (spec.dlq.envVar) functionEnv[spec.dlq.envVar] = queue.dlqUrl;
     }
     functionEnv[OPS_TOPIC.envVar] = resources.opsTopicArn;
+    for (const [name, spec] of Object.entries(BUCKETS))
+      functionEnv[spec.envVar] = resources.buckets[name as BucketName];
 
     return {
       region: LOCAL_REGION,
@@ -128,6 +160,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       snsEndpoint: sqsEndpoint,
       dynamodbEndpoint,
       dynamodbDataDir,
+      queueDataDir,
+      releasedMessages,
       ...resources,
       functionEnvironment: () => ({ ...functionEnv }),
       stop,

@@ -11,9 +11,6 @@ import { LOCAL_ENV, localRouteUrls, type LocalSettings } from './settings';
 
 export const LOCAL_SWITCHES: Readonly<Record<string, string>> = {
   POWERTOOLS_DEV: 'true',
-  // Tenants' endpoints on a laptop are plain-http servers on loopback (AWS: https and global IPs only).
-  [ENV.allowHttpEndpoints]: 'true',
-  [ENV.allowedPrivateCidrs]: '127.0.0.0/8,::1/128',
 };
 
 export interface FunctionEnvInput {
@@ -52,6 +49,8 @@ export function buildFunctionEnv(input: FunctionEnvInput): Record<string, string
     ...Object.fromEntries(Object.entries(defaults).filter(([name]) => !userSet(name))),
     ...input.emulatorEnv,
     ...LOCAL_SWITCHES,
+    // The development defaults (plain-http loopback endpoints) only where the user set nothing.
+    ...Object.fromEntries(Object.entries(settings.outbound).map(([name, setting]) => [name, setting.value])),
     ...secretValues,
     // What the user set (SQUARE_NOTIFICATION_URL behind a tunnel), else the route on this gateway.
     ...localRouteUrls(input.gatewayUrl, { ...current, ...overrides }),

@@ -12,6 +12,7 @@ import { createLocalLog, type LocalLog } from './log';
 import { matchRoute } from './routes';
 import { corsHeaders, preflightHeaders } from '../console-settings';
 import { CONSOLE_PATH, type ConsoleServer } from './console';
+import { isAllowedHost } from './host-check';
 
 /**
  * The local API Gateway (HTTP API): matches ROUTES, emulates the JWT authorizer and IAM
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   readonly console?: ConsoleServer;
   /** Browser origins the API answers CORS for (PORTAL_ALLOWED_ORIGINS), like the HTTP API's CORS settings. */
   readonly allowedOrigins?: readonly string[];
+  /** Host names besides loopback with the gateway's port that requests may name (tunnels); see host-check.ts. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface Gateway {
@@ -63,6 +66,8 @@ const UNAUTHORIZED = () => messageResponse(401, 'Unauthorized');
 const FORBIDDEN = () => messageResponse(403, 'Forbidden');
 const TOO_LARGE = () => messageResponse(413, 'Request Entity Too Large');
 const INTERNAL_ERROR = () => messageResponse(500, 'Internal Server Error');
+/** A request naming another host (DNS rebinding, a mistyped tunnel): not for this gateway. */
+const MISDIRECTED = () => messageResponse(421, 'Misdirected Request');
 
 /** API Gateway request ids look like `JKJaXmPLvHcESHA=`. */
 const newRequestId = () => randomBytes(11).toString('base64');
@@ -109,9 +114,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
 
   const allowedOrigins = options.allowedOrigins ?? [];
+  let port = 0;
 
   async function handle(req: IncomingMessage, requestId: string): Promise<GatewayResponse> {
     const url = req.url ?? '/';
+    // A page using DNS rebinding names its own host: only this gateway's own names are answered.
+    if (!isAllowedHost(req.headers.host, port, options.allowedHosts ?? [])) {
+      req.resume();
+      log.info(`${req.method} ${url}: refused, Host ${req.headers.host ?? '(none)'} is not this gateway (421)`);
+      return MISDIRECTED();
+    }
     const pathname = url.split('?')[0] ?? '/';
     if (options.console && (pathname === '/console' || pathname.startsWith(CONSOLE_PATH))) {
       const body = await readBody(req, maxBodyBytes);
@@ -221,7 +233,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       resolveListen();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  ({ port } = server.address() as AddressInfo);
   return {
     url: `http://${host}:${port}`,
     port,

@@ -5,13 +5,16 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
+  BUCKETS,
   OPS_TOPIC,
   QUEUES,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
+  type BucketName,
   type QueueName,
   type QueueSpec,
   type TableName,
@@ -23,8 +26,8 @@ import {
  * creates them in AWS: tables (pk/sk string keys, on-demand, with their global secondary indexes),
  * queues with their DLQs and redrive policies, and the ops SNS topic.
  *
- * Not reproducible locally: DynamoDB TTL (dynalite has no UpdateTimeToLive), so items past their
- * `ttlAttribute` are never deleted here.
+ * Not reproducible here: DynamoDB TTL (dynalite has no UpdateTimeToLive) and S3 lifecycle rules; the
+ * local runtime's sweep (ttl-sweep.ts) deletes expired items and objects instead.
  */
 
 const DAY_SECONDS = 86_400;
@@ -166,14 +169,25 @@ export async function ensureQueue(
   return { url, arn: await queueArn(sqs, url), dlqUrl, dlqArn };
 }
 
+/** Creates the bucket unless a previous run already did (its objects are kept). */
+async function ensureBucket(s3: S3Client, name: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (error) {
+    const code = (error as { name?: string }).name;
+    if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
+  }
+}
+
 export interface ProvisionedResources {
   readonly tables: Record<TableName, string>;
   readonly queues: Record<QueueName, QueueResources>;
   readonly opsTopicArn: string;
+  readonly buckets: Record<BucketName, string>;
 }
 
 export async function provisionTopology(
-  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient },
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient; s3: S3Client },
   options: ProvisionOptions = {},
 ): Promise<ProvisionedResources> {
   const tables = {} as Record<TableName, string>;
@@ -186,5 +200,10 @@ export async function provisionTopology(
   }
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: OPS_TOPIC.localName }));
   if (!topic.TopicArn) throw new Error(`CreateTopic returned no ARN for ${OPS_TOPIC.localName}`);
-  return { tables, queues, opsTopicArn: topic.TopicArn };
+  const buckets = {} as Record<BucketName, string>;
+  for (const [name, spec] of Object.entries(BUCKETS) as Array<[BucketName, (typeof BUCKETS)[BucketName]]>) {
+    await ensureBucket(clients.s3, spec.localName);
+    buckets[name] = spec.localName;
+  }
+  return { tables, queues, opsTopicArn: topic.TopicArn, buckets };
 }

@@ -1,5 +1,6 @@
 import { splitSecretList } from '../../shared/platform/config';
 import { ENDPOINT_SECRETS_KEY, ENV, ROUTES, SECRETS, type SecretName } from '../../shared/platform/topology';
+import { parseAllowedHosts } from './host-check';
 
 /**
  * The local runtime's own settings, read from the environment (and `.env`). Where a secret is unset a
@@ -44,7 +45,24 @@ export const LOCAL_ENV = {
   dataDir: 'DATA_DIR',
   jwtSecret: 'LOCAL_JWT_SECRET',
   internalApiToken: 'INTERNAL_API_TOKEN',
+  allowedHosts: 'LOCAL_ALLOWED_HOSTS',
+  ttlSweepSeconds: 'LOCAL_TTL_SWEEP_SECONDS',
 } as const;
+
+/**
+ * Outbound settings with a development default: tenants' endpoints on a laptop are plain-http
+ * servers on loopback (AWS: https and global addresses only). The default applies only where the
+ * user set nothing; an explicit value, even an empty one, wins.
+ */
+export const DEV_OUTBOUND_DEFAULTS = {
+  [ENV.allowHttpEndpoints]: 'true',
+  [ENV.allowedPrivateCidrs]: '127.0.0.0/8,::1/128',
+} as const;
+
+export interface SettingInForce {
+  readonly value: string;
+  readonly isDefault: boolean;
+}
 
 export interface LocalSettings {
   readonly port: number;
@@ -64,6 +82,12 @@ export interface LocalSettings {
   /** Stands in for SigV4 on `auth: 'iam'` routes. */
   readonly internalApiToken: string;
   readonly endpointSecretsLocalKey: string;
+  /** ALLOW_HTTP_ENDPOINTS and ALLOWED_PRIVATE_CIDRS as the functions get them. */
+  readonly outbound: Readonly<Record<keyof typeof DEV_OUTBOUND_DEFAULTS, SettingInForce>>;
+  /** Host names the gateway answers besides loopback (LOCAL_ALLOWED_HOSTS). */
+  readonly allowedHosts: readonly string[];
+  /** How often expired items are deleted locally (DynamoDB TTL's stand-in); 0 only at start. */
+  readonly ttlSweepSeconds: number;
   /** Which of the secrets are development defaults (printed with a DEV label); one entry per required secret. */
   readonly devDefaults: { readonly [name in SecretName]?: boolean } & {
     readonly jwtSecret: boolean;
@@ -87,6 +111,21 @@ export function parsePort(value: string | undefined, fallback = DEFAULT_PORT): n
   return port;
 }
 
+function inForce(env: Env, name: keyof typeof DEV_OUTBOUND_DEFAULTS): SettingInForce {
+  const value = env[name];
+  return value === undefined ? { value: DEV_OUTBOUND_DEFAULTS[name], isDefault: true } : { value, isDefault: false };
+}
+
+/** Ten minutes by default; the sweep also runs once at start. */
+function parseSweepSeconds(value: string | undefined): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return 600;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw new Error(`LOCAL_TTL_SWEEP_SECONDS must be a whole number ≥ 0, got "${text}"`);
+  return seconds;
+}
+
 export function readLocalSettings(env: Env = process.env): LocalSettings {
   const secrets: Partial<Record<SecretName, readonly string[]>> = {};
   const secretDefaults: Partial<Record<SecretName, boolean>> = {};
@@ -108,6 +147,12 @@ export function readLocalSettings(env: Env = process.env): LocalSettings {
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     internalApiToken: internalApiToken ?? DEV_INTERNAL_API_TOKEN,
     endpointSecretsLocalKey: endpointSecretsLocalKey ?? DEV_ENDPOINT_SECRETS_LOCAL_KEY,
+    outbound: {
+      [ENV.allowHttpEndpoints]: inForce(env, ENV.allowHttpEndpoints),
+      [ENV.allowedPrivateCidrs]: inForce(env, ENV.allowedPrivateCidrs),
+    },
+    allowedHosts: parseAllowedHosts(env[LOCAL_ENV.allowedHosts]),
+    ttlSweepSeconds: parseSweepSeconds(env[LOCAL_ENV.ttlSweepSeconds]),
     devDefaults: {
       ...secretDefaults,
       jwtSecret: jwtSecret === undefined,

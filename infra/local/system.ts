@@ -11,6 +11,7 @@ import { startProviderSimulators, type ProviderSimulators } from './simulators/p
 import { createConsoleServer, prepareConsole, CONSOLE_PATH } from './console';
 import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_ENV } from '../console-settings';
 import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
+import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 
 /**
  * The whole system in one process: emulators, SQS pollers and the HTTP gateway, invoking the same
@@ -82,12 +83,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   let emulators: Emulators | undefined;
   let pollers: Pollers | undefined;
   let gateway: Gateway | undefined;
+  let sweeper: TtlSweeper | undefined;
   let restoreEnv: (() => void) | undefined;
   let simulators: ProviderSimulators | undefined;
   let schedules: Schedules | undefined;
   const shutdown = async () => {
     schedules?.stop();
     // The emulators stop right after, so in-flight long polls can be cut short.
+    await sweeper?.stop();
     await pollers?.stop({ immediate: true });
     await gateway?.close();
     await simulators?.close();
@@ -104,6 +107,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
         : {}),
     });
+    // Expired items go before anything reads them, then every ttlSweepSeconds.
+    sweeper = await startTtlSweeper(emulators.functionEnvironment(), settings.ttlSweepSeconds, log);
     const loadHandler = createHandlerLoader();
     const consoleDist = await prepareConsole(log);
     // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
@@ -114,6 +119,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       region: emulators.region,
       jwtSecret: settings.jwtSecret,
       internalApiToken: settings.internalApiToken,
+      allowedHosts: settings.allowedHosts,
       loadHandler,
       log,
       console: createConsoleServer({ distDir: consoleDist, jwtSecret: settings.jwtSecret }),
@@ -181,6 +187,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         queueUrls: emulators.queues,
         simulators: { shopify: simulators.shopify?.url, square: simulators.square?.url },
         consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
+        queueDataDir: emulators.queueDataDir,
+        releasedMessages: emulators.releasedMessages,
       }),
     );
   }

@@ -37,6 +37,8 @@ export interface BillingOutcome {
   readonly eventId: string;
   readonly orgId: string;
   readonly outcome: Decision['outcome'];
+  /** Why a stale or duplicate event changed nothing. */
+  readonly reason?: string;
   readonly record?: BillingRecord;
   readonly planChanged: boolean;
   readonly statusChanged: boolean;
@@ -85,7 +87,7 @@ export async function processBillingEvent(
     eventId: event.id,
     orgId,
     outcome: decision.outcome,
-    ...(decision.outcome === 'applied' && { record: decision.record }),
+    ...(decision.outcome === 'applied' ? { record: decision.record } : { reason: decision.reason }),
     planChanged: changes?.planChanged ?? false,
     statusChanged: changes?.statusChanged ?? false,
     published,

@@ -68,6 +68,8 @@ export interface CatalogOutcome {
   readonly duplicate: number;
   /** Ids of the stockout events published (again, for a redelivery whose first publish may have been lost). */
   readonly published: readonly string[];
+  /** `<source>#<itemId>` of the items and stock levels this event changed. */
+  readonly written: readonly string[];
   readonly pull?: PullOutcome;
   readonly reason?: string;
   readonly lifecycle?: LifecycleOutcome;
@@ -78,6 +80,7 @@ interface Tally {
   stale: number;
   duplicate: number;
   published: string[];
+  written: string[];
 }
 
 export async function processCatalogMessage(
@@ -85,7 +88,7 @@ export async function processCatalogMessage(
   deps: CatalogDependencies,
 ): Promise<CatalogOutcome> {
   const { provider, account, change } = parseCatalogMessage(message);
-  const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [] };
+  const base = { provider, account, applied: 0, stale: 0, duplicate: 0, published: [], written: [] };
   if (change.kind === 'ignored') return { ...base, outcome: 'ignored', orgId: null, reason: change.reason };
   if (change.kind === 'revoked' || change.kind === 'erase' || change.kind === 'customerDataRequest') {
     if (!deps.lifecycle)
@@ -115,7 +118,7 @@ export async function processCatalogMessage(
     await deps.connections.forgetUnmatched(provider, account, message);
   }
   const { orgId } = connection;
-  const tally: Tally = { applied: 0, stale: 0, duplicate: 0, published: [] };
+  const tally: Tally = { applied: 0, stale: 0, duplicate: 0, published: [], written: [] };
   const pull = await apply(change, orgId, message.correlationId, deps, tally);
   return { ...base, ...tally, outcome: 'processed', orgId, ...(pull && { pull }) };
 }
@@ -145,7 +148,7 @@ type ApplyDependencies = Pick<CatalogDependencies, 'store' | 'events' | 'now'>;
 export type ApplyTally = Tally;
 
 export function emptyTally(): ApplyTally {
-  return { applied: 0, stale: 0, duplicate: 0, published: [] };
+  return { applied: 0, stale: 0, duplicate: 0, published: [], written: [] };
 }
 
 /** The catalog apply path for changes read from a provider's API (an initial sync) rather than a webhook. */
@@ -161,8 +164,9 @@ export async function applyCatalogChanges(
   return tally;
 }
 
-function count(tally: Tally, outcome: Decision<unknown>['outcome']): void {
+function count(tally: Tally, outcome: Decision<unknown>['outcome'], written: string): void {
   tally[outcome] += 1;
+  if (outcome === 'applied' && !tally.written.includes(written)) tally.written.push(written);
 }
 
 /** Read, decide, write if unchanged since the read; decide again on a conflict. */
@@ -197,7 +201,7 @@ async function applyItems(
       (stored) => decideItem(stored, change, orgId, now),
       (record, expected) => deps.store.putItem(record, expected),
     );
-    count(tally, decision.outcome);
+    count(tally, decision.outcome, `${change.source}#${change.itemId}`);
     if (decision.outcome === 'stale') staleItems.add(change.itemId);
   }
   // SKU references, except those of a stale item; each reference also only ever moves forward itself.
@@ -222,7 +226,7 @@ async function applyLevels(
       (stored) => decideLevel(stored, change, orgId, threshold, now),
       (record, expected) => deps.store.putLevel(record, expected),
     );
-    count(tally, decision.outcome);
+    count(tally, decision.outcome, `${change.source}#${change.itemId}`);
     // A duplicate may be the retry of a run that wrote the level but crashed before publishing.
     const level =
       decision.outcome === 'applied' ? decision.record : decision.outcome === 'duplicate' ? current : undefined;

@@ -28,6 +28,8 @@ export const queuedWebhookSchema = /* @__PURE__ */ (() =>
       account: z.string().min(1).optional(),
       /** Delivery headers the consumer needs (Shopify's `x-shopify-*`), lower-cased. */
       headers: z.record(z.string(), z.string()).optional(),
+      /** Put back on the queue from the inbound event log (a replay): tried again although already logged. */
+      replay: z.literal(true).optional(),
     })
     .refine((message) => (message.rawBody === undefined) !== (message.rawBodyBase64 === undefined), {
       message: 'exactly one of rawBody and rawBodyBase64',

@@ -35,6 +35,8 @@ export type Verdict =
       readonly body: string;
       readonly attributes: Record<string, string>;
       readonly afterQueued?: () => Promise<void>;
+      /** Runs when the enqueue failed, before the 500 (its failure is the provider's to log). */
+      readonly afterQueueFailed?: () => Promise<void>;
     }
   /** Verified, but nothing here handles it: 200 without queuing, counted as an unhandled type. */
   | { readonly kind: 'ignore'; readonly reason: string }
@@ -90,6 +92,7 @@ export function createReceiver(provider: ProviderReceiver, deps: ReceiverDepende
     } catch (error) {
       count(names.enqueueFailed);
       logger.error(`Could not queue ${provider.sender} event; answering 500 so it is sent again`, { error });
+      await verdict.afterQueueFailed?.();
       return errorResponse(500, 'enqueue_failed', `The event could not be queued; ${provider.sender} will retry`);
     }
     count(names.queued);

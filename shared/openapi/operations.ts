@@ -17,6 +17,14 @@ import { platformEventSchema } from '../events/event-catalog';
 import { eventTypeListSchema, eventTypeViewSchema } from '../events/event-types';
 import { pageQuerySchema } from '../platform/http/org-router';
 import {
+  bulkReplaySchema,
+  inboundEventDetailSchema,
+  inboundEventPageSchema,
+  inboundEventSummarySchema,
+  listQuerySchema as inboundListQuerySchema,
+  replayJobViewSchema,
+} from '../inbound/log/inbound-api-schemas';
+import {
   attemptsQuerySchema,
   createEndpointSchema as endpointCreateSchema,
   merchantWebhookSchema,
@@ -638,5 +646,79 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Documentation',
     role: 'any',
     answers: ok('OpenAPI 3.1', z.record(z.string(), z.unknown())),
+  },
+  // The inbound event log (functions/inbound-api).
+  'GET /v1/orgs/{orgId}/inbound/events': {
+    summary: 'List received webhooks',
+    tag: 'Inbound events',
+    role: 'member',
+    description:
+      'Every verified Stripe, Square, Shopify and signed-source webhook of the organisation, once per provider event id, newest first, kept `INBOUND_EVENT_RETENTION_DAYS` (30). Filters combine; `since`/`until` bound the time of first receipt.',
+    query: inboundListQuerySchema,
+    answers: ok('A page of events', inboundEventPageSchema),
+  },
+  'GET /v1/orgs/{orgId}/inbound/events/{eventId}': {
+    summary: 'A received webhook with its body and outcome',
+    tag: 'Inbound events',
+    role: 'member',
+    pathParameters: { eventId: 'The `ie_…` id from the listing' },
+    answers: ok('The event', inboundEventDetailSchema),
+    errors: { 404: 'No such event in this organisation' },
+  },
+  'POST /v1/orgs/{orgId}/inbound/events/{eventId}/replay': {
+    summary: 'Replay a received webhook',
+    tag: 'Inbound events',
+    role: 'admin',
+    description:
+      'Puts the stored event back on its consumer’s queue; the consumer applies it idempotently (an applied event stays as it was; a failed one that can now be resolved is applied). Read the event again for the outcome.',
+    answers: { 202: { description: 'Queued for another try', schema: inboundEventSummarySchema } },
+    errors: { 404: 'No such event in this organisation', 410: 'The body is past its retention' },
+  },
+  'POST /v1/orgs/{orgId}/inbound/replay': {
+    summary: 'Replay received webhooks in bulk',
+    tag: 'Inbound events',
+    role: 'admin',
+    description:
+      'Starts a durable job that replays every logged event of one provider received between `since` and `until`, optionally only some `types` or one `status`. One bulk replay per organisation at a time.',
+    body: bulkReplaySchema,
+    answers: {
+      202: {
+        description: 'Replay started; follow it at `GET /v1/orgs/{orgId}/inbound/replays/{id}`',
+        schema: replayJobViewSchema,
+      },
+    },
+    errors: { 409: 'A bulk replay is still running (`activeReplayId`)' },
+  },
+  'GET /v1/orgs/{orgId}/inbound/replays/{replayId}': {
+    summary: "A bulk replay's progress",
+    tag: 'Inbound events',
+    role: 'member',
+    pathParameters: { replayId: 'The `id` answered when the replay started' },
+    answers: ok('The replay', replayJobViewSchema),
+    errors: { 404: 'No such replay' },
+  },
+  'GET /internal/inbound/events': {
+    summary: 'Received webhooks no organisation could be attributed to (operators)',
+    tag: 'Inbound events',
+    description:
+      'The operator view, IAM-signed: e.g. `?status=failed` for Stripe events whose customer maps to no organisation.',
+    query: inboundListQuerySchema,
+    answers: ok('A page of events', inboundEventPageSchema),
+    errors: { 400: 'A query parameter is invalid', 403: 'Not an IAM-signed request' },
+  },
+  'GET /internal/inbound/events/{eventId}': {
+    summary: 'Any received webhook with its body and outcome (operators)',
+    tag: 'Inbound events',
+    pathParameters: { eventId: 'The `ie_…` id' },
+    answers: ok('The event', inboundEventDetailSchema),
+    errors: { 403: 'Not an IAM-signed request', 404: 'No such event' },
+  },
+  'POST /internal/inbound/events/{eventId}/replay': {
+    summary: 'Replay any received webhook (operators)',
+    tag: 'Inbound events',
+    description:
+      'Once the mapping that was missing exists, the replayed event is applied and moves to its organisation.',
+    answers: { 202: { description: 'Queued for another try', schema: inboundEventSummarySchema } },
+    errors: { 403: 'Not an IAM-signed request', 404: 'No such event', 410: 'The body is past its retention' },
   },
 };

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { ConfigurationError } from './errors';
 import { ipPolicyFrom, type IpPolicy } from '../outbound/transport/ip-policy';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseDurationList } from '../outbound/retry-schedule';
-import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, SQS_MAX_MESSAGE_BYTES, type SecretName } from './topology';
+import {
+  BUCKETS,
+  DEFAULT_INBOUND_EVENT_RETENTION_DAYS,
+  ENDPOINT_SECRETS_KEY,
+  ENV,
+  SECRETS,
+  SQS_MAX_MESSAGE_BYTES,
+  type SecretName,
+} from './topology';
 
 /**
  * The one config loader. Each function asks for the settings it needs; values are validated once at
@@ -560,5 +568,31 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
     deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
     timeoutMs: attemptTimeoutMs(env),
+  };
+}
+export interface InboundLogConfig {
+  readonly inboundTable: string;
+  /** Claim-check bucket for raw bodies too large for a log item. */
+  readonly inboundBodiesBucket: string;
+  /** Days each logged event is kept (DynamoDB TTL; the body bucket's lifecycle follows it in the stack). */
+  readonly retentionDays: number;
+}
+
+/** Read by the inbound consumers, the sources receiver, the inbound API and the job worker. */
+export function loadInboundLogConfig(env: Env = process.env): InboundLogConfig {
+  return {
+    inboundTable: read(env, ENV.inboundTable, nonEmpty),
+    inboundBodiesBucket: read(env, ENV.inboundBodiesBucket, nonEmpty),
+    retentionDays: read(
+      env,
+      ENV.inboundEventRetentionDays,
+      // Never longer than the body bucket keeps claim-checked bodies.
+      z.coerce
+        .number()
+        .int()
+        .positive()
+        .max(BUCKETS.inboundBodies.expireAfterDays - 1)
+        .default(DEFAULT_INBOUND_EVENT_RETENTION_DAYS),
+    ),
   };
 }

@@ -20,6 +20,8 @@ export const METRIC_NAMES = {
     orgUnresolved: 'BillingOrgUnresolved',
     opsAlertRaised: 'OpsAlertRaised',
     eventPublished: 'PlatformEventPublished',
+    /** A Stripe event id received again (another delivery): counted in the inbound log, not applied. */
+    duplicateReceipt: 'BillingEventDuplicateReceipt',
   },
   eventsApi: {
     accepted: 'EventAccepted',
@@ -90,6 +92,8 @@ export const METRIC_NAMES = {
     enqueueFailed: 'WebhookEnqueueFailed',
     /** Queued, but not written to the source's 30-day event listing. */
     recordFailed: 'SourceEventRecordFailed',
+    /** A source event id received again: counted in the inbound log, not queued again. */
+    duplicateReceipt: 'SourceEventDuplicateReceipt',
   },
   catalogConsumer: {
     applied: 'CatalogChangeApplied',
@@ -104,6 +108,8 @@ export const METRIC_NAMES = {
     objectsPulled: 'SquareCatalogObjectsPulled',
     /** A catalog.version.updated was recorded but not pulled (no access token, or another merchant's). */
     pullSkipped: 'SquareCatalogPullSkipped',
+    /** A Square or Shopify event id received again: counted in the inbound log, not applied. */
+    duplicateReceipt: 'CatalogEventDuplicateReceipt',
   },
   oauthTokenRefresh: {
     refreshed: 'OauthTokenRefreshed',

@@ -58,6 +58,9 @@ export const ENV = {
   squareBaseUrl: 'SQUARE_BASE_URL',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   consoleUrl: 'CONSOLE_URL',
+  inboundTable: 'INBOUND_TABLE_NAME',
+  inboundBodiesBucket: 'INBOUND_BODIES_BUCKET',
+  inboundEventRetentionDays: 'INBOUND_EVENT_RETENTION_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -136,6 +139,17 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
   },
+  inbound: {
+    // The inbound event log: every verified webhook once per provider event id (`INBOUND#<id>` / `EVENT`),
+    // listed newest first per organisation, or under `UNATTRIBUTED` until one is resolved.
+    id: 'InboundTable',
+    localName: 'inbound',
+    envVar: ENV.inboundTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [{ name: 'byOwner', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
@@ -158,7 +172,8 @@ export type FunctionName =
   | 'jobWorker'
   | 'connectionsOauth'
   | 'oauthTokenRefresh'
-  | 'sweeper';
+  | 'sweeper'
+  | 'inboundApi';
 
 export type QueueName = 'billing' | 'events' | 'delivery' | 'catalog' | 'inboundSources' | 'jobs';
 export type SecretName =
@@ -197,6 +212,7 @@ export interface ItemGrant {
 export interface FunctionAccess {
   /** Per table, the item-scoped grants: the calls the function makes on the kinds of items it touches. */
   readonly tables?: Partial<Record<TableName, readonly ItemGrant[]>>;
+  readonly buckets?: Partial<Record<BucketName, 'read' | 'readWrite'>>;
   readonly sendsTo?: readonly QueueName[];
   /** Queues whose dead-letter queue the function writes to itself (deliveries that ran out of retries). */
   readonly sendsToDeadLetter?: readonly QueueName[];
@@ -246,7 +262,10 @@ export const FUNCTIONS = {
         // The record and audit log of an org, the customer→org mapping; writes are conditional puts.
         billing: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#', 'CUSTOMER#'] }],
         ops: [OPS_ALERT_WRITES],
+        // The inbound event log: reads, records and counts receipts of its events (conditional put, updates).
+        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
       },
+      buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
       secrets: ['stripeApiKey'],
       publishesOpsAlerts: true,
@@ -383,6 +402,8 @@ export const FUNCTIONS = {
           { actions: ['GetItem'], keyPrefixes: ['SOURCE#'] },
           { actions: ['PutItem'], keyPrefixes: ['SOURCE_EVENTS#'] },
         ],
+        // Logs each event before queueing it; source bodies fit their log item, so no bucket.
+        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
       },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
@@ -426,7 +447,10 @@ export const FUNCTIONS = {
           { actions: ['UpdateItem', 'DeleteItem'], keyPrefixes: ['ORG#', 'ACCOUNT#', 'OAUTH_TOKEN'] },
         ],
         ops: [OPS_ALERT_WRITES],
+        // The inbound event log: reads, records and counts receipts of its events.
+        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
       },
+      buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
       secrets: ['squareAccessToken'],
       publishesOpsAlerts: true,
@@ -473,8 +497,15 @@ export const FUNCTIONS = {
           { actions: ['UpdateItem'], keyPrefixes: ['MSG#'] },
           { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
         ],
+        // Bulk inbound replays: a page of an org's logged events, then each one's stored body.
+        inbound: [
+          { actions: ['GetItem'], keyPrefixes: ['INBOUND#'] },
+          { actions: ['Query'], keyPrefixes: ['ORG#'], index: 'byOwner' },
+        ],
       },
-      sendsTo: ['jobs', 'events', 'delivery'],
+      buckets: { inboundBodies: 'read' },
+      // Recoveries queue deliveries; bulk inbound replays put stored events back on their consumer's queue.
+      sendsTo: ['jobs', 'events', 'delivery', 'billing', 'catalog', 'inboundSources'],
       secrets: ['shopifyApiSecret', 'squareApplicationSecret'],
       endpointSecrets: { use: 'encryptDecrypt', of: 'oauthToken' },
     },
@@ -536,6 +567,27 @@ export const FUNCTIONS = {
         ],
       },
       sendsTo: ['delivery'],
+    },
+  },
+  inboundApi: {
+    id: 'InboundApiFunction',
+    dir: 'inbound-api',
+    description: 'Inbound event log: list, read and replay verified webhooks; bulk replays; operator view',
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    // A replay puts the stored event back on its consumer's queue; the consumer applies it idempotently.
+    access: {
+      tables: {
+        // Reads events and their bodies; lists an org's events, or the unattributed ones for operators.
+        inbound: [
+          { actions: ['GetItem'], keyPrefixes: ['INBOUND#'] },
+          { actions: ['Query'], keyPrefixes: ['ORG#', 'UNATTRIBUTED'], index: 'byOwner' },
+        ],
+        // Starts an org's bulk replay (the job and its lock) and reads it back.
+        jobs: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#'] }],
+      },
+      buckets: { inboundBodies: 'read' },
+      sendsTo: ['billing', 'catalog', 'inboundSources', 'jobs'],
     },
   },
 } as const satisfies Record<FunctionName, FunctionSpec>;
@@ -819,6 +871,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/webhooks/event-types', function: 'docsApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/webhooks/event-types/{type}', function: 'docsApi', auth: 'jwt' },
   { method: 'GET', path: '/v1/openapi.json', function: 'docsApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inbound/events', function: 'inboundApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inbound/events/{eventId}', function: 'inboundApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/inbound/events/{eventId}/replay', function: 'inboundApi', auth: 'jwt' },
+  { method: 'POST', path: '/v1/orgs/{orgId}/inbound/replay', function: 'inboundApi', auth: 'jwt' },
+  { method: 'GET', path: '/v1/orgs/{orgId}/inbound/replays/{replayId}', function: 'inboundApi', auth: 'jwt' },
+  // Operators: events no organisation could be attributed to (IAM in AWS, the internal token locally).
+  { method: 'GET', path: '/internal/inbound/events', function: 'inboundApi', auth: 'iam' },
+  { method: 'GET', path: '/internal/inbound/events/{eventId}', function: 'inboundApi', auth: 'iam' },
+  { method: 'POST', path: '/internal/inbound/events/{eventId}/replay', function: 'inboundApi', auth: 'iam' },
 ];
 
 export interface SecretSpec {
@@ -893,6 +954,31 @@ export const ENDPOINT_SECRETS_KEY = {
 } as const;
 
 export type SecretPurpose = keyof typeof ENDPOINT_SECRETS_KEY.purposes;
+
+export type BucketName = 'inboundBodies';
+
+export interface BucketSpec {
+  readonly id: string;
+  /** Bucket name used by the local runtime (a folder under DATA_DIR); in AWS CloudFormation names it. */
+  readonly localName: string;
+  readonly envVar: EnvName;
+  /** Objects are deleted this many days after they were written (S3 lifecycle; a sweep locally). */
+  readonly expireAfterDays: number;
+}
+
+/** Default of INBOUND_EVENT_RETENTION_DAYS: how long the inbound event log keeps each event. */
+export const DEFAULT_INBOUND_EVENT_RETENTION_DAYS = 30;
+
+export const BUCKETS: Record<BucketName, BucketSpec> = {
+  inboundBodies: {
+    // Raw bodies of logged inbound events too large for their DynamoDB item (claim-check).
+    id: 'InboundBodiesBucket',
+    localName: 'inbound-bodies',
+    envVar: ENV.inboundBodiesBucket,
+    // One day past the log's retention, so an item never outlives its body.
+    expireAfterDays: DEFAULT_INBOUND_EVENT_RETENTION_DAYS + 1,
+  },
+};
 
 export const OPS_TOPIC = { id: 'OpsAlertsTopic', localName: 'ops-alerts', envVar: ENV.opsTopicArn } as const;
 

@@ -121,7 +121,7 @@ describe('item-scoped DynamoDB grants', () => {
     delivery: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
     squareWebhook: ['GetItem'],
     shopifyWebhook: [],
-    sourcesWebhook: ['GetItem', 'PutItem'],
+    sourcesWebhook: ['GetItem', 'PutItem', 'UpdateItem'],
     connectionsApi: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
     catalogConsumer: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     catalogApi: ['PutItem', 'Query'],
@@ -130,6 +130,7 @@ describe('item-scoped DynamoDB grants', () => {
     connectionsOauth: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     oauthTokenRefresh: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
     sweeper: ['GetItem', 'Query', 'UpdateItem'],
+    inboundApi: ['GetItem', 'PutItem', 'Query'],
   };
 
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s gets exactly the actions it performs', (name) => {
@@ -187,12 +188,13 @@ describe('item-scoped DynamoDB grants', () => {
 
   it(
     'lets the Square receiver read only Square account lookups, and the sources receiver write only event ' +
-      'listings',
+      'listings and its inbound log entries',
     () => {
       expect(grantsOf('squareWebhook')).toEqual({ GetItem: ['connections|ACCOUNT#square#*'] });
       expect(grantsOf('sourcesWebhook')).toEqual({
-        GetItem: ['connections|SOURCE#*'],
-        PutItem: ['connections|SOURCE_EVENTS#*'],
+        GetItem: ['connections|SOURCE#*', 'inbound|INBOUND#*'],
+        PutItem: ['connections|SOURCE_EVENTS#*', 'inbound|INBOUND#*'],
+        UpdateItem: ['inbound|INBOUND#*'],
       });
     },
   );
@@ -232,7 +234,7 @@ describe('item-scoped DynamoDB grants', () => {
     const onWebhooks = (name: FunctionName) =>
       Object.fromEntries(
         Object.entries(grantsOf(name)).flatMap(([action, grants]) => {
-          const kept = grants.filter((grant) => !/^(jobs|catalog|connections)\|/.test(grant));
+          const kept = grants.filter((grant) => !/^(jobs|catalog|connections|inbound|byOwner)\|/.test(grant));
           return kept.length > 0 ? [[action, kept] as const] : [];
         }),
       );
@@ -247,6 +249,23 @@ describe('item-scoped DynamoDB grants', () => {
       'PutItem jobs|ORG#*',
     ]);
   });
+
+  it(
+    'lists the inbound log by owner only from the job worker (an org) and the inbound API (an org, or ' +
+      'unattributed)',
+    () => {
+      for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const onIndex = Object.values(grantsOf(name))
+          .flat()
+          .filter((grant) => grant.startsWith('byOwner|'));
+        const expected: Partial<Record<FunctionName, string[]>> = {
+          jobWorker: ['byOwner|ORG#*'],
+          inboundApi: ['byOwner|ORG#*', 'byOwner|UNATTRIBUTED*'],
+        };
+        expect(onIndex, name).toEqual(expected[name] ?? []);
+      }
+    },
+  );
 
   it('keeps ops alerts to ALERTS# items: the billing API reads them, writers raise them', () => {
     expect(grantsOf('billingApi').Query).toEqual(['billing|ORG#*', 'ops|ALERTS#*']);

@@ -20,6 +20,7 @@ import { oauthTokenContext } from '../../shared/inbound/connections/connection-t
 import { EXTERNAL_CONSUMER_ACTIONS, OAUTH_SETTINGS_FUNCTIONS, type WebhooksStack } from '../../infra/webhooks-stack';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import {
+  BUCKETS,
   ENDPOINT_SECRETS_KEY,
   ENV,
   FUNCTIONS,
@@ -31,6 +32,8 @@ import {
   SCHEDULES,
   SQS_MAX_MESSAGE_BYTES,
   TABLES,
+  type BucketName,
+  type FunctionAccess,
   type FunctionName,
   type FunctionSpec,
   type QueueName,
@@ -284,6 +287,7 @@ describe('functions', () => {
         .Variables;
       const expected = [
         ...Object.keys(spec.access.tables ?? {}).map((table) => TABLES[table as TableName].envVar),
+        ...Object.keys(spec.access.buckets ?? {}).map((bucket) => BUCKETS[bucket as BucketName].envVar),
         ...(spec.access.sendsTo ?? []).map((queue) => QUEUES[queue].envVar),
         ...(spec.access.sendsToDeadLetter ?? []).map((queue) => QUEUES[queue].dlq.envVar),
         ...(spec.access.secrets ?? [])
@@ -626,23 +630,74 @@ signature key', () => {
     expect(statementsWithAction(statements, 'kms:')).toEqual([]);
   });
 
-  it('catalog-consumer consumes the catalog queue, writes catalog, connections and ops alerts, and sends \
-only to the events queue', () => {
-    const statements = roleStatements('catalogConsumer');
-    expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
-    expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
-    expect(dynamoResources(statements).sort()).toEqual(
-      [
-        JSON.stringify(tableArn('catalog')),
-        JSON.stringify(tableArn('connections')),
-        JSON.stringify(tableArn('ops')),
-      ].sort(),
-    );
-    expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(
-      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
-    );
-    // The optional Square access token is off by default: no secret to read.
-    expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
+  it(
+    'catalog-consumer consumes the catalog queue, writes catalog, connections, ops alerts and the inbound log, ' +
+      'and sends only to the events queue',
+    () => {
+      const statements = roleStatements('catalogConsumer');
+      expect(resourcesFor(statements, 'sqs:SendMessage')).toEqual([getAtt(logicalId(stack.queues.events.queue))]);
+      expect(resourcesFor(statements, 'sqs:ReceiveMessage')).toEqual([getAtt(logicalId(stack.queues.catalog.queue))]);
+      expect(
+        dynamoResources(statements)
+          .filter((resource) => !resource.includes('/index/'))
+          .sort(),
+      ).toEqual(
+        [
+          JSON.stringify(tableArn('catalog')),
+          JSON.stringify(tableArn('connections')),
+          JSON.stringify(tableArn('ops')),
+          JSON.stringify(tableArn('inbound')),
+        ].sort(),
+      );
+      expect(statementsWithAction(statements, 'dynamodb:').flatMap(actionsOf)).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+      );
+      // The optional Square access token is off by default: no secret to read.
+      expect(statementsWithAction(statements, 'secretsmanager:')).toEqual([]);
+    },
+  );
+
+  it('keeps large inbound bodies in an encrypted, private, TLS-only bucket that expires them after the log retention', () => {
+    const bucket = resources[logicalId(stack.buckets.inboundBodies)]!;
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({ ExpirationInDays: BUCKETS.inboundBodies.expireAfterDays, Status: 'Enabled' }),
+        ],
+      },
+    });
+    // Object access only, for exactly the functions topology gives it to; writers also put.
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const mode = (functionSpecs[name].access as FunctionAccess).buckets?.inboundBodies;
+      const actions = roleStatements(name)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(logicalId(stack.buckets.inboundBodies)))
+        .flatMap(actionsOf);
+      expect(actions.sort(), name).toEqual(
+        mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : mode === 'read' ? ['s3:GetObject'] : [],
+      );
+    }
+  });
+
+  it('serves the inbound event log to JWT callers and its operator view over IAM only, outside the publisher policy', () => {
+    const routes = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
+    const authOf = (key: string) =>
+      routes.find((route) => route.Properties.RouteKey === key)?.Properties.AuthorizationType;
+    expect(authOf('GET /v1/orgs/{orgId}/inbound/events')).toBe('JWT');
+    expect(authOf('POST /v1/orgs/{orgId}/inbound/replay')).toBe('JWT');
+    expect(authOf('GET /internal/inbound/events')).toBe('AWS_IAM');
+    expect(authOf('POST /internal/inbound/events/{eventId}/replay')).toBe('AWS_IAM');
+    const policy = JSON.stringify(resources[logicalId(stack.internalPublisherPolicy as IConstruct)]);
+    expect(policy).not.toContain('inbound');
+    expect(policy).not.toContain(logicalId(stack.queues.billing.queue));
   });
 
   it('billingApi may only read the tables', () => {

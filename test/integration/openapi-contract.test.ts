@@ -924,6 +924,96 @@ describe('Integration: answers conform to the OpenAPI document', () => {
     expect((await call('DELETE', path, { params, bearer: merchantAdmin })).status).toBe(404);
   });
 
+  it('the inbound event log, its replays and the operator view', async () => {
+    const operator = system.internalApiToken;
+    const page = await eventually(async () => {
+      const listed = await call('GET', '/v1/orgs/{orgId}/inbound/events', { bearer: member, query: 'provider=stripe' });
+      return (listed.body.data as unknown[]).length > 0 ? listed : undefined;
+    });
+    const [first] = page.body.data as { id: string }[];
+    const eventId = first!.id;
+    expect((await call('GET', '/v1/orgs/{orgId}/inbound/events', { bearer: member, query: 'limit=0' })).status).toBe(
+      400,
+    );
+    const detail = await call('GET', '/v1/orgs/{orgId}/inbound/events/{eventId}', {
+      params: { eventId },
+      bearer: member,
+    });
+    expect(detail.body).toMatchObject({ id: eventId, provider: 'stripe' });
+    const unknownId = `ie_${'0'.repeat(32)}`;
+    expect(
+      (
+        await call('GET', '/v1/orgs/{orgId}/inbound/events/{eventId}', {
+          params: { eventId: unknownId },
+          bearer: member,
+        })
+      ).status,
+    ).toBe(404);
+    const replayPath = '/v1/orgs/{orgId}/inbound/events/{eventId}/replay';
+    expect((await call('POST', replayPath, { params: { eventId }, bearer: admin })).status).toBe(202);
+    expect((await call('POST', replayPath, { params: { eventId }, bearer: member })).status).toBe(403);
+
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const invalid = await call('POST', '/v1/orgs/{orgId}/inbound/replay', {
+      bearer: admin,
+      body: { provider: 'stripe', since: until, until: since },
+    });
+    expect(invalid.status).toBe(422);
+    const started = await call('POST', '/v1/orgs/{orgId}/inbound/replay', {
+      bearer: admin,
+      body: { provider: 'stripe', since, until },
+    });
+    expect(started.status).toBe(202);
+    const replayId = started.body.id as string;
+    await eventually(async () => {
+      const view = await call('GET', '/v1/orgs/{orgId}/inbound/replays/{replayId}', {
+        params: { replayId },
+        bearer: member,
+      });
+      return view.body.status === 'completed' ? view : undefined;
+    });
+    expect(
+      (
+        await call('GET', '/v1/orgs/{orgId}/inbound/replays/{replayId}', {
+          params: { replayId: 'rpl_nope' },
+          bearer: member,
+        })
+      ).status,
+    ).toBe(404);
+
+    // A Stripe invoice of a customer no organisation is mapped to: the operator view keeps it.
+    const orphan = stripeEventPayload('invoice.paid', { created: Math.floor(Date.now() / 1000) });
+    await call('POST', '/webhooks/stripe', {
+      body: orphan.payload,
+      headers: { 'stripe-signature': stripeSignature(orphan.payload, system.stripeWebhookSecrets[0]!) },
+    });
+    const unattributed = await eventually(async () => {
+      const listed = await call('GET', '/internal/inbound/events', { bearer: operator, query: 'status=failed' });
+      return (listed.body.data as { id: string }[]).find((event) => event.id !== eventId);
+    });
+    expect((await call('GET', '/internal/inbound/events', { bearer: operator, query: 'status=nope' })).status).toBe(
+      400,
+    );
+    const params = { eventId: unattributed.id };
+    expect((await call('GET', '/internal/inbound/events/{eventId}', { params, bearer: operator })).status).toBe(200);
+    expect(
+      (await call('GET', '/internal/inbound/events/{eventId}', { params: { eventId: unknownId }, bearer: operator }))
+        .status,
+    ).toBe(404);
+    expect((await call('POST', '/internal/inbound/events/{eventId}/replay', { params, bearer: operator })).status).toBe(
+      202,
+    );
+    expect(
+      (
+        await call('POST', '/internal/inbound/events/{eventId}/replay', {
+          params: { eventId: unknownId },
+          bearer: operator,
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('exercised every documented operation with a success and an error', () => {
     const missing: string[] = [];
     for (const [path, operations] of Object.entries(document.paths)) {

@@ -12,7 +12,7 @@ export const inboundSourceMessageSchema = /* @__PURE__ */ (() =>
   z.object({
     sourceId: z.string().min(1),
     orgId: z.string().min(1),
-    /** The event's id: the body's `id` when it is a string, else one generated at receipt. */
+    /** The event's id: the body's `id` when it is a string, else one named from the request (see the receiver). */
     eventId: z.string().min(1),
     receivedAt: z.iso.datetime(),
     rawBodyBase64: z.base64(),
@@ -26,15 +26,22 @@ const MAX_EVENT_ID_LENGTH = 256;
 const ATTRIBUTE_ALLOWANCE_BYTES = 1_024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The event's id: the body's `id` when it is a string of sane length, else a new one. */
-function eventIdOf(body: unknown, newEventId: () => string): string {
+/** The event's id: the body's `id` when it is a string of sane length, else one named from the body. */
+function eventIdOf(body: unknown, newEventId: (body: unknown) => string): string {
   const id =
     typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { id?: unknown }).id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH ? id : newEventId();
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH ? id : newEventId(body);
 }
 
 export type BuiltSourceMessage =
-  | { readonly ok: true; readonly eventId: string; readonly text: string; readonly serialised: string }
+  | {
+      readonly ok: true;
+      readonly eventId: string;
+      readonly text: string;
+      /** The parsed body, as queued in `json`. */
+      readonly body: unknown;
+      readonly serialised: string;
+    }
   | { readonly ok: false; readonly problem: 'invalid_json' | 'too_large' };
 
 /**
@@ -44,7 +51,7 @@ export type BuiltSourceMessage =
 export function buildInboundSourceMessage(
   fields: Pick<InboundSourceMessage, 'sourceId' | 'orgId' | 'receivedAt'>,
   payload: Buffer,
-  options: { readonly newEventId: () => string; readonly maxMessageBytes: number },
+  options: { readonly newEventId: (body: unknown) => string; readonly maxMessageBytes: number },
 ): BuiltSourceMessage {
   let text: string;
   let body: unknown;
@@ -65,5 +72,5 @@ export function buildInboundSourceMessage(
   const serialised = JSON.stringify(message);
   if (Buffer.byteLength(serialised) > options.maxMessageBytes - ATTRIBUTE_ALLOWANCE_BYTES)
     return { ok: false, problem: 'too_large' };
-  return { ok: true, eventId, text, serialised };
+  return { ok: true, eventId, text, body, serialised };
 }

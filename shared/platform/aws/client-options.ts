@@ -6,7 +6,7 @@
  * so a function bundles only the clients it uses.
  */
 
-export type Service = 'SQS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SNS' | 'KMS';
+export type Service = 'SQS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SNS' | 'KMS' | 'S3';
 
 export interface ClientOptions {
   endpoint?: string;

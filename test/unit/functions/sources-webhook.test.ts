@@ -1,3 +1,4 @@
+import { memoryInboundLog } from '../../support/inbound-log';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSourcesWebhookHandler } from '../../../functions/sources-webhook/sources-webhook';
@@ -80,7 +81,7 @@ async function setup(options: SetupOptions = {}) {
   };
   const usedCipher = options.cipher ?? cipher;
   const observability = recordingObservability();
-  let ids = 0;
+  const inboundLog = memoryInboundLog(() => NOW);
   const handler = createSourcesWebhookHandler({
     connections: {
       async getSource(sourceId) {
@@ -104,7 +105,7 @@ async function setup(options: SetupOptions = {}) {
     sourceEventRetentionDays: 30,
     now: () => NOW,
     observability,
-    newEventId: () => `generated-${++ids}`,
+    inboundLog,
   });
   return {
     handler,
@@ -112,6 +113,7 @@ async function setup(options: SetupOptions = {}) {
     recorded,
     decrypts,
     observability,
+    inboundLog,
     messages: () => sent.map((entry) => inboundSourceMessageSchema.parse(JSON.parse(entry.body))),
   };
 }
@@ -164,12 +166,39 @@ describe('Function: sources-webhook handler', () => {
     expect(decrypts).toHaveLength(1);
   });
 
-  it('gives an event without a string id a generated one', async () => {
+  it('names an event without a string id by a hash of its body, so a resend of it is recognised', async () => {
     const { handler, messages, recorded } = await setup();
     const numericId = '{"id":42,"hello":"world"}';
     expect((await handler(post(numericId, sign(numericId)))).statusCode).toBe(200);
-    expect(messages()[0]!.eventId).toBe('generated-1');
-    expect(recorded[0]!.id).toBe('generated-1');
+    expect(messages()[0]!.eventId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(recorded[0]!.id).toBe(messages()[0]!.eventId);
+  });
+
+  it('counts a second receipt of the same event id, even with another body, and does not queue it again', async () => {
+    const { handler, sent, inboundLog, observability } = await setup();
+    const altered = body.replace('"quantity":2', '"quantity":5');
+    expect(altered).not.toBe(body);
+    expect((await handler(post(body, sign(body)))).statusCode).toBe(200);
+    expect((await handler(post(altered, sign(altered)))).statusCode).toBe(200);
+    expect(sent).toHaveLength(1);
+    const [entry] = [...inboundLog.entries.values()];
+    expect(entry).toMatchObject({
+      provider: 'sources',
+      providerEventId: 'ord_1001',
+      receiveCount: 2,
+      status: 'applied',
+      orgId: ORG,
+    });
+    expect(observability.metricNames).toContain('SourceEventDuplicateReceipt');
+  });
+
+  it('queues the retry of a receipt whose queueing failed', async () => {
+    const failing = await setup({ failQueue: true });
+    expect((await failing.handler(post(body, sign(body)))).statusCode).toBeGreaterThanOrEqual(500);
+    expect([...failing.inboundLog.entries.values()][0]).toMatchObject({
+      status: 'failed',
+      reason: 'The event could not be queued',
+    });
   });
 
   it('verifies a base64-encoded body (isBase64Encoded) over its decoded bytes', async () => {

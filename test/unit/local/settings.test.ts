@@ -42,6 +42,12 @@ describe('readLocalSettings', () => {
       jwtSecret: DEV_JWT_SECRET,
       internalApiToken: DEV_INTERNAL_API_TOKEN,
       endpointSecretsLocalKey: DEV_ENDPOINT_SECRETS_LOCAL_KEY,
+      outbound: {
+        ALLOW_HTTP_ENDPOINTS: { value: 'true', isDefault: true },
+        ALLOWED_PRIVATE_CIDRS: { value: '127.0.0.0/8,::1/128', isDefault: true },
+      },
+      allowedHosts: [],
+      ttlSweepSeconds: 600,
       devDefaults: {
         stripeWebhookSecret: true,
         squareSignatureKey: true,
@@ -114,6 +120,43 @@ describe('readLocalSettings', () => {
       endpointSecretsLocalKey: false,
     });
     expect(() => readLocalSettings({ PORT: 'eighty' })).toThrow();
+  });
+});
+
+describe('outbound development defaults', () => {
+  it('apply only where the user set nothing; an explicit value, even empty, wins', () => {
+    const settings = readLocalSettings({ ALLOWED_PRIVATE_CIDRS: '127.0.0.1/32', ALLOW_HTTP_ENDPOINTS: '' });
+    expect(settings.outbound).toEqual({
+      ALLOWED_PRIVATE_CIDRS: { value: '127.0.0.1/32', isDefault: false },
+      ALLOW_HTTP_ENDPOINTS: { value: '', isDefault: false },
+    });
+    const env = buildFunctionEnv({
+      emulatorEnv: {},
+      settings,
+      gatewayUrl: 'http://127.0.0.1:3000',
+      quiet: true,
+      current: { ALLOWED_PRIVATE_CIDRS: '127.0.0.1/32', ALLOW_HTTP_ENDPOINTS: '' },
+      overrides: {},
+    });
+    expect(env.ALLOWED_PRIVATE_CIDRS).toBe('127.0.0.1/32');
+    expect(env.ALLOW_HTTP_ENDPOINTS).toBe('');
+  });
+
+  it('are shown in the banner with the value in force and where it came from', () => {
+    const banner = formatBanner({
+      url: 'http://127.0.0.1:3000',
+      port: 3000,
+      dynamodbDataDir: undefined,
+      settings: readLocalSettings({ ALLOWED_PRIVATE_CIDRS: '127.0.0.1/32', LOCAL_ALLOWED_HOSTS: 'abc.ngrok.app' }),
+    });
+    expect(banner).toMatch(/ALLOWED_PRIVATE_CIDRS\s+127\.0\.0\.1\/32\s+\(from the environment\)/);
+    expect(banner).toMatch(/ALLOW_HTTP_ENDPOINTS\s+true\s+\[DEV default/);
+    expect(banner).toContain('localhost:3000, [::1]:3000, abc.ngrok.app');
+  });
+
+  it('refuses a TTL sweep interval that is not a whole number of seconds', () => {
+    expect(() => readLocalSettings({ LOCAL_TTL_SWEEP_SECONDS: '1.5' })).toThrow(/LOCAL_TTL_SWEEP_SECONDS/);
+    expect(readLocalSettings({ LOCAL_TTL_SWEEP_SECONDS: '0' }).ttlSweepSeconds).toBe(0);
   });
 });
 

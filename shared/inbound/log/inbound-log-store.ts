@@ -1,0 +1,207 @@
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putWhen } from '../../platform/aws/conditional-writes';
+import { decodeCursor, encodeCursor } from '../../platform/aws/pagination';
+import type { ObjectStore } from '../../platform/aws/object-store';
+import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
+
+/**
+ * The inbound event log in DynamoDB (table `inbound`), bodies too large for an item in S3.
+ *
+ * - `INBOUND#<id>` / `EVENT`: the entry; `gsi1pk` = `ORG#<org>` or `UNATTRIBUTED`, `gsi1sk` =
+ *   `<receivedAt>#<id>`, so index `byOwner` lists an owner's events newest first by time range.
+ * - A body over INLINE_BODY_MAX_BYTES is written to `<bucket>/<id>/<receiptId>` before its item
+ *   (claim-check): an item never points at a body that is not there.
+ */
+
+/** Leaves room in the 400 KB item for headers, effects and keys. */
+export const INLINE_BODY_MAX_BYTES = 200 * 1024;
+export const UNATTRIBUTED = 'UNATTRIBUTED';
+
+export type LogOwner = { readonly orgId: string } | typeof UNATTRIBUTED;
+
+export interface LogQuery {
+  readonly provider?: InboundProvider;
+  readonly types?: readonly string[];
+  readonly status?: InboundStatus;
+  /** ISO instants, inclusive. */
+  readonly since?: string;
+  readonly until?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface InboundLogStore {
+  get(id: string): Promise<InboundEntry | undefined>;
+  /** The raw body of the receipt that was processed. */
+  body(id: string): Promise<Buffer | undefined>;
+  /** Stores the first receipt of an event with its first outcome; `exists` when another receipt was first. */
+  create(entry: InboundEntry, body: Buffer): Promise<'created' | 'exists'>;
+  /** Stores the outcome of a later try (leaves receive count and body alone). */
+  saveTry(entry: InboundEntry): Promise<void>;
+  /** Counts a duplicate receipt. */
+  countReceipt(id: string): Promise<void>;
+  list(owner: LogOwner, query: LogQuery): Promise<{ items: InboundEntry[]; nextCursor: string | null }>;
+}
+
+const key = (id: string) => ({ pk: `INBOUND#${id}`, sk: 'EVENT' });
+const ownerKey = (owner: LogOwner) => (owner === UNATTRIBUTED ? UNATTRIBUTED : `ORG#${owner.orgId}`);
+const ownerOf = (entry: InboundEntry) => ownerKey(entry.orgId === null ? UNATTRIBUTED : { orgId: entry.orgId });
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'body', 'bodyKey', 'bodyBytes'];
+
+function toEntry(item: Record<string, unknown>): InboundEntry {
+  const entry = { ...item };
+  for (const name of INTERNAL_ATTRIBUTES) delete entry[name];
+  return entry as unknown as InboundEntry;
+}
+
+/** `since`/`until` as bounds of `<receivedAt>#<id>` sort keys. */
+function timeRange(query: LogQuery): { from: string; to: string } {
+  return { from: query.since ?? '0', to: `${query.until ?? '9'}#~` };
+}
+
+function filterOf(query: LogQuery) {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (query.provider) {
+    clauses.push('#provider = :provider');
+    names['#provider'] = 'provider';
+    values[':provider'] = query.provider;
+  }
+  if (query.status) {
+    clauses.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = query.status;
+  }
+  if (query.types?.length) {
+    const placeholders = query.types.map((type, index) => {
+      values[`:type${index}`] = type;
+      return `:type${index}`;
+    });
+    clauses.push(`#type IN (${placeholders.join(', ')})`);
+    names['#type'] = 'type';
+  }
+  return { clauses, names, values };
+}
+
+/**
+ * Without `bodies`, every body stays in its item: for writers whose bodies are capped below the item
+ * size (signed sources, 350 KiB), so they never load the S3 client.
+ */
+export function createInboundLogStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  bodies?: ObjectStore,
+): InboundLogStore {
+  return {
+    async get(id) {
+      const result = await documents.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
+      return result.Item ? toEntry(result.Item) : undefined;
+    },
+
+    async body(id) {
+      const result = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: key(id),
+          ProjectionExpression: 'body, bodyKey',
+          ConsistentRead: true,
+        }),
+      );
+      const item = result.Item;
+      if (!item) return undefined;
+      if (typeof item.body === 'string') return Buffer.from(item.body, 'utf8');
+      if (!bodies) throw new Error(`The body of inbound event ${id} is in the bucket, which this store cannot read`);
+      return bodies.get(String(item.bodyKey));
+    },
+
+    async create(entry, body) {
+      let stored: Record<string, unknown> = { body: body.toString('utf8') };
+      if (bodies && body.length > INLINE_BODY_MAX_BYTES) {
+        const bodyKey = `${entry.id}/${entry.receiptId}`;
+        await bodies.put(bodyKey, body);
+        stored = { bodyKey };
+      }
+      const item = {
+        ...key(entry.id),
+        ...entry,
+        ...stored,
+        bodyBytes: body.length,
+        gsi1pk: ownerOf(entry),
+        gsi1sk: `${entry.receivedAt}#${entry.id}`,
+      };
+      const created = await putWhen(documents, tableName, item, { expression: 'attribute_not_exists(pk)' });
+      return created ? 'created' : 'exists';
+    },
+
+    async saveTry(entry) {
+      const optional = { reason: entry.reason, firstFailedAt: entry.firstFailedAt };
+      const present = Object.entries(optional).filter(([, value]) => value !== undefined);
+      const absent = Object.entries(optional).filter(([, value]) => value === undefined);
+      const sets = [
+        '#status = :status',
+        'tries = :tries',
+        'lastTriedAt = :lastTriedAt',
+        'orgId = :orgId',
+        'effects = :effects',
+        'gsi1pk = :owner',
+      ];
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(entry.id),
+          UpdateExpression:
+            `SET ${[...sets, ...present.map(([name]) => `${name} = :${name}`)].join(', ')}` +
+            (absent.length ? ` REMOVE ${absent.map(([name]) => name).join(', ')}` : ''),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': entry.status,
+            ':tries': entry.tries,
+            ':lastTriedAt': entry.lastTriedAt,
+            ':orgId': entry.orgId,
+            ':effects': entry.effects,
+            ':owner': ownerOf(entry),
+            ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
+          },
+        }),
+      );
+    },
+
+    async countReceipt(id) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(id),
+          UpdateExpression: 'ADD receiveCount :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    },
+
+    async list(owner, query) {
+      const gsi1pk = ownerKey(owner);
+      const { from, to } = timeRange(query);
+      const filter = filterOf(query);
+      const result = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'gsi1pk = :owner AND gsi1sk BETWEEN :from AND :to',
+          ...(filter.clauses.length > 0 && { FilterExpression: filter.clauses.join(' AND ') }),
+          ...(Object.keys(filter.names).length > 0 && { ExpressionAttributeNames: filter.names }),
+          ExpressionAttributeValues: { ':owner': gsi1pk, ':from': from, ':to': to, ...filter.values },
+          ProjectionExpression: undefined,
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: decodeCursor(query.cursor, gsi1pk, 'gsi1pk'),
+        }),
+      );
+      return {
+        items: (result.Items ?? []).map(toEntry),
+        nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
+      };
+    },
+  };
+}
