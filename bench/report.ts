@@ -312,8 +312,12 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     const share = ratio(delivery.ours.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     const signShare = ratio(delivery.signAndPost.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     rows.push([
-      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ${delivery.bodyBytes} B bodies`,
-      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ${formatMillis(delivery.ours.latencyMs.p50)}, p99 ${formatMillis(delivery.ours.latencyMs.p99)}; DynamoDB commands per delivery ${commandsText(delivery.commands.after)} (before: ${commandsText(delivery.commands.before)})`,
+      `6. Delivery: deliver() with DynamoDB emulator, ` +
+        `${delivery.concurrency} in flight, ${delivery.bodyBytes} B bodies`,
+      `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ` +
+        `${formatMillis(delivery.ours.latencyMs.p50)}, p99 ` +
+        `${formatMillis(delivery.ours.latencyMs.p99)}; DynamoDB commands per ` +
+        `delivery ${commandsText(delivery.commands.after)} (before: ${commandsText(delivery.commands.before)})`,
       '',
       `bare keep-alive client: ${formatNumber(delivery.floor.deliveriesPerSecond)}/s; p50 ` +
         `${formatMillis(delivery.floor.latencyMs.p50)}, p99 ${formatMillis(delivery.floor.latencyMs.p99)}`,
@@ -401,7 +405,8 @@ function consoleRows(outcome: BenchOutcome<ConsoleResult> | undefined, targets: 
       `≤ 80 KB${mark(sizeOk)}`,
     ],
     [
-      `8. Console endpoints page, first render in Chromium (${web.endpoints} endpoints, median of ${web.firstRenderMs.loads} loads)`,
+      `8. Console endpoints page, first render in Chromium (${web.endpoints} ` +
+        `endpoints, median of ${web.firstRenderMs.loads} loads)`,
       `${formatMillis(web.firstRenderMs.median)} (max ${formatMillis(web.firstRenderMs.max)})`,
       '',
       '',

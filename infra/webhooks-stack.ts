@@ -309,7 +309,10 @@ export class WebhooksStack extends Stack {
       });
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
-        reason: `${spec.id} holds claim-checked webhook bodies written and read only by this stack's function roles; CloudTrail data events, not server access logs, are the audit trail for it.`,
+        reason:
+          `${spec.id} holds claim-checked webhook bodies written and read only ` +
+          `by this stack's function roles; CloudTrail data events, not server ` +
+          `access logs, are the audit trail for it.`,
       });
       return bucket;
     });
@@ -600,7 +603,9 @@ export class WebhooksStack extends Stack {
         const bucketLogicalId = this.getLogicalId(this.buckets[bucketName].node.defaultChild as CfnBucket);
         Validations.of(defaultPolicy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
-          reason: `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not known in advance; the wildcard covers that bucket's objects only.`,
+          reason:
+            `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not ` +
+            `known in advance; the wildcard covers that bucket's objects only.`,
         });
       }
     }

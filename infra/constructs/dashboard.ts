@@ -338,7 +338,9 @@ export class WebhooksDashboard extends Construct {
       addAlarm(
         new Alarm(this, `${spec.id}ErrorsAlarm`, {
           alarmName: `${stackName}-${spec.id}-errors`,
-          alarmDescription: `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the last 15 minutes: its work waits until a run succeeds. ${spec.description}.`,
+          alarmDescription:
+            `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the ` +
+            `last 15 minutes: its work waits until a run succeeds. ${spec.description}.`,
           metric: props.functions[schedule.function].metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
           threshold: 0,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

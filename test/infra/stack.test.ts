@@ -332,16 +332,20 @@ output', () => {
     }
   });
 
-  it('hands the delivery function the endpoint secrets key ARN, and not its DLQ (exhausted deliveries stay out of it)', () => {
-    const variables = (
-      resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> }
-    ).Variables;
-    expect(QUEUES.delivery.dlq.envVar).toBeDefined();
-    expect(variables[QUEUES.delivery.dlq.envVar as string]).toBeUndefined();
-    expect(variables[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]).toEqual(
-      getAtt(logicalId(stack.endpointSecretsKey as IConstruct)),
-    );
-  });
+  it(
+    'hands the delivery function the endpoint secrets key ARN, and not its ' +
+      'DLQ (exhausted deliveries stay out of it)',
+    () => {
+      const variables = (
+        resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(QUEUES.delivery.dlq.envVar).toBeDefined();
+      expect(variables[QUEUES.delivery.dlq.envVar as string]).toBeUndefined();
+      expect(variables[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]).toEqual(
+        getAtt(logicalId(stack.endpointSecretsKey as IConstruct)),
+      );
+    },
+  );
 });
 
 describe('tables', () => {
@@ -390,28 +394,31 @@ describe('tables', () => {
     },
   );
 
-  it('indexes the webhooks table by endpoint, and its pending deliveries by due time (what the sweeper queries)', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byEndpoint',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: 'byDue',
-          KeySchema: [
-            { AttributeName: 'duePk', KeyType: 'HASH' },
-            { AttributeName: 'dueSk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    });
-  });
+  it(
+    'indexes the webhooks table by endpoint, and its pending deliveries by ' + 'due time (what the sweeper queries)',
+    () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byEndpoint',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byDue',
+            KeySchema: [
+              { AttributeName: 'duePk', KeyType: 'HASH' },
+              { AttributeName: 'dueSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    },
+  );
 
   it('invokes the sweeper on an EventBridge schedule and pages when it fails', () => {
     const sweeperSchedule = SCHEDULES.find((schedule) => schedule.function === 'sweeper');
@@ -657,48 +664,56 @@ signature key', () => {
     },
   );
 
-  it('keeps large inbound bodies in an encrypted, private, TLS-only bucket that expires them after the log retention', () => {
-    const bucket = resources[logicalId(stack.buckets.inboundBodies)]!;
-    expect(bucket.Properties).toMatchObject({
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      LifecycleConfiguration: {
-        Rules: [
-          expect.objectContaining({ ExpirationInDays: BUCKETS.inboundBodies.expireAfterDays, Status: 'Enabled' }),
-        ],
-      },
-    });
-    // Object access only, for exactly the functions topology gives it to; writers also put.
-    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-      const mode = (functionSpecs[name].access as FunctionAccess).buckets?.inboundBodies;
-      const actions = roleStatements(name)
-        .filter((statement) => JSON.stringify(statement.Resource).includes(logicalId(stack.buckets.inboundBodies)))
-        .flatMap(actionsOf);
-      expect(actions.sort(), name).toEqual(
-        mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : mode === 'read' ? ['s3:GetObject'] : [],
-      );
-    }
-  });
+  it(
+    'keeps large inbound bodies in an encrypted, private, TLS-only bucket ' +
+      'that expires them after the log retention',
+    () => {
+      const bucket = resources[logicalId(stack.buckets.inboundBodies)]!;
+      expect(bucket.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            expect.objectContaining({ ExpirationInDays: BUCKETS.inboundBodies.expireAfterDays, Status: 'Enabled' }),
+          ],
+        },
+      });
+      // Object access only, for exactly the functions topology gives it to; writers also put.
+      for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const mode = (functionSpecs[name].access as FunctionAccess).buckets?.inboundBodies;
+        const actions = roleStatements(name)
+          .filter((statement) => JSON.stringify(statement.Resource).includes(logicalId(stack.buckets.inboundBodies)))
+          .flatMap(actionsOf);
+        expect(actions.sort(), name).toEqual(
+          mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : mode === 'read' ? ['s3:GetObject'] : [],
+        );
+      }
+    },
+  );
 
-  it('serves the inbound event log to JWT callers and its operator view over IAM only, outside the publisher policy', () => {
-    const routes = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
-    const authOf = (key: string) =>
-      routes.find((route) => route.Properties.RouteKey === key)?.Properties.AuthorizationType;
-    expect(authOf('GET /v1/orgs/{orgId}/inbound/events')).toBe('JWT');
-    expect(authOf('POST /v1/orgs/{orgId}/inbound/replay')).toBe('JWT');
-    expect(authOf('GET /internal/inbound/events')).toBe('AWS_IAM');
-    expect(authOf('POST /internal/inbound/events/{eventId}/replay')).toBe('AWS_IAM');
-    const policy = JSON.stringify(resources[logicalId(stack.internalPublisherPolicy as IConstruct)]);
-    expect(policy).not.toContain('inbound');
-    expect(policy).not.toContain(logicalId(stack.queues.billing.queue));
-  });
+  it(
+    'serves the inbound event log to JWT callers and its operator view ' +
+      'over IAM only, outside the publisher policy',
+    () => {
+      const routes = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
+      const authOf = (key: string) =>
+        routes.find((route) => route.Properties.RouteKey === key)?.Properties.AuthorizationType;
+      expect(authOf('GET /v1/orgs/{orgId}/inbound/events')).toBe('JWT');
+      expect(authOf('POST /v1/orgs/{orgId}/inbound/replay')).toBe('JWT');
+      expect(authOf('GET /internal/inbound/events')).toBe('AWS_IAM');
+      expect(authOf('POST /internal/inbound/events/{eventId}/replay')).toBe('AWS_IAM');
+      const policy = JSON.stringify(resources[logicalId(stack.internalPublisherPolicy as IConstruct)]);
+      expect(policy).not.toContain('inbound');
+      expect(policy).not.toContain(logicalId(stack.queues.billing.queue));
+    },
+  );
 
   it('billingApi may only read the tables', () => {
     const statements = roleStatements('billingApi');
