@@ -211,7 +211,7 @@ describe('Browser: the console as an admin', () => {
       ['deliveries', '08-delivery-log', 'Delivery log of'],
       ['health', '09-health', 'Attempts per hour'],
       ['integrations', '10-integrations', 'Stripe billing'],
-      ['inbound', '11-inbound-events', 'not available on this deployment'],
+      ['inbound', '11-inbound-events', 'No inbound events match.'],
       ['audit', '12-audit-alerts', 'Audit log'],
     ] as const) {
       await page
