@@ -10,6 +10,8 @@ import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
 import { createStatsStore } from '../../shared/outbound/stats-store';
 import { createSigningKeys } from '../../shared/outbound/signing-keys';
+import { createAdmission } from '../../shared/outbound/admission/admission';
+import { createAdmissionStore } from '../../shared/outbound/admission/admission-store';
 import { createDeliveryConsumer } from './delivery-consumer';
 
 const config = loadDeliveryConfig();
@@ -30,5 +32,11 @@ export const handler = createDeliveryConsumer({
   stats: createStatsStore(documents, config.webhooksTable),
   recoveries: createRecoveriesStore(documents, config.webhooksTable),
   now: () => new Date(),
+  admission: createAdmission({
+    store: createAdmissionStore(documents, config.webhooksTable),
+    settings: { ...config.admission, attemptTimeoutMs: config.timeoutMs },
+    now: () => new Date(),
+    random: Math.random,
+  }),
   observability,
 });

@@ -29,6 +29,9 @@ import type { StatsStore } from '../../shared/outbound/stats-store';
 import { attemptView, deliveryView } from '../../shared/outbound/views';
 import { createMerchantRoutes } from './merchant-webhook';
 import { createOperationRoutes } from './operations';
+import type { OperationLimiter } from '../../shared/outbound/admission/org-operations';
+import type { AdmissionStore } from '../../shared/outbound/admission/admission-store';
+import { MAX_RATE_LIMIT, MIN_RATE_LIMIT } from '../../shared/outbound/admission/policy';
 
 /**
  * The endpoints API: an organisation's admins register the URLs that receive its events; members may
@@ -43,21 +46,39 @@ export interface WebhooksApiDependencies {
   readonly recoveries: RecoveriesStore;
   readonly settings: Pick<
     WebhooksApiConfig,
-    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'recoveryMaxPerCall'
+    | 'allowHttp'
+    | 'policy'
+    | 'maxEndpointsPerOrg'
+    | 'messageRetentionDays'
+    | 'recoveryMaxPerCall'
+    | 'orgOperationsPerMinute'
   > & { readonly policy: IpPolicy };
   readonly now: () => Date;
   readonly observability: Observability;
+  /** Endpoints' admission items: their circuit state shows in stats. */
+  readonly admission: Pick<AdmissionStore, 'read'>;
+  /** Per-owner limits on test sends, resends and recoveries (429 past them). */
+  readonly operationLimits: OperationLimiter;
   /** Test sends and resends are delivered through `deliver()` itself. */
   readonly delivery: DeliveryDependencies;
 }
 
 const description = z.string().max(500);
 const eventTypes = z.array(z.string().max(200)).min(1).max(100);
+/** Requests per second the endpoint receives at most, across every delivery worker; null: no limit. */
+export const rateLimitPerSecond = z
+  .number()
+  .int()
+  .min(MIN_RATE_LIMIT)
+  .max(MAX_RATE_LIMIT)
+  .nullable()
+  .describe('Requests per second this endpoint receives at most (1–1,000); null or absent: no limit');
 export const createSchema = z.strictObject({
   url: z.string().max(4_096),
   description: description.optional(),
   eventTypes,
   enabled: z.boolean().optional(),
+  rateLimitPerSecond: rateLimitPerSecond.optional(),
 });
 export const patchSchema = z
   .strictObject({
@@ -65,6 +86,7 @@ export const patchSchema = z
     description: description.optional(),
     eventTypes: eventTypes.optional(),
     enabled: z.boolean().optional(),
+    rateLimitPerSecond: rateLimitPerSecond.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'Name at least one field to change');
 export const attemptsQuerySchema = pageQuerySchema.extend({
@@ -194,6 +216,7 @@ export function createWebhooksApiHandler(
             failingSince: null,
             lastSuccessAt: null,
             lastFailureAt: null,
+            rateLimitPerSecond: input.rateLimitPerSecond ?? null,
           };
           await deps.endpoints.create(endpoint);
           deps.observability.logger.info('Endpoint created', { orgId, endpointId, url });
@@ -227,6 +250,7 @@ export function createWebhooksApiHandler(
             ...(url !== undefined && { url }),
             ...(patch.description !== undefined && { description: patch.description }),
             ...(patch.eventTypes !== undefined && { eventTypes: patch.eventTypes }),
+            ...(patch.rateLimitPerSecond !== undefined && { rateLimitPerSecond: patch.rateLimitPerSecond }),
             ...(patch.enabled === true &&
               !current.enabled && { enabled: true, disabledReason: null, disabledAt: null, failingSince: null }),
             ...(patch.enabled === false &&

@@ -10,6 +10,8 @@ import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createSigningKeys } from '../../shared/outbound/signing-keys';
 import { createRecoveriesStore } from '../../shared/outbound/recoveries-store';
 import { createStatsStore } from '../../shared/outbound/stats-store';
+import { createOperationLimiter } from '../../shared/outbound/admission/org-operations';
+import { createAdmissionStore } from '../../shared/outbound/admission/admission-store';
 import { createWebhooksApiHandler } from './endpoints-api';
 
 const config = loadWebhooksApiConfig();
@@ -33,6 +35,8 @@ export const handler = createWebhooksApiHandler({
   settings: config,
   now,
   observability,
+  admission: createAdmissionStore(documents, config.webhooksTable),
+  operationLimits: createOperationLimiter(documents, config.webhooksTable, config.orgOperationsPerMinute, now),
   delivery: {
     endpoints,
     messages,
@@ -46,5 +50,7 @@ export const handler = createWebhooksApiHandler({
     settings: config,
     random: Math.random,
     now,
+    // Test sends and resends dial at once, even past an open circuit (they are how an operator checks
+    // a fixed endpoint); the per-owner operation limits above bound them.
   },
 });

@@ -9,7 +9,7 @@ import { endpointView, secretContext, type Endpoint } from '../../shared/outboun
 import { merchantEndpointIdFor } from '../../shared/events/ids';
 import { ownerFields } from '../../shared/events/owner';
 import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret } from './operations';
-import { readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './endpoints-api';
+import { rateLimitPerSecond, readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './endpoints-api';
 
 /**
  * Federation webhooks: a Commerce Gateway merchant's one `webhookUrl` for `federation.*` events. It is
@@ -28,6 +28,7 @@ export const merchantWebhookSchema = z.strictObject({
     .max(100)
     .optional()
     .describe('Federation types or wildcards; `["federation.*"]` when absent'),
+  rateLimitPerSecond: rateLimitPerSecond.optional(),
 });
 
 export function merchantWebhookView(endpoint: Endpoint) {
@@ -49,6 +50,8 @@ export function createMerchantRoutes(
         const input = parseJsonBody(event, merchantWebhookSchema);
         const eventTypes = input.eventTypes ?? [...DEFAULT_MERCHANT_EVENT_TYPES];
         const url = validate({ url: input.webhookUrl, eventTypes });
+        // PUT replaces the configuration: an absent limit means none.
+        const limit = input.rateLimitPerSecond ?? null;
         const owner = { merchantId };
         const endpointId = merchantEndpointIdFor(merchantId);
         const at = deps.now().toISOString();
@@ -57,7 +60,7 @@ export function createMerchantRoutes(
           const updated = await deps.endpoints.update(
             owner,
             endpointId,
-            { url, eventTypes, enabled: true, disabledReason: null, disabledAt: null },
+            { url, eventTypes, rateLimitPerSecond: limit, enabled: true, disabledReason: null, disabledAt: null },
             at,
           );
           return updated ? json(200, merchantWebhookView(updated)) : undefined;
@@ -88,6 +91,7 @@ export function createMerchantRoutes(
           failingSince: null,
           lastSuccessAt: null,
           lastFailureAt: null,
+          rateLimitPerSecond: limit,
         };
         try {
           await deps.endpoints.create(endpoint);

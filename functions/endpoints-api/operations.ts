@@ -27,6 +27,8 @@ import type { Attempt } from '../../shared/outbound/messages-store';
 import { windowStart } from '../../shared/outbound/stats-store';
 import { attemptView } from '../../shared/outbound/views';
 import type { WebhooksApiDependencies } from './endpoints-api';
+import { refuseOverLimit } from './operation-limit';
+import { endpointState } from '../../shared/outbound/admission/endpoint-state';
 
 /**
  * Operating endpoints: rotate a signing secret, send a test event, resend a message, and read an
@@ -68,13 +70,6 @@ function optionalJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>
   return rawBody(event).toString('utf8').trim() === ''
     ? parseJsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema)
     : parseJsonBody(event, schema);
-}
-
-export function healthState(endpoint: Endpoint) {
-  if (!endpoint.enabled)
-    return { status: 'disabled' as const, reason: endpoint.disabledReason, since: endpoint.disabledAt };
-  if (endpoint.failingSince) return { status: 'failing' as const, reason: null, since: endpoint.failingSince };
-  return { status: 'healthy' as const, reason: null, since: null };
 }
 
 /** A recovery's progress, as the recover and recovery routes answer it. */
@@ -136,7 +131,10 @@ export async function rotateEndpointSecret(
 export async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint, window: '24h' | '7d') {
   const now = deps.now();
   const from = windowStart(window, now);
-  const counts = await deps.stats.read(endpoint.endpointId, from, now);
+  const [counts, admission] = await Promise.all([
+    deps.stats.read(endpoint.endpointId, from, now),
+    deps.admission.read(endpoint.endpointId),
+  ]);
   return {
     endpointId: endpoint.endpointId,
     window,
@@ -145,7 +143,7 @@ export async function statsOf(deps: WebhooksApiDependencies, endpoint: Endpoint,
     ...counts,
     lastSuccessAt: endpoint.lastSuccessAt,
     lastFailureAt: endpoint.lastFailureAt,
-    state: healthState(endpoint),
+    ...endpointState(endpoint, admission),
   };
 }
 
@@ -188,6 +186,8 @@ export async function recoverEndpoint(
   const endpoint = await deps.endpoints.get(owner, endpointId);
   if (!endpoint) return endpointNotFound();
   if (!endpoint.enabled) return endpointDisabled(endpoint);
+  const refused = await refuseOverLimit(deps.operationLimits, owner, 'recover', deps.settings.orgOperationsPerMinute);
+  if (refused) return refused;
   const fields = ownerFields(owner);
   const now = deps.now();
   // The index sorts on `<createdAt ISO>#…`: compare in exactly that form.
@@ -299,6 +299,13 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
         if (!endpoint) return endpointNotFound();
         if (!endpoint.enabled) return endpointDisabled(endpoint);
+        const refused = await refuseOverLimit(
+          deps.operationLimits,
+          orgId,
+          'test',
+          deps.settings.orgOperationsPerMinute,
+        );
+        if (refused) return refused;
         const now = deps.now();
         const createdAt = now.toISOString();
         const example = exampleEvent(input.eventType ?? 'webhook.test', orgId, {
@@ -369,6 +376,13 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         if (!(await deps.messages.getDelivery(messageId, endpointId)))
           return problem(404, 'delivery_not_found', 'This message was never routed to that endpoint');
         if (!endpoint.enabled) return endpointDisabled(endpoint);
+        const refused = await refuseOverLimit(
+          deps.operationLimits,
+          orgId,
+          'resend',
+          deps.settings.orgOperationsPerMinute,
+        );
+        if (refused) return refused;
         const manualId = newManualId();
         const correlationId = event.requestContext.requestId || randomUUID();
         const outcome = await deliver(

@@ -324,7 +324,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
         headers: { location: 'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`' },
       },
     },
-    errors: { 404: 'No webhook is configured', 409: 'The webhook is disabled; PUT it again to re-enable it' },
+    errors: {
+      404: 'No webhook is configured',
+      409: 'The webhook is disabled; PUT it again to re-enable it',
+      429: "Past the merchant's limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by default); `Retry-After` says when to try again",
+    },
   },
   'GET /v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}': {
     summary: "A federation recovery's progress",
@@ -366,6 +370,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     errors: {
       404: 'No such endpoint',
       409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
+      429: 'Past the per-organisation limit on test sends (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by default); `Retry-After` says when to try again',
     },
   },
   'POST /v1/orgs/{orgId}/webhooks/messages/{messageId}/resend': {
@@ -379,6 +384,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     errors: {
       404: 'No such message (`message_not_found`), endpoint (`endpoint_not_found`), or the message was never routed to that endpoint (`delivery_not_found`)',
       409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
+      429: 'Past the per-organisation limit on resends (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by default); `Retry-After` says when to try again',
     },
   },
   'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': {
@@ -412,7 +418,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
         headers: { location: 'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`' },
       },
     },
-    errors: { 404: 'No such endpoint', 409: 'The endpoint is disabled; re-enable it first' },
+    errors: {
+      404: 'No such endpoint',
+      409: 'The endpoint is disabled; re-enable it first',
+      429: 'Past the per-organisation limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by default); `Retry-After` says when to try again',
+    },
   },
   'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': {
     summary: "A recovery's progress",

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AuditEntry } from '../billing/audit';
 import { PLAN_IDS } from '../billing/plans';
 import type { OpsAlert } from '../platform/alerts';
-import type { healthState, recoveryView } from '../../functions/endpoints-api/operations';
+import type { recoveryView } from '../../functions/endpoints-api/operations';
+import type { EndpointStateView } from '../outbound/admission/endpoint-state';
 import type { EndpointView } from '../outbound/endpoint';
 import type { StatsCounts } from '../outbound/stats-store';
 import type { deliveryView } from '../outbound/views';
@@ -100,6 +101,11 @@ export const endpointViewSchema = z.object({
   failingSince: timestampOrNull,
   lastSuccessAt: timestampOrNull,
   lastFailureAt: timestampOrNull,
+  rateLimitPerSecond: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Requests per second this endpoint receives at most, across all delivery workers; null: no limit'),
 });
 export const merchantWebhookViewSchema = z
   .object({ merchantId: z.string(), webhookUrl: z.string() })
@@ -179,15 +185,15 @@ const statsCountsSchema = z.object({
     .object({ p50: z.number().nullable(), p95: z.number().nullable() })
     .describe('Attempt duration percentiles (histogram bucket bounds); null without attempts'),
 });
-export const endpointHealthStateSchema = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('disabled'),
-    reason: z.enum(['manual', 'gone', 'failing']).nullable(),
-    since: timestampOrNull,
-  }),
-  z.object({ status: z.literal('failing'), reason: z.null(), since: z.string() }),
-  z.object({ status: z.literal('healthy'), reason: z.null(), since: z.null() }),
-]);
+export const endpointStateSchema = z.object({
+  state: z
+    .enum(['healthy', 'failing', 'circuit_open', 'disabled'])
+    .describe(
+      '`circuit_open`: consecutive timeouts or connection errors opened the circuit; deliveries wait (no attempt spent) and one probe a minute checks whether it recovered',
+    ),
+  stateSince: timestampOrNull.describe('When the state began (null when healthy)'),
+  disabledReason: z.enum(['manual', 'gone', 'failing']).nullable().describe('Why a disabled endpoint is off'),
+});
 export const endpointStatsSchema = z.object({
   endpointId: z.string(),
   window: z.enum(['24h', '7d']),
@@ -196,7 +202,7 @@ export const endpointStatsSchema = z.object({
   ...statsCountsSchema.shape,
   lastSuccessAt: timestampOrNull,
   lastFailureAt: timestampOrNull,
-  state: endpointHealthStateSchema,
+  ...endpointStateSchema.shape,
 });
 export const orgStatsSchema = z.object({
   window: z.enum(['24h', '7d']),
@@ -264,6 +270,6 @@ export type DocumentedViews = [
   Fits<AuditEntry, z.output<typeof auditEntrySchema>>,
   Fits<OpsAlert, z.output<typeof opsAlertSchema>>,
   Fits<StatsCounts, z.output<typeof statsCountsSchema>>,
-  Fits<ReturnType<typeof healthState>, z.output<typeof endpointHealthStateSchema>>,
+  Fits<EndpointStateView, z.output<typeof endpointStateSchema>>,
   Fits<ReturnType<typeof recoveryView>, z.output<typeof recoveryViewSchema>>,
 ];

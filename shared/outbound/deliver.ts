@@ -2,6 +2,7 @@ import type { QueueSender } from '../platform/aws/queue';
 import { SQS_MAX_DELAY_SECONDS } from '../platform/aws/queue';
 import type { AlertSink } from '../platform/alerts';
 import type { IpPolicy } from './transport/ip-policy';
+import type { DeferReason } from './admission/policy';
 import type { DeliveryResult, WebhookPost } from './transport/http-delivery';
 import { deliveryHeaders } from './delivery-request';
 import type { DeliveryTask } from './delivery-task';
@@ -13,6 +14,8 @@ import type { SigningKeys } from './signing-keys';
 import { ownerOf } from '../events/owner';
 import type { RecoveriesStore } from './recoveries-store';
 import type { StatsEvent, StatsStore } from './stats-store';
+import type { Admission } from './admission/admission';
+import { admitTask, completeAdmission, releaseAdmission } from './admission/admit-task';
 
 /**
  * One delivery attempt, end to end: wait out a chained delay, check the endpoint is still there and
@@ -33,6 +36,8 @@ export interface DeliverySettings {
   readonly scheduleMs: readonly number[];
   readonly disableAfterMs: number;
   readonly attemptRetentionDays: number;
+  /** Budget for resolving the endpoint's host, inside `timeoutMs` (cancellable-resolver.ts). */
+  readonly dnsTimeoutMs?: number;
 }
 
 export interface DeliveryDependencies {
@@ -50,10 +55,12 @@ export interface DeliveryDependencies {
   readonly stats?: StatsStore;
   /** Recoveries' progress; absent, recovery tasks are delivered but not counted. */
   readonly recoveries?: Pick<RecoveriesStore, 'recordAttempt'>;
+  /** Rate limit, concurrency cap and circuit breaker (admission/); absent, every task dials at once. */
+  readonly admission?: Admission;
 }
 
 export type DeliveryOutcome =
-  | { readonly kind: 'deferred' }
+  | { readonly kind: 'deferred'; readonly reason?: 'not_before' | DeferReason }
   | { readonly kind: 'skipped'; readonly reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired' }
   | { readonly kind: 'duplicate' }
   | {
@@ -62,6 +69,8 @@ export type DeliveryOutcome =
       readonly statusCode: number | null;
       readonly durationMs: number;
       readonly endpointDisabled: DisabledReason | null;
+      /** This attempt opened the endpoint's circuit breaker. */
+      readonly circuitOpened?: boolean;
     };
 
 const SECOND_MS = 1_000;
@@ -72,7 +81,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     await deps.deliveryQueue.send(JSON.stringify(task), {
       delaySeconds: (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS,
     });
-    return { kind: 'deferred' };
+    return { kind: 'deferred', reason: 'not_before' };
   }
   const [endpoint, message] = await Promise.all([
     deps.endpoints.get(ownerOf(task), task.endpointId),
@@ -83,11 +92,14 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   // Stored as skipped, not failed: a disabled endpoint's messages can be recovered once it is re-enabled.
   if (!endpoint.enabled) return skip(task, deps, now, 'endpoint_disabled', 'skipped');
   const manual = task.manualId !== undefined;
+  const admission = await admitTask(task, endpoint, deps);
+  if (admission.kind === 'deferred') return admission;
 
   const claim = newAttempt(task, endpoint, message, now, deps.settings.attemptRetentionDays);
   const staleBefore = new Date(now.getTime() - deps.settings.timeoutMs * 4).toISOString();
   const claimed = await deps.messages.claimAttempt(claim, staleBefore);
   if (!claimed.claimed) {
+    await releaseAdmission(deps, admission.ticket);
     // SQS delivered this task again. If the attempt finished, make sure what follows it happened.
     if (claimed.existing.state === 'completed') {
       if (manual) await settleManual(task, claimed.existing, deps, now);
@@ -97,6 +109,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   }
 
   const result = await attemptPost(endpoint, message, deps, now);
+  const { circuitOpened } = await completeAdmission(deps, admission.ticket, result);
   // A manual attempt has no schedule: a failure is final.
   const step = decideNextStep({
     result,
@@ -121,7 +134,14 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   const endpointDisabled = manual
     ? await settleManual(task, completed, deps, now)
     : await settle(task, endpoint, completed, step, deps, now);
-  return { kind: 'attempted', step, statusCode: record.statusCode, durationMs: record.durationMs, endpointDisabled };
+  return {
+    kind: 'attempted',
+    step,
+    statusCode: record.statusCode,
+    durationMs: record.durationMs,
+    endpointDisabled,
+    circuitOpened,
+  };
 }
 
 /** Endpoint health counters are best effort: a counter that could not be written never fails a delivery. */
@@ -195,6 +215,7 @@ async function attemptPost(
     body: message.body,
     policy: deps.settings.policy,
     timeoutMs: deps.settings.timeoutMs,
+    ...(deps.settings.dnsTimeoutMs !== undefined && { dnsTimeoutMs: deps.settings.dnsTimeoutMs }),
   });
 }
 

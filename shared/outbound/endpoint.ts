@@ -34,6 +34,8 @@ export interface Endpoint {
   readonly failingSince: string | null;
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
+  /** Requests per second the endpoint accepts at most (admission/); absent or null: no limit. */
+  readonly rateLimitPerSecond?: number | null;
 }
 
 export interface EndpointView {
@@ -49,6 +51,7 @@ export interface EndpointView {
   readonly failingSince: string | null;
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
+  readonly rateLimitPerSecond: number | null;
 }
 
 /** What the API shows: everything but the secrets. */
@@ -66,6 +69,7 @@ export function endpointView(endpoint: Endpoint): EndpointView {
     failingSince: endpoint.failingSince,
     lastSuccessAt: endpoint.lastSuccessAt,
     lastFailureAt: endpoint.lastFailureAt,
+    rateLimitPerSecond: endpoint.rateLimitPerSecond ?? null,
   };
 }
 

@@ -20,7 +20,15 @@ import { ownerOf, ownerPartition, type Owner } from '../events/owner';
 export type EndpointChanges = Partial<
   Pick<
     Endpoint,
-    'url' | 'description' | 'eventTypes' | 'enabled' | 'disabledReason' | 'disabledAt' | 'failingSince' | 'secrets'
+    | 'url'
+    | 'description'
+    | 'eventTypes'
+    | 'enabled'
+    | 'disabledReason'
+    | 'disabledAt'
+    | 'failingSince'
+    | 'secrets'
+    | 'rateLimitPerSecond'
   >
 >;
 

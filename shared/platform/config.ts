@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { ConfigurationError } from './errors';
 import { ipPolicyFrom, type IpPolicy } from '../outbound/transport/ip-policy';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseDurationList } from '../outbound/retry-schedule';
+import {
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_CONCURRENCY_CAP,
+  DEFAULT_PROBE_INTERVAL_MS,
+} from '../outbound/admission/policy';
+import { DEFAULT_ORG_OPERATIONS_PER_MINUTE } from '../outbound/admission/org-operations';
+import { DEFAULT_DNS_TIMEOUT_MS } from '../outbound/transport/cancellable-resolver';
 import { ENDPOINT_SECRETS_KEY, ENV, SECRETS, SQS_MAX_MESSAGE_BYTES, type SecretName } from './topology';
 
 /**
@@ -186,6 +193,33 @@ export interface DeliveryConfig {
   readonly disableAfterMs: number;
   readonly attemptRetentionDays: number;
   readonly alertRetentionDays: number;
+  /** Admission control (shared/outbound/admission): per-endpoint concurrency cap and circuit breaker. */
+  readonly admission: DeliveryAdmissionConfig;
+  /** Budget for resolving an endpoint's host, inside the attempt's deadline. */
+  readonly dnsTimeoutMs: number;
+}
+
+export interface DeliveryAdmissionConfig {
+  readonly concurrencyCap: number;
+  readonly breakerThreshold: number;
+  readonly probeIntervalMs: number;
+}
+
+function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
+  const [probeIntervalMs] = durations(env, ENV.circuitProbeInterval, [DEFAULT_PROBE_INTERVAL_MS]);
+  return {
+    concurrencyCap: read(
+      env,
+      ENV.endpointConcurrencyCap,
+      z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CONCURRENCY_CAP),
+    ),
+    breakerThreshold: read(
+      env,
+      ENV.circuitBreakerThreshold,
+      z.coerce.number().int().min(1).max(100).default(DEFAULT_BREAKER_THRESHOLD),
+    ),
+    probeIntervalMs: probeIntervalMs as number,
+  };
 }
 
 export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
@@ -208,6 +242,12 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     disableAfterMs: disableAfterMs as number,
     attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
+    admission: deliveryAdmissionConfig(env),
+    dnsTimeoutMs: read(
+      env,
+      ENV.dnsTimeoutMs,
+      z.coerce.number().int().min(50).max(30_000).default(DEFAULT_DNS_TIMEOUT_MS),
+    ),
   };
 }
 
@@ -220,6 +260,8 @@ export interface WebhooksApiConfig extends DeliveryConfig {
   readonly messageRetentionDays: number;
   /** Deliveries one recovery call queues at most (10,000); the rest is left to a continuation. */
   readonly recoveryMaxPerCall: number;
+  /** Test sends, resends and recoveries one organisation may start per minute, each. */
+  readonly orgOperationsPerMinute: number;
 }
 
 export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig {
@@ -231,6 +273,11 @@ export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig
       env,
       ENV.recoveryMaxPerCall,
       z.coerce.number().int().positive().max(10_000).default(10_000),
+    ),
+    orgOperationsPerMinute: read(
+      env,
+      ENV.orgOperationsPerMinute,
+      z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORG_OPERATIONS_PER_MINUTE),
     ),
   };
 }

@@ -44,6 +44,11 @@ export const ENV = {
   shopifyApiSecret: 'SHOPIFY_API_SECRET',
   shopifyApiSecretArn: 'SHOPIFY_API_SECRET_ARN',
   sourceEventRetentionDays: 'SOURCE_EVENT_RETENTION_DAYS',
+  endpointConcurrencyCap: 'ENDPOINT_CONCURRENCY_CAP',
+  circuitBreakerThreshold: 'CIRCUIT_BREAKER_THRESHOLD',
+  circuitProbeInterval: 'CIRCUIT_PROBE_INTERVAL',
+  dnsTimeoutMs: 'DNS_TIMEOUT_MS',
+  orgOperationsPerMinute: 'ORG_OPERATIONS_PER_MINUTE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
