@@ -33,6 +33,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  DEPLOYMENT_SETTINGS,
   ENDPOINT_SECRETS_KEY,
   FUNCTIONS,
   METRICS_NAMESPACE,
@@ -63,6 +64,11 @@ import { WebhooksDashboard } from './constructs/dashboard';
  *   its consumers. `squareCatalogPull` (optional, default false) does the same for the Square access
  *   token. Other optional secrets are switched on by a context key named after the secret.
  * - `opsAlertEmail` (optional): subscribes this address to the ops alerts topic.
+ * - Capacity (optional, docs/capacity.md): `<queue>MaxConcurrency` (e.g. `deliveryMaxConcurrency`)
+ *   overrides a consumer's concurrent batches; `reservedConcurrency: false` leaves out the reserved
+ *   concurrency of the ingest functions and the events API (accounts with a small quota);
+ *   `circuitOpenAlarmThreshold` (default 10) sets the circuit-openings alarm; every DEPLOYMENT_SETTINGS
+ *   key (e.g. `endpointConcurrencyCap`, `orgOperationsPerMinute`) becomes its functions' variable.
  *
  * Stack props (tests): `functionEntry` replaces the handler file a function is bundled from.
  */
@@ -298,7 +304,7 @@ export class WebhooksStack extends Stack {
         })
       : undefined;
 
-    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec) => this.createFunction(spec));
+    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec, name) => this.createFunction(spec, name));
 
     for (const [name, { consumer }] of entries(QUEUES)) {
       if (!consumer) continue; // consumed by another Better Data service: see externalConsumerPolicies
@@ -307,7 +313,7 @@ export class WebhooksStack extends Stack {
           batchSize: consumer.batchSize,
           maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
-          ...(consumer.maxConcurrency !== undefined ? { maxConcurrency: consumer.maxConcurrency } : {}),
+          ...this.maxConcurrencyOf(name, consumer.maxConcurrency),
         }),
       );
     }
@@ -330,12 +336,15 @@ export class WebhooksStack extends Stack {
       queues: this.queues,
       httpApi: this.httpApi,
       alarmTopic: this.opsTopic,
+      ...this.positiveIntegerContext('circuitOpenAlarmThreshold', (threshold) => ({
+        circuitOpenAlarmThreshold: threshold,
+      })),
     });
 
     this.createOutputs();
   }
 
-  private createFunction(spec: FunctionSpec): NodejsFunction {
+  private createFunction(spec: FunctionSpec, name: FunctionName): NodejsFunction {
     const logGroup = new LogGroup(this, `${spec.id}Logs`, { retention: LOG_RETENTION });
     // An explicit role instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
     const role = new Role(this, `${spec.id}Role`, {
@@ -396,6 +405,11 @@ export class WebhooksStack extends Stack {
       this.opsTopic.grantPublish(role);
       environment[OPS_TOPIC.envVar] = this.opsTopic.topicArn;
     }
+    for (const setting of DEPLOYMENT_SETTINGS) {
+      const value = this.node.tryGetContext(setting.context) as unknown;
+      if (value === undefined || !setting.functions.includes(name)) continue;
+      environment[setting.envVar] = String(value);
+    }
 
     const fn = new NodejsFunction(this, spec.id, {
       entry: this.functionEntry(spec),
@@ -411,6 +425,11 @@ export class WebhooksStack extends Stack {
       logGroup,
       tracing: Tracing.ACTIVE,
       environment,
+      ...(spec.reservedConcurrency !== undefined &&
+        this.node.tryGetContext('reservedConcurrency') !== false &&
+        this.node.tryGetContext('reservedConcurrency') !== 'false' && {
+          reservedConcurrentExecutions: spec.reservedConcurrency,
+        }),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -674,6 +693,30 @@ export class WebhooksStack extends Stack {
     const [first, ...rest] = values;
     if (first === undefined) throw new Error(`Set CDK context ${key} (cdk.json or -c ${key}=...)`);
     return [first, ...rest];
+  }
+
+  /** A consumer's concurrent batches: context `<queue>MaxConcurrency`, else the topology's value. */
+  private maxConcurrencyOf(queue: QueueName, fallback: number | undefined): { maxConcurrency?: number } {
+    const fromContext = this.positiveIntegerContext(`${queue}MaxConcurrency`, (value) => ({ maxConcurrency: value }));
+    if (
+      fromContext.maxConcurrency !== undefined &&
+      (fromContext.maxConcurrency < 2 || fromContext.maxConcurrency > 1_000)
+    )
+      throw new Error(`CDK context ${queue}MaxConcurrency must be 2–1000 (Lambda's limit)`);
+    return fromContext.maxConcurrency !== undefined
+      ? fromContext
+      : fallback !== undefined
+        ? { maxConcurrency: fallback }
+        : {};
+  }
+
+  /** An optional positive integer context value, handed to `use`; `{}` when absent. */
+  private positiveIntegerContext<T extends object>(key: string, use: (value: number) => T): T | Record<string, never> {
+    const value = this.node.tryGetContext(key) as unknown;
+    if (value === undefined) return {};
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`CDK context ${key} must be a positive integer`);
+    return use(number);
   }
 
   /** A boolean context flag: `true` in cdk.json or `-c key=true` on the command line. */

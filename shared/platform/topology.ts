@@ -161,6 +161,12 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
   readonly access: FunctionAccess;
+  /**
+   * Concurrency set aside for this function alone (CDK context `reservedConcurrency: false` leaves it
+   * out, for accounts whose quota is too small): synchronous ingest keeps answering while consumers
+   * scale through a backlog. Sized in docs/capacity.md for the 10× load.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export const FUNCTIONS = {
@@ -172,6 +178,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: { sendsTo: ['billing'], secrets: ['stripeWebhookSecret'] },
+    reservedConcurrency: 50,
   },
   billingConsumer: {
     id: 'BillingConsumerFunction',
@@ -218,6 +225,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: { sendsTo: ['events'] },
+    reservedConcurrency: 100,
   },
   fanout: {
     id: 'FanoutFunction',
@@ -250,6 +258,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 8,
     memoryMiB: 512,
     access: { sendsTo: ['catalog'], secrets: ['squareSignatureKey'], tables: { connections: 'read' } },
+    reservedConcurrency: 50,
   },
   shopifyWebhook: {
     id: 'ShopifyWebhookFunction',
@@ -259,6 +268,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 4,
     memoryMiB: 512,
     access: { sendsTo: ['catalog'], secrets: ['shopifyApiSecret'] },
+    reservedConcurrency: 50,
   },
   sourcesWebhook: {
     id: 'SourcesWebhookFunction',
@@ -271,6 +281,7 @@ export const FUNCTIONS = {
       tables: { connections: 'readWrite' },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
+    reservedConcurrency: 50,
   },
   connectionsApi: {
     id: 'ConnectionsApiFunction',
@@ -349,7 +360,8 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'BillingDeadLetterQueue', localName: 'billing-events-dlq', retentionDays: 14 },
-    consumer: { function: 'billingConsumer', batchSize: 10, maxBatchingWindowSeconds: 1 },
+    // Stripe sends a handful of events per subscription; reconciliation reads Stripe's rate-limited API.
+    consumer: { function: 'billingConsumer', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10 },
   },
   events: {
     id: 'EventsQueue',
@@ -359,7 +371,8 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'EventsDeadLetterQueue', localName: 'platform-events-dlq', retentionDays: 14 },
-    consumer: { function: 'fanout', batchSize: 10, maxBatchingWindowSeconds: 1 },
+    // 10×: 1,000 events/s in batches of 10 taking ≈ 0.2 s need ≈ 20 batches at once (docs/capacity.md).
+    consumer: { function: 'fanout', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 50 },
   },
   delivery: {
     id: 'DeliveryQueue',
@@ -375,8 +388,10 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
       retentionDays: 14,
       envVar: ENV.deliveryDlqUrl,
     },
-    // Several batches at once, so one slow endpoint's batch never holds up the others.
-    consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
+    // 10×: 3,000 deliveries/s in batches of 10 taking ≈ 0.4 s need ≈ 120 batches; the rest is headroom
+    // for endpoints that hold a batch until their circuit opens (docs/capacity.md). CDK context
+    // `deliveryMaxConcurrency` overrides it per deployment.
+    consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 200 },
   },
   catalog: {
     id: 'CatalogQueue',
@@ -386,7 +401,7 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'CatalogDeadLetterQueue', localName: 'catalog-events-dlq', retentionDays: 14 },
-    consumer: { function: 'catalogConsumer', batchSize: 10, maxBatchingWindowSeconds: 1 },
+    consumer: { function: 'catalogConsumer', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 50 },
   },
   inboundSources: {
     id: 'InboundSourcesQueue',
@@ -399,6 +414,24 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     dlq: { id: 'InboundSourcesDeadLetterQueue', localName: 'inbound-sources-dlq', retentionDays: 14 },
   },
 };
+
+/**
+ * Per-deployment settings a CDK context key sets on the functions that read them (as environment
+ * variables); absent, the functions' defaults apply (shared/platform/config.ts).
+ */
+export interface DeploymentSetting {
+  readonly context: string;
+  readonly envVar: EnvName;
+  readonly functions: readonly FunctionName[];
+}
+
+export const DEPLOYMENT_SETTINGS: readonly DeploymentSetting[] = [
+  { context: 'endpointConcurrencyCap', envVar: ENV.endpointConcurrencyCap, functions: ['delivery'] },
+  { context: 'circuitBreakerThreshold', envVar: ENV.circuitBreakerThreshold, functions: ['delivery'] },
+  { context: 'circuitProbeInterval', envVar: ENV.circuitProbeInterval, functions: ['delivery'] },
+  { context: 'dnsTimeoutMs', envVar: ENV.dnsTimeoutMs, functions: ['delivery', 'endpointsApi'] },
+  { context: 'orgOperationsPerMinute', envVar: ENV.orgOperationsPerMinute, functions: ['endpointsApi'] },
+];
 
 /** SQS refuses messages over 1 MiB; the raw body travels base64-encoded (×4/3) inside an envelope. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;

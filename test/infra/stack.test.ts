@@ -225,13 +225,15 @@ describe('queues', () => {
     template.hasOutput('InboundSourcesQueueUrl', { Value: { Ref: logicalId(stack.queues.inboundSources.queue) } });
   });
 
-  it('runs up to 20 delivery batches at once, so one slow endpoint does not hold up the rest', () => {
+  it('runs up to 200 delivery batches at once (10× load plus room for dead endpoints), and caps every consumer', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(logicalId(stack.queues.delivery.queue)),
       FunctionName: { Ref: logicalId(stack.functions.delivery) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 20 },
+      ScalingConfig: { MaximumConcurrency: 200 },
     });
+    for (const [, mapping] of ofType('AWS::Lambda::EventSourceMapping'))
+      expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: expect.any(Number) });
   });
 
   it('rejects non-TLS access to every queue', () => {
@@ -961,5 +963,67 @@ describe('cdk-nag (AWS Solutions)', () => {
       .flatMap((v) => v.violatingResources.map((r) => r.constructPath));
     expect(paths).toContain(secret.node.path + '/Resource');
     expect(() => other.synth()).toThrow(/AwsSolutions-SMG4/);
+  });
+});
+
+describe('capacity settings', () => {
+  it('reserves concurrency for the ingest functions and the events API only', () => {
+    const reserved = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
+      (name) => resources[logicalId(stack.functions[name])]?.Properties.ReservedConcurrentExecutions !== undefined,
+    );
+    expect(reserved.sort()).toEqual([
+      'eventsApi',
+      'shopifyWebhook',
+      'sourcesWebhook',
+      'squareWebhook',
+      'stripeWebhook',
+    ]);
+    for (const name of reserved)
+      expect(resources[logicalId(stack.functions[name])]?.Properties.ReservedConcurrentExecutions).toBe(
+        functionSpecs[name].reservedConcurrency,
+      );
+  });
+
+  it('alarms when more than a threshold of endpoint circuits open within five minutes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: METRIC_NAMES.delivery.circuitOpened,
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'delivery' }],
+      Threshold: 10,
+      Period: 300,
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('takes delivery concurrency, reserved concurrency, the alarm threshold and deployment settings from context', () => {
+    const { stack: tuned } = synthesise({
+      ...REPORT_ONLY,
+      deliveryMaxConcurrency: 500,
+      reservedConcurrency: false,
+      circuitOpenAlarmThreshold: 3,
+      endpointConcurrencyCap: 4,
+      orgOperationsPerMinute: 30,
+    });
+    const tunedTemplate = Template.fromStack(tuned);
+    tunedTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: tuned.getLogicalId(tuned.functions.delivery.node.defaultChild as CfnResource) },
+      ScalingConfig: { MaximumConcurrency: 500 },
+    });
+    const functions = Object.values(tunedTemplate.findResources('AWS::Lambda::Function'));
+    expect(functions.some((fn) => fn.Properties.ReservedConcurrentExecutions !== undefined)).toBe(false);
+    tunedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: METRIC_NAMES.delivery.circuitOpened,
+      Threshold: 3,
+    });
+    const environmentOf = (name: FunctionName) =>
+      (
+        tunedTemplate.toJSON().Resources[tuned.getLogicalId(tuned.functions[name].node.defaultChild as CfnResource)]
+          .Properties as { Environment: { Variables: Record<string, unknown> } }
+      ).Environment.Variables;
+    expect(environmentOf('delivery')[ENV.endpointConcurrencyCap]).toBe('4');
+    expect(environmentOf('endpointsApi')[ENV.orgOperationsPerMinute]).toBe('30');
+    expect(environmentOf('delivery')[ENV.orgOperationsPerMinute]).toBeUndefined();
+    expect(() => synthesise({ deliveryMaxConcurrency: 1 })).toThrow(/deliveryMaxConcurrency must be 2–1000/);
   });
 });
