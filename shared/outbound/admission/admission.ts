@@ -77,6 +77,12 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
   const wait = deps.wait ?? ((ms: number) => sleep(ms));
   const hints = new Map<string, { untilMs: number; reason: DeferReason; resumeAt: number }>();
 
+  /** A lease given back frees a slot this instance was deferring for; a closed circuit lifts that hint too. */
+  function forgetHint(endpointId: string, circuitClosed: boolean): void {
+    const reason = hints.get(endpointId)?.reason;
+    if (reason === 'concurrency_cap' || (circuitClosed && reason === 'circuit_open')) hints.delete(endpointId);
+  }
+
   function defer(endpointId: string, reason: DeferReason, untilMs: number, state?: AdmissionState) {
     const nowMs = deps.now().getTime();
     const openForMs =
@@ -145,11 +151,14 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
       const verdict = verdictOf(result, now);
       const effects = await settleBreaker(ticket, verdict, now);
       await store.releaseLease(ticket.endpointId, ticket.leaseId);
-      if (effects.circuitClosed) hints.delete(ticket.endpointId);
+      forgetHint(ticket.endpointId, effects.circuitClosed);
       return effects;
     },
 
-    release: (ticket) => store.releaseLease(ticket.endpointId, ticket.leaseId),
+    async release(ticket) {
+      await store.releaseLease(ticket.endpointId, ticket.leaseId);
+      forgetHint(ticket.endpointId, false);
+    },
   };
 
   async function settleBreaker(
