@@ -10,7 +10,7 @@ import { cancellableResolver } from '../../shared/outbound/transport/cancellable
 import { postWebhook } from '../../shared/outbound/transport/http-delivery';
 import { createDeliveryHarness, type DeliveryHarness } from '../support/delivery-harness';
 import { startDnsServer, type DnsServer } from '../support/dns-server';
-import { hang, respond, startReceiver, type Receiver } from '../support/receiver';
+import { respond, startReceiver, type Receiver } from '../support/receiver';
 
 /**
  * Admission control on the real delivery path (dynalite, fauxqs, HTTP on loopback): the circuit
