@@ -26,15 +26,20 @@ export interface AdmissionStore {
   claimSlot(endpointId: string, nowSlot: number): Promise<number>;
   /** One probe per interval: true for the caller that moved `nextProbeAt` on from `dueAt`. */
   claimProbe(endpointId: string, dueAt: number, nextProbeAt: number): Promise<boolean>;
-  /** A success: resets the failure run and closes the circuit; says whether it was open. */
-  recordSuccess(endpointId: string, at: string): Promise<{ closed: boolean }>;
-  /** A timeout or connection error: the length of the run of them now. */
-  recordUnreachable(endpointId: string): Promise<number>;
-  /** The endpoint answered (not 2xx): ends a run of unreachable attempts; a 429 may slow it down. */
-  recordAnswered(endpointId: string, slowUntil: number | null): Promise<void>;
+  /**
+   * Gives the lease back and records what the attempt showed, in one write: a success or an answer
+   * ends a run of unreachable attempts (a 429 may also slow the endpoint down), an unreachable
+   * attempt lengthens it. Answers the length of the run now.
+   */
+  finishAttempt(endpointId: string, leaseId: string, outcome: FinishedAttempt): Promise<number>;
+  /** Closes an open circuit; true for the one caller that closed it. */
+  closeCircuit(endpointId: string, at: string): Promise<boolean>;
   /** Opens the circuit unless it is open already; true for the one caller that opened it. */
   openCircuit(endpointId: string, at: string, nextProbeAt: number): Promise<boolean>;
 }
+
+export type FinishedAttempt =
+  { readonly kind: 'success' | 'unreachable' } | { readonly kind: 'answered'; readonly slowUntil: number | null };
 
 const key = (endpointId: string) => ({ pk: `ADMISSION#${endpointId}`, sk: 'STATE' });
 
@@ -129,35 +134,36 @@ export function createAdmissionStore(documents: DynamoDBDocumentClient, tableNam
       });
     },
 
-    async recordSuccess(endpointId, at) {
-      const closed = await conditional(endpointId, {
-        UpdateExpression:
-          'SET circuit = :closed, circuitChangedAt = :at, consecutiveFailures = :zero REMOVE nextProbeAt',
-        ConditionExpression: 'circuit = :open',
-        ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':at': at, ':zero': 0 },
-      });
-      // Written only when there is a run to end: the healthy path costs no write here.
-      if (!closed) await resetRun(endpointId);
-      return { closed };
-    },
-
-    async recordUnreachable(endpointId) {
+    async finishAttempt(endpointId, leaseId, outcome) {
+      const unreachable = outcome.kind === 'unreachable';
+      const slowUntil = outcome.kind === 'answered' ? outcome.slowUntil : null;
+      const sets = [
+        ...(unreachable ? [] : ['consecutiveFailures = :zero']),
+        ...(slowUntil ? ['slowUntil = :until'] : []),
+      ];
+      const expression = [
+        sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+        unreachable ? 'ADD consecutiveFailures :one' : '',
+        'REMOVE leases.#lease',
+      ];
       const { Attributes } = await update(endpointId, {
-        UpdateExpression: 'ADD consecutiveFailures :one',
-        ExpressionAttributeValues: { ':one': 1 },
+        UpdateExpression: expression.filter(Boolean).join(' '),
+        ExpressionAttributeNames: { '#lease': leaseId },
+        ExpressionAttributeValues: {
+          ...(unreachable ? { ':one': 1 } : { ':zero': 0 }),
+          ...(slowUntil && { ':until': slowUntil }),
+        },
         ReturnValues: 'UPDATED_NEW',
       });
       return Number(Attributes?.['consecutiveFailures'] ?? 0);
     },
 
-    async recordAnswered(endpointId, slowUntil) {
-      if (slowUntil !== null)
-        await conditional(endpointId, {
-          UpdateExpression: 'SET slowUntil = :until',
-          ConditionExpression: 'attribute_not_exists(slowUntil) OR slowUntil < :until',
-          ExpressionAttributeValues: { ':until': slowUntil },
-        });
-      await resetRun(endpointId);
+    closeCircuit(endpointId, at) {
+      return conditional(endpointId, {
+        UpdateExpression: 'SET circuit = :closed, circuitChangedAt = :at REMOVE nextProbeAt',
+        ConditionExpression: 'circuit = :open',
+        ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':at': at },
+      });
     },
 
     openCircuit(endpointId, at, nextProbeAt) {
@@ -168,14 +174,6 @@ export function createAdmissionStore(documents: DynamoDBDocumentClient, tableNam
       });
     },
   };
-
-  async function resetRun(endpointId: string): Promise<void> {
-    await conditional(endpointId, {
-      UpdateExpression: 'SET consecutiveFailures = :zero',
-      ConditionExpression: 'consecutiveFailures > :zero',
-      ExpressionAttributeValues: { ':zero': 0 },
-    });
-  }
 }
 
 type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];

@@ -7,13 +7,16 @@ import {
   expiredLeases,
   gate,
   LEASE_MARGIN_MS,
-  nextLeaseFreeAt,
+  capDeferUntil,
   slotIndexAt,
+  SLOT_LEAD_MS,
+  SLOT_WAIT_IN_PROCESS_MS,
   slotStartMs,
   slotStillValid,
   verdictOf,
   type AdmissionSettings,
   type AdmissionState,
+  type AttemptVerdict,
   type DeferReason,
 } from './policy';
 
@@ -95,24 +98,34 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
     const leaseId = randomUUID();
     const nowMs = deps.now().getTime();
     const expiresAt = nowMs + settings.attemptTimeoutMs + LEASE_MARGIN_MS;
-    if (await store.acquireLease(endpointId, leaseId, expiresAt, settings.concurrencyCap)) return leaseId;
-    // Full: leases left behind by attempts that died are taken back, then one more try.
-    const stale = expiredLeases(await store.read(endpointId), nowMs);
-    if (stale.length === 0) return null;
-    await store.dropLeases(endpointId, stale);
-    return (await store.acquireLease(endpointId, leaseId, expiresAt, settings.concurrencyCap)) ? leaseId : null;
+    for (let tries = 0; tries < 3; tries++) {
+      if (await store.acquireLease(endpointId, leaseId, expiresAt, settings.concurrencyCap)) return leaseId;
+      // Refused: either truly full, or racing another first lease of the endpoint. Leases left behind
+      // by attempts that died are taken back; a full set of live ones means wait.
+      const current = await store.read(endpointId);
+      const stale = expiredLeases(current, nowMs);
+      if (stale.length > 0) await store.dropLeases(endpointId, stale);
+      else if (Object.keys(current.leases).length >= settings.concurrencyCap) return null;
+    }
+    return null;
   }
 
-  /** Holds a slot that starts soon enough to wait for in-process, or says how long to defer. */
-  async function rateSlot(request: AdmissionRequest, limit: number): Promise<{ waitMs: number } | AdmissionDecision> {
-    const nowMs = deps.now().getTime();
+  /**
+   * Holds a slot that starts soon enough to wait for in-process, or says how long to defer. A fresh
+   * slot is taken a little ahead (SLOT_LEAD_MS), so the write that claims it cannot make it late.
+   */
+  async function rateSlot(
+    request: AdmissionRequest,
+    limit: number,
+  ): Promise<{ waitMs: number; slot: number } | AdmissionDecision> {
     const held = request.rateSlot;
     const slot =
-      held !== undefined && slotStillValid(held, limit, nowMs)
+      held !== undefined && slotStillValid(held, limit, deps.now().getTime())
         ? held
-        : await store.claimSlot(request.endpointId, slotIndexAt(nowMs, limit));
+        : await store.claimSlot(request.endpointId, slotIndexAt(deps.now().getTime() + SLOT_LEAD_MS, limit));
+    const nowMs = deps.now().getTime();
     const startsIn = slotStartMs(slot, limit) - nowMs;
-    if (startsIn <= 2_000) return { waitMs: Math.max(0, startsIn) };
+    if (startsIn <= SLOT_WAIT_IN_PROCESS_MS) return { waitMs: Math.max(0, startsIn), slot };
     return {
       kind: 'deferred',
       reason: 'rate_limit',
@@ -135,22 +148,33 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
         return defer(endpointId, 'circuit_open', nowMs + settings.probeIntervalMs, state);
 
       let waitMs = 0;
+      let slot: number | null = null;
       if (request.rateLimitPerSecond !== null) {
-        const slot = await rateSlot(request, request.rateLimitPerSecond);
-        if ('kind' in slot) return slot;
-        waitMs = slot.waitMs;
+        const held = await rateSlot(request, request.rateLimitPerSecond);
+        if ('kind' in held) return held;
+        ({ waitMs, slot } = held);
       }
-      const leaseId = await lease(endpointId);
-      if (leaseId === null) return defer(endpointId, 'concurrency_cap', nextLeaseFreeAt(state, nowMs), state);
+      // The lease is taken once the slot begins: a task waiting for its slot holds no connection.
       if (waitMs > 0) await wait(waitMs);
+      const leaseId = await lease(endpointId);
+      if (leaseId === null) {
+        const current = await store.read(endpointId);
+        const until = capDeferUntil(current, deps.now().getTime(), settings.attemptTimeoutMs);
+        return defer(endpointId, 'concurrency_cap', until, current);
+      }
+      // Too late for its slot (a stall on the way): give the slot up and queue again, never send late.
+      if (slot !== null && !slotStillValid(slot, request.rateLimitPerSecond!, deps.now().getTime())) {
+        await store.releaseLease(endpointId, leaseId);
+        return { kind: 'deferred', reason: 'rate_limit', delayMs: 0 };
+      }
       return { kind: 'admitted', ticket: { endpointId, leaseId, probe } };
     },
 
     async complete(ticket, result) {
       const now = deps.now();
       const verdict = verdictOf(result, now);
-      const effects = await settleBreaker(ticket, verdict, now);
-      await store.releaseLease(ticket.endpointId, ticket.leaseId);
+      const run = await store.finishAttempt(ticket.endpointId, ticket.leaseId, verdict);
+      const effects = await moveCircuit(ticket, verdict.kind, run, now);
       forgetHint(ticket.endpointId, effects.circuitClosed);
       return effects;
     },
@@ -161,22 +185,17 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
     },
   };
 
-  async function settleBreaker(
+  /** The breaker's transitions: a success on a probe closes the circuit, K unreachable in a row open it. */
+  async function moveCircuit(
     ticket: AdmissionTicket,
-    verdict: ReturnType<typeof verdictOf>,
+    verdict: AttemptVerdict['kind'],
+    run: number,
     now: Date,
   ): Promise<AttemptAdmissionEffects> {
-    const unchanged = { circuitOpened: false, circuitClosed: false };
-    if (verdict.kind === 'success') {
-      const { closed } = await store.recordSuccess(ticket.endpointId, now.toISOString());
-      return { circuitOpened: false, circuitClosed: closed };
-    }
-    if (verdict.kind === 'answered') {
-      await store.recordAnswered(ticket.endpointId, verdict.slowUntil);
-      return unchanged;
-    }
-    const run = await store.recordUnreachable(ticket.endpointId);
-    if (run < settings.breakerThreshold) return unchanged;
+    if (verdict === 'success' && ticket.probe)
+      return { circuitOpened: false, circuitClosed: await store.closeCircuit(ticket.endpointId, now.toISOString()) };
+    if (verdict !== 'unreachable' || run < settings.breakerThreshold)
+      return { circuitOpened: false, circuitClosed: false };
     const nextProbeAt = now.getTime() + settings.probeIntervalMs;
     const opened = await store.openCircuit(ticket.endpointId, now.toISOString(), nextProbeAt);
     return { circuitOpened: opened, circuitClosed: false };

@@ -27,15 +27,24 @@ export const MAX_RATE_LIMIT = 1_000;
 /** Leases outlive the attempt deadline by this much before another attempt may take them over. */
 export const LEASE_MARGIN_MS = 5_000;
 /**
- * Slots are paced 3 % under the limit: a request leaves a little after its slot begins (signing,
- * claiming the attempt, connecting), and the margin keeps any 10 s window at the receiver within
- * limit × 10 + 1 despite that jitter.
+ * Slots are paced 5 % under the limit. A request leaves up to SLOT_LATE_TOLERANCE_MS after its slot
+ * begins, plus the time to claim the attempt, sign and connect; a 10 s window at the receiver can
+ * then hold the slots of 10 s plus that lateness, and 5 % of 10 s (500 ms) covers it, keeping every
+ * window within limit × 10 + 1.
  */
-export const RATE_PACING_MARGIN = 0.03;
+export const RATE_PACING_MARGIN = 0.05;
 /** A task that reaches its slot later than this gives it up and takes a new one (see rateSlotWidthMs). */
-export const SLOT_LATE_TOLERANCE_MS = 100;
-/** Tasks come back from a rate deferral this early and sleep until their slot. */
-export const SLOT_EARLY_ARRIVAL_MS = 1_500;
+export const SLOT_LATE_TOLERANCE_MS = 250;
+/**
+ * Tasks come back from a rate deferral this early and sleep until their slot: SQS delays are whole
+ * seconds and a poller may take a second to gather its batch, and a task that arrives after its slot
+ * has to queue up again at the end.
+ */
+export const SLOT_EARLY_ARRIVAL_MS = 3_000;
+/** Fresh slots are taken this far ahead, so the write that claims one cannot make it late. */
+export const SLOT_LEAD_MS = 500;
+/** A slot starting within this is waited for in-process rather than on the queue. */
+export const SLOT_WAIT_IN_PROCESS_MS = 5_000;
 
 export type CircuitState = 'closed' | 'open';
 
@@ -88,12 +97,20 @@ export function expiredLeases(state: AdmissionState, nowMs: number): [string, nu
   return Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= nowMs);
 }
 
-/** When a slot is likely to free up: the oldest live lease reaches its attempt deadline. */
-export function nextLeaseFreeAt(state: AdmissionState, nowMs: number): number {
+/**
+ * Until when a task that found every lease taken waits. Leases all younger than a second belong to a
+ * fast endpoint and free up any moment: a second. Otherwise the endpoint is slow and the oldest lease
+ * frees up at its attempt deadline at the latest, so the backlog waits about that long instead of
+ * circling through the queue every second.
+ */
+export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeoutMs: number): number {
   const deadlines = Object.values(state.leases)
     .filter((expiresAt) => expiresAt > nowMs)
     .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
-  return deadlines.length === 0 ? nowMs : Math.min(...deadlines);
+  if (deadlines.length === 0) return nowMs;
+  const oldestDeadline = Math.min(...deadlines);
+  const oldestStart = oldestDeadline - attemptTimeoutMs;
+  return nowMs - oldestStart < 1_000 ? nowMs : oldestDeadline;
 }
 
 /** Slots are consecutive intervals of this width; one request per slot keeps any window within the limit. */
