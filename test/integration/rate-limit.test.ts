@@ -94,29 +94,15 @@ describe('Integration: a rate limit that holds under concurrent delivery pollers
       );
     }
     const startedAt = Date.now();
-    const progress: number[] = [];
-    const debug = setInterval(
-      () =>
-        console.error(
-          'DBG',
-          Date.now() - startedAt,
-          receiver.requestsTo('/limited').length,
-          harness.sent.length,
-          JSON.stringify(harness.sent.slice(-3).map((e) => [e.task.rateSlot, e.delaySeconds])),
-        ),
-      2000,
-    );
     await harness.deps.deliveryQueue.sendBatch(tasks.map((task) => JSON.stringify(task)));
 
     const received = await eventually(
       async () => {
         const requests = receiver.requestsTo('/limited');
-        progress.push(requests.length);
         return requests.length >= MESSAGES ? requests : undefined;
       },
       { timeoutMs: 40_000, intervalMs: 250 },
     );
-    clearInterval(debug);
     const elapsedMs = Date.now() - startedAt;
     const times = received.map((request) => request.receivedAt);
     expect(busiestWindow(times, 10_000)).toBeLessThanOrEqual(LIMIT * 10 + 1);
