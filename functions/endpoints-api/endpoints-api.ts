@@ -31,7 +31,7 @@ import { createMerchantRoutes } from './merchant-webhook';
 import { createOperationRoutes } from './operations';
 import type { OperationLimiter } from '../../shared/outbound/admission/org-operations';
 import type { AdmissionStore } from '../../shared/outbound/admission/admission-store';
-import { MAX_RATE_LIMIT, MIN_RATE_LIMIT } from '../../shared/outbound/admission/policy';
+import { rateLimitPerSecondSchema } from '../../shared/outbound/admission/rate-limit-schema';
 
 /**
  * The endpoints API: an organisation's admins register the URLs that receive its events; members may
@@ -65,20 +65,12 @@ export interface WebhooksApiDependencies {
 
 const description = z.string().max(500);
 const eventTypes = z.array(z.string().max(200)).min(1).max(100);
-/** Requests per second the endpoint receives at most, across every delivery worker; null: no limit. */
-export const rateLimitPerSecond = z
-  .number()
-  .int()
-  .min(MIN_RATE_LIMIT)
-  .max(MAX_RATE_LIMIT)
-  .nullable()
-  .describe('Requests per second this endpoint receives at most (1–1,000); null or absent: no limit');
 export const createSchema = z.strictObject({
   url: z.string().max(4_096),
   description: description.optional(),
   eventTypes,
   enabled: z.boolean().optional(),
-  rateLimitPerSecond: rateLimitPerSecond.optional(),
+  rateLimitPerSecond: rateLimitPerSecondSchema.optional(),
 });
 export const patchSchema = z
   .strictObject({
@@ -86,7 +78,7 @@ export const patchSchema = z
     description: description.optional(),
     eventTypes: eventTypes.optional(),
     enabled: z.boolean().optional(),
-    rateLimitPerSecond: rateLimitPerSecond.optional(),
+    rateLimitPerSecond: rateLimitPerSecondSchema.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'Name at least one field to change');
 export const attemptsQuerySchema = pageQuerySchema.extend({

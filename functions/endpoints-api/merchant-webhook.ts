@@ -8,8 +8,9 @@ import { generateSigningSecret } from '../../shared/platform/crypto/standard-web
 import { endpointView, secretContext, type Endpoint } from '../../shared/outbound/endpoint';
 import { merchantEndpointIdFor } from '../../shared/events/ids';
 import { ownerFields } from '../../shared/events/owner';
+import { rateLimitPerSecondSchema } from '../../shared/outbound/admission/rate-limit-schema';
 import { readEndpointStats, readRecovery, recoverEndpoint, rotateEndpointSecret } from './operations';
-import { rateLimitPerSecond, readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './endpoints-api';
+import { readEndpointAttempts, readMessage, type WebhooksApiDependencies } from './endpoints-api';
 
 /**
  * Federation webhooks: a Commerce Gateway merchant's one `webhookUrl` for `federation.*` events. It is
@@ -28,7 +29,7 @@ export const merchantWebhookSchema = z.strictObject({
     .max(100)
     .optional()
     .describe('Federation types or wildcards; `["federation.*"]` when absent'),
-  rateLimitPerSecond: rateLimitPerSecond.optional(),
+  rateLimitPerSecond: rateLimitPerSecondSchema.optional(),
 });
 
 export function merchantWebhookView(endpoint: Endpoint) {

@@ -265,7 +265,7 @@ describe('Integration: federation webhooks through the local runtime', () => {
       messages: { succeeded: 1, failed: 0, skipped: 0, pending: 0 },
       latencyMs: { p50: expect.any(Number), p95: expect.any(Number) },
       lastSuccessAt: expect.any(String),
-      state: { status: 'healthy' },
+      state: 'healthy',
     });
     expect((await call('GET', '/v1/merchants/m_ops_1/webhook/stats?window=1y', { bearer: member })).status).toBe(400);
   });

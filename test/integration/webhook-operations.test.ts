@@ -367,7 +367,8 @@ describe('Integration: operating webhooks through the local runtime', () => {
         latencyMs: { p50: expect.any(Number), p95: expect.any(Number) },
         lastSuccessAt: expect.any(String),
         lastFailureAt: expect.any(String),
-        state: { status: 'disabled', reason: 'manual' },
+        state: 'disabled',
+        disabledReason: 'manual',
       });
       expect(stats.attempts).toEqual({ succeeded: 2, failed: 1 });
 

@@ -76,3 +76,32 @@ export async function receiveAll(system: LocalSystem, queueUrl: string): Promise
   );
   return (result.Messages ?? []).map((message) => ({ body: message.Body ?? '' }));
 }
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+/** One JSON API call to the local runtime, with an optional bearer token and JSON body. */
+export async function callApi(
+  system: LocalSystem,
+  method: string,
+  path: string,
+  options: { bearer?: string; body?: unknown } = {},
+): Promise<ApiAnswer> {
+  const response = await fetch(`${system.url}${path}`, {
+    method,
+    headers: {
+      ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
+      ...(options.body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
+}
