@@ -348,6 +348,12 @@ export interface QueueSpec {
     readonly maxBatchingWindowSeconds: number;
     /** Concurrent batches (Lambda's ESM `maxConcurrency`); absent = Lambda's default scaling. */
     readonly maxConcurrency?: number;
+    /**
+     * Batches the local runtime handles at once when that must be fewer than `maxConcurrency`: one
+     * process and one DynamoDB emulator do the work of every Lambda there, so a CPU-bound consumer
+     * gains nothing from more, and its batches would only take longer (past the function's timeout).
+     */
+    readonly localMaxConcurrency?: number;
   };
 }
 
@@ -361,7 +367,13 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     maxReceiveCount: 5,
     dlq: { id: 'BillingDeadLetterQueue', localName: 'billing-events-dlq', retentionDays: 14 },
     // Stripe sends a handful of events per subscription; reconciliation reads Stripe's rate-limited API.
-    consumer: { function: 'billingConsumer', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10 },
+    consumer: {
+      function: 'billingConsumer',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 10,
+      localMaxConcurrency: 1,
+    },
   },
   events: {
     id: 'EventsQueue',
@@ -372,7 +384,13 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     maxReceiveCount: 5,
     dlq: { id: 'EventsDeadLetterQueue', localName: 'platform-events-dlq', retentionDays: 14 },
     // 10×: 1,000 events/s in batches of 10 taking ≈ 0.2 s need ≈ 20 batches at once (docs/capacity.md).
-    consumer: { function: 'fanout', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 50 },
+    consumer: {
+      function: 'fanout',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 50,
+      localMaxConcurrency: 2,
+    },
   },
   delivery: {
     id: 'DeliveryQueue',
@@ -391,7 +409,14 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     // 10×: 3,000 deliveries/s in batches of 10 taking ≈ 0.4 s need ≈ 120 batches; the rest is headroom
     // for endpoints that hold a batch until their circuit opens (docs/capacity.md). CDK context
     // `deliveryMaxConcurrency` overrides it per deployment.
-    consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 200 },
+    // Locally 50: deliveries mostly wait on sockets, but each also calls the one DynamoDB emulator.
+    consumer: {
+      function: 'delivery',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 200,
+      localMaxConcurrency: 50,
+    },
   },
   catalog: {
     id: 'CatalogQueue',
@@ -401,7 +426,13 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'CatalogDeadLetterQueue', localName: 'catalog-events-dlq', retentionDays: 14 },
-    consumer: { function: 'catalogConsumer', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 50 },
+    consumer: {
+      function: 'catalogConsumer',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 50,
+      localMaxConcurrency: 2,
+    },
   },
   inboundSources: {
     id: 'InboundSourcesQueue',

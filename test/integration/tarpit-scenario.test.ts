@@ -63,7 +63,13 @@ describe('Integration: one tenant on tarpits does not starve another (issue 11 s
   async function publish(orgId: string, n: number): Promise<string> {
     const response = await callApi(system, 'POST', '/internal/events', {
       bearer: system.env.INTERNAL_API_TOKEN,
-      body: { id: `evt_${orgId}_${n}`, type: 'webhook.test', orgId, occurredAt: new Date().toISOString(), data: { n } },
+      body: {
+        id: `evt_${orgId}_${n}`,
+        type: 'webhook.test',
+        orgId,
+        occurredAt: new Date().toISOString(),
+        data: { message: `event ${n}` },
+      },
     });
     expect(response.status).toBe(202);
     return String(response.body.messageId);
@@ -100,7 +106,7 @@ describe('Integration: one tenant on tarpits does not starve another (issue 11 s
       10,
       (n) => publish('org_tarpit_a', n),
     );
-    await eventually(eventsQueueDrained, { timeoutMs: 120_000, intervalMs: 200 });
+    await eventually(eventsQueueDrained, { timeoutMs: 180_000, intervalMs: 200 });
 
     const publishedAt = new Map<string, number>();
     await inParallel(
