@@ -1,6 +1,7 @@
 import type { ColdStartEntry, ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
 import type { DeliveryResult } from './delivery';
+import type { FairnessResult } from './fairness';
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestProvidersResult } from './ingest-providers';
@@ -28,6 +29,7 @@ export interface AllResults {
   readonly consumers?: BenchOutcome<ConsumersResult>;
   readonly fanout?: BenchOutcome<FanoutResult>;
   readonly delivery?: BenchOutcome<DeliveryResult>;
+  readonly fairness?: BenchOutcome<FairnessResult>;
 }
 
 export interface Target {
@@ -322,6 +324,8 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     });
   }
 
+  rows.push(...fairnessRows(results.fairness, failed, targets));
+
   const rss: string[] = [];
   if (results.ingestE2e?.maxRssKiB)
     rss.push(`local system under load ${mib(results.ingestE2e.maxRssKiB)} (tsx, emulators included)`);
@@ -358,4 +362,51 @@ export function renderTargets(targets: Target[]): string {
         `- ${target.met === null ? '·' : target.met ? '✅ met' : '❌ missed'}: ${target.target} — ${target.measured}`,
     )
     .join('\n');
+}
+
+/** 8. Fair delivery: the tarpit scenario and a rate-limited endpoint (bench/fairness.ts). */
+function fairnessRows(
+  outcome: BenchOutcome<FairnessResult> | undefined,
+  failed: (name: string, outcome: BenchOutcome<unknown> | undefined) => void,
+  targets: Target[],
+): Row[] {
+  failed('8. Fair delivery', outcome);
+  const fairness = outcome?.result;
+  if (!fairness) return [];
+  const { tarpit, rateLimit } = fairness;
+  const inFlight = tarpit.aInFlight
+    .filter((_, index) => index % 5 === 0)
+    .map(([second, open]) => `${second} s: ${open}`)
+    .join(', ');
+  const allowed = rateLimit.limitPerSecond * 10 + 1;
+  targets.push(
+    {
+      target: "Tarpit scenario: B's p95 publish → delivery < 5 s",
+      measured: formatMillis(tarpit.b.p95),
+      met: tarpit.b.p95 < 5_000,
+    },
+    {
+      target: `Rate limit: busiest 10 s window ≤ ${allowed}`,
+      measured: String(rateLimit.busiest10s),
+      met: rateLimit.busiest10s <= allowed,
+    },
+  );
+  return [
+    [
+      `8. Tarpit scenario: org A ${tarpit.endpoints} never-answering endpoints × ${tarpit.events} events (queued in ${tarpit.queueSeconds} s), then org B 50 events to one 10 ms endpoint`,
+      `B publish → delivery p50 ${formatMillis(tarpit.b.p50)}, p95 ${formatMillis(tarpit.b.p95)}, max ${formatMillis(tarpit.b.max)}; A's circuits open ${tarpit.circuitsOpen}/${tarpit.endpoints}`,
+      '',
+      `A in flight at the receiver: ${inFlight}`,
+      '',
+      `p95 < 5 s${mark(tarpit.b.p95 < 5_000)}`,
+    ],
+    [
+      `8. Rate limit: ${rateLimit.events} events at once (8 publishers) to an endpoint limited to ${rateLimit.limitPerSecond}/s`,
+      `busiest 10 s window ${rateLimit.busiest10s}; all delivered in ${rateLimit.totalSeconds} s`,
+      '',
+      `ideal ${Math.round(rateLimit.events / rateLimit.limitPerSecond)} s; allowed ≤ ${allowed} per 10 s`,
+      '',
+      `≤ ${allowed}${mark(rateLimit.busiest10s <= allowed)}`,
+    ],
+  ];
 }

@@ -6,6 +6,7 @@ import { version as esbuildVersion } from 'esbuild';
 import { runColdStart, type ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
 import type { DeliveryResult } from './delivery';
+import type { FairnessResult } from './fairness';
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestE2eResult } from './ingest-e2e';
@@ -31,6 +32,7 @@ const BENCHMARKS = [
   'consumers',
   'fanout',
   'delivery',
+  'fairness',
 ] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
@@ -149,6 +151,13 @@ async function main(): Promise<void> {
             () => [bundle('delivery')],
             () => ({ BENCH_RECEIVER: bundle('receiver') }),
           );
+          break;
+        case 'fairness':
+          // The whole local runtime in one process (tsx), as in ingest-e2e.
+          results.fairness = await worker<FairnessResult>(name, 1_500, () => [
+            ...TSX_ARGS,
+            join(REPO_ROOT, 'bench', 'fairness.ts'),
+          ]);
           break;
       }
     }

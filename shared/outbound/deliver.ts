@@ -15,7 +15,7 @@ import { ownerOf } from '../events/owner';
 import type { RecoveriesStore } from './recoveries-store';
 import type { StatsEvent, StatsStore } from './stats-store';
 import type { Admission } from './admission/admission';
-import { admitTask, completeAdmission, releaseAdmission } from './admission/admit-task';
+import { admitTask, completeAdmission, deferIfRecentlyDeferred, releaseAdmission } from './admission/admit-task';
 
 /**
  * One delivery attempt, end to end: wait out a chained delay, check the endpoint is still there and
@@ -83,6 +83,8 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     });
     return { kind: 'deferred', reason: 'not_before' };
   }
+  const early = await deferIfRecentlyDeferred(task, deps);
+  if (early?.kind === 'deferred') return early;
   const [endpoint, message] = await Promise.all([
     deps.endpoints.get(ownerOf(task), task.endpointId),
     deps.messages.getMessage(task.messageId),

@@ -7,14 +7,19 @@ import { hang, startReceiver, type Receiver } from '../support/receiver';
 
 /**
  * The scenario of issue 11 on the local runtime, with the default attempt timeout (15 s): organisation
- * A has endpoints that accept the connection and never answer (tarpits) and a backlog of deliveries to
- * them; organisation B has one endpoint answering in 10 ms and publishes once A's deliveries are
- * queued. B's deliveries must not wait behind A's (p95 publish → delivery under 5 s), and A's
- * circuits open.
+ * A has 20 endpoints that accept the connection and never answer (tarpits) and a backlog of
+ * deliveries to them; organisation B has one endpoint answering in 10 ms and publishes once A's
+ * deliveries are queued. B's deliveries must not wait behind A's (p95 publish → delivery under 5 s),
+ * and A's circuits open.
+ *
+ * A's backlog is 60 events (1,200 deliveries) here rather than 400 (8,000): on a shared 2-core
+ * machine the one in-process DynamoDB emulator needs minutes just to fan 8,000 out, and the test must
+ * stay within tens of seconds. The mechanism is the same at any backlog size (every A task beyond
+ * the cap is deferred without dialling); `npm run bench` runs the full scale (50 × 2,000).
  */
 
 const TARPITS = 20;
-const A_EVENTS = 400;
+const A_EVENTS = 60;
 const B_EVENTS = 50;
 
 function percentile(values: readonly number[], p: number): number {

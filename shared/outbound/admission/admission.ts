@@ -57,6 +57,11 @@ export interface AttemptAdmissionEffects {
 }
 
 export interface Admission {
+  /**
+   * A deferral this instance decided for the endpoint moments ago, if one still holds: lets a backlog
+   * go back on the queue without reading anything (not even the endpoint). Never admits.
+   */
+  recentDeferral(endpointId: string): AdmissionDecision | undefined;
   admit(request: AdmissionRequest): Promise<AdmissionDecision>;
   complete(ticket: AdmissionTicket, result: DeliveryResult): Promise<AttemptAdmissionEffects>;
   /** Gives the lease back without judging the endpoint (the task turned out to be a duplicate). */
@@ -72,8 +77,13 @@ export interface AdmissionDependencies {
   readonly wait?: (ms: number) => Promise<void>;
 }
 
-/** How long this instance remembers a deferral verdict, so a backlog is re-queued without reading DynamoDB. */
-const HINT_MS = 1_000;
+/**
+ * How long this instance remembers a deferral verdict, so a backlog is re-queued without reading
+ * DynamoDB: a second when the endpoint may take a task any moment (a fast one at its cap), up to five
+ * when it is known not to (an open circuit, a slow endpoint's full cap, a slow-down).
+ */
+const SHORT_HINT_MS = 1_000;
+const LONG_HINT_MS = 5_000;
 
 export function createAdmission(deps: AdmissionDependencies): Admission {
   const { store, settings } = deps;
@@ -90,7 +100,10 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
     const nowMs = deps.now().getTime();
     const openForMs =
       state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
-    if (reason !== 'rate_limit') hints.set(endpointId, { untilMs: nowMs + HINT_MS, reason, resumeAt: untilMs });
+    if (reason !== 'rate_limit') {
+      const hintMs = Math.min(Math.max(untilMs - nowMs, SHORT_HINT_MS), LONG_HINT_MS);
+      hints.set(endpointId, { untilMs: nowMs + hintMs, reason, resumeAt: untilMs });
+    }
     return { kind: 'deferred', reason, delayMs: deferDelayMs(reason, untilMs, nowMs, deps.random, openForMs) } as const;
   }
 
@@ -134,11 +147,18 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
     };
   }
 
+  function recentDeferral(endpointId: string): AdmissionDecision | undefined {
+    const hint = hints.get(endpointId);
+    return hint && hint.untilMs > deps.now().getTime() ? defer(endpointId, hint.reason, hint.resumeAt) : undefined;
+  }
+
   return {
+    recentDeferral,
+
     async admit(request) {
       const { endpointId } = request;
-      const hint = hints.get(endpointId);
-      if (hint && hint.untilMs > deps.now().getTime()) return defer(endpointId, hint.reason, hint.resumeAt);
+      const hinted = recentDeferral(endpointId);
+      if (hinted) return hinted;
       const state = await store.read(endpointId);
       const nowMs = deps.now().getTime();
       const verdict = gate(state, nowMs);

@@ -2,7 +2,7 @@ import { SQS_MAX_DELAY_SECONDS, type QueueSender } from '../../platform/aws/queu
 import type { DeliveryTask } from '../delivery-task';
 import type { Endpoint } from '../endpoint';
 import type { DeliveryResult } from '../transport/http-delivery';
-import type { Admission, AdmissionTicket, AttemptAdmissionEffects } from './admission';
+import type { Admission, AdmissionDecision, AdmissionTicket, AttemptAdmissionEffects } from './admission';
 import type { DeferReason } from './policy';
 
 /**
@@ -35,6 +35,26 @@ export async function admitTask(
     ...(task.rateSlot !== undefined && { rateSlot: task.rateSlot }),
   });
   if (decision.kind === 'admitted') return decision;
+  return requeue(task, decision, deps);
+}
+
+/**
+ * Before anything is read: a task whose endpoint this instance deferred moments ago goes straight
+ * back on the queue (a backlog behind an open circuit costs one SendMessage a task, no reads).
+ */
+export async function deferIfRecentlyDeferred(
+  task: DeliveryTask,
+  deps: AdmissionPathDependencies,
+): Promise<TaskAdmission | undefined> {
+  const decision = deps.admission?.recentDeferral(task.endpointId);
+  return decision?.kind === 'deferred' ? requeue(task, decision, deps) : undefined;
+}
+
+async function requeue(
+  task: DeliveryTask,
+  decision: Extract<AdmissionDecision, { kind: 'deferred' }>,
+  deps: AdmissionPathDependencies,
+): Promise<TaskAdmission> {
   const { rateSlot: _heldSlot, notBefore: _notBefore, ...rest } = task;
   const delaySeconds = decision.delayMs / SECOND_MS;
   const deferred: DeliveryTask = {
