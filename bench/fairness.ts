@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { signLocalToken } from '../infra/local/jwt';
 import { startLocalSystem, type LocalSystem } from '../infra/local/system';
 import { SETTINGS } from './lib/settings';
-import { percentile, round } from './lib/stats';
+import { busiestWindow, percentile, round } from './lib/stats';
 import { pause, runWorker } from './lib/worker';
 
 /**
@@ -196,17 +196,6 @@ async function tarpitScenario(system: LocalSystem, receiver: Receiver): Promise<
     aInFlight,
     circuitsOpen: states.filter((state) => state === 'circuit_open').length,
   };
-}
-
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let busiest = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++;
-    busiest = Math.max(busiest, end - start + 1);
-  }
-  return busiest;
 }
 
 async function rateLimitScenario(system: LocalSystem, receiver: Receiver): Promise<FairnessResult['rateLimit']> {

@@ -11,6 +11,7 @@ import { createDeliveryConsumer } from '../../functions/delivery/delivery-consum
 import { createDeliveryHarness } from '../support/delivery-harness';
 import { eventually } from '../support/local-system';
 import { startReceiver, type Receiver } from '../support/receiver';
+import { busiestWindow } from '../../bench/lib/stats';
 
 /**
  * The per-endpoint rate limit holds across four delivery pollers, each with its own delivery consumer
@@ -22,18 +23,6 @@ import { startReceiver, type Receiver } from '../support/receiver';
 const LIMIT = 10;
 const MESSAGES = 100;
 const POLLERS = 4;
-
-/** The most requests any window of `windowMs` (starting at a request) holds. */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let busiest = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++;
-    busiest = Math.max(busiest, end - start + 1);
-  }
-  return busiest;
-}
 
 describe('Integration: a rate limit that holds under concurrent delivery pollers', () => {
   let emulators: Emulators;

@@ -19,7 +19,7 @@ import { hang, startReceiver, type Receiver } from '../support/receiver';
  */
 
 const TARPITS = 20;
-const A_EVENTS = 60;
+const A_EVENTS = 20;
 const B_EVENTS = 50;
 
 function percentile(values: readonly number[], p: number): number {
