@@ -97,7 +97,7 @@ describe('Integration: fair delivery (admission control)', () => {
     expect(await deliverNext(11)).toMatchObject({ kind: 'attempted', step: { kind: 'succeeded' } });
   });
 
-  it('holds at most the concurrency cap in flight to one endpoint; the rest wait without spending an attempt', async () => {
+  it('holds at most the concurrency cap in flight to one endpoint; a burst to a fast one waits its turn in-process', async () => {
     const h = harness();
     let inFlight = 0;
     let highest = 0;
@@ -107,18 +107,16 @@ describe('Integration: fair delivery (admission control)', () => {
       setTimeout(() => {
         inFlight--;
         response.writeHead(200).end('ok');
-      }, 1_000);
+      }, 200);
     });
     const endpoint = await h.addEndpoint('org_capped', `${receiver.baseUrl}/capped`);
     const tasks = await Promise.all(Array.from({ length: 10 }, (_, n) => h.addMessage(endpoint, `msg_capped_${n}`)));
     const outcomes = await Promise.all(tasks.map((task) => deliver(task, h.deps)));
     expect(highest).toBeGreaterThan(1);
     expect(highest).toBeLessThanOrEqual(SETTINGS.concurrencyCap);
-    expect(outcomes.filter((outcome) => outcome.kind === 'attempted')).toHaveLength(SETTINGS.concurrencyCap);
-    expect(outcomes.filter((outcome) => outcome.kind === 'deferred')).toEqual(
-      Array.from({ length: 7 }, () => ({ kind: 'deferred', reason: 'concurrency_cap' })),
-    );
-    expect(h.sent.every((entry) => entry.task.attempt === 1 && (entry.delaySeconds ?? 0) >= 1)).toBe(true);
+    // A fast endpoint's leases free up within moments: the burst queued for them in-process, in turn.
+    expect(outcomes.filter((outcome) => outcome.kind === 'attempted')).toHaveLength(tasks.length);
+    expect(h.sent.filter((entry) => entry.task.attempt === 1)).toEqual([]);
     // Every lease was given back: the next task goes straight through.
     expect(await deliver(await h.addMessage(endpoint, 'msg_capped_after'), h.deps)).toMatchObject({
       kind: 'attempted',

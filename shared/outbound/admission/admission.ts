@@ -83,6 +83,9 @@ export interface AdmissionDependencies {
  * when it is known not to (an open circuit, a slow endpoint's full cap, a slow-down).
  */
 const SHORT_HINT_MS = 1_000;
+/** How long a task waits in-process for a fast endpoint's lease, and how often it asks. */
+const FAST_CAP_WAIT_MS = 2_000;
+const FAST_CAP_RETRY_MS = 50;
 const LONG_HINT_MS = 5_000;
 
 export function createAdmission(deps: AdmissionDependencies): Admission {
@@ -121,6 +124,23 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
       else if (Object.keys(current.leases).length >= settings.concurrencyCap) return null;
     }
     return null;
+  }
+
+  /**
+   * A lease, waiting briefly while the endpoint is fast (its leases are all young, one frees up any
+   * moment): a burst to a fast endpoint then queues here for milliseconds instead of going round the
+   * queue for a second. A slow endpoint's full cap answers at once, with the state to defer by.
+   */
+  async function leaseSoon(endpointId: string): Promise<string | AdmissionState> {
+    const giveUpAt = deps.now().getTime() + FAST_CAP_WAIT_MS;
+    for (;;) {
+      const leaseId = await lease(endpointId);
+      if (leaseId !== null) return leaseId;
+      const current = await store.read(endpointId);
+      const nowMs = deps.now().getTime();
+      if (capDeferUntil(current, nowMs, settings.attemptTimeoutMs) > nowMs || nowMs >= giveUpAt) return current;
+      await wait(FAST_CAP_RETRY_MS);
+    }
   }
 
   /**
@@ -176,11 +196,10 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
       }
       // The lease is taken once the slot begins: a task waiting for its slot holds no connection.
       if (waitMs > 0) await wait(waitMs);
-      const leaseId = await lease(endpointId);
-      if (leaseId === null) {
-        const current = await store.read(endpointId);
-        const until = capDeferUntil(current, deps.now().getTime(), settings.attemptTimeoutMs);
-        return defer(endpointId, 'concurrency_cap', until, current);
+      const leaseId = await leaseSoon(endpointId);
+      if (typeof leaseId !== 'string') {
+        const until = capDeferUntil(leaseId, deps.now().getTime(), settings.attemptTimeoutMs);
+        return defer(endpointId, 'concurrency_cap', until, leaseId);
       }
       // Too late for its slot (a stall on the way): give the slot up and queue again, never send late.
       if (slot !== null && !slotStillValid(slot, request.rateLimitPerSecond!, deps.now().getTime())) {
