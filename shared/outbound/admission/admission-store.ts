@@ -31,7 +31,7 @@ export interface AdmissionStore {
    * ends a run of unreachable attempts (a 429 may also slow the endpoint down), an unreachable
    * attempt lengthens it. Answers the length of the run now.
    */
-  finishAttempt(endpointId: string, leaseId: string, outcome: FinishedAttempt): Promise<number>;
+  finishAttempt(endpointId: string, leaseId: string, outcome: FinishedAttempt, at: number): Promise<number>;
   /** Closes an open circuit; true for the one caller that closed it. */
   closeCircuit(endpointId: string, at: string): Promise<boolean>;
   /** Opens the circuit unless it is open already; true for the one caller that opened it. */
@@ -134,7 +134,7 @@ export function createAdmissionStore(documents: DynamoDBDocumentClient, tableNam
       });
     },
 
-    async finishAttempt(endpointId, leaseId, outcome) {
+    async finishAttempt(endpointId, leaseId, outcome, at) {
       const unreachable = outcome.kind === 'unreachable';
       const slowUntil = outcome.kind === 'answered' ? outcome.slowUntil : null;
       const sets = [
@@ -150,6 +150,7 @@ export function createAdmissionStore(documents: DynamoDBDocumentClient, tableNam
         UpdateExpression: expression.filter(Boolean).join(' '),
         ExpressionAttributeNames: { '#lease': leaseId },
         ExpressionAttributeValues: {
+          ':at': at,
           ...(unreachable ? { ':one': 1 } : { ':zero': 0 }),
           ...(slowUntil && { ':until': slowUntil }),
         },
@@ -188,5 +189,6 @@ function stateOf(item: Record<string, unknown>): AdmissionState {
     circuitChangedAt: typeof item['circuitChangedAt'] === 'string' ? item['circuitChangedAt'] : null,
     nextProbeAt: numberOrNull(item['nextProbeAt']),
     slowUntil: numberOrNull(item['slowUntil']),
+    lastFinishedAt: numberOrNull(item['lastFinishedAt']),
   };
 }

@@ -212,7 +212,7 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
     async complete(ticket, result) {
       const now = deps.now();
       const verdict = verdictOf(result, now);
-      const run = await store.finishAttempt(ticket.endpointId, ticket.leaseId, verdict);
+      const run = await store.finishAttempt(ticket.endpointId, ticket.leaseId, verdict, now.getTime());
       const effects = await moveCircuit(ticket, verdict.kind, run, now);
       forgetHint(ticket.endpointId, effects.circuitClosed);
       return effects;

@@ -61,6 +61,8 @@ export interface AdmissionState {
   readonly nextProbeAt: number | null;
   /** Set by a 429: no request before this. */
   readonly slowUntil: number | null;
+  /** When an attempt last gave its lease back: an endpoint that finishes requests is a fast one. */
+  readonly lastFinishedAt: number | null;
 }
 
 export const EMPTY_ADMISSION_STATE: AdmissionState = {
@@ -71,6 +73,7 @@ export const EMPTY_ADMISSION_STATE: AdmissionState = {
   circuitChangedAt: null,
   nextProbeAt: null,
   slowUntil: null,
+  lastFinishedAt: null,
 };
 
 export type DeferReason = 'circuit_open' | 'slowed_down' | 'concurrency_cap' | 'rate_limit';
@@ -97,20 +100,24 @@ export function expiredLeases(state: AdmissionState, nowMs: number): [string, nu
   return Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= nowMs);
 }
 
+/** Leases younger than this say nothing yet about how fast the endpoint answers. */
+export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 250;
+
 /**
- * Until when a task that found every lease taken waits. Leases all younger than a second belong to a
- * fast endpoint and free up any moment: a second. Otherwise the endpoint is slow and the oldest lease
- * frees up at its attempt deadline at the latest, so the backlog waits about that long instead of
- * circling through the queue every second.
+ * Until when a task that found every lease taken waits. An endpoint that finished a request within
+ * the last second, or whose leases are all too young to judge, frees a lease any moment: now (the
+ * caller waits briefly in-process). Otherwise the endpoint is slow or dead and the oldest lease frees
+ * up at its attempt deadline at the latest, so the backlog waits about that long on the queue
+ * instead of circling through it every second.
  */
 export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeoutMs: number): number {
   const deadlines = Object.values(state.leases)
     .filter((expiresAt) => expiresAt > nowMs)
     .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
   if (deadlines.length === 0) return nowMs;
+  if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
   const oldestDeadline = Math.min(...deadlines);
-  const oldestStart = oldestDeadline - attemptTimeoutMs;
-  return nowMs - oldestStart < 1_000 ? nowMs : oldestDeadline;
+  return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
 }
 
 /** Slots are consecutive intervals of this width; one request per slot keeps any window within the limit. */

@@ -50,13 +50,19 @@ describe('admission policy', () => {
     expect(slotStillValid(slot, 20, slotStartMs(slot, 20) + 251)).toBe(false);
   });
 
-  it('defers a full cap a second for a fast endpoint, and until the oldest deadline for a slow one', () => {
+  it('treats a full cap as about to free when the endpoint finishes requests, else defers to the oldest deadline', () => {
     const timeout = 15_000;
     const leaseTakenAt = (at: number) => at + timeout + LEASE_MARGIN_MS;
     const young = state({ leases: { a: leaseTakenAt(NOW - 200), b: leaseTakenAt(NOW - 10) } });
     expect(capDeferUntil(young, NOW, timeout)).toBe(NOW);
     const old = state({ leases: { a: leaseTakenAt(NOW - 10_000), b: leaseTakenAt(NOW - 5_000) } });
     expect(capDeferUntil(old, NOW, timeout)).toBe(NOW + 5_000);
+    // Old leases, but requests finish: a fast endpoint with one slow request.
+    expect(capDeferUntil({ ...old, lastFinishedAt: NOW - 300 }, NOW, timeout)).toBe(NOW);
+    expect(capDeferUntil({ ...old, lastFinishedAt: NOW - 3_000 }, NOW, timeout)).toBe(NOW + 5_000);
+    // A tarpit: leases a second old and nothing finished.
+    const stuck = state({ leases: { a: leaseTakenAt(NOW - 1_000) } });
+    expect(capDeferUntil(stuck, NOW, timeout)).toBe(NOW + 14_000);
     expect(capDeferUntil(EMPTY_ADMISSION_STATE, NOW, timeout)).toBe(NOW);
   });
 
