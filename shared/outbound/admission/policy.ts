@@ -101,7 +101,7 @@ export function expiredLeases(state: AdmissionState, nowMs: number): [string, nu
 }
 
 /** Leases younger than this say nothing yet about how fast the endpoint answers. */
-export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 250;
+export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 1_000;
 
 /**
  * Until when a task that found every lease taken waits. An endpoint that finished a request within

@@ -61,8 +61,8 @@ describe('admission policy', () => {
     expect(capDeferUntil({ ...old, lastFinishedAt: NOW - 300 }, NOW, timeout)).toBe(NOW);
     expect(capDeferUntil({ ...old, lastFinishedAt: NOW - 3_000 }, NOW, timeout)).toBe(NOW + 5_000);
     // A tarpit: leases a second old and nothing finished.
-    const stuck = state({ leases: { a: leaseTakenAt(NOW - 1_000) } });
-    expect(capDeferUntil(stuck, NOW, timeout)).toBe(NOW + 14_000);
+    const stuck = state({ leases: { a: leaseTakenAt(NOW - 2_000) } });
+    expect(capDeferUntil(stuck, NOW, timeout)).toBe(NOW + 13_000);
     expect(capDeferUntil(EMPTY_ADMISSION_STATE, NOW, timeout)).toBe(NOW);
   });
 
