@@ -138,6 +138,7 @@ describe('Integration: one tenant on tarpits does not starve another (issue 11 s
 
     // A's circuits open once their first attempts time out (15 s); deferrals dial nothing.
     const member = await token(system, 'org_tarpit_a', 'member');
+    let lastStates: unknown[] = [];
     const states = await eventually(
       async () => {
         const stats = await Promise.all(
@@ -146,10 +147,13 @@ describe('Integration: one tenant on tarpits does not starve another (issue 11 s
           ),
         );
         const all = stats.map((answer) => answer.body.state);
+        lastStates = all;
         return all.every((state) => state === 'circuit_open') ? all : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 1_000 },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`A's circuits: ${JSON.stringify(lastStates)}`, { cause: error });
+    });
     expect(states).toHaveLength(TARPITS);
     const dialled = receiver.requests.filter((request) => request.path.startsWith('/tarpit-')).length;
     // At most the concurrency cap per endpoint before its circuit opened, not thousands.
