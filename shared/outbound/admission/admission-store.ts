@@ -138,6 +138,7 @@ export function createAdmissionStore(documents: DynamoDBDocumentClient, tableNam
       const unreachable = outcome.kind === 'unreachable';
       const slowUntil = outcome.kind === 'answered' ? outcome.slowUntil : null;
       const sets = [
+        'lastFinishedAt = :at',
         ...(unreachable ? [] : ['consecutiveFailures = :zero']),
         ...(slowUntil ? ['slowUntil = :until'] : []),
       ];
