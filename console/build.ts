@@ -80,7 +80,10 @@ export function consoleBuildIsStale(outDir: string = CONSOLE_DIST): boolean {
 
 export function formatSizes(built: BuiltConsole): string {
   const files = Object.entries(built.jsGzipBytes).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(1)} KB`);
-  return `console JavaScript gzipped: ${files.join(', ')}; total ${(built.totalJsGzipBytes / 1024).toFixed(1)} KB of ${MAX_JS_GZIP_BYTES / 1024} KB`;
+  return (
+    `console JavaScript gzipped: ${files.join(', ')}; total ` +
+    `${(built.totalJsGzipBytes / 1024).toFixed(1)} KB of ${MAX_JS_GZIP_BYTES / 1024} KB`
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -106,33 +106,38 @@ describe('Browser: the console as an admin', () => {
     await expectAccessible('03-endpoint-form-refused');
   });
 
-  it('adds an endpoint with two event types by keyboard; the secret is shown once and verifies a delivery', async () => {
-    const url = page.getByLabel('URL');
-    await url.fill('');
-    await url.focus();
-    await page.keyboard.type(`${receiver.baseUrl}/hooks/console`);
-    await page.getByRole('checkbox', { name: /^order\.allocation_failed/ }).focus();
-    await page.keyboard.press('Space');
-    await page.getByRole('button', { name: 'Add endpoint' }).focus();
-    await page.keyboard.press('Enter');
-    const shown = page.getByTestId('secret');
-    await shown.waitFor();
-    secret = (await shown.textContent()) ?? '';
-    expect(secret).toMatch(/^whsec_/);
-    expect(await secretLeaks(page, secret)).toEqual([]);
-    await expectAccessible('04-endpoint-secret-once');
-    await page.getByRole('link', { name: 'Go to the endpoint' }).click();
-    endpointId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
-    expect(endpointId).not.toBe('');
+  it(
+    'adds an endpoint with two event types by keyboard; the secret is shown once and verifies a ' + 'delivery',
+    async () => {
+      const url = page.getByLabel('URL');
+      await url.fill('');
+      await url.focus();
+      await page.keyboard.type(`${receiver.baseUrl}/hooks/console`);
+      await page.getByRole('checkbox', { name: /^order\.allocation_failed/ }).focus();
+      await page.keyboard.press('Space');
+      await page.getByRole('button', { name: 'Add endpoint' }).focus();
+      await page.keyboard.press('Enter');
+      const shown = page.getByTestId('secret');
+      await shown.waitFor();
+      secret = (await shown.textContent()) ?? '';
+      expect(secret).toMatch(/^whsec_/);
+      expect(await secretLeaks(page, secret)).toEqual([]);
+      await expectAccessible('04-endpoint-secret-once');
+      await page.getByRole('link', { name: 'Go to the endpoint' }).click();
+      endpointId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
+      expect(endpointId).not.toBe('');
 
-    await publish('import.completed', 'evt_console_1');
-    const delivered = await eventually(async () => receiver.requestsTo('/hooks/console')[0]);
-    const headers = Object.fromEntries(Object.entries(delivered.headers).map(([name, value]) => [name, String(value)]));
-    expect(() => new Webhook(secret).verify(delivered.body, headers)).not.toThrow();
-    await page.reload();
-    await page.getByText(secret).waitFor({ state: 'detached' });
-    expect(await page.getByText(secret).count()).toBe(0);
-  });
+      await publish('import.completed', 'evt_console_1');
+      const delivered = await eventually(async () => receiver.requestsTo('/hooks/console')[0]);
+      const headers = Object.fromEntries(
+        Object.entries(delivered.headers).map(([name, value]) => [name, String(value)]),
+      );
+      expect(() => new Webhook(secret).verify(delivered.body, headers)).not.toThrow();
+      await page.reload();
+      await page.getByText(secret).waitFor({ state: 'detached' });
+      expect(await page.getByText(secret).count()).toBe(0);
+    },
+  );
 
   it('sends a test and finds it in the delivery log', async () => {
     await page.getByRole('button', { name: 'Send test' }).click();
@@ -274,7 +279,8 @@ describe('Browser: the console as an admin', () => {
     expect(put.status).toBe(201);
     host.setHtml(`<!doctype html><html lang="en"><head><title>Merchant page</title></head><body><main>
       <h1>Webhooks</h1>
-      <betterdata-webhooks token="${merchantToken}" owner="merchant:m_console" api-url="${system.url}"></betterdata-webhooks>
+      <betterdata-webhooks token="${merchantToken}" owner="merchant:m_console"
+        api-url="${system.url}"></betterdata-webhooks>
       </main><script src="${system.consoleUrl}portal.js"></script></body></html>`);
     const hostPage = await context.newPage();
     await hostPage.goto(host.origin);

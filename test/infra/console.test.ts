@@ -111,13 +111,17 @@ describe('Console (S3 + CloudFront)', () => {
     ).toThrow(/https/);
   });
 
-  it("sends the browser back from an OAuth callback to the deployed console (CONSOLE_URL is the distribution's URL)", () => {
-    const fn = resources[stack.getLogicalId(stack.functions.connectionsOauth.node.defaultChild as never)]!;
-    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const distributionId = stack.getLogicalId(stack.console.distribution.node.defaultChild as never);
-    expect(JSON.stringify(variables[ENV.consoleUrl])).toContain(distributionId);
-    expect(JSON.stringify(variables[ENV.consoleUrl])).toContain('DomainName');
-  });
+  it(
+    'sends the browser back from an OAuth callback to the deployed console (CONSOLE_URL is the ' +
+      "distribution's URL)",
+    () => {
+      const fn = resources[stack.getLogicalId(stack.functions.connectionsOauth.node.defaultChild as never)]!;
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const distributionId = stack.getLogicalId(stack.console.distribution.node.defaultChild as never);
+      expect(JSON.stringify(variables[ENV.consoleUrl])).toContain(distributionId);
+      expect(JSON.stringify(variables[ENV.consoleUrl])).toContain('DomainName');
+    },
+  );
 
   it('has no unacknowledged cdk-nag finding in the console', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);

@@ -35,48 +35,55 @@ describe('Integration: the cost of a delivery', () => {
     await emulators?.stop();
   });
 
-  it('costs 1 read and 3 writes per successful first attempt, stats once per endpoint-hour per batch, and never writes the endpoint item', async () => {
-    const endpoint = await world.endpoint('org_cost_1', `${receiver.baseUrl}/ok`);
-    const tasks = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
-    );
-    commands.reset();
-    const stats = createStatsBatch(createStatsStore(world.documents, emulators.tables.webhooks));
-    const outcomes = await Promise.all(tasks.map((task) => deliver(task, { ...world.deps, stats })));
-    expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'succeeded')).toBe(true);
-    expect(commands.count(isRead)).toBe(10);
-    expect(commands.count((name) => name === 'BatchGetItem')).toBe(10);
-    expect(commands.count((name) => !isRead(name))).toBe(30);
-    await stats.flush();
-    expect(commands.count((name) => !isRead(name))).toBe(31);
-    expect(endpointWrites()).toEqual([]);
-    expect(receiver.requestsTo('/ok')).toHaveLength(10);
-
-    const counts = await createStatsStore(world.documents, emulators.tables.webhooks).read(
-      endpoint.endpointId,
-      new Date(world.clock.getTime() - 3_600_000),
-      world.clock,
-    );
-    expect(counts).toMatchObject({
-      attempts: { succeeded: 10, failed: 0 },
-      messages: { succeeded: 10, pending: 0 },
-      lastSuccessAt: world.clock.toISOString(),
-    });
-  });
-
-  it('writes the endpoint item at the first failure and at the recovery, not on the failures or successes between', async () => {
-    receiver.on('/flaky', respond(500, 500, 200, 200));
-    const endpoint = await world.endpoint('org_cost_2', `${receiver.baseUrl}/flaky`);
-    const tasks = await Promise.all([0, 1, 2, 3].map((index) => world.delivery(endpoint, index, 'pending')));
-    const writesPerAttempt: number[] = [];
-    for (const task of tasks) {
+  it(
+    'costs 1 read and 3 writes per successful first attempt, stats once per endpoint-hour per ' +
+      'batch, and never writes the endpoint item',
+    async () => {
+      const endpoint = await world.endpoint('org_cost_1', `${receiver.baseUrl}/ok`);
+      const tasks = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
+      );
       commands.reset();
-      await deliver(task, world.deps);
-      writesPerAttempt.push(endpointWrites().length);
-    }
-    expect(writesPerAttempt).toEqual([1, 0, 1, 0]);
-    expect(await world.deps.endpoints.get('org_cost_2', endpoint.endpointId)).toMatchObject({ failingSince: null });
-  });
+      const stats = createStatsBatch(createStatsStore(world.documents, emulators.tables.webhooks));
+      const outcomes = await Promise.all(tasks.map((task) => deliver(task, { ...world.deps, stats })));
+      expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'succeeded')).toBe(true);
+      expect(commands.count(isRead)).toBe(10);
+      expect(commands.count((name) => name === 'BatchGetItem')).toBe(10);
+      expect(commands.count((name) => !isRead(name))).toBe(30);
+      await stats.flush();
+      expect(commands.count((name) => !isRead(name))).toBe(31);
+      expect(endpointWrites()).toEqual([]);
+      expect(receiver.requestsTo('/ok')).toHaveLength(10);
+
+      const counts = await createStatsStore(world.documents, emulators.tables.webhooks).read(
+        endpoint.endpointId,
+        new Date(world.clock.getTime() - 3_600_000),
+        world.clock,
+      );
+      expect(counts).toMatchObject({
+        attempts: { succeeded: 10, failed: 0 },
+        messages: { succeeded: 10, pending: 0 },
+        lastSuccessAt: world.clock.toISOString(),
+      });
+    },
+  );
+
+  it(
+    'writes the endpoint item at the first failure and at the recovery, not on the failures or ' + 'successes between',
+    async () => {
+      receiver.on('/flaky', respond(500, 500, 200, 200));
+      const endpoint = await world.endpoint('org_cost_2', `${receiver.baseUrl}/flaky`);
+      const tasks = await Promise.all([0, 1, 2, 3].map((index) => world.delivery(endpoint, index, 'pending')));
+      const writesPerAttempt: number[] = [];
+      for (const task of tasks) {
+        commands.reset();
+        await deliver(task, world.deps);
+        writesPerAttempt.push(endpointWrites().length);
+      }
+      expect(writesPerAttempt).toEqual([1, 0, 1, 0]);
+      expect(await world.deps.endpoints.get('org_cost_2', endpoint.endpointId)).toMatchObject({ failingSince: null });
+    },
+  );
 
   it('records an exhausted delivery as failed and leaves the dead-letter queue empty', async () => {
     receiver.on('/down', respond(500));

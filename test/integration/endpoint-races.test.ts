@@ -36,32 +36,36 @@ describe('Integration: endpoint writes under concurrency', () => {
       },
     );
 
-  it('lets one of two concurrent rotations win (200) and refuses the other (409); the returned secret is the stored one', async () => {
-    const created = await create('org_race_1');
-    expect(created.status).toBe(201);
-    const endpointId = String(created.body.id);
-    const rotate = () =>
-      api.call(
-        'POST',
-        `/v1/orgs/org_race_1/webhooks/endpoints/${endpointId}/secret/rotate`,
-        { orgId: 'org_race_1', endpointId },
-        { gracePeriodSeconds: 60 },
-      );
-    for (let round = 0; round < 3; round++) {
-      const answers = await Promise.all([rotate(), rotate()]);
-      const statuses = answers.map((answer) => answer.status).sort();
-      expect(statuses).toEqual([200, 409]);
-      const winner = answers.find((answer) => answer.status === 200)!;
-      expect(answers.find((answer) => answer.status === 409)!.body).toMatchObject({ code: 'rotation_conflict' });
-      const stored = (await world.deps.endpoints.getSecrets('org_race_1', endpointId))!;
-      const newest = await world.cipher.decrypt(
-        stored.secrets[0]!.ciphertext,
-        secretContext({ orgId: 'org_race_1', endpointId }),
-      );
-      expect(newest).toBe(winner.body.secret);
-      expect(parseSigningSecret(newest)).toBeInstanceOf(Uint8Array);
-    }
-  });
+  it(
+    'lets one of two concurrent rotations win (200) and refuses the other (409); the returned ' +
+      'secret is the stored one',
+    async () => {
+      const created = await create('org_race_1');
+      expect(created.status).toBe(201);
+      const endpointId = String(created.body.id);
+      const rotate = () =>
+        api.call(
+          'POST',
+          `/v1/orgs/org_race_1/webhooks/endpoints/${endpointId}/secret/rotate`,
+          { orgId: 'org_race_1', endpointId },
+          { gracePeriodSeconds: 60 },
+        );
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all([rotate(), rotate()]);
+        const statuses = answers.map((answer) => answer.status).sort();
+        expect(statuses).toEqual([200, 409]);
+        const winner = answers.find((answer) => answer.status === 200)!;
+        expect(answers.find((answer) => answer.status === 409)!.body).toMatchObject({ code: 'rotation_conflict' });
+        const stored = (await world.deps.endpoints.getSecrets('org_race_1', endpointId))!;
+        const newest = await world.cipher.decrypt(
+          stored.secrets[0]!.ciphertext,
+          secretContext({ orgId: 'org_race_1', endpointId }),
+        );
+        expect(newest).toBe(winner.body.secret);
+        expect(parseSigningSecret(newest)).toBeInstanceOf(Uint8Array);
+      }
+    },
+  );
 
   it('creates exactly 50 endpoints out of 80 concurrent creates, and frees a slot when one is deleted', async () => {
     const answers = await Promise.all(Array.from({ length: 80 }, () => create('org_race_2')));

@@ -141,109 +141,121 @@ describe('Integration: inbound event log through the local runtime', () => {
     return answer.body.items as { quantity: string }[];
   }
 
-  it('Stripe: a second receipt of an event id with another body changes nothing; the log shows it once, received twice, applied', async () => {
-    const orgId = 'org_log_stripe';
-    const first = stripeEventPayload('customer.subscription.created', {
-      orgId,
-      plan: 'growth',
-      created: nextCreated(),
-    });
-    expect((await postStripe(system, first.payload)).status).toBe(200);
-    const id = inboundEventId('stripe', first.id);
-    await settled(orgId, id, (event) => event.status === 'applied');
-    expect(await billingPlan(orgId)).toBe('growth');
+  it(
+    'Stripe: a second receipt of an event id with another body changes nothing; the log shows it ' +
+      'once, received twice, applied',
+    async () => {
+      const orgId = 'org_log_stripe';
+      const first = stripeEventPayload('customer.subscription.created', {
+        orgId,
+        plan: 'growth',
+        created: nextCreated(),
+      });
+      expect((await postStripe(system, first.payload)).status).toBe(200);
+      const id = inboundEventId('stripe', first.id);
+      await settled(orgId, id, (event) => event.status === 'applied');
+      expect(await billingPlan(orgId)).toBe('growth');
 
-    // Same event id, a different plan and a later timestamp: a replayed or forged-looking duplicate.
-    const altered = JSON.parse(first.payload) as {
-      created: number;
-      data: { object: { items: { data: { price: { metadata: Record<string, string>; lookup_key?: string } }[] } } };
-    };
-    altered.created = nextCreated();
-    const price = altered.data.object.items.data[0]!.price;
-    price.metadata = { ...price.metadata, plan: 'starter' };
-    price.lookup_key = 'starter';
-    const alteredPayload = JSON.stringify(altered);
-    expect(alteredPayload).not.toBe(first.payload);
-    expect((await postStripe(system, alteredPayload)).status).toBe(200);
+      // Same event id, a different plan and a later timestamp: a replayed or forged-looking duplicate.
+      const altered = JSON.parse(first.payload) as {
+        created: number;
+        data: { object: { items: { data: { price: { metadata: Record<string, string>; lookup_key?: string } }[] } } };
+      };
+      altered.created = nextCreated();
+      const price = altered.data.object.items.data[0]!.price;
+      price.metadata = { ...price.metadata, plan: 'starter' };
+      price.lookup_key = 'starter';
+      const alteredPayload = JSON.stringify(altered);
+      expect(alteredPayload).not.toBe(first.payload);
+      expect((await postStripe(system, alteredPayload)).status).toBe(200);
 
-    const event = await settled(orgId, id, (entry) => entry.receiveCount === 2);
-    expect(event).toMatchObject({
-      provider: 'stripe',
-      providerEventId: first.id,
-      type: 'customer.subscription.created',
-      status: 'applied',
-      tries: 1,
-    });
-    expect(event.body).toBe(first.payload);
-    expect(event.effects).toMatchObject({ auditEntryId: first.id });
-    expect(await billingPlan(orgId)).toBe('growth');
-    expect(await auditCount(orgId)).toBe(1);
-    expect(
-      (await listed(orgId, '?provider=stripe')).map((entry) => [entry.id, entry.receiveCount, entry.status]),
-    ).toEqual([[id, 2, 'applied']]);
-  });
+      const event = await settled(orgId, id, (entry) => entry.receiveCount === 2);
+      expect(event).toMatchObject({
+        provider: 'stripe',
+        providerEventId: first.id,
+        type: 'customer.subscription.created',
+        status: 'applied',
+        tries: 1,
+      });
+      expect(event.body).toBe(first.payload);
+      expect(event.effects).toMatchObject({ auditEntryId: first.id });
+      expect(await billingPlan(orgId)).toBe('growth');
+      expect(await auditCount(orgId)).toBe(1);
+      expect(
+        (await listed(orgId, '?provider=stripe')).map((entry) => [entry.id, entry.receiveCount, entry.status]),
+      ).toEqual([[id, 2, 'applied']]);
+    },
+  );
 
-  it('replaying an applied event changes nothing; an unattributed failure is kept for operators and applies once its mapping exists', async () => {
-    const orgId = 'org_log_replay';
-    const subscription = stripeEventPayload('customer.subscription.created', {
-      orgId,
-      plan: 'growth',
-      created: nextCreated(),
-    });
-    expect((await postStripe(system, subscription.payload)).status).toBe(200);
-    const subscriptionLogId = inboundEventId('stripe', subscription.id);
-    await settled(orgId, subscriptionLogId, (event) => event.status === 'applied');
-    const audits = await auditCount(orgId);
+  it(
+    'replaying an applied event changes nothing; an unattributed failure is kept for operators and ' +
+      'applies once its mapping exists',
+    async () => {
+      const orgId = 'org_log_replay';
+      const subscription = stripeEventPayload('customer.subscription.created', {
+        orgId,
+        plan: 'growth',
+        created: nextCreated(),
+      });
+      expect((await postStripe(system, subscription.payload)).status).toBe(200);
+      const subscriptionLogId = inboundEventId('stripe', subscription.id);
+      await settled(orgId, subscriptionLogId, (event) => event.status === 'applied');
+      const audits = await auditCount(orgId);
 
-    const replay = await call('POST', `/v1/orgs/${orgId}/inbound/events/${subscriptionLogId}/replay`, {
-      bearer: await admin(orgId),
-    });
-    expect(replay).toMatchObject({ status: 202, body: { id: subscriptionLogId, status: 'applied' } });
-    const replayed = await settled(orgId, subscriptionLogId, (event) => event.tries === 2);
-    expect(replayed).toMatchObject({ status: 'applied', receiveCount: 1, effects: { auditEntryId: subscription.id } });
-    expect(await auditCount(orgId)).toBe(audits);
-    expect(await billingPlan(orgId)).toBe('growth');
-    // Members read, only admins replay.
-    const byMember = await call('POST', `/v1/orgs/${orgId}/inbound/events/${subscriptionLogId}/replay`, {
-      bearer: await member(orgId),
-    });
-    expect(byMember.status).toBe(403);
-    // Another organisation's event does not exist for this one.
-    expect(
-      (
-        await call('GET', `/v1/orgs/org_other/inbound/events/${subscriptionLogId}`, {
-          bearer: await member('org_other'),
-        })
-      ).status,
-    ).toBe(404);
+      const replay = await call('POST', `/v1/orgs/${orgId}/inbound/events/${subscriptionLogId}/replay`, {
+        bearer: await admin(orgId),
+      });
+      expect(replay).toMatchObject({ status: 202, body: { id: subscriptionLogId, status: 'applied' } });
+      const replayed = await settled(orgId, subscriptionLogId, (event) => event.tries === 2);
+      expect(replayed).toMatchObject({
+        status: 'applied',
+        receiveCount: 1,
+        effects: { auditEntryId: subscription.id },
+      });
+      expect(await auditCount(orgId)).toBe(audits);
+      expect(await billingPlan(orgId)).toBe('growth');
+      // Members read, only admins replay.
+      const byMember = await call('POST', `/v1/orgs/${orgId}/inbound/events/${subscriptionLogId}/replay`, {
+        bearer: await member(orgId),
+      });
+      expect(byMember.status).toBe(403);
+      // Another organisation's event does not exist for this one.
+      expect(
+        (
+          await call('GET', `/v1/orgs/org_other/inbound/events/${subscriptionLogId}`, {
+            bearer: await member('org_other'),
+          })
+        ).status,
+      ).toBe(404);
 
-    // An invoice of a customer no organisation is mapped to yet.
-    const customerId = `cus_${randomUUID().slice(0, 8)}`;
-    const invoice = stripeEventPayload('invoice.paid', { customerId, created: nextCreated() });
-    expect((await postStripe(system, invoice.payload)).status).toBe(200);
-    const invoiceLogId = inboundEventId('stripe', invoice.id);
-    const operator = { bearer: system.internalApiToken };
-    const failed = await eventually(async () => {
-      const answer = await call('GET', '/internal/inbound/events?status=failed&provider=stripe', operator);
-      return (answer.body.data as LoggedEvent[] | undefined)?.find((event) => event.id === invoiceLogId);
-    });
-    expect(failed).toMatchObject({ status: 'failed', reason: expect.stringContaining(customerId) as unknown });
-    expect((await call('GET', '/internal/inbound/events', {})).status).toBe(403);
+      // An invoice of a customer no organisation is mapped to yet.
+      const customerId = `cus_${randomUUID().slice(0, 8)}`;
+      const invoice = stripeEventPayload('invoice.paid', { customerId, created: nextCreated() });
+      expect((await postStripe(system, invoice.payload)).status).toBe(200);
+      const invoiceLogId = inboundEventId('stripe', invoice.id);
+      const operator = { bearer: system.internalApiToken };
+      const failed = await eventually(async () => {
+        const answer = await call('GET', '/internal/inbound/events?status=failed&provider=stripe', operator);
+        return (answer.body.data as LoggedEvent[] | undefined)?.find((event) => event.id === invoiceLogId);
+      });
+      expect(failed).toMatchObject({ status: 'failed', reason: expect.stringContaining(customerId) as unknown });
+      expect((await call('GET', '/internal/inbound/events', {})).status).toBe(403);
 
-    // The mapping appears (a subscription event naming the organisation), then the operator replays.
-    const mapping = stripeEventPayload('customer.subscription.created', {
-      orgId: 'org_log_mapped',
-      customerId,
-      plan: 'growth',
-      created: nextCreated(),
-    });
-    expect((await postStripe(system, mapping.payload)).status).toBe(200);
-    await settled('org_log_mapped', inboundEventId('stripe', mapping.id), (event) => event.status === 'applied');
-    expect((await call('POST', `/internal/inbound/events/${invoiceLogId}/replay`, operator)).status).toBe(202);
-    const applied = await settled('org_log_mapped', invoiceLogId, (event) => event.status === 'applied');
-    expect(applied.tries).toBeGreaterThanOrEqual(2);
-    expect(applied.reason).toBeUndefined();
-  });
+      // The mapping appears (a subscription event naming the organisation), then the operator replays.
+      const mapping = stripeEventPayload('customer.subscription.created', {
+        orgId: 'org_log_mapped',
+        customerId,
+        plan: 'growth',
+        created: nextCreated(),
+      });
+      expect((await postStripe(system, mapping.payload)).status).toBe(200);
+      await settled('org_log_mapped', inboundEventId('stripe', mapping.id), (event) => event.status === 'applied');
+      expect((await call('POST', `/internal/inbound/events/${invoiceLogId}/replay`, operator)).status).toBe(202);
+      const applied = await settled('org_log_mapped', invoiceLogId, (event) => event.status === 'applied');
+      expect(applied.tries).toBeGreaterThanOrEqual(2);
+      expect(applied.reason).toBeUndefined();
+    },
+  );
 
   it('Square: a second event_id with another quantity has no effect and is counted', async () => {
     const orgId = 'org_log_square';
@@ -268,27 +280,30 @@ describe('Integration: inbound event log through the local runtime', () => {
     expect((await inventory(orgId)).map((level) => level.quantity)).toEqual(['10']);
   });
 
-  it('Shopify: a second delivery of an x-shopify-event-id (another webhook id, another body) has no effect', async () => {
-    const orgId = 'org_log_shopify';
-    const shop = 'log-shop.myshopify.com';
-    expect(await connect({ provider: 'shopify', orgId, account: shop, notificationUrl: null })).toBe('connected');
-    const level = (available: number, updatedAt: string) =>
-      rawJson(inventoryLevelBody({ inventoryItemId: 808950810n, locationId: 905684977n, available, updatedAt }));
-    await postShopify('inventory_levels/update', level(7, '2024-06-01T10:00:00Z'), shop, {
-      eventId: 'shop-ev-1',
-      webhookId: randomUUID(),
-    });
-    const id = inboundEventId('shopify', 'shop-ev-1');
-    await settled(orgId, id, (event) => event.status === 'applied');
-    await postShopify('inventory_levels/update', level(1, '2024-06-01T12:00:00Z'), shop, {
-      eventId: 'shop-ev-1',
-      webhookId: randomUUID(),
-    });
-    await settled(orgId, id, (entry) => entry.receiveCount === 2);
-    expect((await inventory(orgId)).map((entry) => entry.quantity)).toEqual(['7']);
-    expect(await listed(orgId, '?provider=shopify&type=inventory_levels/update')).toHaveLength(1);
-    expect(await listed(orgId, '?provider=shopify&status=failed')).toHaveLength(0);
-  });
+  it(
+    'Shopify: a second delivery of an x-shopify-event-id (another webhook id, another body) has no ' + 'effect',
+    async () => {
+      const orgId = 'org_log_shopify';
+      const shop = 'log-shop.myshopify.com';
+      expect(await connect({ provider: 'shopify', orgId, account: shop, notificationUrl: null })).toBe('connected');
+      const level = (available: number, updatedAt: string) =>
+        rawJson(inventoryLevelBody({ inventoryItemId: 808950810n, locationId: 905684977n, available, updatedAt }));
+      await postShopify('inventory_levels/update', level(7, '2024-06-01T10:00:00Z'), shop, {
+        eventId: 'shop-ev-1',
+        webhookId: randomUUID(),
+      });
+      const id = inboundEventId('shopify', 'shop-ev-1');
+      await settled(orgId, id, (event) => event.status === 'applied');
+      await postShopify('inventory_levels/update', level(1, '2024-06-01T12:00:00Z'), shop, {
+        eventId: 'shop-ev-1',
+        webhookId: randomUUID(),
+      });
+      await settled(orgId, id, (entry) => entry.receiveCount === 2);
+      expect((await inventory(orgId)).map((entry) => entry.quantity)).toEqual(['7']);
+      expect(await listed(orgId, '?provider=shopify&type=inventory_levels/update')).toHaveLength(1);
+      expect(await listed(orgId, '?provider=shopify&status=failed')).toHaveLength(0);
+    },
+  );
 
   it('signed sources: a second receipt of a body id with another body is counted and not queued again', async () => {
     const orgId = 'org_log_sources';

@@ -67,10 +67,14 @@ describe('Integration: local runtime settings and Host check', () => {
     });
   }
 
-  it('gives the functions the allowlist the user set, not the development default, and keeps the plain-http default', () => {
-    expect(system.env.ALLOWED_PRIVATE_CIDRS).toBe('127.0.0.1/32');
-    expect(system.env.ALLOW_HTTP_ENDPOINTS).toBe('true');
-  });
+  it(
+    'gives the functions the allowlist the user set, not the development default, and keeps the ' +
+      'plain-http default',
+    () => {
+      expect(system.env.ALLOWED_PRIVATE_CIDRS).toBe('127.0.0.1/32');
+      expect(system.env.ALLOW_HTTP_ENDPOINTS).toBe('true');
+    },
+  );
 
   it('refuses an endpoint on 127.0.0.2 without dialling it, and delivers to 127.0.0.1', async () => {
     const { port } = outside.address() as AddressInfo;
@@ -92,17 +96,20 @@ describe('Integration: local runtime settings and Host check', () => {
     expect(outsideHits).toBe(0);
   });
 
-  it('answers 421 to a foreign Host, and serves loopback names with its port and the tunnel host the user named', async () => {
-    const { port } = new URL(system.url);
-    expect(await statusWithHost('rebound.attacker.example')).toBe(421);
-    expect(await statusWithHost(`rebound.attacker.example:${port}`)).toBe(421);
-    expect(await statusWithHost('127.0.0.1:1')).toBe(421);
-    // Past the Host check: the JWT authorizer answers 401 (no token).
-    expect(await statusWithHost(`127.0.0.1:${port}`)).toBe(401);
-    expect(await statusWithHost(`localhost:${port}`)).toBe(401);
-    expect(await statusWithHost(`[::1]:${port}`)).toBe(401);
-    expect(await statusWithHost('tunnel.example.dev')).toBe(401);
-  });
+  it(
+    'answers 421 to a foreign Host, and serves loopback names with its port and the tunnel host the ' + 'user named',
+    async () => {
+      const { port } = new URL(system.url);
+      expect(await statusWithHost('rebound.attacker.example')).toBe(421);
+      expect(await statusWithHost(`rebound.attacker.example:${port}`)).toBe(421);
+      expect(await statusWithHost('127.0.0.1:1')).toBe(421);
+      // Past the Host check: the JWT authorizer answers 401 (no token).
+      expect(await statusWithHost(`127.0.0.1:${port}`)).toBe(401);
+      expect(await statusWithHost(`localhost:${port}`)).toBe(401);
+      expect(await statusWithHost(`[::1]:${port}`)).toBe(401);
+      expect(await statusWithHost('tunnel.example.dev')).toBe(401);
+    },
+  );
 
   it('deletes expired items and old bodies itself, as DynamoDB TTL and S3 lifecycle would', async () => {
     const documents = createDocumentClient(system.env);

@@ -104,92 +104,100 @@ describe('Integration: recovery as a durable job', () => {
   const postedMessageIds = (path: string) =>
     receiver.requestsTo(path).map((request) => (JSON.parse(request.body) as { id: string }).id);
 
-  it('re-sends each delivery of a window larger than a page exactly once when the worker is killed halfway, and completes', async () => {
-    const endpoint = await failedWindow('org_rec_job_1', '/recover-1', 10);
-    const started = await recover(endpoint);
-    expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({
-      kind: 'recovery',
-      status: 'queued',
-      endpointId: endpoint.endpointId,
-      progress: { queued: 0, succeeded: 0, failed: 0, remaining: 0 },
-    });
-    const recoveryId = String(started.body.id);
+  it(
+    're-sends each delivery of a window larger than a page exactly once when the worker is killed ' +
+      'halfway, and completes',
+    async () => {
+      const endpoint = await failedWindow('org_rec_job_1', '/recover-1', 10);
+      const started = await recover(endpoint);
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({
+        kind: 'recovery',
+        status: 'queued',
+        endpointId: endpoint.endpointId,
+        progress: { queued: 0, succeeded: 0, failed: 0, remaining: 0 },
+      });
+      const recoveryId = String(started.body.id);
 
-    // Page 1 runs normally.
-    const first = (await nextJobMessage())!;
-    expect(await runJobStep(parseJobMessage(first.Body ?? ''), runner)).toBe('advanced');
-    await done(first);
-    // Page 2: the worker dies after marking the page and queueing two of its four deliveries.
-    const second = (await nextJobMessage())!;
-    const job = (await api.jobs.get(`ORG#${endpoint.orgId}`, recoveryId))!;
-    let sent = 0;
-    const dying: QueueSender = {
-      send: (body, options) => world.deps.deliveryQueue.send(body, options),
-      sendBatch: async (bodies) => {
-        await world.deps.deliveryQueue.sendBatch(bodies.slice(0, 2));
-        sent += 2;
-        throw new Error('worker killed');
-      },
-    };
-    await expect(recoverySteps(dying)[RECOVERY_JOB_KIND](job)).rejects.toThrow('worker killed');
-    expect(sent).toBe(2);
-    // SQS hands the same message to the next worker, which resumes from the stored checkpoint.
-    expect(await runJobStep(parseJobMessage(second.Body ?? ''), runner)).toBe('advanced');
-    await done(second);
-    await runJobs();
+      // Page 1 runs normally.
+      const first = (await nextJobMessage())!;
+      expect(await runJobStep(parseJobMessage(first.Body ?? ''), runner)).toBe('advanced');
+      await done(first);
+      // Page 2: the worker dies after marking the page and queueing two of its four deliveries.
+      const second = (await nextJobMessage())!;
+      const job = (await api.jobs.get(`ORG#${endpoint.orgId}`, recoveryId))!;
+      let sent = 0;
+      const dying: QueueSender = {
+        send: (body, options) => world.deps.deliveryQueue.send(body, options),
+        sendBatch: async (bodies) => {
+          await world.deps.deliveryQueue.sendBatch(bodies.slice(0, 2));
+          sent += 2;
+          throw new Error('worker killed');
+        },
+      };
+      await expect(recoverySteps(dying)[RECOVERY_JOB_KIND](job)).rejects.toThrow('worker killed');
+      expect(sent).toBe(2);
+      // SQS hands the same message to the next worker, which resumes from the stored checkpoint.
+      expect(await runJobStep(parseJobMessage(second.Body ?? ''), runner)).toBe('advanced');
+      await done(second);
+      await runJobs();
 
-    const running = await readRecovery(endpoint, recoveryId);
-    expect(running.body).toMatchObject({ status: 'running', progress: { queued: 10, succeeded: 0, remaining: 10 } });
-    const tasks = await world.drainDeliveries({ run: true });
-    expect(tasks).toHaveLength(12); // the two sent before the crash were queued twice, and posted once
-    expect(postedMessageIds('/recover-1').sort()).toEqual(
-      Array.from({ length: 10 }, (_, index) => `msg_${endpoint.endpointId}_${String(index).padStart(4, '0')}`),
-    );
-    expect((await readRecovery(endpoint, recoveryId)).body).toMatchObject({
-      status: 'completed',
-      progress: { queued: 10, succeeded: 10, failed: 0, remaining: 0 },
-    });
-  });
+      const running = await readRecovery(endpoint, recoveryId);
+      expect(running.body).toMatchObject({ status: 'running', progress: { queued: 10, succeeded: 0, remaining: 10 } });
+      const tasks = await world.drainDeliveries({ run: true });
+      expect(tasks).toHaveLength(12); // the two sent before the crash were queued twice, and posted once
+      expect(postedMessageIds('/recover-1').sort()).toEqual(
+        Array.from({ length: 10 }, (_, index) => `msg_${endpoint.endpointId}_${String(index).padStart(4, '0')}`),
+      );
+      expect((await readRecovery(endpoint, recoveryId)).body).toMatchObject({
+        status: 'completed',
+        progress: { queued: 10, succeeded: 10, failed: 0, remaining: 0 },
+      });
+    },
+  );
 
-  it('answers 409 with the active recovery while one runs, and a later recovery does not re-send what an earlier one did', async () => {
-    receiver.on('/recover-2', respond(500));
-    const endpoint = await failedWindow('org_rec_job_2', '/recover-2', 5);
-    const first = await recover(endpoint);
-    expect(first.status).toBe(202);
-    const conflict = await recover(endpoint);
-    expect(conflict.status).toBe(409);
-    expect(conflict.body).toMatchObject({ code: 'recovery_in_progress', activeRecoveryId: first.body.id });
+  it(
+    'answers 409 with the active recovery while one runs, and a later recovery does not re-send ' +
+      'what an earlier one did',
+    async () => {
+      receiver.on('/recover-2', respond(500));
+      const endpoint = await failedWindow('org_rec_job_2', '/recover-2', 5);
+      const first = await recover(endpoint);
+      expect(first.status).toBe(202);
+      const conflict = await recover(endpoint);
+      expect(conflict.status).toBe(409);
+      expect(conflict.body).toMatchObject({ code: 'recovery_in_progress', activeRecoveryId: first.body.id });
 
-    await runJobs();
-    await world.drainDeliveries({ run: true });
-    expect(postedMessageIds('/recover-2')).toHaveLength(5);
-    expect((await readRecovery(endpoint, String(first.body.id))).body).toMatchObject({
-      status: 'completed',
-      progress: { queued: 5, succeeded: 0, failed: 5, remaining: 0 },
-    });
+      await runJobs();
+      await world.drainDeliveries({ run: true });
+      expect(postedMessageIds('/recover-2')).toHaveLength(5);
+      expect((await readRecovery(endpoint, String(first.body.id))).body).toMatchObject({
+        status: 'completed',
+        progress: { queued: 5, succeeded: 0, failed: 5, remaining: 0 },
+      });
 
-    // Back to back over the same (still failed) window: nothing is sent twice.
-    const second = await recover(endpoint);
-    expect(second.status).toBe(202);
-    await runJobs();
-    expect(await world.drainDeliveries({ run: true })).toEqual([]);
-    expect(postedMessageIds('/recover-2')).toHaveLength(5);
-    expect((await readRecovery(endpoint, String(second.body.id))).body).toMatchObject({
-      status: 'completed',
-      progress: { queued: 0, remaining: 0 },
-    });
+      // Back to back over the same (still failed) window: nothing is sent twice.
+      const second = await recover(endpoint);
+      expect(second.status).toBe(202);
+      await runJobs();
+      expect(await world.drainDeliveries({ run: true })).toEqual([]);
+      expect(postedMessageIds('/recover-2')).toHaveLength(5);
+      expect((await readRecovery(endpoint, String(second.body.id))).body).toMatchObject({
+        status: 'completed',
+        progress: { queued: 0, remaining: 0 },
+      });
 
-    // A scheduled attempt that fails after the recovery makes that delivery recoverable again.
-    world.clock = new Date(world.clock.getTime() + 60_000);
-    const again = { ...(await world.delivery(endpoint, 0, 'failed', undefined)), attempt: 2 };
-    await deliver(again, world.deps);
-    const third = await recover(endpoint);
-    await runJobs();
-    await world.drainDeliveries({ run: true });
-    expect((await readRecovery(endpoint, String(third.body.id))).body).toMatchObject({
-      status: 'completed',
-      progress: { queued: 1, failed: 1, remaining: 0 },
-    });
-  });
+      // A scheduled attempt that fails after the recovery makes that delivery recoverable again.
+      world.clock = new Date(world.clock.getTime() + 60_000);
+      const again = { ...(await world.delivery(endpoint, 0, 'failed', undefined)), attempt: 2 };
+      await deliver(again, world.deps);
+      const third = await recover(endpoint);
+      await runJobs();
+      await world.drainDeliveries({ run: true });
+      expect((await readRecovery(endpoint, String(third.body.id))).body).toMatchObject({
+        status: 'completed',
+        progress: { queued: 1, failed: 1, remaining: 0 },
+      });
+    },
+  );
 });

@@ -61,39 +61,43 @@ describe('Integration: the sweeper', () => {
     expect(await sweep(deps)).toEqual({ overdue: 0, staleAttempts: 0 });
   });
 
-  it('re-queues a delivery whose attempt was left in progress by a crashed worker, and the new worker takes it over', async () => {
-    const endpoint = await world.endpoint('org_sweep_2', `${receiver.baseUrl}/crashed`);
-    const task = await world.delivery(endpoint, 0, 'pending');
-    const { message } = await world.deps.context.read(task);
-    // A worker claimed attempt 1 and died before posting.
-    await world.deps.messages.claimAttempt(
-      {
-        messageId: task.messageId,
-        endpointId: endpoint.endpointId,
-        orgId: endpoint.orgId,
-        eventType: message!.eventType,
-        attempt: 1,
-        trigger: 'scheduled',
-        state: 'in_progress',
-        at: world.clock.toISOString(),
-        url: endpoint.url,
-        status: null,
-        statusCode: null,
-        errorKind: null,
-        errorMessage: null,
-        durationMs: null,
-        responseExcerpt: null,
-        nextAttemptAt: null,
-        expiresAt: 0,
-      },
-      world.clock.toISOString(),
-    );
-    world.clock = new Date(world.clock.getTime() + 2 * MINUTE);
-    expect(await sweep(deps)).toEqual({ overdue: 0, staleAttempts: 1 });
-    expect(await sweep(deps)).toEqual({ overdue: 0, staleAttempts: 0 });
-    await world.drainDeliveries({ run: true });
-    expect(receiver.requestsTo('/crashed')).toHaveLength(1);
-    const { attempts } = await world.deps.messages.messageHistory(task.messageId);
-    expect(attempts).toEqual([expect.objectContaining({ attempt: 1, state: 'completed', status: 'succeeded' })]);
-  });
+  it(
+    're-queues a delivery whose attempt was left in progress by a crashed worker, and the new ' +
+      'worker takes it over',
+    async () => {
+      const endpoint = await world.endpoint('org_sweep_2', `${receiver.baseUrl}/crashed`);
+      const task = await world.delivery(endpoint, 0, 'pending');
+      const { message } = await world.deps.context.read(task);
+      // A worker claimed attempt 1 and died before posting.
+      await world.deps.messages.claimAttempt(
+        {
+          messageId: task.messageId,
+          endpointId: endpoint.endpointId,
+          orgId: endpoint.orgId,
+          eventType: message!.eventType,
+          attempt: 1,
+          trigger: 'scheduled',
+          state: 'in_progress',
+          at: world.clock.toISOString(),
+          url: endpoint.url,
+          status: null,
+          statusCode: null,
+          errorKind: null,
+          errorMessage: null,
+          durationMs: null,
+          responseExcerpt: null,
+          nextAttemptAt: null,
+          expiresAt: 0,
+        },
+        world.clock.toISOString(),
+      );
+      world.clock = new Date(world.clock.getTime() + 2 * MINUTE);
+      expect(await sweep(deps)).toEqual({ overdue: 0, staleAttempts: 1 });
+      expect(await sweep(deps)).toEqual({ overdue: 0, staleAttempts: 0 });
+      await world.drainDeliveries({ run: true });
+      expect(receiver.requestsTo('/crashed')).toHaveLength(1);
+      const { attempts } = await world.deps.messages.messageHistory(task.messageId);
+      expect(attempts).toEqual([expect.objectContaining({ attempt: 1, state: 'completed', status: 'succeeded' })]);
+    },
+  );
 });

@@ -104,13 +104,16 @@ function BillingCard() {
           <dt>Last payment</dt>
           <dd>
             {billing.data.lastPayment
-              ? `${money(billing.data.lastPayment.amountPaid, billing.data.lastPayment.currency)} on ${when(billing.data.lastPayment.paidAt)}`
+              ? `${money(billing.data.lastPayment.amountPaid, billing.data.lastPayment.currency)} on ` +
+                `${when(billing.data.lastPayment.paidAt)}`
               : '—'}
           </dd>
           <dt>Last failure</dt>
           <dd>
             {billing.data.lastPaymentFailure
-              ? `${money(billing.data.lastPaymentFailure.amountDue, billing.data.lastPaymentFailure.currency)} on ${when(billing.data.lastPaymentFailure.failedAt)} (attempt ${billing.data.lastPaymentFailure.attemptCount})`
+              ? `${money(billing.data.lastPaymentFailure.amountDue, billing.data.lastPaymentFailure.currency)} ` +
+                `on ${when(billing.data.lastPaymentFailure.failedAt)} ` +
+                `(attempt ${billing.data.lastPaymentFailure.attemptCount})`
               : '—'}
           </dd>
         </dl>
