@@ -407,18 +407,15 @@ async function main(): Promise<DeliveryResult> {
       deliveriesPerRound: perRound,
       bodyBytes,
       notes: [
-        `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ` +
-          `${CONCURRENCY} deliveries in flight, median of ${rounds} rounds ` +
-          `(order rotated each round) after a warm-up round; the sign + post and ` +
-          `floor variants post each round's bodies ${FAST_REPEAT} times.`,
-        'ours: one BatchGetItem (endpoint, secrets, message), claim the ' +
-          'attempt, sign, post, then the attempt result and the delivery state ' +
-          'side by side (3 round trips in sequence); every 10 deliveries share ' +
-          'one stats batch, written once per endpoint-hour; the endpoint item is ' +
+        `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ${CONCURRENCY} deliveries ` +
+          `in flight, median of ${rounds} rounds (order rotated each round) after a warm-up round; ` +
+          `the sign + post and floor variants post each round's bodies ${FAST_REPEAT} times.`,
+        'ours: one BatchGetItem (endpoint, secrets, message), claim the attempt, sign, post, then ' +
+          'the attempt result and the delivery state side by side (3 round trips in sequence); every ' +
+          '10 deliveries share one stats batch, written once per endpoint-hour; the endpoint item is ' +
           'not written on success. dynalite runs in a separate process on loopback.',
-        'The receiver (separate process) answers 204 at once on loopback, so ' +
-          'the floor is far faster than any real endpoint; the ratio is an upper ' +
-          'bound on the share of time our own work takes.',
+        'The receiver (separate process) answers 204 at once on loopback, so the floor is far faster ' +
+          'than any real endpoint; the ratio is an upper bound on the share of time our own work takes.',
       ],
     };
   } finally {

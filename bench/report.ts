@@ -2,6 +2,7 @@ import type { ColdStartEntry, ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
 import type { ConsoleResult } from './console';
 import type { CommandsPerDelivery, DeliveryResult } from './delivery';
+import type { FairnessResult } from './fairness';
 
 const commandsText = (commands: CommandsPerDelivery) =>
   `${commands.reads} read + ${commands.writes} writes, ${commands.endpointWrites} to the endpoint item`;
@@ -33,6 +34,7 @@ export interface AllResults {
   readonly fanout?: BenchOutcome<FanoutResult>;
   readonly delivery?: BenchOutcome<DeliveryResult>;
   readonly console?: BenchOutcome<ConsoleResult>;
+  readonly fairness?: BenchOutcome<FairnessResult>;
 }
 
 export interface Target {
@@ -312,12 +314,12 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
     const share = ratio(delivery.ours.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     const signShare = ratio(delivery.signAndPost.deliveriesPerSecond, delivery.floor.deliveriesPerSecond);
     rows.push([
-      `6. Delivery: deliver() with DynamoDB emulator, ` +
-        `${delivery.concurrency} in flight, ${delivery.bodyBytes} B bodies`,
+      `6. Delivery: deliver() with DynamoDB emulator, ${delivery.concurrency} in flight, ` +
+        `${delivery.bodyBytes} B bodies`,
       `${formatNumber(delivery.ours.deliveriesPerSecond)}/s; p50 ` +
         `${formatMillis(delivery.ours.latencyMs.p50)}, p99 ` +
-        `${formatMillis(delivery.ours.latencyMs.p99)}; DynamoDB commands per ` +
-        `delivery ${commandsText(delivery.commands.after)} (before: ${commandsText(delivery.commands.before)})`,
+        `${formatMillis(delivery.ours.latencyMs.p99)}; DynamoDB commands per delivery ` +
+        `${commandsText(delivery.commands.after)} (before: ${commandsText(delivery.commands.before)})`,
       '',
       `bare keep-alive client: ${formatNumber(delivery.floor.deliveriesPerSecond)}/s; p50 ` +
         `${formatMillis(delivery.floor.latencyMs.p50)}, p99 ${formatMillis(delivery.floor.latencyMs.p99)}`,
@@ -356,6 +358,7 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
   }
 
   rows.push(...consoleRows(results.console, targets));
+  rows.push(...fairnessRows(results.fairness, failed, targets));
 
   const rss: string[] = [];
   if (results.ingestE2e?.maxRssKiB)
@@ -405,8 +408,8 @@ function consoleRows(outcome: BenchOutcome<ConsoleResult> | undefined, targets: 
       `≤ 80 KB${mark(sizeOk)}`,
     ],
     [
-      `8. Console endpoints page, first render in Chromium (${web.endpoints} ` +
-        `endpoints, median of ${web.firstRenderMs.loads} loads)`,
+      `8. Console endpoints page, first render in Chromium (${web.endpoints} endpoints, median of ` +
+        `${web.firstRenderMs.loads} loads)`,
       `${formatMillis(web.firstRenderMs.median)} (max ${formatMillis(web.firstRenderMs.max)})`,
       '',
       '',
@@ -431,4 +434,54 @@ export function renderTargets(targets: Target[]): string {
         `- ${target.met === null ? '·' : target.met ? '✅ met' : '❌ missed'}: ${target.target} — ${target.measured}`,
     )
     .join('\n');
+}
+
+/** 8. Fair delivery: the tarpit scenario and a rate-limited endpoint (bench/fairness.ts). */
+function fairnessRows(
+  outcome: BenchOutcome<FairnessResult> | undefined,
+  failed: (name: string, outcome: BenchOutcome<unknown> | undefined) => void,
+  targets: Target[],
+): Row[] {
+  failed('8. Fair delivery', outcome);
+  const fairness = outcome?.result;
+  if (!fairness) return [];
+  const { tarpit, rateLimit } = fairness;
+  const inFlight = tarpit.aInFlight
+    .filter((_, index) => index % 5 === 0)
+    .map(([second, open]) => `${second} s: ${open}`)
+    .join(', ');
+  const allowed = rateLimit.limitPerSecond * 10 + 1;
+  targets.push(
+    {
+      target: "Tarpit scenario: B's p95 publish → delivery < 5 s",
+      measured: formatMillis(tarpit.b.p95),
+      met: tarpit.b.p95 < 5_000,
+    },
+    {
+      target: `Rate limit: busiest 10 s window ≤ ${allowed}`,
+      measured: String(rateLimit.busiest10s),
+      met: rateLimit.busiest10s <= allowed,
+    },
+  );
+  return [
+    [
+      `8. Tarpit scenario: org A ${tarpit.endpoints} never-answering endpoints × ${tarpit.events} ` +
+        `events (queued in ${tarpit.queueSeconds} s), then org B 50 events to one 10 ms endpoint`,
+      `B publish → delivery p50 ${formatMillis(tarpit.b.p50)}, p95 ${formatMillis(tarpit.b.p95)}, ` +
+        `max ${formatMillis(tarpit.b.max)}; A's circuits open ${tarpit.circuitsOpen}/${tarpit.endpoints}`,
+      '',
+      `A in flight at the receiver: ${inFlight}`,
+      '',
+      `p95 < 5 s${mark(tarpit.b.p95 < 5_000)}`,
+    ],
+    [
+      `8. Rate limit: ${rateLimit.events} events at once (8 publishers) to an endpoint limited to ` +
+        `${rateLimit.limitPerSecond}/s`,
+      `busiest 10 s window ${rateLimit.busiest10s}; all delivered in ${rateLimit.totalSeconds} s`,
+      '',
+      `ideal ${Math.round(rateLimit.events / rateLimit.limitPerSecond)} s; allowed ≤ ${allowed} per 10 s`,
+      '',
+      `≤ ${allowed}${mark(rateLimit.busiest10s <= allowed)}`,
+    ],
+  ];
 }

@@ -7,6 +7,7 @@ import { runColdStart, type ColdStartResult } from './cold-start';
 import type { ConsumersResult } from './consumers';
 import type { ConsoleResult } from './console';
 import type { DeliveryResult } from './delivery';
+import type { FairnessResult } from './fairness';
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestE2eResult } from './ingest-e2e';
@@ -33,6 +34,7 @@ const BENCHMARKS = [
   'fanout',
   'delivery',
   'console',
+  'fairness',
 ] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
@@ -157,6 +159,13 @@ async function main(): Promise<void> {
           results.console = await worker<ConsoleResult>(name, 180, () => [
             ...TSX_ARGS,
             join(REPO_ROOT, 'bench', 'console.ts'),
+          ]);
+          break;
+        case 'fairness':
+          // The whole local runtime in one process (tsx), as in ingest-e2e.
+          results.fairness = await worker<FairnessResult>(name, 1_500, () => [
+            ...TSX_ARGS,
+            join(REPO_ROOT, 'bench', 'fairness.ts'),
           ]);
           break;
       }

@@ -82,8 +82,7 @@ export function formatSizes(built: BuiltConsole): string {
   const files = Object.entries(built.jsGzipBytes).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(1)} KB`);
   return (
     `console JavaScript gzipped: ${files.join(', ')}; total ` +
-    `${(built.totalJsGzipBytes / 1024).toFixed(1)} KB of ` +
-    `${MAX_JS_GZIP_BYTES / 1024} KB`
+    `${(built.totalJsGzipBytes / 1024).toFixed(1)} KB of ${MAX_JS_GZIP_BYTES / 1024} KB`
   );
 }
 

@@ -41,6 +41,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws
 import type { Construct } from 'constructs';
 import {
   BUCKETS,
+  DEPLOYMENT_SETTINGS,
   ENDPOINT_SECRETS_KEY,
   ENV,
   FUNCTIONS,
@@ -90,6 +91,11 @@ import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_CONTEXT } from './console-s
  *   API's CORS allows them and the console's own origin only. `consoleOidcClientId` (optional, default
  *   the first jwtAudience): the console's OIDC client. `consoleConnectOrigins` (optional): other hosts the
  *   console may call (an identity provider's token endpoint on another domain).
+ * - Capacity (optional, docs/capacity.md): `<queue>MaxConcurrency` (e.g. `deliveryMaxConcurrency`)
+ *   overrides a consumer's concurrent batches; `reservedConcurrency: false` leaves out the reserved
+ *   concurrency of the ingest functions and the events API (accounts with a small quota);
+ *   `circuitOpenAlarmThreshold` (default 10) sets the circuit-openings alarm; every DEPLOYMENT_SETTINGS
+ *   key (e.g. `endpointConcurrencyCap`, `orgOperationsPerMinute`) becomes its functions' variable.
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -310,9 +316,8 @@ export class WebhooksStack extends Stack {
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason:
-          `${spec.id} holds claim-checked webhook bodies written and read only ` +
-          `by this stack's function roles; CloudTrail data events, not server ` +
-          `access logs, are the audit trail for it.`,
+          `${spec.id} holds claim-checked webhook bodies written and read only by this stack's ` +
+          `function roles; CloudTrail data events, not server access logs, are the audit trail for it.`,
       });
       return bucket;
     });
@@ -422,7 +427,7 @@ export class WebhooksStack extends Stack {
           batchSize: consumer.batchSize,
           maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
-          ...(consumer.maxConcurrency !== undefined ? { maxConcurrency: consumer.maxConcurrency } : {}),
+          ...this.maxConcurrencyOf(name, consumer.maxConcurrency),
         }),
       );
     }
@@ -469,6 +474,9 @@ export class WebhooksStack extends Stack {
       httpApi: this.httpApi,
       accessLogs: this.httpApiAccessLogs,
       alarmTopic: this.opsTopic,
+      ...this.positiveIntegerContext('circuitOpenAlarmThreshold', (threshold) => ({
+        circuitOpenAlarmThreshold: threshold,
+      })),
     });
 
     this.createOutputs();
@@ -551,6 +559,11 @@ export class WebhooksStack extends Stack {
       this.opsTopic.grantPublish(role);
       environment[OPS_TOPIC.envVar] = this.opsTopic.topicArn;
     }
+    for (const setting of DEPLOYMENT_SETTINGS) {
+      const value = this.node.tryGetContext(setting.context) as unknown;
+      if (value === undefined || !setting.functions.includes(name)) continue;
+      environment[setting.envVar] = String(value);
+    }
 
     const fn = new NodejsFunction(this, spec.id, {
       entry: handlerEntry(spec),
@@ -566,6 +579,11 @@ export class WebhooksStack extends Stack {
       logGroup,
       tracing: Tracing.ACTIVE,
       environment,
+      ...(spec.reservedConcurrency !== undefined &&
+        this.node.tryGetContext('reservedConcurrency') !== false &&
+        this.node.tryGetContext('reservedConcurrency') !== 'false' && {
+          reservedConcurrentExecutions: spec.reservedConcurrency,
+        }),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -604,8 +622,8 @@ export class WebhooksStack extends Stack {
         Validations.of(defaultPolicy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
           reason:
-            `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not ` +
-            `known in advance; the wildcard covers that bucket's objects only.`,
+            `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not known in ` +
+            `advance; the wildcard covers that bucket's objects only.`,
         });
       }
     }
@@ -1004,6 +1022,30 @@ export class WebhooksStack extends Stack {
       throttles[name as ThrottleName] = { rateLimit: rateLimit!, burstLimit: burstLimit! };
     }
     return throttles;
+  }
+
+  /** A consumer's concurrent batches: context `<queue>MaxConcurrency`, else the topology's value. */
+  private maxConcurrencyOf(queue: QueueName, fallback: number | undefined): { maxConcurrency?: number } {
+    const fromContext = this.positiveIntegerContext(`${queue}MaxConcurrency`, (value) => ({ maxConcurrency: value }));
+    if (
+      fromContext.maxConcurrency !== undefined &&
+      (fromContext.maxConcurrency < 2 || fromContext.maxConcurrency > 1_000)
+    )
+      throw new Error(`CDK context ${queue}MaxConcurrency must be 2–1000 (Lambda's limit)`);
+    return fromContext.maxConcurrency !== undefined
+      ? fromContext
+      : fallback !== undefined
+        ? { maxConcurrency: fallback }
+        : {};
+  }
+
+  /** An optional positive integer context value, handed to `use`; `{}` when absent. */
+  private positiveIntegerContext<T extends object>(key: string, use: (value: number) => T): T | Record<string, never> {
+    const value = this.node.tryGetContext(key) as unknown;
+    if (value === undefined) return {};
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`CDK context ${key} must be a positive integer`);
+    return use(number);
   }
 
   /** A boolean context flag: `true` in cdk.json or `-c key=true` on the command line. */

@@ -89,3 +89,15 @@ export function formatBytes(bytes: number): string {
 export function formatPercent(value: number): string {
   return Number.isFinite(value) ? `${(value * 100).toFixed(0)} %` : 'n/a';
 }
+
+/** The most values any window of `windowMs` (starting at a value) holds: how bursty arrivals were. */
+export function busiestWindow(times: readonly number[], windowMs: number): number {
+  const ordered = sorted(times);
+  let busiest = 0;
+  let start = 0;
+  for (let end = 0; end < ordered.length; end++) {
+    while (ordered[end]! - ordered[start]! >= windowMs) start++;
+    busiest = Math.max(busiest, end - start + 1);
+  }
+  return busiest;
+}

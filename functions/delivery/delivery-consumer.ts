@@ -42,6 +42,7 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
     );
     metrics.addMetric(METRIC.latency, MetricUnit.Milliseconds, outcome.durationMs);
     if (outcome.endpointDisabled) metrics.addMetric(METRIC.endpointDisabled, MetricUnit.Count, 1);
+    if (outcome.circuitOpened) metrics.addMetric(METRIC.circuitOpened, MetricUnit.Count, 1);
   }
 
   async function processRecord(record: SQSRecord, delivery: DeliveryDependencies): Promise<void> {
@@ -66,7 +67,10 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
           durationMs: outcome.durationMs,
           endpointDisabled: outcome.endpointDisabled,
         });
-      } else {
+        if (outcome.circuitOpened)
+          logger.warn('Circuit opened: deliveries to this endpoint are deferred, one probe a minute', context);
+        // Deferrals (rate limit, concurrency cap, open circuit) are routine: counted, not logged.
+      } else if (outcome.kind !== 'deferred') {
         logger.info('Delivery not attempted', { ...context, outcome });
       }
     } catch (error) {

@@ -8,6 +8,8 @@ import type { MessagesStore } from '../../shared/outbound/messages-store';
 import type { RecoveriesStore } from '../../shared/outbound/recoveries-store';
 import type { StatsStore } from '../../shared/outbound/stats-store';
 import type { QueueSender } from '../../shared/platform/aws/queue';
+import type { OperationLimiter } from '../../shared/outbound/admission/org-operations';
+import type { AdmissionStore } from '../../shared/outbound/admission/admission-store';
 import type { JobsStore } from '../../shared/platform/jobs/jobs-store';
 
 /** What every route of the endpoints API is given (the organisation's and the merchant's alike). */
@@ -17,7 +19,10 @@ export interface WebhooksApiDependencies {
   readonly cipher: SecretCipher;
   readonly stats: StatsStore;
   readonly recoveries: RecoveriesStore;
-  readonly settings: Pick<WebhooksApiConfig, 'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays'> & {
+  readonly settings: Pick<
+    WebhooksApiConfig,
+    'allowHttp' | 'policy' | 'maxEndpointsPerOrg' | 'messageRetentionDays' | 'orgOperationsPerMinute'
+  > & {
     readonly policy: IpPolicy;
     readonly jobRetentionDays: number;
   };
@@ -26,6 +31,10 @@ export interface WebhooksApiDependencies {
   readonly jobsQueue: QueueSender;
   readonly now: () => Date;
   readonly observability: Observability;
+  /** Endpoints' admission items: their circuit state shows in stats. */
+  readonly admission: Pick<AdmissionStore, 'read'>;
+  /** Per-owner limits on test sends, resends and recoveries (429 past them). */
+  readonly operationLimits: OperationLimiter;
   /** Test sends and resends are delivered through `deliver()` itself. */
   readonly delivery: DeliveryDependencies;
 }

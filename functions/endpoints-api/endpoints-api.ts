@@ -93,6 +93,7 @@ export function createWebhooksApiHandler(
               description: input.description,
               eventTypes: input.eventTypes,
               enabled: input.enabled,
+              rateLimitPerSecond: input.rateLimitPerSecond,
               at,
             },
             secret,
@@ -137,6 +138,7 @@ export function createWebhooksApiHandler(
             ...(url !== undefined && { url }),
             ...(patch.description !== undefined && { description: patch.description }),
             ...(patch.eventTypes !== undefined && { eventTypes: patch.eventTypes }),
+            ...(patch.rateLimitPerSecond !== undefined && { rateLimitPerSecond: patch.rateLimitPerSecond }),
             ...(patch.enabled === true &&
               !current.enabled && { enabled: true, disabledReason: null, disabledAt: null, failingSince: null }),
             ...(patch.enabled === false &&

@@ -7,6 +7,8 @@ import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import { createObservability } from '../../shared/platform/observability';
 import { createDeliveryDependencies } from '../../shared/outbound/delivery-dependencies';
+import { createOperationLimiter } from '../../shared/outbound/admission/org-operations';
+import { createAdmissionStore } from '../../shared/outbound/admission/admission-store';
 import { createWebhooksApiHandler } from './endpoints-api';
 
 const config = loadWebhooksApiConfig();
@@ -30,5 +32,9 @@ export const handler = createWebhooksApiHandler({
   settings: config,
   now,
   observability,
+  admission: createAdmissionStore(documents, config.webhooksTable),
+  operationLimits: createOperationLimiter(documents, config.webhooksTable, config.orgOperationsPerMinute, now),
+  // Test sends and resends dial at once, even past an open circuit (they are how an operator checks a
+  // fixed endpoint); the per-owner operation limits above bound them.
   delivery,
 });

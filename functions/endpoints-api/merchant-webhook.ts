@@ -37,6 +37,8 @@ export function createMerchantRoutes(
         const input = parseJsonBody(event, merchantWebhookSchema);
         const eventTypes = input.eventTypes ?? [...DEFAULT_MERCHANT_EVENT_TYPES];
         const url = validate({ url: input.webhookUrl, eventTypes });
+        // PUT replaces the configuration: an absent limit means none.
+        const limit = input.rateLimitPerSecond ?? null;
         const owner = { merchantId };
         const endpointId = merchantEndpointIdFor(merchantId);
         const at = deps.now().toISOString();
@@ -45,7 +47,7 @@ export function createMerchantRoutes(
           const updated = await deps.endpoints.update(
             owner,
             endpointId,
-            { url, eventTypes, enabled: true, disabledReason: null, disabledAt: null },
+            { url, eventTypes, rateLimitPerSecond: limit, enabled: true, disabledReason: null, disabledAt: null },
             at,
           );
           return updated ? json(200, merchantWebhookView(updated)) : undefined;
@@ -56,7 +58,7 @@ export function createMerchantRoutes(
         }
         const secret = generateSigningSecret();
         const endpoint = await newEndpointRecord(
-          { owner, endpointId, url, description: 'Federation webhook', eventTypes, at },
+          { owner, endpointId, url, description: 'Federation webhook', eventTypes, rateLimitPerSecond: limit, at },
           secret,
           deps.cipher,
         );

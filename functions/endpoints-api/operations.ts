@@ -23,7 +23,7 @@ import { ActiveJobError } from '../../shared/platform/jobs/jobs-store';
 import { newRecoveryJob, RECOVERY_JOB_KIND, recoveryView } from '../../shared/outbound/recovery-job';
 import type { Attempt } from '../../shared/outbound/messages-store';
 import { windowStart } from '../../shared/outbound/stats-store';
-import { attemptView, healthState } from '../../shared/outbound/views';
+import { attemptView } from '../../shared/outbound/views';
 import {
   recoverSchema,
   resendSchema,
@@ -32,6 +32,8 @@ import {
   testSchema,
 } from '../../shared/outbound/endpoint-requests';
 import type { WebhooksApiDependencies } from './dependencies';
+import { refuseOverLimit } from './operation-limit';
+import { endpointState } from '../../shared/outbound/admission/endpoint-state';
 
 /**
  * Operating endpoints: rotate a signing secret, send a test event, resend a message, and read an
@@ -92,7 +94,10 @@ const latest = (a: string | null, b: string | null) => (a === null ? b : b === n
 export async function statsOf(deps: WebhooksApiDependencies, endpoint: EndpointRecord, window: '24h' | '7d') {
   const now = deps.now();
   const from = windowStart(window, now);
-  const counts = await deps.stats.read(endpoint.endpointId, from, now);
+  const [counts, admission] = await Promise.all([
+    deps.stats.read(endpoint.endpointId, from, now),
+    deps.admission.read(endpoint.endpointId),
+  ]);
   return {
     endpointId: endpoint.endpointId,
     window,
@@ -102,7 +107,7 @@ export async function statsOf(deps: WebhooksApiDependencies, endpoint: EndpointR
     // The endpoint item keeps these only at health changes; the stats buckets keep every attempt's.
     lastSuccessAt: latest(counts.lastSuccessAt, endpoint.lastSuccessAt),
     lastFailureAt: latest(counts.lastFailureAt, endpoint.lastFailureAt),
-    state: healthState(endpoint),
+    state: endpointState(endpoint, admission),
   };
 }
 
@@ -149,6 +154,8 @@ export async function recoverEndpoint(
   const endpoint = await deps.endpoints.get(owner, endpointId);
   if (!endpoint) return endpointNotFound();
   if (!endpoint.enabled) return endpointDisabled(endpoint);
+  const refused = await refuseOverLimit(deps.operationLimits, owner, 'recover', deps.settings.orgOperationsPerMinute);
+  if (refused) return refused;
   const now = deps.now();
   const job = newRecoveryJob({
     owner,
@@ -233,6 +240,13 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
         if (!endpoint) return endpointNotFound();
         if (!endpoint.enabled) return endpointDisabled(endpoint);
+        const refused = await refuseOverLimit(
+          deps.operationLimits,
+          orgId,
+          'test',
+          deps.settings.orgOperationsPerMinute,
+        );
+        if (refused) return refused;
         const now = deps.now();
         const createdAt = now.toISOString();
         const example = exampleEvent(input.eventType ?? 'webhook.test', orgId, {
@@ -305,6 +319,13 @@ export function createOperationRoutes(deps: WebhooksApiDependencies): Record<str
         if (!(await deps.messages.getDelivery(messageId, endpointId)))
           return problem(404, 'delivery_not_found', 'This message was never routed to that endpoint');
         if (!endpoint.enabled) return endpointDisabled(endpoint);
+        const refused = await refuseOverLimit(
+          deps.operationLimits,
+          orgId,
+          'resend',
+          deps.settings.orgOperationsPerMinute,
+        );
+        if (refused) return refused;
         const manualId = newManualId();
         const correlationId = event.requestContext.requestId || randomUUID();
         const outcome = await deliver(

@@ -170,15 +170,14 @@ export class WebhooksConsole extends Construct {
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'Static assets only (no server-side logic, no data): every call the ' +
-          'page makes goes to the API, which is throttled per route.',
+          'Static assets only (no server-side logic, no data): every call the page makes goes to the ' +
+          'API, which is throttled per route.',
       },
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'Served on the default *.cloudfront.net certificate until a custom ' +
-          'domain is attached; viewers are HTTPS-only and the minimum protocol ' +
-          'is set to TLSv1.2_2021 for when one is.',
+          'Served on the default *.cloudfront.net certificate until a custom domain is attached; ' +
+          'viewers are HTTPS-only and the minimum protocol is set to TLSv1.2_2021 for when one is.',
       },
     );
     return distribution;
@@ -259,9 +258,9 @@ export class WebhooksConsole extends Construct {
       ...wildcards.map((finding) => ({
         id: `AwsSolutions-IAM5[${finding}]`,
         reason:
-          "CDK's BucketDeployment: copies the console from the CDK asset bucket " +
-          'into this bucket (object wildcards within those two buckets) and ' +
-          'creates the CloudFront invalidation, which has no resource-level permission.',
+          "CDK's BucketDeployment: copies the console from the CDK asset bucket into this bucket " +
+          '(object wildcards within those two buckets) and creates the CloudFront invalidation, ' +
+          'which has no resource-level permission.',
       })),
     );
   }

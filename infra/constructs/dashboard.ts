@@ -66,6 +66,13 @@ export const RECOVERED_DELIVERIES = {
   metric: METRIC_NAMES.endpointsApi.recoveryQueued,
 } as const satisfies DedicatedMetric;
 
+export const CIRCUIT_OPENED = {
+  service: 'delivery',
+  metric: METRIC_NAMES.delivery.circuitOpened,
+} as const satisfies DedicatedMetric;
+/** Circuit openings in five minutes that page someone by default (CDK context `circuitOpenAlarmThreshold`). */
+export const DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD = 10;
+
 interface DedicatedMetric {
   readonly service: FunctionName;
   readonly metric: string;
@@ -121,6 +128,8 @@ export interface WebhooksDashboardProps {
   readonly accessLogs: ILogGroup;
   /** Receives alarm and OK notifications. */
   readonly alarmTopic: ITopic;
+  /** Circuit openings within five minutes that raise the alarm (default 10). */
+  readonly circuitOpenAlarmThreshold?: number;
 }
 
 export class WebhooksDashboard extends Construct {
@@ -222,6 +231,34 @@ export class WebhooksDashboard extends Construct {
           }),
         ],
         width: 12,
+      }),
+    );
+
+    // Fairness: endpoints whose circuit opened (their deliveries wait, one probe a minute). One is a
+    // tenant's outage; many at once is more likely ours (DNS, egress), hence the alarm.
+    const circuitOpenings = businessMetric(CIRCUIT_OPENED.service, CIRCUIT_OPENED.metric, {
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+      label: 'circuits opened',
+    });
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Endpoint circuits opened (per 5 min)', left: [circuitOpenings], width: 24 }),
+    );
+    const circuitThreshold = props.circuitOpenAlarmThreshold ?? DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD;
+    addAlarm(
+      new Alarm(this, 'CircuitOpenedAlarm', {
+        alarmName: `${stackName}-delivery-${CIRCUIT_OPENED.metric}`,
+        alarmDescription:
+          `At least ${circuitThreshold} endpoint circuits opened within 5 minutes: ` +
+          `many endpoints unreachable at once points at our egress or DNS rather than at tenants.`,
+        metric: businessMetric(CIRCUIT_OPENED.service, CIRCUIT_OPENED.metric, {
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+        }),
+        threshold: circuitThreshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
 
@@ -339,8 +376,8 @@ export class WebhooksDashboard extends Construct {
         new Alarm(this, `${spec.id}ErrorsAlarm`, {
           alarmName: `${stackName}-${spec.id}-errors`,
           alarmDescription:
-            `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the ` +
-            `last 15 minutes: its work waits until a run succeeds. ${spec.description}.`,
+            `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the last ` +
+            `15 minutes: its work waits until a run succeeds. ${spec.description}.`,
           metric: props.functions[schedule.function].metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
           threshold: 0,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -163,7 +163,7 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     ...Object.entries(settings.outbound).map(
       ([name, setting]) =>
         `  ${name.padEnd(SECRET_NAME_WIDTH)} ${setting.value || '(empty)'}   ` +
-        `${setting.isDefault ? `[DEV default — set ${name} to change]` : '(from the environment)'}`,
+        (setting.isDefault ? `[DEV default — set ${name} to change]` : '(from the environment)'),
     ),
     `Hosts      the gateway answers Host 127.0.0.1:${port}, localhost:${port}, [::1]:${port}` +
       (settings.allowedHosts.length > 0 ? `, ${settings.allowedHosts.join(', ')}` : '') +

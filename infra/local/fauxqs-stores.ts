@@ -59,8 +59,8 @@ export interface PersistentStores {
 }
 
 /**
- * Stores that load what a previous run left in `queueDir` (SQLite) and `bucketDir` (files) and write through to
- * them.
+ * Stores that load what a previous run left in `queueDir` (SQLite) and `bucketDir` (files) and write
+ * through to them.
  */
 export async function persistentStores(queueDir: string, bucketDir: string): Promise<PersistentStores> {
   const modules = await loadModules();

@@ -65,10 +65,13 @@ export interface PollerOptions {
 
 type QueueConsumer = NonNullable<QueueSpec['consumer']>;
 
-/** Batches of one queue handled at once locally: the consumer's `maxConcurrency`, else 1; 0 without a consumer. */
+/**
+ * Batches of one queue handled at once locally: the consumer's `localMaxConcurrency`, else its
+ * `maxConcurrency`, else 1; 0 without a consumer.
+ */
 export function localConcurrency(spec: QueueSpec): number {
   if (!spec.consumer) return 0;
-  return Math.max(1, Math.floor(spec.consumer.maxConcurrency ?? 1));
+  return Math.max(1, Math.floor(spec.consumer.localMaxConcurrency ?? spec.consumer.maxConcurrency ?? 1));
 }
 
 export interface Pollers {

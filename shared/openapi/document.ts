@@ -212,7 +212,16 @@ function operation(route: RouteSpec, spec: OperationSpec): OpenApiOperation {
   Object.assign(errors, spec.errors);
   for (const [status, description] of Object.entries(errors)) {
     if (responses[status]) continue;
-    responses[status] = { description, content: errorContent(route, Number(status), receiver) };
+    responses[status] = {
+      description,
+      content: errorContent(route, Number(status), receiver),
+      // Every 429 of the API says when to come back.
+      ...(status === '429' && {
+        headers: {
+          'retry-after': { description: 'Seconds until the limit allows another call', schema: { type: 'integer' } },
+        },
+      }),
+    };
   }
 
   const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({

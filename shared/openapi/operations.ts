@@ -336,10 +336,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Federation webhooks',
     role: 'admin',
     description:
-      'As for organisation endpoints: starts a recovery job that re-sends, ' +
-      'once, each delivery created between `since` and `until` (default now) ' +
-      'that failed or was skipped. Answers 202 at once; follow progress at ' +
-      'the `location` returned.',
+      'As for organisation endpoints: starts a recovery job that re-sends, once, each delivery ' +
+      'created between `since` and `until` (default now) that failed or was skipped. Answers 202 at ' +
+      'once; follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
       202: {
@@ -351,8 +350,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     errors: {
       404: 'No webhook is configured',
       409:
-        'The webhook is disabled (PUT it again to re-enable it), or a recovery ' +
-        'of it is running (`activeRecoveryId`)',
+        'The webhook is disabled (PUT it again to re-enable it), or a recovery of it is running ' +
+        '(`activeRecoveryId`)',
+      429:
+        "Past the merchant's limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by " +
+        'default); `Retry-After` says when to try again',
     },
   },
   'GET /v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}': {
@@ -399,6 +401,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     errors: {
       404: 'No such endpoint',
       409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
+      429:
+        'Past the per-organisation limit on test sends (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute ' +
+        'by default); `Retry-After` says when to try again',
     },
   },
   'POST /v1/orgs/{orgId}/webhooks/messages/{messageId}/resend': {
@@ -415,6 +420,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
         'No such message (`message_not_found`), endpoint (`endpoint_not_found`), or the message was never routed ' +
         'to that endpoint (`delivery_not_found`)',
       409: 'The endpoint is disabled (`endpoint_disabled`), or the delivery was not attempted (`not_attempted`)',
+      429:
+        'Past the per-organisation limit on resends (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by ' +
+        'default); `Retry-After` says when to try again',
     },
   },
   'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': {
@@ -440,13 +448,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Endpoints',
     role: 'admin',
     description:
-      'Starts a recovery job: each delivery to this endpoint created between ' +
-      '`since` and `until` (default now) that failed or was skipped is ' +
-      're-sent once, as a manual attempt; `since` must be before `until`. ' +
-      'Answers 202 at once whatever the window; a worker pages through it ' +
-      'with a checkpoint. A delivery an earlier recovery re-sent is not ' +
-      're-sent again unless a scheduled attempt failed since. One recovery ' +
-      'per endpoint at a time: 409 with `activeRecoveryId` while one runs. ' +
+      'Starts a recovery job: each delivery to this endpoint created between `since` and `until` ' +
+      '(default now) that failed or was skipped is re-sent once, as a manual attempt; `since` must ' +
+      'be before `until`. Answers 202 at once whatever the window; a worker pages through it with a ' +
+      'checkpoint. A delivery an earlier recovery re-sent is not re-sent again unless a scheduled ' +
+      'attempt failed since. One recovery per endpoint at a time: 409 with `activeRecoveryId` while one runs. ' +
       'Follow progress at the `location` returned.',
     body: recoverSchema,
     answers: {
@@ -459,6 +465,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     errors: {
       404: 'No such endpoint',
       409: 'The endpoint is disabled (re-enable it first), or a recovery of it is running (`activeRecoveryId`)',
+      429:
+        'Past the per-organisation limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute ' +
+        'by default); `Retry-After` says when to try again',
     },
   },
   'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': {
@@ -588,10 +597,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Connections',
     role: 'admin',
     description:
-      'Issues a new signing secret, shown only in this answer. Replacing the ' +
-      'secret of an existing source keeps the previous one verifying for ' +
-      '`gracePeriodSeconds` (default 86400 s; 0 stops it now), so the sender ' +
-      'can switch whenever it likes. The body may be empty.',
+      'Issues a new signing secret, shown only in this answer. Replacing the secret of an existing ' +
+      'source keeps the previous one verifying for `gracePeriodSeconds` (default 86400 s; 0 stops it ' +
+      'now), so the sender can switch whenever it likes. The body may be empty.',
     body: sourceSecretSchema,
     bodyOptional: true,
     pathParameters: {
@@ -668,10 +676,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Inbound events',
     role: 'member',
     description:
-      'Every verified Stripe, Square, Shopify and signed-source webhook of ' +
-      'the organisation, once per provider event id, newest first, kept ' +
-      '`INBOUND_EVENT_RETENTION_DAYS` (30). Filters combine; `since`/`until` ' +
-      'bound the time of first receipt.',
+      'Every verified Stripe, Square, Shopify and signed-source webhook of the organisation, once ' +
+      'per provider event id, newest first, kept `INBOUND_EVENT_RETENTION_DAYS` (30). Filters ' +
+      'combine; `since`/`until` bound the time of first receipt.',
     query: inboundListQuerySchema,
     answers: ok('A page of events', inboundEventPageSchema),
   },
@@ -688,10 +695,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Inbound events',
     role: 'admin',
     description:
-      'Puts the stored event back on its consumer’s queue; the consumer ' +
-      'applies it idempotently (an applied event stays as it was; a failed ' +
-      'one that can now be resolved is applied). Read the event again for ' +
-      'the outcome.',
+      'Puts the stored event back on its consumer’s queue; the consumer applies it idempotently (an ' +
+      'applied event stays as it was; a failed one that can now be resolved is applied). Read the ' +
+      'event again for the outcome.',
     answers: { 202: { description: 'Queued for another try', schema: inboundEventSummarySchema } },
     errors: { 404: 'No such event in this organisation', 410: 'The body is past its retention' },
   },
@@ -700,9 +706,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     tag: 'Inbound events',
     role: 'admin',
     description:
-      'Starts a durable job that replays every logged event of one provider ' +
-      'received between `since` and `until`, optionally only some `types` or ' +
-      'one `status`. One bulk replay per organisation at a time.',
+      'Starts a durable job that replays every logged event of one provider received between `since` ' +
+      'and `until`, optionally only some `types` or one `status`. One bulk replay per organisation at a time.',
     body: bulkReplaySchema,
     answers: {
       202: {

@@ -3,6 +3,7 @@ import type { AuditEntry } from '../billing/audit';
 import { PLAN_IDS } from '../events/subscription-events';
 import type { OpsAlert } from '../platform/alerts';
 import type { RecoveryView } from '../outbound/recovery-job';
+import type { EndpointStateView } from '../outbound/admission/endpoint-state';
 import type { EndpointView } from '../outbound/endpoint';
 import type { StatsCounts } from '../outbound/stats-store';
 import type { deliveryView, healthState } from '../outbound/views';
@@ -104,6 +105,11 @@ export const endpointViewSchema = z.object({
   failingSince: timestampOrNull,
   lastSuccessAt: timestampOrNull,
   lastFailureAt: timestampOrNull,
+  rateLimitPerSecond: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Requests per second this endpoint receives at most, across all delivery workers; null: no limit'),
 });
 export const merchantWebhookViewSchema = z
   .object({ merchantId: z.string(), webhookUrl: z.string() })
@@ -191,6 +197,12 @@ const endpointHealthStateSchema = z.discriminatedUnion('status', [
   }),
   z.object({ status: z.literal('failing'), reason: z.null(), since: z.string() }),
   z.object({ status: z.literal('healthy'), reason: z.null(), since: z.null() }),
+  z
+    .object({ status: z.literal('circuit_open'), reason: z.null(), since: timestampOrNull })
+    .describe(
+      'Consecutive timeouts or connection errors opened the circuit: deliveries wait (no attempt spent) ' +
+        'and one probe a minute checks whether it recovered',
+    ),
 ]);
 export const endpointStatsSchema = z.object({
   endpointId: z.string(),
@@ -299,5 +311,6 @@ export type DocumentedViews = [
   Fits<OpsAlert, z.output<typeof opsAlertSchema>>,
   Fits<StatsCounts, z.output<typeof statsCountsSchema>>,
   Fits<ReturnType<typeof healthState>, z.output<typeof endpointHealthStateSchema>>,
+  Fits<EndpointStateView, z.output<typeof endpointHealthStateSchema>>,
   Fits<RecoveryView, z.output<typeof recoveryViewSchema>>,
 ];

@@ -2,6 +2,7 @@ import type { QueueSender } from '../platform/aws/queue';
 import { SQS_MAX_DELAY_SECONDS } from '../platform/aws/queue';
 import type { AlertSink } from '../platform/alerts';
 import type { IpPolicy } from './transport/ip-policy';
+import type { DeferReason } from './admission/policy';
 import type { DeliveryResult, WebhookPost } from './transport/http-delivery';
 import { deliveryHeaders } from './delivery-request';
 import type { DeliveryContextReader } from './delivery-context';
@@ -15,6 +16,8 @@ import { ownerOf } from '../events/owner';
 import type { RecoveriesStore } from './recoveries-store';
 import type { StatsEvent, StatsRecorder } from './stats-store';
 import { redactEndpointUrl } from './transport/endpoint-url';
+import type { Admission } from './admission/admission';
+import { admitTask, completeAdmission, deferIfRecentlyDeferred, releaseAdmission } from './admission/admit-task';
 
 /**
  * One delivery attempt, end to end: wait out a chained delay, read the endpoint, its secrets and the
@@ -44,6 +47,8 @@ export interface DeliverySettings {
   readonly scheduleMs: readonly number[];
   readonly disableAfterMs: number;
   readonly attemptRetentionDays: number;
+  /** Budget for resolving the endpoint's host, inside `timeoutMs` (cancellable-resolver.ts). */
+  readonly dnsTimeoutMs?: number;
 }
 
 export interface DeliveryDependencies {
@@ -61,10 +66,12 @@ export interface DeliveryDependencies {
   readonly stats?: StatsRecorder;
   /** Recoveries' progress; absent, recovery tasks are delivered but not counted. */
   readonly recoveries?: Pick<RecoveriesStore, 'recordAttempt'>;
+  /** Rate limit, concurrency cap and circuit breaker (admission/); absent, every task dials at once. */
+  readonly admission?: Admission;
 }
 
 export type DeliveryOutcome =
-  | { readonly kind: 'deferred' }
+  | { readonly kind: 'deferred'; readonly reason?: 'not_before' | DeferReason }
   | { readonly kind: 'skipped'; readonly reason: 'endpoint_disabled' | 'endpoint_deleted' | 'message_expired' }
   | { readonly kind: 'duplicate' }
   | {
@@ -73,6 +80,8 @@ export type DeliveryOutcome =
       readonly statusCode: number | null;
       readonly durationMs: number;
       readonly endpointDisabled: DisabledReason | null;
+      /** This attempt opened the endpoint's circuit breaker. */
+      readonly circuitOpened?: boolean;
     };
 
 const SECOND_MS = 1_000;
@@ -83,8 +92,10 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     await deps.deliveryQueue.send(JSON.stringify(task), {
       delaySeconds: (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS,
     });
-    return { kind: 'deferred' };
+    return { kind: 'deferred', reason: 'not_before' };
   }
+  const early = await deferIfRecentlyDeferred(task, deps);
+  if (early?.kind === 'deferred') return early;
   const { endpoint: record, secrets, message } = await deps.context.read(task);
   if (!record) return skip(task, deps, now, 'endpoint_deleted', 'failed');
   if (!message) return skip(task, deps, now, 'message_expired', 'failed');
@@ -94,11 +105,14 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   if (!secrets) throw new Error(`Endpoint ${task.endpointId} has no signing secrets yet`);
   const endpoint: Endpoint = { ...record, secrets: secrets.secrets };
   const manual = task.manualId !== undefined;
+  const admission = await admitTask(task, endpoint, deps);
+  if (admission.kind === 'deferred') return admission;
 
   const claim = newAttempt(task, endpoint, message, now, deps.settings.attemptRetentionDays);
   const staleBefore = new Date(now.getTime() - deps.settings.timeoutMs * 4).toISOString();
   const claimed = await deps.messages.claimAttempt(claim, staleBefore);
   if (!claimed.claimed) {
+    await releaseAdmission(deps, admission.ticket);
     // SQS delivered this task again. If the attempt finished, make sure what follows it happened.
     if (claimed.existing.state === 'completed') {
       if (manual) await settleManual(task, endpoint, claimed.existing, deps, now);
@@ -108,6 +122,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   }
 
   const result = await attemptPost(endpoint, message, deps, now);
+  const { circuitOpened } = await completeAdmission(deps, admission.ticket, result);
   // A manual attempt has no schedule: a failure is final.
   const step = decideNextStep({
     result,
@@ -143,6 +158,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     statusCode: outcomeRecord.statusCode,
     durationMs: outcomeRecord.durationMs,
     endpointDisabled,
+    circuitOpened,
   };
 }
 
@@ -238,6 +254,7 @@ async function attemptPost(
     body: message.body,
     policy: deps.settings.policy,
     timeoutMs: deps.settings.timeoutMs,
+    ...(deps.settings.dnsTimeoutMs !== undefined && { dnsTimeoutMs: deps.settings.dnsTimeoutMs }),
   });
 }
 

@@ -29,6 +29,8 @@ export const deliveryTaskSchema = z.object({
   /** Not to be attempted before this instant: waits longer than SQS's 15-minute delay are chained. */
   notBefore: z.iso.datetime().optional(),
   correlationId: z.string().min(1),
+  /** A rate-limit slot this task holds since it was deferred for the endpoint's rate limit (admission/). */
+  rateSlot: z.number().int().nonnegative().optional(),
 });
 
 export type DeliveryTask = z.infer<typeof deliveryTaskSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORG_EVENT_TYPES } from '../events/event-catalog';
 import { pageQuerySchema } from '../platform/http/org-router';
 import { MAX_ROTATION_GRACE_SECONDS } from './endpoint';
+import { rateLimitPerSecondSchema } from './admission/rate-limit-schema';
 
 /**
  * What the endpoints API accepts: the request schemas its handlers validate with and the OpenAPI
@@ -16,6 +17,7 @@ export const createEndpointSchema = z.strictObject({
   description: description.optional(),
   eventTypes,
   enabled: z.boolean().optional(),
+  rateLimitPerSecond: rateLimitPerSecondSchema.optional(),
 });
 
 export const patchEndpointSchema = z
@@ -24,6 +26,7 @@ export const patchEndpointSchema = z
     description: description.optional(),
     eventTypes: eventTypes.optional(),
     enabled: z.boolean().optional(),
+    rateLimitPerSecond: rateLimitPerSecondSchema.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'Name at least one field to change');
 
@@ -59,4 +62,5 @@ export const merchantWebhookSchema = z.strictObject({
     .max(100)
     .optional()
     .describe('Federation types or wildcards; `["federation.*"]` when absent'),
+  rateLimitPerSecond: rateLimitPerSecondSchema.optional(),
 });

@@ -36,6 +36,8 @@ export interface Endpoint {
   readonly failingSince: string | null;
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
+  /** Requests per second the endpoint accepts at most (admission/); absent or null: no limit. */
+  readonly rateLimitPerSecond?: number | null;
 }
 
 export interface EndpointView {
@@ -51,6 +53,7 @@ export interface EndpointView {
   readonly failingSince: string | null;
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
+  readonly rateLimitPerSecond: number | null;
 }
 
 /**
@@ -80,6 +83,7 @@ export function endpointView(endpoint: EndpointRecord): EndpointView {
     failingSince: endpoint.failingSince,
     lastSuccessAt: endpoint.lastSuccessAt,
     lastFailureAt: endpoint.lastFailureAt,
+    rateLimitPerSecond: endpoint.rateLimitPerSecond ?? null,
   };
 }
 
@@ -91,6 +95,8 @@ export interface NewEndpointFields {
   readonly eventTypes: readonly string[];
   /** Created switched off (`disabledReason: 'manual'`) when false. */
   readonly enabled?: boolean;
+  /** Requests per second at most (admission/); absent: no limit. */
+  readonly rateLimitPerSecond?: number | null;
   readonly at: string;
 }
 
@@ -120,6 +126,7 @@ export async function newEndpointRecord(
     failingSince: null,
     lastSuccessAt: null,
     lastFailureAt: null,
+    rateLimitPerSecond: fields.rateLimitPerSecond ?? null,
   };
 }
 

@@ -24,7 +24,18 @@ import { createEndpointSlots } from './endpoint-slots';
  */
 
 export type EndpointChanges = Partial<
-  Pick<Endpoint, 'url' | 'description' | 'eventTypes' | 'enabled' | 'disabledReason' | 'disabledAt' | 'failingSince'>
+  Pick<
+    Endpoint,
+    | 'url'
+    | 'description'
+    | 'eventTypes'
+    | 'enabled'
+    | 'disabledReason'
+    | 'disabledAt'
+    | 'failingSince'
+    | 'secrets'
+    | 'rateLimitPerSecond'
+  >
 >;
 
 export interface EndpointsStore {

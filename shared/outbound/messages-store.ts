@@ -242,8 +242,8 @@ export function createMessagesStore(documents: DynamoDBDocumentClient, tableName
             Key: deliveryKey(messageId, endpointId),
             UpdateExpression: 'SET recoveredBy = :recovery, recoveredAt = :at',
             ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(recoveredAt) OR ' +
-              'recoveredBy = :recovery OR failedAt > recoveredAt)',
+              'attribute_exists(pk) AND (attribute_not_exists(recoveredAt) OR recoveredBy = ' +
+              ':recovery OR failedAt > recoveredAt)',
             ExpressionAttributeValues: { ':recovery': recoveryId, ':at': at },
           }),
         );

@@ -11,6 +11,13 @@ import {
   SQS_MAX_MESSAGE_BYTES,
   type SecretName,
 } from './topology';
+import {
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_CONCURRENCY_CAP,
+  DEFAULT_PROBE_INTERVAL_MS,
+} from '../outbound/admission/policy';
+import { DEFAULT_ORG_OPERATIONS_PER_MINUTE } from '../outbound/admission/org-operations';
+import { DEFAULT_DNS_TIMEOUT_MS } from '../outbound/transport/cancellable-resolver';
 
 /**
  * The one config loader. Each function asks for the settings it needs; values are validated once at
@@ -221,6 +228,33 @@ export interface DeliveryConfig {
   readonly disableAfterMs: number;
   readonly attemptRetentionDays: number;
   readonly alertRetentionDays: number;
+  /** Admission control (shared/outbound/admission): per-endpoint concurrency cap and circuit breaker. */
+  readonly admission: DeliveryAdmissionConfig;
+  /** Budget for resolving an endpoint's host, inside the attempt's deadline. */
+  readonly dnsTimeoutMs: number;
+}
+
+export interface DeliveryAdmissionConfig {
+  readonly concurrencyCap: number;
+  readonly breakerThreshold: number;
+  readonly probeIntervalMs: number;
+}
+
+function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
+  const [probeIntervalMs] = durations(env, ENV.circuitProbeInterval, [DEFAULT_PROBE_INTERVAL_MS]);
+  return {
+    concurrencyCap: read(
+      env,
+      ENV.endpointConcurrencyCap,
+      z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CONCURRENCY_CAP),
+    ),
+    breakerThreshold: read(
+      env,
+      ENV.circuitBreakerThreshold,
+      z.coerce.number().int().min(1).max(100).default(DEFAULT_BREAKER_THRESHOLD),
+    ),
+    probeIntervalMs: probeIntervalMs as number,
+  };
 }
 
 export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
@@ -238,6 +272,12 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     disableAfterMs: disableAfterMs as number,
     attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
     alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
+    admission: deliveryAdmissionConfig(env),
+    dnsTimeoutMs: read(
+      env,
+      ENV.dnsTimeoutMs,
+      z.coerce.number().int().min(50).max(30_000).default(DEFAULT_DNS_TIMEOUT_MS),
+    ),
   };
 }
 
@@ -248,6 +288,8 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
 export interface WebhooksApiConfig extends DeliveryConfig, JobsConfig {
   readonly maxEndpointsPerOrg: number;
   readonly messageRetentionDays: number;
+  /** Test sends, resends and recoveries one organisation may start per minute, each. */
+  readonly orgOperationsPerMinute: number;
 }
 
 export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig {
@@ -257,6 +299,11 @@ export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig
     ...loadJobsConfig(env),
     maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
     messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
+    orgOperationsPerMinute: read(
+      env,
+      ENV.orgOperationsPerMinute,
+      z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORG_OPERATIONS_PER_MINUTE),
+    ),
   };
 }
 

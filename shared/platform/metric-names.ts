@@ -46,6 +46,8 @@ export const METRIC_NAMES = {
     duplicate: 'DeliveryDuplicate',
     endpointDisabled: 'EndpointDisabled',
     opsAlertRaised: 'OpsAlertRaised',
+    /** An endpoint's circuit breaker opened (consecutive timeouts or connection errors). */
+    circuitOpened: 'CircuitOpened',
   },
   jobWorker: {
     stepCompleted: 'JobStepCompleted',

@@ -61,6 +61,11 @@ export const ENV = {
   inboundTable: 'INBOUND_TABLE_NAME',
   inboundBodiesBucket: 'INBOUND_BODIES_BUCKET',
   inboundEventRetentionDays: 'INBOUND_EVENT_RETENTION_DAYS',
+  endpointConcurrencyCap: 'ENDPOINT_CONCURRENCY_CAP',
+  circuitBreakerThreshold: 'CIRCUIT_BREAKER_THRESHOLD',
+  circuitProbeInterval: 'CIRCUIT_PROBE_INTERVAL',
+  dnsTimeoutMs: 'DNS_TIMEOUT_MS',
+  orgOperationsPerMinute: 'ORG_OPERATIONS_PER_MINUTE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -239,6 +244,12 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
   readonly access: FunctionAccess;
+  /**
+   * Concurrency set aside for this function alone (CDK context `reservedConcurrency: false` leaves it
+   * out, for accounts whose quota is too small): synchronous ingest keeps answering while consumers
+   * scale through a backlog. Sized in docs/capacity.md for the 10× load.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export const FUNCTIONS = {
@@ -250,6 +261,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: { sendsTo: ['billing'], secrets: ['stripeWebhookSecret'] },
+    reservedConcurrency: 50,
   },
   billingConsumer: {
     id: 'BillingConsumerFunction',
@@ -304,6 +316,9 @@ export const FUNCTIONS = {
           },
           // An endpoint's attempts and deliveries, newest first (attempt log).
           { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
+          // An endpoint's circuit state (admission item) for its stats; per-org operation counters.
+          { actions: ['GetItem'], keyPrefixes: ['ADMISSION#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['OPLIMIT#'] },
         ],
         ops: [OPS_ALERT_WRITES],
         // Recoveries are durable jobs: it stores them (with their one-per-endpoint lock) and reads them.
@@ -321,6 +336,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: { sendsTo: ['events'] },
+    reservedConcurrency: 100,
   },
   fanout: {
     id: 'FanoutFunction',
@@ -357,6 +373,8 @@ export const FUNCTIONS = {
             actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
             keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
           },
+          // Admission (rate-limit slots, leases, circuit breaker): one item per endpoint.
+          { actions: ['GetItem', 'UpdateItem'], keyPrefixes: ['ADMISSION#'] },
         ],
         ops: [OPS_ALERT_WRITES],
       },
@@ -378,6 +396,7 @@ export const FUNCTIONS = {
       // Internet-facing: one lookup of the org a Square merchant is connected to, nothing else.
       tables: { connections: [{ actions: ['GetItem'], keyPrefixes: ['ACCOUNT#square#'] }] },
     },
+    reservedConcurrency: 50,
   },
   shopifyWebhook: {
     id: 'ShopifyWebhookFunction',
@@ -387,6 +406,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 4,
     memoryMiB: 512,
     access: { sendsTo: ['catalog'], secrets: ['shopifyApiSecret'] },
+    reservedConcurrency: 50,
   },
   sourcesWebhook: {
     id: 'SourcesWebhookFunction',
@@ -407,6 +427,7 @@ export const FUNCTIONS = {
       },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
+    reservedConcurrency: 50,
   },
   connectionsApi: {
     id: 'ConnectionsApiFunction',
@@ -628,6 +649,12 @@ export interface QueueSpec {
     readonly maxBatchingWindowSeconds: number;
     /** Concurrent batches (Lambda's ESM `maxConcurrency`); absent = Lambda's default scaling. */
     readonly maxConcurrency?: number;
+    /**
+     * Batches the local runtime handles at once when that must be fewer than `maxConcurrency`: one
+     * process and one DynamoDB emulator do the work of every Lambda there, so a CPU-bound consumer
+     * gains nothing from more, and its batches would only take longer (past the function's timeout).
+     */
+    readonly localMaxConcurrency?: number;
   };
 }
 
@@ -640,7 +667,14 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'BillingDeadLetterQueue', localName: 'billing-events-dlq', retentionDays: 14 },
-    consumer: { function: 'billingConsumer', batchSize: 10, maxBatchingWindowSeconds: 1 },
+    // Stripe sends a handful of events per subscription; reconciliation reads Stripe's rate-limited API.
+    consumer: {
+      function: 'billingConsumer',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 10,
+      localMaxConcurrency: 1,
+    },
   },
   events: {
     id: 'EventsQueue',
@@ -650,7 +684,14 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'EventsDeadLetterQueue', localName: 'platform-events-dlq', retentionDays: 14 },
-    consumer: { function: 'fanout', batchSize: 10, maxBatchingWindowSeconds: 1 },
+    // 10×: 1,000 events/s in batches of 10 taking ≈ 0.2 s need ≈ 20 batches at once (docs/capacity.md).
+    consumer: {
+      function: 'fanout',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 50,
+      localMaxConcurrency: 2,
+    },
   },
   delivery: {
     id: 'DeliveryQueue',
@@ -668,8 +709,17 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
       retentionDays: 14,
       envVar: ENV.deliveryDlqUrl,
     },
-    // Several batches at once, so one slow endpoint's batch never holds up the others.
-    consumer: { function: 'delivery', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
+    // 10×: 3,000 deliveries/s in batches of 10 taking ≈ 0.4 s need ≈ 120 batches; the rest is headroom
+    // for endpoints that hold a batch until their circuit opens (docs/capacity.md). CDK context
+    // `deliveryMaxConcurrency` overrides it per deployment.
+    // Locally 50: deliveries mostly wait on sockets, but each also calls the one DynamoDB emulator.
+    consumer: {
+      function: 'delivery',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 200,
+      localMaxConcurrency: 50,
+    },
   },
   catalog: {
     id: 'CatalogQueue',
@@ -679,7 +729,13 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     retentionDays: 14,
     maxReceiveCount: 5,
     dlq: { id: 'CatalogDeadLetterQueue', localName: 'catalog-events-dlq', retentionDays: 14 },
-    consumer: { function: 'catalogConsumer', batchSize: 10, maxBatchingWindowSeconds: 1 },
+    consumer: {
+      function: 'catalogConsumer',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 50,
+      localMaxConcurrency: 2,
+    },
   },
   inboundSources: {
     id: 'InboundSourcesQueue',
@@ -705,6 +761,24 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     consumer: { function: 'jobWorker', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
   },
 };
+
+/**
+ * Per-deployment settings a CDK context key sets on the functions that read them (as environment
+ * variables); absent, the functions' defaults apply (shared/platform/config.ts).
+ */
+export interface DeploymentSetting {
+  readonly context: string;
+  readonly envVar: EnvName;
+  readonly functions: readonly FunctionName[];
+}
+
+export const DEPLOYMENT_SETTINGS: readonly DeploymentSetting[] = [
+  { context: 'endpointConcurrencyCap', envVar: ENV.endpointConcurrencyCap, functions: ['delivery'] },
+  { context: 'circuitBreakerThreshold', envVar: ENV.circuitBreakerThreshold, functions: ['delivery'] },
+  { context: 'circuitProbeInterval', envVar: ENV.circuitProbeInterval, functions: ['delivery'] },
+  { context: 'dnsTimeoutMs', envVar: ENV.dnsTimeoutMs, functions: ['delivery', 'endpointsApi'] },
+  { context: 'orgOperationsPerMinute', envVar: ENV.orgOperationsPerMinute, functions: ['endpointsApi'] },
+];
 
 /** SQS refuses messages over 1 MiB; the raw body travels base64-encoded (×4/3) inside an envelope. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;

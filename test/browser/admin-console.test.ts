@@ -107,7 +107,7 @@ describe('Browser: the console as an admin', () => {
   });
 
   it(
-    'adds an endpoint with two event types by keyboard; the secret is ' + 'shown once and verifies a delivery',
+    'adds an endpoint with two event types by keyboard; the secret is shown once and verifies a ' + 'delivery',
     async () => {
       const url = page.getByLabel('URL');
       await url.fill('');
@@ -277,13 +277,11 @@ describe('Browser: the console as an admin', () => {
       }),
     });
     expect(put.status).toBe(201);
-    host.setHtml(
-      `<!doctype html><html lang="en"><head><title>Merchant page</title></head><body><main>
+    host.setHtml(`<!doctype html><html lang="en"><head><title>Merchant page</title></head><body><main>
       <h1>Webhooks</h1>
-      <betterdata-webhooks token="${merchantToken}" owner="merchant:m_console" ` +
-        `api-url="${system.url}"></betterdata-webhooks>
-      </main><script src="${system.consoleUrl}portal.js"></script></body></html>`,
-    );
+      <betterdata-webhooks token="${merchantToken}" owner="merchant:m_console"
+        api-url="${system.url}"></betterdata-webhooks>
+      </main><script src="${system.consoleUrl}portal.js"></script></body></html>`);
     const hostPage = await context.newPage();
     await hostPage.goto(host.origin);
     await hostPage.getByRole('link', { name: `${receiver.baseUrl}/hooks/merchant` }).click();

@@ -15,8 +15,8 @@ import { launchChromium, screenshot, seriousAxeViolations, signIn } from './supp
 
 const ORG = 'org_member_view';
 const WRITE_CONTROLS = new RegExp(
-  '^(Add endpoint|Edit|Disable|Enable|Send test|Rotate secret|Recover|Resend|' +
-    'Connect .*|Disconnect|Create source|Save)$',
+  '^(Add endpoint|Edit|Disable|Enable|Send test|Rotate secret|Recover|Resend|Connect .*|Disconnect|' +
+    'Create source|Save)$',
 );
 
 describe('Browser: the console as a member, and production-mode refusals', () => {

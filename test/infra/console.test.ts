@@ -112,8 +112,8 @@ describe('Console (S3 + CloudFront)', () => {
   });
 
   it(
-    'sends the browser back from an OAuth callback to the deployed console ' +
-      "(CONSOLE_URL is the distribution's URL)",
+    'sends the browser back from an OAuth callback to the deployed console (CONSOLE_URL is the ' +
+      "distribution's URL)",
     () => {
       const fn = resources[stack.getLogicalId(stack.functions.connectionsOauth.node.defaultChild as never)]!;
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;

@@ -224,13 +224,15 @@ it', () => {
     template.hasOutput('InboundSourcesQueueUrl', { Value: { Ref: logicalId(stack.queues.inboundSources.queue) } });
   });
 
-  it('runs up to 20 delivery batches at once, so one slow endpoint does not hold up the rest', () => {
+  it('runs up to 200 delivery batches at once (10× load plus room for dead endpoints), and caps every consumer', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(logicalId(stack.queues.delivery.queue)),
       FunctionName: { Ref: logicalId(stack.functions.delivery) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 20 },
+      ScalingConfig: { MaximumConcurrency: 200 },
     });
+    for (const [, mapping] of ofType('AWS::Lambda::EventSourceMapping'))
+      expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: expect.any(Number) });
   });
 
   it('rejects non-TLS access to every queue', () => {
@@ -333,8 +335,8 @@ output', () => {
   });
 
   it(
-    'hands the delivery function the endpoint secrets key ARN, and not its ' +
-      'DLQ (exhausted deliveries stay out of it)',
+    'hands the delivery function the endpoint secrets key ARN, and not its DLQ (exhausted ' +
+      'deliveries stay out of it)',
     () => {
       const variables = (
         resources[logicalId(stack.functions.delivery)]?.Properties.Environment as { Variables: Record<string, unknown> }
@@ -395,7 +397,7 @@ describe('tables', () => {
   );
 
   it(
-    'indexes the webhooks table by endpoint, and its pending deliveries by ' + 'due time (what the sweeper queries)',
+    'indexes the webhooks table by endpoint, and its pending deliveries by due time (what the ' + 'sweeper queries)',
     () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         GlobalSecondaryIndexes: [
@@ -665,8 +667,8 @@ signature key', () => {
   );
 
   it(
-    'keeps large inbound bodies in an encrypted, private, TLS-only bucket ' +
-      'that expires them after the log retention',
+    'keeps large inbound bodies in an encrypted, private, TLS-only bucket that expires them after ' +
+      'the log retention',
     () => {
       const bucket = resources[logicalId(stack.buckets.inboundBodies)]!;
       expect(bucket.Properties).toMatchObject({
@@ -699,8 +701,8 @@ signature key', () => {
   );
 
   it(
-    'serves the inbound event log to JWT callers and its operator view ' +
-      'over IAM only, outside the publisher policy',
+    'serves the inbound event log to JWT callers and its operator view over IAM only, outside the ' +
+      'publisher policy',
     () => {
       const routes = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
       const authOf = (key: string) =>
@@ -1094,4 +1096,69 @@ describe('cdk-nag (AWS Solutions)', () => {
     expect(paths).toContain(secret.node.path + '/Resource');
     expect(() => other.synth()).toThrow(/AwsSolutions-SMG4/);
   });
+});
+
+describe('capacity settings', () => {
+  it('reserves concurrency for the ingest functions and the events API only', () => {
+    const reserved = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
+      (name) => resources[logicalId(stack.functions[name])]?.Properties.ReservedConcurrentExecutions !== undefined,
+    );
+    expect(reserved.sort()).toEqual([
+      'eventsApi',
+      'shopifyWebhook',
+      'sourcesWebhook',
+      'squareWebhook',
+      'stripeWebhook',
+    ]);
+    for (const name of reserved)
+      expect(resources[logicalId(stack.functions[name])]?.Properties.ReservedConcurrentExecutions).toBe(
+        functionSpecs[name].reservedConcurrency,
+      );
+  });
+
+  it('alarms when more than a threshold of endpoint circuits open within five minutes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: METRIC_NAMES.delivery.circuitOpened,
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'delivery' }],
+      Threshold: 10,
+      Period: 300,
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it(
+    'takes delivery concurrency, reserved concurrency, the alarm threshold and deployment settings ' + 'from context',
+    () => {
+      const { stack: tuned } = synthesise({
+        ...REPORT_ONLY,
+        deliveryMaxConcurrency: 500,
+        reservedConcurrency: false,
+        circuitOpenAlarmThreshold: 3,
+        endpointConcurrencyCap: 4,
+        orgOperationsPerMinute: 30,
+      });
+      const tunedTemplate = Template.fromStack(tuned);
+      tunedTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: tuned.getLogicalId(tuned.functions.delivery.node.defaultChild as CfnResource) },
+        ScalingConfig: { MaximumConcurrency: 500 },
+      });
+      const functions = Object.values(tunedTemplate.findResources('AWS::Lambda::Function'));
+      expect(functions.some((fn) => fn.Properties.ReservedConcurrentExecutions !== undefined)).toBe(false);
+      tunedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: METRIC_NAMES.delivery.circuitOpened,
+        Threshold: 3,
+      });
+      const environmentOf = (name: FunctionName) =>
+        (
+          tunedTemplate.toJSON().Resources[tuned.getLogicalId(tuned.functions[name].node.defaultChild as CfnResource)]
+            .Properties as { Environment: { Variables: Record<string, unknown> } }
+        ).Environment.Variables;
+      expect(environmentOf('delivery')[ENV.endpointConcurrencyCap]).toBe('4');
+      expect(environmentOf('endpointsApi')[ENV.orgOperationsPerMinute]).toBe('30');
+      expect(environmentOf('delivery')[ENV.orgOperationsPerMinute]).toBeUndefined();
+      expect(() => synthesise({ deliveryMaxConcurrency: 1 })).toThrow(/deliveryMaxConcurrency must be 2–1000/);
+    },
+  );
 });

@@ -231,7 +231,7 @@ follow-up', async () => {
   it('re-queues a task that arrives before its time instead of attempting it', async () => {
     const { task } = await setUp('org_core_5', `${receiver.baseUrl}/later`);
     const notBefore = new Date(clock.getTime() + 3_600_000).toISOString();
-    expect(await deliver({ ...task, notBefore }, deps)).toEqual({ kind: 'deferred' });
+    expect(await deliver({ ...task, notBefore }, deps)).toEqual({ kind: 'deferred', reason: 'not_before' });
     expect(receiver.requestsTo('/later')).toHaveLength(0);
     expect(sent).toEqual([
       { queue: 'delivery', delaySeconds: 3_600, task: expect.objectContaining({ attempt: 1, notBefore }) },

@@ -36,8 +36,8 @@ describe('Integration: the cost of a delivery', () => {
   });
 
   it(
-    'costs 1 read and 3 writes per successful first attempt, stats once ' +
-      'per endpoint-hour per batch, and never writes the endpoint item',
+    'costs 1 read and 3 writes per successful first attempt, stats once per endpoint-hour per ' +
+      'batch, and never writes the endpoint item',
     async () => {
       const endpoint = await world.endpoint('org_cost_1', `${receiver.baseUrl}/ok`);
       const tasks = await Promise.all(
@@ -69,7 +69,7 @@ describe('Integration: the cost of a delivery', () => {
   );
 
   it(
-    'writes the endpoint item at the first failure and at the recovery, ' + 'not on the failures or successes between',
+    'writes the endpoint item at the first failure and at the recovery, not on the failures or ' + 'successes between',
     async () => {
       receiver.on('/flaky', respond(500, 500, 200, 200));
       const endpoint = await world.endpoint('org_cost_2', `${receiver.baseUrl}/flaky`);

@@ -37,8 +37,8 @@ describe('Integration: endpoint writes under concurrency', () => {
     );
 
   it(
-    'lets one of two concurrent rotations win (200) and refuses the other ' +
-      '(409); the returned secret is the stored one',
+    'lets one of two concurrent rotations win (200) and refuses the other (409); the returned ' +
+      'secret is the stored one',
     async () => {
       const created = await create('org_race_1');
       expect(created.status).toBe(201);

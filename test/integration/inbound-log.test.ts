@@ -142,8 +142,8 @@ describe('Integration: inbound event log through the local runtime', () => {
   }
 
   it(
-    'Stripe: a second receipt of an event id with another body changes ' +
-      'nothing; the log shows it once, received twice, applied',
+    'Stripe: a second receipt of an event id with another body changes nothing; the log shows it ' +
+      'once, received twice, applied',
     async () => {
       const orgId = 'org_log_stripe';
       const first = stripeEventPayload('customer.subscription.created', {
@@ -188,8 +188,8 @@ describe('Integration: inbound event log through the local runtime', () => {
   );
 
   it(
-    'replaying an applied event changes nothing; an unattributed failure ' +
-      'is kept for operators and applies once its mapping exists',
+    'replaying an applied event changes nothing; an unattributed failure is kept for operators and ' +
+      'applies once its mapping exists',
     async () => {
       const orgId = 'org_log_replay';
       const subscription = stripeEventPayload('customer.subscription.created', {
@@ -281,7 +281,7 @@ describe('Integration: inbound event log through the local runtime', () => {
   });
 
   it(
-    'Shopify: a second delivery of an x-shopify-event-id (another webhook ' + 'id, another body) has no effect',
+    'Shopify: a second delivery of an x-shopify-event-id (another webhook id, another body) has no ' + 'effect',
     async () => {
       const orgId = 'org_log_shopify';
       const shop = 'log-shop.myshopify.com';

@@ -68,8 +68,8 @@ describe('Integration: local runtime settings and Host check', () => {
   }
 
   it(
-    'gives the functions the allowlist the user set, not the development ' +
-      'default, and keeps the plain-http default',
+    'gives the functions the allowlist the user set, not the development default, and keeps the ' +
+      'plain-http default',
     () => {
       expect(system.env.ALLOWED_PRIVATE_CIDRS).toBe('127.0.0.1/32');
       expect(system.env.ALLOW_HTTP_ENDPOINTS).toBe('true');
@@ -97,7 +97,7 @@ describe('Integration: local runtime settings and Host check', () => {
   });
 
   it(
-    'answers 421 to a foreign Host, and serves loopback names with its ' + 'port and the tunnel host the user named',
+    'answers 421 to a foreign Host, and serves loopback names with its port and the tunnel host the ' + 'user named',
     async () => {
       const { port } = new URL(system.url);
       expect(await statusWithHost('rebound.attacker.example')).toBe(421);

@@ -105,8 +105,8 @@ describe('Integration: recovery as a durable job', () => {
     receiver.requestsTo(path).map((request) => (JSON.parse(request.body) as { id: string }).id);
 
   it(
-    're-sends each delivery of a window larger than a page exactly once ' +
-      'when the worker is killed halfway, and completes',
+    're-sends each delivery of a window larger than a page exactly once when the worker is killed ' +
+      'halfway, and completes',
     async () => {
       const endpoint = await failedWindow('org_rec_job_1', '/recover-1', 10);
       const started = await recover(endpoint);
@@ -157,8 +157,8 @@ describe('Integration: recovery as a durable job', () => {
   );
 
   it(
-    'answers 409 with the active recovery while one runs, and a later ' +
-      'recovery does not re-send what an earlier one did',
+    'answers 409 with the active recovery while one runs, and a later recovery does not re-send ' +
+      'what an earlier one did',
     async () => {
       receiver.on('/recover-2', respond(500));
       const endpoint = await failedWindow('org_rec_job_2', '/recover-2', 5);

@@ -62,8 +62,8 @@ describe('Integration: the sweeper', () => {
   });
 
   it(
-    're-queues a delivery whose attempt was left in progress by a crashed ' +
-      'worker, and the new worker takes it over',
+    're-queues a delivery whose attempt was left in progress by a crashed worker, and the new ' +
+      'worker takes it over',
     async () => {
       const endpoint = await world.endpoint('org_sweep_2', `${receiver.baseUrl}/crashed`);
       const task = await world.delivery(endpoint, 0, 'pending');

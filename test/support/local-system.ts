@@ -80,13 +80,21 @@ export async function receiveAll(system: LocalSystem, queueUrl: string): Promise
 
 export type ApiBody = Record<string, unknown> & { items?: Record<string, unknown>[] };
 
+export interface ApiAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly contentType: string | null;
+  readonly text: string;
+  readonly body: ApiBody;
+}
+
 /** One call to the local system's API: a JSON body in (a string is sent as is), the answer parsed. */
 export async function callApi(
   system: LocalSystem,
   method: string,
   path: string,
   options: { bearer?: string; body?: unknown } = {},
-): Promise<{ status: number; contentType: string | null; text: string; body: ApiBody }> {
+): Promise<ApiAnswer> {
   const response = await fetch(`${system.url}${path}`, {
     method,
     headers: {
@@ -100,6 +108,7 @@ export async function callApi(
   const text = await response.text();
   return {
     status: response.status,
+    headers: response.headers,
     contentType: response.headers.get('content-type'),
     text,
     body: (text ? JSON.parse(text) : undefined) as ApiBody,

@@ -3,6 +3,8 @@ import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createJobsStore, type JobsStore } from '../../shared/platform/jobs/jobs-store';
 import { ipPolicyFrom } from '../../shared/outbound/transport/ip-policy';
 import { createWebhooksApiHandler } from '../../functions/endpoints-api/endpoints-api';
+import { createAdmissionStore } from '../../shared/outbound/admission/admission-store';
+import { createOperationLimiter } from '../../shared/outbound/admission/org-operations';
 import { httpEvent } from './api-gateway';
 import { recordingObservability } from './observability';
 import type { DeliveryWorld } from './delivery-world';
@@ -39,9 +41,12 @@ export function createWebhooksApi(
       maxEndpointsPerOrg: options.maxEndpointsPerOrg ?? 50,
       messageRetentionDays: 30,
       jobRetentionDays: 30,
+      orgOperationsPerMinute: 1_000,
     },
     now: world.deps.now,
     observability,
+    admission: createAdmissionStore(world.documents, emulators.tables.webhooks),
+    operationLimits: createOperationLimiter(world.documents, emulators.tables.webhooks, 1_000, world.deps.now),
     delivery: world.deps,
   });
   return {

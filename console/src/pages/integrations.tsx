@@ -111,8 +111,8 @@ function BillingCard() {
           <dt>Last failure</dt>
           <dd>
             {billing.data.lastPaymentFailure
-              ? `${money(billing.data.lastPaymentFailure.amountDue, billing.data.lastPaymentFailure.currency)} on ` +
-                `${when(billing.data.lastPaymentFailure.failedAt)} ` +
+              ? `${money(billing.data.lastPaymentFailure.amountDue, billing.data.lastPaymentFailure.currency)} ` +
+                `on ${when(billing.data.lastPaymentFailure.failedAt)} ` +
                 `(attempt ${billing.data.lastPaymentFailure.attemptCount})`
               : '—'}
           </dd>

@@ -42,9 +42,8 @@ export const inboundEventSummarySchema = z.object({
   providerEventId: z
     .string()
     .describe(
-      "Stripe's event `id`, Square's `event_id`, Shopify's " +
-        "`x-shopify-event-id` (else the webhook id), a source's body `id`, " +
-        '`webhook-id` header or body hash',
+      "Stripe's event `id`, Square's `event_id`, Shopify's `x-shopify-event-id` (else the webhook " +
+        "id), a source's body `id`, `webhook-id` header or body hash",
     ),
   type: z.string(),
   receivedAt: z.string().describe('When the first receipt arrived'),

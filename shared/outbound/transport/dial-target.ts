@@ -1,4 +1,3 @@
-import { promises as dns } from 'node:dns';
 import { classifyAddress, type IpPolicy } from './ip-policy';
 import { parseIp } from './ip-address';
 
@@ -16,9 +15,6 @@ export interface ResolvedAddress {
 /** Resolves a host name; injectable so tests never touch real DNS. */
 export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
-/** The system resolver (getaddrinfo: /etc/hosts, then DNS), every address, in the order given. */
-export const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' });
-
 export type DialTarget =
   | {
       readonly ok: true;
@@ -29,7 +25,7 @@ export type DialTarget =
 
 /**
  * `hostname` is a WHATWG `URL#hostname`: IPv6 literals keep their brackets. Resolution is raced
- * against `signal` (getaddrinfo cannot be cancelled; its late answer is ignored).
+ * against `signal` (a resolver that cannot be cancelled has its late answer ignored).
  */
 export async function resolveDialTarget(
   hostname: string,

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { resolveDialTarget, systemResolver, type Resolver } from './dial-target';
+import { resolveDialTarget, type Resolver } from './dial-target';
+import { cancellableResolver, DEFAULT_DNS_TIMEOUT_MS } from './cancellable-resolver';
 import type { IpPolicy } from './ip-policy';
 
 /**
@@ -46,7 +47,10 @@ export interface WebhookPost {
   /** Covers resolution, connect, TLS, and the response; default 15 s. */
   readonly timeoutMs?: number;
   readonly maxResponseBytes?: number;
+  /** Resolves the host; by default DNS with its own cancellable budget (cancellable-resolver.ts). */
   readonly resolver?: Resolver;
+  /** The default resolver's budget, inside `timeoutMs`; default 5 s. */
+  readonly dnsTimeoutMs?: number;
 }
 
 /**
@@ -87,7 +91,10 @@ export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
-    const target = await resolveDialTarget(url.hostname, post.policy, post.resolver ?? systemResolver, deadline.signal);
+    const resolver =
+      post.resolver ??
+      cancellableResolver({ timeoutMs: Math.min(post.dnsTimeoutMs ?? DEFAULT_DNS_TIMEOUT_MS, timeoutMs) });
+    const target = await resolveDialTarget(url.hostname, post.policy, resolver, deadline.signal);
     if (!target.ok) return fail(target.error, target.message);
 
     const headers: Record<string, string> = {};

@@ -347,14 +347,28 @@ describe('function environment', () => {
 });
 
 describe('localConcurrency', () => {
-  it('runs maxConcurrency batches of a queue at once, one when the topology sets none, none without a consumer', () => {
-    expect(localConcurrency(QUEUES.delivery)).toBe(QUEUES.delivery.consumer?.maxConcurrency);
-    expect(localConcurrency(QUEUES.delivery)).toBe(20);
-    expect(localConcurrency(QUEUES.billing)).toBe(1);
-    expect(localConcurrency(QUEUES.catalog)).toBe(1);
-    expect(QUEUES.inboundSources.consumer).toBeUndefined();
-    expect(localConcurrency(QUEUES.inboundSources)).toBe(0);
-  });
+  it(
+    'runs localMaxConcurrency (else maxConcurrency) batches of a queue at once, one when the ' +
+      'topology sets neither, none without a consumer',
+    () => {
+      expect(localConcurrency(QUEUES.delivery)).toBe(QUEUES.delivery.consumer?.localMaxConcurrency);
+      expect(localConcurrency(QUEUES.delivery)).toBe(50);
+      expect(localConcurrency(QUEUES.billing)).toBe(1);
+      expect(localConcurrency(QUEUES.catalog)).toBe(2);
+      const delivery = QUEUES.delivery.consumer!;
+      expect(localConcurrency({ ...QUEUES.delivery, consumer: { ...delivery, localMaxConcurrency: undefined } })).toBe(
+        delivery.maxConcurrency,
+      );
+      expect(
+        localConcurrency({
+          ...QUEUES.delivery,
+          consumer: { ...delivery, localMaxConcurrency: undefined, maxConcurrency: undefined },
+        }),
+      ).toBe(1);
+      expect(QUEUES.inboundSources.consumer).toBeUndefined();
+      expect(localConcurrency(QUEUES.inboundSources)).toBe(0);
+    },
+  );
 });
 
 describe('formatBanner', () => {
@@ -475,7 +489,7 @@ describe('formatBanner', () => {
       queueUrls: { inboundSources: { url: 'http://sqs.us-east-1.localhost:5555/000000000000/inbound-sources' } },
     });
     expect(text).toMatch(
-      /catalog-events → catalogConsumer \(batch 10, window 1 s, 1 at a time, DLQ catalog-events-dlq after 5 receives\)/,
+      /catalog-events → catalogConsumer \(batch 10, window 1 s, 2 at a time, DLQ catalog-events-dlq after 5 receives\)/,
     );
     expect(text).toContain(
       'inbound-sources → consumed by other services, not polled here (DLQ inbound-sources-dlq after 5 receives)',

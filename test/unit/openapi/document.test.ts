@@ -56,7 +56,17 @@ describe('OpenAPI document', () => {
       headers: { location: expect.any(Object) },
       content: { 'application/json': { schema: { additionalProperties: false } } },
     });
-    expect(Object.keys(recover.responses).sort()).toEqual(['202', '400', '401', '403', '404', '409', '422', '500']);
+    expect(Object.keys(recover.responses).sort()).toEqual([
+      '202',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '422',
+      '429',
+      '500',
+    ]);
     const stats = document.paths['/v1/orgs/{orgId}/webhooks/stats']!.get!.parameters as {
       name: string;
       in: string;

@@ -1,0 +1,27 @@
+import type { Owner } from '../../shared/events/owner';
+import type { LimitedOperation, OperationLimiter } from '../../shared/outbound/admission/org-operations';
+import { problem } from '../../shared/platform/http/problem';
+import type { HttpResult } from '../../shared/platform/http/responses';
+
+const NAMES: Record<LimitedOperation, string> = { test: 'test sends', resend: 'resends', recover: 'recoveries' };
+
+/**
+ * Takes one of the owner's operations for this minute; past the limit, the 429 problem to answer with
+ * (and `Retry-After`, the seconds until the minute ends). Undefined: go ahead.
+ */
+export async function refuseOverLimit(
+  limiter: OperationLimiter,
+  owner: Owner,
+  operation: LimitedOperation,
+  perMinute: number,
+): Promise<HttpResult | undefined> {
+  const verdict = await limiter.take(owner, operation);
+  if (verdict.allowed) return undefined;
+  const refusal = problem(
+    429,
+    'operation_rate_limited',
+    `At most ${perMinute} ${NAMES[operation]} a minute per ` +
+      `${typeof owner === 'string' ? 'organisation' : 'merchant'}; retry in ${verdict.retryAfterSeconds} s`,
+  );
+  return { ...refusal, headers: { ...refusal.headers, 'retry-after': String(verdict.retryAfterSeconds) } };
+}

@@ -1,0 +1,195 @@
+import {
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../../platform/aws/pagination';
+import { EMPTY_ADMISSION_STATE, type AdmissionState } from './policy';
+
+/**
+ * One small item per endpoint (`ADMISSION#<endpointId>` / `STATE` in the webhooks table) holding its
+ * concurrency leases, rate-limit frontier and circuit breaker, apart from the endpoint item so the
+ * hot path never rewrites the endpoint. Every change is one conditional UpdateItem, so any number of
+ * concurrent delivery Lambdas agree without locks: a lease is granted only while fewer than the cap
+ * exist, a rate slot is handed out once, a circuit opens once and one probe is claimed per interval.
+ */
+
+export interface AdmissionStore {
+  read(endpointId: string): Promise<AdmissionState>;
+  /** Adds a lease if fewer than `cap` exist. */
+  acquireLease(endpointId: string, leaseId: string, expiresAt: number, cap: number): Promise<boolean>;
+  /** Removes leases that expired (each only if it still holds the expiry seen). */
+  dropLeases(endpointId: string, leases: readonly (readonly [string, number])[]): Promise<void>;
+  releaseLease(endpointId: string, leaseId: string): Promise<void>;
+  /** The next free rate-limit slot at or after `nowSlot`, now held by the caller. */
+  claimSlot(endpointId: string, nowSlot: number): Promise<number>;
+  /** One probe per interval: true for the caller that moved `nextProbeAt` on from `dueAt`. */
+  claimProbe(endpointId: string, dueAt: number, nextProbeAt: number): Promise<boolean>;
+  /**
+   * Gives the lease back and records what the attempt showed, in one write: a success or an answer
+   * ends a run of unreachable attempts (a 429 may also slow the endpoint down), an unreachable
+   * attempt lengthens it. Answers the length of the run now.
+   */
+  finishAttempt(endpointId: string, leaseId: string, outcome: FinishedAttempt, at: number): Promise<number>;
+  /** Closes an open circuit; true for the one caller that closed it. */
+  closeCircuit(endpointId: string, at: string): Promise<boolean>;
+  /** Opens the circuit unless it is open already; true for the one caller that opened it. */
+  openCircuit(endpointId: string, at: string, nextProbeAt: number): Promise<boolean>;
+}
+
+export type FinishedAttempt =
+  { readonly kind: 'success' | 'unreachable' } | { readonly kind: 'answered'; readonly slowUntil: number | null };
+
+const key = (endpointId: string) => ({ pk: `ADMISSION#${endpointId}`, sk: 'STATE' });
+
+export function createAdmissionStore(documents: DynamoDBDocumentClient, tableName: string): AdmissionStore {
+  async function update(
+    endpointId: string,
+    input: Omit<UpdateInput, 'TableName' | 'Key'>,
+  ): Promise<UpdateCommandOutput> {
+    return documents.send(new UpdateCommand({ TableName: tableName, Key: key(endpointId), ...input }));
+  }
+
+  async function conditional(endpointId: string, input: Omit<UpdateInput, 'TableName' | 'Key'>): Promise<boolean> {
+    try {
+      await update(endpointId, input);
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async read(endpointId) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: key(endpointId), ConsistentRead: true }),
+      );
+      return Item ? stateOf(Item) : EMPTY_ADMISSION_STATE;
+    },
+
+    async acquireLease(endpointId, leaseId, expiresAt, cap) {
+      const added = await conditional(endpointId, {
+        UpdateExpression: 'SET leases.#lease = :expiresAt',
+        ConditionExpression: 'size(leases) < :cap',
+        ExpressionAttributeNames: { '#lease': leaseId },
+        ExpressionAttributeValues: { ':expiresAt': expiresAt, ':cap': cap },
+      }).catch((error: unknown) => {
+        // No leases map yet (a new endpoint): DynamoDB refuses a path into a missing map.
+        if (error instanceof Error && error.name === 'ValidationException') return false;
+        throw error;
+      });
+      if (added) return true;
+      return conditional(endpointId, {
+        UpdateExpression: 'SET leases = :leases',
+        ConditionExpression: 'attribute_not_exists(leases)',
+        ExpressionAttributeValues: { ':leases': { [leaseId]: expiresAt } },
+      });
+    },
+
+    async dropLeases(endpointId, leases) {
+      await Promise.all(
+        leases.map(([leaseId, expiresAt]) =>
+          conditional(endpointId, {
+            UpdateExpression: 'REMOVE leases.#lease',
+            ConditionExpression: 'leases.#lease = :expiresAt',
+            ExpressionAttributeNames: { '#lease': leaseId },
+            ExpressionAttributeValues: { ':expiresAt': expiresAt },
+          }),
+        ),
+      );
+    },
+
+    async releaseLease(endpointId, leaseId) {
+      await conditional(endpointId, {
+        UpdateExpression: 'REMOVE leases.#lease',
+        ConditionExpression: 'attribute_exists(leases.#lease)',
+        ExpressionAttributeNames: { '#lease': leaseId },
+      });
+    },
+
+    async claimSlot(endpointId, nowSlot) {
+      // The frontier is in the past (or unset): take the current slot and move the frontier past it.
+      const fresh = await conditional(endpointId, {
+        UpdateExpression: 'SET nextSlot = :next',
+        ConditionExpression: 'attribute_not_exists(nextSlot) OR nextSlot <= :now',
+        ExpressionAttributeValues: { ':now': nowSlot, ':next': nowSlot + 1 },
+      });
+      if (fresh) return nowSlot;
+      // Otherwise take the frontier itself: ADD hands every caller a different slot.
+      const { Attributes } = await update(endpointId, {
+        UpdateExpression: 'ADD nextSlot :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      });
+      return Number(Attributes?.['nextSlot']) - 1;
+    },
+
+    claimProbe(endpointId, dueAt, nextProbeAt) {
+      return conditional(endpointId, {
+        UpdateExpression: 'SET nextProbeAt = :next',
+        ConditionExpression: 'circuit = :open AND nextProbeAt = :due',
+        ExpressionAttributeValues: { ':open': 'open', ':due': dueAt, ':next': nextProbeAt },
+      });
+    },
+
+    async finishAttempt(endpointId, leaseId, outcome, at) {
+      const unreachable = outcome.kind === 'unreachable';
+      const slowUntil = outcome.kind === 'answered' ? outcome.slowUntil : null;
+      const sets = [
+        'lastFinishedAt = :at',
+        ...(unreachable ? [] : ['consecutiveFailures = :zero']),
+        ...(slowUntil ? ['slowUntil = :until'] : []),
+      ];
+      const expression = [
+        sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+        unreachable ? 'ADD consecutiveFailures :one' : '',
+        'REMOVE leases.#lease',
+      ];
+      const { Attributes } = await update(endpointId, {
+        UpdateExpression: expression.filter(Boolean).join(' '),
+        ExpressionAttributeNames: { '#lease': leaseId },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ...(unreachable ? { ':one': 1 } : { ':zero': 0 }),
+          ...(slowUntil && { ':until': slowUntil }),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      });
+      return Number(Attributes?.['consecutiveFailures'] ?? 0);
+    },
+
+    closeCircuit(endpointId, at) {
+      return conditional(endpointId, {
+        UpdateExpression: 'SET circuit = :closed, circuitChangedAt = :at REMOVE nextProbeAt',
+        ConditionExpression: 'circuit = :open',
+        ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':at': at },
+      });
+    },
+
+    openCircuit(endpointId, at, nextProbeAt) {
+      return conditional(endpointId, {
+        UpdateExpression: 'SET circuit = :open, circuitChangedAt = :at, nextProbeAt = :next',
+        ConditionExpression: 'attribute_not_exists(circuit) OR circuit <> :open',
+        ExpressionAttributeValues: { ':open': 'open', ':at': at, ':next': nextProbeAt },
+      });
+    },
+  };
+}
+
+type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
+
+function stateOf(item: Record<string, unknown>): AdmissionState {
+  const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : null);
+  return {
+    leases: (item['leases'] as Record<string, number> | undefined) ?? {},
+    nextSlot: numberOrNull(item['nextSlot']),
+    consecutiveFailures: numberOrNull(item['consecutiveFailures']) ?? 0,
+    circuit: item['circuit'] === 'open' ? 'open' : 'closed',
+    circuitChangedAt: typeof item['circuitChangedAt'] === 'string' ? item['circuitChangedAt'] : null,
+    nextProbeAt: numberOrNull(item['nextProbeAt']),
+    slowUntil: numberOrNull(item['slowUntil']),
+    lastFinishedAt: numberOrNull(item['lastFinishedAt']),
+  };
+}

@@ -1,0 +1,195 @@
+import type { DeliveryResult } from '../transport/http-delivery';
+import { parseRetryAfter } from '../retry-schedule';
+
+/**
+ * Whether a delivery may dial its endpoint now, decided over plain data and a clock: the endpoint's
+ * circuit breaker, a 429 slow-down, its rate-limit slots and its concurrency leases. Nothing here does
+ * I/O; admission-store.ts keeps the state in DynamoDB and admission.ts wires the two together.
+ */
+
+export interface AdmissionSettings {
+  /** Requests in flight to one endpoint at most, whatever its rate limit. */
+  readonly concurrencyCap: number;
+  /** Consecutive timeouts or connection errors that open the circuit. */
+  readonly breakerThreshold: number;
+  /** How often an open circuit lets one probe through. */
+  readonly probeIntervalMs: number;
+  /** The attempt deadline: a lease lives this long plus a margin, so a crashed attempt cannot hold a slot. */
+  readonly attemptTimeoutMs: number;
+}
+
+export const DEFAULT_CONCURRENCY_CAP = 10;
+export const DEFAULT_BREAKER_THRESHOLD = 5;
+export const DEFAULT_PROBE_INTERVAL_MS = 60_000;
+export const MIN_RATE_LIMIT = 1;
+export const MAX_RATE_LIMIT = 1_000;
+
+/** Leases outlive the attempt deadline by this much before another attempt may take them over. */
+export const LEASE_MARGIN_MS = 5_000;
+/**
+ * Slots are paced 5 % under the limit. A request leaves up to SLOT_LATE_TOLERANCE_MS after its slot
+ * begins, plus the time to claim the attempt, sign and connect; a 10 s window at the receiver can
+ * then hold the slots of 10 s plus that lateness, and 5 % of 10 s (500 ms) covers it, keeping every
+ * window within limit × 10 + 1.
+ */
+export const RATE_PACING_MARGIN = 0.05;
+/** A task that reaches its slot later than this gives it up and takes a new one (see rateSlotWidthMs). */
+export const SLOT_LATE_TOLERANCE_MS = 250;
+/**
+ * Tasks come back from a rate deferral this early and sleep until their slot: SQS delays are whole
+ * seconds and a poller may take a second to gather its batch, and a task that arrives after its slot
+ * has to queue up again at the end.
+ */
+export const SLOT_EARLY_ARRIVAL_MS = 3_000;
+/** Fresh slots are taken this far ahead, so the write that claims one cannot make it late. */
+export const SLOT_LEAD_MS = 500;
+/** A slot starting within this is waited for in-process rather than on the queue. */
+export const SLOT_WAIT_IN_PROCESS_MS = 5_000;
+
+export type CircuitState = 'closed' | 'open';
+
+/** The endpoint's admission item, as stored. Times are epoch milliseconds. */
+export interface AdmissionState {
+  /** Lease id → when it expires. */
+  readonly leases: Readonly<Record<string, number>>;
+  /** The first rate-limit slot nobody holds yet. */
+  readonly nextSlot: number | null;
+  readonly consecutiveFailures: number;
+  readonly circuit: CircuitState;
+  /** When the circuit last opened or closed. */
+  readonly circuitChangedAt: string | null;
+  readonly nextProbeAt: number | null;
+  /** Set by a 429: no request before this. */
+  readonly slowUntil: number | null;
+  /** When an attempt last gave its lease back: an endpoint that finishes requests is a fast one. */
+  readonly lastFinishedAt: number | null;
+}
+
+export const EMPTY_ADMISSION_STATE: AdmissionState = {
+  leases: {},
+  nextSlot: null,
+  consecutiveFailures: 0,
+  circuit: 'closed',
+  circuitChangedAt: null,
+  nextProbeAt: null,
+  slowUntil: null,
+  lastFinishedAt: null,
+};
+
+export type DeferReason = 'circuit_open' | 'slowed_down' | 'concurrency_cap' | 'rate_limit';
+
+export type Gate =
+  | { readonly kind: 'pass' }
+  /** The circuit is open and a probe is due: whoever claims it (admission-store) dials. */
+  | { readonly kind: 'probe'; readonly dueAt: number }
+  | { readonly kind: 'defer'; readonly reason: DeferReason; readonly untilMs: number };
+
+/** The checks that need no write: a slow-down in force, or an open circuit between probes. */
+export function gate(state: AdmissionState, nowMs: number): Gate {
+  if (state.slowUntil !== null && state.slowUntil > nowMs)
+    return { kind: 'defer', reason: 'slowed_down', untilMs: state.slowUntil };
+  if (state.circuit === 'open') {
+    const dueAt = state.nextProbeAt ?? nowMs;
+    return dueAt > nowMs ? { kind: 'defer', reason: 'circuit_open', untilMs: dueAt } : { kind: 'probe', dueAt };
+  }
+  return { kind: 'pass' };
+}
+
+/** Leases whose holder must have finished or died: their expiry has passed. */
+export function expiredLeases(state: AdmissionState, nowMs: number): [string, number][] {
+  return Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= nowMs);
+}
+
+/** Leases younger than this say nothing yet about how fast the endpoint answers. */
+export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 1_000;
+
+/**
+ * Until when a task that found every lease taken waits. An endpoint that finished a request within
+ * the last second, or whose leases are all too young to judge, frees a lease any moment: now (the
+ * caller waits briefly in-process). Otherwise the endpoint is slow or dead and the oldest lease frees
+ * up at its attempt deadline at the latest, so the backlog waits about that long on the queue
+ * instead of circling through it every second.
+ */
+export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeoutMs: number): number {
+  const deadlines = Object.values(state.leases)
+    .filter((expiresAt) => expiresAt > nowMs)
+    .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
+  if (deadlines.length === 0) return nowMs;
+  if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
+  const oldestDeadline = Math.min(...deadlines);
+  return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
+}
+
+/** Slots are consecutive intervals of this width; one request per slot keeps any window within the limit. */
+export function rateSlotWidthMs(limitPerSecond: number): number {
+  return (1_000 * (1 + RATE_PACING_MARGIN)) / limitPerSecond;
+}
+
+export function slotIndexAt(nowMs: number, limitPerSecond: number): number {
+  return Math.floor(nowMs / rateSlotWidthMs(limitPerSecond));
+}
+
+export function slotStartMs(slot: number, limitPerSecond: number): number {
+  return Math.ceil(slot * rateSlotWidthMs(limitPerSecond));
+}
+
+/** A held slot is still usable: its start has not passed by more than the tolerance. */
+export function slotStillValid(slot: number, limitPerSecond: number, nowMs: number): boolean {
+  return nowMs <= slotStartMs(slot, limitPerSecond) + SLOT_LATE_TOLERANCE_MS;
+}
+
+/** What a finished attempt means for the endpoint's admission state. */
+export type AttemptVerdict =
+  | { readonly kind: 'success' }
+  /** Timeout, connection or DNS error: counts towards opening the circuit. */
+  | { readonly kind: 'unreachable' }
+  /** The endpoint answered, though not with 2xx: ends a run of unreachable attempts. */
+  | { readonly kind: 'answered'; readonly slowUntil: number | null };
+
+const UNREACHABLE_ERRORS = new Set([
+  'timeout',
+  'dns_failure',
+  'connection_refused',
+  'connection_reset',
+  'network_error',
+]);
+/** A 429 without Retry-After still backs the endpoint off this long. */
+const DEFAULT_SLOW_DOWN_MS = 1_000;
+/** A Retry-After further out than this is capped: the retry schedule still governs the attempt itself. */
+const MAX_SLOW_DOWN_MS = 3_600_000;
+
+export function verdictOf(result: DeliveryResult, now: Date): AttemptVerdict {
+  if (result.kind === 'error') return UNREACHABLE_ERRORS.has(result.error) ? { kind: 'unreachable' } : answered(null);
+  if (result.status >= 200 && result.status < 300) return { kind: 'success' };
+  if (result.status !== 429) return answered(null);
+  const waitMs = parseRetryAfter(result.headers['retry-after'], now) ?? DEFAULT_SLOW_DOWN_MS;
+  return answered(now.getTime() + Math.min(waitMs, MAX_SLOW_DOWN_MS));
+}
+
+function answered(slowUntil: number | null): AttemptVerdict {
+  return { kind: 'answered', slowUntil };
+}
+
+/**
+ * How long a deferred task waits on the queue. Circuit deferrals are spread over a window that grows
+ * with how long the circuit has been open (up to 15 minutes), so a dead endpoint's backlog comes back
+ * as a trickle rather than all at once every minute.
+ */
+export function deferDelayMs(
+  reason: DeferReason,
+  untilMs: number,
+  nowMs: number,
+  random: () => number,
+  openForMs = 0,
+): number {
+  const wait = Math.max(0, untilMs - nowMs);
+  switch (reason) {
+    case 'rate_limit':
+      return Math.max(0, wait - SLOT_EARLY_ARRIVAL_MS);
+    case 'circuit_open':
+      return wait + random() * Math.min(Math.max(DEFAULT_PROBE_INTERVAL_MS, openForMs), 900_000);
+    case 'concurrency_cap':
+    case 'slowed_down':
+      return Math.max(1_000, wait) + random() * 1_000;
+  }
+}
