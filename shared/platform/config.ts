@@ -16,8 +16,10 @@ import {
   DEFAULT_CONCURRENCY_CAP,
   DEFAULT_PROBE_INTERVAL_MS,
 } from '../outbound/admission/policy';
-import { DEFAULT_ORG_OPERATIONS_PER_MINUTE } from '../outbound/admission/org-operations';
 import { DEFAULT_DNS_TIMEOUT_MS } from '../outbound/transport/cancellable-resolver';
+
+/** Test sends, resends and recoveries one organisation may start per minute, each. */
+export const DEFAULT_ORG_OPERATIONS_PER_MINUTE = 10;
 
 /**
  * The one config loader. Each function asks for the settings it needs; values are validated once at
@@ -480,7 +482,7 @@ export interface OauthAppsConfig {
   readonly square: SquareAppConfig | undefined;
 }
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = /* @__PURE__ */ (() => z.url({ protocol: /^https?$/ }))();
 
 function shopifyApp(env: Env): ShopifyAppConfig | undefined {
   const apiKey = read(env, ENV.shopifyApiKey, nonEmpty.optional());

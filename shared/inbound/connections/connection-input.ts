@@ -86,6 +86,7 @@ export type SquareConnectionInput = z.infer<ReturnType<typeof squareConnectionSc
 export type ShopifyConnectionInput = z.infer<typeof shopifyConnectionSchema>;
 
 /** `PUT …/sources/{sourceId}`: an optional body; replacing a secret keeps the old one for the grace period. */
-export const sourceSecretSchema = z.strictObject({
-  gracePeriodSeconds: z.number().int().min(0).max(MAX_SOURCE_GRACE_SECONDS).optional(),
-});
+export const sourceSecretSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    gracePeriodSeconds: z.number().int().min(0).max(MAX_SOURCE_GRACE_SECONDS).optional(),
+  }))();

@@ -10,7 +10,6 @@ import { ownerPartition, type Owner } from '../../events/owner';
  * agree, and a refusal says when the window ends (`Retry-After`).
  */
 
-export const DEFAULT_ORG_OPERATIONS_PER_MINUTE = 10;
 export type LimitedOperation = 'test' | 'resend' | 'recover';
 
 export type OperationVerdict =
