@@ -1,3 +1,4 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { isInboundEventId, type InboundEntry } from '../../shared/inbound/log/inbound-event';
@@ -19,6 +20,7 @@ import { startJob } from '../../shared/platform/jobs/job-runner';
 import { ActiveJobError, type JobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { Observability } from '../../shared/platform/observability';
 import { bulkReplaySchema, listQuerySchema, normalisedRange } from '../../shared/inbound/log/inbound-api-schemas';
+import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { detailView, summaryView } from './views';
 
 /**
@@ -38,6 +40,13 @@ export interface InboundApiDependencies {
 }
 
 const notFound = () => problem(404, 'inbound_event_not_found', 'No such inbound event');
+const METRIC = METRIC_NAMES.inboundApi;
+
+/** API functions publish their counts at once: a request ends the invocation's work. */
+function count(deps: InboundApiDependencies, metric: string): void {
+  deps.observability.metrics.addMetric(metric, MetricUnit.Count, 1);
+  deps.observability.metrics.publishStoredMetrics();
+}
 
 type Handle = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
@@ -74,6 +83,7 @@ async function replayEvent(deps: InboundApiDependencies, owner: LogOwner, event:
     inboundEventId: entry.id,
     provider: entry.provider,
   });
+  count(deps, METRIC.replayQueued);
   return json(202, summaryView(entry));
 }
 
@@ -97,6 +107,8 @@ async function startBulkReplay(deps: InboundApiDependencies, orgId: string, even
       activeReplayId: error.activeJobId,
     });
   }
+  deps.observability.logger.info('Bulk replay started', { orgId, replayId: job.jobId, provider: input.provider });
+  count(deps, METRIC.bulkReplayStarted);
   return json(202, jobView(job));
 }
 
