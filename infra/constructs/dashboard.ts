@@ -271,25 +271,7 @@ export class WebhooksDashboard extends Construct {
     );
 
     // The inbound event log: duplicates per provider, failures and unmatched events to look at, replays.
-    const inboundLines = (lines: readonly (DedicatedMetric & { readonly label: string })[]) =>
-      lines.map(({ service, metric, label }) => businessMetric(service, metric, { label }));
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Inbound log: duplicate receipts by provider (per 5 min)',
-        left: inboundLines(INBOUND_LOG_METRICS.duplicates),
-        width: 8,
-      }),
-      new GraphWidget({
-        title: 'Inbound log: failed and unmatched outcomes (per 5 min)',
-        left: inboundLines(INBOUND_LOG_METRICS.outcomes),
-        width: 8,
-      }),
-      new GraphWidget({
-        title: 'Inbound log: replays (per 5 min)',
-        left: inboundLines(INBOUND_LOG_METRICS.replays),
-        width: 8,
-      }),
-    );
+    this.dashboard.addWidgets(...inboundLogWidgets());
 
     // Fairness: endpoints whose circuit opened (their deliveries wait, one probe a minute). One is a
     // tenant's outage; many at once is more likely ours (DNS, egress), hence the alarm.
@@ -502,6 +484,25 @@ export class WebhooksDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
     );
   }
+}
+
+/** The inbound event log's row: one graph each for duplicates, failed and unmatched outcomes, and replays. */
+function inboundLogWidgets(): IWidget[] {
+  const lines = (metrics: readonly (DedicatedMetric & { readonly label: string })[]) =>
+    metrics.map(({ service, metric, label }) => businessMetric(service, metric, { label }));
+  return [
+    new GraphWidget({
+      title: 'Inbound log: duplicate receipts by provider (per 5 min)',
+      left: lines(INBOUND_LOG_METRICS.duplicates),
+      width: 8,
+    }),
+    new GraphWidget({
+      title: 'Inbound log: failed and unmatched outcomes (per 5 min)',
+      left: lines(INBOUND_LOG_METRICS.outcomes),
+      width: 8,
+    }),
+    new GraphWidget({ title: 'Inbound log: replays (per 5 min)', left: lines(INBOUND_LOG_METRICS.replays), width: 8 }),
+  ];
 }
 
 /** Functions that move messages to the queue's DLQ themselves (`access.sendsToDeadLetter`). */
