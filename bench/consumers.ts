@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createBillingConsumer } from '../functions/billing-consumer/billing-consumer';
 import { createCatalogConsumer } from '../functions/catalog-consumer/catalog-consumer';
 import { toSqsEvent } from '../infra/local/sqs-event';
@@ -26,6 +26,7 @@ import { median, round, summarize } from './lib/stats';
 import { eventForOrg } from './lib/stripe-payloads';
 import { runWorker } from './lib/worker';
 import { ITEM_ABSENT } from '../shared/platform/aws/conditional-writes';
+import { countDynamoDbCommands, createCommandCounter, LOG_OFF, perEvent } from './lib/inbound-log';
 
 /**
  * Benchmark 4, consumers: billing events per second through the billing consumer's Lambda handler
@@ -46,6 +47,12 @@ export interface ConsumerResult {
   readonly events: number;
   readonly failedItems: number;
   readonly rounds: number;
+  /** The same rounds with the inbound log off (the consumer as before the log), and commands per event. */
+  readonly inboundLog?: {
+    readonly logOffEventsPerSecond: number;
+    readonly logOnCommandsPerEvent: Record<string, number>;
+    readonly logOffCommandsPerEvent: Record<string, number>;
+  };
 }
 
 export interface ConsumersResult {
@@ -87,9 +94,9 @@ function queuedMessage(raw: string): QueuedWebhook {
   };
 }
 
-/** The inbound event log both consumers record every event in, on the emulator's table and bucket. */
-function inboundLogOf(env: Record<string, string>): InboundLogging {
-  return inboundLoggingFor(createDocumentClient(env), loadInboundLogConfig(env));
+/** The inbound event log both consumers record every event in, on the emulator's table and bucket (same client). */
+function inboundLogOf(documents: DynamoDBDocumentClient, env: Record<string, string>): InboundLogging {
+  return inboundLoggingFor(documents, loadInboundLogConfig(env));
 }
 
 /**
@@ -117,7 +124,7 @@ async function measureCatalog(
     connections,
     squareCatalog: undefined,
     events: createQueueSender(sqs, eventsUrl),
-    inboundLog: inboundLogOf(env),
+    inboundLog: inboundLogOf(documents, env),
     now: () => new Date(),
     observability,
     maxReceiveCount: 5,
@@ -258,23 +265,27 @@ async function main(): Promise<ConsumersResult> {
     const env = emulator.info.env;
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const documents = createDocumentClient(env);
+    const commands = createCommandCounter();
+    countDynamoDbCommands(documents, commands);
     const sqs = createSqsClient(env);
     const observability = createObservability('billing-consumer');
-    const handler = createBillingConsumer({
-      store: createBillingStore(documents, emulator.info.tables.billing),
-      alerts: createAlertSink({
-        documents,
-        tableName: emulator.info.tables.ops,
-        retentionDays: 90,
-        logger: observability.logger,
-        metrics: observability.metrics,
-      }),
-      events: createQueueSender(sqs, emulator.info.queues.events.url),
-      now: () => new Date(),
-      observability,
-      maxReceiveCount: 5,
-      inboundLog: inboundLogOf(env),
-    });
+    const billingConsumer = (inboundLog: InboundLogging) =>
+      createBillingConsumer({
+        store: createBillingStore(documents, emulator.info.tables.billing),
+        alerts: createAlertSink({
+          documents,
+          tableName: emulator.info.tables.ops,
+          retentionDays: 90,
+          logger: observability.logger,
+          metrics: observability.metrics,
+        }),
+        events: createQueueSender(sqs, emulator.info.queues.events.url),
+        now: () => new Date(),
+        observability,
+        maxReceiveCount: 5,
+        inboundLog,
+      });
+    const handlers = { on: billingConsumer(inboundLogOf(documents, env)), off: billingConsumer(LOG_OFF) };
     const queueArn = emulator.info.queues.billing.arn;
 
     const orgsPerRound = SETTINGS.quick ? 10 : 40;
@@ -328,12 +339,13 @@ async function main(): Promise<ConsumersResult> {
     };
 
     let failedItems = 0;
-    const run = async (batch: SQSEvent): Promise<void> => {
-      const response = (await handler(batch, lambdaContext())) as SQSBatchResponse;
+    const run = async (batch: SQSEvent, log: 'on' | 'off' = 'on'): Promise<void> => {
+      const response = (await handlers[log](batch, lambdaContext())) as SQSBatchResponse;
       failedItems += response.batchItemFailures.length;
     };
     // Warm-up round (JIT, connections), not counted.
     for (const batch of roundWorkload()) await run(batch);
+    for (const batch of roundWorkload()) await run(batch, 'off');
     failedItems = 0;
 
     let floorCounter = 0;
@@ -354,11 +366,18 @@ async function main(): Promise<ConsumersResult> {
       );
     const oursRates: number[] = [];
     const floorRates: number[] = [];
+    const logOffRates: number[] = [];
     const batchMs: number[] = [];
+    const commandTotals = { on: {} as Record<string, number>, off: {} as Record<string, number> };
+    const addCommands = (log: 'on' | 'off') => {
+      for (const [name, total] of Object.entries(commands.take()))
+        commandTotals[log][name] = (commandTotals[log][name] ?? 0) + total;
+    };
     let events = 0;
     for (let round = 0; round < rounds; round++) {
       const workload = roundWorkload();
       const count = workload.reduce((sum, batch) => sum + batch.Records.length, 0);
+      commands.take();
       const started = performance.now();
       for (const batch of workload) {
         const before = performance.now();
@@ -366,7 +385,14 @@ async function main(): Promise<ConsumersResult> {
         batchMs.push(performance.now() - before);
       }
       oursRates.push(count / ((performance.now() - started) / 1000));
+      addCommands('on');
       events += count;
+      // Like for like: the same workload shape (fresh organisations) with the log off.
+      const withoutLog = roundWorkload();
+      const offStarted = performance.now();
+      for (const batch of withoutLog) await run(batch, 'off');
+      logOffRates.push(count / ((performance.now() - offStarted) / 1000));
+      addCommands('off');
       const floorStarted = performance.now();
       for (let index = 0; index < count; index++) await floorPut();
       floorRates.push(count / ((performance.now() - floorStarted) / 1000));
@@ -412,6 +438,11 @@ async function main(): Promise<ConsumersResult> {
         events,
         failedItems,
         rounds,
+        inboundLog: {
+          logOffEventsPerSecond: round(median(logOffRates)),
+          logOnCommandsPerEvent: perEvent(commandTotals.on, events),
+          logOffCommandsPerEvent: perEvent(commandTotals.off, events),
+        },
       },
       catalog,
       emulatorMaxRssKiB: maxRssKiB ?? null,

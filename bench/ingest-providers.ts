@@ -27,7 +27,7 @@ import { createFloorSender } from './lib/floor-send';
 import { REPO_ROOT } from './lib/paths';
 import { stripeHttpEvent } from './lib/stripe-payloads';
 import { runWorker } from './lib/worker';
-import type { InboundLogging } from '../shared/inbound/log/logged-processing';
+import { LOG_OFF } from './lib/inbound-log';
 
 /**
  * Benchmark 1 (continued), ingest CPU of the Shopify, Square and signed-source receivers, like for
@@ -55,23 +55,6 @@ const SHOPIFY_SECRET = 'shpss_benchmark_only_0123456789abcdef';
 const SQUARE_KEY = 'benchmark-square-signature-key';
 const SQUARE_URL = 'https://api.example.com/webhooks/square';
 const base = { maxBodyBytes: DEFAULT_MAX_WEBHOOK_BODY_BYTES, now: () => new Date() };
-
-/**
- * The inbound log for the sources receiver: every receipt is a first one (the pool's bodies repeat),
- * so each is queued; its DynamoDB write is left out like the other stores here.
- */
-const firstReceiptLog: InboundLogging = {
-  store: {
-    get: async () => undefined,
-    body: async () => undefined,
-    create: async () => 'created',
-    saveTry: async () => undefined,
-    countReceipt: async () => undefined,
-    list: async () => ({ items: [], nextCursor: null }),
-  },
-  retentionDays: 30,
-  now: () => new Date(),
-};
 
 interface Provider {
   readonly label: string;
@@ -160,7 +143,8 @@ async function sources(server: CannedSqsServer): Promise<Provider> {
     connections: { getSource: async () => source, recordSourceEvent: async () => undefined },
     cipher,
     sourceEventRetentionDays: 30,
-    inboundLog: firstReceiptLog,
+    // The log's DynamoDB write is left out like the other stores here; bench/inbound-log.ts measures it for real.
+    inboundLog: LOG_OFF,
     queue: createLeanQueueSender(CANNED_QUEUE_URL, { env: cannedSqsEnv(server) }),
     observability: observability('info', 'sources-webhook'),
   });

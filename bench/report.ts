@@ -9,6 +9,7 @@ const commandsText = (commands: CommandsPerDelivery) =>
 import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestProvidersResult } from './ingest-providers';
+import type { InboundLogResult } from './inbound-log';
 import type { SizeResult } from './lib/cpu-bench';
 import type { IngestE2eResult } from './ingest-e2e';
 import { formatBytes, formatMicros, formatMillis, formatNumber, formatPercent, formatRatio, ratio } from './lib/stats';
@@ -35,6 +36,7 @@ export interface AllResults {
   readonly delivery?: BenchOutcome<DeliveryResult>;
   readonly console?: BenchOutcome<ConsoleResult>;
   readonly fairness?: BenchOutcome<FairnessResult>;
+  readonly inboundLog?: BenchOutcome<InboundLogResult>;
 }
 
 export interface Target {
@@ -271,6 +273,7 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
       `ours/floor ${formatPercent(ratio(billing.eventsPerSecond, billing.floorEventsPerSecond))}`,
       '',
     ]);
+    if (billing.inboundLog) rows.push(billingLogRow(billing.eventsPerSecond, billing.inboundLog));
     const catalog = consumers.catalog;
     if (typeof catalog === 'string') rows.push(['4. Catalog consumer', catalog, '', '', '', '']);
     else {
@@ -359,6 +362,7 @@ export function buildTable(results: AllResults): { rows: Row[]; targets: Target[
 
   rows.push(...consoleRows(results.console, targets));
   rows.push(...fairnessRows(results.fairness, failed, targets));
+  rows.push(...inboundLogRows(results.inboundLog, failed));
 
   const rss: string[] = [];
   if (results.ingestE2e?.maxRssKiB)
@@ -483,5 +487,52 @@ function fairnessRows(
       '',
       `≤ ${allowed}${mark(rateLimit.busiest10s <= allowed)}`,
     ],
+  ];
+}
+
+const commandList = (commands: Record<string, number>) =>
+  Object.entries(commands)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ') || 'none';
+
+/** 4. The billing consumer's same rounds with the inbound log off: what the log costs a consumer. */
+function billingLogRow(logOnEventsPerSecond: number, log: NonNullable<ConsumersResult['billing']['inboundLog']>): Row {
+  return [
+    '4. Billing consumer, inbound log on vs off (same rounds, DynamoDB commands per event)',
+    `log on ${formatNumber(logOnEventsPerSecond)} events/s (${commandList(log.logOnCommandsPerEvent)})`,
+    `log off ${formatNumber(log.logOffEventsPerSecond)} events/s (${commandList(log.logOffCommandsPerEvent)})`,
+    '',
+    `on/off ${formatPercent(ratio(logOnEventsPerSecond, log.logOffEventsPerSecond))} of the throughput`,
+    '',
+  ];
+}
+
+/** 9. The inbound event log: its cost on the sources ingest path, and the commands of every log path. */
+function inboundLogRows(
+  outcome: BenchOutcome<InboundLogResult> | undefined,
+  failed: (name: string, outcome: BenchOutcome<unknown> | undefined) => void,
+): Row[] {
+  failed('9. Inbound event log', outcome);
+  const log = outcome?.result;
+  if (!log) return [];
+  const ingest = log.sourcesIngest;
+  return [
+    [
+      `9. Signed-source ingest → emulators, inbound log on vs off (${ingest.rounds} rounds × ` +
+        `${ingest.eventsPerRound} events, one at a time)`,
+      `log on ${formatMillis(ingest.logOnMs)}/event (${commandList(ingest.logOnCommandsPerEvent)})`,
+      `log off ${formatMillis(ingest.logOffMs)}/event (${commandList(ingest.logOffCommandsPerEvent)})`,
+      '',
+      `on/off ${formatRatio(ingest.ratio)}`,
+      '',
+    ],
+    ...log.logPaths.map((path): Row => [
+      `9. Inbound log commands per event: ${path.path}`,
+      commandList(path.commandsPerEvent),
+      '',
+      '',
+      '',
+      '',
+    ]),
   ];
 }

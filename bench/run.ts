@@ -12,6 +12,7 @@ import type { FanoutResult } from './fanout';
 import type { IngestCpuResult } from './ingest-cpu';
 import type { IngestE2eResult } from './ingest-e2e';
 import type { IngestProvidersResult } from './ingest-providers';
+import type { InboundLogResult } from './inbound-log';
 import { bundleWorkers, readCdkBundlingFacts } from './lib/bundling';
 import { REPO_ROOT } from './lib/paths';
 import { runWorkerProcess, TSX_ARGS } from './lib/processes';
@@ -35,6 +36,7 @@ const BENCHMARKS = [
   'delivery',
   'console',
   'fairness',
+  'inbound-log',
 ] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
         delivery: join(REPO_ROOT, 'bench', 'delivery.ts'),
         loadgen: join(REPO_ROOT, 'bench', 'lib', 'loadgen.ts'),
         receiver: join(REPO_ROOT, 'bench', 'lib', 'receiver.ts'),
+        'inbound-log': join(REPO_ROOT, 'bench', 'inbound-log.ts'),
       },
       join(workdir, 'workers'),
       facts,
@@ -167,6 +170,9 @@ async function main(): Promise<void> {
             ...TSX_ARGS,
             join(REPO_ROOT, 'bench', 'fairness.ts'),
           ]);
+          break;
+        case 'inbound-log':
+          results.inboundLog = await worker<InboundLogResult>(name, 240, () => [bundle('inbound-log')]);
           break;
       }
     }

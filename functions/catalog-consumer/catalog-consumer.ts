@@ -107,7 +107,9 @@ export function createCatalogConsumer(deps: CatalogConsumerDependencies) {
       };
       const received = receivedEventOf(message, decodeQueuedBody(message));
       if ((await processLogged(deps.inboundLog, received, run)) === 'duplicate') {
-        metrics.addMetric(METRIC.duplicateReceipt, MetricUnit.Count, 1);
+        const duplicate =
+          received.provider === 'square' ? METRIC.squareDuplicateReceipt : METRIC.shopifyDuplicateReceipt;
+        metrics.addMetric(duplicate, MetricUnit.Count, 1);
         logger.info('Catalog event received again: counted, not applied again');
       }
     },

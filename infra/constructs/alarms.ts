@@ -50,6 +50,38 @@ export const METRIC_ALARMS: readonly MetricAlarmSpec[] = [
       'A durable job (a recovery, a provider sync or a bulk replay) gave up after 5 failed tries of one step: ' +
       'its owner sees it failed and what it was meant to do did not finish.',
   },
+  {
+    function: 'billingConsumer',
+    metric: METRIC_NAMES.billingConsumer.orgUnresolved,
+    why:
+      'A verified Stripe event names a customer no organisation is mapped to. It is kept in the inbound log ' +
+      '(GET /internal/inbound/events?status=failed): fix the mapping, then replay it ' +
+      '(POST /internal/inbound/events/{eventId}/replay) — the log keeps it long after the DLQ would drop it.',
+  },
+  {
+    function: 'billingConsumer',
+    metric: METRIC_NAMES.billingConsumer.failed,
+    threshold: 5,
+    why:
+      'At least 5 failed tries of Stripe events in 5 minutes: the inbound log shows each as failed with its reason ' +
+      '(GET /v1/orgs/{orgId}/inbound/events?status=failed); SQS retries them, then dead-letters them.',
+  },
+  {
+    function: 'catalogConsumer',
+    metric: METRIC_NAMES.catalogConsumer.failed,
+    threshold: 5,
+    why:
+      'At least 5 failed tries of Square or Shopify events in 5 minutes: the inbound log shows each as failed with ' +
+      'its reason; SQS retries them, then dead-letters them, and stock levels fall behind.',
+  },
+  {
+    function: 'catalogConsumer',
+    metric: METRIC_NAMES.catalogConsumer.unmatched,
+    threshold: 10,
+    why:
+      'At least 10 Square or Shopify events in 5 minutes from accounts no organisation has connected: a connection ' +
+      'was lost or never stored. They are kept in the inbound log as unmatched and can be replayed once connected.',
+  },
 ];
 
 /** 5xx answers above this share of all API requests, for 3 one-minute periods in a row, page. */

@@ -78,6 +78,42 @@ interface DedicatedMetric {
   readonly metric: string;
 }
 
+/**
+ * The inbound event log's row: duplicate receipts per provider (another delivery of an event id the
+ * log already holds: counted, not applied), failed and unmatched outcomes (what an operator finds in
+ * the log and replays once fixed), and replays. Each line is labelled by what it means.
+ */
+export const INBOUND_LOG_METRICS = {
+  duplicates: [
+    { label: 'Stripe', service: 'billingConsumer', metric: METRIC_NAMES.billingConsumer.duplicateReceipt },
+    { label: 'Square', service: 'catalogConsumer', metric: METRIC_NAMES.catalogConsumer.squareDuplicateReceipt },
+    { label: 'Shopify', service: 'catalogConsumer', metric: METRIC_NAMES.catalogConsumer.shopifyDuplicateReceipt },
+    { label: 'Signed sources', service: 'sourcesWebhook', metric: METRIC_NAMES.sourcesWebhook.duplicateReceipt },
+  ],
+  outcomes: [
+    { label: 'Stripe: failed tries', service: 'billingConsumer', metric: METRIC_NAMES.billingConsumer.failed },
+    {
+      label: 'Stripe: no organisation (operator view)',
+      service: 'billingConsumer',
+      metric: METRIC_NAMES.billingConsumer.orgUnresolved,
+    },
+    {
+      label: 'Square/Shopify: failed tries',
+      service: 'catalogConsumer',
+      metric: METRIC_NAMES.catalogConsumer.failed,
+    },
+    {
+      label: 'Square/Shopify: unmatched account',
+      service: 'catalogConsumer',
+      metric: METRIC_NAMES.catalogConsumer.unmatched,
+    },
+  ],
+  replays: [
+    { label: 'events replayed', service: 'inboundApi', metric: METRIC_NAMES.inboundApi.replayQueued },
+    { label: 'bulk replays started', service: 'inboundApi', metric: METRIC_NAMES.inboundApi.bulkReplayStarted },
+  ],
+} as const satisfies Record<string, readonly (DedicatedMetric & { readonly label: string })[]>;
+
 /** Not counts: left out of the per-function "events" graphs (a Sum of latencies means nothing). */
 const NON_COUNT_METRICS: ReadonlySet<string> = new Set([DELIVERY_LATENCY.metric]);
 
@@ -233,6 +269,9 @@ export class WebhooksDashboard extends Construct {
         width: 12,
       }),
     );
+
+    // The inbound event log: duplicates per provider, failures and unmatched events to look at, replays.
+    this.dashboard.addWidgets(...inboundLogWidgets());
 
     // Fairness: endpoints whose circuit opened (their deliveries wait, one probe a minute). One is a
     // tenant's outage; many at once is more likely ours (DNS, egress), hence the alarm.
@@ -445,6 +484,25 @@ export class WebhooksDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
     );
   }
+}
+
+/** The inbound event log's row: one graph each for duplicates, failed and unmatched outcomes, and replays. */
+function inboundLogWidgets(): IWidget[] {
+  const lines = (metrics: readonly (DedicatedMetric & { readonly label: string })[]) =>
+    metrics.map(({ service, metric, label }) => businessMetric(service, metric, { label }));
+  return [
+    new GraphWidget({
+      title: 'Inbound log: duplicate receipts by provider (per 5 min)',
+      left: lines(INBOUND_LOG_METRICS.duplicates),
+      width: 8,
+    }),
+    new GraphWidget({
+      title: 'Inbound log: failed and unmatched outcomes (per 5 min)',
+      left: lines(INBOUND_LOG_METRICS.outcomes),
+      width: 8,
+    }),
+    new GraphWidget({ title: 'Inbound log: replays (per 5 min)', left: lines(INBOUND_LOG_METRICS.replays), width: 8 }),
+  ];
 }
 
 /** Functions that move messages to the queue's DLQ themselves (`access.sendsToDeadLetter`). */

@@ -110,12 +110,20 @@ export const METRIC_NAMES = {
     objectsPulled: 'SquareCatalogObjectsPulled',
     /** A catalog.version.updated was recorded but not pulled (no access token, or another merchant's). */
     pullSkipped: 'SquareCatalogPullSkipped',
-    /** A Square or Shopify event id received again: counted in the inbound log, not applied. */
-    duplicateReceipt: 'CatalogEventDuplicateReceipt',
+    /** A Square event id received again: counted in the inbound log, not applied. */
+    squareDuplicateReceipt: 'SquareEventDuplicateReceipt',
+    /** A Shopify event id received again: counted in the inbound log, not applied. */
+    shopifyDuplicateReceipt: 'ShopifyEventDuplicateReceipt',
   },
   oauthTokenRefresh: {
     refreshed: 'OauthTokenRefreshed',
     /** A refresh failed (retried with backoff; an ops alert once the token nears its expiry). */
     failed: 'OauthTokenRefreshFailed',
+  },
+  inboundApi: {
+    /** One logged event put back on its consumer's queue (by an admin, or an operator for an unattributed one). */
+    replayQueued: 'InboundEventReplayQueued',
+    /** A bulk replay job started. */
+    bulkReplayStarted: 'InboundBulkReplayStarted',
   },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;

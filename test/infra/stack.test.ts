@@ -9,6 +9,7 @@ import { buildApp } from '../../infra/app';
 import {
   BUSINESS_METRIC_ALARMS,
   BUSINESS_METRICS,
+  INBOUND_LOG_METRICS,
   DELIVERY_LATENCY,
   ENDPOINT_DISABLED,
   MANUAL_RESENDS,
@@ -920,6 +921,41 @@ describe('observability', () => {
       }
     }
     template.hasOutput('DashboardName', {});
+  });
+
+  it('draws the inbound log: duplicate receipts per provider, failed and unmatched outcomes, replays', () => {
+    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
+    for (const title of ['duplicate receipts by provider', 'failed and unmatched outcomes', 'replays'])
+      expect(body).toContain(`Inbound log: ${title}`);
+    const lines = Object.values(INBOUND_LOG_METRICS).flat();
+    expect(INBOUND_LOG_METRICS.duplicates.map((line) => line.label)).toEqual([
+      'Stripe',
+      'Square',
+      'Shopify',
+      'Signed sources',
+    ]);
+    for (const { service, metric, label } of lines) {
+      const path = `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${FUNCTIONS[service].dir}\\"`;
+      expect(body).toContain(`${path},{\\"label\\":\\"${label}\\"`);
+    }
+  });
+
+  it('pages on Stripe events no organisation owns at once, and on bursts of failed or unmatched inbound events', () => {
+    const alarmOn = (metric: string, service: FunctionName, threshold: number) =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: FUNCTIONS[service].dir }],
+        Threshold: threshold,
+        Period: 300,
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmDescription: Match.stringLikeRegexp('inbound log'),
+      });
+    alarmOn(METRIC_NAMES.billingConsumer.orgUnresolved, 'billingConsumer', 1);
+    alarmOn(METRIC_NAMES.billingConsumer.failed, 'billingConsumer', 5);
+    alarmOn(METRIC_NAMES.catalogConsumer.failed, 'catalogConsumer', 5);
+    alarmOn(METRIC_NAMES.catalogConsumer.unmatched, 'catalogConsumer', 10);
   });
 
   it('alarms to the ops topic when a DLQ holds a message', () => {

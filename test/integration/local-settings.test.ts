@@ -8,7 +8,11 @@ import { sweepExpired } from '../../infra/local/ttl-sweep';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { s3ClientOptions } from '../../shared/platform/aws/s3-client';
-import { BUCKETS, TABLES } from '../../shared/platform/topology';
+import { BUCKETS, ENDPOINT_SECRETS_KEY, TABLES } from '../../shared/platform/topology';
+import { newEndpointRecord } from '../../shared/outbound/endpoint';
+import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
+import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
+import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { eventually, token } from '../support/local-system';
 import { startReceiver, type Receiver } from '../support/receiver';
 
@@ -95,6 +99,48 @@ describe('Integration: local runtime settings and Host check', () => {
     await eventually(async () => (allowed.requestsTo('/hook').length > 0 ? true : undefined));
     expect(outsideHits).toBe(0);
   });
+
+  it(
+    'does not dial an endpoint on 127.0.0.2 stored while the allowlist was wider: its delivery is refused ' +
+      'and recorded',
+    async () => {
+      const { port } = outside.address() as AddressInfo;
+      // As the API stored it under the development default (loopback /8), before the user narrowed it.
+      const documents = createDocumentClient(system.env);
+      const endpointId = 'ep_allowlist_narrowed';
+      const endpoint = await newEndpointRecord(
+        {
+          owner: 'org_cidr',
+          endpointId,
+          url: `http://127.0.0.2:${port}/hook`,
+          eventTypes: ['*'],
+          at: new Date().toISOString(),
+        },
+        generateSigningSecret(),
+        createLocalCipher(system.env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]!),
+      );
+      expect(await createEndpointsStore(documents, system.env[TABLES.webhooks.envVar]!).create(endpoint)).toBe(
+        'created',
+      );
+      documents.destroy();
+      const admin = { authorization: `Bearer ${await token(system, 'org_cidr', 'admin')}` };
+      const test = await fetch(`${system.url}/v1/orgs/org_cidr/webhooks/endpoints/${endpointId}/test`, {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(test.status).toBeLessThan(300);
+      const refused = await eventually(async () => {
+        const page = await fetch(`${system.url}/v1/orgs/org_cidr/webhooks/endpoints/${endpointId}/attempts`, {
+          headers: admin,
+        });
+        const { items } = (await page.json()) as { items: { status: string; error?: unknown }[] };
+        return items.find((attempt) => attempt.status === 'failed');
+      });
+      expect(refused.error).toMatchObject({ kind: 'ssrf_blocked', message: expect.stringContaining('127.0.0.2') });
+      expect(outsideHits).toBe(0);
+    },
+  );
 
   it(
     'answers 421 to a foreign Host, and serves loopback names with its port and the tunnel host the ' + 'user named',

@@ -84,6 +84,127 @@ function filterOf(query: LogQuery) {
   return { clauses, names, values };
 }
 
+/** What every store operation works with. */
+interface LogContext {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly bodies?: ObjectStore;
+}
+
+async function getEntry({ documents, tableName }: LogContext, id: string): Promise<InboundEntry | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
+  return result.Item ? toEntry(result.Item) : undefined;
+}
+
+async function readBody({ documents, tableName, bodies }: LogContext, id: string): Promise<Buffer | undefined> {
+  const result = await documents.send(
+    new GetCommand({ TableName: tableName, Key: key(id), ProjectionExpression: 'body, bodyKey', ConsistentRead: true }),
+  );
+  const item = result.Item;
+  if (!item) return undefined;
+  if (typeof item.body === 'string') return Buffer.from(item.body, 'utf8');
+  if (!bodies) throw new Error(`The body of inbound event ${id} is in the bucket, which this store cannot read`);
+  return bodies.get(String(item.bodyKey));
+}
+
+/** Claim-check: a body too large for the item goes to the bucket first, so no item points at a missing body. */
+async function storedBody({ bodies }: LogContext, entry: InboundEntry, body: Buffer): Promise<Record<string, unknown>> {
+  if (!bodies || body.length <= INLINE_BODY_MAX_BYTES) return { body: body.toString('utf8') };
+  const bodyKey = `${entry.id}/${entry.receiptId}`;
+  await bodies.put(bodyKey, body);
+  return { bodyKey };
+}
+
+async function createEntry(context: LogContext, entry: InboundEntry, body: Buffer): Promise<'created' | 'exists'> {
+  const item = {
+    ...key(entry.id),
+    ...entry,
+    ...(await storedBody(context, entry, body)),
+    bodyBytes: body.length,
+    gsi1pk: ownerOf(entry),
+    gsi1sk: `${entry.receivedAt}#${entry.id}`,
+  };
+  const created = await putWhen(context.documents, context.tableName, item, {
+    expression: 'attribute_not_exists(pk)',
+  });
+  return created ? 'created' : 'exists';
+}
+
+const TRY_ATTRIBUTES = [
+  '#status = :status',
+  'tries = :tries',
+  'lastTriedAt = :lastTriedAt',
+  'orgId = :orgId',
+  'effects = :effects',
+  'gsi1pk = :owner',
+];
+
+async function saveTry({ documents, tableName }: LogContext, entry: InboundEntry): Promise<void> {
+  // A try that succeeds after a failure removes the failure's reason rather than leaving it stale.
+  const optional = { reason: entry.reason, firstFailedAt: entry.firstFailedAt };
+  const present = Object.entries(optional).filter(([, value]) => value !== undefined);
+  const absent = Object.entries(optional).filter(([, value]) => value === undefined);
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key(entry.id),
+      UpdateExpression:
+        `SET ${[...TRY_ATTRIBUTES, ...present.map(([name]) => `${name} = :${name}`)].join(', ')}` +
+        (absent.length ? ` REMOVE ${absent.map(([name]) => name).join(', ')}` : ''),
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': entry.status,
+        ':tries': entry.tries,
+        ':lastTriedAt': entry.lastTriedAt,
+        ':orgId': entry.orgId,
+        ':effects': entry.effects,
+        ':owner': ownerOf(entry),
+        ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
+      },
+    }),
+  );
+}
+
+async function countReceipt({ documents, tableName }: LogContext, id: string): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key(id),
+      UpdateExpression: 'ADD receiveCount :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
+}
+
+async function listEntries(
+  { documents, tableName }: LogContext,
+  owner: LogOwner,
+  query: LogQuery,
+): Promise<{ items: InboundEntry[]; nextCursor: string | null }> {
+  const gsi1pk = ownerKey(owner);
+  const { from, to } = timeRange(query);
+  const filter = filterOf(query);
+  const result = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'byOwner',
+      KeyConditionExpression: 'gsi1pk = :owner AND gsi1sk BETWEEN :from AND :to',
+      ...(filter.clauses.length > 0 && { FilterExpression: filter.clauses.join(' AND ') }),
+      ...(Object.keys(filter.names).length > 0 && { ExpressionAttributeNames: filter.names }),
+      ExpressionAttributeValues: { ':owner': gsi1pk, ':from': from, ':to': to, ...filter.values },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: decodeCursor(query.cursor, gsi1pk, 'gsi1pk'),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map(toEntry),
+    nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
+  };
+}
+
 /**
  * Without `bodies`, every body stays in its item: for writers whose bodies are capped below the item
  * size (signed sources, 350 KiB), so they never load the S3 client.
@@ -93,115 +214,13 @@ export function createInboundLogStore(
   tableName: string,
   bodies?: ObjectStore,
 ): InboundLogStore {
+  const context: LogContext = { documents, tableName, bodies };
   return {
-    async get(id) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
-      return result.Item ? toEntry(result.Item) : undefined;
-    },
-
-    async body(id) {
-      const result = await documents.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: key(id),
-          ProjectionExpression: 'body, bodyKey',
-          ConsistentRead: true,
-        }),
-      );
-      const item = result.Item;
-      if (!item) return undefined;
-      if (typeof item.body === 'string') return Buffer.from(item.body, 'utf8');
-      if (!bodies) throw new Error(`The body of inbound event ${id} is in the bucket, which this store cannot read`);
-      return bodies.get(String(item.bodyKey));
-    },
-
-    async create(entry, body) {
-      let stored: Record<string, unknown> = { body: body.toString('utf8') };
-      if (bodies && body.length > INLINE_BODY_MAX_BYTES) {
-        const bodyKey = `${entry.id}/${entry.receiptId}`;
-        await bodies.put(bodyKey, body);
-        stored = { bodyKey };
-      }
-      const item = {
-        ...key(entry.id),
-        ...entry,
-        ...stored,
-        bodyBytes: body.length,
-        gsi1pk: ownerOf(entry),
-        gsi1sk: `${entry.receivedAt}#${entry.id}`,
-      };
-      const created = await putWhen(documents, tableName, item, { expression: 'attribute_not_exists(pk)' });
-      return created ? 'created' : 'exists';
-    },
-
-    async saveTry(entry) {
-      const optional = { reason: entry.reason, firstFailedAt: entry.firstFailedAt };
-      const present = Object.entries(optional).filter(([, value]) => value !== undefined);
-      const absent = Object.entries(optional).filter(([, value]) => value === undefined);
-      const sets = [
-        '#status = :status',
-        'tries = :tries',
-        'lastTriedAt = :lastTriedAt',
-        'orgId = :orgId',
-        'effects = :effects',
-        'gsi1pk = :owner',
-      ];
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key(entry.id),
-          UpdateExpression:
-            `SET ${[...sets, ...present.map(([name]) => `${name} = :${name}`)].join(', ')}` +
-            (absent.length ? ` REMOVE ${absent.map(([name]) => name).join(', ')}` : ''),
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': entry.status,
-            ':tries': entry.tries,
-            ':lastTriedAt': entry.lastTriedAt,
-            ':orgId': entry.orgId,
-            ':effects': entry.effects,
-            ':owner': ownerOf(entry),
-            ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
-          },
-        }),
-      );
-    },
-
-    async countReceipt(id) {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key(id),
-          UpdateExpression: 'ADD receiveCount :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
-    },
-
-    async list(owner, query) {
-      const gsi1pk = ownerKey(owner);
-      const { from, to } = timeRange(query);
-      const filter = filterOf(query);
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'byOwner',
-          KeyConditionExpression: 'gsi1pk = :owner AND gsi1sk BETWEEN :from AND :to',
-          ...(filter.clauses.length > 0 && { FilterExpression: filter.clauses.join(' AND ') }),
-          ...(Object.keys(filter.names).length > 0 && { ExpressionAttributeNames: filter.names }),
-          ExpressionAttributeValues: { ':owner': gsi1pk, ':from': from, ':to': to, ...filter.values },
-          ProjectionExpression: undefined,
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, gsi1pk, 'gsi1pk'),
-        }),
-      );
-      return {
-        items: (result.Items ?? []).map(toEntry),
-        nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
-      };
-    },
+    get: (id) => getEntry(context, id),
+    body: (id) => readBody(context, id),
+    create: (entry, body) => createEntry(context, entry, body),
+    saveTry: (entry) => saveTry(context, entry),
+    countReceipt: (id) => countReceipt(context, id),
+    list: (owner, query) => listEntries(context, owner, query),
   };
 }
