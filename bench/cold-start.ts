@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAwsStub } from './lib/aws-stub';
 import { bundleCommonWay, bundleLikeCdk, readCdkBundlingFacts, type BundleResult } from './lib/bundling';
@@ -21,6 +21,9 @@ import { BENCH_STRIPE_SECRET, fixtureWithFreshId, stripeHttpEvent, stripeSignatu
  * with the common-way baseline (stripe SDK + namespace-imported SQS client, default CommonJS bundle).
  * One extra process per bundle then handles more events to give its peak RSS under load.
  */
+
+/** Functions also measured with the SDK bundled, to show what taking it from the runtime changes. */
+const SDK_BUNDLED_VARIANTS = ['billing-api', 'delivery', 'inbound-api'];
 
 export interface ColdStartEntry {
   readonly key: string;
@@ -157,6 +160,7 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
   const skipped: string[] = [];
   const configs: Config[] = [];
   try {
+    linkRuntimeModules(join(workdir, 'cold'));
     const dirs = readdirSync(join(REPO_ROOT, 'functions'))
       .filter((dir) => existsSync(join(REPO_ROOT, 'functions', dir, 'handler.ts')))
       .sort();
@@ -192,6 +196,26 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
         bundle,
         specFile: writeSpec(workdir, dir, bundle.file, first.event),
       });
+      if (SDK_BUNDLED_VARIANTS.includes(dir)) {
+        const bundledDir = join(workdir, 'cold', `${dir}-sdk-bundled`);
+        mkdirSync(bundledDir, { recursive: true });
+        const sdkBundled = await bundleLikeCdk(
+          join(REPO_ROOT, 'functions', dir, 'handler.ts'),
+          bundledDir,
+          facts,
+          'bundled',
+        );
+        configs.push({
+          key: `${dir}:sdk-bundled`,
+          label: `${dir} with the AWS SDK bundled (not deployed: the comparison that decided)`,
+          kind: 'variant',
+          firstEvent: first.description,
+          args: [],
+          env,
+          bundle: sdkBundled,
+          specFile: writeSpec(workdir, `${dir}-sdk-bundled`, sdkBundled.file, first.event),
+        });
+      }
       if (dir === 'stripe-webhook') {
         const { NODE_OPTIONS: _dropped, ...withoutMaps } = env;
         configs.push({
@@ -314,8 +338,10 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
           ? 'CDK synthesis'
           : `shared/topology.ts (the stack did not synthesise: ${lambdaEnvs.synthError ?? 'unknown'})`,
       notes: [
-        `Bundles: esbuild ${'0.28'} with the CDK app's options (ESM, minify, external source map, createRequire ` +
-          `banner, mainFields module,main, AWS SDK bundled), target node20 here (node24 in AWS).`,
+        `Bundles: esbuild ${'0.28'} with the CDK app's options (infra/bundling.ts: ESM, minify, external source ` +
+          `map, createRequire banner, mainFields module,main, ${facts.runtimeProvided.join(' and ')} taken from the ` +
+          `runtime), target node20 here (node24 in AWS). The runtime's SDK is played by this repository's ` +
+          `node_modules (package-lock.json versions), linked beside the bundles.`,
         'Time: spawn to exit of `node runner.mjs`, which imports the bundle and awaits the handler once (median of ' +
           'the runs); import and first-event columns are measured inside the process.',
         'Environment: what the CDK app gives each function (from a synthesis), AWS_ENDPOINT_URL pointing every ' +
@@ -326,6 +352,17 @@ export async function runColdStart(workdir: string): Promise<ColdStartResult> {
   } finally {
     await stub.close();
   }
+}
+
+/**
+ * The SDK is not in the bundles: in Lambda the runtime's /var/runtime/node_modules provides it. Here
+ * the repository's node_modules stands in for it (and for packages installed beside a bundle), linked
+ * where Node's resolution from the bundles finds it.
+ */
+function linkRuntimeModules(coldDir: string): void {
+  mkdirSync(coldDir, { recursive: true });
+  const link = join(coldDir, 'node_modules');
+  if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'node_modules'), link, 'dir');
 }
 
 function writeSpec(workdir: string, name: string, bundle: string, event: unknown): string {

@@ -1,0 +1,64 @@
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Lets CommonJS dependencies bundled into the ESM output call `require` for Node built-ins. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * How every function is bundled, as plain data: the CDK options (`cdkBundlingOptions`) and the
+ * benchmark's esbuild call (bench/lib/bundling.ts) both derive from it, so what is measured is what
+ * is deployed.
+ *
+ * The AWS SDK is taken from the runtime, not bundled: nodejs24.x ships SDK v3 (`@aws-sdk/*` and the
+ * `@smithy/*` packages it is built on) in /var/runtime/node_modules. Measured on Node 24 (bench 3,
+ * 2026-12-06, zod already tree-shaken): bundled, the SDK's core and clients were 290–480 KB of every
+ * bundle (billing-api 493 KB, inbound-api 741 KB, job-worker 848 KB, the S3 client alone 157 KB);
+ * external, every bundle but billing-consumer before stripe moved out is 153–245 KB, and the first
+ * event comes no later (see README, Performance, rows "SDK bundled"). The trade-off: the runtime's SDK
+ * is the version Lambda ships, not the one in package-lock.json that the tests run against (README,
+ * "AWS SDK version"); set `bundleAwsSDK` back to true here if a feature needs a newer SDK.
+ */
+export const LAMBDA_BUNDLING = {
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  // Stack traces map to file:line without shipping the sources themselves.
+  sourcesContent: false,
+  /** Imported from the Lambda runtime's node_modules at run time, never bundled. */
+  runtimeProvided: ['@aws-sdk/*', '@smithy/*'],
+} as const;
+
+/**
+ * Packages a function loads only on a rarely used path (a dynamic `import()`), installed beside its
+ * bundle (CDK `nodeModules`) instead of inside it, so they cost neither bundle bytes nor parse time
+ * at cold start. Keyed by the function's folder under functions/.
+ */
+export const INSTALLED_BESIDE_BUNDLE: Readonly<Record<string, readonly string[]>> = {
+  // Stripe reconciliation (shared/billing/subscription-source.ts) loads the 250 KB `stripe` client
+  // only when a Stripe API key is configured.
+  'billing-consumer': ['stripe'],
+};
+
+export function installedBesideBundle(functionDir: string): readonly string[] {
+  return INSTALLED_BESIDE_BUNDLE[functionDir] ?? [];
+}
+
+/** The bundling block of a function's NodejsFunction. */
+export function cdkBundlingOptions(functionDir: string): BundlingOptions {
+  const nodeModules = installedBesideBundle(functionDir);
+  return {
+    format: OutputFormat.ESM,
+    target: LAMBDA_BUNDLING.target,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    banner: LAMBDA_BUNDLING.banner,
+    minify: LAMBDA_BUNDLING.minify,
+    sourceMap: LAMBDA_BUNDLING.sourceMap,
+    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+    bundleAwsSDK: false,
+    externalModules: [...LAMBDA_BUNDLING.runtimeProvided],
+    ...(nodeModules.length > 0 && { nodeModules: [...nodeModules] }),
+  };
+}
