@@ -1,4 +1,5 @@
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /** Lets CommonJS dependencies bundled into the ESM output call `require` for Node built-ins. */
 export const ESM_REQUIRE_BANNER =
@@ -60,5 +61,26 @@ export function cdkBundlingOptions(functionDir: string): BundlingOptions {
     bundleAwsSDK: false,
     externalModules: [...LAMBDA_BUNDLING.runtimeProvided],
     ...(nodeModules.length > 0 && { nodeModules: [...nodeModules] }),
+  };
+}
+
+/**
+ * The esbuild options NodejsFunction derives from `cdkBundlingOptions` (aws-lambda-nodejs/lib/bundling.js:
+ * `--bundle --platform=node --format=esm --minify --sourcemap --sources-content=false --banner:js=…
+ * --main-fields=module,main --external:…`), for the benchmark and the bundling tests. `sdk: 'bundled'`
+ * is the alternative the stack decided against, kept measurable.
+ */
+export function esbuildOptionsLikeCdk(functionDir: string, sdk: 'runtime' | 'bundled' = 'runtime'): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    banner: { js: LAMBDA_BUNDLING.banner },
+    minify: LAMBDA_BUNDLING.minify,
+    sourcemap: LAMBDA_BUNDLING.sourceMap,
+    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+    external: [...(sdk === 'runtime' ? LAMBDA_BUNDLING.runtimeProvided : []), ...installedBesideBundle(functionDir)],
   };
 }

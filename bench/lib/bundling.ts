@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { installedBesideBundle, LAMBDA_BUNDLING } from '../../infra/bundling';
+import { esbuildOptionsLikeCdk, LAMBDA_BUNDLING } from '../../infra/bundling';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -70,24 +70,15 @@ export function contributors(metafile: Metafile, outfile: string, limit = 8): { 
 export async function bundleLikeCdk(
   entry: string,
   outdir: string,
-  facts: CdkBundlingFacts,
   sdk: 'runtime' | 'bundled' = 'runtime',
 ): Promise<BundleResult> {
   const outfile = join(outdir, 'index.mjs');
-  const functionDir = basename(dirname(entry));
   const result = await build({
-    external: [...(sdk === 'runtime' ? facts.runtimeProvided : []), ...installedBesideBundle(functionDir)],
+    ...esbuildOptionsLikeCdk(basename(dirname(entry)), sdk),
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
+    // This machine's Node may be 20; the output differs only in syntax lowering.
     target: 'node20',
     outfile,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: facts.banner },
-    mainFields: ['module', 'main'],
     metafile: true,
     logLevel: 'silent',
   });
