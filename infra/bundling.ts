@@ -11,13 +11,15 @@ export const ESM_REQUIRE_BANNER =
  * is deployed.
  *
  * The AWS SDK is taken from the runtime, not bundled: nodejs24.x ships SDK v3 (`@aws-sdk/*` and the
- * `@smithy/*` packages it is built on) in /var/runtime/node_modules. Measured on Node 24 (bench 3,
- * 2026-12-06, zod already tree-shaken): bundled, the SDK's core and clients were 290–480 KB of every
- * bundle (billing-api 493 KB, inbound-api 741 KB, job-worker 848 KB, the S3 client alone 157 KB);
- * external, every bundle but billing-consumer before stripe moved out is 153–245 KB, and the first
- * event comes no later (see README, Performance, rows "SDK bundled"). The trade-off: the runtime's SDK
- * is the version Lambda ships, not the one in package-lock.json that the tests run against (README,
- * "AWS SDK version"); set `bundleAwsSDK` back to true here if a feature needs a newer SDK.
+ * `@smithy/*` packages it is built on) in its own node_modules. Measured on Node 24 (bench 3,
+ * 2026-12-06, zod already tree-shaken): bundled, the SDK's core and clients were 290–610 KB of each
+ * bundle (billing-api 493 KiB, delivery 623, inbound-api 741, job-worker 848; the S3 client alone 157);
+ * from the runtime, every bundle is 153–245 KiB, and a fresh process answers its first event as soon
+ * (billing-api 482 vs 456 ms, delivery 650 vs 648, inbound-api 392 vs 563, same run, shared machine).
+ * Bundling the SDK used to buy "the versions we test are the versions we run"; the trade-off now is
+ * that Lambda runs the SDK version its runtime carries (README, "AWS SDK version"). To go back, set
+ * `bundleAwsSDK: true` and drop `runtimeProvided` from the externals; test/infra/bundling.test.ts
+ * keeps every bundle within 400 KB and importing only what Lambda provides.
  */
 export const LAMBDA_BUNDLING = {
   format: 'esm',
