@@ -372,7 +372,7 @@ function coldStartNotes(runtimeProvided: readonly string[]): string[] {
 
 /**
  * The SDK is not in the bundles: in Lambda the runtime's /var/runtime/node_modules provides it. Here
- * the repository's node_modules stands in for it (and for packages installed beside a bundle), linked
+ * the repository's node_modules stands in for it (and for packages bundled beside a function's bundle, which only rare paths import), linked
  * where Node's resolution from the bundles finds it.
  */
 function linkRuntimeModules(coldDir: string): void {

@@ -35,23 +35,49 @@ export const LAMBDA_BUNDLING = {
 } as const;
 
 /**
- * Packages a function loads only on a rarely used path (a dynamic `import()`), installed beside its
- * bundle (CDK `nodeModules`) instead of inside it, so they cost neither bundle bytes nor parse time
- * at cold start. Keyed by the function's folder under functions/.
+ * Packages a function loads only on a rarely used path (a dynamic `import()`): each is bundled into
+ * a file of its own beside the function's bundle (`node_modules/<name>/index.mjs`, an ESM package of
+ * one minified file), so it costs neither bundle bytes nor parse time at cold start, and the zip
+ * stays small (the npm package itself would add 23 MB unzipped). Keyed by the function's folder under
+ * functions/.
  */
-export const INSTALLED_BESIDE_BUNDLE: Readonly<Record<string, readonly string[]>> = {
+export const BUNDLED_BESIDE: Readonly<Record<string, readonly string[]>> = {
   // Stripe reconciliation (shared/billing/subscription-source.ts) loads the 250 KB `stripe` client
   // only when a Stripe API key is configured.
   'billing-consumer': ['stripe'],
 };
 
-export function installedBesideBundle(functionDir: string): readonly string[] {
-  return INSTALLED_BESIDE_BUNDLE[functionDir] ?? [];
+export function bundledBeside(functionDir: string): readonly string[] {
+  return BUNDLED_BESIDE[functionDir] ?? [];
+}
+
+/**
+ * Shell commands (run by CDK after bundling, in the project root) that bundle one package into
+ * `<outputDir>/node_modules/<name>/`, where Node's resolution from the function's index.mjs finds it.
+ */
+export function bundleBesideCommands(packageName: string, inputDir: string, outputDir: string): string[] {
+  if (!/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/.test(packageName)) throw new Error(`Not a package name: ${packageName}`);
+  const target = `${outputDir}/node_modules/${packageName}`;
+  const manifest = JSON.stringify({ name: packageName, private: true, type: 'module', exports: './index.mjs' });
+  const esbuild = [
+    `"${inputDir}/node_modules/.bin/esbuild"`,
+    packageName,
+    '--bundle',
+    '--platform=node',
+    `--format=${LAMBDA_BUNDLING.format}`,
+    `--target=${LAMBDA_BUNDLING.target}`,
+    '--minify',
+    `--main-fields=${LAMBDA_BUNDLING.mainFields.join(',')}`,
+    `--banner:js="${LAMBDA_BUNDLING.banner}"`,
+    `--outfile="${target}/index.mjs"`,
+    '--log-level=warning',
+  ].join(' ');
+  return [`cd "${inputDir}"`, esbuild, `printf '%s\\n' '${manifest}' > "${target}/package.json"`];
 }
 
 /** The bundling block of a function's NodejsFunction. */
 export function cdkBundlingOptions(functionDir: string): BundlingOptions {
-  const nodeModules = installedBesideBundle(functionDir);
+  const beside = bundledBeside(functionDir);
   return {
     format: OutputFormat.ESM,
     target: LAMBDA_BUNDLING.target,
@@ -61,8 +87,15 @@ export function cdkBundlingOptions(functionDir: string): BundlingOptions {
     sourceMap: LAMBDA_BUNDLING.sourceMap,
     sourcesContent: LAMBDA_BUNDLING.sourcesContent,
     bundleAwsSDK: false,
-    externalModules: [...LAMBDA_BUNDLING.runtimeProvided],
-    ...(nodeModules.length > 0 && { nodeModules: [...nodeModules] }),
+    externalModules: [...LAMBDA_BUNDLING.runtimeProvided, ...beside],
+    ...(beside.length > 0 && {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir: string, outputDir: string) =>
+          beside.flatMap((name) => bundleBesideCommands(name, inputDir, outputDir)),
+      },
+    }),
   };
 }
 
@@ -83,6 +116,6 @@ export function esbuildOptionsLikeCdk(functionDir: string, sdk: 'runtime' | 'bun
     minify: LAMBDA_BUNDLING.minify,
     sourcemap: LAMBDA_BUNDLING.sourceMap,
     sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-    external: [...(sdk === 'runtime' ? LAMBDA_BUNDLING.runtimeProvided : []), ...installedBesideBundle(functionDir)],
+    external: [...(sdk === 'runtime' ? LAMBDA_BUNDLING.runtimeProvided : []), ...bundledBeside(functionDir)],
   };
 }

@@ -9,8 +9,8 @@ import { REPO_ROOT } from './paths';
  * esbuild as the CDK app runs it. NodejsFunction (aws-cdk-lib/aws-lambda-nodejs/lib/bundling.js)
  * calls `esbuild --bundle <entry> --target=node24 --platform=node --format=esm --outfile=index.mjs
  * --minify --sourcemap --sources-content=false --banner:js=<banner> --main-fields=module,main
- * --external:@aws-sdk/* --external:@smithy/*` (plus `--external:<name>` for each package installed
- * beside the bundle). The options come from infra/bundling.ts, the same data the stack passes to CDK,
+ * --external:@aws-sdk/* --external:@smithy/*` (plus `--external:<name>` for each package bundled
+ * beside it). The options come from infra/bundling.ts, the same data the stack passes to CDK,
  * so what is measured is what is deployed. The target is node20 because bundles may run on this
  * machine's Node 20; the output differs only in syntax lowering.
  */

@@ -1,13 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUNDLED_BESIDE,
+  bundleBesideCommands,
   cdkBundlingOptions,
   esbuildOptionsLikeCdk,
-  INSTALLED_BESIDE_BUNDLE,
   LAMBDA_BUNDLING,
 } from '../../infra/bundling';
 import { FUNCTIONS } from '../../shared/platform/topology';
@@ -86,8 +89,12 @@ describe('Lambda bundling (infra/bundling.ts)', () => {
       externalModules: ['@aws-sdk/*', '@smithy/*'],
       banner: LAMBDA_BUNDLING.banner,
     });
-    expect(options.nodeModules).toBeUndefined();
-    expect(cdkBundlingOptions('billing-consumer').nodeModules).toEqual(['stripe']);
+    expect(options.commandHooks).toBeUndefined();
+    const billing = cdkBundlingOptions('billing-consumer');
+    expect(billing.externalModules).toEqual(['@aws-sdk/*', '@smithy/*', 'stripe']);
+    expect(billing.commandHooks?.afterBundling('/in', '/out').join('\n')).toContain(
+      '/out/node_modules/stripe/index.mjs',
+    );
   });
 
   it('builds a bundle for every function in the topology', () => {
@@ -104,20 +111,35 @@ describe('Lambda bundling (infra/bundling.ts)', () => {
   it.each(dirs)('leaves the AWS SDK out of %s and imports only what Lambda will provide', (dir) => {
     const bundle = built.get(dir) as Built;
     expect(bundle.inputs.filter((input) => /node_modules\/(@aws-sdk|@smithy)\//.test(input))).toEqual([]);
-    const installed = INSTALLED_BESIDE_BUNDLE[dir] ?? [];
+    const installed = BUNDLED_BESIDE[dir] ?? [];
     const unresolvable = bundle.externalImports.filter(
       (specifier) => !RUNTIME_SDK_PACKAGE.test(specifier) && !installed.includes(packageName(specifier)),
     );
     expect(unresolvable).toEqual([]);
   });
 
-  it('installs beside a bundle only production dependencies that the bundle really imports', () => {
-    for (const [dir, packages] of Object.entries(INSTALLED_BESIDE_BUNDLE)) {
+  it('bundles beside a bundle only production dependencies that the bundle really imports', () => {
+    for (const [dir, packages] of Object.entries(BUNDLED_BESIDE)) {
       const imported = (built.get(dir)?.externalImports ?? []).map(packageName);
       for (const name of packages) {
-        expect(DEPENDENCIES, `${name} (installed beside ${dir})`).toContain(name);
+        expect(DEPENDENCIES, `${name} (bundled beside ${dir})`).toContain(name);
         expect(imported, `${dir} imports ${name}`).toContain(name);
       }
     }
+  });
+
+  it('builds the beside-bundle as a one-file ESM package that Node resolves from the function', async () => {
+    const asset = join(outdir, 'asset');
+    execFileSync('bash', ['-c', bundleBesideCommands('stripe', ROOT, asset).join(' && ')], { stdio: 'pipe' });
+    expect(readdirSync(join(asset, 'node_modules', 'stripe')).sort()).toEqual(['index.mjs', 'package.json']);
+    expect(statSync(join(asset, 'node_modules', 'stripe', 'index.mjs')).size).toBeLessThan(400 * 1024);
+    // What the function's index.mjs does on its rare path: import('stripe') from beside it.
+    writeFileSync(join(asset, 'probe.mjs'), "export const load = () => import('stripe');\n");
+    const probe = (await import(pathToFileURL(join(asset, 'probe.mjs')).href)) as {
+      load: () => Promise<{ default: new (key: string) => { subscriptions: { retrieve: unknown } } }>;
+    };
+    const { default: Stripe } = await probe.load();
+    expect(typeof new Stripe('sk_test_bundling').subscriptions.retrieve).toBe('function');
+    expect(() => bundleBesideCommands('stripe; rm -rf /', ROOT, asset)).toThrow(/Not a package name/);
   });
 });
