@@ -372,8 +372,8 @@ function coldStartNotes(runtimeProvided: readonly string[]): string[] {
 
 /**
  * The SDK is not in the bundles: in Lambda the runtime's /var/runtime/node_modules provides it. Here
- * the repository's node_modules stands in for it (and for packages bundled beside a function's bundle, which only rare paths import), linked
- * where Node's resolution from the bundles finds it.
+ * the repository's node_modules stands in for it, and for the packages bundled beside a function's
+ * bundle (only rare paths import them), linked where Node's resolution from the bundles finds it.
  */
 function linkRuntimeModules(coldDir: string): void {
   mkdirSync(coldDir, { recursive: true });
