@@ -31,7 +31,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -68,6 +68,7 @@ import {
 } from '../shared/platform/topology';
 import { parsePublisherAllowlist, unrestrictedPublishers } from '../shared/events/publishers';
 import { itemGrantStatements } from './access/item-grants';
+import { cdkBundlingOptions } from './bundling';
 import { WebhooksDashboard } from './constructs/dashboard';
 import { WebhooksConsole } from './constructs/console';
 import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_CONTEXT } from './console-settings';
@@ -99,10 +100,6 @@ import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_CONTEXT } from './console-s
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Lets CommonJS dependencies bundled into the ESM output call `require` for Node built-ins. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Ninety days: billing disputes surface weeks later, and matches the default ops alert retention. */
 const LOG_RETENTION = RetentionDays.THREE_MONTHS;
@@ -490,13 +487,49 @@ export class WebhooksStack extends Stack {
       description: `Execution role of ${spec.dir}`,
     });
     logGroup.grantWrite(role);
-
     const environment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: spec.dir,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
+      ...this.grantDataAccess(spec, role),
+      ...this.grantKeysSecretsAndAlerts(spec, role),
+      ...this.deploymentSettingsOf(name),
     };
+    // The function behind the internal publish route decides who may publish what.
+    if (ROUTES.some((route) => route.path === '/internal/events' && route.function === name)) {
+      environment[ENV.eventPublishers] = this.eventPublishersJson;
+    }
+
+    const fn = new NodejsFunction(this, spec.id, {
+      entry: handlerEntry(spec),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      description: spec.description,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMiB,
+      role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      environment,
+      ...(spec.reservedConcurrency !== undefined &&
+        this.node.tryGetContext('reservedConcurrency') !== false &&
+        this.node.tryGetContext('reservedConcurrency') !== 'false' && {
+          reservedConcurrentExecutions: spec.reservedConcurrency,
+        }),
+      // The SDK from the runtime, rarely used packages beside the bundle: see infra/bundling.ts.
+      bundling: cdkBundlingOptions(spec.dir),
+    });
+    this.acknowledgeFunctionPolicyFindings(role, spec.access);
+    return fn;
+  }
+
+  /** Tables, buckets and queues the function may use: grants on its role, and their names in its environment. */
+  private grantDataAccess(spec: FunctionSpec, role: Role): Record<string, string> {
+    const environment: Record<string, string> = {};
     const { access } = spec;
     for (const [tableName, grants] of entries(access.tables ?? {})) {
       if (!grants) continue;
@@ -504,10 +537,6 @@ export class WebhooksStack extends Stack {
       const tableSpec: TableSpec = TABLES[tableName];
       for (const statement of itemGrantStatements(table, tableSpec, grants)) role.addToPrincipalPolicy(statement);
       environment[tableSpec.envVar] = table.tableName;
-    }
-    // The function behind the internal publish route decides who may publish what.
-    if (ROUTES.some((route) => route.path === '/internal/events' && route.function === name)) {
-      environment[ENV.eventPublishers] = this.eventPublishersJson;
     }
     for (const [bucketName, mode] of entries(access.buckets ?? {})) {
       if (!mode) continue;
@@ -534,6 +563,13 @@ export class WebhooksStack extends Stack {
       deadLetterQueue.grantSendMessages(role);
       environment[envVar] = deadLetterQueue.queueUrl;
     }
+    return environment;
+  }
+
+  /** The endpoint secrets key, Secrets Manager secrets and the ops alert topic the function may use. */
+  private grantKeysSecretsAndAlerts(spec: FunctionSpec, role: Role): Record<string, string> {
+    const environment: Record<string, string> = {};
+    const { access } = spec;
     if (access.endpointSecrets) {
       const key = this.endpointSecretsKey;
       if (!key) throw new Error(`${spec.id} needs the endpoint secrets key, which was not created`);
@@ -559,75 +595,48 @@ export class WebhooksStack extends Stack {
       this.opsTopic.grantPublish(role);
       environment[OPS_TOPIC.envVar] = this.opsTopic.topicArn;
     }
+    return environment;
+  }
+
+  /** Deployment settings (cdk context) that this function reads from its environment. */
+  private deploymentSettingsOf(name: FunctionName): Record<string, string> {
+    const environment: Record<string, string> = {};
     for (const setting of DEPLOYMENT_SETTINGS) {
       const value = this.node.tryGetContext(setting.context) as unknown;
       if (value === undefined || !setting.functions.includes(name)) continue;
       environment[setting.envVar] = String(value);
     }
+    return environment;
+  }
 
-    const fn = new NodejsFunction(this, spec.id, {
-      entry: handlerEntry(spec),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      description: spec.description,
-      timeout: Duration.seconds(spec.timeoutSeconds),
-      memorySize: spec.memoryMiB,
-      role,
-      logGroup,
-      tracing: Tracing.ACTIVE,
-      environment,
-      ...(spec.reservedConcurrency !== undefined &&
-        this.node.tryGetContext('reservedConcurrency') !== false &&
-        this.node.tryGetContext('reservedConcurrency') !== 'false' && {
-          reservedConcurrentExecutions: spec.reservedConcurrency,
-        }),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Stack traces map to file:line without shipping the sources themselves.
-        sourcesContent: false,
-        // Bundle the SDK rather than use the runtime's copy: the versions we test with are the versions
-        // we run, and a tree-shaken ESM bundle loads faster than the runtime's full CommonJS clients.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
-    });
-
+  /** cdk-nag findings on the role's default policy that are intended, each with its reason. */
+  private acknowledgeFunctionPolicyFindings(role: Role, access: FunctionAccess): void {
     // X-Ray (tracing: ACTIVE) puts its PutTraceSegments/PutTelemetryRecords statement on Resource "*".
     const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
-    if (defaultPolicy) {
+    if (!defaultPolicy) return;
+    Validations.of(defaultPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement added by tracing: ACTIVE uses Resource "*": xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+    if (access.publishesOpsAlerts) {
       Validations.of(defaultPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         reason:
-          'Only the X-Ray statement added by tracing: ACTIVE uses Resource "*": xray:PutTraceSegments and ' +
-          'xray:PutTelemetryRecords support no resource-level permissions.',
+          'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ' +
+          'ops topic key only (added by topic.grantPublish).',
       });
-      if (access.publishesOpsAlerts) {
-        Validations.of(defaultPolicy).acknowledge({
-          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          reason:
-            'Publishing to the KMS-encrypted ops topic needs kms:GenerateDataKey*; the statement is scoped to the ' +
-            'ops topic key only (added by topic.grantPublish).',
-        });
-      }
-      for (const bucketName of Object.keys(access.buckets ?? {}) as BucketName[]) {
-        const bucketLogicalId = this.getLogicalId(this.buckets[bucketName].node.defaultChild as CfnBucket);
-        Validations.of(defaultPolicy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
-          reason:
-            `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not known in ` +
-            `advance; the wildcard covers that bucket's objects only.`,
-        });
-      }
     }
-    return fn;
+    for (const bucketName of Object.keys(access.buckets ?? {}) as BucketName[]) {
+      const bucketLogicalId = this.getLogicalId(this.buckets[bucketName].node.defaultChild as CfnBucket);
+      Validations.of(defaultPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+        reason:
+          `Object keys of ${BUCKETS[bucketName].id} are inbound event ids, not known in ` +
+          `advance; the wildcard covers that bucket's objects only.`,
+      });
+    }
   }
 
   private createHttpApi(

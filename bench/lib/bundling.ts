@@ -1,43 +1,41 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { esbuildOptionsLikeCdk, LAMBDA_BUNDLING } from '../../infra/bundling';
 import { REPO_ROOT } from './paths';
 
 /**
  * esbuild as the CDK app runs it. NodejsFunction (aws-cdk-lib/aws-lambda-nodejs/lib/bundling.js)
  * calls `esbuild --bundle <entry> --target=node24 --platform=node --format=esm --outfile=index.mjs
- * --minify --sourcemap --sources-content=false --banner:js=<banner> --main-fields=module,main` with
- * no externals (bundleAwsSDK). The options are read from infra/webhooks-stack.ts, so a change there
- * shows up here as a mismatch instead of silently measuring something else. The target is node20
- * because bundles run on this machine's Node 20; the output differs only in syntax lowering.
+ * --minify --sourcemap --sources-content=false --banner:js=<banner> --main-fields=module,main
+ * --external:@aws-sdk/* --external:@smithy/*` (plus `--external:<name>` for each package bundled
+ * beside it). The options come from infra/bundling.ts, the same data the stack passes to CDK,
+ * so what is measured is what is deployed. The target is node20 because bundles may run on this
+ * machine's Node 20; the output differs only in syntax lowering.
  */
 
 export interface CdkBundlingFacts {
   readonly banner: string;
-  /** Each option the stack is expected to set, and whether its source says so. */
+  /** Each option the stack sets, and whether the benchmark's esbuild call reproduces it. */
   readonly checks: Record<string, boolean>;
   readonly nodeOptions: string | undefined;
+  /** Packages left out of every bundle: the Lambda runtime provides them. */
+  readonly runtimeProvided: readonly string[];
 }
 
 export function readCdkBundlingFacts(): CdkBundlingFacts {
   const source = readFileSync(join(REPO_ROOT, 'infra', 'webhooks-stack.ts'), 'utf8');
-  const banner =
-    /ESM_REQUIRE_BANNER\s*=\s*\n?\s*"([^"]+)"/.exec(source)?.[1] ??
-    /ESM_REQUIRE_BANNER\s*=\s*\n?\s*'([^']+)'/.exec(source)?.[1];
-  if (!banner)
-    throw new Error('Could not read ESM_REQUIRE_BANNER from infra/webhooks-stack.ts; update bench/lib/bundling.ts');
   const checks: Record<string, boolean> = {
-    'format: OutputFormat.ESM': source.includes('format: OutputFormat.ESM'),
-    "mainFields: ['module', 'main']": source.includes("mainFields: ['module', 'main']"),
-    'minify: true': source.includes('minify: true'),
-    'sourceMap: true': source.includes('sourceMap: true'),
-    'sourcesContent: false': source.includes('sourcesContent: false'),
-    'bundleAwsSDK: true': source.includes('bundleAwsSDK: true'),
-    'externalModules: []': source.includes('externalModules: []'),
+    'format: esm': LAMBDA_BUNDLING.format === 'esm',
+    "mainFields: ['module', 'main']": LAMBDA_BUNDLING.mainFields.join() === 'module,main',
+    'minify: true': LAMBDA_BUNDLING.minify,
+    'sourceMap: true': LAMBDA_BUNDLING.sourceMap,
+    'sourcesContent: false': !LAMBDA_BUNDLING.sourcesContent,
+    'bundling: cdkBundlingOptions(spec.dir)': source.includes('bundling: cdkBundlingOptions(spec.dir)'),
   };
   const nodeOptions = /NODE_OPTIONS:\s*'([^']*)'/.exec(source)?.[1];
-  return { banner, checks, nodeOptions };
+  return { banner: LAMBDA_BUNDLING.banner, checks, nodeOptions, runtimeProvided: LAMBDA_BUNDLING.runtimeProvided };
 }
 
 export interface BundleResult {
@@ -65,21 +63,22 @@ export function contributors(metafile: Metafile, outfile: string, limit = 8): { 
     .map(([name, bytes]) => ({ name, bytes }));
 }
 
-/** Bundles one handler exactly as the CDK app does (see above), into `outdir/index.mjs`. */
-export async function bundleLikeCdk(entry: string, outdir: string, facts: CdkBundlingFacts): Promise<BundleResult> {
+/**
+ * Bundles one handler exactly as the CDK app does (see above), into `outdir/index.mjs`. With
+ * `sdk: 'bundled'`, the SDK goes into the bundle instead (the alternative the stack decided against).
+ */
+export async function bundleLikeCdk(
+  entry: string,
+  outdir: string,
+  sdk: 'runtime' | 'bundled' = 'runtime',
+): Promise<BundleResult> {
   const outfile = join(outdir, 'index.mjs');
   const result = await build({
+    ...esbuildOptionsLikeCdk(basename(dirname(entry)), sdk),
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
+    // This machine's Node may be 20; the output differs only in syntax lowering.
     target: 'node20',
     outfile,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: facts.banner },
-    mainFields: ['module', 'main'],
     metafile: true,
     logLevel: 'silent',
   });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { syncJobScope } from '../../shared/catalog/provider-sync';
 import { normaliseShopDomain } from '../../shared/inbound/connections/connection-input';
 import type { Provider } from '../../shared/inbound/connections/connections-store';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildConsole, consoleBuildIsStale, CONSOLE_DIST, formatSizes } from '../../console/build';
 import { consoleSecurityHeaders } from '../console-settings';
 import type { GatewayResponse } from './http-result';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageQuerySchema } from '../platform/http/org-router';
 import { canonicalDecimal } from './decimal';
 

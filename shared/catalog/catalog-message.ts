@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Provider } from '../inbound/connections/connections-store';
 import { InvalidPayloadError } from '../platform/errors';
 import { parseLosslessJson } from '../platform/json/lossless';

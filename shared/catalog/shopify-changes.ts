@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonIdSchema } from '../platform/json/lossless';
 import {
   AVAILABLE_STATES,

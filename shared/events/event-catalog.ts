@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { federationInventoryUpdated, federationOrderCreated, federationOrderUpdated } from './federation-events';
 import { demandSignalSpikeDetected, demandSignalStockoutRisk } from './demand-signal-events';
 import { InvalidEventError, type EventIssue } from './errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { toJsonSchema, type JsonSchema } from '../platform/json/json-schema';
 import {
   EVENT_CATALOG,

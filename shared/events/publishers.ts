@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlatformEvent } from './event-catalog';
 import { eventOwner } from './owner';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `subscription.updated`, published by the billing consumer when an organisation's effective plan or

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What an ingest function puts on a queue: the verified webhook's exact bytes with when and how it

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../events/event-catalog';
 import { eventTypeView } from '../events/event-types';
 import { ROUTES, type RouteSpec } from '../platform/topology';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One delivery of one message to one endpoint, as it travels on the delivery queue. Attempt N of a

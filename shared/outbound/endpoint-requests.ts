@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ORG_EVENT_TYPES } from '../events/event-catalog';
 import { pageQuerySchema } from '../platform/http/org-router';
 import { MAX_ROTATION_GRACE_SECONDS } from './endpoint';

@@ -1,5 +1,5 @@
 import { MAX_SOURCE_GRACE_SECONDS } from './source-secret';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What an admin may send to connect a Square merchant, a Shopify shop or a signed source, checked

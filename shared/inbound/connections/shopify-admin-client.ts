@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { shopBaseUrl } from './oauth/authorize-urls';
 import { parseScopes } from './oauth/token-lifecycle';
 import { callProvider, ProviderApiError, type FetchLike } from './provider-http';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INBOUND_PROVIDERS, INBOUND_STATUSES } from './inbound-event';
 import { pageQuerySchema } from '../../platform/http/org-router';
 

@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createQueueSender } from '../../platform/aws/queue';
 import { ConfigurationError } from '../../platform/errors';
 import { QUEUES } from '../../platform/topology';

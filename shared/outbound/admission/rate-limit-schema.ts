@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_RATE_LIMIT, MIN_RATE_LIMIT } from './policy';
 
 /** `rateLimitPerSecond` as endpoints and merchant webhooks take it: requests per second at most, or null. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who is calling. In AWS the HTTP API's JWT authorizer has already verified the token and passes its

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RequestValidationError } from '../errors';
 import { checkOrgAccess, principalOf, type Principal } from './auth';
 import { createOwnerRouter, ownerAuthorizer, type OwnerRoute } from './owner-router';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A JSON Schema (2020-12) document or subschema, as plain JSON. */
 export type JsonSchema = { [key: string]: unknown };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * JSON parsing that keeps 64-bit ids exact. `JSON.parse` turns Shopify's `788032119674292922` into

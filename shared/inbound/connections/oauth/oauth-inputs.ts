@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The request bodies of the OAuth routes, checked at the API boundary (and published in OpenAPI). */
 
