@@ -5,11 +5,12 @@ import { header } from '../../shared/platform/http/raw-body';
 import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
 import { createSourceVerifier } from '../../shared/inbound/source-keys';
 import { rejection } from '../../shared/inbound/verdicts';
-import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import type { SecretCipher, SecretDecipher } from '../../shared/platform/crypto/secret-cipher';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
 import { sourceEventIdOf } from '../../shared/inbound/log/inbound-event';
 import type { InboundEntry } from '../../shared/inbound/log/inbound-event';
+import type { InboundLogWriter } from '../../shared/inbound/log/inbound-log-items';
 import type { InboundLogging, ReceivedEvent } from '../../shared/inbound/log/logged-processing';
 import { logSourceReceipt, markSourceQueueFailed, sourceReceipt } from '../../shared/inbound/log/source-receipts';
 
@@ -24,10 +25,11 @@ import { logSourceReceipt, markSourceQueueFailed, sourceReceipt } from '../../sh
 
 export interface SourcesWebhookDependencies extends ReceiverDependencies {
   readonly connections: Pick<ConnectionsStore, 'getSource' | 'recordSourceEvent'>;
-  readonly cipher: SecretCipher;
+  /** Only `decrypt` is used: the function itself passes the decrypting half over the lean KMS client. */
+  readonly cipher: SecretCipher | SecretDecipher;
   readonly sourceEventRetentionDays: number;
   /** The inbound event log: a source event id received again is counted and not queued again. */
-  readonly inboundLog: InboundLogging;
+  readonly inboundLog: InboundLogging<InboundLogWriter>;
 }
 
 const METRIC = METRIC_NAMES.sourcesWebhook;
