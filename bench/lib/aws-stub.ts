@@ -9,8 +9,9 @@ import { benchItems } from './ingest-state';
  * with canned, well-formed responses: SQS SendMessage(Batch) (with the MD5 the SDK checks), Secrets
  * Manager GetSecretValue, DynamoDB item and query calls (nothing is stored: a read finds only the
  * ingest functions' canned items of ingest-state.ts), KMS Decrypt (hands the blob back), SNS Publish.
- * Cold-start processes point every client at it through AWS_ENDPOINT_URL, so the SDK's first-call work (endpoint resolution, credentials from the environment, signing, a new socket) is
- * measured without a network. It counts the calls it answers, so a report can say what the first
+ * Cold-start processes point every client at it through AWS_ENDPOINT_URL, so the SDK's first-call work
+ * (endpoint resolution, credentials from the environment, signing, a new socket) is measured without a
+ * network. It counts the calls it answers, so a report can say what the first
  * event did.
  */
 
