@@ -491,7 +491,8 @@ export class WebhooksStack extends Stack {
       POWERTOOLS_SERVICE_NAME: spec.dir,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      // Stack traces mapped at run time, except where topology.ts turns it off (the ingest functions).
+      ...(spec.runtimeSourceMaps !== false && { NODE_OPTIONS: '--enable-source-maps' }),
       ...this.grantDataAccess(spec, role),
       ...this.grantKeysSecretsAndAlerts(spec, role),
       ...this.deploymentSettingsOf(name),

@@ -1,14 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toAttributeMap } from '../../shared/platform/aws/dynamodb-json';
+import { benchItems } from './ingest-state';
 
 /**
  * A loopback stand-in for the AWS APIs the functions call on their first event, answering at once
  * with canned, well-formed responses: SQS SendMessage(Batch) (with the MD5 the SDK checks), Secrets
- * Manager GetSecretValue, DynamoDB item and query calls (nothing stored: every read finds nothing),
- * SNS Publish. Cold-start processes point every client at it through AWS_ENDPOINT_URL, so the SDK's
- * first-call work (endpoint resolution, credentials from the environment, signing, a new socket) is
- * measured without a network. It counts the calls it answers, so a report can say what the first
+ * Manager GetSecretValue, DynamoDB item and query calls (nothing is stored: a read finds only the
+ * ingest functions' canned items of ingest-state.ts), KMS Decrypt (hands the blob back), SNS Publish.
+ * Cold-start processes point every client at it through AWS_ENDPOINT_URL, so the SDK's first-call work
+ * (endpoint resolution, credentials from the environment, signing, a new socket) is measured without a
+ * network. It counts the calls it answers, so a report can say what the first
  * event did.
  */
 
@@ -22,6 +25,15 @@ export interface AwsStub {
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
 type Json = Record<string, unknown>;
+
+const ITEMS = benchItems();
+
+/** A canned item by its `pk`, in DynamoDB's typed JSON; nothing for any other key. */
+function cannedItem(input: Json): Json {
+  const pk = (input.Key as { pk?: { S?: string } } | undefined)?.pk?.S;
+  const item = pk === undefined ? undefined : ITEMS[pk];
+  return item ? { Item: toAttributeMap(item) } : {};
+}
 
 function answer(target: string, input: Json, secretValue: string): { status: number; body: Json } {
   const [service, operation] = target.split('.');
@@ -63,18 +75,18 @@ function answer(target: string, input: Json, secretValue: string): { status: num
       }
       break;
     case 'DynamoDB_20120810':
-      if (
-        operation === 'GetItem' ||
-        operation === 'PutItem' ||
-        operation === 'UpdateItem' ||
-        operation === 'DeleteItem'
-      )
+      if (operation === 'GetItem') return { status: 200, body: cannedItem(input) };
+      if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem')
         return { status: 200, body: {} };
       if (operation === 'Query' || operation === 'Scan')
         return { status: 200, body: { Items: [], Count: 0, ScannedCount: 0 } };
       if (operation === 'BatchWriteItem') return { status: 200, body: { UnprocessedItems: {} } };
       if (operation === 'BatchGetItem') return { status: 200, body: { Responses: {}, UnprocessedKeys: {} } };
       if (operation === 'TransactWriteItems') return { status: 200, body: {} };
+      break;
+    case 'TrentService':
+      if (operation === 'Decrypt')
+        return { status: 200, body: { Plaintext: input.CiphertextBlob, KeyId: input.KeyId ?? 'bench' } };
       break;
     default:
       break;

@@ -7,10 +7,17 @@ import {
   stripeHttpEvent,
   stripeSignature,
 } from './stripe-payloads';
+import { shopifySignatureHeader } from '../../shared/inbound/signatures/shopify';
+import { squareSignatureHeader } from '../../shared/inbound/signatures/square';
+import { betterdataSignatureHeader } from '../../shared/platform/crypto/betterdata-signature';
+import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
+import { BENCH_SOURCE_ID, BENCH_SOURCE_SECRET, BENCH_SQUARE_URL, benchFixture } from './ingest-state';
 
 /**
  * The first event each cold-start process handles. Known functions get a realistic event on their
- * main path, answered by the loopback AWS stub (which stores nothing, so reads find nothing);
+ * main path, answered by the loopback AWS stub (which stores nothing, so reads find nothing but the
+ * ingest functions' canned merchant and source, bench/lib/ingest-state.ts); every ingest function a
+ * verified event it queues;
  * functions this file does not know yet get a cheap request that needs no state: an ingest route a
  * badly signed POST, an API a GET without a token, a consumer an SQS batch whose one record is not
  * JSON.
@@ -102,6 +109,10 @@ export function firstEventFor(dir: string): FirstEvent {
         event: stripeHttpEvent(body, stripeSignature(body, BENCH_STRIPE_SECRET)),
       };
     }
+    case 'square-webhook':
+    case 'shopify-webhook':
+    case 'sources-webhook':
+      return verifiedIngestEvent(dir);
     case 'billing-api':
       return {
         description: 'GET /v1/orgs/{orgId}/billing with JWT claims → 404 (GetItem finds nothing)',
@@ -224,5 +235,50 @@ export function firstEventFor(dir: string): FirstEvent {
   return {
     description: 'SQS batch of 1 record that is not JSON → reported as a failed item',
     event: sqsEvent(sqsRecord('not json')),
+  };
+}
+
+/** A signed event each of the other ingest functions verifies and queues (secrets: ingest-state.ts). */
+function verifiedIngestEvent(dir: 'square-webhook' | 'shopify-webhook' | 'sources-webhook'): FirstEvent {
+  const post = (path: string, body: string, headers: Record<string, string>, sourceId?: string) =>
+    httpEvent({
+      method: 'POST',
+      routeKey: `POST ${path.replace(BENCH_SOURCE_ID, '{sourceId}')}`,
+      path,
+      body,
+      headers,
+      ...(sourceId && { pathParameters: { sourceId } }),
+    });
+  if (dir === 'square-webhook') {
+    const body = benchFixture('square.inventory.count.updated.json');
+    const signature = squareSignatureHeader(BENCH_STRIPE_SECRET, BENCH_SQUARE_URL, body);
+    return {
+      description:
+        'signed inventory.count.updated for a connected merchant → 200 (GetSecretValue, GetItem, SendMessage)',
+      event: post('/api/webhooks/square', body, { 'x-square-hmacsha256-signature': signature }),
+    };
+  }
+  if (dir === 'shopify-webhook') {
+    const body = benchFixture('shopify.products.update.json');
+    return {
+      description: 'signed products/update → 200 (GetSecretValue, SendMessage)',
+      event: post('/api/webhooks/shopify', body, {
+        'x-shopify-hmac-sha256': shopifySignatureHeader(BENCH_STRIPE_SECRET, body),
+        'x-shopify-topic': 'products/update',
+        'x-shopify-shop-domain': 'bench-shop.myshopify.com',
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-api-version': '2025-10',
+      }),
+    };
+  }
+  const body = JSON.stringify({ id: 'ord_bench_1', type: 'order.created', data: { variantId: '788032119674292922' } });
+  const signature = betterdataSignatureHeader(
+    [parseSigningSecret(BENCH_SOURCE_SECRET)],
+    Math.floor(Date.now() / 1000),
+    body,
+  );
+  return {
+    description: 'signed source event → 200 (GetItem, KMS Decrypt, PutItem log, SendMessage, PutItem listing)',
+    event: post(`/webhooks/sources/${BENCH_SOURCE_ID}`, body, { 'x-betterdata-signature': signature }, BENCH_SOURCE_ID),
   };
 }

@@ -1,20 +1,20 @@
-import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
-import { createKmsClient } from '../../shared/platform/aws/kms-client';
+import { createLeanDocuments } from '../../shared/platform/aws/lean-dynamodb';
+import { leanKmsDecrypt } from '../../shared/platform/aws/lean-kms';
 import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
-import { createInboundLogStore } from '../../shared/inbound/log/inbound-log-store';
-import { loadInboundLogConfig, loadSourcesIngestConfig } from '../../shared/platform/config';
-import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { loadIngestInboundLogConfig, loadSourcesIngestConfig } from '../../shared/platform/config';
+import { createIngestConnections, createIngestInboundLog } from '../../shared/inbound/ingest-records';
+import { createSecretDecipher } from '../../shared/platform/crypto/secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
 import { createSourcesWebhookHandler } from './sources-webhook';
 
 const config = loadSourcesIngestConfig();
-const logConfig = loadInboundLogConfig();
-const documents = createDocumentClient();
+const logConfig = loadIngestInboundLogConfig();
+// The lean clients (no AWS SDK in this bundle: README, Performance); the KMS one is made on first use.
+const documents = createLeanDocuments();
 
 export const handler = createSourcesWebhookHandler({
-  connections: createConnectionsStore(documents, config.connectionsTable),
-  cipher: createSecretCipher(config.endpointSecretsKey, createKmsClient),
+  connections: createIngestConnections(documents, config.connectionsTable),
+  cipher: createSecretDecipher(config.endpointSecretsKey, () => leanKmsDecrypt()),
   queue: createLeanQueueSender(config.inboundSourcesQueueUrl),
   maxBodyBytes: config.maxBodyBytes,
   sourceEventRetentionDays: config.sourceEventRetentionDays,
@@ -22,7 +22,7 @@ export const handler = createSourcesWebhookHandler({
   observability: createObservability('sources-webhook'),
   // Source bodies (at most 350 KiB) always fit their log item: no bucket, no S3 client in this bundle.
   inboundLog: {
-    store: createInboundLogStore(documents, logConfig.inboundTable),
+    store: createIngestInboundLog(documents, logConfig.inboundTable),
     retentionDays: logConfig.retentionDays,
     now: () => new Date(),
   },

@@ -1,5 +1,5 @@
 import { BETTERDATA_SIGNATURE_HEADER, verifyBetterdataSignature } from '../platform/crypto/betterdata-signature';
-import type { SecretCipher } from '../platform/crypto/secret-cipher';
+import type { SecretDecipher } from '../platform/crypto/secret-cipher';
 import { SignatureVerificationError } from '../platform/errors';
 import { parseSigningSecret } from '../platform/crypto/standard-webhooks';
 import type { InboundSource } from './connections/connections-store';
@@ -22,7 +22,7 @@ export interface SourceKeys {
   readonly undecryptable?: unknown;
 }
 
-export function createSourceKeyCache(cipher: SecretCipher) {
+export function createSourceKeyCache(cipher: SecretDecipher) {
   const cache = new Map<string, Uint8Array>();
 
   async function keyOf(source: InboundSource, ciphertext: string): Promise<Uint8Array> {
@@ -63,7 +63,7 @@ function unavailable(cause: unknown): Verdict {
  * matches, else the verdict (400 for the sender's fault, 500 when a key that might have signed did
  * not decrypt).
  */
-export function createSourceVerifier(cipher: SecretCipher) {
+export function createSourceVerifier(cipher: SecretDecipher) {
   const keysOf = createSourceKeyCache(cipher);
   async function verify(
     source: InboundSource,

@@ -645,3 +645,17 @@ export function loadInboundLogConfig(env: Env = process.env): InboundLogConfig {
     ),
   };
 }
+
+/**
+ * The sources receiver's part of it, read without zod (the ingest path): the table and retention; its
+ * bodies always fit their item, so no bucket.
+ */
+export function loadIngestInboundLogConfig(env: Env = process.env): Omit<InboundLogConfig, 'inboundBodiesBucket'> {
+  return {
+    inboundTable: requiredText(env, ENV.inboundTable),
+    retentionDays: integerSetting(env, ENV.inboundEventRetentionDays, {
+      max: BUCKETS.inboundBodies.expireAfterDays - 1,
+      fallback: DEFAULT_INBOUND_EVENT_RETENTION_DAYS,
+    }),
+  };
+}

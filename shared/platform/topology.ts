@@ -250,6 +250,12 @@ export interface FunctionSpec {
    * scale through a backlog. Sized in docs/capacity.md for the 10× load.
    */
   readonly reservedConcurrency?: number;
+  /**
+   * `false`: no `--enable-source-maps` at run time. The ingest functions answer providers on a
+   * deadline and Node parses the whole map at import with it on (README, Performance); their maps
+   * still ship beside the bundle, so a logged stack's bundle line:column maps back offline.
+   */
+  readonly runtimeSourceMaps?: false;
 }
 
 export const FUNCTIONS = {
@@ -262,6 +268,7 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: { sendsTo: ['billing'], secrets: ['stripeWebhookSecret'] },
     reservedConcurrency: 50,
+    runtimeSourceMaps: false,
   },
   billingConsumer: {
     id: 'BillingConsumerFunction',
@@ -397,6 +404,7 @@ export const FUNCTIONS = {
       tables: { connections: [{ actions: ['GetItem'], keyPrefixes: ['ACCOUNT#square#'] }] },
     },
     reservedConcurrency: 50,
+    runtimeSourceMaps: false,
   },
   shopifyWebhook: {
     id: 'ShopifyWebhookFunction',
@@ -407,6 +415,7 @@ export const FUNCTIONS = {
     memoryMiB: 512,
     access: { sendsTo: ['catalog'], secrets: ['shopifyApiSecret'] },
     reservedConcurrency: 50,
+    runtimeSourceMaps: false,
   },
   sourcesWebhook: {
     id: 'SourcesWebhookFunction',
@@ -428,6 +437,7 @@ export const FUNCTIONS = {
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
     reservedConcurrency: 50,
+    runtimeSourceMaps: false,
   },
   connectionsApi: {
     id: 'ConnectionsApiFunction',

@@ -1,4 +1,3 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
@@ -7,58 +6,38 @@ import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-send
 import { createQueueSender, type QueueSender } from '../../shared/platform/aws/queue';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { EnqueueError } from '../../shared/platform/errors';
+import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy';
 
 /**
  * The lean SendMessage of the ingest functions against the SDK's, both on the fauxqs emulator: the
  * same message and attributes arrive, the same errors come out. Throttling and 500s are injected by
- * a loopback proxy in front of the emulator (fauxqs never throttles), which forwards everything else.
+ * a loopback proxy in front of the emulator (fauxqs never throttles), which forwards everything else
+ * (test/support/fault-proxy.ts).
  */
-
-type Fault = { status: number; type: string; message: string };
 
 describe('Integration: lean SQS sender against the SDK client on the emulator', () => {
   let fauxqs: ReturnType<typeof buildApp>;
-  let proxy: Server;
+  let proxy: FaultProxy;
   let sqsEndpoint: string;
   let proxyEndpoint: string;
   let sqs: SQSClient;
   let queueUrl: string;
-  /** Answers to give instead of forwarding, one per request, in order. */
-  const faults: Fault[] = [];
-  const targets: string[] = [];
+  let faults: Fault[];
+  let targets: string[];
 
   beforeAll(async () => {
     fauxqs = buildApp({ logger: false, defaultRegion: 'us-east-1' });
     await fauxqs.listen({ port: 0, host: '127.0.0.1' });
     sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
-    proxy = createServer((incoming, outgoing) => {
-      targets.push(String(incoming.headers['x-amz-target']));
-      const fault = faults.shift();
-      if (fault) {
-        incoming.resume();
-        outgoing.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.0' });
-        outgoing.end(JSON.stringify({ __type: `com.amazonaws.sqs#${fault.type}`, message: fault.message }));
-        return;
-      }
-      const { port } = new URL(sqsEndpoint);
-      const forward = httpRequest(
-        { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: incoming.headers },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      incoming.pipe(forward);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyEndpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startFaultProxy(sqsEndpoint, 'application/x-amz-json-1.0');
+    ({ endpoint: proxyEndpoint, faults, targets } = proxy);
     sqs = createSqsClient({ AWS_ENDPOINT_URL_SQS: sqsEndpoint, AWS_REGION: 'us-east-1' });
     const created = await sqs.send(new CreateQueueCommand({ QueueName: 'lean-cross-test' }));
     queueUrl = created.QueueUrl as string;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await proxy.close();
     await fauxqs.close();
   });
 
@@ -119,8 +98,8 @@ describe('Integration: lean SQS sender against the SDK client on the emulator', 
   });
 
   it.each([
-    ['a throttling answer', { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' }],
-    ['a 500', { status: 500, type: 'InternalError', message: 'We encountered an internal error' }],
+    ['a throttling answer', { status: 400, type: 'com.amazonaws.sqs#ThrottlingException', message: 'Rate exceeded' }],
+    ['a 500', { status: 500, type: 'com.amazonaws.sqs#InternalError', message: 'We encountered an internal error' }],
   ])('retries %s, then succeeds, as the SDK does', async (_label, fault) => {
     for (const [name, sender] of [
       ['lean', lean(proxyEndpoint)],
@@ -137,7 +116,7 @@ describe('Integration: lean SQS sender against the SDK client on the emulator', 
   });
 
   it('gives up after three attempts, as the SDK does, and surfaces the last error', async () => {
-    const fault = { status: 503, type: 'ServiceUnavailable', message: 'Service Unavailable' };
+    const fault = { status: 503, type: 'com.amazonaws.sqs#ServiceUnavailable', message: 'Service Unavailable' };
     targets.length = 0;
     faults.push(fault, fault, fault);
     const error = await lean(proxyEndpoint)

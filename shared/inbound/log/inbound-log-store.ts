@@ -1,8 +1,19 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putWhen } from '../../platform/aws/conditional-writes';
+import { ITEM_ABSENT, putWhen } from '../../platform/aws/conditional-writes';
 import { decodeCursor, encodeCursor } from '../../platform/aws/pagination';
 import type { ObjectStore } from '../../platform/aws/object-store';
 import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
+import {
+  countReceiptUpdate,
+  inboundItem,
+  inboundKey as key,
+  ownerKey,
+  saveTryUpdate,
+  toEntry,
+  type InboundLogWriter,
+  type LogOwner,
+  type StoredBody,
+} from './inbound-log-items';
 
 /**
  * The inbound event log in DynamoDB (table `inbound`), bodies too large for an item in S3.
@@ -15,9 +26,7 @@ import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-eve
 
 /** Leaves room in the 400 KB item for headers, effects and keys. */
 export const INLINE_BODY_MAX_BYTES = 200 * 1024;
-export const UNATTRIBUTED = 'UNATTRIBUTED';
-
-export type LogOwner = { readonly orgId: string } | typeof UNATTRIBUTED;
+export { UNATTRIBUTED, type LogOwner } from './inbound-log-items';
 
 export interface LogQuery {
   readonly provider?: InboundProvider;
@@ -30,28 +39,10 @@ export interface LogQuery {
   readonly cursor?: string;
 }
 
-export interface InboundLogStore {
-  get(id: string): Promise<InboundEntry | undefined>;
+export interface InboundLogStore extends InboundLogWriter {
   /** The raw body of the receipt that was processed. */
   body(id: string): Promise<Buffer | undefined>;
-  /** Stores the first receipt of an event with its first outcome; `exists` when another receipt was first. */
-  create(entry: InboundEntry, body: Buffer): Promise<'created' | 'exists'>;
-  /** Stores the outcome of a later try (leaves receive count and body alone). */
-  saveTry(entry: InboundEntry): Promise<void>;
-  /** Counts a duplicate receipt. */
-  countReceipt(id: string): Promise<void>;
   list(owner: LogOwner, query: LogQuery): Promise<{ items: InboundEntry[]; nextCursor: string | null }>;
-}
-
-const key = (id: string) => ({ pk: `INBOUND#${id}`, sk: 'EVENT' });
-const ownerKey = (owner: LogOwner) => (owner === UNATTRIBUTED ? UNATTRIBUTED : `ORG#${owner.orgId}`);
-const ownerOf = (entry: InboundEntry) => ownerKey(entry.orgId === null ? UNATTRIBUTED : { orgId: entry.orgId });
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'body', 'bodyKey', 'bodyBytes'];
-
-function toEntry(item: Record<string, unknown>): InboundEntry {
-  const entry = { ...item };
-  for (const name of INTERNAL_ATTRIBUTES) delete entry[name];
-  return entry as unknown as InboundEntry;
 }
 
 /** `since`/`until` as bounds of `<receivedAt>#<id>` sort keys. */
@@ -108,7 +99,7 @@ async function readBody({ documents, tableName, bodies }: LogContext, id: string
 }
 
 /** Claim-check: a body too large for the item goes to the bucket first, so no item points at a missing body. */
-async function storedBody({ bodies }: LogContext, entry: InboundEntry, body: Buffer): Promise<Record<string, unknown>> {
+async function storedBody({ bodies }: LogContext, entry: InboundEntry, body: Buffer): Promise<StoredBody> {
   if (!bodies || body.length <= INLINE_BODY_MAX_BYTES) return { body: body.toString('utf8') };
   const bodyKey = `${entry.id}/${entry.receiptId}`;
   await bodies.put(bodyKey, body);
@@ -116,66 +107,17 @@ async function storedBody({ bodies }: LogContext, entry: InboundEntry, body: Buf
 }
 
 async function createEntry(context: LogContext, entry: InboundEntry, body: Buffer): Promise<'created' | 'exists'> {
-  const item = {
-    ...key(entry.id),
-    ...entry,
-    ...(await storedBody(context, entry, body)),
-    bodyBytes: body.length,
-    gsi1pk: ownerOf(entry),
-    gsi1sk: `${entry.receivedAt}#${entry.id}`,
-  };
-  const created = await putWhen(context.documents, context.tableName, item, {
-    expression: 'attribute_not_exists(pk)',
-  });
+  const item = inboundItem(entry, await storedBody(context, entry, body), body.length);
+  const created = await putWhen(context.documents, context.tableName, item, { expression: ITEM_ABSENT });
   return created ? 'created' : 'exists';
 }
 
-const TRY_ATTRIBUTES = [
-  '#status = :status',
-  'tries = :tries',
-  'lastTriedAt = :lastTriedAt',
-  'orgId = :orgId',
-  'effects = :effects',
-  'gsi1pk = :owner',
-];
-
 async function saveTry({ documents, tableName }: LogContext, entry: InboundEntry): Promise<void> {
-  // A try that succeeds after a failure removes the failure's reason rather than leaving it stale.
-  const optional = { reason: entry.reason, firstFailedAt: entry.firstFailedAt };
-  const present = Object.entries(optional).filter(([, value]) => value !== undefined);
-  const absent = Object.entries(optional).filter(([, value]) => value === undefined);
-  await documents.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: key(entry.id),
-      UpdateExpression:
-        `SET ${[...TRY_ATTRIBUTES, ...present.map(([name]) => `${name} = :${name}`)].join(', ')}` +
-        (absent.length ? ` REMOVE ${absent.map(([name]) => name).join(', ')}` : ''),
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': entry.status,
-        ':tries': entry.tries,
-        ':lastTriedAt': entry.lastTriedAt,
-        ':orgId': entry.orgId,
-        ':effects': entry.effects,
-        ':owner': ownerOf(entry),
-        ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
-      },
-    }),
-  );
+  await documents.send(new UpdateCommand(saveTryUpdate(tableName, entry)));
 }
 
 async function countReceipt({ documents, tableName }: LogContext, id: string): Promise<void> {
-  await documents.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: key(id),
-      UpdateExpression: 'ADD receiveCount :one',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':one': 1 },
-    }),
-  );
+  await documents.send(new UpdateCommand(countReceiptUpdate(tableName, id)));
 }
 
 async function listEntries(

@@ -1,4 +1,5 @@
 import { afterTry, inboundEventId, newEntry, type InboundProvider, type TryResult } from './inbound-event';
+import type { InboundLogWriter } from './inbound-log-items';
 import type { InboundLogStore } from './inbound-log-store';
 
 /**
@@ -9,8 +10,9 @@ import type { InboundLogStore } from './inbound-log-store';
  * as `failed` at once (with the reason) and rethrown, so SQS still retries it.
  */
 
-export interface InboundLogging {
-  readonly store: InboundLogStore;
+/** `Store`: what the holder may do with the log; writing is all a receiver or consumer needs. */
+export interface InboundLogging<Store extends InboundLogWriter = InboundLogStore> {
+  readonly store: Store;
   readonly retentionDays: number;
   readonly now: () => Date;
 }
@@ -37,7 +39,7 @@ export type FailureOf = (error: unknown) => { readonly reason: string; readonly 
 export const failureReason: FailureOf = (error) => ({ reason: error instanceof Error ? error.message : String(error) });
 
 export async function processLogged(
-  logging: InboundLogging,
+  logging: InboundLogging<InboundLogWriter>,
   event: ReceivedEvent,
   run: () => Promise<Processed>,
   failureOf: FailureOf = failureReason,

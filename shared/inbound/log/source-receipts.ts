@@ -1,4 +1,5 @@
 import { afterTry, newEntry, safeHeaders, type InboundEntry } from './inbound-event';
+import type { InboundLogWriter } from './inbound-log-items';
 import type { InboundLogging, ReceivedEvent } from './logged-processing';
 
 /**
@@ -9,7 +10,7 @@ import type { InboundLogging, ReceivedEvent } from './logged-processing';
  */
 
 export async function logSourceReceipt(
-  logging: InboundLogging,
+  logging: InboundLogging<InboundLogWriter>,
   event: ReceivedEvent,
   orgId: string,
 ): Promise<InboundEntry | 'duplicate'> {
@@ -27,7 +28,10 @@ export async function logSourceReceipt(
   return 'duplicate';
 }
 
-export async function markSourceQueueFailed(logging: InboundLogging, entry: InboundEntry): Promise<void> {
+export async function markSourceQueueFailed(
+  logging: InboundLogging<InboundLogWriter>,
+  entry: InboundEntry,
+): Promise<void> {
   await logging.store.saveTry(
     afterTry(entry, { status: 'failed', reason: 'The event could not be queued' }, logging.now()),
   );

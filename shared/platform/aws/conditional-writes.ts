@@ -1,4 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ITEM_ABSENT } from './condition-clauses';
 import { isConditionalCheckFailed } from './pagination';
 
 /** Writes an item only if `condition` holds for what is stored; false when it does not. */
@@ -44,15 +45,7 @@ export async function queryAllItems(
   return items;
 }
 
-/**
- * The condition clauses the stores write with, named once. Every table keys on `pk` (plus `sk`), so
- * "an item with this key exists" is a test of `pk`.
- */
-
-/** No item has this key yet: the write creates it (with deterministic keys, the idempotency check). */
-export const ITEM_ABSENT = 'attribute_not_exists(pk)';
-/** An item has this key: an update or delete never creates a half item in its place. */
-export const ITEM_PRESENT = 'attribute_exists(pk)';
+export { ITEM_ABSENT, ITEM_PRESENT } from './condition-clauses';
 
 /**
  * Writes an item only if no item has its key. Deterministic keys make this the idempotency check:

@@ -32,6 +32,8 @@ export function decodeCursor(
   return parsed as DynamoKey;
 }
 
+/** The SDK names its errors by code; the lean client (lean-dynamodb.ts) carries the code in `code`. */
 export function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+  const CODE = 'ConditionalCheckFailedException';
+  return error instanceof Error && (error.name === CODE || (error as { code?: unknown }).code === CODE);
 }

@@ -17,9 +17,37 @@ export interface SecretCipher {
 const KMS_PREFIX = 'kms:v1:';
 const LOCAL_PREFIX = 'local:v1:';
 
+/** The decrypting half, all the ingest path needs (source secrets). */
+export type SecretDecipher = Pick<SecretCipher, 'decrypt'>;
+
+/** KMS `Decrypt` over bytes: the SDK's client here, or the lean one of the ingest path (aws/lean-kms.ts). */
+export type KmsDecrypt = (request: {
+  readonly keyId: string;
+  readonly ciphertext: Uint8Array;
+  readonly context: Record<string, string>;
+}) => Promise<Uint8Array | undefined>;
+
+function kmsDecipher(kmsDecrypt: () => KmsDecrypt, keyId: string): SecretDecipher {
+  return {
+    async decrypt(ciphertext, context) {
+      if (!ciphertext.startsWith(KMS_PREFIX)) throw new ConfigurationError('Stored secret was not encrypted with KMS');
+      const plaintext = await kmsDecrypt()({
+        keyId,
+        ciphertext: Buffer.from(ciphertext.slice(KMS_PREFIX.length), 'base64'),
+        context: { ...context },
+      });
+      if (!plaintext) throw new Error('KMS returned no plaintext');
+      return Buffer.from(plaintext).toString('utf8');
+    },
+  };
+}
+
 function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCipher {
   let client: KMSClient | undefined;
   const kmsClient = () => (client ??= kms());
+  const sdkDecrypt: KmsDecrypt = async ({ keyId: id, ciphertext, context }) =>
+    (await kmsClient().send(new DecryptCommand({ KeyId: id, CiphertextBlob: ciphertext, EncryptionContext: context })))
+      .Plaintext;
   return {
     async encrypt(plaintext, context) {
       const result = await kmsClient().send(
@@ -32,18 +60,7 @@ function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCipher {
       if (!result.CiphertextBlob) throw new Error('KMS returned no ciphertext');
       return KMS_PREFIX + Buffer.from(result.CiphertextBlob).toString('base64');
     },
-    async decrypt(ciphertext, context) {
-      if (!ciphertext.startsWith(KMS_PREFIX)) throw new ConfigurationError('Stored secret was not encrypted with KMS');
-      const result = await kmsClient().send(
-        new DecryptCommand({
-          KeyId: keyId,
-          CiphertextBlob: Buffer.from(ciphertext.slice(KMS_PREFIX.length), 'base64'),
-          EncryptionContext: { ...context },
-        }),
-      );
-      if (!result.Plaintext) throw new Error('KMS returned no plaintext');
-      return Buffer.from(result.Plaintext).toString('utf8');
-    },
+    ...kmsDecipher(() => sdkDecrypt, keyId),
   };
 }
 
@@ -78,4 +95,12 @@ export function createLocalCipher(keyMaterial: string): SecretCipher {
 /** The cipher the configuration asks for. */
 export function createSecretCipher(key: EndpointSecretsKey, kms: () => KMSClient): SecretCipher {
   return key.kind === 'kms' ? createKmsCipher(kms, key.keyId) : createLocalCipher(key.keyMaterial);
+}
+
+/**
+ * Decrypting only, with KMS reached through `kmsDecrypt` (the lean client on the ingest path, so its
+ * bundle holds no KMS SDK); the local key as in `createSecretCipher`.
+ */
+export function createSecretDecipher(key: EndpointSecretsKey, kmsDecrypt: () => KmsDecrypt): SecretDecipher {
+  return key.kind === 'kms' ? kmsDecipher(kmsDecrypt, key.keyId) : createLocalCipher(key.keyMaterial);
 }
