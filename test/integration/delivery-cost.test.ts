@@ -2,6 +2,8 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { deliver } from '../../shared/outbound/deliver';
+import { startDeliveryBatch } from '../../shared/outbound/delivery-batch';
+import type { DeliveryTask } from '../../shared/outbound/delivery-task';
 import { createStatsBatch } from '../../shared/outbound/stats-batch';
 import { createStatsStore } from '../../shared/outbound/stats-store';
 import { createDeliveryWorld, type DeliveryWorld } from '../support/delivery-world';
@@ -21,7 +23,23 @@ describe('Integration: the cost of a delivery', () => {
   let commands: CommandLog;
 
   const endpointWrites = () =>
-    commands.commands.filter((command) => !isRead(command.name) && String(command.key?.sk).startsWith('ENDPOINT#'));
+    commands.commands.filter(
+      (command) =>
+        !isRead(command.name) &&
+        [command.key, ...(command.keys ?? [])].some((key) => String(key?.sk).startsWith('ENDPOINT#')),
+    );
+
+  /** Delivers the tasks as the delivery consumer does one SQS batch: side by side, sharing round trips. */
+  async function deliverBatch(tasks: readonly DeliveryTask[]) {
+    const { stats: _stats, ...base } = world.deps;
+    const batch = startDeliveryBatch(base, {
+      table: { documents: world.documents, tableName: emulators.tables.webhooks },
+      stats: world.stats,
+    });
+    const outcomes = await Promise.all(tasks.map((task) => batch.run(() => deliver(task, batch.deps))));
+    await batch.finish();
+    return outcomes;
+  }
 
   beforeAll(async () => {
     emulators = await startEmulators({ memory: true });
@@ -65,6 +83,58 @@ describe('Integration: the cost of a delivery', () => {
         messages: { succeeded: 10, pending: 0 },
         lastSuccessAt: world.clock.toISOString(),
       });
+    },
+  );
+
+  it(
+    'costs one BatchGetItem, one conditional claim each, one BatchWriteItem and one stats write for a ' +
+      'batch of ten successes, and a redelivered batch posts nothing again',
+    async () => {
+      const endpoint = await world.endpoint('org_cost_batch', `${receiver.baseUrl}/batch`);
+      const tasks = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
+      );
+      commands.reset();
+      const outcomes = await deliverBatch(tasks);
+      expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'succeeded')).toBe(true);
+      const names = commands.commands.map((command) => command.name);
+      expect(names.filter((name) => name === 'BatchGetItem')).toHaveLength(1);
+      expect(names.filter(isRead)).toHaveLength(1);
+      expect(names.filter((name) => name === 'PutItem')).toHaveLength(10);
+      expect(names.filter((name) => name === 'BatchWriteItem')).toHaveLength(1);
+      expect(names.filter((name) => name === 'UpdateItem')).toHaveLength(1);
+      expect(names).toHaveLength(13);
+      // Per delivery: one claim, its result and the delivery's state; nothing on the endpoint item.
+      const batchWrite = commands.commands.find((command) => command.name === 'BatchWriteItem');
+      expect(batchWrite?.keys).toHaveLength(20);
+      expect(endpointWrites()).toEqual([]);
+      expect(receiver.requestsTo('/batch')).toHaveLength(10);
+
+      for (const task of tasks) {
+        const history = await world.deps.messages.messageHistory(task.messageId);
+        expect(history.deliveries).toEqual([
+          expect.objectContaining({
+            status: 'succeeded',
+            attempts: 1,
+            nextAttemptAt: null,
+            createdAt: expect.any(String),
+          }),
+        ]);
+        expect(history.attempts).toEqual([
+          expect.objectContaining({ attempt: 1, state: 'completed', status: 'succeeded', statusCode: 200 }),
+        ]);
+      }
+      // Left the sweeper's due index; still listed in the endpoint's attempt log.
+      expect(await world.deps.messages.overdue(0, '9999', 100)).toEqual([]);
+      for (let shard = 1; shard < 8; shard++) expect(await world.deps.messages.overdue(shard, '9999', 100)).toEqual([]);
+      const log = await world.deps.messages.attemptsOfEndpoint(endpoint.endpointId, { limit: 20 });
+      expect(log.items).toHaveLength(10);
+
+      commands.reset();
+      const again = await deliverBatch(tasks);
+      expect(again.every((outcome) => outcome.kind === 'duplicate')).toBe(true);
+      expect(receiver.requestsTo('/batch')).toHaveLength(10);
+      expect(endpointWrites()).toEqual([]);
     },
   );
 
