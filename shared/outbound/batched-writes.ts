@@ -22,6 +22,8 @@ export interface BatchedWritesOptions {
   /** How many deliveries of the batch are running now (each of them may still hand in a write). */
   readonly running: () => number;
   readonly maxWaitMs: number;
+  /** Called as each request goes out: what else the batch has ready may go alongside it. */
+  readonly onSend?: () => void;
 }
 
 interface Waiting {
@@ -63,6 +65,7 @@ export function createBatchedWrites(table: TableContext, options: BatchedWritesO
     const sending = { items: [...items.values()], waiting };
     items = new Map();
     waiting = [];
+    options.onSend?.();
     batchPutItems(table, sending.items).then(
       () => sending.waiting.forEach((write) => write.resolve()),
       (error: unknown) => sending.waiting.forEach((write) => write.reject(error)),

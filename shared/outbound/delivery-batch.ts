@@ -12,6 +12,8 @@ import type { StatsStore } from './stats-store';
  * claims, one BatchWriteItem and one stats update per endpoint-hour — instead of ten reads, thirty
  * writes and the stats:
  *
+ * - stats: summed over the batch (stats-batch.ts) and written once per endpoint-hour, alongside the
+ *   attempt results they count rather than after them;
  * - reads: the batch's deliveries read their endpoint, secrets, message and delivery item together
  *   (delivery-context.ts);
  * - the claim stays one conditional PutItem per attempt: it is what makes an attempt happen once;
@@ -65,11 +67,14 @@ export function startDeliveryBatch(
 ): DeliveryBatch {
   let running = 0;
   const stats: StatsBatch | undefined = options.stats ? createStatsBatch(options.stats) : undefined;
+  // The counters of the attempts whose results go out now are complete: written alongside, not after.
+  const statsWrites: Promise<void>[] = [];
   const writes =
     options.table &&
     createBatchedWrites(options.table, {
       running: () => running,
       maxWaitMs: options.maxWriteWaitMs ?? DEFAULT_MAX_WRITE_WAIT_MS,
+      ...(stats && { onSend: () => void statsWrites.push(stats.flush()) }),
     });
   const reader = options.table && createBatchedContextReader(options.table);
   return {
@@ -87,6 +92,10 @@ export function startDeliveryBatch(
         writes?.nudge();
       }
     },
-    finish: async () => stats?.flush(),
+    async finish() {
+      if (!stats) return;
+      statsWrites.push(stats.flush());
+      await Promise.all(statsWrites.splice(0));
+    },
   };
 }

@@ -5,7 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * with the key of each write: what the cost tests and the delivery benchmark report.
  */
 export interface CommandLog {
-  /** Each command, with the key it writes (a BatchWriteItem: `keys`, one per item it puts or deletes). */
+  /** Each command, with its key (a BatchWriteItem or BatchGetItem: `keys`, one per item it writes or reads). */
   readonly commands: {
     readonly name: string;
     readonly key?: Record<string, unknown>;
@@ -33,7 +33,12 @@ export function logCommands(documents: DynamoDBDocumentClient): CommandLog {
       };
       const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
       const key = input.Key ?? (input.Item && { pk: input.Item.pk, sk: input.Item.sk });
-      const keys = name === 'BatchWriteItem' ? batchWriteKeys(input.RequestItems ?? {}) : undefined;
+      const keys =
+        name === 'BatchWriteItem'
+          ? batchWriteKeys(input.RequestItems ?? {})
+          : name === 'BatchGetItem'
+            ? batchGetKeys(input.RequestItems ?? {})
+            : undefined;
       log.commands.push({ name, ...(key && { key }), ...(keys && { keys }) });
       return next(args);
     },
@@ -55,3 +60,10 @@ function batchWriteKeys(requestItems: Record<string, unknown>): Record<string, u
     }),
   );
 }
+
+function batchGetKeys(requestItems: Record<string, unknown>): Record<string, unknown>[] {
+  return Object.values(requestItems).flatMap((request) => (request as { Keys?: Record<string, unknown>[] }).Keys ?? []);
+}
+
+/** Items a command reads or writes: one for a single-item command, each key of a batch. */
+export const itemsOf = (command: CommandLog['commands'][number]) => command.keys?.length ?? 1;
