@@ -8,10 +8,10 @@ import {
   queryAll,
   setFields,
   updateItem,
-  type Expression,
   type ItemKey,
   type TableContext,
 } from '../platform/aws/table';
+import { setAndRemove } from './item-updates';
 
 /**
  * Messages, their per-endpoint delivery state and every attempt, all under the message
@@ -218,16 +218,6 @@ export function changedDeliveryItem(
   for (const [field, value] of Object.entries(set)) if (value !== undefined) changed[field] = value;
   for (const field of remove) delete changed[field];
   return changed;
-}
-
-function setAndRemove(fields: Record<string, unknown>, remove: readonly string[]): Expression {
-  const set = setFields(fields);
-  if (remove.length === 0) return set;
-  return {
-    expression: `${set.expression} REMOVE ${remove.map((_, index) => `#r${index}`).join(', ')}`,
-    names: { ...set.names, ...Object.fromEntries(remove.map((field, index) => [`#r${index}`, field])) },
-    ...(set.values && { values: set.values }),
-  };
 }
 
 async function putMessage(table: TableContext, message: StoredMessage) {
