@@ -71,14 +71,9 @@ export const CIRCUIT_OPENED = {
   metric: METRIC_NAMES.delivery.circuitOpened,
 } as const satisfies DedicatedMetric;
 /** What the sweeper re-queued: deliveries whose task was lost, attempts whose worker crashed. */
-export const OVERDUE_REQUEUED = {
-  service: 'sweeper',
-  metric: METRIC_NAMES.sweeper.overdueRequeued,
-} as const satisfies DedicatedMetric;
-export const STALE_ATTEMPTS_REQUEUED = {
-  service: 'sweeper',
-  metric: METRIC_NAMES.sweeper.staleAttemptRequeued,
-} as const satisfies DedicatedMetric;
+const SWEEPER_METRICS = METRIC_NAMES.sweeper;
+export const OVERDUE_REQUEUED = { service: 'sweeper', metric: SWEEPER_METRICS.overdueRequeued } as const;
+export const STALE_ATTEMPTS_REQUEUED = { service: 'sweeper', metric: SWEEPER_METRICS.staleAttemptRequeued } as const;
 /** Circuit openings in five minutes that page someone by default (CDK context `circuitOpenAlarmThreshold`). */
 export const DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD = 10;
 

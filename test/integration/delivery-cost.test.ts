@@ -29,6 +29,16 @@ describe('Integration: the cost of a delivery', () => {
         [command.key, ...(command.keys ?? [])].some((key) => String(key?.sk).startsWith('ENDPOINT#')),
     );
 
+  /** An endpoint with ten pending deliveries, the command log emptied after storing them. */
+  async function tenPendingDeliveries(orgId: string, path: string) {
+    const endpoint = await world.endpoint(orgId, `${receiver.baseUrl}${path}`);
+    const tasks = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
+    );
+    commands.reset();
+    return { endpoint, tasks };
+  }
+
   /** Delivers the tasks as the delivery consumer does one SQS batch: side by side, sharing round trips. */
   async function deliverBatch(tasks: readonly DeliveryTask[]) {
     const { stats: _stats, ...base } = world.deps;
@@ -57,11 +67,7 @@ describe('Integration: the cost of a delivery', () => {
     'costs 1 read and 3 writes per successful first attempt, stats once per endpoint-hour per ' +
       'batch, and never writes the endpoint item',
     async () => {
-      const endpoint = await world.endpoint('org_cost_1', `${receiver.baseUrl}/ok`);
-      const tasks = await Promise.all(
-        Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
-      );
-      commands.reset();
+      const { endpoint, tasks } = await tenPendingDeliveries('org_cost_1', '/ok');
       const stats = createStatsBatch(createStatsStore(world.documents, emulators.tables.webhooks));
       const outcomes = await Promise.all(tasks.map((task) => deliver(task, { ...world.deps, stats })));
       expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'succeeded')).toBe(true);
@@ -90,11 +96,7 @@ describe('Integration: the cost of a delivery', () => {
     'costs one BatchGetItem, one conditional claim each, one BatchWriteItem and one stats write for a ' +
       'batch of ten successes, and a redelivered batch posts nothing again',
     async () => {
-      const endpoint = await world.endpoint('org_cost_batch', `${receiver.baseUrl}/batch`);
-      const tasks = await Promise.all(
-        Array.from({ length: 10 }, (_, index) => world.delivery(endpoint, index, 'pending')),
-      );
-      commands.reset();
+      const { endpoint, tasks } = await tenPendingDeliveries('org_cost_batch', '/batch');
       const outcomes = await deliverBatch(tasks);
       expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'succeeded')).toBe(true);
       const names = commands.commands.map((command) => command.name);
