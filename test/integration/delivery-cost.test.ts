@@ -140,6 +140,44 @@ describe('Integration: the cost of a delivery', () => {
     },
   );
 
+  it('keeps batched retries pending and due at the next attempt, a failed one its recovery mark', async () => {
+    receiver.on('/batch-down', respond(500));
+    const { endpoint, tasks } = await tenPendingDeliveries('org_cost_batch_retry', '/batch-down');
+    const outcomes = await deliverBatch(tasks.slice(0, 5));
+    expect(outcomes.every((outcome) => outcome.kind === 'attempted' && outcome.step.kind === 'retry')).toBe(true);
+    expect(commands.count((name) => name === 'BatchWriteItem')).toBe(1);
+    await world.drainDeliveries();
+    const nextAttemptAt = new Date(world.clock.getTime() + 1_000).toISOString();
+    for (const task of tasks.slice(0, 5))
+      expect(await world.deps.messages.getDelivery(task.messageId, endpoint.endpointId)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt,
+      });
+    // Each is listed in the sweeper's due index under its next attempt, and nowhere else.
+    const attempted = new Set(tasks.slice(0, 5).map((task) => task.messageId));
+    const due = async (before: string) =>
+      (await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((shard) => world.deps.messages.overdue(shard, before, 100))))
+        .flat()
+        .filter((delivery) => attempted.has(delivery.messageId));
+    expect(await due(nextAttemptAt)).toEqual([]);
+    const listed = await due(new Date(world.clock.getTime() + 2_000).toISOString());
+    expect(listed.map((delivery) => delivery.dueAt).sort()).toEqual(Array(5).fill(nextAttemptAt));
+    // The first failure starts the endpoint's failure clock (each of the five tries; one condition holds).
+    expect(await world.deps.endpoints.get('org_cost_batch_retry', endpoint.endpointId)).toMatchObject({
+      failingSince: world.clock.toISOString(),
+    });
+
+    // A delivery that is not pending when the batch reads it is updated in place, its other fields kept.
+    const [failed] = tasks.slice(5);
+    await world.deps.messages.updateDelivery(failed!.messageId, endpoint.endpointId, { status: 'failed' }, 'x');
+    await world.deps.messages.markRecovered(failed!.messageId, endpoint.endpointId, 'rec_1', world.clock.toISOString());
+    await deliverBatch([{ ...failed!, attempt: 1 }]);
+    expect(await world.deps.messages.getDelivery(failed!.messageId, endpoint.endpointId)).toMatchObject({
+      recoveredBy: 'rec_1',
+    });
+  });
+
   it(
     'writes the endpoint item at the first failure and at the recovery, not on the failures or ' + 'successes between',
     async () => {
