@@ -8,7 +8,7 @@ import { createLocalCipher } from '../shared/platform/crypto/secret-cipher';
 import { EVENT_CATALOG, parsePlatformEvent } from '../shared/events/event-catalog';
 import { createObservability } from '../shared/platform/observability';
 import { createAlertSink } from '../shared/platform/alerts';
-import { postWebhook } from '../shared/outbound/transport/http-delivery';
+import { postWebhook, type DeliveryResult as PostResult } from '../shared/outbound/transport/http-delivery';
 import { ipPolicyFrom } from '../shared/outbound/transport/ip-policy';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../shared/outbound/retry-schedule';
 import { generateSigningSecret } from '../shared/platform/crypto/standard-webhooks';
@@ -20,7 +20,8 @@ import { createDeliveryContextReader } from '../shared/outbound/delivery-context
 import { createEndpointsStore } from '../shared/outbound/endpoints-store';
 import { createStatsBatch } from '../shared/outbound/stats-batch';
 import { createStatsStore } from '../shared/outbound/stats-store';
-import { isRead, logCommands } from '../test/support/dynamodb-commands';
+import { isRead, itemsOf, logCommands, type CommandLog } from '../test/support/dynamodb-commands';
+import { startDeliveryBatch } from '../shared/outbound/delivery-batch';
 import { messageBody } from '../shared/outbound/fanout';
 import { messageIdFor, newEndpointId, orgScope } from '../shared/events/ids';
 import { createMessagesStore } from '../shared/outbound/messages-store';
@@ -38,14 +39,18 @@ import { runWorker } from './lib/worker';
  * x-betterdata-signature, keys decrypted once and cached) and the real `postWebhook` (URL checks,
  * IP policy, pinned dialling, keep-alive agent, bounded response read), posting to a keep-alive
  * receiver in its own process on 127.0.0.1. Ten deliveries in flight at a time, as one Lambda
- * handles a batch of 10 side by side.
+ * handles a batch of 10 side by side. dynalite and fauxqs run in a process of their own (as DynamoDB
+ * is another machine in AWS), and so does the receiver: the process under test holds only our code.
  *
- * Side by side, on the same bodies and the same receiver:
+ * Side by side, in one run, on the same bodies and the same receiver:
+ * - ours: batches of ten through `startDeliveryBatch`, as the delivery consumer runs one SQS batch
+ *   (one BatchGetItem, a conditional claim each, one BatchWriteItem, stats once per endpoint-hour);
+ * - one by one: deliver() with each delivery making its own round trips (the path before batching:
+ *   one BatchGetItem and three writes each), ten in flight, stats per ten;
  * - sign + post: deliveryHeaders + postWebhook only — no DynamoDB;
  * - floor: a bare node:http keep-alive client posting the body with a content-type;
- * - DynamoDB only: the six store calls of a successful attempt, without signing or posting (as
- *   attempt 2 of the same tasks, so they never collide with ours), to show how much of the gap is
- *   the emulated database.
+ * - DynamoDB only: ours with the POST answered in-process (no HTTP), on deliveries of its own — the
+ *   same commands, to show how much of the time is the emulated database.
  */
 
 export interface DeliveryVariant {
@@ -53,12 +58,17 @@ export interface DeliveryVariant {
   readonly latencyMs: { readonly p50: number; readonly p99: number };
 }
 
-/** DynamoDB commands per successful first attempt, counted on the client during the `ours` variant. */
+/** DynamoDB commands per successful first attempt, counted on the client during a variant. */
 export interface CommandsPerDelivery {
+  /** Read requests (a BatchGetItem counts once). */
   readonly reads: number;
+  /** Write requests (a BatchWriteItem counts once). */
   readonly writes: number;
   /** Writes to the endpoint item (`ORG#…` / `ENDPOINT#…`): 0 on the happy path. */
   readonly endpointWrites: number;
+  /** Items read and written (what DynamoDB bills): a batch counts each of its items. */
+  readonly readItems?: number;
+  readonly writtenItems?: number;
 }
 
 /** What main did before issue 12 (8b40325): 2 GetItem, 4 writes, 3 stats UpdateItems per success. */
@@ -66,10 +76,18 @@ export const COMMANDS_BEFORE: CommandsPerDelivery = { reads: 2, writes: 7, endpo
 
 export interface DeliveryResult {
   readonly ours: DeliveryVariant;
-  readonly commands: { readonly before: CommandsPerDelivery; readonly after: CommandsPerDelivery };
+  readonly commands: {
+    readonly before: CommandsPerDelivery;
+    /** Ours (batched). */
+    readonly after: CommandsPerDelivery;
+    /** One by one (each delivery its own round trips), measured in the same run. */
+    readonly oneByOne?: CommandsPerDelivery;
+  };
+  /** deliver() one by one, each delivery making its own round trips (the path before batching). */
+  readonly oneByOne?: DeliveryVariant;
   readonly signAndPost: DeliveryVariant;
   readonly floor: DeliveryVariant;
-  /** The DynamoDB calls of a successful attempt alone (no signing, no HTTP): the emulator's share. */
+  /** Ours with the POST answered in-process (same DynamoDB commands, no HTTP): the emulator's share. */
   readonly dynamoOnly: DeliveryVariant;
   readonly concurrency: number;
   readonly rounds: number;
@@ -81,6 +99,48 @@ export interface DeliveryResult {
 const CONCURRENCY = 10;
 const ENDPOINTS = 10;
 const FAST_REPEAT = SETTINGS.quick ? 4 : 10;
+
+interface CommandCount {
+  deliveries: number;
+  reads: number;
+  writes: number;
+  endpointWrites: number;
+  readItems: number;
+  writtenItems: number;
+}
+
+const emptyCount = (): CommandCount => ({
+  deliveries: 0,
+  reads: 0,
+  writes: 0,
+  endpointWrites: 0,
+  readItems: 0,
+  writtenItems: 0,
+});
+
+function addCounts(count: CommandCount, log: CommandLog, deliveries: number): void {
+  const writes = log.commands.filter((command) => !isRead(command.name));
+  const reads = log.commands.filter((command) => isRead(command.name));
+  count.deliveries += deliveries;
+  count.reads += reads.length;
+  count.writes += writes.length;
+  count.readItems += reads.reduce((sum, command) => sum + itemsOf(command), 0);
+  count.writtenItems += writes.reduce((sum, command) => sum + itemsOf(command), 0);
+  count.endpointWrites += writes
+    .flatMap((command) => [command.key, ...(command.keys ?? [])])
+    .filter((key) => String(key?.sk ?? '').startsWith('ENDPOINT#')).length;
+}
+
+function perDelivery(count: CommandCount): CommandsPerDelivery {
+  const each = (value: number) => round(value / Math.max(count.deliveries, 1), 3);
+  return {
+    reads: each(count.reads),
+    writes: each(count.writes),
+    endpointWrites: each(count.endpointWrites),
+    readItems: each(count.readItems),
+    writtenItems: each(count.writtenItems),
+  };
+}
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -244,12 +304,14 @@ async function main(): Promise<DeliveryResult> {
 
     const latencies = {
       ours: [] as number[],
+      oneByOne: [] as number[],
       signAndPost: [] as number[],
       floor: [] as number[],
       dynamoOnly: [] as number[],
     };
     const rates = {
       ours: [] as number[],
+      oneByOne: [] as number[],
       signAndPost: [] as number[],
       floor: [] as number[],
       dynamoOnly: [] as number[],
@@ -272,7 +334,7 @@ async function main(): Promise<DeliveryResult> {
     // written once when the last of them ends, as one consumer batch does, while the next go on.
     const flushes: Promise<void>[] = [];
     let group = { stats: createStatsBatch(statsStore), started: 0, open: 0 };
-    const oursWork = async (task: DeliveryTask) => {
+    const oneByOneWork = async (task: DeliveryTask) => {
       if (group.started === CONCURRENCY) group = { stats: createStatsBatch(statsStore), started: 0, open: 0 };
       const mine = group;
       mine.started += 1;
@@ -283,7 +345,37 @@ async function main(): Promise<DeliveryResult> {
       mine.open -= 1;
       if (mine.open === 0 && (mine.started === CONCURRENCY || mine !== group)) flushes.push(mine.stats.flush());
     };
-    const measured = { deliveries: 0, reads: 0, writes: 0, endpointWrites: 0 };
+    // Ours: batches of ten, one after another, as one delivery poller runs SQS batches.
+    const { stats: _noStats, ...batchBase } = deps;
+    const inProcessPost = async (): Promise<PostResult> => ({
+      kind: 'response',
+      status: 204,
+      headers: {},
+      bodyExcerpt: '',
+      bodyTruncated: false,
+      durationMs: 0,
+    });
+    const runBatched = async (name: 'ours' | 'dynamoOnly', tasks: DeliveryTask[], record: boolean) => {
+      const base = name === 'ours' ? batchBase : { ...batchBase, post: inProcessPost };
+      const started = performance.now();
+      for (let start = 0; start < tasks.length; start += CONCURRENCY) {
+        const batch = startDeliveryBatch(base, { table: { documents, tableName: table }, stats: statsStore });
+        await Promise.all(
+          tasks.slice(start, start + CONCURRENCY).map((task) =>
+            batch.run(async () => {
+              const before = performance.now();
+              const outcome = await deliver(task, batch.deps);
+              if (outcome.kind !== 'attempted' || outcome.step.kind !== 'succeeded')
+                throw new Error(`Delivery did not succeed: ${JSON.stringify(outcome)}`);
+              if (record) latencies[name].push(performance.now() - before);
+            }),
+          ),
+        );
+        await batch.finish();
+      }
+      if (record) rates[name].push(tasks.length / ((performance.now() - started) / 1000));
+    };
+    const measured = { ours: emptyCount(), oneByOne: emptyCount() };
     const signPostWork = async ({
       body,
       messageId,
@@ -307,75 +399,31 @@ async function main(): Promise<DeliveryResult> {
         throw new Error(`sign + post failed: ${JSON.stringify(result)}`);
     };
     const floorWork = ({ body, endpoint }: { body: string; endpoint: Endpoint }) => bare(endpoint.url, body);
-    // The same DynamoDB calls deliver() makes for a successful first attempt, without signing or posting.
-    const dynamoWork = async (task: DeliveryTask) => {
-      const now = new Date();
-      const at = now.toISOString();
-      const { endpoint, message } = await deps.context.read(task);
-      if (!endpoint || !message) throw new Error('DynamoDB-only variant: endpoint or message missing');
-      const claim = {
-        messageId: task.messageId,
-        endpointId: task.endpointId,
-        orgId: task.orgId,
-        eventType: message.eventType,
-        attempt: 2,
-        trigger: task.trigger,
-        state: 'in_progress' as const,
-        at,
-        url: endpoint.url,
-        status: null,
-        statusCode: null,
-        errorKind: null,
-        errorMessage: null,
-        durationMs: null,
-        responseExcerpt: null,
-        nextAttemptAt: null,
-        expiresAt: 0,
-      };
-      const claimed = await deps.messages.claimAttempt(claim, new Date(now.getTime() - 60_000).toISOString());
-      if (!claimed.claimed) throw new Error('DynamoDB-only variant: attempt already claimed');
-      await deps.messages.completeAttempt(claim, {
-        status: 'succeeded',
-        statusCode: 204,
-        errorKind: null,
-        errorMessage: null,
-        durationMs: 1,
-        responseExcerpt: '',
-        nextAttemptAt: null,
-      });
-      await deps.messages.updateDelivery(
-        task.messageId,
-        task.endpointId,
-        { status: 'succeeded', attempts: 2, lastAttemptAt: at, nextAttemptAt: null },
-        at,
-      );
-    };
-
     // Warm-up round, not recorded.
     for (let round = -1; round < rounds; round++) {
       const record = round >= 0;
-      const { tasks, bodies } = await makeRound();
+      // Each variant that claims attempts gets pending deliveries of its own.
+      const ours = await makeRound();
+      const oneByOne = await makeRound();
+      const dynamoOnly = await makeRound();
       // The HTTP-only variants are ~20× faster: repeat their bodies so each round of them lasts long enough to time.
-      const repeated = Array.from({ length: FAST_REPEAT }, () => bodies).flat();
-      const order: (keyof typeof rates)[] = ['ours', 'signAndPost', 'floor', 'dynamoOnly'];
+      const repeated = Array.from({ length: FAST_REPEAT }, () => ours.bodies).flat();
+      const order: (keyof typeof rates)[] = ['ours', 'oneByOne', 'signAndPost', 'floor', 'dynamoOnly'];
       for (let offset = 0; offset < order.length; offset++) {
         const name = order[(Math.max(round, 0) + offset) % order.length] as keyof typeof rates;
         if (name === 'ours') {
           commandLog.reset();
-          await runVariant(name, tasks, oursWork, record);
+          await runBatched('ours', ours.tasks, record);
+          if (record) addCounts(measured.ours, commandLog, ours.tasks.length);
+        } else if (name === 'oneByOne') {
+          commandLog.reset();
+          await runVariant(name, oneByOne.tasks, oneByOneWork, record);
           if (group.open === 0 && group.started < CONCURRENCY) flushes.push(group.stats.flush());
           group = { stats: createStatsBatch(statsStore), started: 0, open: 0 };
           await Promise.all(flushes.splice(0));
-          if (record) {
-            measured.deliveries += tasks.length;
-            measured.reads += commandLog.count(isRead);
-            measured.writes += commandLog.count((command) => !isRead(command));
-            measured.endpointWrites += commandLog.commands.filter(
-              (command) => !isRead(command.name) && String(command.key?.sk ?? '').startsWith('ENDPOINT#'),
-            ).length;
-          }
+          if (record) addCounts(measured.oneByOne, commandLog, oneByOne.tasks.length);
         } else if (name === 'signAndPost') await runVariant(name, repeated, signPostWork, record);
-        else if (name === 'dynamoOnly') await runVariant(name, tasks, dynamoWork, record);
+        else if (name === 'dynamoOnly') await runBatched('dynamoOnly', dynamoOnly.tasks, record);
         else await runVariant(name, repeated, floorWork, record);
       }
     }
@@ -394,13 +442,11 @@ async function main(): Promise<DeliveryResult> {
       signAndPost: variant('signAndPost'),
       floor: variant('floor'),
       dynamoOnly: variant('dynamoOnly'),
+      oneByOne: variant('oneByOne'),
       commands: {
         before: COMMANDS_BEFORE,
-        after: {
-          reads: round(measured.reads / measured.deliveries),
-          writes: round(measured.writes / measured.deliveries),
-          endpointWrites: round(measured.endpointWrites / measured.deliveries),
-        },
+        after: perDelivery(measured.ours),
+        oneByOne: perDelivery(measured.oneByOne),
       },
       concurrency: CONCURRENCY,
       rounds,
@@ -410,10 +456,12 @@ async function main(): Promise<DeliveryResult> {
         `${ENDPOINTS} endpoints × ${messagesPerRound} messages per round, ${CONCURRENCY} deliveries ` +
           `in flight, median of ${rounds} rounds (order rotated each round) after a warm-up round; ` +
           `the sign + post and floor variants post each round's bodies ${FAST_REPEAT} times.`,
-        'ours: one BatchGetItem (endpoint, secrets, message), claim the attempt, sign, post, then ' +
-          'the attempt result and the delivery state side by side (3 round trips in sequence); every ' +
-          '10 deliveries share one stats batch, written once per endpoint-hour; the endpoint item is ' +
-          'not written on success. dynalite runs in a separate process on loopback.',
+        'ours: batches of ten as the delivery consumer runs them — one BatchGetItem for the batch ' +
+          '(endpoints, secrets, messages, deliveries), a conditional claim per attempt, sign, post, one ' +
+          'BatchWriteItem for the attempt results and delivery states, one stats update per ' +
+          'endpoint-hour; the endpoint item is not written on success. One by one: each delivery its own ' +
+          'BatchGetItem and three writes, ten in flight. DynamoDB only: ours with the POST answered ' +
+          'in-process. dynalite and fauxqs run in a separate process on loopback, as does the receiver.',
         'The receiver (separate process) answers 204 at once on loopback, so the floor is far faster ' +
           'than any real endpoint; the ratio is an upper bound on the share of time our own work takes.',
       ],

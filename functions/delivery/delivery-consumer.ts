@@ -5,19 +5,24 @@ import type { Observability } from '../../shared/platform/observability';
 import { createSqsConsumer } from '../../shared/platform/aws/sqs-batch';
 import { deliver, type DeliveryDependencies, type DeliveryOutcome } from '../../shared/outbound/deliver';
 import { deliveryTaskSchema } from '../../shared/outbound/delivery-task';
-import { createStatsBatch } from '../../shared/outbound/stats-batch';
+import { startDeliveryBatch } from '../../shared/outbound/delivery-batch';
 import type { StatsStore } from '../../shared/outbound/stats-store';
+import type { TableContext } from '../../shared/platform/aws/table';
 
 /**
  * Delivery queue → signed POSTs. The records of a batch are delivered side by side, so an endpoint
- * that takes the whole timeout to fail does not hold back the others in its batch. Their health
- * counters are summed and written once per endpoint-hour when the batch ends.
+ * that takes the whole timeout to fail does not hold back the others in its batch. They share their
+ * DynamoDB round trips (delivery-batch.ts): one read for the batch, one write request for the attempt
+ * results and delivery states, and health counters summed and written once per endpoint-hour when the
+ * batch ends.
  */
 
 export interface DeliveryConsumerDependencies extends Omit<DeliveryDependencies, 'stats'> {
   readonly observability: Observability;
   /** Where each batch's summed counters go; absent, nothing is counted. */
   readonly stats?: Pick<StatsStore, 'add'>;
+  /** The webhooks table, for the batch's shared reads and writes; absent, each delivery does its own. */
+  readonly table?: TableContext;
 }
 
 const METRIC = METRIC_NAMES.delivery;
@@ -85,14 +90,13 @@ export function createDeliveryConsumer(deps: DeliveryConsumerDependencies) {
     handler: {
       // Stats are summed over the batch and written once per endpoint-hour when it ends.
       startBatch: () => {
-        const { stats: statsStore, ...rest } = deps;
-        const stats = statsStore ? createStatsBatch(statsStore) : undefined;
-        const delivery: DeliveryDependencies = { ...rest, ...(stats && { stats }) };
+        const { stats, table, observability: _observability, ...rest } = deps;
+        const batch = startDeliveryBatch(rest, { ...(stats && { stats }), ...(table && { table }) });
         return {
-          processRecord: (record: SQSRecord) => processRecord(record, delivery),
+          processRecord: (record: SQSRecord) => batch.run(() => processRecord(record, batch.deps)),
           finish: async () => {
-            await stats
-              ?.flush()
+            await batch
+              .finish()
               .catch((error: unknown) => logger.warn("Could not write the batch's endpoint stats", { error }));
           },
         };

@@ -30,4 +30,5 @@ export const handler = createDeliveryConsumer({
     random: Math.random,
   }),
   observability,
+  table: { documents, tableName: config.webhooksTable },
 });

@@ -70,6 +70,10 @@ export const CIRCUIT_OPENED = {
   service: 'delivery',
   metric: METRIC_NAMES.delivery.circuitOpened,
 } as const satisfies DedicatedMetric;
+/** What the sweeper re-queued: deliveries whose task was lost, attempts whose worker crashed. */
+const SWEEPER_METRICS = METRIC_NAMES.sweeper;
+export const OVERDUE_REQUEUED = { service: 'sweeper', metric: SWEEPER_METRICS.overdueRequeued } as const;
+export const STALE_ATTEMPTS_REQUEUED = { service: 'sweeper', metric: SWEEPER_METRICS.staleAttemptRequeued } as const;
 /** Circuit openings in five minutes that page someone by default (CDK context `circuitOpenAlarmThreshold`). */
 export const DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD = 10;
 
@@ -282,6 +286,26 @@ export class WebhooksDashboard extends Construct {
     });
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Endpoint circuits opened (per 5 min)', left: [circuitOpenings], width: 24 }),
+    );
+    // Stranded deliveries the sweeper re-queued, per hour: a steady trickle is lost tasks or crashed workers;
+    // a jump points at the delivery function or its queue.
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Sweeper: stranded deliveries re-queued (per hour)',
+        left: [
+          businessMetric(OVERDUE_REQUEUED.service, OVERDUE_REQUEUED.metric, {
+            statistic: 'Sum',
+            period: Duration.hours(1),
+            label: 'overdue deliveries re-queued',
+          }),
+          businessMetric(STALE_ATTEMPTS_REQUEUED.service, STALE_ATTEMPTS_REQUEUED.metric, {
+            statistic: 'Sum',
+            period: Duration.hours(1),
+            label: 'stale attempts re-queued',
+          }),
+        ],
+        width: 24,
+      }),
     );
     const circuitThreshold = props.circuitOpenAlarmThreshold ?? DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD;
     addAlarm(

@@ -1,12 +1,18 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { ItemKey, TableContext } from '../platform/aws/table';
 import { ownerOf, type Owned } from '../events/owner';
 import type { EndpointRecord, EndpointSecrets } from './endpoint';
 import { endpointKey, endpointSecretsKey, toEndpointRecord, toEndpointSecrets } from './endpoints-store';
-import { messageKey, strip, type StoredMessage } from './messages-store';
+import { deliveryKey, messageKey, strip, type StoredMessage } from './messages-store';
 
 /**
  * Everything one delivery attempt reads, in one strongly consistent BatchGetItem: the endpoint (is it
  * there, enabled, failing?), its secrets, and the message body. One round trip instead of three.
+ *
+ * A delivery batch reads once for all its tasks (createBatchedContextReader): the reads its deliveries
+ * ask for in the same turn of the event loop — the batch's records start side by side — go out as one
+ * BatchGetItem, each endpoint and message once, with each delivery's own item, which lets the batch
+ * write the delivery's new state as a whole item (delivery-batch.ts).
  */
 export interface DeliveryContext {
   readonly endpoint: EndpointRecord | undefined;
@@ -14,42 +20,108 @@ export interface DeliveryContext {
   readonly message: StoredMessage | undefined;
 }
 
+type ContextTask = Owned & { readonly endpointId: string; readonly messageId: string };
+
 export interface DeliveryContextReader {
-  read(task: Owned & { readonly endpointId: string; readonly messageId: string }): Promise<DeliveryContext>;
+  read(task: ContextTask): Promise<DeliveryContext>;
+}
+
+/** A batch's reader: also hands out the delivery items it read, as stored (keys included), once each. */
+export interface BatchedContextReader extends DeliveryContextReader {
+  takeDeliveryItem(messageId: string, endpointId: string): Record<string, unknown> | undefined;
 }
 
 /** BatchGetItem may hand back keys it did not get to under load; they are asked for again, a few times. */
 const MAX_ROUNDS = 5;
+/** BatchGetItem's limit on keys per request. */
+const KEYS_PER_REQUEST = 100;
+
+const keyId = (key: Record<string, unknown>) => `${String(key.pk)}|${String(key.sk)}`;
+
+/** Reads every key (duplicates once), strongly consistent, by BatchGetItem; items by `pk|sk`. */
+export async function batchGetItems(
+  table: TableContext,
+  keys: readonly ItemKey[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(keys.map((key) => [keyId(key), key])).values()];
+  for (let start = 0; start < unique.length; start += KEYS_PER_REQUEST) {
+    let wanted: Record<string, unknown>[] = unique.slice(start, start + KEYS_PER_REQUEST);
+    for (let round = 0; wanted.length > 0; round++) {
+      if (round === MAX_ROUNDS) throw new Error('DynamoDB left keys unprocessed; the task will be retried');
+      const result = await table.documents.send(
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: wanted, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[table.tableName] ?? []) found.set(keyId(item), item);
+      wanted = result.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+function contextKeys(task: ContextTask): ItemKey[] {
+  const owner = ownerOf(task);
+  return [
+    endpointKey(owner, task.endpointId),
+    endpointSecretsKey(owner, task.endpointId),
+    { pk: messageKey(task.messageId), sk: 'MESSAGE' },
+  ];
+}
+
+function contextOf(task: ContextTask, found: Map<string, Record<string, unknown>>): DeliveryContext {
+  const [endpointItem, secretsItem, messageItem] = contextKeys(task).map((key) => found.get(keyId(key)));
+  return {
+    endpoint: toEndpointRecord(endpointItem),
+    secrets: toEndpointSecrets(secretsItem, endpointItem),
+    message: messageItem ? strip<StoredMessage>(messageItem) : undefined,
+  };
+}
 
 export function createDeliveryContextReader(
-  documents: DynamoDBDocumentClient,
+  documents: TableContext['documents'],
   tableName: string,
 ): DeliveryContextReader {
-  return {
-    async read(task) {
-      const owner = ownerOf(task);
-      const keys = [
-        endpointKey(owner, task.endpointId),
-        endpointSecretsKey(owner, task.endpointId),
-        { pk: messageKey(task.messageId), sk: 'MESSAGE' },
-      ];
-      const found = new Map<string, Record<string, unknown>>();
-      let wanted: Record<string, unknown>[] = keys;
-      for (let round = 0; wanted.length > 0; round++) {
-        if (round === MAX_ROUNDS) throw new Error('DynamoDB left keys unprocessed; the task will be retried');
-        const result = await documents.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: wanted, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[tableName] ?? [])
-          found.set(`${String(item.pk)}|${String(item.sk)}`, item);
-        wanted = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+  const table = { documents, tableName };
+  return { read: async (task) => contextOf(task, await batchGetItems(table, contextKeys(task))) };
+}
+
+interface PendingRead {
+  readonly task: ContextTask;
+  readonly resolve: (context: DeliveryContext) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export function createBatchedContextReader(table: TableContext): BatchedContextReader {
+  const deliveries = new Map<string, Record<string, unknown>>();
+  let pending: PendingRead[] = [];
+
+  async function flush(): Promise<void> {
+    const reads = pending;
+    pending = [];
+    const keys = reads.flatMap(({ task }) => [...contextKeys(task), deliveryKey(task.messageId, task.endpointId)]);
+    try {
+      const found = await batchGetItems(table, keys);
+      for (const { task, resolve } of reads) {
+        const delivery = found.get(keyId(deliveryKey(task.messageId, task.endpointId)));
+        if (delivery) deliveries.set(keyId(deliveryKey(task.messageId, task.endpointId)), delivery);
+        resolve(contextOf(task, found));
       }
-      const [endpointItem, secretsItem, messageItem] = keys.map((key) => found.get(`${key.pk}|${key.sk}`));
-      return {
-        endpoint: toEndpointRecord(endpointItem),
-        secrets: toEndpointSecrets(secretsItem, endpointItem),
-        message: messageItem ? strip<StoredMessage>(messageItem) : undefined,
-      };
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+    }
+  }
+
+  return {
+    read: (task) =>
+      new Promise<DeliveryContext>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(() => void flush());
+        pending.push({ task, resolve, reject });
+      }),
+    takeDeliveryItem(messageId, endpointId) {
+      const id = keyId(deliveryKey(messageId, endpointId));
+      const item = deliveries.get(id);
+      deliveries.delete(id);
+      return item;
     },
   };
 }

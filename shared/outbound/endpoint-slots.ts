@@ -1,7 +1,5 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../platform/aws/pagination';
+import { getItem, putItemIfAbsent, updateItem, type TableContext } from '../platform/aws/table';
 import { ownerPartition, type Owner } from '../events/owner';
-
 /**
  * How many endpoints an owner has, as one counter item (`<owner>` / `ENDPOINTCOUNT`) taken with a
  * conditional update: eighty concurrent creates against a cap of fifty create exactly fifty, where a
@@ -15,68 +13,41 @@ export interface EndpointSlots {
   release(owner: Owner): Promise<void>;
 }
 
+const slotKey = (owner: Owner) => ({ pk: ownerPartition(owner), sk: 'ENDPOINTCOUNT' });
+
+/** Adds `delta` to the owner's counter if the condition on `#count` holds; false when it does not. */
+function addToCount(table: TableContext, owner: Owner, delta: number, condition: string, bound: number) {
+  return updateItem(
+    table,
+    slotKey(owner),
+    { expression: 'ADD #count :delta', names: { '#count': 'count' }, values: { ':delta': delta } },
+    { expression: condition, values: { ':bound': bound } },
+  );
+}
+
+async function takeSlot(
+  table: TableContext,
+  owner: Owner,
+  limit: number,
+  countExisting: (owner: Owner) => Promise<number>,
+): Promise<boolean> {
+  const increment = () => addToCount(table, owner, 1, 'attribute_exists(#count) AND #count < :bound', limit);
+  if (await increment()) return true;
+  if (await getItem(table, slotKey(owner))) return false;
+  // No counter yet: seed it from the endpoints stored before it (false: another create seeded it first).
+  await putItemIfAbsent(table, { ...slotKey(owner), count: await countExisting(owner) });
+  return increment();
+}
+
 export function createEndpointSlots(
-  documents: DynamoDBDocumentClient,
+  documents: TableContext['documents'],
   tableName: string,
   countExisting: (owner: Owner) => Promise<number>,
 ): EndpointSlots {
-  const key = (owner: Owner) => ({ pk: ownerPartition(owner), sk: 'ENDPOINTCOUNT' });
-
-  async function increment(owner: Owner, limit: number): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key(owner),
-          UpdateExpression: 'ADD #count :one',
-          ConditionExpression: 'attribute_exists(#count) AND #count < :limit',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
-
+  const table: TableContext = { documents, tableName };
   return {
-    async take(owner, limit) {
-      if (await increment(owner, limit)) return true;
-      const existing = await documents.send(
-        new GetCommand({ TableName: tableName, Key: key(owner), ConsistentRead: true }),
-      );
-      if (existing.Item) return false;
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key(owner), count: await countExisting(owner) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error; // another create seeded it first
-      }
-      return increment(owner, limit);
-    },
-
-    async release(owner) {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(owner),
-            UpdateExpression: 'ADD #count :minusOne',
-            ConditionExpression: '#count > :zero',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error; // no counter yet: nothing to give back
-      }
-    },
+    take: (owner, limit) => takeSlot(table, owner, limit, countExisting),
+    // False when there is no counter yet or it is at zero: nothing to give back.
+    release: async (owner) => void (await addToCount(table, owner, -1, '#count > :bound', 0)),
   };
 }

@@ -1,16 +1,11 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../platform/aws/pagination';
+import { deleteItem, getItem, putItem, putItemIfVersion, queryAll, type TableContext } from '../platform/aws/table';
 import type { DisabledReason, Endpoint, EndpointRecord, EndpointSecrets, StoredSecret } from './endpoint';
 import { ownerOf, ownerPartition, type Owner } from '../events/owner';
 import { ITEM_ABSENT, ITEM_PRESENT } from '../platform/aws/conditional-writes';
-import { createEndpointSlots } from './endpoint-slots';
+import { createEndpointSlots, type EndpointSlots } from './endpoint-slots';
+import { setAndRemove } from './item-updates';
 
 /**
  * Endpoints live under their owner (`ORG#<org>` / `ENDPOINT#<id>`), so listing an org's endpoints —
@@ -94,203 +89,151 @@ export function toEndpointSecrets(
   return undefined;
 }
 
-export function createEndpointsStore(documents: DynamoDBDocumentClient, tableName: string): EndpointsStore {
-  const slots = createEndpointSlots(documents, tableName, (owner) => countEndpoints(owner));
+/** The table and the owner's endpoint-slot counter: what every operation below works on. */
+interface EndpointsContext {
+  readonly table: TableContext;
+  readonly slots: EndpointSlots;
+}
 
-  /** Every page of the owner's endpoint items (or only their count, `Select: 'COUNT'`). */
-  async function queryEndpoints(owner: Owner, select?: 'COUNT') {
-    const pages: { items: Record<string, unknown>[]; count: number }[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': ENDPOINT_PREFIX },
-          ConsistentRead: true,
-          ...(select && { Select: select }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      pages.push({ items: page.Items ?? [], count: page.Count ?? 0 });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return pages;
+/** Every endpoint item of the owner (consistent: a create or delete just made is seen). */
+function queryEndpoints(table: TableContext, owner: Owner): Promise<Record<string, unknown>[]> {
+  return queryAll(table, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': ownerPartition(owner), ':prefix': ENDPOINT_PREFIX },
+    ConsistentRead: true,
+  });
+}
+
+/**
+ * Applies SET and REMOVE to an existing endpoint item (and the extra condition); the endpoint as stored
+ * after, or undefined when it does not exist or the condition did not hold.
+ */
+async function updateExisting(
+  table: TableContext,
+  owner: Owner,
+  endpointId: string,
+  change: { set: Record<string, unknown>; remove?: readonly string[]; condition?: string; values?: object },
+): Promise<EndpointRecord | undefined> {
+  const update = setAndRemove(change.set, change.remove ?? []);
+  const values = { ...update.values, ...change.values };
+  try {
+    const result = await table.documents.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: endpointKey(owner, endpointId),
+        UpdateExpression: update.expression,
+        ConditionExpression: [ITEM_PRESENT, change.condition].filter(Boolean).join(' AND '),
+        ExpressionAttributeNames: update.names,
+        ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toEndpointRecord(result.Attributes);
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
   }
+}
 
-  async function countEndpoints(owner: Owner): Promise<number> {
-    return (await queryEndpoints(owner, 'COUNT')).reduce((total, page) => total + page.count, 0);
+/** Writes the secrets if they are still at `version` (0: no secrets item yet — new, or stored before the split). */
+function putSecrets(
+  table: TableContext,
+  owner: Owner,
+  endpointId: string,
+  secrets: readonly StoredSecret[],
+  version: number,
+): Promise<boolean> {
+  const item = { ...endpointSecretsKey(owner, endpointId), secrets, version: version + 1 };
+  return putItemIfVersion(table, item, 'version', version === 0 ? undefined : version);
+}
+
+async function createEndpoint(context: EndpointsContext, endpoint: Endpoint, limit?: number) {
+  const owner = ownerOf(endpoint);
+  if (limit !== undefined && !(await context.slots.take(owner, limit))) return 'limit_reached';
+  // An absent failingSince (not a stored null) is what lets recordFirstFailure start the clock.
+  const { failingSince, secrets, ...rest } = endpoint;
+  const item = { ...endpointKey(owner, endpoint.endpointId), ...rest, ...(failingSince !== null && { failingSince }) };
+  // The endpoint item first: its conditional put decides which of two concurrent creates won, and only
+  // the winner writes the secrets (a delivery in between waits for them: deliver.ts). The loser gets
+  // DynamoDB's ConditionalCheckFailedException, as callers expect (merchant-webhook.ts).
+  try {
+    await context.table.documents.send(
+      new PutCommand({ TableName: context.table.tableName, Item: item, ConditionExpression: ITEM_ABSENT }),
+    );
+  } catch (error) {
+    if (limit !== undefined) await context.slots.release(owner);
+    throw error;
   }
+  await putItem(context.table, { ...endpointSecretsKey(owner, endpoint.endpointId), secrets, version: 1 });
+  return 'created';
+}
 
-  async function updateExisting(
-    owner: Owner,
-    endpointId: string,
-    set: Record<string, unknown>,
-    remove: string[] = [],
-    condition?: { expression: string; values?: Record<string, unknown> },
-  ) {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ...condition?.values };
-    const assignments = Object.entries(set).map(([field, value], index) => {
-      names[`#s${index}`] = field;
-      values[`:s${index}`] = value;
-      return `#s${index} = :s${index}`;
-    });
-    const removals = remove.map((field, index) => {
-      names[`#r${index}`] = field;
-      return `#r${index}`;
-    });
-    const expression = [
-      assignments.length ? `SET ${assignments.join(', ')}` : '',
-      removals.length ? `REMOVE ${removals.join(', ')}` : '',
-    ]
-      .join(' ')
-      .trim();
-    try {
-      const result = await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: endpointKey(owner, endpointId),
-          UpdateExpression: expression,
-          ConditionExpression: [ITEM_PRESENT, condition?.expression].filter(Boolean).join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toEndpointRecord(result.Attributes);
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+async function getSecrets(table: TableContext, owner: Owner, endpointId: string) {
+  const [secretsItem, endpointItem] = await Promise.all([
+    getItem<Record<string, unknown>>(table, endpointSecretsKey(owner, endpointId)),
+    getItem<Record<string, unknown>>(table, endpointKey(owner, endpointId)),
+  ]);
+  return endpointItem ? toEndpointSecrets(secretsItem, endpointItem) : undefined;
+}
+
+function updateEndpoint(table: TableContext, owner: Owner, endpointId: string, changes: EndpointChanges, at: string) {
+  const set: Record<string, unknown> = { updatedAt: at };
+  const remove: string[] = [];
+  for (const [field, value] of Object.entries(changes)) {
+    if (field === 'failingSince' && value === null) remove.push(field);
+    else if (value !== undefined) set[field] = value;
   }
+  return updateExisting(table, owner, endpointId, { set, remove });
+}
 
-  const putSecrets = async (owner: Owner, endpointId: string, secrets: readonly StoredSecret[], version: number) => {
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...endpointSecretsKey(owner, endpointId), secrets, version: version + 1 },
-          // Version 0 is "no secrets item yet" (a new endpoint, or one stored before the split).
-          ConditionExpression: version === 0 ? ITEM_ABSENT : 'version = :expected',
-          ...(version !== 0 && { ExpressionAttributeValues: { ':expected': version } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  };
+async function deleteEndpoint(context: EndpointsContext, owner: Owner, endpointId: string): Promise<boolean> {
+  if (!(await deleteItem(context.table, endpointKey(owner, endpointId), { expression: ITEM_PRESENT }))) return false;
+  await deleteItem(context.table, endpointSecretsKey(owner, endpointId));
+  await context.slots.release(owner);
+  return true;
+}
 
+async function recordRecovery(table: TableContext, owner: Owner, endpointId: string, at: string) {
+  const change = { set: { lastSuccessAt: at }, remove: ['failingSince'], condition: 'attribute_exists(failingSince)' };
+  return (await updateExisting(table, owner, endpointId, change)) !== undefined;
+}
+
+async function recordFirstFailure(table: TableContext, owner: Owner, endpointId: string, at: string) {
+  const change = { set: { lastFailureAt: at, failingSince: at }, condition: 'attribute_not_exists(failingSince)' };
+  return (await updateExisting(table, owner, endpointId, change)) !== undefined;
+}
+
+async function disableEndpoint(
+  table: TableContext,
+  owner: Owner,
+  endpointId: string,
+  reason: DisabledReason,
+  at: string,
+) {
+  const updated = await updateExisting(table, owner, endpointId, {
+    set: { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at },
+    condition: 'enabled = :true',
+    values: { ':true': true },
+  });
+  return updated ? 'disabled' : 'already';
+}
+
+export function createEndpointsStore(documents: TableContext['documents'], tableName: string): EndpointsStore {
+  const table: TableContext = { documents, tableName };
+  const countEndpoints = async (owner: Owner) => (await queryEndpoints(table, owner)).length;
+  const context: EndpointsContext = { table, slots: createEndpointSlots(documents, tableName, countEndpoints) };
   return {
-    async create(endpoint, limit) {
-      const owner = ownerOf(endpoint);
-      if (limit !== undefined && !(await slots.take(owner, limit))) return 'limit_reached';
-      // An absent failingSince (not a stored null) is what lets recordFirstFailure start the clock.
-      const { failingSince, secrets, ...rest } = endpoint;
-      try {
-        // The endpoint item first: its conditional put decides which of two concurrent creates won,
-        // and only the winner writes the secrets (a delivery in between waits for them: deliver.ts).
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...endpointKey(owner, endpoint.endpointId),
-              ...rest,
-              ...(failingSince !== null && { failingSince }),
-            },
-            ConditionExpression: ITEM_ABSENT,
-          }),
-        );
-      } catch (error) {
-        if (limit !== undefined) await slots.release(owner);
-        throw error;
-      }
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...endpointSecretsKey(owner, endpoint.endpointId), secrets, version: 1 },
-        }),
-      );
-      return 'created';
-    },
-
-    async get(owner, endpointId) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: endpointKey(owner, endpointId), ConsistentRead: true }),
-      );
-      return toEndpointRecord(result.Item);
-    },
-
-    async list(owner) {
-      const pages = await queryEndpoints(owner);
-      return pages.flatMap((page) => page.items.map((item) => toEndpointRecord(item) as EndpointRecord));
-    },
-
-    async getSecrets(owner, endpointId) {
-      const [secretsItem, endpointItem] = await Promise.all(
-        [endpointSecretsKey(owner, endpointId), endpointKey(owner, endpointId)].map((Key) =>
-          documents.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true })),
-        ),
-      );
-      return endpointItem?.Item ? toEndpointSecrets(secretsItem?.Item, endpointItem.Item) : undefined;
-    },
-
+    create: (endpoint, limit) => createEndpoint(context, endpoint, limit),
+    get: async (owner, endpointId) =>
+      toEndpointRecord(await getItem<Record<string, unknown>>(table, endpointKey(owner, endpointId))),
+    list: async (owner) => (await queryEndpoints(table, owner)).map((item) => toEndpointRecord(item) as EndpointRecord),
+    getSecrets: (owner, endpointId) => getSecrets(table, owner, endpointId),
     replaceSecrets: (owner, endpointId, secrets, expectedVersion) =>
-      putSecrets(owner, endpointId, secrets, expectedVersion),
-
-    async update(owner, endpointId, changes, at) {
-      const set: Record<string, unknown> = { updatedAt: at };
-      const remove: string[] = [];
-      for (const [field, value] of Object.entries(changes)) {
-        if (field === 'failingSince' && value === null) remove.push(field);
-        else if (value !== undefined) set[field] = value;
-      }
-      return updateExisting(owner, endpointId, set, remove);
-    },
-
-    async delete(owner, endpointId) {
-      try {
-        await documents.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: endpointKey(owner, endpointId),
-            ConditionExpression: ITEM_PRESENT,
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: endpointSecretsKey(owner, endpointId) }));
-      await slots.release(owner);
-      return true;
-    },
-
-    async recordRecovery(owner, endpointId, at) {
-      const updated = await updateExisting(owner, endpointId, { lastSuccessAt: at }, ['failingSince'], {
-        expression: 'attribute_exists(failingSince)',
-      });
-      return updated !== undefined;
-    },
-
-    async recordFirstFailure(owner, endpointId, at) {
-      const updated = await updateExisting(owner, endpointId, { lastFailureAt: at, failingSince: at }, [], {
-        expression: 'attribute_not_exists(failingSince)',
-      });
-      return updated !== undefined;
-    },
-
-    async disable(owner, endpointId, reason, at) {
-      const updated = await updateExisting(
-        owner,
-        endpointId,
-        { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at },
-        [],
-        { expression: 'enabled = :true', values: { ':true': true } },
-      );
-      return updated ? 'disabled' : 'already';
-    },
+      putSecrets(table, owner, endpointId, secrets, expectedVersion),
+    update: (owner, endpointId, changes, at) => updateEndpoint(table, owner, endpointId, changes, at),
+    delete: (owner, endpointId) => deleteEndpoint(context, owner, endpointId),
+    recordRecovery: (owner, endpointId, at) => recordRecovery(table, owner, endpointId, at),
+    recordFirstFailure: (owner, endpointId, at) => recordFirstFailure(table, owner, endpointId, at),
+    disable: (owner, endpointId, reason, at) => disableEndpoint(table, owner, endpointId, reason, at),
   };
 }

@@ -1,12 +1,17 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ITEM_ABSENT } from '../platform/aws/conditional-writes';
+import { decodeCursor, encodeCursor } from '../platform/aws/pagination';
 import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { ITEM_ABSENT, putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
+  getItem,
+  putItem,
+  putItemIfAbsent,
+  queryAll,
+  setFields,
+  updateItem,
+  type ItemKey,
+  type TableContext,
+} from '../platform/aws/table';
+import { setAndRemove } from './item-updates';
 
 /**
  * Messages, their per-endpoint delivery state and every attempt, all under the message
@@ -159,10 +164,11 @@ const dueKeys = (messageId: string, endpointId: string, dueAt: string) => ({
   duePk: `DUE#${dueShardOf(messageId, endpointId)}`,
   dueSk: `${dueAt}#${messageId}#${endpointId}`,
 });
-const deliveryKey = (messageId: string, endpointId: string) => ({
+export const deliveryKey = (messageId: string, endpointId: string) => ({
   pk: messageKey(messageId),
   sk: `DELIVERY#${endpointId}`,
 });
+const messageItemKey = (messageId: string) => ({ pk: messageKey(messageId), sk: 'MESSAGE' });
 const attemptKey = (messageId: string, endpointId: string, attempt: number, manualId?: string) => ({
   pk: messageKey(messageId),
   sk: `ATTEMPT#${endpointId}#${manualId ? `M#${manualId}` : String(attempt).padStart(4, '0')}`,
@@ -174,213 +180,231 @@ export function strip<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
-export function createMessagesStore(documents: DynamoDBDocumentClient, tableName: string): MessagesStore {
-  const putIfAbsent = (item: Record<string, unknown>) => putItemIfAbsent(documents, tableName, item);
-
-  async function get<T>(key: Record<string, string>): Promise<T | undefined> {
-    const result = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    return result.Item ? strip<T>(result.Item) : undefined;
-  }
-
-  async function update(key: Record<string, string>, fields: Record<string, unknown>, remove: string[] = []) {
-    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-    const removals = remove.map((_, index) => `#r${index}`);
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression:
-          `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}` +
-          (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
-        ExpressionAttributeNames: {
-          ...Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
-          ...Object.fromEntries(remove.map((field, index) => [`#r${index}`, field])),
-        },
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
-      }),
-    );
-  }
-  const set = (key: Record<string, string>, fields: Record<string, unknown>) => update(key, fields);
-
+/** The stored item of an attempt (its claim, or with its result the completed attempt), index keys included. */
+export function attemptItem(attempt: Attempt): Record<string, unknown> {
   return {
-    async putMessage(message) {
-      if (await putIfAbsent({ pk: messageKey(message.messageId), sk: 'MESSAGE', ...message }))
-        return { created: true, message };
-      const existing = await get<StoredMessage>({ pk: messageKey(message.messageId), sk: 'MESSAGE' });
-      return { created: false, message: existing ?? message };
+    ...attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt, attempt.manualId),
+    gsi1pk: attemptsIndexKey(attempt.endpointId),
+    gsi1sk: `${attempt.at}#${attempt.messageId}#${attempt.manualId ?? attempt.attempt}`,
+    ...attempt,
+  };
+}
+
+/**
+ * What a change of a delivery sets and removes: a change of status also keeps the `byDue` index (a
+ * pending delivery is listed under its next attempt's time, any other status leaves it).
+ */
+export function deliveryChangeFields(
+  messageId: string,
+  endpointId: string,
+  changes: DeliveryChanges,
+  at: string,
+): { readonly set: Record<string, unknown>; readonly remove: readonly string[] } {
+  const set: Record<string, unknown> = { ...changes, updatedAt: at };
+  const due = changes.status === 'pending' ? (changes.nextAttemptAt ?? at) : undefined;
+  if (due !== undefined) Object.assign(set, dueKeys(messageId, endpointId, due));
+  const leavesDue = changes.status !== undefined && due === undefined;
+  return { set, remove: leavesDue ? ['duePk', 'dueSk'] : [] };
+}
+
+/** A stored delivery item with the changes applied (pure): what a whole-item write of it stores. */
+export function changedDeliveryItem(
+  item: Record<string, unknown>,
+  changes: DeliveryChanges,
+  at: string,
+): Record<string, unknown> {
+  const { set, remove } = deliveryChangeFields(String(item.messageId), String(item.endpointId), changes, at);
+  const changed: Record<string, unknown> = { ...item };
+  for (const [field, value] of Object.entries(set)) if (value !== undefined) changed[field] = value;
+  for (const field of remove) delete changed[field];
+  return changed;
+}
+
+async function putMessage(table: TableContext, message: StoredMessage) {
+  if (await putItemIfAbsent(table, { ...messageItemKey(message.messageId), ...message }))
+    return { created: true, message };
+  const existing = await getMessage(table, message.messageId);
+  return { created: false, message: existing ?? message };
+}
+
+async function getMessage(table: TableContext, messageId: string): Promise<StoredMessage | undefined> {
+  const item = await getItem<Record<string, unknown>>(table, messageItemKey(messageId));
+  return item && strip<StoredMessage>(item);
+}
+
+async function markFanoutComplete(table: TableContext, messageId: string): Promise<void> {
+  await updateItem(table, messageItemKey(messageId), setFields({ fanout: 'complete' }));
+}
+
+function putDeliveryIfAbsent(table: TableContext, delivery: Delivery): Promise<boolean> {
+  return putItemIfAbsent(table, {
+    ...deliveryKey(delivery.messageId, delivery.endpointId),
+    gsi1pk: `EP#${delivery.endpointId}#DELIVERIES`,
+    gsi1sk: `${delivery.createdAt}#${delivery.messageId}`,
+    ...(delivery.status === 'pending' &&
+      dueKeys(delivery.messageId, delivery.endpointId, delivery.nextAttemptAt ?? delivery.createdAt)),
+    ...delivery,
+  });
+}
+
+async function getDelivery(table: TableContext, messageId: string, endpointId: string) {
+  const item = await getItem<Record<string, unknown>>(table, deliveryKey(messageId, endpointId));
+  return item && strip<Delivery>(item);
+}
+
+async function updateDelivery(
+  table: TableContext,
+  messageId: string,
+  endpointId: string,
+  changes: DeliveryChanges,
+  at: string,
+): Promise<void> {
+  const { set, remove } = deliveryChangeFields(messageId, endpointId, changes, at);
+  await updateItem(table, deliveryKey(messageId, endpointId), setAndRemove(set, remove));
+}
+
+function markRecovered(table: TableContext, messageId: string, endpointId: string, recoveryId: string, at: string) {
+  return updateItem(
+    table,
+    deliveryKey(messageId, endpointId),
+    { expression: 'SET recoveredBy = :recovery, recoveredAt = :at', values: { ':recovery': recoveryId, ':at': at } },
+    {
+      expression:
+        'attribute_exists(pk) AND ' +
+        '(attribute_not_exists(recoveredAt) OR recoveredBy = :recovery OR failedAt > recoveredAt)',
     },
+  );
+}
 
-    getMessage: (messageId) => get<StoredMessage>({ pk: messageKey(messageId), sk: 'MESSAGE' }),
+async function overdue(table: TableContext, shard: number, before: string, limit: number): Promise<DueDelivery[]> {
+  const result = await table.documents.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: 'byDue',
+      KeyConditionExpression: 'duePk = :pk AND dueSk < :before',
+      ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':before': before },
+      ScanIndexForward: true,
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? []).map((item) => ({
+    messageId: item.messageId as string,
+    endpointId: item.endpointId as string,
+    orgId: item.orgId as string,
+    ...(item.merchantId !== undefined && { merchantId: item.merchantId as string }),
+    attempts: Number(item.attempts ?? 0),
+    dueAt: String(item.dueSk).split('#')[0]!,
+  }));
+}
 
-    markFanoutComplete: (messageId) => set({ pk: messageKey(messageId), sk: 'MESSAGE' }, { fanout: 'complete' }),
-
-    putDeliveryIfAbsent: (delivery) =>
-      putIfAbsent({
-        ...deliveryKey(delivery.messageId, delivery.endpointId),
-        gsi1pk: `EP#${delivery.endpointId}#DELIVERIES`,
-        gsi1sk: `${delivery.createdAt}#${delivery.messageId}`,
-        ...(delivery.status === 'pending' &&
-          dueKeys(delivery.messageId, delivery.endpointId, delivery.nextAttemptAt ?? delivery.createdAt)),
-        ...delivery,
-      }),
-
-    getDelivery: (messageId, endpointId) => get<Delivery>(deliveryKey(messageId, endpointId)),
-
-    async updateDelivery(messageId, endpointId, changes, at) {
-      const fields: Record<string, unknown> = { ...changes, updatedAt: at };
-      const due = changes.status === 'pending' ? (changes.nextAttemptAt ?? at) : undefined;
-      if (due !== undefined) Object.assign(fields, dueKeys(messageId, endpointId, due));
-      const leavesDue = changes.status !== undefined && due === undefined;
-      await update(deliveryKey(messageId, endpointId), fields, leavesDue ? ['duePk', 'dueSk'] : []);
+function bumpDue(table: TableContext, delivery: DueDelivery, nextDueAt: string): Promise<boolean> {
+  return updateItem(
+    table,
+    deliveryKey(delivery.messageId, delivery.endpointId),
+    {
+      expression: 'SET dueSk = :next',
+      values: { ':next': dueKeys(delivery.messageId, delivery.endpointId, nextDueAt).dueSk },
     },
-
-    async markRecovered(messageId, endpointId, recoveryId, at) {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: deliveryKey(messageId, endpointId),
-            UpdateExpression: 'SET recoveredBy = :recovery, recoveredAt = :at',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(recoveredAt) OR recoveredBy = ' +
-              ':recovery OR failedAt > recoveredAt)',
-            ExpressionAttributeValues: { ':recovery': recoveryId, ':at': at },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+    {
+      expression: 'dueSk = :current AND #status = :pending',
+      names: { '#status': 'status' },
+      values: {
+        ':current': dueKeys(delivery.messageId, delivery.endpointId, delivery.dueAt).dueSk,
+        ':pending': 'pending',
+      },
     },
+  );
+}
 
-    async overdue(shard, before, limit) {
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'byDue',
-          KeyConditionExpression: 'duePk = :pk AND dueSk < :before',
-          ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':before': before },
-          ScanIndexForward: true,
-          Limit: limit,
-        }),
-      );
-      return (result.Items ?? []).map((item) => ({
-        messageId: item.messageId as string,
-        endpointId: item.endpointId as string,
-        orgId: item.orgId as string,
-        ...(item.merchantId !== undefined && { merchantId: item.merchantId as string }),
-        attempts: Number(item.attempts ?? 0),
-        dueAt: String(item.dueSk).split('#')[0]!,
-      }));
-    },
+async function claimAttempt(
+  table: TableContext,
+  claim: Attempt,
+  staleBefore: string,
+): Promise<{ claimed: true } | { claimed: false; existing: Attempt }> {
+  const claimed = await putItem(table, attemptItem(claim), {
+    expression: `${ITEM_ABSENT} OR (#state = :inProgress AND #at < :staleBefore)`,
+    names: { '#state': 'state', '#at': 'at' },
+    values: { ':inProgress': 'in_progress', ':staleBefore': staleBefore },
+  });
+  if (claimed) return { claimed: true };
+  const existing = await getAttemptItem(
+    table,
+    attemptKey(claim.messageId, claim.endpointId, claim.attempt, claim.manualId),
+  );
+  if (!existing) throw new Error(`Attempt ${claim.attempt} of ${claim.messageId} was claimed and is gone`);
+  return { claimed: false, existing };
+}
 
-    async bumpDue(delivery, nextDueAt) {
-      const current = dueKeys(delivery.messageId, delivery.endpointId, delivery.dueAt);
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: deliveryKey(delivery.messageId, delivery.endpointId),
-            UpdateExpression: 'SET dueSk = :next',
-            ConditionExpression: 'dueSk = :current AND #status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':next': dueKeys(delivery.messageId, delivery.endpointId, nextDueAt).dueSk,
-              ':current': current.dueSk,
-              ':pending': 'pending',
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
-    },
+async function getAttemptItem(table: TableContext, key: ItemKey): Promise<Attempt | undefined> {
+  const item = await getItem<Record<string, unknown>>(table, key);
+  return item && strip<Attempt>(item);
+}
 
-    async claimAttempt(claim, staleBefore) {
-      const key = attemptKey(claim.messageId, claim.endpointId, claim.attempt, claim.manualId);
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...key,
-              gsi1pk: attemptsIndexKey(claim.endpointId),
-              gsi1sk: `${claim.at}#${claim.messageId}#${claim.manualId ?? claim.attempt}`,
-              ...claim,
-            },
-            ConditionExpression: `${ITEM_ABSENT} OR (#state = :inProgress AND #at < :staleBefore)`,
-            ExpressionAttributeNames: { '#state': 'state', '#at': 'at' },
-            ExpressionAttributeValues: { ':inProgress': 'in_progress', ':staleBefore': staleBefore },
-          }),
-        );
-        return { claimed: true };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        const existing = await get<Attempt>(key);
-        if (!existing) throw error;
-        return { claimed: false, existing };
-      }
-    },
+async function completeAttempt(table: TableContext, attempt: Attempt, result: AttemptResult): Promise<void> {
+  const key = attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt, attempt.manualId);
+  await updateItem(table, key, setFields({ ...result, state: 'completed' }));
+}
 
-    completeAttempt: (attempt, result) =>
-      set(attemptKey(attempt.messageId, attempt.endpointId, attempt.attempt, attempt.manualId), {
-        ...result,
-        state: 'completed',
-      }),
+async function messageHistory(table: TableContext, messageId: string) {
+  const items = await queryAll(table, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': messageKey(messageId) },
+  });
+  const ofKind = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));
+  const [message] = ofKind('MESSAGE').map((item) => strip<StoredMessage>(item));
+  return {
+    message,
+    deliveries: ofKind('DELIVERY#').map((item) => strip<Delivery>(item)),
+    attempts: ofKind('ATTEMPT#').map((item) => strip<Attempt>(item)),
+  };
+}
 
-    getAttempt: (messageId, endpointId, attempt) => get<Attempt>(attemptKey(messageId, endpointId, attempt)),
+type AttemptsQuery = Parameters<MessagesStore['attemptsOfEndpoint']>[1];
 
-    async messageHistory(messageId) {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': messageKey(messageId) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      const ofKind = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));
-      const [message] = ofKind('MESSAGE').map((item) => strip<StoredMessage>(item));
-      return {
-        message,
-        deliveries: ofKind('DELIVERY#').map((item) => strip<Delivery>(item)),
-        attempts: ofKind('ATTEMPT#').map((item) => strip<Attempt>(item)),
-      };
-    },
+async function attemptsOfEndpoint(table: TableContext, endpointId: string, query: AttemptsQuery) {
+  const { limit, cursor, status, eventType } = query;
+  const gsiPk = attemptsIndexKey(endpointId);
+  const filters = [status && '#status = :status', eventType && 'eventType = :eventType'].filter(Boolean);
+  const result = await table.documents.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: 'byEndpoint',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+      ...(status && { ExpressionAttributeNames: { '#status': 'status' } }),
+      ExpressionAttributeValues: {
+        ':pk': gsiPk,
+        ...(status && { ':status': status }),
+        ...(eventType && { ':eventType': eventType }),
+      },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, gsiPk, 'gsi1pk'),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map((item) => strip<Attempt>(item)),
+    nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
+  };
+}
 
-    async attemptsOfEndpoint(endpointId, { limit, cursor, status, eventType }) {
-      const gsiPk = attemptsIndexKey(endpointId);
-      const filters = [status && '#status = :status', eventType && 'eventType = :eventType'].filter(Boolean);
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'byEndpoint',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-          ...(status && { ExpressionAttributeNames: { '#status': 'status' } }),
-          ExpressionAttributeValues: {
-            ':pk': gsiPk,
-            ...(status && { ':status': status }),
-            ...(eventType && { ':eventType': eventType }),
-          },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, gsiPk, 'gsi1pk'),
-        }),
-      );
-      return {
-        items: (result.Items ?? []).map((item) => strip<Attempt>(item)),
-        nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
-      };
-    },
+export function createMessagesStore(documents: TableContext['documents'], tableName: string): MessagesStore {
+  const table: TableContext = { documents, tableName };
+  return {
+    putMessage: (message) => putMessage(table, message),
+    getMessage: (messageId) => getMessage(table, messageId),
+    markFanoutComplete: (messageId) => markFanoutComplete(table, messageId),
+    putDeliveryIfAbsent: (delivery) => putDeliveryIfAbsent(table, delivery),
+    getDelivery: (messageId, endpointId) => getDelivery(table, messageId, endpointId),
+    updateDelivery: (messageId, endpointId, changes, at) => updateDelivery(table, messageId, endpointId, changes, at),
+    markRecovered: (messageId, endpointId, recoveryId, at) =>
+      markRecovered(table, messageId, endpointId, recoveryId, at),
+    overdue: (shard, before, limit) => overdue(table, shard, before, limit),
+    bumpDue: (delivery, nextDueAt) => bumpDue(table, delivery, nextDueAt),
+    claimAttempt: (claim, staleBefore) => claimAttempt(table, claim, staleBefore),
+    completeAttempt: (attempt, result) => completeAttempt(table, attempt, result),
+    getAttempt: (messageId, endpointId, attempt) => getAttemptItem(table, attemptKey(messageId, endpointId, attempt)),
+    messageHistory: (messageId) => messageHistory(table, messageId),
+    attemptsOfEndpoint: (endpointId, query) => attemptsOfEndpoint(table, endpointId, query),
   };
 }

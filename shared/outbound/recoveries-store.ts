@@ -1,14 +1,9 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
-import type { Delivery } from './messages-store';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor } from '../platform/aws/pagination';
+import { getItem, putItemIfAbsent, updateItem, type TableContext } from '../platform/aws/table';
+import { deliveryKey, strip, type Delivery } from './messages-store';
 import { ownerPartition, type Owner } from '../events/owner';
-import { ITEM_ABSENT, ITEM_PRESENT } from '../platform/aws/conditional-writes';
+import { ITEM_PRESENT } from '../platform/aws/conditional-writes';
 
 /**
  * What recoveries need from the webhooks table. A recovery itself is a durable job (recovery-job.ts,
@@ -42,96 +37,86 @@ export interface RecoveriesStore {
 const keyOf = (owner: Owner, recoveryId: string) => ({ pk: ownerPartition(owner), sk: `RECOVERY#${recoveryId}` });
 const deliveriesIndexKey = (endpointId: string) => `EP#${endpointId}#DELIVERIES`;
 
-export function createRecoveriesStore(documents: DynamoDBDocumentClient, tableName: string): RecoveriesStore {
+type RecoveryWindow = Parameters<RecoveriesStore['recoverable']>[1];
+
+/** One query page of the endpoint's failed or skipped deliveries in the window, oldest first. */
+function recoverablePage(
+  table: TableContext,
+  endpointId: string,
+  window: RecoveryWindow,
+  want: number,
+  startKey?: object,
+) {
+  const gsiPk = deliveriesIndexKey(endpointId);
+  return table.documents.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: 'byEndpoint',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until',
+      FilterExpression: '#status IN (:failed, :skipped)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': gsiPk,
+        ':since': window.since,
+        // The index's sort key is `<createdAt>#<messageId>`: '~' sorts after every id character.
+        ':until': `${window.until}#~`,
+        ':failed': 'failed',
+        ':skipped': 'skipped',
+      },
+      ScanIndexForward: true,
+      Limit: Math.min(1_000, Math.max(want, 1) * 4),
+      ExclusiveStartKey: startKey as Record<string, unknown> | undefined,
+    }),
+  );
+}
+
+/** Where to resume after the last delivery taken, when a page held more than the limit. */
+function continuationAfter(endpointId: string, last: Delivery): string | null {
+  return encodeCursor({
+    ...deliveryKey(last.messageId, endpointId),
+    gsi1pk: deliveriesIndexKey(endpointId),
+    gsi1sk: `${last.createdAt}#${last.messageId}`,
+  });
+}
+
+async function recoverable(table: TableContext, endpointId: string, window: RecoveryWindow) {
+  const items: Delivery[] = [];
+  let startKey = decodeCursor(window.continuation, deliveriesIndexKey(endpointId), 'gsi1pk');
+  do {
+    const page = await recoverablePage(table, endpointId, window, window.limit - items.length, startKey);
+    for (const item of page.Items ?? []) {
+      if (items.length === window.limit) return { items, continuation: continuationAfter(endpointId, items.at(-1)!) };
+      items.push(strip<Delivery>(item));
+    }
+    startKey = page.LastEvaluatedKey as Record<string, string> | undefined;
+  } while (startKey && items.length < window.limit);
+  return { items, continuation: startKey ? encodeCursor(startKey) : null };
+}
+
+async function counts(table: TableContext, owner: Owner, recoveryId: string): Promise<RecoveryCounts> {
+  const item = await getItem<Record<string, unknown>>(table, keyOf(owner, recoveryId));
+  const count = (field: string) => Number(item?.[field] ?? 0);
+  return { succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') };
+}
+
+export function createRecoveriesStore(documents: TableContext['documents'], tableName: string): RecoveriesStore {
+  const table: TableContext = { documents, tableName };
   return {
-    async createCounts(owner, recoveryId, expiresAt) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keyOf(owner, recoveryId), succeeded: 0, failed: 0, skipped: 0, expiresAt },
-            ConditionExpression: ITEM_ABSENT,
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-    },
-
-    async counts(owner, recoveryId) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: keyOf(owner, recoveryId), ConsistentRead: true }),
-      );
-      const count = (field: string) => Number(result.Item?.[field] ?? 0);
-      return { succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') };
-    },
-
+    // Already there: a re-run of the job's first step.
+    createCounts: async (owner, recoveryId, expiresAt) =>
+      void (await putItemIfAbsent(table, {
+        ...keyOf(owner, recoveryId),
+        succeeded: 0,
+        failed: 0,
+        skipped: 0,
+        expiresAt,
+      })),
+    counts: (owner, recoveryId) => counts(table, owner, recoveryId),
     async recordAttempt(owner, recoveryId, status) {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(owner, recoveryId),
-          UpdateExpression: 'ADD #count :one',
-          ConditionExpression: ITEM_PRESENT,
-          ExpressionAttributeNames: { '#count': status },
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
+      const add = { expression: 'ADD #count :one', names: { '#count': status }, values: { ':one': 1 } };
+      if (!(await updateItem(table, keyOf(owner, recoveryId), add, { expression: ITEM_PRESENT })))
+        throw new Error(`Recovery ${recoveryId} has no counters`);
     },
-
-    async recoverable(endpointId, { since, until, limit, continuation }) {
-      const gsiPk = deliveriesIndexKey(endpointId);
-      const items: Delivery[] = [];
-      let startKey: Record<string, unknown> | undefined = decodeCursor(continuation, gsiPk, 'gsi1pk');
-      // The index's sort key is `<createdAt>#<messageId>`: '~' sorts after every id character.
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'byEndpoint',
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until',
-            FilterExpression: '#status IN (:failed, :skipped)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':pk': gsiPk,
-              ':since': since,
-              ':until': `${until}#~`,
-              ':failed': 'failed',
-              ':skipped': 'skipped',
-            },
-            ScanIndexForward: true,
-            Limit: Math.min(1_000, Math.max(limit - items.length, 1) * 4),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          if (items.length === limit) {
-            // Stopped inside a page: resume right after the last item taken.
-            const last = items[items.length - 1]!;
-            return {
-              items,
-              continuation: encodeCursor({
-                pk: `MSG#${last.messageId}`,
-                sk: `DELIVERY#${endpointId}`,
-                gsi1pk: gsiPk,
-                gsi1sk: `${last.createdAt}#${last.messageId}`,
-              }),
-            };
-          }
-          const {
-            pk: _pk,
-            sk: _sk,
-            gsi1pk: _gsi1pk,
-            gsi1sk: _gsi1sk,
-            duePk: _duePk,
-            dueSk: _dueSk,
-            ...delivery
-          } = item;
-          items.push(delivery as Delivery);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && items.length < limit);
-      return { items, continuation: startKey ? encodeCursor(startKey as Record<string, string>) : null };
-    },
+    recoverable: (endpointId, window) => recoverable(table, endpointId, window),
   };
 }

@@ -13,8 +13,10 @@ import {
   DELIVERY_LATENCY,
   ENDPOINT_DISABLED,
   MANUAL_RESENDS,
+  OVERDUE_REQUEUED,
   RECOVERED_DELIVERIES,
   RECOVERIES,
+  STALE_ATTEMPTS_REQUEUED,
   WEBHOOK_FUNCTIONS,
 } from '../../infra/constructs/dashboard';
 import { oauthTokenContext } from '../../shared/inbound/connections/connection-tokens';
@@ -986,6 +988,22 @@ describe('observability', () => {
           (alarm.Properties.Dimensions as [{ Value: { 'Fn::GetAtt': [string, string] } }])[0].Value['Fn::GetAtt'][0],
       );
     expect(alarmed.sort()).toEqual(dlqIds.sort());
+  });
+
+  it('draws what the sweeper re-queued per hour: overdue deliveries and stale attempts', () => {
+    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody);
+    expect(OVERDUE_REQUEUED).toEqual({ service: 'sweeper', metric: 'OverdueDeliveryRequeued' });
+    expect(STALE_ATTEMPTS_REQUEUED).toEqual({ service: 'sweeper', metric: 'StaleAttemptRequeued' });
+    expect(body).toContain('Sweeper: stranded deliveries re-queued (per hour)');
+    for (const [metric, label] of [
+      [OVERDUE_REQUEUED.metric, 'overdue deliveries re-queued'],
+      [STALE_ATTEMPTS_REQUEUED.metric, 'stale attempts re-queued'],
+    ]) {
+      expect(body).toContain(
+        `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"sweeper\\",` +
+          `{\\"label\\":\\"${label}\\",\\"period\\":3600,\\"stat\\":\\"Sum\\"}`,
+      );
+    }
   });
 
   it('draws delivery latency percentiles, the disabled endpoints, manual resends and recoveries of the last \

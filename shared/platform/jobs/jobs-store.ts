@@ -1,5 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../aws/pagination';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ITEM_ABSENT } from '../aws/conditional-writes';
+import { deleteItem, getItem, putItem, putItemIfAbsent, putItemIfVersion, type TableContext } from '../aws/table';
 import { isFinished, type Job } from './job';
 
 /**
@@ -28,96 +29,57 @@ export interface JobsStore {
 const jobKey = (scope: string, jobId: string) => ({ pk: scope, sk: `JOB#${jobId}` });
 const lockKey = (scope: string, key: string) => ({ pk: scope, sk: `JOBLOCK#${key}` });
 
-export function createJobsStore(documents: DynamoDBDocumentClient, tableName: string): JobsStore {
-  const store: JobsStore = {
-    async create(job) {
-      if (job.lockKey !== undefined) await takeLock(job, job.lockKey);
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...jobKey(job.scope, job.jobId), ...job },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    },
+// Reads are eventually consistent, as they always were here: a lock or job a moment old is decided again
+// by the conditional write that follows.
+const EVENTUAL = { consistent: false } as const;
 
-    async get(scope, jobId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: jobKey(scope, jobId) }));
-      return result.Item ? toJob(result.Item) : undefined;
-    },
+const getJob = (table: TableContext, scope: string, jobId: string) =>
+  getItem<Job>(table, jobKey(scope, jobId), EVENTUAL);
 
-    async save(job, expectedVersion) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...jobKey(job.scope, job.jobId), ...job },
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
-    },
+const lockHolder = async (table: TableContext, scope: string, key: string) =>
+  (await getItem<{ jobId?: string }>(table, lockKey(scope, key), EVENTUAL))?.jobId;
 
-    async releaseLock(job) {
-      if (job.lockKey === undefined) return;
-      try {
-        await documents.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: lockKey(job.scope, job.lockKey),
-            ConditionExpression: 'jobId = :jobId',
-            ExpressionAttributeValues: { ':jobId': job.jobId },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-    },
-  };
-
-  /** Puts the lock if free; takes it over from a finished (or vanished) holder; else ActiveJobError. */
-  async function takeLock(job: Job, key: string): Promise<void> {
-    const Item = { ...lockKey(job.scope, key), jobId: job.jobId, expiresAt: job.expiresAt };
-    try {
-      await documents.send(
-        new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
-    const held = await documents.send(new GetCommand({ TableName: tableName, Key: lockKey(job.scope, key) }));
-    const holderId = held.Item?.jobId as string | undefined;
-    if (holderId !== undefined) {
-      const holder = await store.get(job.scope, holderId);
-      if (holder && !isFinished(holder)) throw new ActiveJobError(holderId);
-    }
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item,
-          ConditionExpression: 'attribute_not_exists(pk) OR jobId = :holder',
-          ExpressionAttributeValues: { ':holder': holderId ?? '' },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      // Another caller took the lock between our read and our write: theirs is the active job.
-      const winner = await documents.send(new GetCommand({ TableName: tableName, Key: lockKey(job.scope, key) }));
-      throw new ActiveJobError((winner.Item?.jobId as string | undefined) ?? holderId ?? 'unknown');
-    }
+/** Puts the lock if free; takes it over from a finished (or vanished) holder; else ActiveJobError. */
+async function takeLock(table: TableContext, job: Job, key: string): Promise<void> {
+  const item = { ...lockKey(job.scope, key), jobId: job.jobId, expiresAt: job.expiresAt };
+  if (await putItemIfAbsent(table, item)) return;
+  const holderId = await lockHolder(table, job.scope, key);
+  if (holderId !== undefined) {
+    const holder = await getJob(table, job.scope, holderId);
+    if (holder && !isFinished(holder)) throw new ActiveJobError(holderId);
   }
-
-  return store;
+  // Taken over only from the holder we judged finished (or from nobody, if it vanished meanwhile).
+  const takeOver = { expression: `${ITEM_ABSENT} OR jobId = :holder`, values: { ':holder': holderId ?? '' } };
+  if (await putItem(table, item, takeOver)) return;
+  // Another caller took the lock between our read and our write: theirs is the active job.
+  throw new ActiveJobError((await lockHolder(table, job.scope, key)) ?? holderId ?? 'unknown');
 }
 
-function toJob(item: Record<string, unknown>): Job {
-  const { pk: _pk, sk: _sk, ...job } = item;
-  return job as unknown as Job;
+async function createJob(table: TableContext, job: Job): Promise<void> {
+  if (job.lockKey !== undefined) await takeLock(table, job, job.lockKey);
+  await table.documents.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: { ...jobKey(job.scope, job.jobId), ...job },
+      ConditionExpression: ITEM_ABSENT,
+    }),
+  );
+}
+
+export function createJobsStore(documents: TableContext['documents'], tableName: string): JobsStore {
+  const table: TableContext = { documents, tableName };
+  return {
+    create: (job) => createJob(table, job),
+    get: (scope, jobId) => getJob(table, scope, jobId),
+    save: (job, expectedVersion) =>
+      putItemIfVersion(table, { ...jobKey(job.scope, job.jobId), ...job }, 'version', expectedVersion),
+    async releaseLock(job) {
+      if (job.lockKey === undefined) return;
+      // False when another job holds it now: not ours to free.
+      await deleteItem(table, lockKey(job.scope, job.lockKey), {
+        expression: 'jobId = :jobId',
+        values: { ':jobId': job.jobId },
+      });
+    },
+  };
 }
