@@ -13,7 +13,7 @@ import { newOAuthState } from '../../shared/inbound/connections/oauth/oauth-stat
 import { jobView } from '../../shared/platform/jobs/job';
 import { parseJsonBody, type OrgRequest, type OrgRoute } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
-import { json, type HttpResult } from '../../shared/platform/http/responses';
+import { json, noContent, type HttpResult } from '../../shared/platform/http/responses';
 import { heldElsewhere } from './connect-account';
 import type { ConnectionsOauthDependencies } from './dependencies';
 
@@ -117,7 +117,7 @@ export function createOrgRoutes(deps: ConnectionsOauthDependencies): Record<stri
     await deps.tokens.delete(provider.data, connection.account);
     await deps.connections.disconnect(orgId, provider.data);
     logger.info('Provider disconnected', { orgId, provider: provider.data, account: connection.account });
-    return { statusCode: 204, headers: {}, body: '' };
+    return noContent();
   }
 
   async function syncView({ orgId, event }: OrgRequest): Promise<HttpResult> {
