@@ -16,6 +16,17 @@ export interface OwnerRoute<Request> {
   readonly handle: (request: Request) => Promise<HttpResult>;
 }
 
+/**
+ * Routes whose handlers are plain functions of the API's dependencies and the request:
+ * `const route = routesOver(deps); { 'GET /v1/…': route('member', readThing) }`.
+ */
+export function routesOver<Deps>(deps: Deps) {
+  return <Request>(role: Role, handle: (deps: Deps, request: Request) => Promise<HttpResult>): OwnerRoute<Request> => ({
+    role,
+    handle: (request) => handle(deps, request),
+  });
+}
+
 /** The request handed to the route, or the answer (401/403/404) that ends it. */
 export type Authorization<Request> = { readonly request: Request } | { readonly denied: HttpResult };
 
