@@ -2,7 +2,18 @@ import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { Link } from '../nav';
 import { stateOf, type AttemptView, type EndpointView, type StatsView } from '../types';
-import { ErrorText, HealthBadge, Loading, SecretOnce, Section, StatusBadge, useAction, useLoad, when } from '../ui';
+import {
+  ErrorText,
+  HealthBadge,
+  InlineForm,
+  Loading,
+  SecretOnce,
+  Section,
+  StatusBadge,
+  useAction,
+  useLoad,
+  when,
+} from '../ui';
 import { DeliveryLog } from './delivery-log';
 import { EndpointCharts } from './charts';
 import { RecoverWindow } from './recover';
@@ -100,13 +111,7 @@ function SendTest({ endpoint, onSent }: { endpoint: EndpointView; onSent: () => 
   });
   return (
     <Section title="Send test">
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void send.run();
-        }}
-      >
+      <InlineForm onSubmit={() => void send.run()}>
         <label for="test-type">Event type</label>
         <select id="test-type" value={eventType} onChange={(e) => setEventType(e.currentTarget.value)}>
           <option value="">webhook.test (default)</option>
@@ -121,7 +126,7 @@ function SendTest({ endpoint, onSent }: { endpoint: EndpointView; onSent: () => 
         <button type="submit" disabled={send.busy} aria-describedby="test-error">
           Send test
         </button>
-      </form>
+      </InlineForm>
       <ErrorText error={send.error} id="test-error" />
       {result ? (
         <p data-testid="test-result" role="status">
@@ -143,13 +148,7 @@ function RotateSecret({ endpoint }: { endpoint: EndpointView }) {
   });
   return (
     <Section title="Signing secret">
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void rotate.run();
-        }}
-      >
+      <InlineForm onSubmit={() => void rotate.run()}>
         <label for="grace">Keep the old secret signing for</label>
         <select id="grace" value={grace} onChange={(e) => setGrace(e.currentTarget.value)}>
           {GRACE_PERIODS.map((period) => (
@@ -161,7 +160,7 @@ function RotateSecret({ endpoint }: { endpoint: EndpointView }) {
         <button type="submit" disabled={rotate.busy} aria-describedby="rotate-error">
           Rotate secret
         </button>
-      </form>
+      </InlineForm>
       <ErrorText error={rotate.error} id="rotate-error" />
       {rotated ? (
         <>

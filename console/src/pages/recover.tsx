@@ -3,7 +3,7 @@ import { ApiError } from '../api';
 import { usePage } from '../context';
 import { instantFromLocalInput, localInputFromInstant, recoveryProgress, type RecoveryProgress } from '../recovery';
 import type { EndpointView } from '../types';
-import { ErrorText, Section, useAction } from '../ui';
+import { ErrorText, InlineForm, Section, useAction } from '../ui';
 
 /** Recover a window: re-deliver what failed in it, with a progress bar polled until the recovery ends. */
 
@@ -35,13 +35,7 @@ export function RecoverWindow({ endpoint }: { endpoint: EndpointView }) {
   return (
     <Section title="Recover a window">
       <p class="muted">Re-delivers this endpoint's failed deliveries from the window, once each.</p>
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void start.run();
-        }}
-      >
+      <InlineForm onSubmit={() => void start.run()}>
         <label for="recover-since">From</label>
         <input
           id="recover-since"
@@ -64,7 +58,7 @@ export function RecoverWindow({ endpoint }: { endpoint: EndpointView }) {
         >
           Recover
         </button>
-      </form>
+      </InlineForm>
       <ErrorText error={start.error} id="recover-error" />
       {typeof active === 'string' ? (
         <p class="muted">
