@@ -16,7 +16,8 @@ import { json, type HttpResult } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import type { WebhooksApiDependencies } from './dependencies';
 import { endpointNotFound } from './endpoint-reads';
-import { refuseOperation } from './operation-limit';
+import { operableEndpoint, refuseOperation } from './operation-limit';
+import type { EndpointOperation } from './endpoint-route';
 
 /**
  * Deliveries an admin asks for: a test event to one endpoint, and a message sent again. Both go
@@ -94,17 +95,11 @@ async function storeTestMessage(
 }
 
 /** `POST …/endpoints/{endpointId}/test`: an example event of the chosen type, to this endpoint. */
-export async function sendTestEvent(
-  deps: WebhooksApiDependencies,
-  orgId: string,
-  endpointId: string,
-  event: APIGatewayProxyEventV2,
-): Promise<HttpResult> {
+export const sendTestEvent: EndpointOperation<string> = async (deps, orgId, endpointId, event) => {
   const input = parseOptionalJsonBody(event, testSchema);
-  const endpoint = await deps.endpoints.get(orgId, endpointId);
-  if (!endpoint) return endpointNotFound();
-  const refused = await refuseOperation(deps, orgId, endpoint, 'test');
-  if (refused) return refused;
+  const operable = await operableEndpoint(deps, orgId, endpointId, 'test');
+  if ('refused' in operable) return operable.refused;
+  const { endpoint } = operable;
   const now = deps.now();
   const example = exampleEvent(input.eventType ?? 'webhook.test', orgId, {
     id: `evt_test_${randomUUID()}`,
@@ -130,7 +125,7 @@ export async function sendTestEvent(
     { messageId, endpointId: endpoint.endpointId, outcome },
     (attempt) => attempt.attempt === 1 && attempt.manualId === undefined,
   );
-}
+};
 
 /** `POST …/messages/{messageId}/resend`: the message again, to one endpoint it was routed to. */
 export async function resendMessage(

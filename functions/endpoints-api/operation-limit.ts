@@ -4,6 +4,7 @@ import { problem } from '../../shared/platform/http/problem';
 import type { HttpResult } from '../../shared/platform/http/responses';
 import type { EndpointRecord } from '../../shared/outbound/endpoint';
 import type { WebhooksApiDependencies } from './dependencies';
+import { endpointNotFound } from './endpoint-reads';
 
 const NAMES: Record<LimitedOperation, string> = { test: 'test sends', resend: 'resends', recover: 'recoveries' };
 
@@ -45,4 +46,17 @@ export async function refuseOperation(
       `The endpoint is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it first`,
     );
   return refuseOverLimit(deps.operationLimits, owner, operation, deps.settings.orgOperationsPerMinute);
+}
+
+/** The endpoint an operation may run on now, or the answer refusing it: 404, 409 (disabled) or 429. */
+export async function operableEndpoint(
+  deps: Pick<WebhooksApiDependencies, 'endpoints' | 'operationLimits' | 'settings'>,
+  owner: Owner,
+  endpointId: string,
+  operation: LimitedOperation,
+): Promise<{ readonly endpoint: EndpointRecord } | { readonly refused: HttpResult }> {
+  const endpoint = await deps.endpoints.get(owner, endpointId);
+  if (!endpoint) return { refused: endpointNotFound() };
+  const refused = await refuseOperation(deps, owner, endpoint, operation);
+  return refused ? { refused } : { endpoint };
 }

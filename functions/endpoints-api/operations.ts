@@ -24,7 +24,7 @@ import type { WebhooksApiDependencies } from './dependencies';
 import { endpointNotFound } from './endpoint-reads';
 import { orgEndpointRoute } from './endpoint-route';
 import { resendMessage, sendTestEvent } from './manual-deliveries';
-import { refuseOperation } from './operation-limit';
+import { operableEndpoint } from './operation-limit';
 
 /**
  * Operating endpoints: rotate a signing secret, recover what an endpoint missed, and read an
@@ -133,10 +133,9 @@ export async function recoverEndpoint(
 ) {
   const { logger, metrics } = deps.observability;
   const input = parseJsonBody(event, recoverSchema);
-  const endpoint = await deps.endpoints.get(owner, endpointId);
-  if (!endpoint) return endpointNotFound();
-  const refused = await refuseOperation(deps, owner, endpoint, 'recover');
-  if (refused) return refused;
+  const operable = await operableEndpoint(deps, owner, endpointId, 'recover');
+  if ('refused' in operable) return operable.refused;
+  const { endpoint } = operable;
   const now = deps.now();
   const job = newRecoveryJob({
     owner,

@@ -1,19 +1,8 @@
 import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { query } from '../owner';
-import {
-  DataTable,
-  ErrorText,
-  FilterSelect,
-  Loading,
-  Panel,
-  PrettyJson,
-  Section,
-  StatusBadge,
-  useAction,
-  useLoad,
-  when,
-} from '../ui';
+import { DataTable, ErrorText, FilterSelect, Loading, Panel, PrettyJson, Section, StatusBadge, when } from '../ui';
+import { useAction, useLoad } from '../ui';
 
 /** The inbound event log (from the inbound-log issue): filters, an event's body and outcome, Replay. */
 
