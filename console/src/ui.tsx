@@ -232,3 +232,25 @@ export function InlineForm(props: { onSubmit: () => void; children: ComponentChi
     </form>
   );
 }
+
+/** An inline form whose one action is `action`: its button, and under the form why it failed. */
+export function ActionForm(props: {
+  action: { run: () => Promise<unknown>; busy: boolean; error: Error | undefined };
+  label: string;
+  errorId: string;
+  disabled?: boolean;
+  children: ComponentChildren;
+}) {
+  const { action } = props;
+  return (
+    <>
+      <InlineForm onSubmit={() => void action.run()}>
+        {props.children}
+        <button type="submit" disabled={action.busy || props.disabled === true} aria-describedby={props.errorId}>
+          {props.label}
+        </button>
+      </InlineForm>
+      <ErrorText error={action.error} id={props.errorId} />
+    </>
+  );
+}

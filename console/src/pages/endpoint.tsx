@@ -5,7 +5,7 @@ import { stateOf, type AttemptView, type EndpointView, type StatsView } from '..
 import {
   ErrorText,
   HealthBadge,
-  InlineForm,
+  ActionForm,
   Loading,
   SecretOnce,
   Section,
@@ -111,7 +111,7 @@ function SendTest({ endpoint, onSent }: { endpoint: EndpointView; onSent: () => 
   });
   return (
     <Section title="Send test">
-      <InlineForm onSubmit={() => void send.run()}>
+      <ActionForm action={send} label="Send test" errorId="test-error">
         <label for="test-type">Event type</label>
         <select id="test-type" value={eventType} onChange={(e) => setEventType(e.currentTarget.value)}>
           <option value="">webhook.test (default)</option>
@@ -123,11 +123,7 @@ function SendTest({ endpoint, onSent }: { endpoint: EndpointView; onSent: () => 
               </option>
             ))}
         </select>
-        <button type="submit" disabled={send.busy} aria-describedby="test-error">
-          Send test
-        </button>
-      </InlineForm>
-      <ErrorText error={send.error} id="test-error" />
+      </ActionForm>
       {result ? (
         <p data-testid="test-result" role="status">
           Test {result.messageId}: <StatusBadge status={result.status} />{' '}
@@ -148,7 +144,7 @@ function RotateSecret({ endpoint }: { endpoint: EndpointView }) {
   });
   return (
     <Section title="Signing secret">
-      <InlineForm onSubmit={() => void rotate.run()}>
+      <ActionForm action={rotate} label="Rotate secret" errorId="rotate-error">
         <label for="grace">Keep the old secret signing for</label>
         <select id="grace" value={grace} onChange={(e) => setGrace(e.currentTarget.value)}>
           {GRACE_PERIODS.map((period) => (
@@ -157,11 +153,7 @@ function RotateSecret({ endpoint }: { endpoint: EndpointView }) {
             </option>
           ))}
         </select>
-        <button type="submit" disabled={rotate.busy} aria-describedby="rotate-error">
-          Rotate secret
-        </button>
-      </InlineForm>
-      <ErrorText error={rotate.error} id="rotate-error" />
+      </ActionForm>
       {rotated ? (
         <>
           <SecretOnce secret={rotated.secret} label="New signing secret" />
