@@ -1,18 +1,8 @@
 /** The API's views as the console reads them; fields other issues add are optional. */
 
-export interface EndpointView {
-  readonly id: string;
-  readonly url: string;
-  readonly description: string;
-  readonly eventTypes: readonly string[];
-  readonly enabled: boolean;
-  readonly disabledReason: string | null;
-  readonly failingSince: string | null;
-  readonly lastSuccessAt: string | null;
-  readonly lastFailureAt: string | null;
-  readonly createdAt: string;
-  readonly rateLimitPerSecond?: number | null;
-}
+// The API's own type: a type-only import the console's bundle erases, so the two cannot drift.
+import type { EndpointView } from '../../shared/outbound/endpoint-view';
+export type { EndpointView };
 
 export interface StatsView {
   readonly endpointId: string;

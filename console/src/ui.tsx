@@ -190,3 +190,67 @@ export function Panel(props: { title: string; label: string; onClose: () => void
     </div>
   );
 }
+
+/** A list filter: a labelled select whose first choice, "all", is the empty value. */
+export function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  /** Each choice as its value, or as `[value, text]` when it reads differently. */
+  choices: readonly (string | readonly [string, string])[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="">all</option>
+        {props.choices.map((choice) => {
+          const [value, text] = typeof choice === 'string' ? [choice, choice] : choice;
+          return (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          );
+        })}
+      </select>
+    </>
+  );
+}
+
+/** A one-line form (label, control, button) that runs `onSubmit` instead of navigating. */
+export function InlineForm(props: { onSubmit: () => void; children: ComponentChildren }) {
+  return (
+    <form
+      class="inline"
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      {props.children}
+    </form>
+  );
+}
+
+/** An inline form whose one action is `action`: its button, and under the form why it failed. */
+export function ActionForm(props: {
+  action: { run: () => Promise<unknown>; busy: boolean; error: Error | undefined };
+  label: string;
+  errorId: string;
+  disabled?: boolean;
+  children: ComponentChildren;
+}) {
+  const { action } = props;
+  return (
+    <>
+      <InlineForm onSubmit={() => void action.run()}>
+        {props.children}
+        <button type="submit" disabled={action.busy || props.disabled === true} aria-describedby={props.errorId}>
+          {props.label}
+        </button>
+      </InlineForm>
+      <ErrorText error={action.error} id={props.errorId} />
+    </>
+  );
+}

@@ -21,6 +21,7 @@ import {
   RequestValidationError,
   type OrgRequest,
 } from '../../shared/platform/http/org-router';
+import { routesOver } from '../../shared/platform/http/owner-router';
 import { problem } from '../../shared/platform/http/problem';
 import { json, secretJson, type HttpResult } from '../../shared/platform/http/responses';
 import type { Observability } from '../../shared/platform/observability';
@@ -103,105 +104,96 @@ function sourceIdOf(event: APIGatewayProxyEventV2): string {
 export function createConnectionsApiHandler(
   deps: ConnectionsApiDependencies,
 ): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
-  const { logger } = deps.observability;
-
+  const route = routesOver(deps);
   return createOrgRouter(
     {
-      'GET /v1/orgs/{orgId}/connections': {
-        role: 'member',
-        handle: async ({ orgId }) => {
-          const [connections, sources] = await Promise.all([
-            deps.connections.connectionsOf(orgId),
-            deps.connections.sourcesOf(orgId),
-          ]);
-          const square = connections.find((connection) => connection.provider === 'square');
-          const shopify = connections.find((connection) => connection.provider === 'shopify');
-          return json(200, {
-            square: square ? squareView(square) : null,
-            shopify: shopify ? shopifyView(shopify) : null,
-            sources: sources
-              .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.sourceId.localeCompare(b.sourceId))
-              .map(sourceView),
-          });
-        },
-      },
-
+      'GET /v1/orgs/{orgId}/connections': route('member', listConnections),
       // Connecting by assertion let any admin claim any shop or merchant: connections are proven by OAuth now.
-      'PUT /v1/orgs/{orgId}/connections/square': {
-        role: 'admin',
-        handle: async (request) => useAuthorize(request, 'square'),
-      },
-      'PUT /v1/orgs/{orgId}/connections/shopify': {
-        role: 'admin',
-        handle: async (request) => useAuthorize(request, 'shopify'),
-      },
-
-      'PUT /v1/orgs/{orgId}/connections/sources/{sourceId}': {
-        role: 'admin',
-        handle: async ({ orgId, event }) => {
-          const { gracePeriodSeconds = DEFAULT_SOURCE_GRACE_SECONDS } = parseOptionalJsonBody(
-            event,
-            sourceSecretSchema,
-          );
-          const sourceId = sourceIdOf(event);
-          if (!isSourceId(sourceId)) {
-            throw new RequestValidationError(422, 'Invalid source id', [
-              {
-                field: 'sourceId',
-                message:
-                  'must be 1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit',
-              },
-            ]);
-          }
-          const sourceIdTaken = () =>
-            problem(409, 'source_id_unavailable', 'This source id is not available; choose another');
-          const existing = await deps.connections.getSource(sourceId);
-          if (existing && existing.orgId !== orgId) return sourceIdTaken();
-          const now = deps.now();
-          const at = now.toISOString();
-          const createdAt = existing?.createdAt ?? at;
-          const secret = generateSigningSecret();
-          const ciphertext = await deps.cipher.encrypt(secret, sourceSecretContext(orgId, sourceId));
-          // A replaced secret keeps verifying for the grace period, like a rotated endpoint secret.
-          const retiredSecrets = retiredSourceSecrets(existing, now, gracePeriodSeconds);
-          const outcome = await deps.connections.putSource({
-            sourceId,
-            orgId,
-            secrets: [ciphertext],
-            ...(retiredSecrets.length > 0 && { retiredSecrets }),
-            createdAt,
-            updatedAt: at,
-          });
-          if (outcome === 'conflict') return sourceIdTaken();
-          logger.info(outcome === 'created' ? 'Source created' : 'Source secret rotated', { orgId, sourceId });
-          // The only time the secret is shown: it is stored encrypted and never returned again.
-          return secretJson(outcome === 'created' ? 201 : 200, {
-            sourceId,
-            url: sourceWebhookPath(sourceId),
-            secret,
-            createdAt,
-          });
-        },
-      },
-
-      'GET /v1/orgs/{orgId}/connections/sources/{sourceId}/events': {
-        role: 'member',
-        handle: async ({ orgId, event }) => {
-          const query = parseQuery(event, pageQuerySchema);
-          const sourceId = sourceIdOf(event);
-          const source = isSourceId(sourceId) ? await deps.connections.getSource(sourceId) : undefined;
-          if (!source || source.orgId !== orgId) return sourceNotFound();
-          // TTL deletes expired events lazily (and never locally), so the window is applied here too.
-          const since = new Date(deps.now().getTime() - deps.settings.sourceEventRetentionDays * DAY_MS).toISOString();
-          const page = await deps.connections.sourceEvents(sourceId, {
-            limit: query.limit,
-            cursor: query.cursor,
-            since,
-          });
-          return json(200, { items: page.items.map(sourceEventView), nextCursor: page.nextCursor });
-        },
-      },
+      'PUT /v1/orgs/{orgId}/connections/square': route('admin', async (_deps, request) =>
+        useAuthorize(request, 'square'),
+      ),
+      'PUT /v1/orgs/{orgId}/connections/shopify': route('admin', async (_deps, request) =>
+        useAuthorize(request, 'shopify'),
+      ),
+      'PUT /v1/orgs/{orgId}/connections/sources/{sourceId}': route('admin', putSource),
+      'GET /v1/orgs/{orgId}/connections/sources/{sourceId}/events': route('member', readSourceEvents),
     },
-    logger,
+    deps.observability.logger,
   );
+}
+
+/** `GET …/connections`: the org's Square merchant, Shopify shop and signed sources. */
+async function listConnections(deps: ConnectionsApiDependencies, { orgId }: OrgRequest): Promise<HttpResult> {
+  const [connections, sources] = await Promise.all([
+    deps.connections.connectionsOf(orgId),
+    deps.connections.sourcesOf(orgId),
+  ]);
+  const square = connections.find((connection) => connection.provider === 'square');
+  const shopify = connections.find((connection) => connection.provider === 'shopify');
+  return json(200, {
+    square: square ? squareView(square) : null,
+    shopify: shopify ? shopifyView(shopify) : null,
+    sources: sources
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.sourceId.localeCompare(b.sourceId))
+      .map(sourceView),
+  });
+}
+
+/** The path's source id, refused (422) unless it is one a source may have. */
+function validSourceIdOf(event: APIGatewayProxyEventV2): string {
+  const sourceId = sourceIdOf(event);
+  if (!isSourceId(sourceId)) {
+    throw new RequestValidationError(422, 'Invalid source id', [
+      {
+        field: 'sourceId',
+        message: 'must be 1–64 characters: lower-case letters, digits, "_" or "-", starting with a letter or digit',
+      },
+    ]);
+  }
+  return sourceId;
+}
+
+const sourceIdTaken = () => problem(409, 'source_id_unavailable', 'This source id is not available; choose another');
+
+/** `PUT …/sources/{sourceId}`: creates the source, or gives it a new secret; the secret is shown this once. */
+async function putSource(deps: ConnectionsApiDependencies, { orgId, event }: OrgRequest): Promise<HttpResult> {
+  const { gracePeriodSeconds = DEFAULT_SOURCE_GRACE_SECONDS } = parseOptionalJsonBody(event, sourceSecretSchema);
+  const sourceId = validSourceIdOf(event);
+  const existing = await deps.connections.getSource(sourceId);
+  if (existing && existing.orgId !== orgId) return sourceIdTaken();
+  const now = deps.now();
+  const at = now.toISOString();
+  const createdAt = existing?.createdAt ?? at;
+  const secret = generateSigningSecret();
+  const ciphertext = await deps.cipher.encrypt(secret, sourceSecretContext(orgId, sourceId));
+  // A replaced secret keeps verifying for the grace period, like a rotated endpoint secret.
+  const retiredSecrets = retiredSourceSecrets(existing, now, gracePeriodSeconds);
+  const outcome = await deps.connections.putSource({
+    sourceId,
+    orgId,
+    secrets: [ciphertext],
+    ...(retiredSecrets.length > 0 && { retiredSecrets }),
+    createdAt,
+    updatedAt: at,
+  });
+  if (outcome === 'conflict') return sourceIdTaken();
+  deps.observability.logger.info(outcome === 'created' ? 'Source created' : 'Source secret rotated', {
+    orgId,
+    sourceId,
+  });
+  // The only time the secret is shown: it is stored encrypted and never returned again.
+  const url = sourceWebhookPath(sourceId);
+  return secretJson(outcome === 'created' ? 201 : 200, { sourceId, url, secret, createdAt });
+}
+
+/** `GET …/sources/{sourceId}/events`: the source's recent events, newest first. */
+async function readSourceEvents(deps: ConnectionsApiDependencies, { orgId, event }: OrgRequest): Promise<HttpResult> {
+  const query = parseQuery(event, pageQuerySchema);
+  const sourceId = sourceIdOf(event);
+  const source = isSourceId(sourceId) ? await deps.connections.getSource(sourceId) : undefined;
+  if (!source || source.orgId !== orgId) return sourceNotFound();
+  // TTL deletes expired events lazily (and never locally), so the window is applied here too.
+  const since = new Date(deps.now().getTime() - deps.settings.sourceEventRetentionDays * DAY_MS).toISOString();
+  const page = await deps.connections.sourceEvents(sourceId, { limit: query.limit, cursor: query.cursor, since });
+  return json(200, { items: page.items.map(sourceEventView), nextCursor: page.nextCursor });
 }

@@ -9,7 +9,7 @@ import type { WebhooksApiDependencies } from './dependencies';
 
 /** Reads an organisation and a merchant share: an endpoint's attempts and a message's history. */
 
-const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
+export const endpointNotFound = (): HttpResult => problem(404, 'endpoint_not_found', 'No such endpoint');
 
 /** `GET …/attempts`: an owner's endpoint's attempts, newest first (an organisation's or a merchant's). */
 export async function readEndpointAttempts(

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { exampleEvent, type PlatformEvent } from '../../shared/events/event-catalog';
 import { parseJsonBody, parseOptionalJsonBody, parseQuery, type OrgRoute } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
 import { json, secretJson } from '../../shared/platform/http/responses';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
-import { deliver, type DeliveryOutcome } from '../../shared/outbound/deliver';
 import {
   DEFAULT_ROTATION_GRACE_SECONDS,
   rotatedSecrets,
@@ -15,41 +13,25 @@ import {
   signingSecrets,
   type EndpointRecord,
 } from '../../shared/outbound/endpoint';
-import { messageBody } from '../../shared/outbound/fanout';
-import { messageIdFor, newManualId, orgScope } from '../../shared/events/ids';
-import { ownedByOrg, ownerFields, ownerPartition, type Owner } from '../../shared/events/owner';
+import { ownerFields, ownerPartition, type Owner } from '../../shared/events/owner';
 import { startJob } from '../../shared/platform/jobs/job-runner';
 import { ActiveJobError } from '../../shared/platform/jobs/jobs-store';
 import { newRecoveryJob, RECOVERY_JOB_KIND, recoveryView } from '../../shared/outbound/recovery-job';
-import type { Attempt } from '../../shared/outbound/messages-store';
 import { windowStart } from '../../shared/outbound/stats-store';
-import { attemptView } from '../../shared/outbound/views';
-import {
-  recoverSchema,
-  resendSchema,
-  rotateSchema,
-  statsQuerySchema,
-  testSchema,
-} from '../../shared/outbound/endpoint-requests';
-import type { WebhooksApiDependencies } from './dependencies';
-import { refuseOverLimit } from './operation-limit';
+import { recoverSchema, rotateSchema, statsQuerySchema } from '../../shared/outbound/endpoint-requests';
 import { endpointState } from '../../shared/outbound/admission/endpoint-state';
+import type { WebhooksApiDependencies } from './dependencies';
+import { endpointNotFound } from './endpoint-reads';
+import { orgEndpointRoute } from './endpoint-route';
+import { resendMessage, sendTestEvent } from './manual-deliveries';
+import { operableEndpoint } from './operation-limit';
 
 /**
- * Operating endpoints: rotate a signing secret, send a test event, resend a message, and read an
- * endpoint's health. Test sends and resends go through `deliver()`, the one delivery path (claim,
- * sign, post, log, settle), and answer with the attempt they made.
+ * Operating endpoints: rotate a signing secret, recover what an endpoint missed, and read an
+ * endpoint's health; test sends and resends are in manual-deliveries.ts.
  */
 
 const METRIC = METRIC_NAMES.endpointsApi;
-
-const endpointNotFound = () => problem(404, 'endpoint_not_found', 'No such endpoint');
-const endpointDisabled = (endpoint: EndpointRecord) =>
-  problem(
-    409,
-    'endpoint_disabled',
-    `The endpoint is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it first`,
-  );
 
 /**
  * Rotates an endpoint's signing secret (an organisation's endpoint, or a merchant's federation webhook).
@@ -151,11 +133,9 @@ export async function recoverEndpoint(
 ) {
   const { logger, metrics } = deps.observability;
   const input = parseJsonBody(event, recoverSchema);
-  const endpoint = await deps.endpoints.get(owner, endpointId);
-  if (!endpoint) return endpointNotFound();
-  if (!endpoint.enabled) return endpointDisabled(endpoint);
-  const refused = await refuseOverLimit(deps.operationLimits, owner, 'recover', deps.settings.orgOperationsPerMinute);
-  if (refused) return refused;
+  const operable = await operableEndpoint(deps, owner, endpointId, 'recover');
+  if ('refused' in operable) return operable.refused;
+  const { endpoint } = operable;
   const now = deps.now();
   const job = newRecoveryJob({
     owner,
@@ -190,159 +170,22 @@ export async function recoverEndpoint(
   return json(202, view, { location: recoveryLocation(owner, job.jobId) });
 }
 
+/** The organisation's routes that operate its endpoints (the merchant's are in merchant-webhook.ts). */
 export function createOperationRoutes(deps: WebhooksApiDependencies): Record<string, OrgRoute> {
-  const { logger, metrics } = deps.observability;
-
-  const count = (metric: string) => {
-    metrics.addMetric(metric, MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
-  };
-
-  /** The attempt a test send or resend made, read back from the attempt log. */
-  async function attemptAnswer(
-    messageId: string,
-    endpointId: string,
-    outcome: DeliveryOutcome,
-    pick: (attempt: Attempt) => boolean,
-  ) {
-    const { attempts } = await deps.messages.messageHistory(messageId);
-    const attempt = attempts.find((candidate) => candidate.endpointId === endpointId && pick(candidate));
-    if (!attempt)
-      return problem(
-        409,
-        'not_attempted',
-        `The delivery was not attempted (${outcome.kind === 'skipped' ? outcome.reason : outcome.kind})`,
-      );
-    return json(200, { messageId, endpointId, attempt: attemptView(attempt) });
-  }
-
+  const ENDPOINT = '/v1/orgs/{orgId}/webhooks/endpoints/{endpointId}';
   return {
-    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover': {
-      role: 'admin',
-      handle: async ({ orgId, event }) => recoverEndpoint(deps, orgId, event.pathParameters?.endpointId ?? '', event),
-    },
-
+    [`POST ${ENDPOINT}/recover`]: orgEndpointRoute(deps, 'admin', recoverEndpoint),
     'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': {
       role: 'member',
       handle: async ({ orgId, event }) => readRecovery(deps, orgId, event.pathParameters?.recoveryId ?? ''),
     },
-
-    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': {
-      role: 'admin',
-      handle: async ({ orgId, event }) =>
-        rotateEndpointSecret(deps, orgId, event.pathParameters?.endpointId ?? '', event),
-    },
-
-    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': {
-      role: 'admin',
-      handle: async ({ orgId, event }) => {
-        const input = parseOptionalJsonBody(event, testSchema);
-        const endpoint = await deps.endpoints.get(orgId, event.pathParameters?.endpointId ?? '');
-        if (!endpoint) return endpointNotFound();
-        if (!endpoint.enabled) return endpointDisabled(endpoint);
-        const refused = await refuseOverLimit(
-          deps.operationLimits,
-          orgId,
-          'test',
-          deps.settings.orgOperationsPerMinute,
-        );
-        if (refused) return refused;
-        const now = deps.now();
-        const createdAt = now.toISOString();
-        const example = exampleEvent(input.eventType ?? 'webhook.test', orgId, {
-          id: `evt_test_${randomUUID()}`,
-          occurredAt: createdAt,
-        }) as PlatformEvent;
-        const messageId = messageIdFor(orgScope(orgId), example.id);
-        const correlationId = event.requestContext.requestId || randomUUID();
-        const expiresAt = Math.floor(now.getTime() / 1_000) + deps.settings.messageRetentionDays * 86_400;
-        // A message of its own, delivered to this endpoint only: no fan-out, so no other endpoint sees it.
-        await deps.messages.putMessage({
-          messageId,
-          orgId,
-          eventId: example.id,
-          eventType: example.type,
-          occurredAt: createdAt,
-          body: messageBody(messageId, example),
-          correlationId,
-          createdAt,
-          fanout: 'complete',
-          expiresAt,
-        });
-        await deps.messages.putDeliveryIfAbsent({
-          messageId,
-          endpointId: endpoint.endpointId,
-          orgId,
-          eventType: example.type,
-          status: 'pending',
-          attempts: 0,
-          lastAttemptAt: null,
-          nextAttemptAt: createdAt,
-          createdAt,
-          updatedAt: createdAt,
-          expiresAt,
-        });
-        await deps.stats
-          .record(endpoint.endpointId, { kind: 'pending', delta: 1, createdAt }, now)
-          .catch(() => undefined);
-        const outcome = await deliver(
-          { messageId, orgId, endpointId: endpoint.endpointId, attempt: 1, trigger: 'scheduled', correlationId },
-          deps.delivery,
-        );
-        logger.info('Test event sent', {
-          orgId,
-          endpointId: endpoint.endpointId,
-          messageId,
-          eventType: example.type,
-          outcome: outcome.kind,
-          correlationId,
-        });
-        count(METRIC.testSent);
-        return attemptAnswer(
-          messageId,
-          endpoint.endpointId,
-          outcome,
-          (attempt) => attempt.attempt === 1 && attempt.manualId === undefined,
-        );
-      },
-    },
-
+    [`POST ${ENDPOINT}/secret/rotate`]: orgEndpointRoute(deps, 'admin', rotateEndpointSecret),
+    [`POST ${ENDPOINT}/test`]: orgEndpointRoute(deps, 'admin', sendTestEvent),
     'POST /v1/orgs/{orgId}/webhooks/messages/{messageId}/resend': {
       role: 'admin',
-      handle: async ({ orgId, event }) => {
-        const { endpointId } = parseJsonBody(event, resendSchema);
-        const messageId = event.pathParameters?.messageId ?? '';
-        const message = await deps.messages.getMessage(messageId);
-        if (!message || !ownedByOrg(message, orgId)) return problem(404, 'message_not_found', 'No such message');
-        const endpoint = await deps.endpoints.get(orgId, endpointId);
-        if (!endpoint) return endpointNotFound();
-        if (!(await deps.messages.getDelivery(messageId, endpointId)))
-          return problem(404, 'delivery_not_found', 'This message was never routed to that endpoint');
-        if (!endpoint.enabled) return endpointDisabled(endpoint);
-        const refused = await refuseOverLimit(
-          deps.operationLimits,
-          orgId,
-          'resend',
-          deps.settings.orgOperationsPerMinute,
-        );
-        if (refused) return refused;
-        const manualId = newManualId();
-        const correlationId = event.requestContext.requestId || randomUUID();
-        const outcome = await deliver(
-          { messageId, orgId, endpointId, attempt: 1, trigger: 'manual', manualId, correlationId },
-          deps.delivery,
-        );
-        logger.info('Message resent', { orgId, endpointId, messageId, manualId, outcome: outcome.kind, correlationId });
-        count(METRIC.manualResend);
-        return attemptAnswer(messageId, endpointId, outcome, (attempt) => attempt.manualId === manualId);
-      },
+      handle: async ({ orgId, event }) => resendMessage(deps, orgId, event),
     },
-
-    'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': {
-      role: 'member',
-      handle: async ({ orgId, event }) => readEndpointStats(deps, orgId, event.pathParameters?.endpointId ?? '', event),
-    },
-
+    [`GET ${ENDPOINT}/stats`]: orgEndpointRoute(deps, 'member', readEndpointStats),
     'GET /v1/orgs/{orgId}/webhooks/stats': {
       role: 'member',
       handle: async ({ orgId, event }) => {

@@ -1,6 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ITEM_ABSENT, putIfAbsent as putItemIfAbsent } from '../platform/aws/conditional-writes';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../platform/aws/pagination';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getItem, putItemIfAbsent, putItemIfVersion, queryPage, type TableContext } from '../platform/aws/table';
 import type { AuditEntry } from './audit';
 import type { BillingRecord } from './billing-record';
 
@@ -33,77 +32,50 @@ const orgKey = (orgId: string): string => `ORG#${orgId}`;
 const RECORD_SORT_KEY = 'BILLING';
 const AUDIT_PREFIX = 'AUDIT#';
 
+const customerKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'ORG' });
+
 export function createBillingStore(documents: DynamoDBDocumentClient, tableName: string): BillingStore {
-  const putIfAbsent = (item: Record<string, unknown>) => putItemIfAbsent(documents, tableName, item);
+  const table: TableContext = { documents, tableName };
 
   async function getCustomerOrg(customerId: string): Promise<string | undefined> {
-    const result = await documents.send(
-      new GetCommand({ TableName: tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'ORG' }, ConsistentRead: true }),
-    );
-    return typeof result.Item?.orgId === 'string' ? result.Item.orgId : undefined;
+    const mapping = await getItem<{ orgId?: unknown }>(table, customerKey(customerId));
+    return typeof mapping?.orgId === 'string' ? mapping.orgId : undefined;
   }
 
   return {
     getCustomerOrg,
-
-    async getRecord(orgId) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: orgKey(orgId), sk: RECORD_SORT_KEY }, ConsistentRead: true }),
-      );
-      if (!result.Item) return undefined;
-      const { pk: _pk, sk: _sk, ...record } = result.Item;
-      return record as BillingRecord;
-    },
-
+    getRecord: (orgId) => getItem<BillingRecord>(table, { pk: orgKey(orgId), sk: RECORD_SORT_KEY }),
     async putRecord(record, expectedRevision) {
-      const firstWrite = expectedRevision === 0;
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: orgKey(record.orgId), sk: RECORD_SORT_KEY, ...record },
-            ConditionExpression: firstWrite ? ITEM_ABSENT : 'revision = :expected',
-            ExpressionAttributeValues: firstWrite ? undefined : { ':expected': expectedRevision },
-          }),
-        );
-        return 'written';
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'conflict';
-        throw error;
-      }
+      const item = { pk: orgKey(record.orgId), sk: RECORD_SORT_KEY, ...record };
+      // Revision 0 is "no record yet".
+      const written = await putItemIfVersion(
+        table,
+        item,
+        'revision',
+        expectedRevision === 0 ? undefined : expectedRevision,
+      );
+      return written ? 'written' : 'conflict';
     },
-
     async mapCustomerToOrg(customerId, orgId) {
-      if (await putIfAbsent({ pk: `CUSTOMER#${customerId}`, sk: 'ORG', customerId, orgId })) return orgId;
+      if (await putItemIfAbsent(table, { ...customerKey(customerId), customerId, orgId })) return orgId;
       return (await getCustomerOrg(customerId)) ?? orgId;
     },
-
     async putAuditEntry(entry) {
-      const written = await putIfAbsent({
-        pk: orgKey(entry.orgId),
-        sk: `${AUDIT_PREFIX}${entry.at}#${entry.eventId}`,
-        ...entry,
-      });
-      return written ? 'written' : 'exists';
+      const sk = `${AUDIT_PREFIX}${entry.at}#${entry.eventId}`;
+      return (await putItemIfAbsent(table, { pk: orgKey(entry.orgId), sk, ...entry })) ? 'written' : 'exists';
     },
-
-    async listAudit(orgId, { limit, cursor }) {
+    listAudit(orgId, { limit, cursor }) {
       const pk = orgKey(orgId);
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
+      // Stored as `{ pk, sk, ...entry }`: without its keys, an item is the entry.
+      return queryPage<AuditEntry>(
+        table,
+        {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
           ExpressionAttributeValues: { ':pk': pk, ':audit': AUDIT_PREFIX },
           ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, pk),
-        }),
+        },
+        { limit, cursor, partitionKey: pk },
       );
-      const items = (result.Items ?? []).map(
-        ({ id, type, at, source, eventId, summary, orgId: entryOrg }) =>
-          ({ id, orgId: entryOrg, type, at, source, eventId, summary }) as AuditEntry,
-      );
-      return { items, nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
     },
   };
 }

@@ -144,18 +144,16 @@ async function resolveOrg(event: BillingEvent, deps: BillingDependencies): Promi
   if (named && customerId) return deps.store.mapCustomerToOrg(customerId, named);
   const mapped = named ?? (customerId ? await deps.store.getCustomerOrg(customerId) : undefined);
   if (mapped) return mapped;
-  await deps.alerts.raise({
-    id: `org_unresolved:${event.id}`,
-    orgId: null,
-    kind: 'org_unresolved',
-    severity: 'critical',
-    message:
-      `Stripe event ${event.id} (${event.type}) names no organisation and customer ` +
-      `${customerId ?? 'unknown'} is not mapped to one; it will be retried and then kept in the dead-letter queue`,
-    at: new Date(event.created * 1000).toISOString(),
-    source: 'stripe',
-    details: { eventId: event.id, eventType: event.type, customerId: customerId ?? null },
-  });
+  await deps.alerts.raise(
+    stripeAlert(event, null, {
+      kind: 'org_unresolved',
+      severity: 'critical',
+      message:
+        `Stripe event ${event.id} (${event.type}) names no organisation and customer ` +
+        `${customerId ?? 'unknown'} is not mapped to one; it will be retried and then kept in the dead-letter queue`,
+      details: { eventType: event.type, customerId: customerId ?? null },
+    }),
+  );
   throw new OrgNotResolvedError(event.id, customerId);
 }
 
@@ -172,54 +170,44 @@ async function applyDecision(event: BillingEvent, orgId: string, now: string, st
   throw new WriteConflictError(`ORG#${orgId}/BILLING`, MAX_WRITE_ATTEMPTS);
 }
 
+/** An ops alert about a Stripe event: its id derived from the event, so a redelivery raises it once. */
+function stripeAlert(
+  event: BillingEvent,
+  orgId: string | null,
+  alert: Pick<OpsAlert, 'kind' | 'severity' | 'message' | 'details'>,
+): OpsAlert {
+  return {
+    id: `${alert.kind}:${event.id}`,
+    orgId,
+    ...alert,
+    at: new Date(event.created * 1000).toISOString(),
+    source: 'stripe',
+    details: { eventId: event.id, ...alert.details },
+  };
+}
+
 function alertsFor(event: BillingEvent, orgId: string, decision: Decision): OpsAlert[] {
   if (decision.outcome === 'stale') return [];
-  const at = new Date(event.created * 1000).toISOString();
   if (event.type === 'invoice.payment_failed') {
     const { invoice } = event;
-    return [
-      {
-        id: `payment_failed:${event.id}`,
-        orgId,
-        kind: 'payment_failed',
-        severity: 'warning',
-        message:
-          `Payment failed for organisation ${orgId}, invoice ${invoice.id} (attempt ` +
-          `${invoice.attempt_count ?? 0})`,
-        at,
-        source: 'stripe',
-        details: {
-          eventId: event.id,
-          invoiceId: invoice.id,
-          amountDue: invoice.amount_due ?? 0,
-          currency: invoice.currency,
-        },
-      },
-    ];
+    const attempt = invoice.attempt_count ?? 0;
+    const message = `Payment failed for organisation ${orgId}, invoice ${invoice.id} (attempt ${attempt})`;
+    const details = { invoiceId: invoice.id, amountDue: invoice.amount_due ?? 0, currency: invoice.currency };
+    return [stripeAlert(event, orgId, { kind: 'payment_failed', severity: 'warning', message, details })];
   }
   if (
     event.kind === 'subscription' &&
     event.type !== 'customer.subscription.deleted' &&
     planOfSubscription(event.subscription) === undefined
   ) {
-    return [
-      {
-        id: `unknown_plan:${event.id}`,
-        orgId,
-        kind: 'unknown_plan',
-        severity: 'critical',
-        message:
-          `Subscription ${event.subscription.id} of organisation ${orgId} names no known plan (price ` +
-          `metadata.plan or lookup_key); the organisation was given the free plan`,
-        at,
-        source: 'stripe',
-        details: {
-          eventId: event.id,
-          subscriptionId: event.subscription.id,
-          priceId: event.subscription.items.data[0]?.price?.id ?? null,
-        },
-      },
-    ];
+    const message =
+      `Subscription ${event.subscription.id} of organisation ${orgId} names no known plan (price ` +
+      `metadata.plan or lookup_key); the organisation was given the free plan`;
+    const details = {
+      subscriptionId: event.subscription.id,
+      priceId: event.subscription.items.data[0]?.price?.id ?? null,
+    };
+    return [stripeAlert(event, orgId, { kind: 'unknown_plan', severity: 'critical', message, details })];
   }
   return [];
 }

@@ -83,71 +83,25 @@ const countsSchema = z.looseObject({ counts: z.array(z.unknown()).nullish(), cur
 export function createSquareCatalogClient(
   options: SquareCatalogClientOptions,
 ): SquareCatalogSource & SquareCatalogPages {
-  const doFetch = options.fetch ?? fetch;
-  const baseUrl = options.baseUrl ?? SQUARE_API_BASE_URL;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let tokenMerchant: Promise<string> | undefined;
-
-  async function call<T>(
-    operation: string,
-    path: string,
-    schema: z.ZodType<T>,
-    body?: Record<string, unknown>,
-  ): Promise<T> {
-    let response: Response;
-    try {
-      response = await doFetch(new URL(path, baseUrl), {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: {
-          authorization: `Bearer ${await options.accessToken()}`,
-          'square-version': SQUARE_API_VERSION,
-          accept: 'application/json',
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new SquareApiError(0, `Square ${operation} could not be reached: ${(error as Error).message}`, [], {
-        cause: error,
-      });
-    }
-    const json = await response.text().then((text) => {
-      try {
-        return parseLosslessJson(text);
-      } catch {
-        return undefined;
-      }
-    });
-    const errors = errorsSchema.safeParse(json).data?.errors ?? [];
-    const parsed = schema.safeParse(json);
-    if (!response.ok || errors.length > 0 || !parsed.success) {
-      const detail =
-        errors.map((error) => error.detail ?? error.code).join('; ') ||
-        (parsed.success ? 'no detail' : 'unreadable response');
-      throw new SquareApiError(
-        response.status,
-        `Square ${operation} answered ${response.status}: ${detail}`,
-        errors.map((error) => error.code ?? 'UNKNOWN'),
-      );
-    }
-    return parsed.data;
-  }
-
   const search = (body: Record<string, unknown>) =>
-    call('SearchCatalogObjects', '/v2/catalog/search', responseSchema, body);
-
+    callSquare(options, {
+      operation: 'SearchCatalogObjects',
+      path: '/v2/catalog/search',
+      schema: responseSchema,
+      body,
+    });
   return {
     tokenMerchantId() {
-      tokenMerchant ??= call('RetrieveMerchant', '/v2/merchants/me', merchantSchema).then(
-        (answer) => answer.merchant.id,
-      );
+      tokenMerchant ??= callSquare(options, {
+        operation: 'RetrieveMerchant',
+        path: '/v2/merchants/me',
+        schema: merchantSchema,
+      }).then((answer) => answer.merchant.id);
       // A failed look-up is not remembered: the next message asks again.
       void tokenMerchant.catch(() => (tokenMerchant = undefined));
       return tokenMerchant;
     },
-
     async catalogPage(cursor) {
       const page = await search({
         object_types: ['ITEM', 'ITEM_VARIATION'],
@@ -157,38 +111,95 @@ export function createSquareCatalogClient(
       });
       return { objects: page.objects ?? [], relatedObjects: page.related_objects ?? [], cursor: page.cursor ?? null };
     },
-
     async inventoryPage(cursor) {
-      const page = await call('BatchRetrieveInventoryCounts', '/v2/inventory/counts/batch-retrieve', countsSchema, {
-        limit: PAGE_LIMIT,
-        ...(cursor !== null && { cursor }),
+      const page = await callSquare(options, {
+        operation: 'BatchRetrieveInventoryCounts',
+        path: '/v2/inventory/counts/batch-retrieve',
+        schema: countsSchema,
+        body: { limit: PAGE_LIMIT, ...(cursor !== null && { cursor }) },
       });
       return { counts: page.counts ?? [], cursor: page.cursor ?? null };
     },
-
-    async *changedObjects({ beginTime }) {
-      let cursor: string | undefined;
-      const seen = new Set<string>();
-      do {
-        const page = await search({
-          object_types: ['ITEM', 'ITEM_VARIATION'],
-          include_deleted_objects: true,
-          include_related_objects: true,
-          limit: PAGE_LIMIT,
-          ...(beginTime !== undefined && { begin_time: beginTime }),
-          ...(cursor !== undefined && { cursor }),
-        });
-        yield {
-          objects: page.objects ?? [],
-          relatedObjects: page.related_objects ?? [],
-          latestTime: page.latest_time ?? null,
-        };
-        cursor = page.cursor ?? undefined;
-        // A cursor seen before would loop forever.
-        if (cursor !== undefined && seen.has(cursor))
-          throw new SquareApiError(200, 'Square SearchCatalogObjects returned a cursor it had already returned');
-        if (cursor !== undefined) seen.add(cursor);
-      } while (cursor);
-    },
+    changedObjects: ({ beginTime }) => changedObjects(search, beginTime),
   };
+}
+
+interface SquareRequest<T> {
+  readonly operation: string;
+  readonly path: string;
+  readonly schema: z.ZodType<T>;
+  /** A POST's JSON body; a GET without. */
+  readonly body?: Record<string, unknown>;
+}
+
+/** One Square API call: its answer parsed losslessly and validated, or a SquareApiError. */
+async function callSquare<T>(options: SquareCatalogClientOptions, request: SquareRequest<T>): Promise<T> {
+  const { operation, body } = request;
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(new URL(request.path, options.baseUrl ?? SQUARE_API_BASE_URL), {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${await options.accessToken()}`,
+        'square-version': SQUARE_API_VERSION,
+        accept: 'application/json',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      redirect: 'error',
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const message = `Square ${operation} could not be reached: ${(error as Error).message}`;
+    throw new SquareApiError(0, message, [], { cause: error });
+  }
+  const json = await response.text().then((text) => {
+    try {
+      return parseLosslessJson(text);
+    } catch {
+      return undefined;
+    }
+  });
+  const errors = errorsSchema.safeParse(json).data?.errors ?? [];
+  const parsed = request.schema.safeParse(json);
+  if (!response.ok || errors.length > 0 || !parsed.success) {
+    const detail =
+      errors.map((error) => error.detail ?? error.code).join('; ') ||
+      (parsed.success ? 'no detail' : 'unreadable response');
+    throw new SquareApiError(
+      response.status,
+      `Square ${operation} answered ${response.status}: ${detail}`,
+      errors.map((error) => error.code ?? 'UNKNOWN'),
+    );
+  }
+  return parsed.data;
+}
+
+/** Every page of objects changed after `beginTime`, along Square's cursor. */
+async function* changedObjects(
+  search: (body: Record<string, unknown>) => Promise<z.infer<typeof responseSchema>>,
+  beginTime: string | undefined,
+): AsyncIterable<CatalogPage> {
+  let cursor: string | undefined;
+  const seen = new Set<string>();
+  do {
+    const page = await search({
+      object_types: ['ITEM', 'ITEM_VARIATION'],
+      include_deleted_objects: true,
+      include_related_objects: true,
+      limit: PAGE_LIMIT,
+      ...(beginTime !== undefined && { begin_time: beginTime }),
+      ...(cursor !== undefined && { cursor }),
+    });
+    yield {
+      objects: page.objects ?? [],
+      relatedObjects: page.related_objects ?? [],
+      latestTime: page.latest_time ?? null,
+    };
+    cursor = page.cursor ?? undefined;
+    // A cursor seen before would loop forever.
+    if (cursor !== undefined && seen.has(cursor))
+      throw new SquareApiError(200, 'Square SearchCatalogObjects returned a cursor it had already returned');
+    if (cursor !== undefined) seen.add(cursor);
+  } while (cursor);
 }

@@ -1,13 +1,7 @@
 import * as z from 'zod';
 import { jsonIdSchema } from '../platform/json/lossless';
-import {
-  joinTitles,
-  tombstone,
-  type ItemChange,
-  type LevelChange,
-  type Variant,
-  type VariantRef,
-} from './catalog-record';
+import { joinTitles, tombstone } from './catalog-record';
+import type { ItemChange, LevelChange, Variant, VariantRef } from './catalog-record';
 import { canonicalDecimal, minorUnitsToDecimal } from './decimal';
 import { parseInstant, RANK, versionOf, type Instant } from './versions';
 

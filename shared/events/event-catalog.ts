@@ -71,6 +71,16 @@ function merchantEntry<S extends z.ZodType>(
   return { description, scope: 'merchant', schema: schema.meta({ description, examples: [example] }), example };
 }
 
+/** A loop transition's example: the loop, its move from one state to another, who made it and why. */
+function loopMove<const From extends string, const To extends string, const Actor extends string>(
+  loopId: string,
+  [from, to]: readonly [From, To],
+  [actorType, actorId]: readonly [Actor, string],
+  reason: string | null,
+) {
+  return { loopId, from, to, actor: { type: actorType, id: actorId }, reason };
+}
+
 const federationOrderExample = {
   orderId: 'ord_fed_01HZXF01',
   externalOrderId: 'MP-558120',
@@ -86,35 +96,28 @@ export const EVENT_CATALOG = {
   'loop.procurement.transitioned': entry(
     'A procurement loop (purchase from a supplier) moved to a new state.',
     loopProcurementTransitioned,
-    {
-      loopId: 'loop_proc_01HZX3K9',
-      from: 'approved',
-      to: 'ordered',
-      actor: { type: 'user', id: 'usr_4821' },
-      reason: null,
-    },
+    loopMove('loop_proc_01HZX3K9', ['approved', 'ordered'], ['user', 'usr_4821'], null),
   ),
-  'loop.orders.transitioned': entry('An order loop moved to a new state.', loopOrdersTransitioned, {
-    loopId: 'loop_ord_01HZX4A2',
-    from: 'packed',
-    to: 'shipped',
-    actor: { type: 'integration', id: 'int_shopify_7' },
-    reason: null,
-  }),
-  'loop.returns.transitioned': entry('A return loop moved to a new state.', loopReturnsTransitioned, {
-    loopId: 'loop_ret_01HZX5QF',
-    from: 'received',
-    to: 'inspected',
-    actor: { type: 'user', id: 'usr_1193' },
-    reason: 'Packaging damaged, item intact',
-  }),
-  'loop.quality.transitioned': entry('A quality case loop moved to a new state.', loopQualityTransitioned, {
-    loopId: 'loop_qa_01HZX6M1',
-    from: 'investigating',
-    to: 'contained',
-    actor: { type: 'system', id: 'rule_quarantine_lot' },
-    reason: 'Lot L-2291 quarantined',
-  }),
+  'loop.orders.transitioned': entry(
+    'An order loop moved to a new state.',
+    loopOrdersTransitioned,
+    loopMove('loop_ord_01HZX4A2', ['packed', 'shipped'], ['integration', 'int_shopify_7'], null),
+  ),
+  'loop.returns.transitioned': entry(
+    'A return loop moved to a new state.',
+    loopReturnsTransitioned,
+    loopMove('loop_ret_01HZX5QF', ['received', 'inspected'], ['user', 'usr_1193'], 'Packaging damaged, item intact'),
+  ),
+  'loop.quality.transitioned': entry(
+    'A quality case loop moved to a new state.',
+    loopQualityTransitioned,
+    loopMove(
+      'loop_qa_01HZX6M1',
+      ['investigating', 'contained'],
+      ['system', 'rule_quarantine_lot'],
+      'Lot L-2291 quarantined',
+    ),
+  ),
   'import.completed': entry('A catalog import finished and every row was applied.', importCompleted, {
     importId: 'imp_01HZX7B3',
     source: 'csv_upload',

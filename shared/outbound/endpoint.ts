@@ -1,13 +1,14 @@
 import type { SecretCipher } from '../platform/crypto/secret-cipher';
 import { ENDPOINT_SECRETS_KEY } from '../platform/topology';
 import { ownerFields, type Owner } from '../events/owner';
+import type { EndpointFields, EndpointView } from './endpoint-view';
 
 /**
  * A tenant's webhook endpoint and the pure rules around it: what the API shows, which secrets sign,
  * and when a failing endpoint is switched off. Persistence lives in endpoints-store.ts.
  */
 
-export type DisabledReason = 'manual' | 'gone' | 'failing';
+export type { DisabledReason, EndpointView } from './endpoint-view';
 
 export interface StoredSecret {
   /** Encrypted (`SecretCipher`); never leaves the service in clear except once, on creation. */
@@ -17,43 +18,15 @@ export interface StoredSecret {
   readonly expiresAt: string | null;
 }
 
-export interface Endpoint {
+export interface Endpoint extends EndpointFields {
   readonly endpointId: string;
   readonly orgId: string;
   /** Set on a merchant's federation webhook; see owner.ts. */
   readonly merchantId?: string;
-  readonly url: string;
-  readonly description: string;
-  readonly eventTypes: readonly string[];
-  readonly enabled: boolean;
-  readonly disabledReason: DisabledReason | null;
-  readonly disabledAt: string | null;
   /** Newest first. */
   readonly secrets: readonly StoredSecret[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** When the current run of failures began; cleared by any success. */
-  readonly failingSince: string | null;
-  readonly lastSuccessAt: string | null;
-  readonly lastFailureAt: string | null;
   /** Requests per second the endpoint accepts at most (admission/); absent or null: no limit. */
   readonly rateLimitPerSecond?: number | null;
-}
-
-export interface EndpointView {
-  readonly id: string;
-  readonly url: string;
-  readonly description: string;
-  readonly eventTypes: readonly string[];
-  readonly enabled: boolean;
-  readonly disabledReason: DisabledReason | null;
-  readonly disabledAt: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly failingSince: string | null;
-  readonly lastSuccessAt: string | null;
-  readonly lastFailureAt: string | null;
-  readonly rateLimitPerSecond: number | null;
 }
 
 /**

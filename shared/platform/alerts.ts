@@ -1,18 +1,11 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { createSnsClient } from './aws/sns-client';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './aws/pagination';
+import { getItem, putItemIfAbsent, queryPage, updateItem, type TableContext } from './aws/table';
 import { METRIC_NAMES } from './metric-names';
 import { OPS_ALERTS_PREFIX } from './topology';
-import { ITEM_ABSENT } from '../platform/aws/conditional-writes';
 
 /**
  * Ops alerts: stored in the ops table (what the API and the local runtime read), logged, and
@@ -66,7 +59,8 @@ const UNRESOLVED_ORG = '_unresolved';
 const partitionOf = (orgId: string | null): string => `${OPS_ALERTS_PREFIX}${orgId ?? UNRESOLVED_ORG}`;
 
 export function createAlertSink(options: AlertSinkOptions): AlertSink {
-  const { documents, tableName, logger, sns } = options;
+  const { logger, sns } = options;
+  const table: TableContext = { documents: options.documents, tableName: options.tableName };
 
   async function publish(alert: OpsAlert, key: Record<string, string>): Promise<void> {
     if (sns) {
@@ -79,32 +73,16 @@ export function createAlertSink(options: AlertSinkOptions): AlertSink {
         }),
       );
     }
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: 'SET published = :true',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
+    await updateItem(table, key, { expression: 'SET published = :true', values: { ':true': true } });
   }
 
   return {
     async raise(alert) {
       const key = { pk: partitionOf(alert.orgId), sk: `${alert.at}#${alert.id}` };
       const expiresAt = Math.floor(Date.parse(alert.at) / 1000) + options.retentionDays * 86_400;
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key, ...alert, published: false, expiresAt },
-            ConditionExpression: ITEM_ABSENT,
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        const existing = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-        if (existing.Item?.published === true) return 'duplicate';
+      if (!(await putItemIfAbsent(table, { ...key, ...alert, published: false, expiresAt }))) {
+        const existing = await getItem<{ published?: boolean }>(table, key);
+        if (existing?.published === true) return 'duplicate';
       }
       logger.warn('Ops alert', { alert });
       await publish(alert, key);
@@ -118,21 +96,23 @@ export function createAlertReader(documents: DynamoDBDocumentClient, tableName: 
   return {
     async list(orgId, { limit, cursor }) {
       const pk = partitionOf(orgId);
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, pk),
-        }),
+      const page = await queryPage<OpsAlert>(
+        { documents, tableName },
+        { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ScanIndexForward: false },
+        { limit, cursor, partitionKey: pk },
       );
-      const items = (result.Items ?? []).map(
-        ({ id, orgId: itemOrg, kind, severity, message, at, source, details }) =>
-          ({ id, orgId: itemOrg, kind, severity, message, at, source, details }) as OpsAlert,
-      );
-      return { items, nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined) };
+      // The alert's own fields: the stored item also carries `published` and its TTL.
+      const items = page.items.map(({ id, orgId: itemOrg, kind, severity, message, at, source, details }) => ({
+        id,
+        orgId: itemOrg,
+        kind,
+        severity,
+        message,
+        at,
+        source,
+        details,
+      }));
+      return { items, nextCursor: page.nextCursor };
     },
   };
 }

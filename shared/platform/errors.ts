@@ -9,9 +9,6 @@ import type { FieldError } from './http/problem';
 /** The base of every error class in the codebase: a stable `name`, and the `cause` it wraps, if any. */
 export abstract class PlatformError extends Error {
   abstract override readonly name: string;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** A signature header is missing, malformed, does not match, or its timestamp is outside tolerance. */
@@ -55,9 +52,6 @@ export class PayloadTooLargeError extends PlatformError {
 /** The environment or a secret does not hold what the function needs to run. */
 export class ConfigurationError extends PlatformError {
   override readonly name = 'ConfigurationError';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** A billing event cannot be tied to an organisation yet; the message is kept and retried. */
@@ -85,9 +79,6 @@ export class WriteConflictError extends PlatformError {
 /** Sending to a queue or topic failed; the caller must not acknowledge the input. */
 export class EnqueueError extends PlatformError {
   override readonly name = 'EnqueueError';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** A request that failed validation; `status` 400 for unreadable input, 422 for well-formed but invalid. */

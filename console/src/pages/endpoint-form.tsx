@@ -63,63 +63,12 @@ export function EndpointForm({ endpoint }: { endpoint?: EndpointView }) {
     if (saved?.secret) setCreated({ id: saved.id, secret: saved.secret });
     else if (saved) navigate(`/webhooks/${saved.id}`);
   };
-  if (created) {
-    return (
-      <Section title="Endpoint added">
-        <SecretOnce secret={created.secret} label="Signing secret" />
-        <p>
-          <Link to={`/webhooks/${created.id}`}>Go to the endpoint</Link>
-        </p>
-      </Section>
-    );
-  }
-  const general = save.error && !(save.error instanceof ApiError && save.error.fieldErrors.length > 0);
+  if (created) return <EndpointAdded created={created} />;
   return (
     <Section title={endpoint ? 'Edit endpoint' : 'Add endpoint'}>
       <form onSubmit={submit} noValidate>
-        {general ? <ErrorText error={save.error} /> : null}
-        {save.error instanceof ApiError && save.error.fieldErrors.length > 0 ? (
-          <p class="error" role="alert">
-            {save.error.message}
-          </p>
-        ) : null}
-        <label for="endpoint-url">URL</label>
-        <input
-          id="endpoint-url"
-          type="url"
-          required
-          value={form.url}
-          placeholder="https://example.com/webhooks"
-          aria-describedby="endpoint-url-error"
-          onInput={(e) => setForm({ ...form, url: e.currentTarget.value })}
-        />
-        <FieldError
-          error={save.error}
-          field={page.paths.kind === 'merchant' ? 'webhookUrl' : 'url'}
-          id="endpoint-url-error"
-        />
-        {page.paths.kind === 'org' ? (
-          <>
-            <label for="endpoint-description">Description</label>
-            <input
-              id="endpoint-description"
-              value={form.description}
-              maxLength={500}
-              onInput={(e) => setForm({ ...form, description: e.currentTarget.value })}
-            />
-            <FieldError error={save.error} field="description" id="endpoint-description-error" />
-          </>
-        ) : null}
-        <label for="endpoint-rate">Rate limit (deliveries per second, optional)</label>
-        <input
-          id="endpoint-rate"
-          type="number"
-          min={1}
-          inputMode="numeric"
-          value={form.rateLimit}
-          onInput={(e) => setForm({ ...form, rateLimit: e.currentTarget.value })}
-        />
-        <FieldError error={save.error} field="rateLimitPerSecond" id="endpoint-rate-error" />
+        <SaveError error={save.error} />
+        <SettingsFields form={form} onChange={setForm} error={save.error} />
         <EventTypePicker
           scope={page.owner.kind}
           chosen={form.eventTypes}
@@ -134,6 +83,73 @@ export function EndpointForm({ endpoint }: { endpoint?: EndpointView }) {
         </div>
       </form>
     </Section>
+  );
+}
+
+/** The new endpoint's signing secret, shown this once. */
+function EndpointAdded({ created }: { created: { id: string; secret: string } }) {
+  return (
+    <Section title="Endpoint added">
+      <SecretOnce secret={created.secret} label="Signing secret" />
+      <p>
+        <Link to={`/webhooks/${created.id}`}>Go to the endpoint</Link>
+      </p>
+    </Section>
+  );
+}
+
+/** Why saving failed: the API's summary when it named fields (each shown under its field), else the error. */
+function SaveError({ error }: { error: Error | undefined }) {
+  if (!error) return null;
+  if (error instanceof ApiError && error.fieldErrors.length > 0)
+    return (
+      <p class="error" role="alert">
+        {error.message}
+      </p>
+    );
+  return <ErrorText error={error} />;
+}
+
+/** URL, description (organisations' endpoints only) and rate limit, each with the API's word on it. */
+function SettingsFields(props: { form: FormState; onChange: (form: FormState) => void; error: Error | undefined }) {
+  const page = usePage();
+  const { form, onChange, error } = props;
+  return (
+    <>
+      <label for="endpoint-url">URL</label>
+      <input
+        id="endpoint-url"
+        type="url"
+        required
+        value={form.url}
+        placeholder="https://example.com/webhooks"
+        aria-describedby="endpoint-url-error"
+        onInput={(e) => onChange({ ...form, url: e.currentTarget.value })}
+      />
+      <FieldError error={error} field={page.paths.kind === 'merchant' ? 'webhookUrl' : 'url'} id="endpoint-url-error" />
+      {page.paths.kind === 'org' ? (
+        <>
+          <label for="endpoint-description">Description</label>
+          <input
+            id="endpoint-description"
+            value={form.description}
+            maxLength={500}
+            onInput={(e) => onChange({ ...form, description: e.currentTarget.value })}
+          />
+          <FieldError error={error} field="description" id="endpoint-description-error" />
+        </>
+      ) : null}
+      <label for="endpoint-rate">Rate limit (deliveries per second, optional)</label>
+      <input
+        id="endpoint-rate"
+        type="number"
+        min={1}
+        inputMode="numeric"
+        value={form.rateLimit}
+        onInput={(e) => onChange({ ...form, rateLimit: e.currentTarget.value })}
+      />
+      <FieldError error={error} field="rateLimitPerSecond" id="endpoint-rate-error" />
+    </>
   );
 }
 

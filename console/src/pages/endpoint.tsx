@@ -2,7 +2,18 @@ import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { Link } from '../nav';
 import { stateOf, type AttemptView, type EndpointView, type StatsView } from '../types';
-import { ErrorText, HealthBadge, Loading, SecretOnce, Section, StatusBadge, useAction, useLoad, when } from '../ui';
+import {
+  ErrorText,
+  HealthBadge,
+  ActionForm,
+  Loading,
+  SecretOnce,
+  Section,
+  StatusBadge,
+  useAction,
+  useLoad,
+  when,
+} from '../ui';
 import { DeliveryLog } from './delivery-log';
 import { EndpointCharts } from './charts';
 import { RecoverWindow } from './recover';
@@ -100,13 +111,7 @@ function SendTest({ endpoint, onSent }: { endpoint: EndpointView; onSent: () => 
   });
   return (
     <Section title="Send test">
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void send.run();
-        }}
-      >
+      <ActionForm action={send} label="Send test" errorId="test-error">
         <label for="test-type">Event type</label>
         <select id="test-type" value={eventType} onChange={(e) => setEventType(e.currentTarget.value)}>
           <option value="">webhook.test (default)</option>
@@ -118,11 +123,7 @@ function SendTest({ endpoint, onSent }: { endpoint: EndpointView; onSent: () => 
               </option>
             ))}
         </select>
-        <button type="submit" disabled={send.busy} aria-describedby="test-error">
-          Send test
-        </button>
-      </form>
-      <ErrorText error={send.error} id="test-error" />
+      </ActionForm>
       {result ? (
         <p data-testid="test-result" role="status">
           Test {result.messageId}: <StatusBadge status={result.status} />{' '}
@@ -143,13 +144,7 @@ function RotateSecret({ endpoint }: { endpoint: EndpointView }) {
   });
   return (
     <Section title="Signing secret">
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void rotate.run();
-        }}
-      >
+      <ActionForm action={rotate} label="Rotate secret" errorId="rotate-error">
         <label for="grace">Keep the old secret signing for</label>
         <select id="grace" value={grace} onChange={(e) => setGrace(e.currentTarget.value)}>
           {GRACE_PERIODS.map((period) => (
@@ -158,11 +153,7 @@ function RotateSecret({ endpoint }: { endpoint: EndpointView }) {
             </option>
           ))}
         </select>
-        <button type="submit" disabled={rotate.busy} aria-describedby="rotate-error">
-          Rotate secret
-        </button>
-      </form>
-      <ErrorText error={rotate.error} id="rotate-error" />
+      </ActionForm>
       {rotated ? (
         <>
           <SecretOnce secret={rotated.secret} label="New signing secret" />

@@ -1,18 +1,8 @@
 import { useState } from 'preact/hooks';
 import { usePage } from '../context';
 import { query } from '../owner';
-import {
-  ErrorText,
-  Loading,
-  PrettyJson,
-  Section,
-  StatusBadge,
-  useAction,
-  useLoad,
-  when,
-  DataTable,
-  Panel,
-} from '../ui';
+import { DataTable, ErrorText, FilterSelect, Loading, Panel, PrettyJson, Section, StatusBadge, when } from '../ui';
+import { useAction, useLoad } from '../ui';
 
 /** The inbound event log (from the inbound-log issue): filters, an event's body and outcome, Replay. */
 
@@ -53,31 +43,25 @@ export function InboundPage() {
   return (
     <Section title="Inbound events">
       <div class="filters">
-        <label for="in-provider">Provider</label>
-        <select
+        <FilterSelect
           id="in-provider"
+          label="Provider"
           value={filters.provider}
-          onChange={(e) => setFilters({ ...filters, provider: e.currentTarget.value })}
-        >
-          <option value="">all</option>
-          <option value="stripe">Stripe</option>
-          <option value="shopify">Shopify</option>
-          <option value="square">Square</option>
-          <option value="sources">Signed sources</option>
-        </select>
-        <label for="in-status">Outcome</label>
-        <select
+          choices={[
+            ['stripe', 'Stripe'],
+            ['shopify', 'Shopify'],
+            ['square', 'Square'],
+            ['sources', 'Signed sources'],
+          ]}
+          onChange={(provider) => setFilters({ ...filters, provider })}
+        />
+        <FilterSelect
           id="in-status"
+          label="Outcome"
           value={filters.status}
-          onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value })}
-        >
-          <option value="">all</option>
-          {['applied', 'ignored', 'unmatched', 'failed'].map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
+          choices={['applied', 'ignored', 'unmatched', 'failed']}
+          onChange={(status) => setFilters({ ...filters, status })}
+        />
         <label for="in-type">Type</label>
         <input
           id="in-type"

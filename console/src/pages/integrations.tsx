@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { usePage } from '../context';
-import { ErrorText, Loading, SecretOnce, Section, StatusBadge, useAction, useLoad, when } from '../ui';
+import { ErrorText, InlineForm, Loading, SecretOnce, Section, StatusBadge, useAction, useLoad, when } from '../ui';
 
 /**
  * Integrations: Stripe billing, Shopify and Square connections (Connect goes through the provider's
@@ -180,13 +180,7 @@ function ProviderCard(props: {
         <p class="muted">Not connected.</p>
       )}
       {page.canWrite ? (
-        <form
-          class="inline"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void (connection ? disconnect.run() : connect.run());
-          }}
-        >
+        <InlineForm onSubmit={() => void (connection ? disconnect.run() : connect.run())}>
           {!connection && provider === 'shopify' ? (
             <>
               <label for="shopify-shop">Shop domain</label>
@@ -201,7 +195,7 @@ function ProviderCard(props: {
           <button type="submit" aria-describedby={`${provider}-error`}>
             {connection ? 'Disconnect' : `Connect ${title}`}
           </button>
-        </form>
+        </InlineForm>
       ) : null}
       <ErrorText
         error={connect.error ?? disconnect.error}
@@ -240,13 +234,7 @@ function SourcesCard(props: { sources: Connections['sources']; base: string; onC
         ))}
       </ul>
       {page.canWrite ? (
-        <form
-          class="inline"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void put.run(sourceId.trim());
-          }}
-        >
+        <InlineForm onSubmit={() => void put.run(sourceId.trim())}>
           <label for="source-id">New source id</label>
           <input
             id="source-id"
@@ -255,7 +243,7 @@ function SourcesCard(props: { sources: Connections['sources']; base: string; onC
             aria-describedby="source-error"
           />
           <button type="submit">Create source</button>
-        </form>
+        </InlineForm>
       ) : null}
       <ErrorText error={put.error} id="source-error" />
       {shown ? <SecretOnce secret={shown.secret} label={`Secret of ${shown.sourceId}`} /> : null}

@@ -3,7 +3,7 @@ import { ApiError } from '../api';
 import { usePage } from '../context';
 import { instantFromLocalInput, localInputFromInstant, recoveryProgress, type RecoveryProgress } from '../recovery';
 import type { EndpointView } from '../types';
-import { ErrorText, Section, useAction } from '../ui';
+import { ActionForm, ErrorText, Section, useAction } from '../ui';
 
 /** Recover a window: re-deliver what failed in it, with a progress bar polled until the recovery ends. */
 
@@ -35,12 +35,11 @@ export function RecoverWindow({ endpoint }: { endpoint: EndpointView }) {
   return (
     <Section title="Recover a window">
       <p class="muted">Re-delivers this endpoint's failed deliveries from the window, once each.</p>
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void start.run();
-        }}
+      <ActionForm
+        action={start}
+        label="Recover"
+        errorId="recover-error"
+        disabled={progress !== null && !progress.finished}
       >
         <label for="recover-since">From</label>
         <input
@@ -57,15 +56,7 @@ export function RecoverWindow({ endpoint }: { endpoint: EndpointView }) {
           value={until}
           onInput={(e) => setUntil(e.currentTarget.value)}
         />
-        <button
-          type="submit"
-          disabled={start.busy || (progress !== null && !progress.finished)}
-          aria-describedby="recover-error"
-        >
-          Recover
-        </button>
-      </form>
-      <ErrorText error={start.error} id="recover-error" />
+      </ActionForm>
       {typeof active === 'string' ? (
         <p class="muted">
           Recovery {active} is still running.{' '}

@@ -1,14 +1,18 @@
 import type { RetiredSourceSecret } from './source-secret';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ITEM_ABSENT, ITEM_PRESENT } from '../../platform/aws/conditional-writes';
 import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { ITEM_ABSENT, putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../../platform/aws/pagination';
+  deleteItem,
+  deleteItemReturningOld,
+  getItem,
+  putItem,
+  queryAll,
+  queryPage,
+  setFields,
+  updateItem,
+  withoutKeys,
+  type TableContext,
+} from '../../platform/aws/table';
 import type { QueuedWebhook } from '../queued-webhook';
 
 /**
@@ -106,247 +110,152 @@ const unmatchedKey = (provider: Provider, account: string, message: QueuedWebhoo
   pk: unmatchedPk(provider, account),
   sk: `${message.receivedAt}#${message.eventId}`,
 });
-
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
-}
+const sourceKey = (sourceId: string) => ({ pk: `SOURCE#${sourceId}`, sk: 'SOURCE' });
+const sourceEventsPk = (sourceId: string) => `SOURCE_EVENTS#${sourceId}`;
 
 export function createConnectionsStore(documents: DynamoDBDocumentClient, tableName: string): ConnectionsStore {
-  const queryAll = (pk: string, prefix?: string) =>
-    queryAllItems(documents, {
-      TableName: tableName,
-      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
-      ConsistentRead: true,
-    });
-
-  // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
-  const putOwned = (item: Record<string, unknown>, orgId: string) =>
-    putWhen(documents, tableName, item, {
-      expression: `${ITEM_ABSENT} OR orgId = :org OR #state = :revoked`,
-      names: { '#state': 'state' },
-      values: { ':org': orgId, ':revoked': 'revoked' },
-    });
-
+  const table: TableContext = { documents, tableName };
   return {
-    async connect(connection) {
-      // The reverse lookup first: it is what enforces one org per account.
-      if (
-        !(await putOwned({ ...accountKey(connection.provider, connection.account), ...connection }, connection.orgId))
-      )
-        return 'conflict';
-      const previous = await documents.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: orgConnectionKey(connection.orgId, connection.provider),
-          ConsistentRead: true,
-        }),
-      );
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...orgConnectionKey(connection.orgId, connection.provider), ...connection },
-        }),
-      );
-      // Re-pointing an org at another account releases the account it had.
-      const before = previous.Item ? strip<ProviderConnection>(previous.Item) : undefined;
-      if (before && before.account !== connection.account) {
-        await documents
-          .send(
-            new DeleteCommand({
-              TableName: tableName,
-              Key: accountKey(before.provider, before.account),
-              ConditionExpression: 'orgId = :org',
-              ExpressionAttributeValues: { ':org': connection.orgId },
-            }),
-          )
-          .catch((error: unknown) => {
-            if (!isConditionalCheckFailed(error)) throw error;
-          });
-      }
-      return 'connected';
+    connect: (connection) => connect(table, connection),
+    disconnect: (orgId, provider) => disconnect(table, orgId, provider),
+    revoke: (provider, account, at) => revoke(table, { provider, account, at }),
+    orgConnection: (orgId, provider) => getItem<ProviderConnection>(table, orgConnectionKey(orgId, provider)),
+    recordSync: async (orgId, provider, sync) => {
+      if (Object.values(sync).every((value) => value === undefined)) return;
+      // Disconnected meanwhile (the condition fails): nothing to record on.
+      await updateItem(table, orgConnectionKey(orgId, provider), setFields(sync), { expression: ITEM_PRESENT });
     },
-
-    async disconnect(orgId, provider) {
-      const result = await documents.send(
-        new DeleteCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ReturnValues: 'ALL_OLD' }),
-      );
-      if (!result.Attributes) return undefined;
-      const connection = strip<ProviderConnection>(result.Attributes);
-      // Only this org's lookup: should another org have taken the account meanwhile, it stays theirs.
-      await documents
-        .send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: accountKey(provider, connection.account),
-            ConditionExpression: `${ITEM_ABSENT} OR orgId = :org`,
-            ExpressionAttributeValues: { ':org': orgId },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionalCheckFailed(error)) throw error;
-        });
-      return connection;
-    },
-
-    async revoke(provider, account, at) {
-      const lookup = await documents.send(
-        new GetCommand({ TableName: tableName, Key: accountKey(provider, account), ConsistentRead: true }),
-      );
-      if (!lookup.Item) return undefined;
-      const held = strip<ProviderConnection>(lookup.Item);
-      const markRevoked = (key: { pk: string; sk: string }) =>
-        documents
-          .send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: key,
-              UpdateExpression: 'SET #state = :revoked, revokedAt = :at',
-              ConditionExpression: 'account = :account AND orgId = :org',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at, ':account': account, ':org': held.orgId },
-            }),
-          )
-          .catch((error: unknown) => {
-            if (!isConditionalCheckFailed(error)) throw error;
-          });
-      // The lookup stays (marked) so a later shop/redact still finds whose data to erase; ingest
-      // treats a revoked account as unknown, and another org may connect it.
-      await markRevoked(orgConnectionKey(held.orgId, provider));
-      await markRevoked(accountKey(provider, account));
-      return { ...held, state: 'revoked', revokedAt: at };
-    },
-
-    async orgConnection(orgId, provider) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: orgConnectionKey(orgId, provider), ConsistentRead: true }),
-      );
-      return result.Item ? strip<ProviderConnection>(result.Item) : undefined;
-    },
-
-    async recordSync(orgId, provider, sync) {
-      const entries = Object.entries(sync).filter(([, value]) => value !== undefined);
-      if (entries.length === 0) return;
-      await documents
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: orgConnectionKey(orgId, provider),
-            UpdateExpression: `SET ${entries.map(([name]) => `${name} = :${name}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-          }),
-        )
-        .catch((error: unknown) => {
-          // Disconnected meanwhile: nothing to record on.
-          if (!isConditionalCheckFailed(error)) throw error;
-        });
-    },
-
-    async connectionsOf(orgId) {
-      return (await queryAll(`ORG#${orgId}`, 'CONNECTION#')).map((item) => strip<ProviderConnection>(item));
-    },
-
-    async connectionOf(provider, account) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: accountKey(provider, account), ConsistentRead: true }),
-      );
-      return result.Item ? strip<ProviderConnection>(result.Item) : undefined;
-    },
-
-    async keepUnmatched(provider, account, message, retentionDays) {
+    connectionsOf: async (orgId) =>
+      (await queryPartition(table, `ORG#${orgId}`, 'CONNECTION#')).map((item) => withoutKeys<ProviderConnection>(item)),
+    connectionOf: (provider, account) => getItem<ProviderConnection>(table, accountKey(provider, account)),
+    keepUnmatched: async (provider, account, message, retentionDays) => {
       const expiresAt = Math.floor(Date.parse(message.receivedAt) / 1000) + retentionDays * 86_400;
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...unmatchedKey(provider, account, message), message, expiresAt },
-        }),
-      );
+      await putItem(table, { ...unmatchedKey(provider, account, message), message, expiresAt });
     },
-
-    async unmatched(provider, account) {
-      return (await queryAll(unmatchedPk(provider, account))).map((item) => item.message as QueuedWebhook);
+    unmatched: async (provider, account) =>
+      (await queryPartition(table, unmatchedPk(provider, account))).map((item) => item.message as QueuedWebhook),
+    forgetUnmatched: async (provider, account, message) => {
+      await deleteItem(table, unmatchedKey(provider, account, message));
     },
-
-    async forgetUnmatched(provider, account, message) {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: unmatchedKey(provider, account, message) }));
-    },
-
-    async putSource(source) {
-      const existing = await documents.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: `SOURCE#${source.sourceId}`, sk: 'SOURCE' },
-          ConsistentRead: true,
-        }),
-      );
-      if (
-        !(await putOwned(
-          {
-            pk: `SOURCE#${source.sourceId}`,
-            sk: 'SOURCE',
-            ...source,
-            createdAt: existing.Item?.createdAt ?? source.createdAt,
-          },
-          source.orgId,
-        ))
-      )
-        return 'conflict';
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            pk: `ORG#${source.orgId}`,
-            sk: `SOURCE#${source.sourceId}`,
-            sourceId: source.sourceId,
-            createdAt: existing.Item?.createdAt ?? source.createdAt,
-          },
-        }),
-      );
-      return existing.Item ? 'updated' : 'created';
-    },
-
-    async getSource(sourceId) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `SOURCE#${sourceId}`, sk: 'SOURCE' }, ConsistentRead: true }),
-      );
-      return result.Item ? strip<InboundSource>(result.Item) : undefined;
-    },
-
-    async sourcesOf(orgId) {
-      return (await queryAll(`ORG#${orgId}`, 'SOURCE#')).map((item) => ({
+    putSource: (source) => putSource(table, source),
+    getSource: (sourceId) => getItem<InboundSource>(table, sourceKey(sourceId)),
+    sourcesOf: async (orgId) =>
+      (await queryPartition(table, `ORG#${orgId}`, 'SOURCE#')).map((item) => ({
         sourceId: String(item.sourceId),
         createdAt: String(item.createdAt),
-      }));
+      })),
+    recordSourceEvent: async (event) => {
+      await putItem(table, { pk: sourceEventsPk(event.sourceId), sk: `${event.receivedAt}#${event.id}`, ...event });
     },
-
-    async recordSourceEvent(event) {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: `SOURCE_EVENTS#${event.sourceId}`, sk: `${event.receivedAt}#${event.id}`, ...event },
-        }),
-      );
-    },
-
-    async sourceEvents(sourceId, { limit, cursor, since }) {
-      const pk = `SOURCE_EVENTS#${sourceId}`;
-      // The sort key starts with the ISO receivedAt, so "received at or after" is a key range.
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: since === undefined ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': pk, ...(since !== undefined && { ':since': since }) },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, pk),
-        }),
-      );
-      return {
-        items: (result.Items ?? []).map((item) => strip<SourceEvent>(item)),
-        nextCursor: encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined),
-      };
-    },
+    sourceEvents: (sourceId, options) => sourceEvents(table, sourceId, options),
   };
+}
+
+/** Every item of a (small) partition, or of a sort-key range in it. */
+function queryPartition(table: TableContext, pk: string, prefix?: string): Promise<Record<string, unknown>[]> {
+  return queryAll(table, {
+    KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
+    ConsistentRead: true,
+  });
+}
+
+/** Writes an item claimed by one org: only if absent, already the org's, or revoked. */
+function putOwned(table: TableContext, item: Record<string, unknown>, orgId: string): Promise<boolean> {
+  // A revoked account (uninstalled, access withdrawn) is free for whoever proves it next.
+  return putItem(table, item, {
+    expression: `${ITEM_ABSENT} OR orgId = :org OR #state = :revoked`,
+    names: { '#state': 'state' },
+    values: { ':org': orgId, ':revoked': 'revoked' },
+  });
+}
+
+async function connect(table: TableContext, connection: ProviderConnection): Promise<'connected' | 'conflict'> {
+  const { provider, account, orgId } = connection;
+  // The reverse lookup first: it is what enforces one org per account.
+  if (!(await putOwned(table, { ...accountKey(provider, account), ...connection }, orgId))) return 'conflict';
+  const before = await getItem<ProviderConnection>(table, orgConnectionKey(orgId, provider));
+  await putItem(table, { ...orgConnectionKey(orgId, provider), ...connection });
+  // Re-pointing an org at another account releases the account it had.
+  if (before && before.account !== account) {
+    await deleteItem(table, accountKey(before.provider, before.account), {
+      expression: 'orgId = :org',
+      values: { ':org': orgId },
+    });
+  }
+  return 'connected';
+}
+
+async function disconnect(
+  table: TableContext,
+  orgId: string,
+  provider: Provider,
+): Promise<ProviderConnection | undefined> {
+  const connection = await deleteItemReturningOld<ProviderConnection>(table, orgConnectionKey(orgId, provider));
+  if (!connection) return undefined;
+  // Only this org's lookup: should another org have taken the account meanwhile, it stays theirs.
+  await deleteItem(table, accountKey(provider, connection.account), {
+    expression: `${ITEM_ABSENT} OR orgId = :org`,
+    values: { ':org': orgId },
+  });
+  return connection;
+}
+
+async function revoke(
+  table: TableContext,
+  { provider, account, at }: { provider: Provider; account: string; at: string },
+): Promise<ProviderConnection | undefined> {
+  const held = await getItem<ProviderConnection>(table, accountKey(provider, account));
+  if (!held) return undefined;
+  const markRevoked = (key: { pk: string; sk: string }) =>
+    updateItem(
+      table,
+      key,
+      {
+        expression: 'SET #state = :revoked, revokedAt = :at',
+        names: { '#state': 'state' },
+        values: { ':revoked': 'revoked', ':at': at },
+      },
+      {
+        expression: 'account = :account AND orgId = :org',
+        values: { ':account': account, ':org': held.orgId },
+      },
+    );
+  // The lookup stays (marked) so a later shop/redact still finds whose data to erase; ingest
+  // treats a revoked account as unknown, and another org may connect it.
+  await markRevoked(orgConnectionKey(held.orgId, provider));
+  await markRevoked(accountKey(provider, account));
+  return { ...held, state: 'revoked', revokedAt: at };
+}
+
+async function putSource(table: TableContext, source: InboundSource): Promise<'created' | 'updated' | 'conflict'> {
+  const existing = await getItem<InboundSource>(table, sourceKey(source.sourceId));
+  const createdAt = existing?.createdAt ?? source.createdAt;
+  if (!(await putOwned(table, { ...sourceKey(source.sourceId), ...source, createdAt }, source.orgId)))
+    return 'conflict';
+  await putItem(table, {
+    pk: `ORG#${source.orgId}`,
+    sk: `SOURCE#${source.sourceId}`,
+    sourceId: source.sourceId,
+    createdAt,
+  });
+  return existing ? 'updated' : 'created';
+}
+
+function sourceEvents(
+  table: TableContext,
+  sourceId: string,
+  { limit, cursor, since }: { limit: number; cursor?: string; since?: string },
+): Promise<{ items: SourceEvent[]; nextCursor: string | null }> {
+  const pk = sourceEventsPk(sourceId);
+  // The sort key starts with the ISO receivedAt, so "received at or after" is a key range.
+  return queryPage<SourceEvent>(
+    table,
+    {
+      KeyConditionExpression: since === undefined ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
+      ExpressionAttributeValues: { ':pk': pk, ...(since !== undefined && { ':since': since }) },
+      ScanIndexForward: false,
+    },
+    { limit, cursor, partitionKey: pk },
+  );
 }

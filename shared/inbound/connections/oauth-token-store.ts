@@ -1,12 +1,15 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { putWhen, queryAllItems } from '../../platform/aws/conditional-writes';
-import { isConditionalCheckFailed } from '../../platform/aws/pagination';
+  deleteItem,
+  deleteItemReturningOld,
+  getItem,
+  putItem,
+  putItemIfVersion,
+  queryAll,
+  updateItem,
+  withoutKeys,
+  type TableContext,
+} from '../../platform/aws/table';
 import type { Provider } from './connections-store';
 import type { OAuthState } from './oauth/oauth-state';
 import type { TokenTimes } from './oauth/token-lifecycle';
@@ -57,77 +60,36 @@ const TOKEN_PK = 'OAUTH_TOKEN';
 const stateKey = (nonce: string) => ({ pk: `OAUTH_STATE#${nonce}`, sk: 'STATE' });
 const tokenKey = (provider: Provider, account: string) => ({ pk: TOKEN_PK, sk: `${provider}#${account}` });
 
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
-}
-
 export function createOAuthTokenStore(documents: DynamoDBDocumentClient, tableName: string): OAuthTokenStore {
+  const table: TableContext = { documents, tableName };
+  const tokenItem = (token: StoredToken) => ({ ...tokenKey(token.provider, token.account), ...token });
   return {
-    async putState(state) {
-      await documents.send(new PutCommand({ TableName: tableName, Item: { ...stateKey(state.nonce), ...state } }));
+    putState: async (state) => {
+      await putItem(table, { ...stateKey(state.nonce), ...state });
     },
-
-    async takeState(nonce) {
-      const result = await documents.send(
-        new DeleteCommand({ TableName: tableName, Key: stateKey(nonce), ReturnValues: 'ALL_OLD' }),
-      );
-      return result.Attributes ? strip<OAuthState>(result.Attributes) : undefined;
+    takeState: (nonce) => deleteItemReturningOld<OAuthState>(table, stateKey(nonce)),
+    getToken: (provider, account) => getItem<StoredToken>(table, tokenKey(provider, account)),
+    saveToken: (token, expectedVersion) => putItemIfVersion(table, tokenItem(token), 'version', expectedVersion),
+    replaceToken: async (token) => {
+      await putItem(table, tokenItem(token));
     },
-
-    async getToken(provider, account) {
-      const result = await documents.send(
-        new GetCommand({ TableName: tableName, Key: tokenKey(provider, account), ConsistentRead: true }),
-      );
-      return result.Item ? strip<StoredToken>(result.Item) : undefined;
+    takeLease: (token, until, now) =>
+      updateItem(
+        table,
+        tokenKey(token.provider, token.account),
+        { expression: 'SET leaseUntil = :until', values: { ':until': until } },
+        { expression: 'version = :version AND leaseUntil < :now', values: { ':version': token.version, ':now': now } },
+      ),
+    deleteToken: async (provider, account) => {
+      await deleteItem(table, tokenKey(provider, account));
     },
-
-    async saveToken(token, expectedVersion) {
-      const item = { ...tokenKey(token.provider, token.account), ...token };
-      return expectedVersion === undefined
-        ? putWhen(documents, tableName, item, { expression: 'attribute_not_exists(pk)' })
-        : putWhen(documents, tableName, item, {
-            expression: 'version = :expected',
-            values: { ':expected': expectedVersion },
-          });
-    },
-
-    async replaceToken(token) {
-      await documents.send(
-        new PutCommand({ TableName: tableName, Item: { ...tokenKey(token.provider, token.account), ...token } }),
-      );
-    },
-
-    async takeLease(token, until, now) {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: tokenKey(token.provider, token.account),
-            UpdateExpression: 'SET leaseUntil = :until',
-            ConditionExpression: 'version = :version AND leaseUntil < :now',
-            ExpressionAttributeValues: { ':until': until, ':version': token.version, ':now': now },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
-    },
-
-    async deleteToken(provider, account) {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: tokenKey(provider, account) }));
-    },
-
-    async allTokens() {
-      const items = await queryAllItems(documents, {
-        TableName: tableName,
+    allTokens: async () => {
+      const items = await queryAll(table, {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': TOKEN_PK },
         ConsistentRead: true,
       });
-      return items.map((item) => strip<StoredToken>(item));
+      return items.map((item) => withoutKeys<StoredToken>(item));
     },
   };
 }

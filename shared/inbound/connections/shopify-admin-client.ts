@@ -135,103 +135,38 @@ function restProduct(node: z.infer<typeof productNode>): Record<string, unknown>
 }
 
 export function createShopifyAdminClient(options: ShopifyAdminClientOptions): ShopifyAdminClient {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const base = (shop: string) => shopBaseUrl(options.shopBaseUrlTemplate, shop);
-
-  async function token(shop: string, operation: string, body: Record<string, string>): Promise<TokenGrant> {
-    const answer = tokenSchema.safeParse(
-      await callProvider(
-        {
-          provider: 'shopify',
-          operation,
-          url: `${base(shop)}/admin/oauth/access_token`,
-          body: { client_id: options.apiKey, client_secret: await options.apiSecret(), ...body },
-        },
-        options.fetch,
-      ),
-    );
-    if (!answer.success) throw new ProviderApiError('shopify', 200, `${operation}: unreadable token response`);
-    const now = options.now();
-    return {
-      accessToken: answer.data.access_token,
-      refreshToken: answer.data.refresh_token ?? null,
-      accessExpiresAt: expiresAfter(now, answer.data.expires_in),
-      refreshExpiresAt: expiresAfter(now, answer.data.refresh_token_expires_in),
-      scopes: parseScopes(answer.data.scope),
-    };
-  }
-
-  async function graphql<T>(
-    shop: string,
-    accessToken: string,
-    operation: string,
-    schema: z.ZodType<T>,
-    query: string,
-    variables: Record<string, unknown>,
-  ): Promise<T> {
-    const answer = graphqlSchema.parse(
-      await callProvider(
-        {
-          provider: 'shopify',
-          operation,
-          url: `${base(shop)}/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`,
-          headers: { 'x-shopify-access-token': accessToken },
-          body: { query, variables },
-        },
-        options.fetch,
-      ),
-    );
-    const cost = answer.extensions?.cost;
-    const bucket = cost?.throttleStatus;
-    const wanted = cost?.requestedQueryCost ?? 0;
-    if (answer.errors?.some((error) => error.message === 'Throttled')) {
-      const waitSeconds = bucket ? Math.ceil(Math.max(wanted - bucket.currentlyAvailable, 1) / bucket.restoreRate) : 1;
-      throw new ProviderApiError('shopify', 429, `${operation}: Throttled by Shopify's query cost limit`, waitSeconds);
-    }
-    if (answer.errors?.length) throw new ProviderApiError('shopify', 200, `${operation}: GraphQL errors`);
-    const data = schema.safeParse(answer.data);
-    if (!data.success) throw new ProviderApiError('shopify', 200, `${operation}: unexpected GraphQL response`);
-    // Leave the bucket enough for the next call of the same cost, rather than be throttled by it.
-    if (bucket && bucket.currentlyAvailable < wanted)
-      await sleep(Math.min(((wanted - bucket.currentlyAvailable) / bucket.restoreRate) * 1000, MAX_REFILL_WAIT_MS));
-    return data.data;
-  }
-
   return {
-    exchangeCode: (shop, code) => token(shop, 'Shopify token exchange', { code, expiring: '1' }),
+    exchangeCode: (shop, code) => requestToken(options, shop, 'Shopify token exchange', { code, expiring: '1' }),
     refresh: (shop, refreshToken) =>
-      token(shop, 'Shopify token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }),
-
-    async registerWebhooks(shop, accessToken, uri) {
-      const ids: string[] = [];
-      for (const topic of SHOPIFY_WEBHOOK_TOPICS) {
-        const { webhookSubscriptionCreate: created } = await graphql(
-          shop,
-          accessToken,
-          `webhookSubscriptionCreate ${topic}`,
-          subscriptionSchema,
-          SUBSCRIBE_MUTATION,
-          { topic, uri },
-        );
-        // "Address for this topic has already been taken": re-authorising keeps the subscription it had.
-        const taken = created.userErrors.every((error) => /already been taken/i.test(error.message));
-        if (!created.webhookSubscription && !taken)
-          throw new ProviderApiError('shopify', 200, `webhookSubscriptionCreate ${topic}: refused`);
-        if (created.webhookSubscription) ids.push(created.webhookSubscription.id);
-      }
-      return ids;
-    },
-
+      requestToken(options, shop, 'Shopify token refresh', {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      }),
+    registerWebhooks: (shop, accessToken, uri) => registerWebhooks(options, { shop, accessToken }, uri),
     async shopDomain(shop, accessToken) {
-      const answer = await graphql(shop, accessToken, 'shop', shopSchema, '{ shop { myshopifyDomain } }', {});
+      const answer = await graphql(
+        options,
+        { shop, accessToken },
+        {
+          operation: 'shop',
+          schema: shopSchema,
+          query: '{ shop { myshopifyDomain } }',
+          variables: {},
+        },
+      );
       return answer.shop.myshopifyDomain.toLowerCase();
     },
-
     async productsPage(shop, accessToken, cursor) {
-      const { products } = await graphql(shop, accessToken, 'products', productsSchema, PRODUCTS_QUERY, {
-        first: PRODUCTS_PAGE_SIZE,
-        cursor,
-      });
+      const { products } = await graphql(
+        options,
+        { shop, accessToken },
+        {
+          operation: 'products',
+          schema: productsSchema,
+          query: PRODUCTS_QUERY,
+          variables: { first: PRODUCTS_PAGE_SIZE, cursor },
+        },
+      );
       return {
         products: products.nodes.map(restProduct),
         endCursor: products.pageInfo.endCursor ?? null,
@@ -239,4 +174,111 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
       };
     },
   };
+}
+
+const adminBaseUrl = (options: ShopifyAdminClientOptions, shop: string) =>
+  shopBaseUrl(options.shopBaseUrlTemplate, shop);
+
+/** The OAuth token endpoint: a code exchanged, or a refresh token spent, for a token grant. */
+async function requestToken(
+  options: ShopifyAdminClientOptions,
+  shop: string,
+  operation: string,
+  body: Record<string, string>,
+): Promise<TokenGrant> {
+  const answer = tokenSchema.safeParse(
+    await callProvider(
+      {
+        provider: 'shopify',
+        operation,
+        url: `${adminBaseUrl(options, shop)}/admin/oauth/access_token`,
+        body: { client_id: options.apiKey, client_secret: await options.apiSecret(), ...body },
+      },
+      options.fetch,
+    ),
+  );
+  if (!answer.success) throw new ProviderApiError('shopify', 200, `${operation}: unreadable token response`);
+  const now = options.now();
+  return {
+    accessToken: answer.data.access_token,
+    refreshToken: answer.data.refresh_token ?? null,
+    accessExpiresAt: expiresAfter(now, answer.data.expires_in),
+    refreshExpiresAt: expiresAfter(now, answer.data.refresh_token_expires_in),
+    scopes: parseScopes(answer.data.scope),
+  };
+}
+
+interface ShopAccess {
+  readonly shop: string;
+  readonly accessToken: string;
+}
+
+interface GraphqlRequest<T> {
+  readonly operation: string;
+  readonly schema: z.ZodType<T>;
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+}
+
+/**
+ * One Admin GraphQL call. Throttled answers become a 429 with the wait Shopify's cost bucket implies;
+ * after a call that left the bucket short of another like it, waits for the refill (bounded).
+ */
+async function graphql<T>(
+  options: ShopifyAdminClientOptions,
+  access: ShopAccess,
+  request: GraphqlRequest<T>,
+): Promise<T> {
+  const { operation } = request;
+  const answer = graphqlSchema.parse(
+    await callProvider(
+      {
+        provider: 'shopify',
+        operation,
+        url: `${adminBaseUrl(options, access.shop)}/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`,
+        headers: { 'x-shopify-access-token': access.accessToken },
+        body: { query: request.query, variables: request.variables },
+      },
+      options.fetch,
+    ),
+  );
+  const cost = answer.extensions?.cost;
+  const bucket = cost?.throttleStatus;
+  const wanted = cost?.requestedQueryCost ?? 0;
+  if (answer.errors?.some((error) => error.message === 'Throttled')) {
+    const waitSeconds = bucket ? Math.ceil(Math.max(wanted - bucket.currentlyAvailable, 1) / bucket.restoreRate) : 1;
+    throw new ProviderApiError('shopify', 429, `${operation}: Throttled by Shopify's query cost limit`, waitSeconds);
+  }
+  if (answer.errors?.length) throw new ProviderApiError('shopify', 200, `${operation}: GraphQL errors`);
+  const data = request.schema.safeParse(answer.data);
+  if (!data.success) throw new ProviderApiError('shopify', 200, `${operation}: unexpected GraphQL response`);
+  // Leave the bucket enough for the next call of the same cost, rather than be throttled by it.
+  if (bucket && bucket.currentlyAvailable < wanted) {
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    await sleep(Math.min(((wanted - bucket.currentlyAvailable) / bucket.restoreRate) * 1000, MAX_REFILL_WAIT_MS));
+  }
+  return data.data;
+}
+
+/** Subscribes the shop to every topic we consume; answers the ids of the subscriptions created. */
+async function registerWebhooks(
+  options: ShopifyAdminClientOptions,
+  access: ShopAccess,
+  uri: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const topic of SHOPIFY_WEBHOOK_TOPICS) {
+    const operation = `webhookSubscriptionCreate ${topic}`;
+    const { webhookSubscriptionCreate: created } = await graphql(options, access, {
+      operation,
+      schema: subscriptionSchema,
+      query: SUBSCRIBE_MUTATION,
+      variables: { topic, uri },
+    });
+    // "Address for this topic has already been taken": re-authorising keeps the subscription it had.
+    const taken = created.userErrors.every((error) => /already been taken/i.test(error.message));
+    if (!created.webhookSubscription && !taken) throw new ProviderApiError('shopify', 200, `${operation}: refused`);
+    if (created.webhookSubscription) ids.push(created.webhookSubscription.id);
+  }
+  return ids;
 }

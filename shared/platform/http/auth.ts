@@ -9,70 +9,52 @@ import * as z from 'zod';
 const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface Principal {
-  readonly orgId: string;
+/** The caller of one kind of owner: `key` holds the owner its token names (`orgId`, `merchantId`). */
+export type OwnerPrincipal<Key extends string> = Readonly<Record<Key, string>> & {
   readonly role: Role;
   readonly subject: string | undefined;
-}
+};
 
-const claimsSchema = z.looseObject({
-  org_id: z.string().min(1),
-  role: z.enum(ROLES),
-  sub: z.string().optional(),
-});
+/** An organisation's caller: a token with `org_id` and `role` claims. */
+export type Principal = OwnerPrincipal<'orgId'>;
+/** A Commerce Gateway merchant's caller: a token with `merchant_id` and `role` claims. */
+export type MerchantPrincipal = OwnerPrincipal<'merchantId'>;
+
+const callerClaimsSchema = z.looseObject({ role: z.enum(ROLES), sub: z.string().optional() });
+const ownerClaimSchema = z.string().min(1);
 
 type EventWithClaims = APIGatewayProxyEventV2 & {
   requestContext: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
 };
 
-export function principalOf(event: APIGatewayProxyEventV2): Principal | undefined {
-  const claims = (event as EventWithClaims).requestContext.authorizer?.jwt?.claims;
-  const parsed = claimsSchema.safeParse(claims);
-  if (!parsed.success) return undefined;
-  return { orgId: parsed.data.org_id, role: parsed.data.role, subject: parsed.data.sub };
+/** Reads one owner kind's caller from the token's claims; `claim` is the claim naming the owner. */
+export function ownerPrincipalReader<Key extends string>(key: Key, claim: string) {
+  return (event: APIGatewayProxyEventV2): OwnerPrincipal<Key> | undefined => {
+    const claims = (event as EventWithClaims).requestContext.authorizer?.jwt?.claims;
+    const caller = callerClaimsSchema.safeParse(claims);
+    const ownerId = ownerClaimSchema.safeParse(claims?.[claim]);
+    if (!caller.success || !ownerId.success) return undefined;
+    return { [key]: ownerId.data, role: caller.data.role, subject: caller.data.sub } as OwnerPrincipal<Key>;
+  };
 }
 
-/** A Commerce Gateway merchant's caller: a token with `merchant_id` and `role` claims. */
-export interface MerchantPrincipal {
-  readonly merchantId: string;
-  readonly role: Role;
-  readonly subject: string | undefined;
-}
-
-const merchantClaimsSchema = z.looseObject({
-  merchant_id: z.string().min(1),
-  role: z.enum(ROLES),
-  sub: z.string().optional(),
-});
-
-export function merchantPrincipalOf(event: APIGatewayProxyEventV2): MerchantPrincipal | undefined {
-  const claims = (event as EventWithClaims).requestContext.authorizer?.jwt?.claims;
-  const parsed = merchantClaimsSchema.safeParse(claims);
-  if (!parsed.success) return undefined;
-  return { merchantId: parsed.data.merchant_id, role: parsed.data.role, subject: parsed.data.sub };
-}
+export const principalOf = ownerPrincipalReader('orgId', 'org_id');
+export const merchantPrincipalOf = ownerPrincipalReader('merchantId', 'merchant_id');
 
 export type Access = 'allowed' | 'unauthenticated' | 'not_found' | 'forbidden';
 
 /**
- * Another organisation's resources answer as if they did not exist (404), so ids cannot be probed;
- * a member asking for an admin-only resource of its own organisation gets 403.
+ * Another owner's resources answer as if they did not exist (404), so ids cannot be probed; a member
+ * asking for an admin-only resource of its own organisation (or merchant) gets 403.
  */
-export function checkOrgAccess(principal: Principal | undefined, orgId: string | undefined, required: Role): Access {
-  if (!principal) return 'unauthenticated';
-  if (!orgId || principal.orgId !== orgId) return 'not_found';
-  if (required === 'admin' && principal.role !== 'admin') return 'forbidden';
-  return 'allowed';
+export function ownerAccessCheck<Key extends string>(key: Key) {
+  return (principal: OwnerPrincipal<Key> | undefined, ownerId: string | undefined, required: Role): Access => {
+    if (!principal) return 'unauthenticated';
+    if (!ownerId || principal[key] !== ownerId) return 'not_found';
+    if (required === 'admin' && principal.role !== 'admin') return 'forbidden';
+    return 'allowed';
+  };
 }
 
-/** As checkOrgAccess, for `/v1/merchants/{merchantId}/…`: another merchant's resources are 404. */
-export function checkMerchantAccess(
-  principal: MerchantPrincipal | undefined,
-  merchantId: string | undefined,
-  required: Role,
-): Access {
-  if (!principal) return 'unauthenticated';
-  if (!merchantId || principal.merchantId !== merchantId) return 'not_found';
-  if (required === 'admin' && principal.role !== 'admin') return 'forbidden';
-  return 'allowed';
-}
+export const checkOrgAccess = ownerAccessCheck('orgId');
+export const checkMerchantAccess = ownerAccessCheck('merchantId');

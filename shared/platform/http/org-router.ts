@@ -1,9 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { RequestValidationError } from '../errors';
-import { checkOrgAccess, principalOf, type Principal } from './auth';
-import { createOwnerRouter, ownerAuthorizer, type OwnerRoute } from './owner-router';
+import { ownerRouter, type OwnerRequest, type OwnerRoute } from './owner-router';
 import type { FieldError } from './problem';
 import { rawBody } from './raw-body';
 
@@ -17,25 +15,10 @@ export { requestFailure } from './owner-router';
  * handlers receive the organisation id already checked.
  */
 
-export interface OrgRequest {
-  readonly orgId: string;
-  readonly principal: Principal;
-  readonly event: APIGatewayProxyEventV2;
-}
-
+export type OrgRequest = OwnerRequest<'orgId'>;
 export type OrgRoute = OwnerRoute<OrgRequest>;
 
-const authorizeOrg = ownerAuthorizer({
-  pathParameter: 'orgId',
-  principalOf,
-  checkAccess: checkOrgAccess,
-  names: { claim: 'org_id', noun: 'organisation' },
-  request: (orgId, principal: Principal, event): OrgRequest => ({ orgId, principal, event }),
-});
-
-export function createOrgRouter(routes: Record<string, OrgRoute>, logger: Logger) {
-  return createOwnerRouter(routes, authorizeOrg, logger);
-}
+export const createOrgRouter = ownerRouter('orgId', { claim: 'org_id', noun: 'organisation' });
 
 function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { InvalidPayloadError, RequestValidationError } from '../errors';
-import type { Access, Role } from './auth';
+import { ownerAccessCheck, ownerPrincipalReader, type Access, type OwnerPrincipal, type Role } from './auth';
 import { problem } from './problem';
 import type { HttpResult } from './responses';
 
@@ -14,6 +14,17 @@ import type { HttpResult } from './responses';
 export interface OwnerRoute<Request> {
   readonly role: Role;
   readonly handle: (request: Request) => Promise<HttpResult>;
+}
+
+/**
+ * Routes whose handlers are plain functions of the API's dependencies and the request:
+ * `const route = routesOver(deps); { 'GET /v1/…': route('member', readThing) }`.
+ */
+export function routesOver<Deps>(deps: Deps) {
+  return <Request>(role: Role, handle: (deps: Deps, request: Request) => Promise<HttpResult>): OwnerRoute<Request> => ({
+    role,
+    handle: (request) => handle(deps, request),
+  });
 }
 
 /** The request handed to the route, or the answer (401/403/404) that ends it. */
@@ -29,25 +40,34 @@ export interface OwnerNames {
   readonly noun: string;
 }
 
-/** One kind of owner: where the path names it, how the token is read and checked, what a route gets. */
-export interface OwnerKind<Principal, Request> {
-  readonly pathParameter: string;
-  readonly principalOf: (event: APIGatewayProxyEventV2) => Principal | undefined;
-  readonly checkAccess: (principal: Principal | undefined, ownerId: string | undefined, role: Role) => Access;
-  readonly names: OwnerNames;
-  readonly request: (ownerId: string, principal: Principal, event: APIGatewayProxyEventV2) => Request;
+/** What a route of one owner kind gets: the owner's id under `key`, the checked caller, the event. */
+export type OwnerRequest<Key extends string> = Readonly<Record<Key, string>> & {
+  readonly principal: OwnerPrincipal<Key>;
+  readonly event: APIGatewayProxyEventV2;
+};
+
+/**
+ * One kind of owner, checked: the path parameter `key` names the owner, and the caller's token must
+ * name the same one in its `names.claim` claim, with the route's role.
+ */
+export function ownerAuthorizer<Key extends string>(key: Key, names: OwnerNames): Authorize<OwnerRequest<Key>> {
+  const principalOf = ownerPrincipalReader(key, names.claim);
+  const checkAccess = ownerAccessCheck(key);
+  return (event, role) => {
+    const ownerId = event.pathParameters?.[key];
+    const principal = principalOf(event);
+    const access = checkAccess(principal, ownerId, role);
+    return access === 'allowed' && principal && ownerId
+      ? { request: { [key]: ownerId, principal, event } as OwnerRequest<Key> }
+      : { denied: deniedAnswer(access === 'allowed' ? 'not_found' : access, role, names) };
+  };
 }
 
-/** The owner in the path, checked against the caller's token and the route's role. */
-export function ownerAuthorizer<Principal, Request>(kind: OwnerKind<Principal, Request>): Authorize<Request> {
-  return (event, role) => {
-    const ownerId = event.pathParameters?.[kind.pathParameter];
-    const principal = kind.principalOf(event);
-    const access = kind.checkAccess(principal, ownerId, role);
-    return access === 'allowed' && principal && ownerId
-      ? { request: kind.request(ownerId, principal, event) }
-      : { denied: deniedAnswer(access === 'allowed' ? 'not_found' : access, role, kind.names) };
-  };
+/** The router factory of one owner kind: `ownerRouter('orgId', …)(routes, logger)`. */
+export function ownerRouter<Key extends string>(key: Key, names: OwnerNames) {
+  const authorize = ownerAuthorizer(key, names);
+  return (routes: Record<string, OwnerRoute<OwnerRequest<Key>>>, logger: Logger) =>
+    createOwnerRouter(routes, authorize, logger);
 }
 
 /** The 401, 404 or 403 answer to a caller whose access is not `allowed`. */

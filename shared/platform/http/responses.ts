@@ -25,3 +25,8 @@ export function errorResponse(
 ): HttpResult {
   return json(statusCode, { error, message }, headers);
 }
+
+/** 204: done, nothing to say (a delete). */
+export function noContent(): HttpResult {
+  return { statusCode: 204, headers: {}, body: '' };
+}
