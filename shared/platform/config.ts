@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors';
-import { ipPolicyFrom, type IpPolicy } from '../outbound/transport/ip-policy';
-import { DEFAULT_RETRY_SCHEDULE_MS, parseDurationList } from '../outbound/retry-schedule';
+import { ipPolicyFrom, type IpPolicy } from './net/ip-allowlist';
+import { parseDurationList } from './durations';
 import {
   BUCKETS,
   DEFAULT_INBOUND_EVENT_RETENTION_DAYS,
@@ -14,9 +14,10 @@ import {
 import {
   DEFAULT_BREAKER_THRESHOLD,
   DEFAULT_CONCURRENCY_CAP,
+  DEFAULT_DNS_TIMEOUT_MS,
   DEFAULT_PROBE_INTERVAL_MS,
-} from '../outbound/admission/policy';
-import { DEFAULT_DNS_TIMEOUT_MS } from '../outbound/transport/cancellable-resolver';
+  DEFAULT_RETRY_SCHEDULE_MS,
+} from './delivery-defaults';
 
 /** Test sends, resends and recoveries one organisation may start per minute, each. */
 export const DEFAULT_ORG_OPERATIONS_PER_MINUTE = 10;
