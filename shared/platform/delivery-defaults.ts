@@ -9,7 +9,7 @@ import { HOUR_MS, MINUTE_MS, SECOND_MS } from './durations';
  * Delays after the first attempt, from the Standard Webhooks spec's example: 10 attempts spread over
  * ≈3 days (75 h 35 min 5 s), long enough to ride out a receiver's weekend outage.
  */
-export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
+export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = /* @__PURE__ */ (() => [
   5 * SECOND_MS,
   5 * MINUTE_MS,
   30 * MINUTE_MS,
@@ -19,7 +19,7 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
   14 * HOUR_MS,
   20 * HOUR_MS,
   24 * HOUR_MS,
-];
+])();
 
 /** Requests in flight to one endpoint at most, whatever its rate limit. */
 export const DEFAULT_CONCURRENCY_CAP = 10;
