@@ -245,57 +245,44 @@ const SETTINGS = /* @__PURE__ */ (() => ({
 
 type Settings = { readonly [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]> };
 
-/** A loader reading exactly `names`, in that order (the first invalid one is the error reported). */
-function loader<const K extends keyof Settings>(names: readonly K[]) {
-  return (env: Env = process.env): Pick<Settings, K> =>
-    Object.fromEntries(names.map((name) => [name, SETTINGS[name](env)])) as Pick<Settings, K>;
+/** The fields a loader reads, written as space-separated names: `['webhooksTable opsTable', …]`. */
+type Words<S extends string> = S extends `${infer Head} ${infer Rest}` ? Head | Words<Rest> : S;
+type Fields<L extends readonly string[]> = Words<L[number]> & keyof Settings;
+
+/** A loader reading exactly the `fields`, in that order (the first invalid one is the error reported). */
+function loader<const L extends readonly string[]>(fields: Words<L[number]> extends keyof Settings ? L : never) {
+  const names = fields.join(' ').split(' ') as (keyof Settings)[];
+  return (env: Env = process.env): Pick<Settings, Fields<L>> =>
+    Object.fromEntries(names.map((name) => [name, SETTINGS[name](env)])) as Pick<Settings, Fields<L>>;
 }
 
-const BILLING_CONSUMER = [
-  'billingTable',
-  'eventsQueueUrl',
-  'opsTable',
-  'opsTopicArn',
-  'alertRetentionDays',
-  'stripeApiKey',
-] as const;
-export type BillingConsumerConfig = Pick<Settings, (typeof BILLING_CONSUMER)[number]>;
+const BILLING_CONSUMER = ['billingTable eventsQueueUrl opsTable opsTopicArn alertRetentionDays stripeApiKey'] as const;
+export type BillingConsumerConfig = Pick<Settings, Fields<typeof BILLING_CONSUMER>>;
 export const loadBillingConsumerConfig = /* @__PURE__ */ loader(BILLING_CONSUMER);
 
-const API = ['billingTable', 'opsTable'] as const;
-export type ApiConfig = Pick<Settings, (typeof API)[number]>;
+const API = ['billingTable opsTable'] as const;
+export type ApiConfig = Pick<Settings, Fields<typeof API>>;
 export const loadApiConfig = /* @__PURE__ */ loader(API);
 
-const EVENTS_API = ['eventsQueueUrl', 'eventPublishers'] as const;
-export type EventsApiConfig = Pick<Settings, (typeof EVENTS_API)[number]>;
+const EVENTS_API = ['eventsQueueUrl eventPublishers'] as const;
+export type EventsApiConfig = Pick<Settings, Fields<typeof EVENTS_API>>;
 export const loadEventsApiConfig = /* @__PURE__ */ loader(EVENTS_API);
 
-const FANOUT = ['webhooksTable', 'deliveryQueueUrl', 'messageRetentionDays'] as const;
-export type FanoutConfig = Pick<Settings, (typeof FANOUT)[number]>;
+const FANOUT = ['webhooksTable deliveryQueueUrl messageRetentionDays'] as const;
+export type FanoutConfig = Pick<Settings, Fields<typeof FANOUT>>;
 export const loadFanoutConfig = /* @__PURE__ */ loader(FANOUT);
 
 const DELIVERY = [
-  'webhooksTable',
-  'opsTable',
-  'opsTopicArn',
-  'deliveryQueueUrl',
-  'endpointSecretsKey',
-  'allowHttp',
-  'policy',
-  'scheduleMs',
-  'timeoutMs',
-  'disableAfterMs',
-  'attemptRetentionDays',
-  'alertRetentionDays',
-  'admission',
-  'dnsTimeoutMs',
+  'webhooksTable opsTable opsTopicArn deliveryQueueUrl endpointSecretsKey',
+  'allowHttp policy scheduleMs timeoutMs disableAfterMs',
+  'attemptRetentionDays alertRetentionDays admission dnsTimeoutMs',
 ] as const;
-export type DeliveryConfig = Pick<Settings, (typeof DELIVERY)[number]>;
+export type DeliveryConfig = Pick<Settings, Fields<typeof DELIVERY>>;
 export const loadDeliveryConfig = /* @__PURE__ */ loader(DELIVERY);
 
 /** Read by the job worker and by every function that starts jobs. */
-const JOBS = ['jobsTable', 'jobsQueueUrl', 'jobRetentionDays'] as const;
-export type JobsConfig = Pick<Settings, (typeof JOBS)[number]>;
+const JOBS = ['jobsTable jobsQueueUrl jobRetentionDays'] as const;
+export type JobsConfig = Pick<Settings, Fields<typeof JOBS>>;
 export const loadJobsConfig = /* @__PURE__ */ loader(JOBS);
 
 /**
@@ -304,12 +291,12 @@ export const loadJobsConfig = /* @__PURE__ */ loader(JOBS);
  * and how long the messages it stores are kept.
  */
 const WEBHOOKS_API = /* @__PURE__ */ (() =>
-  [...DELIVERY, ...JOBS, 'maxEndpointsPerOrg', 'messageRetentionDays', 'orgOperationsPerMinute'] as const)();
-export type WebhooksApiConfig = Pick<Settings, (typeof WEBHOOKS_API)[number]>;
+  [...DELIVERY, ...JOBS, 'maxEndpointsPerOrg messageRetentionDays orgOperationsPerMinute'] as const)();
+export type WebhooksApiConfig = Pick<Settings, Fields<typeof WEBHOOKS_API>>;
 export const loadWebhooksApiConfig = /* @__PURE__ */ loader(WEBHOOKS_API);
 
-const CONNECTIONS_API = ['connectionsTable', 'endpointSecretsKey', 'sourceEventRetentionDays'] as const;
-export type ConnectionsApiConfig = Pick<Settings, (typeof CONNECTIONS_API)[number]>;
+const CONNECTIONS_API = ['connectionsTable endpointSecretsKey sourceEventRetentionDays'] as const;
+export type ConnectionsApiConfig = Pick<Settings, Fields<typeof CONNECTIONS_API>>;
 export const loadConnectionsApiConfig = /* @__PURE__ */ loader(CONNECTIONS_API);
 
 /** Whole bodies are kept in the source's event listing, so they must fit a DynamoDB item (400 KB). */
@@ -377,14 +364,8 @@ export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestCo
   };
 }
 
-const CATALOG_CONSUMER = [
-  'catalogTable',
-  'connectionsTable',
-  'eventsQueueUrl',
-  'squareAccessToken',
-  'alertRetentionDays',
-] as const;
-export type CatalogConsumerConfig = Pick<Settings, (typeof CATALOG_CONSUMER)[number]> & {
+const CATALOG_CONSUMER = ['catalogTable connectionsTable eventsQueueUrl squareAccessToken alertRetentionDays'] as const;
+export type CatalogConsumerConfig = Pick<Settings, Fields<typeof CATALOG_CONSUMER>> & {
   /** Decrypts merchants' OAuth tokens for their catalog pulls; undefined: only SQUARE_ACCESS_TOKEN pulls. */
   readonly endpointSecretsKey: EndpointSecretsKey | undefined;
   /** Uninstalls, revocations and compliance requests raise ops alerts here. */
@@ -403,7 +384,7 @@ export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsum
 }
 
 const CATALOG_API = ['catalogTable'] as const;
-export type CatalogApiConfig = Pick<Settings, (typeof CATALOG_API)[number]>;
+export type CatalogApiConfig = Pick<Settings, Fields<typeof CATALOG_API>>;
 export const loadCatalogApiConfig = /* @__PURE__ */ loader(CATALOG_API);
 
 export type SquareEnvironment = 'sandbox' | 'production';
@@ -487,9 +468,9 @@ export function loadOauthAppsConfig(env: Env = process.env): OauthAppsConfig {
 
 const withOauthApps = (env: Env) => ({ oauth: loadOauthAppsConfig(env) });
 
-const CONNECTIONS_OAUTH = ['connectionsTable', 'catalogQueueUrl', 'endpointSecretsKey'] as const;
+const CONNECTIONS_OAUTH = ['connectionsTable catalogQueueUrl endpointSecretsKey'] as const;
 /** `catalogQueueUrl`: where kept events of a newly connected account are replayed. */
-export type ConnectionsOauthConfig = Pick<Settings, (typeof CONNECTIONS_OAUTH)[number]> & {
+export type ConnectionsOauthConfig = Pick<Settings, Fields<typeof CONNECTIONS_OAUTH>> & {
   readonly jobs: JobsConfig;
   readonly oauth: OauthAppsConfig;
 };
@@ -499,35 +480,28 @@ export function loadConnectionsOauthConfig(env: Env = process.env): ConnectionsO
 }
 
 /** What the job worker's provider-sync steps need, besides the jobs table and queue. */
-const PROVIDER_SYNC = ['catalogTable', 'connectionsTable', 'eventsQueueUrl', 'endpointSecretsKey'] as const;
-export type ProviderSyncConfig = Pick<Settings, (typeof PROVIDER_SYNC)[number]> & { readonly oauth: OauthAppsConfig };
+const PROVIDER_SYNC = ['catalogTable connectionsTable eventsQueueUrl endpointSecretsKey'] as const;
+export type ProviderSyncConfig = Pick<Settings, Fields<typeof PROVIDER_SYNC>> & { readonly oauth: OauthAppsConfig };
 
 export function loadProviderSyncConfig(env: Env = process.env): ProviderSyncConfig {
   return { ...loader(PROVIDER_SYNC)(env), ...withOauthApps(env) };
 }
 
-const TOKEN_REFRESH = [
-  'connectionsTable',
-  'opsTable',
-  'opsTopicArn',
-  'alertRetentionDays',
-  'endpointSecretsKey',
-] as const;
-export type TokenRefreshConfig = Pick<Settings, (typeof TOKEN_REFRESH)[number]> & { readonly oauth: OauthAppsConfig };
+const TOKEN_REFRESH = ['connectionsTable opsTable opsTopicArn alertRetentionDays endpointSecretsKey'] as const;
+export type TokenRefreshConfig = Pick<Settings, Fields<typeof TOKEN_REFRESH>> & { readonly oauth: OauthAppsConfig };
 
 export function loadTokenRefreshConfig(env: Env = process.env): TokenRefreshConfig {
   return { ...loader(TOKEN_REFRESH)(env), ...withOauthApps(env) };
 }
 
 /** The job worker: the jobs machinery plus what each job kind's step touches. */
-const JOB_WORKER = /* @__PURE__ */ (() =>
-  [...JOBS, 'webhooksTable', 'deliveryQueueUrl', 'recoveryPageSize'] as const)();
-export type JobWorkerConfig = Pick<Settings, (typeof JOB_WORKER)[number]>;
+const JOB_WORKER = /* @__PURE__ */ (() => [...JOBS, 'webhooksTable deliveryQueueUrl recoveryPageSize'] as const)();
+export type JobWorkerConfig = Pick<Settings, Fields<typeof JOB_WORKER>>;
 export const loadJobWorkerConfig = /* @__PURE__ */ loader(JOB_WORKER);
 
 /** `timeoutMs`: an attempt is stale (its worker crashed) after 4 × this, as the claim's takeover rule says. */
-const SWEEPER = ['webhooksTable', 'deliveryQueueUrl', 'timeoutMs'] as const;
-export type SweeperConfig = Pick<Settings, (typeof SWEEPER)[number]>;
+const SWEEPER = ['webhooksTable deliveryQueueUrl timeoutMs'] as const;
+export type SweeperConfig = Pick<Settings, Fields<typeof SWEEPER>>;
 export const loadSweeperConfig = /* @__PURE__ */ loader(SWEEPER);
 
 export interface InboundLogConfig {
