@@ -12,9 +12,7 @@ const LAYER_ORDER = LAYERS.map((names) => names.join('/')).join(' ← ');
 /** For each folder, the shared folders it must not import: its own layer's siblings and every layer above. */
 const layerZones = LAYERS.flatMap((layer, rank) =>
   layer.map((folder) => ({
-    // The config loader composes every flow's settings, so it may read their parsers (and nothing
-    // of theirs imports it back); every other platform file stays below the flows.
-    target: folder === 'platform' ? ['./shared/platform/*/**', './shared/platform/!(config).ts'] : `./shared/${folder}`,
+    target: `./shared/${folder}`,
     from: LAYERS.slice(rank)
       .flat()
       .filter((other) => other !== folder)

@@ -1,32 +1,18 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import {
-  type CfnStage,
-  HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  type HttpRoute,
-  type HttpStage,
-  type IHttpRouteAuthorizer,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import {
-  AccountRootPrincipal,
   AnyPrincipal,
   Effect,
   type IRole,
   ManagedPolicy,
-  PolicyDocument,
   PolicyStatement,
   Role,
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -34,10 +20,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
   BUCKETS,
@@ -51,7 +35,6 @@ import {
   ROUTES,
   SCHEDULES,
   SECRETS,
-  SQS_MAX_MESSAGE_BYTES,
   TABLES,
   THROTTLES,
   type BucketName,
@@ -70,6 +53,15 @@ import { parsePublisherAllowlist, unrestrictedPublishers } from '../shared/event
 import { itemGrantStatements } from './access/item-grants';
 import { cdkBundlingOptions } from './bundling';
 import { WebhooksDashboard } from './constructs/dashboard';
+import {
+  ENDPOINT_SECRET_ACTIONS,
+  addEndpointSecretsKeyPolicy,
+  createEndpointSecretsKey,
+} from './constructs/endpoint-secrets-key';
+import { createHttpApi } from './constructs/http-api';
+import { createOpsTopic } from './constructs/ops-topic';
+import { entries, mapRecord } from './constructs/records';
+import { createBuckets, createQueues, createTables, type QueuePair } from './constructs/storage';
 import { WebhooksConsole } from './constructs/console';
 import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_CONTEXT } from './console-settings';
 
@@ -166,15 +158,6 @@ const WEBHOOK_URL_DESCRIPTIONS: Partial<Record<FunctionName, string>> = {
 /** FUNCTIONS widened to the interface, for access fields a given function does not set. */
 const functionSpecs: Record<FunctionName, FunctionSpec> = FUNCTIONS;
 
-const HTTP_METHODS: Record<RouteSpec['method'], HttpMethod> = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PUT: HttpMethod.PUT,
-  PATCH: HttpMethod.PATCH,
-  DELETE: HttpMethod.DELETE,
-  ANY: HttpMethod.ANY,
-};
-
 /**
  * The internal routes a publishing service may call: publishing events. Attaching a provider account
  * (POST /internal/connections) is an operator's act, granted to operators' roles, not to publishers.
@@ -189,39 +172,8 @@ export const OAUTH_SETTINGS_FUNCTIONS: readonly FunctionName[] = [
   'catalogConsumer',
 ];
 
-/** Unauthenticated routes are only accepted under these prefixes, where the function verifies an HMAC. */
-const WEBHOOK_PATH_PREFIXES = ['/webhooks/', '/api/webhooks/', '/oauth/'] as const;
-/** IAM-authorized routes (SigV4, other Better Data services) are only accepted under this prefix. */
-const INTERNAL_PATH_PREFIX = '/internal/';
-
-/** Key administration for the account (IAM decides who): everything but using the key to encrypt or decrypt. */
-const KEY_ADMIN_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
-];
-
 /** Lambda reads every environment variable from one 4 KB block: keep the publisher allowlist well inside it. */
 const MAX_EVENT_PUBLISHERS_JSON = 2_048;
-
-/** KMS actions per `endpointSecrets` access: exactly the calls the functions make, nothing more. */
-const ENDPOINT_SECRET_ACTIONS: Record<NonNullable<FunctionAccess['endpointSecrets']>['use'], string[]> = {
-  encrypt: ['kms:Encrypt'],
-  decrypt: ['kms:Decrypt'],
-  encryptDecrypt: ['kms:Encrypt', 'kms:Decrypt'],
-};
 
 /** The handler file a function is bundled from: `functions/<dir>/handler.ts`. */
 export function handlerEntry(spec: FunctionSpec): string {
@@ -229,11 +181,7 @@ export function handlerEntry(spec: FunctionSpec): string {
 }
 
 export type WebhooksStackProps = StackProps;
-
-export interface QueuePair {
-  readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
-}
+export type { QueuePair } from './constructs/storage';
 
 export class WebhooksStack extends Stack {
   readonly tables: Record<TableName, Table>;
@@ -271,195 +219,33 @@ export class WebhooksStack extends Stack {
     });
     this.throttles = this.throttleContext();
     this.eventPublishersJson = this.eventPublishersContext();
+    const jwt = this.jwtContext();
 
-    const [jwtIssuer] = this.contextList('jwtIssuer');
-    const jwtAudience = this.contextList('jwtAudience');
-    if (!/^https:\/\//.test(jwtIssuer)) {
-      throw new Error(`CDK context jwtIssuer must be an https URL, got ${jwtIssuer}`);
-    }
-
-    this.tables = mapRecord(TABLES, (spec: TableSpec) => {
-      const table = new Table(this, spec.id, {
-        partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: spec.sortKey, type: AttributeType.STRING },
-        billingMode: BillingMode.PAY_PER_REQUEST,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: TableEncryption.AWS_MANAGED,
-        timeToLiveAttribute: spec.ttlAttribute,
-        deletionProtection: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      for (const index of spec.indexes ?? []) {
-        table.addGlobalSecondaryIndex({
-          indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: AttributeType.STRING },
-          projectionType: ProjectionType.ALL,
-        });
-      }
-      return table;
-    });
-
-    this.buckets = mapRecord(BUCKETS, (spec) => {
-      const bucket = new Bucket(this, spec.id, {
-        encryption: BucketEncryption.S3_MANAGED,
-        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        lifecycleRules: [
-          { expiration: Duration.days(spec.expireAfterDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        ],
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      Validations.of(bucket).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason:
-          `${spec.id} holds claim-checked webhook bodies written and read only by this stack's ` +
-          `function roles; CloudTrail data events, not server access logs, are the audit trail for it.`,
-      });
-      return bucket;
-    });
-
-    this.queues = mapRecord(QUEUES, (spec) => {
-      // Queues other services consume: their consumers' timeouts are theirs to fit under the visibility timeout.
-      if (spec.consumer) {
-        const consumerTimeout = FUNCTIONS[spec.consumer.function].timeoutSeconds;
-        if (spec.visibilityTimeoutSeconds < 6 * consumerTimeout) {
-          throw new Error(
-            `${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be at least 6 × the consumer's ` +
-              `${consumerTimeout}s timeout`,
-          );
-        }
-      }
-      const deadLetterQueue = new Queue(this, spec.dlq.id, {
-        retentionPeriod: Duration.days(spec.dlq.retentionDays),
-        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-      });
-      const queue = new Queue(this, spec.id, {
-        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
-        retentionPeriod: Duration.days(spec.retentionDays),
-        maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
-      });
-      return { queue, deadLetterQueue };
-    });
-
-    this.secrets = {};
-    for (const [name, spec] of entries(SECRETS)) {
-      if (!spec.required && !this.flagContext(OPTIONAL_SECRET_CONTEXT[name] ?? name)) continue;
-      const secret = new Secret(this, spec.id, {
-        description: spec.description,
-        // A random placeholder: until the operator stores the real value, signature checks fail closed.
-        generateSecretString: { passwordLength: 32, excludePunctuation: true },
-      });
-      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: UNROTATABLE_SECRET_REASONS[name] });
-      this.secrets[name] = secret;
-    }
-
-    const opsKey = new Key(this, `${OPS_TOPIC.id}Key`, {
-      description: 'Encrypts the ops alerts topic (a customer-managed key so CloudWatch alarms can publish)',
-      enableKeyRotation: true,
-    });
-    // CloudWatch alarms cannot publish to a topic under the AWS-managed aws/sns key; this key lets them.
-    opsKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
-    this.opsTopic = new Topic(this, OPS_TOPIC.id, {
-      displayName: 'Better Data webhooks ops alerts',
-      masterKey: opsKey,
-      enforceSSL: true,
-    });
-    this.opsTopic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.opsTopic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    const opsAlertEmail = this.node.tryGetContext('opsAlertEmail') as unknown;
-    if (typeof opsAlertEmail === 'string' && opsAlertEmail.length > 0) {
-      this.opsTopic.addSubscription(new EmailSubscription(opsAlertEmail));
-    }
-
-    const needsEndpointSecretsKey = Object.values(functionSpecs).some((spec) => spec.access.endpointSecrets);
-    this.endpointSecretsKey = needsEndpointSecretsKey
-      ? new Key(this, ENDPOINT_SECRETS_KEY.id, {
-          description:
-            "Encrypts tenants' webhook endpoint signing secrets (EncryptionContext purpose, orgId, endpointId). " +
-            'Retained on stack deletion: without it no stored endpoint secret can be decrypted.',
-          alias: `alias/betterdata-webhooks/${this.stackName}/endpoint-secrets`,
-          enableKeyRotation: true,
-          removalPolicy: RemovalPolicy.RETAIN,
-          // Not the default (account root kms:*): the account administers the key, and only the roles the
-          // key policy names per purpose (addEndpointSecretsKeyPolicy) may encrypt or decrypt with it.
-          policy: new PolicyDocument({
-            statements: [
-              new PolicyStatement({
-                sid: 'AccountAdministersTheKey',
-                principals: [new AccountRootPrincipal()],
-                actions: KEY_ADMIN_ACTIONS,
-                resources: ['*'],
-              }),
-            ],
-          }),
-        })
-      : undefined;
+    this.tables = createTables(this);
+    this.buckets = createBuckets(this);
+    this.queues = createQueues(this);
+    this.secrets = this.createSecrets();
+    this.opsTopic = createOpsTopic(this, this.optionalContextText('opsAlertEmail'));
+    this.endpointSecretsKey = createEndpointSecretsKey(this);
 
     this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec, name) => this.createFunction(spec, name));
-    this.addEndpointSecretsKeyPolicy();
+    if (this.endpointSecretsKey) addEndpointSecretsKeyPolicy(this.endpointSecretsKey, this.functions);
     this.restrictEventsQueueSenders();
+    this.connectQueueConsumers();
 
-    for (const [name, { consumer }] of entries(QUEUES)) {
-      if (!consumer) continue; // consumed by another Better Data service: see externalConsumerPolicies
-      this.functions[consumer.function].addEventSource(
-        new SqsEventSource(this.queues[name].queue, {
-          batchSize: consumer.batchSize,
-          maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
-          reportBatchItemFailures: true,
-          ...this.maxConcurrencyOf(name, consumer.maxConcurrency),
-        }),
-      );
-    }
-
-    ({
-      api: this.httpApi,
-      stage: this.httpStage,
-      accessLogs: this.httpApiAccessLogs,
-    } = this.createHttpApi(jwtIssuer, jwtAudience));
-    // Functions that must know their own public URL (Square signs it): the same string as the output.
-    for (const route of ROUTES) {
-      if (!route.urlEnvVar) continue;
-      if (route.path.includes('{'))
-        throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
-      this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
-    }
-    this.console = new WebhooksConsole(this, 'Console', {
-      apiUrl: this.httpApi.apiEndpoint,
-      oidc: {
-        issuer: jwtIssuer,
-        clientId: this.optionalContextList('consoleOidcClientId')[0] ?? jwtAudience[0],
-        audience: jwtAudience[0],
-      },
-      portalAllowedOrigins: parseAllowedOrigins(this.optionalContextList(PORTAL_ALLOWED_ORIGINS_CONTEXT)),
-      extraConnectOrigins: this.optionalContextList('consoleConnectOrigins'),
+    const http = createHttpApi(this, {
+      ...jwt,
+      functions: this.functions,
+      throttles: this.throttles,
+      logRetention: LOG_RETENTION,
     });
+    ({ api: this.httpApi, stage: this.httpStage, accessLogs: this.httpApiAccessLogs } = http);
+    this.routes.push(...http.routes);
+    this.addRouteUrls();
+    this.console = this.createConsole(jwt);
     this.console.allowOn(this.httpApi);
     this.addOauthSettings();
-    for (const schedule of SCHEDULES) {
-      new Rule(this, schedule.id, {
-        description: `Runs ${FUNCTIONS[schedule.function].id} every ${schedule.everyMinutes} minutes`,
-        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
-        targets: [new LambdaFunction(this.functions[schedule.function], { retryAttempts: 2 })],
-      });
-    }
+    this.createSchedules();
     this.internalPublisherPolicy = this.createInternalPublisherPolicy();
     for (const [name, spec] of entries(QUEUES)) {
       if (!spec.consumer) this.externalConsumerPolicies[name] = this.createExternalConsumerPolicy(name);
@@ -477,6 +263,80 @@ export class WebhooksStack extends Stack {
     });
 
     this.createOutputs();
+  }
+
+  /** The JWT authorizer's settings (required context): an https issuer and one or more audiences. */
+  private jwtContext(): { jwtIssuer: string; jwtAudience: [string, ...string[]] } {
+    const [jwtIssuer] = this.contextList('jwtIssuer');
+    const jwtAudience = this.contextList('jwtAudience');
+    if (!/^https:\/\//.test(jwtIssuer)) {
+      throw new Error(`CDK context jwtIssuer must be an https URL, got ${jwtIssuer}`);
+    }
+    return { jwtIssuer, jwtAudience };
+  }
+
+  /** Required secrets, and optional ones whose context flag is on, each with a random placeholder value. */
+  private createSecrets(): Partial<Record<SecretName, Secret>> {
+    const secrets: Partial<Record<SecretName, Secret>> = {};
+    for (const [name, spec] of entries(SECRETS)) {
+      if (!spec.required && !this.flagContext(OPTIONAL_SECRET_CONTEXT[name] ?? name)) continue;
+      const secret = new Secret(this, spec.id, {
+        description: spec.description,
+        // A random placeholder: until the operator stores the real value, signature checks fail closed.
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: UNROTATABLE_SECRET_REASONS[name] });
+      secrets[name] = secret;
+    }
+    return secrets;
+  }
+
+  /** Each queue's consumer function reads it through an event source mapping (partial batch responses). */
+  private connectQueueConsumers(): void {
+    for (const [name, { consumer }] of entries(QUEUES)) {
+      if (!consumer) continue; // consumed by another Better Data service: see externalConsumerPolicies
+      this.functions[consumer.function].addEventSource(
+        new SqsEventSource(this.queues[name].queue, {
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
+          reportBatchItemFailures: true,
+          ...this.maxConcurrencyOf(name, consumer.maxConcurrency),
+        }),
+      );
+    }
+  }
+
+  /** Functions that must know their own public URL (Square signs it): the same string as the output. */
+  private addRouteUrls(): void {
+    for (const route of ROUTES) {
+      if (!route.urlEnvVar) continue;
+      if (route.path.includes('{'))
+        throw new Error(`Route ${route.path} has urlEnvVar but a path variable: its URL is not one string`);
+      this.functions[route.function].addEnvironment(route.urlEnvVar, this.routeUrl(route));
+    }
+  }
+
+  private createConsole(jwt: { jwtIssuer: string; jwtAudience: [string, ...string[]] }): WebhooksConsole {
+    return new WebhooksConsole(this, 'Console', {
+      apiUrl: this.httpApi.apiEndpoint,
+      oidc: {
+        issuer: jwt.jwtIssuer,
+        clientId: this.optionalContextList('consoleOidcClientId')[0] ?? jwt.jwtAudience[0],
+        audience: jwt.jwtAudience[0],
+      },
+      portalAllowedOrigins: parseAllowedOrigins(this.optionalContextList(PORTAL_ALLOWED_ORIGINS_CONTEXT)),
+      extraConnectOrigins: this.optionalContextList('consoleConnectOrigins'),
+    });
+  }
+
+  private createSchedules(): void {
+    for (const schedule of SCHEDULES) {
+      new Rule(this, schedule.id, {
+        description: `Runs ${FUNCTIONS[schedule.function].id} every ${schedule.everyMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new LambdaFunction(this.functions[schedule.function], { retryAttempts: 2 })],
+      });
+    }
   }
 
   private createFunction(spec: FunctionSpec, name: FunctionName): NodejsFunction {
@@ -640,141 +500,6 @@ export class WebhooksStack extends Stack {
     }
   }
 
-  private createHttpApi(
-    jwtIssuer: string,
-    jwtAudience: string[],
-  ): { api: HttpApi; stage: HttpStage; accessLogs: LogGroup } {
-    const api = new HttpApi(this, 'HttpApi', {
-      description: 'Better Data webhooks: inbound webhooks and the read API',
-      // The $default stage is created below, with access logging and throttling.
-      createDefaultStage: false,
-    });
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: LOG_RETENTION });
-    const stage = api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      // The APIs' default; webhook routes get their own (routeThrottles below).
-      throttle: this.throttles.api,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            protocol: '$context.protocol',
-            responseLength: '$context.responseLength',
-            responseLatency: '$context.responseLatency',
-            integrationLatency: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-          }),
-        ),
-      },
-    });
-
-    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, {
-      jwtAudience,
-      identitySource: ['$request.header.Authorization'],
-    });
-    const iamAuthorizer = new HttpIamAuthorizer();
-    const authorizers: Record<RouteSpec['auth'], () => IHttpRouteAuthorizer> = {
-      none: () => new HttpNoneAuthorizer(),
-      jwt: () => jwtAuthorizer,
-      iam: () => iamAuthorizer,
-    };
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const route of ROUTES) {
-      let integration = integrations.get(route.function);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(
-          `${FUNCTIONS[route.function].id}Integration`,
-          this.functions[route.function],
-        );
-        integrations.set(route.function, integration);
-      }
-      if (route.auth === 'iam' && !route.path.startsWith(INTERNAL_PATH_PREFIX)) {
-        throw new Error(`Route ${route.method} ${route.path} has auth 'iam' but is not under ${INTERNAL_PATH_PREFIX}`);
-      }
-      const authorizer = authorizers[route.auth]();
-      if (route.auth === 'none' && !WEBHOOK_PATH_PREFIXES.some((prefix) => route.path.startsWith(prefix))) {
-        throw new Error(
-          `Route ${route.method} ${route.path} has auth 'none' but is not under ${WEBHOOK_PATH_PREFIXES.join(' or ')}`,
-        );
-      }
-      const created = api.addRoutes({
-        path: route.path,
-        methods: [HTTP_METHODS[route.method]],
-        integration,
-        authorizer,
-      });
-      if (route.auth === 'none') {
-        for (const httpRoute of created) {
-          Validations.of(httpRoute).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason:
-              `Webhook or OAuth callback ${route.method} ${route.path}, called by a webhook sender (Stripe, ` +
-              `Square, Shopify or a registered inbound source) or a browser returning from a provider's ` +
-              `consent page ` +
-              `that cannot present a JWT; ${FUNCTIONS[route.function].id} authenticates every request by its ` +
-              `HMAC signature (or a single-use OAuth state) before acting on it.`,
-          });
-        }
-      }
-      this.routes.push(...created);
-      if (route.throttle) this.throttleRoute(stage, route, route.throttle, created);
-    }
-    return { api, stage, accessLogs };
-  }
-
-  /**
-   * A route-level throttle (HTTP API route settings) on the routes of one topology route, so a flood on
-   * it answers 429 there and leaves the stage default to the APIs and other webhook routes. The stage
-   * must be created after the routes its settings name.
-   */
-  private throttleRoute(stage: HttpStage, route: RouteSpec, name: ThrottleName, created: HttpRoute[]): void {
-    const cfnStage = stage.node.defaultChild as CfnStage;
-    const { rateLimit, burstLimit } = this.throttles[name];
-    // RouteSettings is untyped JSON in the L1 construct: CloudFormation's own (PascalCase) property names.
-    const settings = (cfnStage.routeSettings ?? {}) as Record<string, Record<string, number>>;
-    settings[`${HTTP_METHODS[route.method]} ${route.path}`] = {
-      ThrottlingRateLimit: rateLimit,
-      ThrottlingBurstLimit: burstLimit,
-    };
-    for (const httpRoute of created) cfnStage.node.addDependency(httpRoute);
-    cfnStage.routeSettings = settings;
-  }
-
-  /**
-   * The endpoint secrets key policy: per purpose and action, the roles whose topology access
-   * (`endpointSecrets`) needs it, conditioned on that purpose. A role not named here cannot use the key,
-   * whatever its IAM policy says, since the account statement grants administration only.
-   */
-  private addEndpointSecretsKeyPolicy(): void {
-    const key = this.endpointSecretsKey;
-    if (!key) return;
-    for (const [purpose, context] of entries(ENDPOINT_SECRETS_KEY.purposes)) {
-      for (const action of ['kms:Encrypt', 'kms:Decrypt']) {
-        const roles = entries(functionSpecs)
-          .filter(([, spec]) => spec.access.endpointSecrets?.of === purpose)
-          .filter(([, spec]) => ENDPOINT_SECRET_ACTIONS[spec.access.endpointSecrets?.use ?? 'encrypt'].includes(action))
-          .map(([name]) => this.functions[name].role as IRole);
-        if (roles.length === 0) continue;
-        key.addToResourcePolicy(
-          new PolicyStatement({
-            sid: `${action.slice(4)}${purpose[0]?.toUpperCase()}${purpose.slice(1)}Secrets`,
-            principals: roles,
-            actions: [action],
-            resources: ['*'],
-            conditions: { StringEquals: { 'kms:EncryptionContext:purpose': context } },
-          }),
-        );
-      }
-    }
-  }
-
   /**
    * Only the platform's own functions that send to the events queue, publishers allowed every event type
    * for both owner kinds, and `eventsQueueOperators` may send to it: a narrower publisher must go through
@@ -809,10 +534,7 @@ export class WebhooksStack extends Stack {
    * The app secrets come from Secrets Manager like the others.
    */
   private addOauthSettings(): void {
-    const context = (key: string): string | undefined => {
-      const value: unknown = this.node.tryGetContext(key);
-      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-    };
+    const context = (key: string) => this.optionalContextText(key);
     const publicBaseUrl = context('publicBaseUrl') ?? this.httpApi.apiEndpoint;
     const settings: Partial<Record<(typeof ENV)[keyof typeof ENV], string | undefined>> = {
       [ENV.publicBaseUrl]: publicBaseUrl,
@@ -890,10 +612,27 @@ export class WebhooksStack extends Stack {
 
   private createOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.httpStage.url });
-    // One per unauthenticated (webhook) route: StripeWebhookUrl, SquareWebhookUrl, …; a path with a variable
-    // is a template (SourcesWebhookUrlTemplate).
+    this.addWebhookUrlOutputs();
+    this.addPublisherOutputs();
+    this.addExternalConsumerOutputs();
+    this.addSecretOutputs();
+    new CfnOutput(this, 'OpsAlertsTopicArn', {
+      description: 'Ops alerts and CloudWatch alarms are published here; subscribe the on-call channel',
+      value: this.opsTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard with business metrics, queue health, Lambda and API metrics',
+      value: this.dashboard.dashboard.dashboardName,
+    });
+  }
+
+  /**
+   * One per unauthenticated route: the OAuth redirect URLs (ShopifyOauthRedirectUrl, …) and the webhook
+   * URLs (StripeWebhookUrl, …; a path with a variable is a template, SourcesWebhookUrlTemplate).
+   */
+  private addWebhookUrlOutputs(): void {
     for (const route of ROUTES.filter((r) => r.auth === 'none' && r.path.startsWith('/oauth/'))) {
-      // ShopifyOauthRedirectUrl, SquareOauthRedirectUrl: what each provider's app must list as its redirect URL.
+      // What each provider's app must list as its redirect URL.
       const provider = route.path.split('/')[2] ?? '';
       const name = provider.charAt(0).toUpperCase() + provider.slice(1);
       new CfnOutput(this, `${name}OauthRedirectUrl`, {
@@ -914,6 +653,10 @@ export class WebhooksStack extends Stack {
         value: this.routeUrl(route),
       });
     }
+  }
+
+  /** Where and how other Better Data services publish events: the internal route, its policy, its queue. */
+  private addPublisherOutputs(): void {
     const eventsRoute = ROUTES.find((route) => route.function === 'eventsApi' && route.auth === 'iam');
     if (eventsRoute) {
       new CfnOutput(this, 'InternalEventsUrl', {
@@ -926,24 +669,27 @@ export class WebhooksStack extends Stack {
         value: `${this.httpApi.apiEndpoint}${eventsRoute.path}`,
       });
     }
-    if (this.internalPublisherPolicy) {
-      new CfnOutput(this, 'InternalEventsPublisherPolicyArn', {
+    if (!this.internalPublisherPolicy) return;
+    new CfnOutput(this, 'InternalEventsPublisherPolicyArn', {
+      description:
+        'Managed policy to attach to the role of a Better Data service that publishes events: ' +
+        'execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue. ' +
+        'The role must also be listed in the eventPublishers context (what it may publish); the queue ' +
+        'accepts only roles listed for every type and owner kind',
+      value: this.internalPublisherPolicy.managedPolicyArn,
+    });
+    for (const queueName of this.internalQueues()) {
+      new CfnOutput(this, `${QUEUES[queueName].id}Url`, {
         description:
-          'Managed policy to attach to the role of a Better Data service that publishes events: ' +
-          'execute-api:Invoke on the internal routes and sqs:SendMessage on the events queue. ' +
-          'The role must also be listed in the eventPublishers context (what it may publish); the queue ' +
-          'accepts only roles listed for every type and owner kind',
-        value: this.internalPublisherPolicy.managedPolicyArn,
+          `${QUEUES[queueName].id}, for internal publishers listed for every event type and owner kind ` +
+          `(eventPublishers), which may send to SQS directly instead of calling the internal route`,
+        value: this.queues[queueName].queue.queueUrl,
       });
-      for (const queueName of this.internalQueues()) {
-        new CfnOutput(this, `${QUEUES[queueName].id}Url`, {
-          description:
-            `${QUEUES[queueName].id}, for internal publishers listed for every event type and owner kind ` +
-            `(eventPublishers), which may send to SQS directly instead of calling the internal route`,
-          value: this.queues[queueName].queue.queueUrl,
-        });
-      }
     }
+  }
+
+  /** Per queue another Better Data service consumes: its URL and the managed policy its consumer attaches. */
+  private addExternalConsumerOutputs(): void {
     for (const [name, policy] of entries(this.externalConsumerPolicies)) {
       const spec = QUEUES[name];
       new CfnOutput(this, `${spec.id}Url`, {
@@ -959,6 +705,10 @@ export class WebhooksStack extends Stack {
         value: policy.managedPolicyArn,
       });
     }
+  }
+
+  /** The keys and secrets an operator fills in or looks up after deploying. */
+  private addSecretOutputs(): void {
     if (this.endpointSecretsKey) {
       new CfnOutput(this, 'EndpointSecretsKeyArn', {
         description: 'KMS key encrypting webhook endpoint signing secrets (retained on stack deletion)',
@@ -975,14 +725,12 @@ export class WebhooksStack extends Stack {
         value: secret.secretArn,
       });
     }
-    new CfnOutput(this, 'OpsAlertsTopicArn', {
-      description: 'Ops alerts and CloudWatch alarms are published here; subscribe the on-call channel',
-      value: this.opsTopic.topicArn,
-    });
-    new CfnOutput(this, 'DashboardName', {
-      description: 'CloudWatch dashboard with business metrics, queue health, Lambda and API metrics',
-      value: this.dashboard.dashboard.dashboardName,
-    });
+  }
+
+  /** An optional text context value, trimmed; undefined when unset or empty. */
+  private optionalContextText(key: string): string | undefined {
+    const value: unknown = this.node.tryGetContext(key);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   }
 
   /** A required context value: a string, a comma-separated string, or a JSON array of strings. */
@@ -1063,12 +811,4 @@ export class WebhooksStack extends Stack {
     const value = this.node.tryGetContext(key) as unknown;
     return value === true || value === 'true';
   }
-}
-
-function entries<K extends string, V>(record: Partial<Record<K, V>>): [K, V][] {
-  return Object.entries(record) as [K, V][];
-}
-
-function mapRecord<K extends string, V, R>(record: Record<K, V>, fn: (value: V, key: K) => R): Record<K, R> {
-  return Object.fromEntries(entries<K, V>(record).map(([key, value]) => [key, fn(value, key)])) as Record<K, R>;
 }

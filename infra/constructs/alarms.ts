@@ -113,10 +113,19 @@ export interface AlarmInputs {
   readonly businessMetric: (name: FunctionName, metricName: string) => IMetric;
 }
 
-function pageWhen(scope: Construct, id: string, props: ConstructorParameters<typeof Alarm>[2]): Alarm {
+export type AlarmProps = Omit<ConstructorParameters<typeof Alarm>[2], 'evaluationPeriods'> & {
+  readonly evaluationPeriods?: number;
+};
+
+/**
+ * An alarm as every alarm of this stack is: missing data is not breaching, and by default it fires on
+ * reaching the threshold in one period.
+ */
+export function pageWhen(scope: Construct, id: string, props: AlarmProps): Alarm {
   return new Alarm(scope, id, {
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
+    evaluationPeriods: 1,
     ...props,
   });
 }

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
-  Alarm,
+  type Alarm,
   AlarmStatusWidget,
   ComparisonOperator,
   Dashboard,
@@ -10,7 +10,6 @@ import {
   type IWidget,
   SingleValueWidget,
   TextWidget,
-  TreatMissingData,
   Unit,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -30,7 +29,15 @@ import {
   type QueueName,
 } from '../../shared/platform/topology';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
-import { addApiAlarms, addFunctionAlarms, addMetricAlarms, addRejectionAlarms, type AlarmInputs } from './alarms';
+import {
+  addApiAlarms,
+  addFunctionAlarms,
+  addMetricAlarms,
+  addRejectionAlarms,
+  pageWhen,
+  type AlarmInputs,
+  type AlarmProps,
+} from './alarms';
 
 /**
  * The operator's view of the system: one CloudWatch dashboard and the alarms that page the ops topic.
@@ -44,43 +51,26 @@ export const BUSINESS_METRICS: Partial<Record<FunctionName, readonly string[]>> 
   Object.entries(METRIC_NAMES).map(([name, metrics]) => [name, Object.values(metrics)]),
 );
 
-/** Business metrics with a widget of their own, and the function (`service`) that emits each. */
-export const DELIVERY_LATENCY = {
-  service: 'delivery',
-  metric: METRIC_NAMES.delivery.latency,
-} as const satisfies DedicatedMetric;
-export const ENDPOINT_DISABLED = {
-  service: 'delivery',
-  metric: METRIC_NAMES.delivery.endpointDisabled,
-} as const satisfies DedicatedMetric;
-export const MANUAL_RESENDS = {
-  service: 'endpointsApi',
-  metric: METRIC_NAMES.endpointsApi.manualResend,
-} as const satisfies DedicatedMetric;
-export const RECOVERIES = {
-  service: 'endpointsApi',
-  metric: METRIC_NAMES.endpointsApi.recoveryStarted,
-} as const satisfies DedicatedMetric;
-export const RECOVERED_DELIVERIES = {
-  service: 'endpointsApi',
-  metric: METRIC_NAMES.endpointsApi.recoveryQueued,
-} as const satisfies DedicatedMetric;
-
-export const CIRCUIT_OPENED = {
-  service: 'delivery',
-  metric: METRIC_NAMES.delivery.circuitOpened,
-} as const satisfies DedicatedMetric;
-/** What the sweeper re-queued: deliveries whose task was lost, attempts whose worker crashed. */
-const SWEEPER_METRICS = METRIC_NAMES.sweeper;
-export const OVERDUE_REQUEUED = { service: 'sweeper', metric: SWEEPER_METRICS.overdueRequeued } as const;
-export const STALE_ATTEMPTS_REQUEUED = { service: 'sweeper', metric: SWEEPER_METRICS.staleAttemptRequeued } as const;
-/** Circuit openings in five minutes that page someone by default (CDK context `circuitOpenAlarmThreshold`). */
-export const DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD = 10;
-
 interface DedicatedMetric {
   readonly service: FunctionName;
   readonly metric: string;
 }
+
+const dedicated = (service: FunctionName, metric: string): DedicatedMetric => ({ service, metric });
+
+/** Business metrics with a widget of their own, and the function (`service`) that emits each. */
+export const DELIVERY_LATENCY = dedicated('delivery', METRIC_NAMES.delivery.latency);
+export const ENDPOINT_DISABLED = dedicated('delivery', METRIC_NAMES.delivery.endpointDisabled);
+export const MANUAL_RESENDS = dedicated('endpointsApi', METRIC_NAMES.endpointsApi.manualResend);
+export const RECOVERIES = dedicated('endpointsApi', METRIC_NAMES.endpointsApi.recoveryStarted);
+export const RECOVERED_DELIVERIES = dedicated('endpointsApi', METRIC_NAMES.endpointsApi.recoveryQueued);
+export const CIRCUIT_OPENED = dedicated('delivery', METRIC_NAMES.delivery.circuitOpened);
+/** What the sweeper re-queued: deliveries whose task was lost, attempts whose worker crashed. */
+export const OVERDUE_REQUEUED = dedicated('sweeper', METRIC_NAMES.sweeper.overdueRequeued);
+export const STALE_ATTEMPTS_REQUEUED = dedicated('sweeper', METRIC_NAMES.sweeper.staleAttemptRequeued);
+
+/** Circuit openings in five minutes that page someone by default (CDK context `circuitOpenAlarmThreshold`). */
+export const DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD = 10;
 
 /**
  * The inbound event log's row: duplicate receipts per provider (another delivery of an event id the
@@ -175,33 +165,59 @@ export interface WebhooksDashboardProps {
 export class WebhooksDashboard extends Construct {
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
+  private readonly stackName: string;
+  private readonly alarmAction: SnsAction;
 
   constructor(scope: Construct, id: string, props: WebhooksDashboardProps) {
     super(scope, id);
-    const stackName = Stack.of(this).stackName;
-    const alarmAction = new SnsAction(props.alarmTopic);
-    const addAlarm = (alarm: Alarm): Alarm => {
-      alarm.addAlarmAction(alarmAction);
-      alarm.addOkAction(alarmAction);
-      this.alarms.push(alarm);
-      return alarm;
-    };
-
+    this.stackName = Stack.of(this).stackName;
+    this.alarmAction = new SnsAction(props.alarmTopic);
     this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `BetterDataWebhooks-${stackName}`,
+      dashboardName: `BetterDataWebhooks-${this.stackName}`,
       defaultInterval: Duration.hours(24),
     });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
-          `# Better Data webhooks (${stackName})\nBusiness metrics: namespace \`${METRICS_NAMESPACE}\`, ` +
+          `# Better Data webhooks (${this.stackName})\nBusiness metrics: namespace \`${METRICS_NAMESPACE}\`, ` +
           `dimension \`service\`.`,
         width: 24,
         height: 2,
       }),
     );
+    this.addBusinessWidgets();
+    // The inbound event log: duplicates per provider, failures and unmatched events to look at, replays.
+    this.dashboard.addWidgets(...inboundLogWidgets());
+    this.addCircuitWidgetAndAlarm(props.circuitOpenAlarmThreshold ?? DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD);
+    this.dashboard.addWidgets(sweeperWidget());
+    for (const alarmSpec of BUSINESS_METRIC_ALARMS) {
+      this.pageWhen(`${FUNCTIONS[alarmSpec.function].id}${alarmSpec.metric}Alarm`, {
+        alarmName: `${this.stackName}-${FUNCTIONS[alarmSpec.function].dir}-${alarmSpec.metric}`,
+        alarmDescription: alarmSpec.why,
+        metric: businessMetric(alarmSpec.function, alarmSpec.metric),
+        threshold: 1,
+      });
+    }
+    this.addQueueWidgetsAndAlarms(props);
+    this.addIngestAndScheduleAlarms(props);
+    this.addLambdaRows(props.functions);
+    this.addApiWidgetsAndAlarms(props);
+  }
 
-    // Business metrics, one graph per function that emits any.
+  /** An alarm that notifies the ops topic when it fires and when it clears. */
+  private addAlarm = (alarm: Alarm): Alarm => {
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+    this.alarms.push(alarm);
+    return alarm;
+  };
+
+  private pageWhen(id: string, props: AlarmProps): Alarm {
+    return this.addAlarm(pageWhen(this, id, props));
+  }
+
+  /** Business metrics, one graph per function that emits any; delivery latency; daily totals of what admins did. */
+  private addBusinessWidgets(): void {
     const businessWidgets: IWidget[] = [];
     for (const [name, metricNames] of Object.entries(BUSINESS_METRICS) as [FunctionName, readonly string[]][]) {
       const counts = metricNames.filter((metricName) => !NON_COUNT_METRICS.has(metricName));
@@ -230,55 +246,20 @@ export class WebhooksDashboard extends Construct {
         leftYAxis: { label: 'ms', showUnits: false, min: 0 },
         width: 12,
       }),
-      new SingleValueWidget({
-        title: 'Disabled endpoints (last 24 h)',
-        metrics: [
-          businessMetric(ENDPOINT_DISABLED.service, ENDPOINT_DISABLED.metric, {
-            statistic: 'Sum',
-            period: ONE_DAY,
-            label: 'disabled',
-          }),
-        ],
-        width: 12,
-      }),
+      dailyTotal('Disabled endpoints (last 24 h)', [ENDPOINT_DISABLED, 'disabled']),
     );
-
     // Operating endpoints: what admins did about failures (resends, recoveries after an outage).
     this.dashboard.addWidgets(
-      new SingleValueWidget({
-        title: 'Manual resends (last 24 h)',
-        metrics: [
-          businessMetric(MANUAL_RESENDS.service, MANUAL_RESENDS.metric, {
-            statistic: 'Sum',
-            period: ONE_DAY,
-            label: 'resends',
-          }),
-        ],
-        width: 12,
-      }),
-      new SingleValueWidget({
-        title: 'Recoveries (last 24 h)',
-        metrics: [
-          businessMetric(RECOVERIES.service, RECOVERIES.metric, {
-            statistic: 'Sum',
-            period: ONE_DAY,
-            label: 'recoveries',
-          }),
-          businessMetric(RECOVERED_DELIVERIES.service, RECOVERED_DELIVERIES.metric, {
-            statistic: 'Sum',
-            period: ONE_DAY,
-            label: 'deliveries re-queued',
-          }),
-        ],
-        width: 12,
-      }),
+      dailyTotal('Manual resends (last 24 h)', [MANUAL_RESENDS, 'resends']),
+      dailyTotal('Recoveries (last 24 h)', [RECOVERIES, 'recoveries'], [RECOVERED_DELIVERIES, 'deliveries re-queued']),
     );
+  }
 
-    // The inbound event log: duplicates per provider, failures and unmatched events to look at, replays.
-    this.dashboard.addWidgets(...inboundLogWidgets());
-
-    // Fairness: endpoints whose circuit opened (their deliveries wait, one probe a minute). One is a
-    // tenant's outage; many at once is more likely ours (DNS, egress), hence the alarm.
+  /**
+   * Fairness: endpoints whose circuit opened (their deliveries wait, one probe a minute). One is a
+   * tenant's outage; many at once is more likely ours (DNS, egress), hence the alarm.
+   */
+  private addCircuitWidgetAndAlarm(threshold: number): void {
     const circuitOpenings = businessMetric(CIRCUIT_OPENED.service, CIRCUIT_OPENED.metric, {
       statistic: 'Sum',
       period: FIVE_MINUTES,
@@ -287,60 +268,18 @@ export class WebhooksDashboard extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Endpoint circuits opened (per 5 min)', left: [circuitOpenings], width: 24 }),
     );
-    // Stranded deliveries the sweeper re-queued, per hour: a steady trickle is lost tasks or crashed workers;
-    // a jump points at the delivery function or its queue.
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Sweeper: stranded deliveries re-queued (per hour)',
-        left: [
-          businessMetric(OVERDUE_REQUEUED.service, OVERDUE_REQUEUED.metric, {
-            statistic: 'Sum',
-            period: Duration.hours(1),
-            label: 'overdue deliveries re-queued',
-          }),
-          businessMetric(STALE_ATTEMPTS_REQUEUED.service, STALE_ATTEMPTS_REQUEUED.metric, {
-            statistic: 'Sum',
-            period: Duration.hours(1),
-            label: 'stale attempts re-queued',
-          }),
-        ],
-        width: 24,
-      }),
-    );
-    const circuitThreshold = props.circuitOpenAlarmThreshold ?? DEFAULT_CIRCUIT_OPEN_ALARM_THRESHOLD;
-    addAlarm(
-      new Alarm(this, 'CircuitOpenedAlarm', {
-        alarmName: `${stackName}-delivery-${CIRCUIT_OPENED.metric}`,
-        alarmDescription:
-          `At least ${circuitThreshold} endpoint circuits opened within 5 minutes: ` +
-          `many endpoints unreachable at once points at our egress or DNS rather than at tenants.`,
-        metric: businessMetric(CIRCUIT_OPENED.service, CIRCUIT_OPENED.metric, {
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-        }),
-        threshold: circuitThreshold,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    this.pageWhen('CircuitOpenedAlarm', {
+      alarmName: `${this.stackName}-delivery-${CIRCUIT_OPENED.metric}`,
+      alarmDescription:
+        `At least ${threshold} endpoint circuits opened within 5 minutes: ` +
+        `many endpoints unreachable at once points at our egress or DNS rather than at tenants.`,
+      metric: businessMetric(CIRCUIT_OPENED.service, CIRCUIT_OPENED.metric, { statistic: 'Sum', period: FIVE_MINUTES }),
+      threshold,
+    });
+  }
 
-    for (const alarmSpec of BUSINESS_METRIC_ALARMS) {
-      const functionId = FUNCTIONS[alarmSpec.function].id;
-      addAlarm(
-        new Alarm(this, `${functionId}${alarmSpec.metric}Alarm`, {
-          alarmName: `${stackName}-${FUNCTIONS[alarmSpec.function].dir}-${alarmSpec.metric}`,
-          alarmDescription: alarmSpec.why,
-          metric: businessMetric(alarmSpec.function, alarmSpec.metric),
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    }
-
-    // Queues: backlog age and dead letters, with their alarms.
+  /** Queues: backlog age and dead letters, with their alarms, and the consumers' whole-invocation errors. */
+  private addQueueWidgetsAndAlarms(props: WebhooksDashboardProps): void {
     const queueAge: Metric[] = [];
     const deadLetters: Metric[] = [];
     for (const [name, { queue, deadLetterQueue }] of Object.entries(props.queues) as [
@@ -355,108 +294,92 @@ export class WebhooksDashboard extends Construct {
       });
       queueAge.push(age.with({ label: spec.id }));
       deadLetters.push(depth.with({ label: spec.dlq.id }));
-      addAlarm(
-        new Alarm(this, `${spec.dlq.id}DepthAlarm`, {
-          alarmName: `${stackName}-${spec.dlq.id}-not-empty`,
-          alarmDescription:
-            `Messages in ${spec.dlq.id}: received ${spec.maxReceiveCount} times without success` +
-            (deadLetterWriters(name).length > 0
-              ? `, or dead-lettered by ${deadLetterWriters(name).join(', ')} after its own retries ran out`
-              : '') +
-            '. Inspect, fix, then redrive.',
-          metric: depth,
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      addAlarm(
-        new Alarm(this, `${spec.id}AgeAlarm`, {
-          alarmName: `${stackName}-${spec.id}-backlog-age`,
-          alarmDescription:
-            `Oldest message in ${spec.id} is older than ${MAX_QUEUE_AGE.toMinutes()} minutes: ` +
-            (spec.consumer
-              ? 'the consumer is stuck or failing.'
-              : 'the Better Data service that consumes it (not this stack) is stuck, failing or not deployed.'),
-          metric: age,
-          threshold: MAX_QUEUE_AGE.toSeconds(),
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+      this.addQueueAlarms(name, age, depth);
       if (!spec.consumer) continue; // consumed by another service: its errors alarm there
-      const consumer = props.functions[spec.consumer.function];
       const consumerId = FUNCTIONS[spec.consumer.function].id;
-      addAlarm(
-        new Alarm(this, `${consumerId}ErrorsAlarm`, {
-          alarmName: `${stackName}-${consumerId}-errors`,
-          alarmDescription:
-            `${consumerId} failed whole invocations in the last 5 minutes (per-message failures are ` +
-            `retried via the queue).`,
-          metric: consumer.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+      this.pageWhen(`${consumerId}ErrorsAlarm`, {
+        alarmName: `${this.stackName}-${consumerId}-errors`,
+        alarmDescription:
+          `${consumerId} failed whole invocations in the last 5 minutes (per-message failures are ` +
+          `retried via the queue).`,
+        metric: props.functions[spec.consumer.function].metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+        ...ABOVE_ZERO,
+      });
     }
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Queue: age of oldest message (s)', left: queueAge, width: 12 }),
       new GraphWidget({ title: 'Dead-letter queues: messages visible', left: deadLetters, width: 12 }),
     );
+  }
 
-    // Webhook ingest: an error or timeout is a 5xx to the provider, which retries and eventually gives up
-    // (Shopify deletes the subscription after 4 hours), so each webhook function pages on its own.
+  private addQueueAlarms(name: QueueName, age: Metric, depth: Metric): void {
+    const spec = QUEUES[name];
+    const writers = deadLetterWriters(name);
+    this.pageWhen(`${spec.dlq.id}DepthAlarm`, {
+      alarmName: `${this.stackName}-${spec.dlq.id}-not-empty`,
+      alarmDescription:
+        `Messages in ${spec.dlq.id}: received ${spec.maxReceiveCount} times without success` +
+        (writers.length > 0 ? `, or dead-lettered by ${writers.join(', ')} after its own retries ran out` : '') +
+        '. Inspect, fix, then redrive.',
+      metric: depth,
+      threshold: 1,
+    });
+    this.pageWhen(`${spec.id}AgeAlarm`, {
+      alarmName: `${this.stackName}-${spec.id}-backlog-age`,
+      alarmDescription:
+        `Oldest message in ${spec.id} is older than ${MAX_QUEUE_AGE.toMinutes()} minutes: ` +
+        (spec.consumer
+          ? 'the consumer is stuck or failing.'
+          : 'the Better Data service that consumes it (not this stack) is stuck, failing or not deployed.'),
+      metric: age,
+      threshold: MAX_QUEUE_AGE.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+  }
+
+  /**
+   * Webhook ingest: an error or timeout is a 5xx to the provider, which retries and eventually gives up
+   * (Shopify deletes the subscription after 4 hours), so each webhook function pages on its own.
+   * Scheduled functions (the sweeper, the OAuth token refresh): a failing run leaves its work undone
+   * (stranded deliveries stay stranded, tokens near expiry are not refreshed) until a run succeeds.
+   */
+  private addIngestAndScheduleAlarms(props: WebhooksDashboardProps): void {
     const ingestErrors: Metric[] = [];
-    const consumers = new Set(Object.values(QUEUES).flatMap((spec) => (spec.consumer ? [spec.consumer.function] : [])));
     for (const name of WEBHOOK_FUNCTIONS) {
       const { id, dir } = FUNCTIONS[name];
       const errors = props.functions[name].metricErrors({ statistic: 'Sum', period: FIVE_MINUTES });
       ingestErrors.push(errors.with({ label: dir }));
-      if (consumers.has(name)) continue; // already alarmed as a queue consumer
-      addAlarm(
-        new Alarm(this, `${id}ErrorsAlarm`, {
-          alarmName: `${stackName}-${id}-errors`,
-          alarmDescription:
-            `${id} failed or timed out in the last 5 minutes: the webhook sender got a 5xx and will ` +
-            `retry; repeated failures lose its events.`,
-          metric: errors,
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+      if (QUEUE_CONSUMERS.has(name)) continue; // already alarmed as a queue consumer
+      this.pageWhen(`${id}ErrorsAlarm`, {
+        alarmName: `${this.stackName}-${id}-errors`,
+        alarmDescription:
+          `${id} failed or timed out in the last 5 minutes: the webhook sender got a 5xx and will ` +
+          `retry; repeated failures lose its events.`,
+        metric: errors,
+        ...ABOVE_ZERO,
+      });
     }
-    // Scheduled functions (the sweeper, the OAuth token refresh): a failing run leaves its work undone
-    // (stranded deliveries stay stranded, tokens near expiry are not refreshed) until a run succeeds.
     for (const schedule of SCHEDULES) {
       const spec: FunctionSpec = FUNCTIONS[schedule.function];
-      addAlarm(
-        new Alarm(this, `${spec.id}ErrorsAlarm`, {
-          alarmName: `${stackName}-${spec.id}-errors`,
-          alarmDescription:
-            `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the last ` +
-            `15 minutes: its work waits until a run succeeds. ${spec.description}.`,
-          metric: props.functions[schedule.function].metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+      this.pageWhen(`${spec.id}ErrorsAlarm`, {
+        alarmName: `${this.stackName}-${spec.id}-errors`,
+        alarmDescription:
+          `${spec.id} (every ${schedule.everyMinutes} minutes) failed in the last ` +
+          `15 minutes: its work waits until a run succeeds. ${spec.description}.`,
+        metric: props.functions[schedule.function].metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+        ...ABOVE_ZERO,
+      });
     }
     if (ingestErrors.length > 0) {
       this.dashboard.addWidgets(
         new GraphWidget({ title: 'Webhook ingest: function errors by sender', left: ingestErrors, width: 24 }),
       );
     }
+  }
 
-    // Lambda health, one row per function.
-    for (const [name, fn] of Object.entries(props.functions) as [FunctionName, IFunction][]) {
+  /** Lambda health, one row per function. */
+  private addLambdaRows(functions: Record<FunctionName, IFunction>): void {
+    for (const [name, fn] of Object.entries(functions) as [FunctionName, IFunction][]) {
       const label = FUNCTIONS[name].dir;
       this.dashboard.addWidgets(
         new GraphWidget({
@@ -469,32 +392,35 @@ export class WebhooksDashboard extends Construct {
         }),
         new GraphWidget({
           title: `${label}: duration (ms)`,
-          left: [
-            fn.metricDuration({ statistic: 'p50', period: FIVE_MINUTES }),
-            fn.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
-            fn.metricDuration({ statistic: 'Maximum', period: FIVE_MINUTES }),
-          ],
+          left: (['p50', 'p99', 'Maximum'] as const).map((statistic) =>
+            fn.metricDuration({ statistic, period: FIVE_MINUTES }),
+          ),
           width: 12,
         }),
       );
     }
+  }
 
-    // API 5xx rate and 429s, every function's errors and throttles, receivers' rejection rates, METRIC_ALARMS.
+  /** API 5xx rate and 429s, every function's errors and throttles, receivers' rejection rates, METRIC_ALARMS. */
+  private addApiWidgetsAndAlarms(props: WebhooksDashboardProps): void {
     const alarmInputs: AlarmInputs = {
-      stackName,
+      stackName: this.stackName,
       functions: props.functions,
       httpApi: props.httpApi,
       accessLogs: props.accessLogs,
       receivers: WEBHOOK_FUNCTIONS,
-      errorsAlarmed: new Set([...consumers, ...WEBHOOK_FUNCTIONS, ...SCHEDULES.map((schedule) => schedule.function)]),
+      errorsAlarmed: new Set([
+        ...QUEUE_CONSUMERS,
+        ...WEBHOOK_FUNCTIONS,
+        ...SCHEDULES.map((schedule) => schedule.function),
+      ]),
       businessMetric: (name, metricName) => businessMetric(name, metricName),
     };
-    const apiWidget = addApiAlarms(this, alarmInputs, addAlarm);
-    const rejectionWidget = addRejectionAlarms(this, alarmInputs, addAlarm);
-    addFunctionAlarms(this, alarmInputs, addAlarm);
-    addMetricAlarms(this, alarmInputs, addAlarm);
+    const apiWidget = addApiAlarms(this, alarmInputs, this.addAlarm);
+    const rejectionWidget = addRejectionAlarms(this, alarmInputs, this.addAlarm);
+    addFunctionAlarms(this, alarmInputs, this.addAlarm);
+    addMetricAlarms(this, alarmInputs, this.addAlarm);
     this.dashboard.addWidgets(apiWidget, rejectionWidget);
-
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'HTTP API: requests, 4xx, 5xx',
@@ -508,6 +434,23 @@ export class WebhooksDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
     );
   }
+}
+
+/**
+ * Stranded deliveries the sweeper re-queued, per hour: a steady trickle is lost tasks or crashed
+ * workers; a jump points at the delivery function or its queue.
+ */
+function sweeperWidget(): GraphWidget {
+  const perHour = ([{ service, metric }, label]: [DedicatedMetric, string]) =>
+    businessMetric(service, metric, { statistic: 'Sum', period: Duration.hours(1), label });
+  return new GraphWidget({
+    title: 'Sweeper: stranded deliveries re-queued (per hour)',
+    left: [
+      perHour([OVERDUE_REQUEUED, 'overdue deliveries re-queued']),
+      perHour([STALE_ATTEMPTS_REQUEUED, 'stale attempts re-queued']),
+    ],
+    width: 24,
+  });
 }
 
 /** The inbound event log's row: one graph each for duplicates, failed and unmatched outcomes, and replays. */
@@ -527,6 +470,25 @@ function inboundLogWidgets(): IWidget[] {
     }),
     new GraphWidget({ title: 'Inbound log: replays (per 5 min)', left: lines(INBOUND_LOG_METRICS.replays), width: 8 }),
   ];
+}
+
+/** Pages on any occurrence at all (errors of a function whose every failure matters). */
+const ABOVE_ZERO = { threshold: 0, comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD } as const;
+
+/** Functions that consume a queue of this stack: their errors page with the queue's alarms. */
+const QUEUE_CONSUMERS: ReadonlySet<FunctionName> = new Set(
+  Object.values(QUEUES).flatMap((spec) => (spec.consumer ? [spec.consumer.function] : [])),
+);
+
+/** A single number: each metric summed over the last 24 hours, with its label. */
+function dailyTotal(title: string, ...metrics: [DedicatedMetric, string][]): SingleValueWidget {
+  return new SingleValueWidget({
+    title,
+    metrics: metrics.map(([{ service, metric }, label]) =>
+      businessMetric(service, metric, { statistic: 'Sum', period: ONE_DAY, label }),
+    ),
+    width: 12,
+  });
 }
 
 /** Functions that move messages to the queue's DLQ themselves (`access.sendsToDeadLetter`). */

@@ -88,15 +88,18 @@ function simulatorLines(url: string, simulators: BannerInput['simulators']): str
   ];
 }
 
-export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }: BannerInput): string {
+function routeLines(): string[] {
   const routeWidth = Math.max(...ROUTES.map((route) => route.path.length));
   const functionWidth = Math.max(...ROUTES.map((route) => route.function.length));
-  const routes = ROUTES.map(
+  return ROUTES.map(
     (route) =>
       `  ${route.method.padEnd(6)} ${route.path.padEnd(routeWidth)}  → ${route.function.padEnd(functionWidth)} ` +
       `${AUTH_LABELS[route.auth]}`,
   );
-  const queues = (Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]).flatMap(([name, q]) => {
+}
+
+function queueLines(input: Pick<BannerInput, 'queueUrls' | 'sqsEndpoint'>): string[] {
+  return (Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]).flatMap(([name, q]) => {
     if (q.consumer) {
       return [
         `  ${q.localName} → ${q.consumer.function} (batch ${q.consumer.batchSize}, window ` +
@@ -111,10 +114,15 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
       ...(queueUrl && input.sqsEndpoint ? [`    ${q.envVar}=${queueUrl} on SQS endpoint ${input.sqsEndpoint}`] : []),
     ];
   });
-  const routeUrls = input.routeUrls ?? localRouteUrls(url, {});
-  const webhookRoutes = ROUTES.filter((route) => route.auth === 'none');
-  const dirWidth = Math.max(...webhookRoutes.map((route) => FUNCTIONS[route.function].dir.length));
-  const webhookUrls = webhookRoutes.flatMap((route) => {
+}
+
+const webhookRoutes = () => ROUTES.filter((route) => route.auth === 'none');
+
+/** Each receiver's URL, and for a signed URL (Square signs URL + body) the exact string to register. */
+function webhookUrlLines(url: string, routeUrls: Record<string, string>): string[] {
+  const routes = webhookRoutes();
+  const dirWidth = Math.max(...routes.map((route) => FUNCTIONS[route.function].dir.length));
+  return routes.flatMap((route) => {
     const line = `  ${FUNCTIONS[route.function].dir.padEnd(dirWidth)}  ${url}${route.path}`;
     const signed = route.urlEnvVar ? routeUrls[route.urlEnvVar] : undefined;
     if (!route.urlEnvVar || signed === undefined) return [line];
@@ -127,38 +135,21 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
         ]
       : [line, `${indent}signed as ${route.urlEnvVar}=${signed} (from the environment): register exactly that`];
   });
-  const urlFlag = port === DEFAULT_PORT ? '' : ` --url ${url}`;
-  const sendExamples = webhookRoutes.flatMap((route) => {
-    const example = SEND_EXAMPLES[route.function];
-    return example ? [`  ${example}${urlFlag}`] : [];
-  });
-  const eventsRoute = ROUTES.find((route) => route.function === 'eventsApi');
-  const tokenVariable = LOCAL_ENV.internalApiToken;
-  const publishExample = eventsRoute
-    ? [
-        settings.devDefaults.internalApiToken
-          ? `  export ${tokenVariable}=${settings.internalApiToken}`
-          : `  # ${tokenVariable}: the value in your environment or .env`,
-        `  curl -X ${eventsRoute.method} -H "Authorization: Bearer $${tokenVariable}" -H 'content-type: ` +
-          `application/json' ` +
-          `${url}${eventsRoute.path} -d '${JSON.stringify(SAMPLE_EVENT)}'`,
-      ]
-    : [];
+}
+
+function dataLines(dynamodbDataDir: string | undefined, settings: LocalSettings, input: Partial<BannerInput>) {
   return [
-    '',
-    'Better Data Webhooks — local runtime (no AWS account; the same handler modules as Lambda)',
-    '',
-    ...(input.consoleUrl ? [`Console    ${input.consoleUrl}   (DEV sign-in: pick an organisation and a role)`] : []),
-    `API        ${url}`,
-    ...routes,
-    'Queues',
-    ...queues,
     `Data       DynamoDB: ${dynamodbDataDir ?? 'in memory (--memory), lost on exit'}`,
     `           SQS/SNS/S3: ${input.queueDataDir ?? 'in memory (--memory), lost on exit'}`,
     `           expired items deleted at start and every ${settings.ttlSweepSeconds} s (DynamoDB TTL's stand-in)`,
     ...(input.releasedMessages
       ? [`           ${input.releasedMessages} message(s) left in flight by the last run made visible again`]
       : []),
+  ];
+}
+
+function outboundLines(settings: LocalSettings, port: number): string[] {
+  return [
     'Outbound (development defaults apply only where you set nothing)',
     ...Object.entries(settings.outbound).map(
       ([name, setting]) =>
@@ -168,8 +159,11 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
     `Hosts      the gateway answers Host 127.0.0.1:${port}, localhost:${port}, [::1]:${port}` +
       (settings.allowedHosts.length > 0 ? `, ${settings.allowedHosts.join(', ')}` : '') +
       ` (others: 421; add a tunnel's in ${LOCAL_ENV.allowedHosts})`,
-    'Webhook URLs (configure them with the sender; reaching them from the internet needs a tunnel)',
-    ...webhookUrls,
+  ];
+}
+
+function secretLines(settings: LocalSettings): string[] {
+  return [
     'Secrets',
     ...(Object.entries(settings.secrets) as [SecretName, readonly string[]][]).flatMap(([name, values]) =>
       values.map((secret, i) =>
@@ -177,21 +171,64 @@ export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }:
       ),
     ),
     secretLine(LOCAL_ENV.jwtSecret, settings.jwtSecret, settings.devDefaults.jwtSecret),
-    secretLine(tokenVariable, settings.internalApiToken, settings.devDefaults.internalApiToken),
+    secretLine(LOCAL_ENV.internalApiToken, settings.internalApiToken, settings.devDefaults.internalApiToken),
     secretLine(
       ENDPOINT_SECRETS_KEY.localKeyEnvVar,
       settings.endpointSecretsLocalKey,
       settings.devDefaults.endpointSecretsLocalKey,
     ),
-    ...simulatorLines(url, input.simulators),
-    '',
+  ];
+}
+
+/** How another Better Data service would publish a platform event to this system. */
+function publishExampleLines(url: string, settings: LocalSettings): string[] {
+  const eventsRoute = ROUTES.find((route) => route.function === 'eventsApi');
+  if (!eventsRoute) return [];
+  const tokenVariable = LOCAL_ENV.internalApiToken;
+  return [
+    'Publish an event (as another Better Data service would):',
+    settings.devDefaults.internalApiToken
+      ? `  export ${tokenVariable}=${settings.internalApiToken}`
+      : `  # ${tokenVariable}: the value in your environment or .env`,
+    `  curl -X ${eventsRoute.method} -H "Authorization: Bearer $${tokenVariable}" -H 'content-type: ` +
+      `application/json' ` +
+      `${url}${eventsRoute.path} -d '${JSON.stringify(SAMPLE_EVENT)}'`,
+  ];
+}
+
+function tryItLines(url: string, port: number, settings: LocalSettings): string[] {
+  const urlFlag = port === DEFAULT_PORT ? '' : ` --url ${url}`;
+  const sendExamples = webhookRoutes().flatMap((route) => {
+    const example = SEND_EXAMPLES[route.function];
+    return example ? [`  ${example}${urlFlag}`] : [];
+  });
+  return [
     'Try it:',
     ...sendExamples,
     '  export TOKEN=$(npm run -s token -- --org org_123 --role admin)',
     `  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/orgs/org_123/billing`,
-    ...(publishExample.length > 0
-      ? ['Publish an event (as another Better Data service would):', ...publishExample]
-      : []),
+    ...publishExampleLines(url, settings),
+  ];
+}
+
+export function formatBanner({ url, port, dynamodbDataDir, settings, ...input }: BannerInput): string {
+  return [
+    '',
+    'Better Data Webhooks — local runtime (no AWS account; the same handler modules as Lambda)',
+    '',
+    ...(input.consoleUrl ? [`Console    ${input.consoleUrl}   (DEV sign-in: pick an organisation and a role)`] : []),
+    `API        ${url}`,
+    ...routeLines(),
+    'Queues',
+    ...queueLines(input),
+    ...dataLines(dynamodbDataDir, settings, input),
+    ...outboundLines(settings, port),
+    'Webhook URLs (configure them with the sender; reaching them from the internet needs a tunnel)',
+    ...webhookUrlLines(url, input.routeUrls ?? localRouteUrls(url, {})),
+    ...secretLines(settings),
+    ...simulatorLines(url, input.simulators),
+    '',
+    ...tryItLines(url, port, settings),
     '',
     'Ctrl-C stops everything.',
     '',

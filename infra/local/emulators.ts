@@ -86,41 +86,82 @@ function closeDynalite(server: Server): Promise<void> {
   });
 }
 
+type Cleanups = Array<() => Promise<void> | void>;
+
+async function startDynalite(options: EmulatorOptions, cleanups: Cleanups) {
+  let dynamodbDataDir: string | undefined;
+  if (!options.memory) {
+    dynamodbDataDir = resolve(options.dataDir ?? '.data', 'dynamodb');
+    mkdirSync(dynamodbDataDir, { recursive: true });
+    cleanups.push(acquireDataDirLock(dynamodbDataDir));
+  }
+  const dynamo = dynalite({
+    ...(dynamodbDataDir ? { path: dynamodbDataDir } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const dynamodbEndpoint = `http://127.0.0.1:${await listen(dynamo)}`;
+  cleanups.push(() => closeDynalite(dynamo));
+  return { dynamodbEndpoint, dynamodbDataDir };
+}
+
+/** SQS, SNS and S3 on one fauxqs app; on disk, messages a killed run left in flight are released first. */
+async function startFauxqs(options: EmulatorOptions, cleanups: Cleanups) {
+  const dataDir = resolve(options.dataDir ?? '.data');
+  const queueDataDir = options.memory ? undefined : resolve(dataDir, 'queues');
+  const releasedMessages = queueDataDir ? releaseAbandonedMessages(queueDataDir) : 0;
+  const persistent = queueDataDir ? await persistentStores(queueDataDir, resolve(dataDir, 'buckets')) : undefined;
+  const fauxqs = buildApp({
+    logger: false,
+    defaultRegion: LOCAL_REGION,
+    ...(persistent && { stores: persistent.stores }),
+  });
+  if (persistent) cleanups.push(() => persistent.close());
+  await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+  const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
+  cleanups.push(() => fauxqs.close());
+  return { sqsEndpoint, queueDataDir, releasedMessages };
+}
+
+async function provisionWith(baseEnv: Record<string, string>, options: EmulatorOptions) {
+  const clients = {
+    dynamodb: new DynamoDBClient(clientOptions('DYNAMODB', baseEnv)),
+    sqs: createSqsClient(baseEnv),
+    sns: createSnsClient(baseEnv),
+    s3: new S3Client(s3ClientOptions(baseEnv)),
+  };
+  try {
+    return await provisionTopology(clients, options);
+  } finally {
+    for (const client of Object.values(clients)) client.destroy();
+  }
+}
+
+type Resources = Awaited<ReturnType<typeof provisionTopology>>;
+
+/** Every resource variable the functions read, as topology.ts names them, pointing at the emulated resources. */
+function resourceEnvironment(resources: Resources): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(TABLES)) env[spec.envVar] = resources.tables[name as TableName];
+  for (const [name, spec] of Object.entries(QUEUES)) {
+    const queue = resources.queues[name as QueueName];
+    env[spec.envVar] = queue.url;
+    if (spec.dlq.envVar) env[spec.dlq.envVar] = queue.dlqUrl;
+  }
+  env[OPS_TOPIC.envVar] = resources.opsTopicArn;
+  for (const [name, spec] of Object.entries(BUCKETS)) env[spec.envVar] = resources.buckets[name as BucketName];
+  return env;
+}
+
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanups: Cleanups = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    let dynamodbDataDir: string | undefined;
-    if (!options.memory) {
-      dynamodbDataDir = resolve(options.dataDir ?? '.data', 'dynamodb');
-      mkdirSync(dynamodbDataDir, { recursive: true });
-      cleanups.push(acquireDataDirLock(dynamodbDataDir));
-    }
-    const dynamo = dynalite({
-      ...(dynamodbDataDir ? { path: dynamodbDataDir } : {}),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
-    const dynamodbEndpoint = `http://127.0.0.1:${await listen(dynamo)}`;
-    cleanups.push(() => closeDynalite(dynamo));
-
-    const dataDir = resolve(options.dataDir ?? '.data');
-    const queueDataDir = options.memory ? undefined : resolve(dataDir, 'queues');
-    const releasedMessages = queueDataDir ? releaseAbandonedMessages(queueDataDir) : 0;
-    const persistent = queueDataDir ? await persistentStores(queueDataDir, resolve(dataDir, 'buckets')) : undefined;
-    const fauxqs = buildApp({
-      logger: false,
-      defaultRegion: LOCAL_REGION,
-      ...(persistent && { stores: persistent.stores }),
-    });
-    if (persistent) cleanups.push(() => persistent.close());
-    await fauxqs.listen({ port: 0, host: '127.0.0.1' });
-    const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
-    cleanups.push(() => fauxqs.close());
-
+    const { dynamodbEndpoint, dynamodbDataDir } = await startDynalite(options, cleanups);
+    const { sqsEndpoint, queueDataDir, releasedMessages } = await startFauxqs(options, cleanups);
     const baseEnv: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -130,30 +171,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       ...DUMMY_CREDENTIALS,
     };
-    const clients = {
-      dynamodb: new DynamoDBClient(clientOptions('DYNAMODB', baseEnv)),
-      sqs: createSqsClient(baseEnv),
-      sns: createSnsClient(baseEnv),
-      s3: new S3Client(s3ClientOptions(baseEnv)),
-    };
-    let resources;
-    try {
-      resources = await provisionTopology(clients, options);
-    } finally {
-      for (const client of Object.values(clients)) client.destroy();
-    }
-
-    const functionEnv: Record<string, string> = { ...baseEnv };
-    for (const [name, spec] of Object.entries(TABLES)) functionEnv[spec.envVar] = resources.tables[name as TableName];
-    for (const [name, spec] of Object.entries(QUEUES)) {
-      const queue = resources.queues[name as QueueName];
-      functionEnv[spec.envVar] = queue.url;
-      if (spec.dlq.envVar) functionEnv[spec.dlq.envVar] = queue.dlqUrl;
-    }
-    functionEnv[OPS_TOPIC.envVar] = resources.opsTopicArn;
-    for (const [name, spec] of Object.entries(BUCKETS))
-      functionEnv[spec.envVar] = resources.buckets[name as BucketName];
-
+    const resources = await provisionWith(baseEnv, options);
+    const functionEnv = { ...baseEnv, ...resourceEnvironment(resources) };
     return {
       region: LOCAL_REGION,
       sqsEndpoint,

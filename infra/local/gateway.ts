@@ -105,138 +105,191 @@ function send(res: ServerResponse, response: GatewayResponse, requestId: string)
   res.end(response.body);
 }
 
-export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const routes = options.routes ?? ROUTES;
-  const loadHandler = options.loadHandler ?? createHandlerLoader();
-  const functions = options.functions ?? topologyFunctions();
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
-  const log = options.log ?? createLocalLog();
-  const host = options.host ?? '127.0.0.1';
+/** What one request's handling needs: the options with their defaults applied, and the bound port. */
+interface GatewayContext {
+  readonly options: GatewayOptions;
+  readonly routes: readonly RouteSpec[];
+  readonly loadHandler: HandlerLoader;
+  readonly functions: Record<FunctionName, LocalFunction>;
+  readonly maxBodyBytes: number;
+  readonly log: LocalLog;
+  readonly allowedOrigins: readonly string[];
+  port: number;
+}
 
-  const allowedOrigins = options.allowedOrigins ?? [];
-  let port = 0;
+type RouteMatch = NonNullable<ReturnType<typeof matchRoute>>;
+type Caller = { jwtClaims?: Record<string, string>; iamCaller?: IamAuthorizerContext };
 
-  async function handle(req: IncomingMessage, requestId: string): Promise<GatewayResponse> {
-    const url = req.url ?? '/';
-    // A page using DNS rebinding names its own host: only this gateway's own names are answered.
-    if (!isAllowedHost(req.headers.host, port, options.allowedHosts ?? [])) {
-      req.resume();
-      log.info(`${req.method} ${url}: refused, Host ${req.headers.host ?? '(none)'} is not this gateway (421)`);
-      return MISDIRECTED();
-    }
-    const pathname = url.split('?')[0] ?? '/';
-    if (options.console && (pathname === '/console' || pathname.startsWith(CONSOLE_PATH))) {
-      const body = await readBody(req, maxBodyBytes);
-      if (body === 'too-large') return TOO_LARGE();
-      return options.console({ method: req.method ?? 'GET', path: pathname, body });
-    }
-    // The HTTP API answers CORS preflights itself, before any route or authorizer.
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      req.resume();
-      const headers = preflightHeaders(req.headers.origin, allowedOrigins);
-      return { statusCode: 204, headers, cookies: [], body: Buffer.alloc(0) };
-    }
-    const match = matchRoute(routes, req.method ?? 'GET', url);
-    if (!match) {
-      req.resume();
-      return NOT_FOUND();
-    }
-    const body = await readBody(req, maxBodyBytes);
+/** Answers given before any route: foreign hosts, the console's paths and CORS preflights. */
+async function answerBeforeRoutes(ctx: GatewayContext, req: IncomingMessage): Promise<GatewayResponse | undefined> {
+  const url = req.url ?? '/';
+  // A page using DNS rebinding names its own host: only this gateway's own names are answered.
+  if (!isAllowedHost(req.headers.host, ctx.port, ctx.options.allowedHosts ?? [])) {
+    req.resume();
+    ctx.log.info(`${req.method} ${url}: refused, Host ${req.headers.host ?? '(none)'} is not this gateway (421)`);
+    return MISDIRECTED();
+  }
+  const pathname = url.split('?')[0] ?? '/';
+  if (ctx.options.console && (pathname === '/console' || pathname.startsWith(CONSOLE_PATH))) {
+    const body = await readBody(req, ctx.maxBodyBytes);
     if (body === 'too-large') return TOO_LARGE();
+    return ctx.options.console({ method: req.method ?? 'GET', path: pathname, body });
+  }
+  // The HTTP API answers CORS preflights itself, before any route or authorizer.
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+    req.resume();
+    const headers = preflightHeaders(req.headers.origin, ctx.allowedOrigins);
+    return { statusCode: 204, headers, cookies: [], body: Buffer.alloc(0) };
+  }
+  return undefined;
+}
 
-    let jwtClaims: Record<string, string> | undefined;
-    if (match.route.auth === 'jwt') {
-      const token = tokenFromAuthorizationHeader(req.headers.authorization);
-      if (!token) return UNAUTHORIZED();
-      try {
-        jwtClaims = claimsAsDelivered(await verifyLocalToken(options.jwtSecret, token));
-      } catch (error) {
-        log.info(`${req.method} ${url}: token rejected (${(error as Error).message})`);
-        return UNAUTHORIZED();
-      }
-    }
-    let iamCaller: IamAuthorizerContext | undefined;
-    if (match.route.auth === 'iam') {
-      iamCaller = authorizeInternalCaller(req.headers.authorization, options.internalApiToken);
-      if (!iamCaller) {
-        log.info(`${req.method} ${url}: refused (IAM route; send Authorization: Bearer $INTERNAL_API_TOKEN)`);
-        return FORBIDDEN();
-      }
-    }
-
-    const now = new Date();
-    const event = buildHttpApiEvent(
-      {
-        method: req.method ?? 'GET',
-        url,
-        headers: headerPairs(req),
-        body: body.length > 0 ? body : undefined,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-        protocol: `HTTP/${req.httpVersion}`,
-        localPort: req.socket.localPort ?? 0,
-        scheme: 'http',
-      },
-      {
-        routeKey: match.routeKey,
-        pathParameters: match.pathParameters,
-        requestId,
-        traceId: newTraceId(now),
-        time: now,
-        accountId: LOCAL_ACCOUNT_ID,
-        apiId: LOCAL_API_ID,
-        ...(jwtClaims ? { jwtClaims } : {}),
-        ...(iamCaller ? { iamCaller } : {}),
-      },
-    );
-    const fn = functions[match.route.function];
+/** The route's authorizer: the JWT authorizer's claims, or the IAM caller; a refusal as API Gateway gives it. */
+async function authorize(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  route: RouteSpec,
+): Promise<Caller | GatewayResponse> {
+  const url = req.url ?? '/';
+  if (route.auth === 'jwt') {
+    const token = tokenFromAuthorizationHeader(req.headers.authorization);
+    if (!token) return UNAUTHORIZED();
     try {
-      const handler = await loadHandler(match.route.function);
-      const context = createLambdaContext(fn, options.region, now.getTime());
-      return toGatewayResponse(await invokeHandler(handler, event, context, fn.timeoutSeconds));
+      return { jwtClaims: claimsAsDelivered(await verifyLocalToken(ctx.options.jwtSecret, token)) };
     } catch (error) {
-      log.error(`${match.routeKey} → ${match.route.function} failed (request ${requestId})`, error);
-      return INTERNAL_ERROR();
+      ctx.log.info(`${req.method} ${url}: token rejected (${(error as Error).message})`);
+      return UNAUTHORIZED();
     }
   }
+  if (route.auth === 'iam') {
+    const iamCaller = authorizeInternalCaller(req.headers.authorization, ctx.options.internalApiToken);
+    if (!iamCaller) {
+      ctx.log.info(`${req.method} ${url}: refused (IAM route; send Authorization: Bearer $INTERNAL_API_TOKEN)`);
+      return FORBIDDEN();
+    }
+    return { iamCaller };
+  }
+  return {};
+}
 
+interface RouteCall {
+  readonly match: RouteMatch;
+  readonly body: Buffer;
+  readonly caller: Caller;
+  readonly requestId: string;
+}
+
+/** Builds the payload-2.0 event and invokes the route's handler with a Lambda context. */
+async function invokeRoute(ctx: GatewayContext, req: IncomingMessage, call: RouteCall): Promise<GatewayResponse> {
+  const { match, body, caller, requestId } = call;
+  const now = new Date();
+  const event = buildHttpApiEvent(
+    {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: headerPairs(req),
+      body: body.length > 0 ? body : undefined,
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      protocol: `HTTP/${req.httpVersion}`,
+      localPort: req.socket.localPort ?? 0,
+      scheme: 'http',
+    },
+    {
+      routeKey: match.routeKey,
+      pathParameters: match.pathParameters,
+      requestId,
+      traceId: newTraceId(now),
+      time: now,
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: LOCAL_API_ID,
+      ...(caller.jwtClaims ? { jwtClaims: caller.jwtClaims } : {}),
+      ...(caller.iamCaller ? { iamCaller: caller.iamCaller } : {}),
+    },
+  );
+  const fn = ctx.functions[match.route.function];
+  try {
+    const handler = await ctx.loadHandler(match.route.function);
+    const context = createLambdaContext(fn, ctx.options.region, now.getTime());
+    return toGatewayResponse(await invokeHandler(handler, event, context, fn.timeoutSeconds));
+  } catch (error) {
+    ctx.log.error(`${match.routeKey} → ${match.route.function} failed (request ${requestId})`, error);
+    return INTERNAL_ERROR();
+  }
+}
+
+async function handle(ctx: GatewayContext, req: IncomingMessage, requestId: string): Promise<GatewayResponse> {
+  const early = await answerBeforeRoutes(ctx, req);
+  if (early) return early;
+  const match = matchRoute(ctx.routes, req.method ?? 'GET', req.url ?? '/');
+  if (!match) {
+    req.resume();
+    return NOT_FOUND();
+  }
+  const body = await readBody(req, ctx.maxBodyBytes);
+  if (body === 'too-large') return TOO_LARGE();
+  const caller = await authorize(ctx, req, match.route);
+  if ('statusCode' in caller) return caller;
+  return invokeRoute(ctx, req, { match, body, caller, requestId });
+}
+
+function createGatewayServer(ctx: GatewayContext): Server {
   const server: Server = createServer((req, res) => {
     const started = Date.now();
     const requestId = newRequestId();
-    handle(req, requestId)
+    handle(ctx, req, requestId)
       .catch((error: unknown) => {
-        log.error(`Unexpected gateway error for ${req.method} ${req.url}`, error);
+        ctx.log.error(`Unexpected gateway error for ${req.method} ${req.url}`, error);
         return INTERNAL_ERROR();
       })
       .then((answer) => {
         const response = {
           ...answer,
-          headers: { ...answer.headers, ...corsHeaders(req.headers.origin, allowedOrigins) },
+          headers: { ...answer.headers, ...corsHeaders(req.headers.origin, ctx.allowedOrigins) },
         };
         send(res, response, requestId);
-        log.info(`${req.method} ${req.url} → ${response.statusCode} (${Date.now() - started} ms)`);
+        ctx.log.info(`${req.method} ${req.url} → ${response.statusCode} (${Date.now() - started} ms)`);
       })
-      .catch((error: unknown) => log.error('Could not write the response', error));
+      .catch((error: unknown) => ctx.log.error('Could not write the response', error));
   });
   // Requests carry up to 10 MiB; keep Node's own limits out of the way but bounded.
   server.requestTimeout = 60_000;
+  return server;
+}
 
+async function listen(server: Server, port: number | undefined, host: string): Promise<number> {
   await new Promise<void>((resolveListen, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${options.port} on ${host} is in use; set PORT or pass --port`, { cause: error })
+          ? new Error(`Port ${port} on ${host} is in use; set PORT or pass --port`, { cause: error })
           : error,
       );
     server.once('error', onError);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(port ?? 0, host, () => {
       server.off('error', onError);
       resolveListen();
     });
   });
-  ({ port } = server.address() as AddressInfo);
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const ctx: GatewayContext = {
+    options,
+    routes: options.routes ?? ROUTES,
+    loadHandler: options.loadHandler ?? createHandlerLoader(),
+    functions: options.functions ?? topologyFunctions(),
+    maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+    log: options.log ?? createLocalLog(),
+    allowedOrigins: options.allowedOrigins ?? [],
+    port: 0,
+  };
+  const server = createGatewayServer(ctx);
+  ctx.port = await listen(server, options.port, host);
   return {
-    url: `http://${host}:${port}`,
-    port,
+    url: `http://${host}:${ctx.port}`,
+    port: ctx.port,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         server.close((error) => (error ? reject(error) : resolveClose()));

@@ -86,170 +86,188 @@ export interface Pollers {
   stop(options?: { immediate?: boolean }): Promise<void>;
 }
 
-export function startPollers(options: PollerOptions): Pollers {
-  const stopping = new AbortController();
-  const abortReceives = new AbortController();
-  const sqs: SQSClient = createSqsClient({
-    AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
-    AWS_REGION: options.region,
-  });
-  const specs = options.queueSpecs ?? QUEUES;
-  const functions = options.functions ?? topologyFunctions();
-  const log = options.log ?? createLocalLog();
-  const waitTimeSeconds = options.waitTimeSeconds ?? 1;
+/** What every poller of one system shares: the SQS client, the settings with defaults, and the stop signals. */
+interface PollerContext {
+  readonly sqs: SQSClient;
+  readonly options: PollerOptions;
+  readonly specs: Record<QueueName, QueueSpec>;
+  readonly functions: Record<FunctionName, LocalFunction>;
+  readonly log: LocalLog;
+  readonly waitTimeSeconds: number;
+  readonly stopping: AbortController;
+  readonly abortReceives: AbortController;
+}
 
-  async function receive(queueUrl: string, max: number, wait: number): Promise<Message[]> {
-    const result = await sqs.send(
-      new ReceiveMessageCommand({
+/** One queue being polled: its name, URLs, settings and consumer. */
+interface PolledConsumer {
+  readonly name: QueueName;
+  readonly queue: PolledQueue;
+  readonly spec: QueueSpec;
+  readonly consumer: QueueConsumer;
+}
+
+async function receive(ctx: PollerContext, queueUrl: string, max: number, wait: number): Promise<Message[]> {
+  const result = await ctx.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: max,
+      WaitTimeSeconds: wait,
+      AttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
+    { abortSignal: ctx.abortReceives.signal },
+  );
+  return result.Messages ?? [];
+}
+
+async function visibilityTimeoutOf(ctx: PollerContext, queue: PolledQueue, spec: QueueSpec): Promise<number> {
+  try {
+    const { Attributes } = await ctx.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['VisibilityTimeout'] }),
+    );
+    const seconds = Number(Attributes?.VisibilityTimeout);
+    return Number.isFinite(seconds) ? seconds : spec.visibilityTimeoutSeconds;
+  } catch {
+    return spec.visibilityTimeoutSeconds;
+  }
+}
+
+/** One message per id: if one reappeared while the batch was gathered, its newest receipt handle wins. */
+function uniqueById(messages: readonly Message[]): Message[] {
+  return [...new Map(messages.map((message) => [message.MessageId, message])).values()];
+}
+
+async function collectBatch(ctx: PollerContext, polled: PolledConsumer, windowMs: number): Promise<Message[]> {
+  const { batchSize } = polled.consumer;
+  const batch = await receive(ctx, polled.queue.url, Math.min(10, batchSize), ctx.waitTimeSeconds);
+  if (batch.length === 0) return batch;
+  const deadline = Date.now() + windowMs;
+  // Messages already received are handled even if a stop arrives meanwhile.
+  while (batch.length < batchSize && Date.now() < deadline && !ctx.stopping.signal.aborted) {
+    const more = await receive(ctx, polled.queue.url, Math.min(10, batchSize - batch.length), 0).catch(() => []);
+    batch.push(...more);
+    if (more.length === 0) {
+      await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal: ctx.stopping.signal }).catch(
+        () => undefined,
+      );
+    }
+  }
+  return uniqueById(batch);
+}
+
+async function deleteMessages(ctx: PollerContext, queueUrl: string, messages: readonly Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    const result = await ctx.sqs.send(
+      new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: max,
-        WaitTimeSeconds: wait,
-        AttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
+        Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
       }),
-      { abortSignal: abortReceives.signal },
     );
-    return result.Messages ?? [];
+    for (const failure of result.Failed ?? [])
+      ctx.log.warn(`DeleteMessageBatch failed for an entry: ${failure.Code} ${failure.Message ?? ''}`);
   }
+}
 
-  async function visibilityTimeoutOf(queue: PolledQueue, spec: QueueSpec): Promise<number> {
+/** Invokes the consumer; the batch response, or the failure that leaves every message for a retry. */
+async function invokeConsumer(ctx: PollerContext, polled: PolledConsumer, event: ReturnType<typeof toSqsEvent>) {
+  const fn = ctx.functions[polled.consumer.function];
+  try {
+    const handler = await ctx.options.loadHandler(polled.consumer.function);
+    const context = createLambdaContext(fn, ctx.options.region);
+    const result = await invokeHandler(handler, event, context, fn.timeoutSeconds);
+    const verdict = succeededMessageIds(
+      result,
+      event.Records.map((record) => record.messageId),
+    );
+    return verdict.ok ? verdict : { error: new Error(`Invalid batch response: ${verdict.reason}`) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+async function processBatch(ctx: PollerContext, polled: PolledConsumer, batch: Message[]): Promise<void> {
+  const functionName = polled.consumer.function;
+  const event = toSqsEvent(batch, polled.queue.arn, ctx.options.region);
+  const messageIds = event.Records.map((record) => record.messageId);
+  const verdict = await invokeConsumer(ctx, polled, event);
+  if ('error' in verdict) {
+    ctx.log.error(
+      `${functionName} failed a batch of ${batch.length} from ${polled.spec.localName}; the messages return after ` +
+        `the visibility timeout`,
+      verdict.error,
+    );
+    ctx.options.onBatch?.({ queue: polled.name, messageIds, deleted: [], error: verdict.error });
+    return;
+  }
+  if (verdict.failed.length > 0) {
+    ctx.log.info(
+      `${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be ` +
+        `retried`,
+    );
+  }
+  const succeeded = new Set(verdict.succeeded);
+  await deleteMessages(
+    ctx,
+    polled.queue.url,
+    batch.filter((message) => succeeded.has(message.MessageId ?? '')),
+  );
+  ctx.options.onBatch?.({ queue: polled.name, messageIds, deleted: verdict.succeeded });
+}
+
+async function pollQueue(ctx: PollerContext, polled: PolledConsumer): Promise<void> {
+  const { spec } = polled;
+  const visibilityMs = (await visibilityTimeoutOf(ctx, polled.queue, spec)) * 1000;
+  const windowMs = Math.min(polled.consumer.maxBatchingWindowSeconds * 1000, visibilityMs / 2);
+  const slots = localConcurrency(spec);
+  const inFlight = new Set<Promise<void>>();
+  while (!ctx.stopping.signal.aborted) {
+    // Wait for a free slot before taking more messages, so none sit invisible waiting for one.
+    if (inFlight.size >= slots) {
+      await Promise.race(inFlight);
+      continue;
+    }
     try {
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['VisibilityTimeout'] }),
-      );
-      const seconds = Number(Attributes?.VisibilityTimeout);
-      return Number.isFinite(seconds) ? seconds : spec.visibilityTimeoutSeconds;
-    } catch {
-      return spec.visibilityTimeoutSeconds;
-    }
-  }
-
-  /** One message per id: if one reappeared while the batch was gathered, its newest receipt handle wins. */
-  function uniqueById(messages: readonly Message[]): Message[] {
-    return [...new Map(messages.map((message) => [message.MessageId, message])).values()];
-  }
-
-  async function collectBatch(queue: PolledQueue, consumer: QueueConsumer, windowMs: number): Promise<Message[]> {
-    const { batchSize } = consumer;
-    const batch = await receive(queue.url, Math.min(10, batchSize), waitTimeSeconds);
-    if (batch.length === 0) return batch;
-    const deadline = Date.now() + windowMs;
-    // Messages already received are handled even if a stop arrives meanwhile.
-    while (batch.length < batchSize && Date.now() < deadline && !stopping.signal.aborted) {
-      const more = await receive(queue.url, Math.min(10, batchSize - batch.length), 0).catch(() => []);
-      batch.push(...more);
-      if (more.length === 0) {
-        await sleep(Math.max(1, Math.min(50, deadline - Date.now())), undefined, { signal: stopping.signal }).catch(
-          () => undefined,
-        );
-      }
-    }
-    return uniqueById(batch);
-  }
-
-  async function deleteMessages(queueUrl: string, messages: readonly Message[]): Promise<void> {
-    for (let i = 0; i < messages.length; i += 10) {
-      const chunk = messages.slice(i, i + 10);
-      const result = await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-        }),
-      );
-      for (const failure of result.Failed ?? [])
-        log.warn(`DeleteMessageBatch failed for an entry: ${failure.Code} ${failure.Message ?? ''}`);
-    }
-  }
-
-  async function processBatch(
-    name: QueueName,
-    queue: PolledQueue,
-    spec: QueueSpec,
-    consumer: QueueConsumer,
-    batch: Message[],
-  ): Promise<void> {
-    const functionName = consumer.function;
-    const fn = functions[functionName];
-    const event = toSqsEvent(batch, queue.arn, options.region);
-    const messageIds = event.Records.map((record) => record.messageId);
-    const fail = (error: unknown) => {
-      log.error(
-        `${functionName} failed a batch of ${batch.length} from ${spec.localName}; the messages return after the ` +
-          `visibility timeout`,
-        error,
-      );
-      options.onBatch?.({ queue: name, messageIds, deleted: [], error });
-    };
-    let result: unknown;
-    try {
-      const handler = await options.loadHandler(functionName);
-      result = await invokeHandler(handler, event, createLambdaContext(fn, options.region), fn.timeoutSeconds);
+      const batch = await collectBatch(ctx, polled, windowMs);
+      if (batch.length === 0) continue;
+      const handling = processBatch(ctx, polled, batch)
+        .catch((error: unknown) => ctx.log.warn(`Handling a batch from ${spec.localName} failed`, error))
+        .finally(() => inFlight.delete(handling));
+      inFlight.add(handling);
     } catch (error) {
-      fail(error);
-      return;
+      if (ctx.stopping.signal.aborted) break;
+      ctx.log.warn(`Polling ${spec.localName} failed; retrying in 1 s`, error);
+      await sleep(1000, undefined, { signal: ctx.stopping.signal }).catch(() => undefined);
     }
-    const verdict = succeededMessageIds(result, messageIds);
-    if (!verdict.ok) {
-      fail(new Error(`Invalid batch response: ${verdict.reason}`));
-      return;
-    }
-    if (verdict.failed.length > 0) {
-      log.info(
-        `${functionName}: ${verdict.failed.length} of ${batch.length} messages reported as failed; they will be ` +
-          `retried`,
-      );
-    }
-    const succeeded = new Set(verdict.succeeded);
-    await deleteMessages(
-      queue.url,
-      batch.filter((message) => succeeded.has(message.MessageId ?? '')),
-    );
-    options.onBatch?.({ queue: name, messageIds, deleted: verdict.succeeded });
   }
+  await Promise.allSettled(inFlight);
+}
 
-  async function pollQueue(name: QueueName, queue: PolledQueue, consumer: QueueConsumer): Promise<void> {
-    const spec = specs[name];
-    const visibilityMs = (await visibilityTimeoutOf(queue, spec)) * 1000;
-    const windowMs = Math.min(consumer.maxBatchingWindowSeconds * 1000, visibilityMs / 2);
-    const slots = localConcurrency(spec);
-    const inFlight = new Set<Promise<void>>();
-    while (!stopping.signal.aborted) {
-      // Wait for a free slot before taking more messages, so none sit invisible waiting for one.
-      if (inFlight.size >= slots) {
-        await Promise.race(inFlight);
-        continue;
-      }
-      try {
-        const batch = await collectBatch(queue, consumer, windowMs);
-        if (batch.length === 0) continue;
-        const handling = processBatch(name, queue, spec, consumer, batch)
-          .catch((error: unknown) => log.warn(`Handling a batch from ${spec.localName} failed`, error))
-          .finally(() => inFlight.delete(handling));
-        inFlight.add(handling);
-      } catch (error) {
-        if (stopping.signal.aborted) break;
-        log.warn(`Polling ${spec.localName} failed; retrying in 1 s`, error);
-        await sleep(1000, undefined, { signal: stopping.signal }).catch(() => undefined);
-      }
-    }
-    await Promise.allSettled(inFlight);
-  }
-
+export function startPollers(options: PollerOptions): Pollers {
+  const ctx: PollerContext = {
+    sqs: createSqsClient({ AWS_ENDPOINT_URL_SQS: options.sqsEndpoint, AWS_REGION: options.region }),
+    options,
+    specs: options.queueSpecs ?? QUEUES,
+    functions: options.functions ?? topologyFunctions(),
+    log: options.log ?? createLocalLog(),
+    waitTimeSeconds: options.waitTimeSeconds ?? 1,
+    stopping: new AbortController(),
+    abortReceives: new AbortController(),
+  };
   const loops = (Object.entries(options.queues) as Array<[QueueName, PolledQueue | undefined]>).flatMap(
     ([name, queue]) => {
-      const consumer = specs[name].consumer;
+      const spec = ctx.specs[name];
       // No consumer in this system: another service reads the queue, so nothing here may take its messages.
-      return queue && consumer ? [pollQueue(name, queue, consumer)] : [];
+      return queue && spec.consumer ? [pollQueue(ctx, { name, queue, spec, consumer: spec.consumer })] : [];
     },
   );
-
   return {
     async stop({ immediate = false } = {}) {
-      stopping.abort();
-      if (immediate) abortReceives.abort();
+      ctx.stopping.abort();
+      if (immediate) ctx.abortReceives.abort();
       await Promise.allSettled(loops);
-      sqs.destroy();
+      ctx.sqs.destroy();
     },
   };
 }

@@ -5,6 +5,7 @@ import { normaliseShopDomain } from '../../shared/inbound/connections/connection
 import { editJsonText, pathMatches, type JsonPath } from '../../shared/platform/json/edit';
 import { SQUARE_SIGNATURE_HEADER, squareSignatureHeader } from '../../shared/inbound/signatures/square';
 import { SHOPIFY_SIGNATURE_HEADER, shopifySignatureHeader } from '../../shared/inbound/signatures/shopify';
+import { SHOPIFY_TOPICS, SQUARE_EVENT_TYPES } from '../../shared/catalog/catalog-message';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -15,15 +16,8 @@ import { REPO_ROOT } from './paths';
  * JSON.parse/stringify round trip. Signing is kept separate and byte-exact (`signSquare`, `signShopify`).
  */
 
-export const SQUARE_EVENT_TYPES = ['inventory.count.updated', 'catalog.version.updated'] as const;
+// The topics and event types the sender knows are the ones the catalog consumer understands.
 export type SquareEventType = (typeof SQUARE_EVENT_TYPES)[number];
-
-export const SHOPIFY_TOPICS = [
-  'products/create',
-  'products/update',
-  'products/delete',
-  'inventory_levels/update',
-] as const;
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
 
 export function isSquareEventType(value: unknown): value is SquareEventType {

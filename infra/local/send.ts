@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import Stripe from 'stripe';
 import { loadDotEnv } from './dotenv';
+import { SHOPIFY_TOPICS, SQUARE_EVENT_TYPES } from '../../shared/catalog/catalog-message';
 import {
-  SHOPIFY_TOPICS,
-  SQUARE_EVENT_TYPES,
   buildShopifyEvent,
   buildSquareEvent,
   isShopifyTopic,

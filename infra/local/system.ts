@@ -3,14 +3,14 @@ import { formatBanner } from './banner';
 import { startEmulators, type Emulators } from './emulators';
 import { applyEnv, buildFunctionEnv } from './env';
 import { startGateway, type Gateway } from './gateway';
-import { createHandlerLoader } from './handlers';
-import { createLocalLog } from './log';
+import { createHandlerLoader, type HandlerLoader } from './handlers';
+import { createLocalLog, type LocalLog } from './log';
 import { startPollers, type Pollers } from './pollers';
 import { startSchedules, type Schedules } from './schedules';
 import { startProviderSimulators, type ProviderSimulators } from './simulators/provider-simulators';
 import { createConsoleServer, prepareConsole, CONSOLE_PATH } from './console';
 import { parseAllowedOrigins, PORTAL_ALLOWED_ORIGINS_ENV } from '../console-settings';
-import { localRouteUrls, localSquareNotificationUrl, readLocalSettings } from './settings';
+import { localRouteUrls, localSquareNotificationUrl, readLocalSettings, type LocalSettings } from './settings';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper';
 
 /**
@@ -72,127 +72,143 @@ export interface LocalSystem {
 
 let running = false;
 
-export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  if (running) throw new Error('A LocalSystem is already running in this process; stop it first (one per process).');
-  running = true;
-  const quiet = options.quiet ?? false;
-  const log = createLocalLog(quiet);
-  const overrides = options.env ?? {};
-  const settings = readLocalSettings({ ...process.env, ...overrides });
+/** What has been started so far; a failed start or stop() stops exactly these, in reverse order. */
+interface Parts {
+  emulators?: Emulators;
+  pollers?: Pollers;
+  gateway?: Gateway;
+  sweeper?: TtlSweeper;
+  restoreEnv?: () => void;
+  simulators?: ProviderSimulators;
+  schedules?: Schedules;
+}
 
-  let emulators: Emulators | undefined;
-  let pollers: Pollers | undefined;
-  let gateway: Gateway | undefined;
-  let sweeper: TtlSweeper | undefined;
-  let restoreEnv: (() => void) | undefined;
-  let simulators: ProviderSimulators | undefined;
-  let schedules: Schedules | undefined;
-  const shutdown = async () => {
-    schedules?.stop();
-    // The emulators stop right after, so in-flight long polls can be cut short.
-    await sweeper?.stop();
-    await pollers?.stop({ immediate: true });
-    await gateway?.close();
-    await simulators?.close();
-    await emulators?.stop();
-    restoreEnv?.();
-    running = false;
-  };
+type Started = Required<Parts>;
 
-  try {
-    emulators = await startEmulators({
-      memory: options.memory ?? false,
-      dataDir: options.dataDir ?? settings.dataDir,
-      ...(options.visibilityTimeoutSeconds !== undefined
-        ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
-        : {}),
-    });
-    // Expired items go before anything reads them, then every ttlSweepSeconds.
-    sweeper = await startTtlSweeper(emulators.functionEnvironment(), settings.ttlSweepSeconds, log);
-    const loadHandler = createHandlerLoader();
-    const consoleDist = await prepareConsole(log);
-    // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
-    // Handlers load lazily on the first request, and none is handled before the environment is in
-    // place: from here to applyEnv there are only promise continuations, no I/O turn.
-    gateway = await startGateway({
-      port: options.port ?? settings.port,
-      region: emulators.region,
-      jwtSecret: settings.jwtSecret,
-      internalApiToken: settings.internalApiToken,
-      allowedHosts: settings.allowedHosts,
-      loadHandler,
-      log,
-      console: createConsoleServer({ distDir: consoleDist, jwtSecret: settings.jwtSecret }),
-      allowedOrigins: parseAllowedOrigins(
-        overrides[PORTAL_ALLOWED_ORIGINS_ENV] ?? process.env[PORTAL_ALLOWED_ORIGINS_ENV],
-      ),
-    });
-    const userEnv = { ...process.env, ...overrides };
-    // Where callbacks and receivers are reached, and where the browser lands after a callback.
-    const publicBaseUrl = userEnv[ENV.publicBaseUrl]?.trim() || gateway.url;
-    simulators = await startProviderSimulators({
-      env: userEnv,
-      publicBaseUrl,
-      shopifyApiSecret: settings.shopifyApiSecrets[0] as string,
-      squareSignatureKey: settings.squareSignatureKeys[0] as string,
-      squareNotificationUrl: localSquareNotificationUrl(gateway.url, userEnv),
-    });
-    // The environment must be complete before the first handler import (handlers read config at load).
-    restoreEnv = applyEnv(
-      buildFunctionEnv({
-        emulatorEnv: emulators.functionEnvironment(),
-        settings,
-        gatewayUrl: gateway.url,
-        quiet,
-        current: process.env,
-        overrides: {
-          [ENV.publicBaseUrl]: publicBaseUrl,
-          [ENV.consoleUrl]: userEnv[ENV.consoleUrl]?.trim() || `${gateway.url}/console/`,
-          ...simulators.env,
-          ...overrides,
-        },
-      }),
-    );
-    schedules = startSchedules({
-      loadHandler,
-      region: emulators.region,
-      log,
-      timers: options.scheduleTimers ?? true,
-    });
-    pollers = startPollers({
-      sqsEndpoint: emulators.sqsEndpoint,
-      region: emulators.region,
-      queues: emulators.queues,
-      loadHandler,
-      log,
-    });
-  } catch (error) {
-    await shutdown().catch((cleanupError: unknown) => log.warn('Cleanup after a failed start failed', cleanupError));
-    throw error;
-  }
+interface StartContext {
+  readonly options: LocalSystemOptions;
+  readonly settings: LocalSettings;
+  readonly log: LocalLog;
+  readonly overrides: Record<string, string>;
+  readonly loadHandler: HandlerLoader;
+}
 
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+async function shutdown(parts: Parts): Promise<void> {
+  parts.schedules?.stop();
+  // The emulators stop right after, so in-flight long polls can be cut short.
+  await parts.sweeper?.stop();
+  await parts.pollers?.stop({ immediate: true });
+  await parts.gateway?.close();
+  await parts.simulators?.close();
+  await parts.emulators?.stop();
+  parts.restoreEnv?.();
+  running = false;
+}
+
+function startEmulatorsFor({ options, settings }: StartContext): Promise<Emulators> {
+  return startEmulators({
+    memory: options.memory ?? false,
+    dataDir: options.dataDir ?? settings.dataDir,
+    ...(options.visibilityTimeoutSeconds !== undefined
+      ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+      : {}),
+  });
+}
+
+async function startGatewayFor(ctx: StartContext, emulators: Emulators): Promise<Gateway> {
+  const { options, settings, overrides } = ctx;
+  const consoleDist = await prepareConsole(ctx.log);
+  return startGateway({
+    port: options.port ?? settings.port,
+    region: emulators.region,
+    jwtSecret: settings.jwtSecret,
+    internalApiToken: settings.internalApiToken,
+    allowedHosts: settings.allowedHosts,
+    loadHandler: ctx.loadHandler,
+    log: ctx.log,
+    console: createConsoleServer({ distDir: consoleDist, jwtSecret: settings.jwtSecret }),
+    allowedOrigins: parseAllowedOrigins(
+      overrides[PORTAL_ALLOWED_ORIGINS_ENV] ?? process.env[PORTAL_ALLOWED_ORIGINS_ENV],
+    ),
+  });
+}
+
+/** The DEV provider simulators, then the functions' environment (complete before the first handler import). */
+async function startSimulatorsAndEnv(ctx: StartContext, parts: Parts, emulators: Emulators, gateway: Gateway) {
+  const { settings, overrides } = ctx;
+  const userEnv = { ...process.env, ...overrides };
+  // Where callbacks and receivers are reached, and where the browser lands after a callback.
+  const publicBaseUrl = userEnv[ENV.publicBaseUrl]?.trim() || gateway.url;
+  const simulators = (parts.simulators = await startProviderSimulators({
+    env: userEnv,
+    publicBaseUrl,
+    shopifyApiSecret: settings.shopifyApiSecrets[0] as string,
+    squareSignatureKey: settings.squareSignatureKeys[0] as string,
+    squareNotificationUrl: localSquareNotificationUrl(gateway.url, userEnv),
+  }));
+  parts.restoreEnv = applyEnv(
+    buildFunctionEnv({
+      emulatorEnv: emulators.functionEnvironment(),
+      settings,
+      gatewayUrl: gateway.url,
+      quiet: ctx.options.quiet ?? false,
+      current: process.env,
+      overrides: {
+        [ENV.publicBaseUrl]: publicBaseUrl,
+        [ENV.consoleUrl]: userEnv[ENV.consoleUrl]?.trim() || `${gateway.url}/console/`,
+        ...simulators.env,
+        ...overrides,
+      },
+    }),
   );
-  const squareNotificationUrl = localSquareNotificationUrl(gateway.url, env);
-  if (!quiet) {
-    console.log(
-      formatBanner({
-        url: gateway.url,
-        port: gateway.port,
-        dynamodbDataDir: emulators.dynamodbDataDir,
-        settings,
-        routeUrls: localRouteUrls(gateway.url, env),
-        sqsEndpoint: emulators.sqsEndpoint,
-        queueUrls: emulators.queues,
-        simulators: { shopify: simulators.shopify?.url, square: simulators.square?.url },
-        consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
-        queueDataDir: emulators.queueDataDir,
-        releasedMessages: emulators.releasedMessages,
-      }),
-    );
-  }
+}
 
+async function startParts(ctx: StartContext, parts: Parts): Promise<Started> {
+  const emulators = (parts.emulators = await startEmulatorsFor(ctx));
+  // Expired items go before anything reads them, then every ttlSweepSeconds.
+  parts.sweeper = await startTtlSweeper(emulators.functionEnvironment(), ctx.settings.ttlSweepSeconds, ctx.log);
+  // The gateway first, so its URL (SQUARE_NOTIFICATION_URL) is known when the environment is built.
+  // Handlers load lazily on the first request, and none is handled before the environment is in
+  // place: from here to applyEnv there are only promise continuations, no I/O turn.
+  const gateway = (parts.gateway = await startGatewayFor(ctx, emulators));
+  await startSimulatorsAndEnv(ctx, parts, emulators, gateway);
+  const { loadHandler, log } = ctx;
+  const region = emulators.region;
+  parts.schedules = startSchedules({ loadHandler, region, log, timers: ctx.options.scheduleTimers ?? true });
+  parts.pollers = startPollers({
+    sqsEndpoint: emulators.sqsEndpoint,
+    region,
+    queues: emulators.queues,
+    loadHandler,
+    log,
+  });
+  return parts as Started;
+}
+
+function printBanner(
+  settings: LocalSettings,
+  { emulators, gateway, simulators }: Started,
+  env: Record<string, string>,
+) {
+  console.log(
+    formatBanner({
+      url: gateway.url,
+      port: gateway.port,
+      dynamodbDataDir: emulators.dynamodbDataDir,
+      settings,
+      routeUrls: localRouteUrls(gateway.url, env),
+      sqsEndpoint: emulators.sqsEndpoint,
+      queueUrls: emulators.queues,
+      simulators: { shopify: simulators.shopify?.url, square: simulators.square?.url },
+      consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
+      queueDataDir: emulators.queueDataDir,
+      releasedMessages: emulators.releasedMessages,
+    }),
+  );
+}
+
+function describeSystem(settings: LocalSettings, parts: Started, env: Record<string, string>): LocalSystem {
+  const { emulators, gateway, simulators, schedules } = parts;
   let stopping: Promise<void> | undefined;
   return {
     url: gateway.url,
@@ -204,11 +220,35 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     stripeWebhookSecrets: [...settings.stripeWebhookSecrets],
     squareSignatureKeys: [...settings.squareSignatureKeys],
     shopifyApiSecrets: [...settings.shopifyApiSecrets],
-    squareNotificationUrl,
+    squareNotificationUrl: localSquareNotificationUrl(gateway.url, env),
     internalApiToken: settings.internalApiToken,
     simulators: { shopify: simulators.shopify, square: simulators.square },
-    runSchedule: (name) => (schedules as Schedules).run(name),
+    runSchedule: (name) => schedules.run(name),
     consoleUrl: `${gateway.url}${CONSOLE_PATH}`,
-    stop: () => (stopping ??= shutdown()),
+    stop: () => (stopping ??= shutdown(parts)),
   };
+}
+
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  if (running) throw new Error('A LocalSystem is already running in this process; stop it first (one per process).');
+  running = true;
+  const quiet = options.quiet ?? false;
+  const log = createLocalLog(quiet);
+  const overrides = options.env ?? {};
+  const settings = readLocalSettings({ ...process.env, ...overrides });
+  const parts: Parts = {};
+  let started: Started;
+  try {
+    started = await startParts({ options, settings, log, overrides, loadHandler: createHandlerLoader() }, parts);
+  } catch (error) {
+    await shutdown(parts).catch((cleanupError: unknown) =>
+      log.warn('Cleanup after a failed start failed', cleanupError),
+    );
+    throw error;
+  }
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  if (!quiet) printBanner(settings, started, env);
+  return describeSystem(settings, started, env);
 }

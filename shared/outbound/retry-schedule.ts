@@ -1,30 +1,12 @@
-import { PlatformError } from '../platform/errors';
+import { DAY_MS, SECOND_MS } from '../platform/durations';
+
+export { DEFAULT_RETRY_SCHEDULE_MS } from '../platform/delivery-defaults';
+export { InvalidDurationListError, parseDurationList } from '../platform/durations';
 
 /**
  * When to try a failed delivery again, and whether a response is a failure at all. Pure: the
  * caller passes the random source and the clock.
  */
-
-const SECOND_MS = 1_000;
-const MINUTE_MS = 60 * SECOND_MS;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-/**
- * Delays after the first attempt, from the Standard Webhooks spec's example: 10 attempts spread over
- * ≈3 days (75 h 35 min 5 s), long enough to ride out a receiver's weekend outage.
- */
-export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
-  5 * SECOND_MS,
-  5 * MINUTE_MS,
-  30 * MINUTE_MS,
-  2 * HOUR_MS,
-  5 * HOUR_MS,
-  10 * HOUR_MS,
-  14 * HOUR_MS,
-  20 * HOUR_MS,
-  24 * HOUR_MS,
-];
 
 /** ±20 %, as Svix does: endpoints that failed together do not all retry in the same second. */
 export const RETRY_JITTER_RATIO = 0.2;
@@ -66,36 +48,6 @@ export function nextRetryDelayMs(input: NextRetryInput): number | undefined {
 // A faulty random source must not stretch the jitter beyond ±RETRY_JITTER_RATIO.
 function clampUnit(value: number): number {
   return Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) : 0.5;
-}
-
-/** A duration list (e.g. `DELIVERY_RETRY_SCHEDULE`) is malformed. */
-export class InvalidDurationListError extends PlatformError {
-  override readonly name = 'InvalidDurationListError';
-}
-
-const UNIT_MS = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
-const DURATION_PATTERN = /^(\d{1,9})(ms|s|m|h|d)$/;
-const MAX_DURATION_LIST_ENTRIES = 50;
-const MAX_DURATION_MS = 7 * DAY_MS;
-
-/** `"5s,5m,30m,2h,1d"` → `[5000, 300000, 1800000, 7200000, 86400000]`. Whole numbers, units ms s m h d. */
-export function parseDurationList(text: string): number[] {
-  const entries = text.split(',').map((entry) => entry.trim());
-  if (entries.length > MAX_DURATION_LIST_ENTRIES) {
-    throw new InvalidDurationListError(`At most ${MAX_DURATION_LIST_ENTRIES} durations (got ${entries.length})`);
-  }
-  return entries.map((entry, index) => {
-    const match = DURATION_PATTERN.exec(entry);
-    const where = `entry ${index + 1} (${JSON.stringify(entry.slice(0, 20))})`;
-    if (!match)
-      throw new InvalidDurationListError(
-        `Invalid duration at ${where}: expected a whole number and a unit (ms, s, m, h, d), e.g. "5m"`,
-      );
-    const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-    if (ms <= 0) throw new InvalidDurationListError(`Invalid duration at ${where}: must be greater than zero`);
-    if (ms > MAX_DURATION_MS) throw new InvalidDurationListError(`Invalid duration at ${where}: must be at most 7d`);
-    return ms;
-  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ConfigurationError } from './errors';
-import { ipPolicyFrom, type IpPolicy } from '../outbound/transport/ip-policy';
-import { DEFAULT_RETRY_SCHEDULE_MS, parseDurationList } from '../outbound/retry-schedule';
+import { ipPolicyFrom, type IpPolicy } from './net/ip-allowlist';
+import { DAY_MS, parseDurationList } from './durations';
 import {
   BUCKETS,
   DEFAULT_INBOUND_EVENT_RETENTION_DAYS,
@@ -14,9 +14,10 @@ import {
 import {
   DEFAULT_BREAKER_THRESHOLD,
   DEFAULT_CONCURRENCY_CAP,
+  DEFAULT_DNS_TIMEOUT_MS,
   DEFAULT_PROBE_INTERVAL_MS,
-} from '../outbound/admission/policy';
-import { DEFAULT_DNS_TIMEOUT_MS } from '../outbound/transport/cancellable-resolver';
+  DEFAULT_RETRY_SCHEDULE_MS,
+} from './delivery-defaults';
 
 /** Test sends, resends and recoveries one organisation may start per minute, each. */
 export const DEFAULT_ORG_OPERATIONS_PER_MINUTE = 10;
@@ -116,38 +117,6 @@ export function loadStripeIngestConfig(env: Env = process.env): StripeIngestConf
   };
 }
 
-export interface BillingConsumerConfig {
-  readonly billingTable: string;
-  readonly eventsQueueUrl: string;
-  readonly opsTable: string;
-  readonly opsTopicArn: string | undefined;
-  readonly alertRetentionDays: number;
-  readonly stripeApiKey: SecretLocation | undefined;
-}
-
-export function loadBillingConsumerConfig(env: Env = process.env): BillingConsumerConfig {
-  return {
-    billingTable: read(env, ENV.billingTable, nonEmpty),
-    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
-    opsTable: read(env, ENV.opsTable, nonEmpty),
-    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
-    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
-    stripeApiKey: secretLocation(env, 'stripeApiKey'),
-  };
-}
-
-export interface ApiConfig {
-  readonly billingTable: string;
-  readonly opsTable: string;
-}
-
-export function loadApiConfig(env: Env = process.env): ApiConfig {
-  return {
-    billingTable: read(env, ENV.billingTable, nonEmpty),
-    opsTable: read(env, ENV.opsTable, nonEmpty),
-  };
-}
-
 /** How endpoint signing secrets are encrypted at rest: a KMS key in AWS, a local key on a laptop. */
 export type EndpointSecretsKey = { kind: 'kms'; keyId: string } | { kind: 'local'; keyMaterial: string };
 
@@ -168,10 +137,6 @@ const booleanFlag = /* @__PURE__ */ (() =>
     .optional()
     .transform((value) => value === 'true' || value === '1'))();
 
-function ipPolicy(env: Env): IpPolicy {
-  return ipPolicyFrom(env[ENV.allowedPrivateCidrs]);
-}
-
 function durations(env: Env, name: string, fallback: readonly number[]): readonly number[] {
   const text = env[name]?.trim();
   if (!text) return fallback;
@@ -184,58 +149,31 @@ function durations(env: Env, name: string, fallback: readonly number[]): readonl
   }
 }
 
+/** One duration (the first of a list), e.g. `ENDPOINT_DISABLE_AFTER=5d`. */
+const duration = (name: string, fallbackMs: number) => (env: Env) => durations(env, name, [fallbackMs])[0] as number;
+
 /** 15 s per attempt, as Svix's hosted service; the delivery function's own timeout leaves room for it. */
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 
-const attemptTimeoutMs = (env: Env) =>
-  read(env, ENV.deliveryTimeoutMs, z.coerce.number().int().min(100).max(30_000).default(DEFAULT_ATTEMPT_TIMEOUT_MS));
+/** Deliveries one step of a recovery job marks and queues (one page of the endpoint's deliveries). */
+export const DEFAULT_RECOVERY_PAGE_SIZE = 500;
 
-export interface EventsApiConfig {
-  readonly eventsQueueUrl: string;
-  /** JSON: role ARN → `{ eventTypes, owners }` (shared/events/publishers.ts parses it); `{}` refuses everyone. */
-  readonly eventPublishers: string;
-}
+/** The kinds of setting, each read one way: required or optional text, and bounded whole numbers. */
+const text = (name: string) => (env: Env) => read(env, name, nonEmpty);
+const optionalText = (name: string) => (env: Env) => read(env, name, nonEmpty.optional());
+const textOr = (name: string, fallback: string) => (env: Env) => read(env, name, nonEmpty.default(fallback));
 
-export function loadEventsApiConfig(env: Env = process.env): EventsApiConfig {
-  return {
-    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
-    eventPublishers: read(env, ENV.eventPublishers, nonEmpty.default('{}')),
+/** A whole number with a default; without `min`, it must be positive. */
+function wholeNumber(name: string, limits: { min?: number; max?: number; fallback: number }) {
+  return (env: Env): number => {
+    const whole = z.coerce.number().int();
+    const floored = limits.min === undefined ? whole.positive() : whole.min(limits.min);
+    const bounded = limits.max === undefined ? floored : floored.max(limits.max);
+    return read(env, name, bounded.default(limits.fallback));
   };
 }
 
-export interface FanoutConfig {
-  readonly webhooksTable: string;
-  readonly deliveryQueueUrl: string;
-  readonly messageRetentionDays: number;
-}
-
-export function loadFanoutConfig(env: Env = process.env): FanoutConfig {
-  return {
-    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
-    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
-    messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
-  };
-}
-
-export interface DeliveryConfig {
-  readonly webhooksTable: string;
-  readonly opsTable: string;
-  readonly opsTopicArn: string | undefined;
-  readonly deliveryQueueUrl: string;
-  readonly endpointSecretsKey: EndpointSecretsKey;
-  readonly allowHttp: boolean;
-  readonly policy: IpPolicy;
-  readonly scheduleMs: readonly number[];
-  readonly timeoutMs: number;
-  readonly disableAfterMs: number;
-  readonly attemptRetentionDays: number;
-  readonly alertRetentionDays: number;
-  /** Admission control (shared/outbound/admission): per-endpoint concurrency cap and circuit breaker. */
-  readonly admission: DeliveryAdmissionConfig;
-  /** Budget for resolving an endpoint's host, inside the attempt's deadline. */
-  readonly dnsTimeoutMs: number;
-}
-
+/** Admission control (shared/outbound/admission): per-endpoint concurrency cap and circuit breaker. */
 export interface DeliveryAdmissionConfig {
   readonly concurrencyCap: number;
   readonly breakerThreshold: number;
@@ -243,87 +181,123 @@ export interface DeliveryAdmissionConfig {
 }
 
 function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
-  const [probeIntervalMs] = durations(env, ENV.circuitProbeInterval, [DEFAULT_PROBE_INTERVAL_MS]);
+  const probeIntervalMs = duration(ENV.circuitProbeInterval, DEFAULT_PROBE_INTERVAL_MS)(env);
   return {
-    concurrencyCap: read(
+    concurrencyCap: wholeNumber(ENV.endpointConcurrencyCap, { min: 1, max: 1_000, fallback: DEFAULT_CONCURRENCY_CAP })(
       env,
-      ENV.endpointConcurrencyCap,
-      z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CONCURRENCY_CAP),
     ),
-    breakerThreshold: read(
-      env,
-      ENV.circuitBreakerThreshold,
-      z.coerce.number().int().min(1).max(100).default(DEFAULT_BREAKER_THRESHOLD),
-    ),
-    probeIntervalMs: probeIntervalMs as number,
-  };
-}
-
-export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
-  const [disableAfterMs] = durations(env, ENV.endpointDisableAfter, [5 * 86_400_000]);
-  return {
-    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
-    opsTable: read(env, ENV.opsTable, nonEmpty),
-    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
-    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
-    endpointSecretsKey: endpointSecretsKey(env),
-    allowHttp: read(env, ENV.allowHttpEndpoints, booleanFlag),
-    policy: ipPolicy(env),
-    scheduleMs: durations(env, ENV.deliveryRetrySchedule, DEFAULT_RETRY_SCHEDULE_MS),
-    timeoutMs: attemptTimeoutMs(env),
-    disableAfterMs: disableAfterMs as number,
-    attemptRetentionDays: read(env, ENV.attemptRetentionDays, z.coerce.number().int().positive().default(30)),
-    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
-    admission: deliveryAdmissionConfig(env),
-    dnsTimeoutMs: read(
-      env,
-      ENV.dnsTimeoutMs,
-      z.coerce.number().int().min(50).max(30_000).default(DEFAULT_DNS_TIMEOUT_MS),
-    ),
+    breakerThreshold: wholeNumber(ENV.circuitBreakerThreshold, {
+      min: 1,
+      max: 100,
+      fallback: DEFAULT_BREAKER_THRESHOLD,
+    })(env),
+    probeIntervalMs,
   };
 }
 
 /**
- * The endpoints API also delivers (test sends, resends) through the one delivery path, so it needs
- * what the delivery function needs, plus how long the messages it stores are kept.
+ * Every setting a function may read, once: the config field it fills, its variable and how it is
+ * parsed. A loader lists the fields its function needs; its config type is exactly those fields.
+ * Pure (built on first use of a loader): the ingest functions bundle without it, and without zod.
  */
-export interface WebhooksApiConfig extends DeliveryConfig, JobsConfig {
-  readonly maxEndpointsPerOrg: number;
-  readonly messageRetentionDays: number;
+const SETTINGS = /* @__PURE__ */ (() => ({
+  billingTable: text(ENV.billingTable),
+  opsTable: text(ENV.opsTable),
+  opsTopicArn: optionalText(ENV.opsTopicArn),
+  alertRetentionDays: wholeNumber(ENV.alertRetentionDays, { fallback: 90 }),
+  eventsQueueUrl: text(ENV.eventsQueueUrl),
+  /** JSON: role ARN → `{ eventTypes, owners }` (shared/events/publishers.ts parses it); `{}` refuses everyone. */
+  eventPublishers: textOr(ENV.eventPublishers, '{}'),
+  stripeApiKey: (env: Env) => secretLocation(env, 'stripeApiKey'),
+  /** Optional: without it `catalog.version.updated` is recorded but nothing is pulled. */
+  squareAccessToken: (env: Env) => secretLocation(env, 'squareAccessToken'),
+  webhooksTable: text(ENV.webhooksTable),
+  deliveryQueueUrl: text(ENV.deliveryQueueUrl),
+  messageRetentionDays: wholeNumber(ENV.messageRetentionDays, { fallback: 30 }),
+  endpointSecretsKey,
+  allowHttp: (env: Env) => read(env, ENV.allowHttpEndpoints, booleanFlag),
+  policy: (env: Env): IpPolicy => ipPolicyFrom(env[ENV.allowedPrivateCidrs]),
+  scheduleMs: (env: Env) => durations(env, ENV.deliveryRetrySchedule, DEFAULT_RETRY_SCHEDULE_MS),
+  /** Per attempt; the sweeper counts an attempt stale (its worker crashed) after 4 × this. */
+  timeoutMs: wholeNumber(ENV.deliveryTimeoutMs, { min: 100, max: 30_000, fallback: DEFAULT_ATTEMPT_TIMEOUT_MS }),
+  disableAfterMs: duration(ENV.endpointDisableAfter, 5 * DAY_MS),
+  attemptRetentionDays: wholeNumber(ENV.attemptRetentionDays, { fallback: 30 }),
+  admission: deliveryAdmissionConfig,
+  /** Budget for resolving an endpoint's host, inside the attempt's deadline. */
+  dnsTimeoutMs: wholeNumber(ENV.dnsTimeoutMs, { min: 50, max: 30_000, fallback: DEFAULT_DNS_TIMEOUT_MS }),
+  maxEndpointsPerOrg: wholeNumber(ENV.maxEndpointsPerOrg, { max: 1_000, fallback: 50 }),
   /** Test sends, resends and recoveries one organisation may start per minute, each. */
-  readonly orgOperationsPerMinute: number;
-}
-
-export function loadWebhooksApiConfig(env: Env = process.env): WebhooksApiConfig {
-  return {
-    ...loadDeliveryConfig(env),
-    // Recoveries are durable jobs that this API starts.
-    ...loadJobsConfig(env),
-    maxEndpointsPerOrg: read(env, ENV.maxEndpointsPerOrg, z.coerce.number().int().positive().max(1_000).default(50)),
-    messageRetentionDays: read(env, ENV.messageRetentionDays, z.coerce.number().int().positive().default(30)),
-    orgOperationsPerMinute: read(
-      env,
-      ENV.orgOperationsPerMinute,
-      z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORG_OPERATIONS_PER_MINUTE),
-    ),
-  };
-}
-
-export interface ConnectionsApiConfig {
-  readonly connectionsTable: string;
-  /** Encrypts signed sources' secrets (the endpoint secrets key, under its own encryption-context purpose). */
-  readonly endpointSecretsKey: EndpointSecretsKey;
+  orgOperationsPerMinute: wholeNumber(ENV.orgOperationsPerMinute, {
+    min: 1,
+    max: 10_000,
+    fallback: DEFAULT_ORG_OPERATIONS_PER_MINUTE,
+  }),
+  connectionsTable: text(ENV.connectionsTable),
   /** How far back a source's event listing reaches; the same setting that sets the events' TTL. */
-  readonly sourceEventRetentionDays: number;
+  sourceEventRetentionDays: (env: Env) => integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
+  catalogTable: text(ENV.catalogTable),
+  catalogQueueUrl: text(ENV.catalogQueueUrl),
+  jobsTable: text(ENV.jobsTable),
+  jobsQueueUrl: text(ENV.jobsQueueUrl),
+  jobRetentionDays: wholeNumber(ENV.jobRetentionDays, { fallback: 30 }),
+  recoveryPageSize: wholeNumber(ENV.recoveryPageSize, { max: 1_000, fallback: DEFAULT_RECOVERY_PAGE_SIZE }),
+}))();
+
+type Settings = { readonly [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]> };
+
+/** The fields a loader reads, written as space-separated names: `['webhooksTable opsTable', …]`. */
+type Words<S extends string> = S extends `${infer Head} ${infer Rest}` ? Head | Words<Rest> : S;
+type Fields<L extends readonly string[]> = Words<L[number]> & keyof Settings;
+
+/** A loader reading exactly the `fields`, in that order (the first invalid one is the error reported). */
+function loader<const L extends readonly string[]>(fields: Words<L[number]> extends keyof Settings ? L : never) {
+  const names = fields.join(' ').split(' ') as (keyof Settings)[];
+  return (env: Env = process.env): Pick<Settings, Fields<L>> =>
+    Object.fromEntries(names.map((name) => [name, SETTINGS[name](env)])) as Pick<Settings, Fields<L>>;
 }
 
-export function loadConnectionsApiConfig(env: Env = process.env): ConnectionsApiConfig {
-  return {
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    endpointSecretsKey: endpointSecretsKey(env),
-    sourceEventRetentionDays: integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
-  };
-}
+const BILLING_CONSUMER = ['billingTable eventsQueueUrl opsTable opsTopicArn alertRetentionDays stripeApiKey'] as const;
+export type BillingConsumerConfig = Pick<Settings, Fields<typeof BILLING_CONSUMER>>;
+export const loadBillingConsumerConfig = /* @__PURE__ */ loader(BILLING_CONSUMER);
+
+const API = ['billingTable opsTable'] as const;
+export type ApiConfig = Pick<Settings, Fields<typeof API>>;
+export const loadApiConfig = /* @__PURE__ */ loader(API);
+
+const EVENTS_API = ['eventsQueueUrl eventPublishers'] as const;
+export type EventsApiConfig = Pick<Settings, Fields<typeof EVENTS_API>>;
+export const loadEventsApiConfig = /* @__PURE__ */ loader(EVENTS_API);
+
+const FANOUT = ['webhooksTable deliveryQueueUrl messageRetentionDays'] as const;
+export type FanoutConfig = Pick<Settings, Fields<typeof FANOUT>>;
+export const loadFanoutConfig = /* @__PURE__ */ loader(FANOUT);
+
+const DELIVERY = [
+  'webhooksTable opsTable opsTopicArn deliveryQueueUrl endpointSecretsKey',
+  'allowHttp policy scheduleMs timeoutMs disableAfterMs',
+  'attemptRetentionDays alertRetentionDays admission dnsTimeoutMs',
+] as const;
+export type DeliveryConfig = Pick<Settings, Fields<typeof DELIVERY>>;
+export const loadDeliveryConfig = /* @__PURE__ */ loader(DELIVERY);
+
+/** Read by the job worker and by every function that starts jobs. */
+const JOBS = ['jobsTable jobsQueueUrl jobRetentionDays'] as const;
+export type JobsConfig = Pick<Settings, Fields<typeof JOBS>>;
+export const loadJobsConfig = /* @__PURE__ */ loader(JOBS);
+
+/**
+ * The endpoints API also delivers (test sends, resends) through the one delivery path, so it needs
+ * what the delivery function needs, plus the jobs (recoveries are durable jobs it starts), its limits
+ * and how long the messages it stores are kept.
+ */
+const WEBHOOKS_API = /* @__PURE__ */ (() =>
+  [...DELIVERY, ...JOBS, 'maxEndpointsPerOrg messageRetentionDays orgOperationsPerMinute'] as const)();
+export type WebhooksApiConfig = Pick<Settings, Fields<typeof WEBHOOKS_API>>;
+export const loadWebhooksApiConfig = /* @__PURE__ */ loader(WEBHOOKS_API);
+
+const CONNECTIONS_API = ['connectionsTable endpointSecretsKey sourceEventRetentionDays'] as const;
+export type ConnectionsApiConfig = Pick<Settings, Fields<typeof CONNECTIONS_API>>;
+export const loadConnectionsApiConfig = /* @__PURE__ */ loader(CONNECTIONS_API);
 
 /** Whole bodies are kept in the source's event listing, so they must fit a DynamoDB item (400 KB). */
 export const MAX_SOURCE_BODY_BYTES = 350 * 1024;
@@ -390,58 +364,28 @@ export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestCo
   };
 }
 
-export interface CatalogConsumerConfig {
-  readonly catalogTable: string;
-  readonly connectionsTable: string;
-  readonly eventsQueueUrl: string;
-  /** Optional: without it `catalog.version.updated` is recorded but nothing is pulled. */
-  readonly squareAccessToken: SecretLocation | undefined;
+const CATALOG_CONSUMER = ['catalogTable connectionsTable eventsQueueUrl squareAccessToken alertRetentionDays'] as const;
+export type CatalogConsumerConfig = Pick<Settings, Fields<typeof CATALOG_CONSUMER>> & {
   /** Decrypts merchants' OAuth tokens for their catalog pulls; undefined: only SQUARE_ACCESS_TOKEN pulls. */
   readonly endpointSecretsKey: EndpointSecretsKey | undefined;
   /** Uninstalls, revocations and compliance requests raise ops alerts here. */
   readonly opsTable: string | undefined;
   readonly opsTopicArn: string | undefined;
-  readonly alertRetentionDays: number;
-}
+};
 
 export function loadCatalogConsumerConfig(env: Env = process.env): CatalogConsumerConfig {
+  const keySet = env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]?.trim() || env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim();
   return {
-    catalogTable: read(env, ENV.catalogTable, nonEmpty),
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
-    squareAccessToken: secretLocation(env, 'squareAccessToken'),
-    endpointSecretsKey:
-      env[ENDPOINT_SECRETS_KEY.kmsKeyIdEnvVar]?.trim() || env[ENDPOINT_SECRETS_KEY.localKeyEnvVar]?.trim()
-        ? endpointSecretsKey(env)
-        : undefined,
-    opsTable: read(env, ENV.opsTable, nonEmpty.optional()),
-    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
-    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
+    ...loader(CATALOG_CONSUMER)(env),
+    endpointSecretsKey: keySet ? endpointSecretsKey(env) : undefined,
+    opsTable: optionalText(ENV.opsTable)(env),
+    opsTopicArn: optionalText(ENV.opsTopicArn)(env),
   };
 }
 
-export interface CatalogApiConfig {
-  readonly catalogTable: string;
-}
-
-export function loadCatalogApiConfig(env: Env = process.env): CatalogApiConfig {
-  return { catalogTable: read(env, ENV.catalogTable, nonEmpty) };
-}
-
-export interface JobsConfig {
-  readonly jobsTable: string;
-  readonly jobsQueueUrl: string;
-  readonly jobRetentionDays: number;
-}
-
-/** Read by the job worker and by every function that starts jobs. */
-export function loadJobsConfig(env: Env = process.env): JobsConfig {
-  return {
-    jobsTable: read(env, ENV.jobsTable, nonEmpty),
-    jobsQueueUrl: read(env, ENV.jobsQueueUrl, nonEmpty),
-    jobRetentionDays: read(env, ENV.jobRetentionDays, z.coerce.number().int().positive().default(30)),
-  };
-}
+const CATALOG_API = ['catalogTable'] as const;
+export type CatalogApiConfig = Pick<Settings, Fields<typeof CATALOG_API>>;
+export const loadCatalogApiConfig = /* @__PURE__ */ loader(CATALOG_API);
 
 export type SquareEnvironment = 'sandbox' | 'production';
 
@@ -522,103 +466,44 @@ export function loadOauthAppsConfig(env: Env = process.env): OauthAppsConfig {
   };
 }
 
-export interface ConnectionsOauthConfig {
-  readonly connectionsTable: string;
-  /** Where kept events of a newly connected account are replayed. */
-  readonly catalogQueueUrl: string;
-  /** Encrypts OAuth tokens (the endpoint secrets key, `oauth-token` purpose). */
-  readonly endpointSecretsKey: EndpointSecretsKey;
+const withOauthApps = (env: Env) => ({ oauth: loadOauthAppsConfig(env) });
+
+const CONNECTIONS_OAUTH = ['connectionsTable catalogQueueUrl endpointSecretsKey'] as const;
+/** `catalogQueueUrl`: where kept events of a newly connected account are replayed. */
+export type ConnectionsOauthConfig = Pick<Settings, Fields<typeof CONNECTIONS_OAUTH>> & {
   readonly jobs: JobsConfig;
   readonly oauth: OauthAppsConfig;
-}
+};
 
 export function loadConnectionsOauthConfig(env: Env = process.env): ConnectionsOauthConfig {
-  return {
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    catalogQueueUrl: read(env, ENV.catalogQueueUrl, nonEmpty),
-    endpointSecretsKey: endpointSecretsKey(env),
-    jobs: loadJobsConfig(env),
-    oauth: loadOauthAppsConfig(env),
-  };
-}
-
-export interface ProviderSyncConfig {
-  readonly catalogTable: string;
-  readonly connectionsTable: string;
-  /** Stockout signals of synced stock levels are published here. */
-  readonly eventsQueueUrl: string;
-  readonly endpointSecretsKey: EndpointSecretsKey;
-  readonly oauth: OauthAppsConfig;
+  return { ...loader(CONNECTIONS_OAUTH)(env), jobs: loadJobsConfig(env), ...withOauthApps(env) };
 }
 
 /** What the job worker's provider-sync steps need, besides the jobs table and queue. */
+const PROVIDER_SYNC = ['catalogTable connectionsTable eventsQueueUrl endpointSecretsKey'] as const;
+export type ProviderSyncConfig = Pick<Settings, Fields<typeof PROVIDER_SYNC>> & { readonly oauth: OauthAppsConfig };
+
 export function loadProviderSyncConfig(env: Env = process.env): ProviderSyncConfig {
-  return {
-    catalogTable: read(env, ENV.catalogTable, nonEmpty),
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    eventsQueueUrl: read(env, ENV.eventsQueueUrl, nonEmpty),
-    endpointSecretsKey: endpointSecretsKey(env),
-    oauth: loadOauthAppsConfig(env),
-  };
+  return { ...loader(PROVIDER_SYNC)(env), ...withOauthApps(env) };
 }
 
-export interface TokenRefreshConfig {
-  readonly connectionsTable: string;
-  readonly opsTable: string;
-  readonly opsTopicArn: string | undefined;
-  readonly alertRetentionDays: number;
-  readonly endpointSecretsKey: EndpointSecretsKey;
-  readonly oauth: OauthAppsConfig;
-}
+const TOKEN_REFRESH = ['connectionsTable opsTable opsTopicArn alertRetentionDays endpointSecretsKey'] as const;
+export type TokenRefreshConfig = Pick<Settings, Fields<typeof TOKEN_REFRESH>> & { readonly oauth: OauthAppsConfig };
 
 export function loadTokenRefreshConfig(env: Env = process.env): TokenRefreshConfig {
-  return {
-    connectionsTable: read(env, ENV.connectionsTable, nonEmpty),
-    opsTable: read(env, ENV.opsTable, nonEmpty),
-    opsTopicArn: read(env, ENV.opsTopicArn, nonEmpty.optional()),
-    alertRetentionDays: read(env, ENV.alertRetentionDays, z.coerce.number().int().positive().default(90)),
-    endpointSecretsKey: endpointSecretsKey(env),
-    oauth: loadOauthAppsConfig(env),
-  };
-}
-
-/** Deliveries one step of a recovery job marks and queues (one page of the endpoint's deliveries). */
-export const DEFAULT_RECOVERY_PAGE_SIZE = 500;
-
-export interface JobWorkerConfig extends JobsConfig {
-  readonly webhooksTable: string;
-  readonly deliveryQueueUrl: string;
-  readonly recoveryPageSize: number;
+  return { ...loader(TOKEN_REFRESH)(env), ...withOauthApps(env) };
 }
 
 /** The job worker: the jobs machinery plus what each job kind's step touches. */
-export function loadJobWorkerConfig(env: Env = process.env): JobWorkerConfig {
-  return {
-    ...loadJobsConfig(env),
-    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
-    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
-    recoveryPageSize: read(
-      env,
-      ENV.recoveryPageSize,
-      z.coerce.number().int().positive().max(1_000).default(DEFAULT_RECOVERY_PAGE_SIZE),
-    ),
-  };
-}
+const JOB_WORKER = /* @__PURE__ */ (() => [...JOBS, 'webhooksTable deliveryQueueUrl recoveryPageSize'] as const)();
+export type JobWorkerConfig = Pick<Settings, Fields<typeof JOB_WORKER>>;
+export const loadJobWorkerConfig = /* @__PURE__ */ loader(JOB_WORKER);
 
-export interface SweeperConfig {
-  readonly webhooksTable: string;
-  readonly deliveryQueueUrl: string;
-  /** An attempt is stale (its worker crashed) after 4 × this, as the claim's takeover rule says. */
-  readonly timeoutMs: number;
-}
+/** `timeoutMs`: an attempt is stale (its worker crashed) after 4 × this, as the claim's takeover rule says. */
+const SWEEPER = ['webhooksTable deliveryQueueUrl timeoutMs'] as const;
+export type SweeperConfig = Pick<Settings, Fields<typeof SWEEPER>>;
+export const loadSweeperConfig = /* @__PURE__ */ loader(SWEEPER);
 
-export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
-  return {
-    webhooksTable: read(env, ENV.webhooksTable, nonEmpty),
-    deliveryQueueUrl: read(env, ENV.deliveryQueueUrl, nonEmpty),
-    timeoutMs: attemptTimeoutMs(env),
-  };
-}
 export interface InboundLogConfig {
   readonly inboundTable: string;
   /** Claim-check bucket for raw bodies too large for a log item. */

@@ -1,11 +1,17 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { TABLES } from '../../shared/platform/topology';
 import { createMessagesStore } from '../../shared/outbound/messages-store';
-import { eventually, sqsClient, token } from '../support/local-system';
-import { respond, startReceiver, type Receiver } from '../support/receiver';
+import {
+  callApi,
+  createEndpoint as createEndpointFor,
+  eventually,
+  sqsClient,
+  token,
+  useSystemWithReceiver,
+} from '../support/local-system';
+import { respond } from '../support/receiver';
 
 /**
  * The delivery DLQ means trouble, and the sweeper runs, through the local runtime (SQS pollers,
@@ -14,49 +20,23 @@ import { respond, startReceiver, type Receiver } from '../support/receiver';
  * a pending delivery whose task never reached the queue is delivered after one scheduled sweep.
  */
 describe('Integration: dead letters and sweeps through the local runtime', () => {
-  let system: LocalSystem;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({
-      port: 0,
-      memory: true,
-      quiet: true,
-      // A poison message is received maxReceiveCount (5) times, a second apart, before it is dead-lettered.
-      visibilityTimeoutSeconds: 1,
-      scheduleTimers: false,
-      env: { DELIVERY_RETRY_SCHEDULE: '1s', DELIVERY_TIMEOUT_MS: '800', ENDPOINT_DISABLE_AFTER: '1h' },
-    });
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
+  const world = useSystemWithReceiver(
+    { DELIVERY_RETRY_SCHEDULE: '1s', DELIVERY_TIMEOUT_MS: '800', ENDPOINT_DISABLE_AFTER: '1h' },
+    // A poison message is received maxReceiveCount (5) times, a second apart, before it is dead-lettered.
+    { visibilityTimeoutSeconds: 1, scheduleTimers: false },
+  );
 
   async function call(method: string, path: string, bearer: string, body?: unknown) {
-    const response = await fetch(`${system.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const answer = await callApi(world.system, method, path, { bearer, ...(body !== undefined && { body }) });
+    return { status: answer.status, body: answer.body };
   }
 
-  async function createEndpoint(orgId: string, path: string): Promise<string> {
-    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, await token(system, orgId), {
-      url: `${receiver.baseUrl}${path}`,
-      eventTypes: ['*'],
-    });
-    expect(created.status).toBe(201);
-    return String(created.body.id);
-  }
+  const createEndpoint = async (orgId: string, path: string) => (await createEndpointFor(world, orgId, path)).id;
 
   const dlqDepth = async () => {
-    const { Attributes } = await sqsClient(system).send(
+    const { Attributes } = await sqsClient(world.system).send(
       new GetQueueAttributesCommand({
-        QueueUrl: system.queueUrls.delivery.dlqUrl,
+        QueueUrl: world.system.queueUrls.delivery.dlqUrl,
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
@@ -67,9 +47,9 @@ describe('Integration: dead letters and sweeps through the local runtime', () =>
   };
 
   it('keeps an exhausted delivery out of the DLQ, while a message the consumer cannot process reaches it', async () => {
-    receiver.on('/exhausted', respond(500));
+    world.receiver.on('/exhausted', respond(500));
     await createEndpoint('org_dlq_1', '/exhausted');
-    const published = await call('POST', '/internal/events', system.internalApiToken, {
+    const published = await call('POST', '/internal/events', world.system.internalApiToken, {
       id: `evt_dlq_${Date.now()}`,
       type: 'webhook.test',
       orgId: 'org_dlq_1',
@@ -78,18 +58,21 @@ describe('Integration: dead letters and sweeps through the local runtime', () =>
     });
     expect(published.status).toBe(202);
     const messageId = String(published.body.messageId);
-    const bearer = await token(system, 'org_dlq_1', 'member');
+    const bearer = await token(world.system, 'org_dlq_1', 'member');
     await eventually(async () => {
       const { body } = await call('GET', `/v1/orgs/org_dlq_1/webhooks/messages/${messageId}`, bearer);
       return (body.deliveries as { status: string }[] | undefined)?.[0]?.status === 'failed' ? true : undefined;
     });
-    expect(receiver.requestsTo('/exhausted')).toHaveLength(2);
+    expect(world.receiver.requestsTo('/exhausted')).toHaveLength(2);
     // Longer than five receive cycles: anything the consumer had failed on would be there by now.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await dlqDepth()).toBe(0);
 
-    await sqsClient(system).send(
-      new SendMessageCommand({ QueueUrl: system.queueUrls.delivery.url, MessageBody: '{"not":"a delivery task"' }),
+    await sqsClient(world.system).send(
+      new SendMessageCommand({
+        QueueUrl: world.system.queueUrls.delivery.url,
+        MessageBody: '{"not":"a delivery task"',
+      }),
     );
     await eventually(async () => ((await dlqDepth()) === 1 ? true : undefined), { timeoutMs: 30_000 });
   });
@@ -97,8 +80,8 @@ describe('Integration: dead letters and sweeps through the local runtime', () =>
   it('delivers a pending delivery whose task never reached the queue after one sweep', async () => {
     const endpointId = await createEndpoint('org_sweep_local', '/swept');
     const messages = createMessagesStore(
-      createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: system.dynamodbEndpoint, AWS_REGION: 'us-east-1' }),
-      system.env[TABLES.webhooks.envVar]!,
+      createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: world.system.dynamodbEndpoint, AWS_REGION: 'us-east-1' }),
+      world.system.env[TABLES.webhooks.envVar]!,
     );
     // Stored by a fan-out twenty minutes ago, whose task was then lost between queue and worker.
     const createdAt = new Date(Date.now() - 20 * 60_000).toISOString();
@@ -129,9 +112,9 @@ describe('Integration: dead letters and sweeps through the local runtime', () =>
       expiresAt: 0,
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.requestsTo('/swept')).toHaveLength(0);
-    expect(await system.runSchedule('sweeper')).toEqual({ overdue: 1, staleAttempts: 0 });
-    await eventually(async () => (receiver.requestsTo('/swept').length === 1 ? true : undefined));
-    expect(receiver.requestsTo('/swept')[0]!.headers['webhook-id']).toBe(messageId);
+    expect(world.receiver.requestsTo('/swept')).toHaveLength(0);
+    expect(await world.system.runSchedule('sweeper')).toEqual({ overdue: 1, staleAttempts: 0 });
+    await eventually(async () => (world.receiver.requestsTo('/swept').length === 1 ? true : undefined));
+    expect(world.receiver.requestsTo('/swept')[0]!.headers['webhook-id']).toBe(messageId);
   });
 });

@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
-import { createSqsClient } from '../../shared/platform/aws/sqs-client';
-import { createQueueSender, type QueueSender } from '../../shared/platform/aws/queue';
-import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
-import { createAlertReader, createAlertSink } from '../../shared/platform/alerts';
+import { createAlertReader } from '../../shared/platform/alerts';
 import { postWebhook, type WebhookPost } from '../../shared/outbound/transport/http-delivery';
-import { ipPolicyFrom } from '../../shared/outbound/transport/ip-policy';
-import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { deliver, type DeliveryDependencies } from '../../shared/outbound/deliver';
 import type { DeliveryTask } from '../../shared/outbound/delivery-task';
-import { newEndpointRecord, type Endpoint } from '../../shared/outbound/endpoint';
-import { createDeliveryContextReader } from '../../shared/outbound/delivery-context';
-import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
-import { createMessagesStore } from '../../shared/outbound/messages-store';
-import { createSigningKeys } from '../../shared/outbound/signing-keys';
-import { createObservability } from '../../shared/platform/observability';
+import type { Endpoint } from '../../shared/outbound/endpoint';
+import { createDeliveryHarness, type DeliveryHarness, type SentTask } from '../support/delivery-harness';
 import { respond, startReceiver, type Receiver } from '../support/receiver';
 
 /**
@@ -29,8 +20,8 @@ describe('Integration: the delivery core with a controlled clock', () => {
   let deps: DeliveryDependencies;
   let clock: Date;
   let connections: string[];
-  let sent: { task: DeliveryTask; delaySeconds: number | undefined; queue: 'delivery' | 'dead-letter' }[];
-  const cipher = createLocalCipher('test-key-material-for-delivery-core');
+  let sent: SentTask[];
+  let harness: DeliveryHarness;
   const DAY_MS = 86_400_000;
 
   beforeAll(async () => {
@@ -44,41 +35,15 @@ describe('Integration: the delivery core with a controlled clock', () => {
   });
 
   beforeEach(() => {
-    const env = {
-      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
-      AWS_REGION: emulators.region,
-    };
-    const documents = createDocumentClient(env);
-    const sqs = createSqsClient(env);
     clock = new Date('2026-11-20T00:00:00Z');
     connections = [];
-    sent = [];
-    // The real queues, with each send also recorded: delayed messages cannot be received to be checked.
-    const recording = (queueUrl: string, queue: 'delivery' | 'dead-letter'): QueueSender => {
-      const real = createQueueSender(sqs, queueUrl);
-      return {
-        send: async (body, options) => {
-          sent.push({ task: JSON.parse(body) as DeliveryTask, delaySeconds: options?.delaySeconds, queue });
-          return real.send(body, options);
-        },
-        sendBatch: (bodies) => real.sendBatch(bodies),
-      };
-    };
-    const observability = createObservability('delivery-core-test');
-    observability.logger.setLogLevel('SILENT');
+    harness = createDeliveryHarness(emulators, {
+      now: () => clock,
+      settings: { scheduleMs: Array.from({ length: 7 }, () => DAY_MS), attemptRetentionDays: 30 },
+    });
+    sent = harness.sent;
     deps = {
-      endpoints: createEndpointsStore(documents, emulators.tables.webhooks),
-      messages: createMessagesStore(documents, emulators.tables.webhooks),
-      signingKeys: createSigningKeys(cipher),
-      deliveryQueue: recording(emulators.queues.delivery.url, 'delivery'),
-      context: createDeliveryContextReader(documents, emulators.tables.webhooks),
-      alerts: createAlertSink({
-        documents,
-        tableName: emulators.tables.ops,
-        retentionDays: 1,
-        logger: observability.logger,
-      }),
+      ...harness.deps,
       // Names resolve through this map only, and every dial is recorded.
       post: (post: WebhookPost) =>
         postWebhook({
@@ -88,58 +53,12 @@ describe('Integration: the delivery core with a controlled clock', () => {
             return [{ address: hostname === 'metadata.test' ? '169.254.169.254' : '127.0.0.1', family: 4 }];
           },
         }),
-      settings: {
-        policy: ipPolicyFrom('127.0.0.0/8'),
-        allowHttp: true,
-        timeoutMs: 2_000,
-        scheduleMs: [DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS, DAY_MS],
-        disableAfterMs: 5 * DAY_MS,
-        attemptRetentionDays: 30,
-      },
-      random: () => 0.5,
-      now: () => clock,
     };
   });
 
   async function setUp(orgId: string, url: string): Promise<{ endpoint: Endpoint; task: DeliveryTask }> {
-    const at = clock.toISOString();
-    const endpointId = `ep_${orgId}`;
-    const endpoint = await newEndpointRecord(
-      { owner: orgId, endpointId, url: url, description: '', eventTypes: ['*'], at },
-      generateSigningSecret(),
-      cipher,
-    );
-    await deps.endpoints.create(endpoint);
-    const messageId = `msg_${orgId}`;
-    await deps.messages.putMessage({
-      messageId,
-      orgId,
-      eventId: `evt_${orgId}`,
-      eventType: 'webhook.test',
-      occurredAt: at,
-      body: JSON.stringify({ id: messageId, type: 'webhook.test', timestamp: at, data: { message: 'x' } }),
-      correlationId: 'corr',
-      createdAt: at,
-      fanout: 'complete',
-      expiresAt: 0,
-    });
-    await deps.messages.putDeliveryIfAbsent({
-      messageId,
-      endpointId,
-      orgId,
-      eventType: 'webhook.test',
-      status: 'pending',
-      attempts: 0,
-      lastAttemptAt: null,
-      nextAttemptAt: at,
-      createdAt: at,
-      updatedAt: at,
-      expiresAt: 0,
-    });
-    return {
-      endpoint,
-      task: { messageId, orgId, endpointId, attempt: 1, trigger: 'scheduled', correlationId: 'corr' },
-    };
+    const endpoint = await harness.addEndpoint(orgId, url, { endpointId: `ep_${orgId}` });
+    return { endpoint, task: await harness.addMessage(endpoint, `msg_${orgId}`) };
   }
 
   it(

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signLocalToken } from '../../infra/local/jwt';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
-import { callApi, token } from '../support/local-system';
-import { startReceiver, type Receiver } from '../support/receiver';
+import { callApi, token, useSystemWithReceiver } from '../support/local-system';
 
 /**
  * The fairness settings through the API on the local runtime: `rateLimitPerSecond` on endpoints and
@@ -13,56 +11,42 @@ import { startReceiver, type Receiver } from '../support/receiver';
 const PER_MINUTE = 2;
 
 describe('Integration: fairness settings and per-organisation operation limits', () => {
-  let system: LocalSystem;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({
-      port: 0,
-      memory: true,
-      quiet: true,
-      env: { ORG_OPERATIONS_PER_MINUTE: String(PER_MINUTE) },
-    });
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
+  const world = useSystemWithReceiver({ ORG_OPERATIONS_PER_MINUTE: String(PER_MINUTE) });
 
   it('takes rateLimitPerSecond on create and PATCH, shows it, and refuses values outside 1–1,000', async () => {
-    const admin = await token(system, 'org_fair_1', 'admin');
-    const created = await callApi(system, 'POST', '/v1/orgs/org_fair_1/webhooks/endpoints', {
+    const admin = await token(world.system, 'org_fair_1', 'admin');
+    const created = await callApi(world.system, 'POST', '/v1/orgs/org_fair_1/webhooks/endpoints', {
       bearer: admin,
-      body: { url: `${receiver.baseUrl}/fair-1`, eventTypes: ['*'], rateLimitPerSecond: 50 },
+      body: { url: `${world.receiver.baseUrl}/fair-1`, eventTypes: ['*'], rateLimitPerSecond: 50 },
     });
     expect(created.status).toBe(201);
     expect(created.body.rateLimitPerSecond).toBe(50);
     const path = `/v1/orgs/org_fair_1/webhooks/endpoints/${String(created.body.id)}`;
     expect(
-      (await callApi(system, 'PATCH', path, { bearer: admin, body: { rateLimitPerSecond: null } })).body,
+      (await callApi(world.system, 'PATCH', path, { bearer: admin, body: { rateLimitPerSecond: null } })).body,
     ).toMatchObject({ rateLimitPerSecond: null });
     for (const rateLimitPerSecond of [0, 1_001, 2.5, '10'])
-      expect((await callApi(system, 'PATCH', path, { bearer: admin, body: { rateLimitPerSecond } })).status).toBe(422);
-    const plain = await callApi(system, 'POST', '/v1/orgs/org_fair_1/webhooks/endpoints', {
+      expect((await callApi(world.system, 'PATCH', path, { bearer: admin, body: { rateLimitPerSecond } })).status).toBe(
+        422,
+      );
+    const plain = await callApi(world.system, 'POST', '/v1/orgs/org_fair_1/webhooks/endpoints', {
       bearer: admin,
-      body: { url: `${receiver.baseUrl}/fair-1b`, eventTypes: ['*'] },
+      body: { url: `${world.receiver.baseUrl}/fair-1b`, eventTypes: ['*'] },
     });
     expect(plain.body.rateLimitPerSecond).toBeNull();
 
-    const stats = await callApi(system, 'GET', `${path}/stats`, {
-      bearer: await token(system, 'org_fair_1', 'member'),
+    const stats = await callApi(world.system, 'GET', `${path}/stats`, {
+      bearer: await token(world.system, 'org_fair_1', 'member'),
     });
     expect(stats.body).toMatchObject({ state: { status: 'healthy', reason: null, since: null } });
   });
 
   it("sets a merchant webhook's rate limit with PUT (absent means none)", async () => {
-    const bearer = await signLocalToken(system.jwtSecret, { merchantId: 'm_fair_1', role: 'admin' });
+    const bearer = await signLocalToken(world.system.jwtSecret, { merchantId: 'm_fair_1', role: 'admin' });
     const put = (body: Record<string, unknown>) =>
-      callApi(system, 'PUT', '/v1/merchants/m_fair_1/webhook', {
+      callApi(world.system, 'PUT', '/v1/merchants/m_fair_1/webhook', {
         bearer,
-        body: { webhookUrl: `${receiver.baseUrl}/merchant-fair`, ...body },
+        body: { webhookUrl: `${world.receiver.baseUrl}/merchant-fair`, ...body },
       });
     expect((await put({ rateLimitPerSecond: 5 })).body).toMatchObject({ rateLimitPerSecond: 5 });
     expect((await put({})).body).toMatchObject({ rateLimitPerSecond: null });
@@ -71,10 +55,10 @@ describe('Integration: fairness settings and per-organisation operation limits',
 
   it('answers 429 with Retry-After past the per-organisation limit on test sends, resends and recoveries', async () => {
     const orgId = 'org_fair_2';
-    const admin = await token(system, orgId, 'admin');
-    const created = await callApi(system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
+    const admin = await token(world.system, orgId, 'admin');
+    const created = await callApi(world.system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
       bearer: admin,
-      body: { url: `${receiver.baseUrl}/fair-2`, eventTypes: ['*'] },
+      body: { url: `${world.receiver.baseUrl}/fair-2`, eventTypes: ['*'] },
     });
     const endpointPath = `/v1/orgs/${orgId}/webhooks/endpoints/${String(created.body.id)}`;
     // The limit counts per clock minute: start well inside one so the window cannot turn mid-test.
@@ -82,7 +66,7 @@ describe('Integration: fairness settings and per-organisation operation limits',
     if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
     const sends = [];
     for (let n = 0; n <= PER_MINUTE; n++)
-      sends.push(await callApi(system, 'POST', `${endpointPath}/test`, { bearer: admin }));
+      sends.push(await callApi(world.system, 'POST', `${endpointPath}/test`, { bearer: admin }));
     expect(sends.map((send) => send.status)).toEqual([...Array.from({ length: PER_MINUTE }, () => 200), 429]);
     const refused = sends[PER_MINUTE]!;
     expect(refused.status).toBe(429);
@@ -93,16 +77,16 @@ describe('Integration: fairness settings and per-organisation operation limits',
     expect(retryAfter).toBeLessThanOrEqual(60);
 
     // Another organisation is not affected.
-    const other = await callApi(system, 'POST', '/v1/orgs/org_fair_3/webhooks/endpoints', {
-      bearer: await token(system, 'org_fair_3', 'admin'),
-      body: { url: `${receiver.baseUrl}/fair-3`, eventTypes: ['*'] },
+    const other = await callApi(world.system, 'POST', '/v1/orgs/org_fair_3/webhooks/endpoints', {
+      bearer: await token(world.system, 'org_fair_3', 'admin'),
+      body: { url: `${world.receiver.baseUrl}/fair-3`, eventTypes: ['*'] },
     });
     const otherTest = await callApi(
-      system,
+      world.system,
       'POST',
       `/v1/orgs/org_fair_3/webhooks/endpoints/${String(other.body.id)}/test`,
       {
-        bearer: await token(system, 'org_fair_3', 'admin'),
+        bearer: await token(world.system, 'org_fair_3', 'admin'),
       },
     );
     expect(otherTest.status).toBe(200);
@@ -112,7 +96,7 @@ describe('Integration: fairness settings and per-organisation operation limits',
     const resends = [];
     for (let n = 0; n <= PER_MINUTE; n++)
       resends.push(
-        await callApi(system, 'POST', `/v1/orgs/${orgId}/webhooks/messages/${messageId}/resend`, {
+        await callApi(world.system, 'POST', `/v1/orgs/${orgId}/webhooks/messages/${messageId}/resend`, {
           bearer: admin,
           body: { endpointId: created.body.id },
         }),
@@ -121,12 +105,12 @@ describe('Integration: fairness settings and per-organisation operation limits',
     // One recovery per endpoint runs at a time (409 otherwise): each on an endpoint of its own.
     const recoveries = [];
     for (let n = 0; n <= PER_MINUTE; n++) {
-      const target = await callApi(system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
+      const target = await callApi(world.system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
         bearer: admin,
-        body: { url: `${receiver.baseUrl}/recover-${n}`, eventTypes: ['*'] },
+        body: { url: `${world.receiver.baseUrl}/recover-${n}`, eventTypes: ['*'] },
       });
       recoveries.push(
-        await callApi(system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints/${String(target.body.id)}/recover`, {
+        await callApi(world.system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints/${String(target.body.id)}/recover`, {
           bearer: admin,
           body: { since: new Date(Date.now() - 3_600_000).toISOString() },
         }),

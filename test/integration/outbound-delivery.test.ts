@@ -1,12 +1,19 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalSystem } from '../../infra/local/system';
+import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG } from '../../shared/events/event-catalog';
 import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { verifyBetterdataSignature } from '../../shared/platform/crypto/betterdata-signature';
-import { callApi, eventually, sqsClient, startSystemWithReceiver, token } from '../support/local-system';
-import { hang, respond, type Receiver } from '../support/receiver';
+import {
+  callApi,
+  createEndpoint as createEndpointFor,
+  eventually,
+  publishEvent,
+  sqsClient,
+  token,
+  useSystemWithReceiver,
+} from '../support/local-system';
+import { hang, respond } from '../support/receiver';
 
 /**
  * Outbound webhooks end to end on the local runtime: the endpoints API, POST /internal/events, the
@@ -18,53 +25,30 @@ const RETRY_SCHEDULE = '1s,1s';
 const ATTEMPT_TIMEOUT_MS = 1_500;
 
 describe('Integration: outbound webhooks through the local runtime', () => {
-  let system: LocalSystem;
-  let receiver: Receiver;
+  const world = useSystemWithReceiver({
+    DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
+    DELIVERY_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+  });
   let eventCounter = 0;
 
-  beforeAll(async () => {
-    ({ system, receiver } = await startSystemWithReceiver({
-      DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
-      DELIVERY_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
-    }));
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
-
   const call = (method: string, path: string, options: { bearer?: string; body?: unknown } = {}) =>
-    callApi(system, method, path, options);
+    callApi(world.system, method, path, options);
 
-  async function createEndpoint(orgId: string, path: string, eventTypes: string[] = ['*']) {
-    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
-      bearer: await token(system, orgId, 'admin'),
-      body: { url: `${receiver.baseUrl}${path}`, eventTypes },
-    });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; secret: string; url: string };
-  }
+  const createEndpoint = (orgId: string, path: string, eventTypes: string[] = ['*']) =>
+    createEndpointFor(world, orgId, path, { eventTypes });
 
-  async function publish(
+  const publish = (
     orgId: string,
     type = 'webhook.test',
     data: unknown = { message: 'hello' },
     id = `evt_${++eventCounter}_${Date.now()}`,
-  ) {
-    const response = await call('POST', '/internal/events', {
-      bearer: system.env.INTERNAL_API_TOKEN,
-      body: { id, type, orgId, occurredAt: new Date().toISOString(), data },
-    });
-    expect(response.status).toBe(202);
-    return { id, messageId: response.body.messageId as string };
-  }
+  ) => publishEvent(world.system, orgId, { id, type, data });
 
   const importCompleted = EVENT_CATALOG['import.completed'].example;
 
   async function message(orgId: string, messageId: string) {
     return call('GET', `/v1/orgs/${orgId}/webhooks/messages/${messageId}`, {
-      bearer: await token(system, orgId, 'member'),
+      bearer: await token(world.system, orgId, 'member'),
     });
   }
 
@@ -75,7 +59,7 @@ verify', async () => {
     const { messageId } = await publish('org_out_1', 'webhook.test', { message: 'hello' });
 
     const [request] = await eventually(async () =>
-      receiver.requestsTo('/verified').length > 0 ? receiver.requestsTo('/verified') : undefined,
+      world.receiver.requestsTo('/verified').length > 0 ? world.receiver.requestsTo('/verified') : undefined,
     );
     const headers = request!.headers as Record<string, string>;
     expect(headers['content-type']).toBe('application/json');
@@ -110,20 +94,22 @@ verify', async () => {
   });
 
   it('retries a receiver that fails twice, logging three attempts with the same webhook-id', async () => {
-    receiver.on('/flaky', respond(500, 503, 200));
+    world.receiver.on('/flaky', respond(500, 503, 200));
     const endpoint = await createEndpoint('org_out_2', '/flaky');
     const { messageId } = await publish('org_out_2');
 
-    await eventually(async () => (receiver.requestsTo('/flaky').length === 3 ? true : undefined));
-    expect(new Set(receiver.requestsTo('/flaky').map((request) => request.headers['webhook-id']))).toEqual(
+    await eventually(async () => (world.receiver.requestsTo('/flaky').length === 3 ? true : undefined));
+    expect(new Set(world.receiver.requestsTo('/flaky').map((request) => request.headers['webhook-id']))).toEqual(
       new Set([messageId]),
     );
-    const timestamps = receiver.requestsTo('/flaky').map((request) => Number(request.headers['webhook-timestamp']));
+    const timestamps = world.receiver
+      .requestsTo('/flaky')
+      .map((request) => Number(request.headers['webhook-timestamp']));
     expect(timestamps[2]! - timestamps[0]!).toBeGreaterThanOrEqual(1);
 
     const attempts = await eventually(async () => {
       const response = await call('GET', `/v1/orgs/org_out_2/webhooks/endpoints/${endpoint.id}/attempts`, {
-        bearer: await token(system, 'org_out_2', 'member'),
+        bearer: await token(world.system, 'org_out_2', 'member'),
       });
       return response.body.items?.length === 3 && response.body.items.every((item) => item.status !== 'in_progress')
         ? response.body.items
@@ -138,7 +124,7 @@ verify', async () => {
     const failedOnly = await call(
       'GET',
       `/v1/orgs/org_out_2/webhooks/endpoints/${endpoint.id}/attempts?status=failed`,
-      { bearer: await token(system, 'org_out_2', 'member') },
+      { bearer: await token(world.system, 'org_out_2', 'member') },
     );
     expect(failedOnly.body.items?.map((attempt) => attempt.attempt)).toEqual([2, 1]);
     const { body } = await message('org_out_2', messageId);
@@ -148,16 +134,16 @@ verify', async () => {
   });
 
   it('disables an endpoint that answers 410 Gone, alerts its org, and stores later events as skipped', async () => {
-    receiver.on('/gone', respond(410));
+    world.receiver.on('/gone', respond(410));
     const endpoint = await createEndpoint('org_out_3', '/gone');
     await publish('org_out_3');
-    const admin = await token(system, 'org_out_3', 'admin');
+    const admin = await token(world.system, 'org_out_3', 'admin');
     const disabled = await eventually(async () => {
       const response = await call('GET', `/v1/orgs/org_out_3/webhooks/endpoints/${endpoint.id}`, { bearer: admin });
       return response.body.enabled === false ? response.body : undefined;
     });
     expect(disabled).toMatchObject({ disabledReason: 'gone' });
-    expect(receiver.requestsTo('/gone')).toHaveLength(1);
+    expect(world.receiver.requestsTo('/gone')).toHaveLength(1);
     const alerts = await call('GET', '/v1/orgs/org_out_3/alerts', { bearer: admin });
     expect(alerts.body.items).toEqual([
       expect.objectContaining({
@@ -174,20 +160,20 @@ verify', async () => {
         : undefined;
     });
     expect(skipped.attempts).toEqual([]);
-    expect(receiver.requestsTo('/gone')).toHaveLength(1);
+    expect(world.receiver.requestsTo('/gone')).toHaveLength(1);
   });
 
   it('does not let an endpoint that never answers delay another endpoint', async () => {
-    receiver.on('/slow', hang);
+    world.receiver.on('/slow', hang);
     await createEndpoint('org_out_4', '/slow');
     await createEndpoint('org_out_4', '/fast');
     const publishedAt = Date.now();
     await publish('org_out_4');
     const [slow] = await eventually(async () =>
-      receiver.requestsTo('/slow').length > 0 ? receiver.requestsTo('/slow') : undefined,
+      world.receiver.requestsTo('/slow').length > 0 ? world.receiver.requestsTo('/slow') : undefined,
     );
     const [fast] = await eventually(async () =>
-      receiver.requestsTo('/fast').length > 0 ? receiver.requestsTo('/fast') : undefined,
+      world.receiver.requestsTo('/fast').length > 0 ? world.receiver.requestsTo('/fast') : undefined,
     );
     // The slow attempt cannot end before its timeout; the fast endpoint was served well inside it.
     expect(fast!.receivedAt).toBeLessThan(slow!.receivedAt + ATTEMPT_TIMEOUT_MS);
@@ -195,10 +181,10 @@ verify', async () => {
   });
 
   it('marks the delivery failed after the last attempt and leaves the task out of the DLQ', async () => {
-    receiver.on('/down', respond(500));
+    world.receiver.on('/down', respond(500));
     const endpoint = await createEndpoint('org_out_5', '/down');
     const { messageId } = await publish('org_out_5');
-    await eventually(async () => (receiver.requestsTo('/down').length === 3 ? true : undefined));
+    await eventually(async () => (world.receiver.requestsTo('/down').length === 3 ? true : undefined));
     const { body } = await eventually(async () => {
       const answer = await message('org_out_5', messageId);
       return (answer.body.deliveries as { status: string }[])[0]?.status === 'failed' ? answer : undefined;
@@ -207,11 +193,11 @@ verify', async () => {
       expect.objectContaining({ endpointId: endpoint.id, status: 'failed', attempts: 3, nextAttemptAt: null }),
     ]);
     // An exhausted delivery is business as usual: recorded, not dead-lettered (the DLQ's alarm pages).
-    const result = await sqsClient(system).send(
-      new ReceiveMessageCommand({ QueueUrl: system.queueUrls.delivery.dlqUrl, MaxNumberOfMessages: 10 }),
+    const result = await sqsClient(world.system).send(
+      new ReceiveMessageCommand({ QueueUrl: world.system.queueUrls.delivery.dlqUrl, MaxNumberOfMessages: 10 }),
     );
     expect(result.Messages ?? []).toEqual([]);
-    expect(receiver.requestsTo('/down')).toHaveLength(3);
+    expect(world.receiver.requestsTo('/down')).toHaveLength(3);
   });
 
   it('delivers an event published twice once', async () => {
@@ -219,13 +205,13 @@ verify', async () => {
     const first = await publish('org_out_6', 'webhook.test', { message: 'once' }, 'evt_publish_twice');
     const second = await publish('org_out_6', 'webhook.test', { message: 'once' }, 'evt_publish_twice');
     expect(second.messageId).toBe(first.messageId);
-    await eventually(async () => (receiver.requestsTo('/once').length > 0 ? true : undefined));
+    await eventually(async () => (world.receiver.requestsTo('/once').length > 0 ? true : undefined));
     // A marker published after both has been delivered: anything from the duplicate would be too.
     await publish('org_out_6', 'webhook.test', { message: 'marker' });
-    await eventually(async () => (receiver.requestsTo('/once').length >= 2 ? true : undefined));
+    await eventually(async () => (world.receiver.requestsTo('/once').length >= 2 ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(
-      receiver
+      world.receiver
         .requestsTo('/once')
         .map((request) => (JSON.parse(request.body) as { data: { message: string } }).data.message)
         .sort(),
@@ -238,17 +224,19 @@ verify', async () => {
     await createEndpoint('org_out_7', '/all', ['*']);
     await publish('org_out_7', 'import.completed', importCompleted);
     await eventually(async () =>
-      receiver.requestsTo('/imports').length === 1 && receiver.requestsTo('/all').length === 1 ? true : undefined,
+      world.receiver.requestsTo('/imports').length === 1 && world.receiver.requestsTo('/all').length === 1
+        ? true
+        : undefined,
     );
     await publish('org_out_7', 'webhook.test');
-    await eventually(async () => (receiver.requestsTo('/all').length === 2 ? true : undefined));
-    expect(receiver.requestsTo('/orders')).toHaveLength(0);
-    expect(receiver.requestsTo('/imports')).toHaveLength(1);
+    await eventually(async () => (world.receiver.requestsTo('/all').length === 2 ? true : undefined));
+    expect(world.receiver.requestsTo('/orders')).toHaveLength(0);
+    expect(world.receiver.requestsTo('/imports')).toHaveLength(1);
   });
 
   describe('the endpoints API', () => {
     it('rejects unsafe or invalid endpoints with problem details naming the field', async () => {
-      const admin = await token(system, 'org_api', 'admin');
+      const admin = await token(world.system, 'org_api', 'admin');
       const cases: [unknown, number, string][] = [
         [{ url: 'http://169.254.169.254/latest/meta-data', eventTypes: ['*'] }, 422, 'url'],
         [{ url: 'http://10.1.2.3/hook', eventTypes: ['*'] }, 422, 'url'],
@@ -274,13 +262,13 @@ verify', async () => {
 
     it('rejects a publish with an unknown type or invalid data, naming the fields', async () => {
       const unknown = await call('POST', '/internal/events', {
-        bearer: system.env.INTERNAL_API_TOKEN,
+        bearer: world.system.env.INTERNAL_API_TOKEN,
         body: { id: 'evt_x', type: 'nope.nope', orgId: 'org_api', occurredAt: '2026-01-01T00:00:00Z', data: {} },
       });
       expect(unknown.status).toBe(422);
       expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'type' })]);
       const invalid = await call('POST', '/internal/events', {
-        bearer: system.env.INTERNAL_API_TOKEN,
+        bearer: world.system.env.INTERNAL_API_TOKEN,
         body: {
           id: 'evt_y',
           type: 'webhook.test',
@@ -310,15 +298,15 @@ verify', async () => {
       const base = `/v1/orgs/org_owner/webhooks`;
       const routes: [string, string, unknown?][] = [
         ['GET', `${base}/endpoints`],
-        ['POST', `${base}/endpoints`, { url: `${receiver.baseUrl}/x`, eventTypes: ['*'] }],
+        ['POST', `${base}/endpoints`, { url: `${world.receiver.baseUrl}/x`, eventTypes: ['*'] }],
         ['GET', `${base}/endpoints/${endpoint.id}`],
         ['PATCH', `${base}/endpoints/${endpoint.id}`, { description: 'changed' }],
         ['DELETE', `${base}/endpoints/${endpoint.id}`],
         ['GET', `${base}/endpoints/${endpoint.id}/attempts`],
         ['GET', `${base}/messages/${messageId}`],
       ];
-      const intruder = await token(system, 'org_intruder', 'admin');
-      const member = await token(system, 'org_owner', 'member');
+      const intruder = await token(world.system, 'org_intruder', 'admin');
+      const member = await token(world.system, 'org_owner', 'member');
       for (const [method, path, body] of routes) {
         expect({ method, path, status: (await call(method, path, { body })).status }).toEqual({
           method,
@@ -344,7 +332,7 @@ verify', async () => {
     });
 
     it('never shows the secret again, and lists, updates and deletes endpoints', async () => {
-      const admin = await token(system, 'org_crud', 'admin');
+      const admin = await token(world.system, 'org_crud', 'admin');
       const created = await createEndpoint('org_crud', '/crud', ['import.*']);
       const listed = await call('GET', '/v1/orgs/org_crud/webhooks/endpoints', { bearer: admin });
       expect(listed.body.items).toEqual([
@@ -371,7 +359,7 @@ verify', async () => {
     });
 
     it('allows at most 50 endpoints per organisation', async () => {
-      const admin = await token(system, 'org_many', 'admin');
+      const admin = await token(world.system, 'org_many', 'admin');
       for (let index = 0; index < 50; index++) {
         const response = await call('POST', '/v1/orgs/org_many/webhooks/endpoints', {
           bearer: admin,

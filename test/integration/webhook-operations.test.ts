@@ -1,9 +1,15 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalSystem } from '../../infra/local/system';
+import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG } from '../../shared/events/event-catalog';
-import { callApi, eventually, startSystemWithReceiver, token } from '../support/local-system';
-import { respond, type ReceivedRequest, type Receiver } from '../support/receiver';
+import {
+  callApi,
+  createEndpoint as createEndpointFor,
+  eventually,
+  publishEvent,
+  token,
+  useSystemWithReceiver,
+} from '../support/local-system';
+import { respond, type ReceivedRequest } from '../support/receiver';
 
 /**
  * Operating webhooks end to end on the local runtime: secret rotation (signatures checked with the
@@ -18,56 +24,30 @@ const GRACE_SECONDS = 4;
 const RECOVERY_PAGE_SIZE = 2;
 
 describe('Integration: operating webhooks through the local runtime', () => {
-  let system: LocalSystem;
-  let receiver: Receiver;
+  const world = useSystemWithReceiver({
+    DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
+    DELIVERY_TIMEOUT_MS: '1500',
+    ENDPOINT_DISABLE_AFTER: '1h',
+    RECOVERY_PAGE_SIZE: String(RECOVERY_PAGE_SIZE),
+  });
   let eventCounter = 0;
 
-  beforeAll(async () => {
-    ({ system, receiver } = await startSystemWithReceiver({
-      DELIVERY_RETRY_SCHEDULE: RETRY_SCHEDULE,
-      DELIVERY_TIMEOUT_MS: '1500',
-      ENDPOINT_DISABLE_AFTER: '1h',
-      RECOVERY_PAGE_SIZE: String(RECOVERY_PAGE_SIZE),
-    }));
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
-
   const call = (method: string, path: string, options: { bearer?: string; body?: unknown } = {}) =>
-    callApi(system, method, path, options);
+    callApi(world.system, method, path, options);
 
-  const admin = (orgId: string) => token(system, orgId, 'admin');
-  const member = (orgId: string) => token(system, orgId, 'member');
+  const admin = (orgId: string) => token(world.system, orgId, 'admin');
+  const member = (orgId: string) => token(world.system, orgId, 'member');
 
-  async function createEndpoint(orgId: string, path: string, eventTypes: string[] = ['*']) {
-    const created = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
-      bearer: await admin(orgId),
-      body: { url: `${receiver.baseUrl}${path}`, eventTypes },
-    });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; secret: string };
-  }
+  const createEndpoint = (orgId: string, path: string, eventTypes: string[] = ['*']) =>
+    createEndpointFor(world, orgId, path, { eventTypes });
 
-  async function publish(orgId: string, data: unknown = { message: 'hello' }) {
-    const response = await call('POST', '/internal/events', {
-      bearer: system.env.INTERNAL_API_TOKEN,
-      body: {
-        id: `evt_ops_${++eventCounter}_${Date.now()}`,
-        type: 'webhook.test',
-        orgId,
-        occurredAt: new Date().toISOString(),
-        data,
-      },
-    });
-    expect(response.status).toBe(202);
-    return response.body.messageId as string;
-  }
+  const publish = async (orgId: string, data: unknown = { message: 'hello' }) =>
+    (await publishEvent(world.system, orgId, { id: `evt_ops_${++eventCounter}_${Date.now()}`, data })).messageId;
 
   const requestsCount = (path: string, count: number) =>
-    eventually(async () => (receiver.requestsTo(path).length >= count ? receiver.requestsTo(path) : undefined));
+    eventually(async () =>
+      world.receiver.requestsTo(path).length >= count ? world.receiver.requestsTo(path) : undefined,
+    );
   const verifies = (secret: string, request: ReceivedRequest) => {
     try {
       new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
@@ -158,8 +138,8 @@ it', async () => {
           responseExcerpt: 'status 200',
         },
       });
-      const [request] = receiver.requestsTo('/test-chosen');
-      expect(receiver.requestsTo('/test-chosen')).toHaveLength(1);
+      const [request] = world.receiver.requestsTo('/test-chosen');
+      expect(world.receiver.requestsTo('/test-chosen')).toHaveLength(1);
       expect(
         new Webhook(chosen.secret).verify(request!.body, request!.headers as Record<string, string>),
       ).toMatchObject({
@@ -173,17 +153,17 @@ it', async () => {
         body: { eventType: 'import.completed' },
       });
       expect(typed.status).toBe(200);
-      expect(JSON.parse(receiver.requestsTo('/test-chosen')[1]!.body)).toMatchObject({
+      expect(JSON.parse(world.receiver.requestsTo('/test-chosen')[1]!.body)).toMatchObject({
         type: 'import.completed',
         data: EVENT_CATALOG['import.completed'].example,
       });
       await pause(300);
-      expect(receiver.requestsTo('/test-other')).toHaveLength(0);
+      expect(world.receiver.requestsTo('/test-other')).toHaveLength(0);
     });
 
     it('reports a failing receiver, schedules its retries like any delivery, and refuses unknown types or disabled \
 endpoints', async () => {
-      receiver.on('/test-down', respond(503));
+      world.receiver.on('/test-down', respond(503));
       const endpoint = await createEndpoint('org_test_2', '/test-down');
       const bearer = await admin('org_test_2');
       const response = await call('POST', `/v1/orgs/org_test_2/webhooks/endpoints/${endpoint.id}/test`, { bearer });
@@ -233,7 +213,7 @@ endpoints', async () => {
         endpointId: endpoint.id,
         attempt: { trigger: 'manual', manualId: expect.stringMatching(/^man_/), status: 'succeeded', statusCode: 200 },
       });
-      const requests = receiver.requestsTo('/resend');
+      const requests = world.receiver.requestsTo('/resend');
       expect(requests).toHaveLength(2);
       expect(requests.map((request) => request.headers['webhook-id'])).toEqual([messageId, messageId]);
       expect(verifies(endpoint.secret, requests[1]!)).toBe(true);
@@ -247,7 +227,7 @@ endpoints', async () => {
     });
 
     it('schedules no retry after a failed manual attempt, and never collides with the scheduled series', async () => {
-      receiver.on('/resend-fails', respond(200, 500, 500, 500));
+      world.receiver.on('/resend-fails', respond(200, 500, 500, 500));
       const endpoint = await createEndpoint('org_resend_2', '/resend-fails');
       const messageId = await publish('org_resend_2');
       await requestsCount('/resend-fails', 1);
@@ -266,7 +246,7 @@ endpoints', async () => {
       expect(second.body).toMatchObject({ attempt: { trigger: 'manual', status: 'failed' } });
       // Longer than the whole (compressed) retry schedule: nothing else arrives.
       await pause(2_500);
-      expect(receiver.requestsTo('/resend-fails')).toHaveLength(3);
+      expect(world.receiver.requestsTo('/resend-fails')).toHaveLength(3);
       const { body } = await call('GET', `/v1/orgs/org_resend_2/webhooks/messages/${messageId}`, { bearer });
       expect(body.attempts).toHaveLength(3);
       expect(body.deliveries).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
@@ -304,13 +284,13 @@ to', async () => {
           })
         ).body,
       ).toMatchObject({ code: 'message_not_found' });
-      expect(receiver.requestsTo('/resend-3b')).toHaveLength(1);
+      expect(world.receiver.requestsTo('/resend-3b')).toHaveLength(1);
     });
   });
 
   describe('endpoint health', () => {
     it('counts exactly the attempts and messages that happened', async () => {
-      receiver.on('/health', respond(500, 200, 200));
+      world.receiver.on('/health', respond(500, 200, 200));
       const endpoint = await createEndpoint('org_stats_1', '/health');
       const bearer = await admin('org_stats_1');
       const first = await publish('org_stats_1');
@@ -369,7 +349,7 @@ to', async () => {
   describe('recovery', () => {
     it('after an outage re-delivers exactly the failed and skipped messages of the window, once each', async () => {
       let mode: 'up' | 'down' | 'gone' = 'up';
-      receiver.on('/outage', (_request, _index, response) => {
+      world.receiver.on('/outage', (_request, _index, response) => {
         const status = mode === 'up' ? 200 : mode === 'down' ? 500 : 410;
         response.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
       });
@@ -380,7 +360,8 @@ to', async () => {
           const { body } = await call('GET', `/v1/orgs/org_rec_1/webhooks/messages/${messageId}`, { bearer });
           return (body.deliveries as { status: string }[] | undefined)?.[0]?.status === wanted ? true : undefined;
         });
-      const idsReceived = () => receiver.requestsTo('/outage').map((request) => String(request.headers['webhook-id']));
+      const idsReceived = () =>
+        world.receiver.requestsTo('/outage').map((request) => String(request.headers['webhook-id']));
 
       const before = await publish('org_rec_1', { message: 'before the window' });
       await deliveryStatus(before, 'succeeded');
@@ -531,7 +512,7 @@ to', async () => {
       404,
     );
     expect((await call('GET', `${own}/endpoints/${endpoint.id}/stats`, { bearer: intruder })).status).toBe(404);
-    // Nothing the intruder or the member tried reached the receiver.
-    expect(receiver.requestsTo('/ops-isolated')).toHaveLength(1);
+    // Nothing the intruder or the member tried reached the world.receiver.
+    expect(world.receiver.requestsTo('/ops-isolated')).toHaveLength(1);
   });
 });

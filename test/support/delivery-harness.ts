@@ -1,8 +1,9 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Emulators } from '../../infra/local/emulators';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender, type QueueSender } from '../../shared/platform/aws/queue';
-import { createLocalCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createLocalCipher, type SecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { createAlertSink } from '../../shared/platform/alerts';
 import { createObservability } from '../../shared/platform/observability';
@@ -32,6 +33,9 @@ export interface DeliveryHarness {
   /** Without stats: a consumer built on them brings its own batch recorder. */
   readonly deps: Omit<DeliveryDependencies, 'stats'>;
   readonly documents: ReturnType<typeof createDocumentClient>;
+  readonly sqs: SQSClient;
+  /** Encrypts the endpoints' signing secrets (and decrypts them for `deps.signingKeys`). */
+  readonly cipher: SecretCipher;
   readonly sent: SentTask[];
   /** An enabled endpoint with one signing secret. */
   addEndpoint(orgId: string, url: string, fields?: Partial<Endpoint>): Promise<Endpoint>;
@@ -95,6 +99,8 @@ export function createDeliveryHarness(
   return {
     deps,
     documents,
+    sqs,
+    cipher,
     sent,
     async addEndpoint(orgId, url, fields = {}) {
       const at = now().toISOString();

@@ -1,24 +1,14 @@
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Emulators } from '../../infra/local/emulators';
-import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
-import { createSqsClient } from '../../shared/platform/aws/sqs-client';
-import { createQueueSender } from '../../shared/platform/aws/queue';
-import { createAlertSink } from '../../shared/platform/alerts';
-import { createLocalCipher, type SecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import type { SecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { generateSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
-import { createObservability } from '../../shared/platform/observability';
 import { deliver, type DeliveryDependencies } from '../../shared/outbound/deliver';
-import { createDeliveryContextReader } from '../../shared/outbound/delivery-context';
 import { deliveryTaskSchema, type DeliveryTask } from '../../shared/outbound/delivery-task';
 import { secretContext, type Endpoint } from '../../shared/outbound/endpoint';
-import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
-import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createRecoveriesStore, type RecoveriesStore } from '../../shared/outbound/recoveries-store';
-import { createSigningKeys } from '../../shared/outbound/signing-keys';
 import { createStatsStore, type StatsStore } from '../../shared/outbound/stats-store';
-import { postWebhook } from '../../shared/outbound/transport/http-delivery';
-import { ipPolicyFrom } from '../../shared/outbound/transport/ip-policy';
+import { createDeliveryHarness } from './delivery-harness';
 
 /**
  * The outbound side against the emulators with real clients, for tests that drive the delivery path
@@ -46,19 +36,13 @@ export interface DeliveryWorld {
 }
 
 export function createDeliveryWorld(emulators: Emulators, start = new Date('2026-11-20T00:00:00Z')): DeliveryWorld {
-  const env = {
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
-    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
-    AWS_REGION: emulators.region,
-  };
-  const documents = createDocumentClient(env);
-  const sqs = createSqsClient(env);
-  const table = emulators.tables.webhooks;
-  const cipher = createLocalCipher('test-key-material-for-the-delivery-world');
-  const stats = createStatsStore(documents, table);
-  const recoveries = createRecoveriesStore(documents, table);
-  const observability = createObservability('delivery-world');
-  observability.logger.setLogLevel('SILENT');
+  const harness = createDeliveryHarness(emulators, {
+    now: () => world.clock,
+    settings: { scheduleMs: [1_000], attemptRetentionDays: 30 },
+  });
+  const { documents, sqs, cipher } = harness;
+  const stats = createStatsStore(documents, emulators.tables.webhooks);
+  const recoveries = createRecoveriesStore(documents, emulators.tables.webhooks);
   const world: DeliveryWorld = {
     documents,
     sqs,
@@ -66,32 +50,7 @@ export function createDeliveryWorld(emulators: Emulators, start = new Date('2026
     stats,
     recoveries,
     clock: start,
-    deps: {
-      endpoints: createEndpointsStore(documents, table),
-      messages: createMessagesStore(documents, table),
-      context: createDeliveryContextReader(documents, table),
-      signingKeys: createSigningKeys(cipher),
-      deliveryQueue: createQueueSender(sqs, emulators.queues.delivery.url),
-      alerts: createAlertSink({
-        documents,
-        tableName: emulators.tables.ops,
-        retentionDays: 1,
-        logger: observability.logger,
-      }),
-      post: postWebhook,
-      settings: {
-        policy: ipPolicyFrom('127.0.0.0/8'),
-        allowHttp: true,
-        timeoutMs: 2_000,
-        scheduleMs: [1_000],
-        disableAfterMs: 5 * 86_400_000,
-        attemptRetentionDays: 30,
-      },
-      random: () => 0.5,
-      now: () => world.clock,
-      stats,
-      recoveries,
-    },
+    deps: { ...harness.deps, stats, recoveries },
 
     async endpoint(orgId, url, endpointId = `ep_${orgId}`) {
       const at = world.clock.toISOString();

@@ -1,7 +1,8 @@
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import Stripe from 'stripe';
 import { signLocalToken, type LocalRole } from '../../infra/local/jwt';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { afterAll, beforeAll } from 'vitest';
+import { startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../infra/local/system';
 import { startReceiver, type Receiver } from './receiver';
 
 /** Helpers for integration tests that drive the local runtime over real HTTP. */
@@ -117,17 +118,79 @@ export async function callApi(
 
 /**
  * The outbound tests' set-up: a loopback receiver for deliveries and a throwaway local system
- * (memory, quiet, port 0) with compressed retries; `env` adds or overrides settings.
+ * (memory, quiet, port 0) with compressed retries; `env` adds or overrides settings, `options` the
+ * system's own (visibility timeout, schedule timers).
  */
 export async function startSystemWithReceiver(
   env: Record<string, string> = {},
-): Promise<{ system: LocalSystem; receiver: Receiver }> {
+  options: Pick<LocalSystemOptions, 'visibilityTimeoutSeconds' | 'scheduleTimers'> = {},
+): Promise<SystemWithReceiver> {
   const receiver = await startReceiver();
   const system = await startLocalSystem({
     port: 0,
     memory: true,
     quiet: true,
+    ...options,
     env: { DELIVERY_RETRY_SCHEDULE: '1s,1s', DELIVERY_TIMEOUT_MS: '1500', ENDPOINT_DISABLE_AFTER: '1h', ...env },
   });
   return { system, receiver };
+}
+
+export interface SystemWithReceiver {
+  readonly system: LocalSystem;
+  readonly receiver: Receiver;
+}
+
+/**
+ * A test file's world: `startSystemWithReceiver` before its tests, both stopped after them. Read
+ * `world.system` and `world.receiver` inside tests (they are set once `beforeAll` has run).
+ */
+export function useSystemWithReceiver(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startSystemWithReceiver>[1] = {},
+): SystemWithReceiver {
+  const world = {} as { system: LocalSystem; receiver: Receiver };
+  beforeAll(async () => {
+    Object.assign(world, await startSystemWithReceiver(env, options));
+  });
+  afterAll(async () => {
+    await world.system?.stop();
+    await world.receiver?.close();
+  });
+  return world;
+}
+
+/** Creates an endpoint of `orgId` (as its admin) delivering to `path` on the world's receiver. */
+export async function createEndpoint(
+  world: SystemWithReceiver,
+  orgId: string,
+  path: string,
+  options: { eventTypes?: string[]; rateLimitPerSecond?: number } = {},
+): Promise<{ id: string; secret: string; url: string }> {
+  const created = await callApi(world.system, 'POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
+    bearer: await token(world.system, orgId, 'admin'),
+    body: { url: `${world.receiver.baseUrl}${path}`, eventTypes: options.eventTypes ?? ['*'], ...options },
+  });
+  if (created.status !== 201) throw new Error(`Creating an endpoint answered ${created.status}: ${created.text}`);
+  return created.body as { id: string; secret: string; url: string };
+}
+
+/** Publishes a platform event for `orgId` through POST /internal/events, as another service would. */
+export async function publishEvent(
+  system: LocalSystem,
+  orgId: string,
+  event: { id: string; type?: string; data?: unknown },
+): Promise<{ id: string; messageId: string }> {
+  const response = await callApi(system, 'POST', '/internal/events', {
+    bearer: system.env.INTERNAL_API_TOKEN,
+    body: {
+      id: event.id,
+      type: event.type ?? 'webhook.test',
+      orgId,
+      occurredAt: new Date().toISOString(),
+      data: event.data ?? { message: 'hello' },
+    },
+  });
+  if (response.status !== 202) throw new Error(`Publishing answered ${response.status}: ${response.text}`);
+  return { id: event.id, messageId: response.body.messageId as string };
 }

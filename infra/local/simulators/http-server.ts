@@ -39,6 +39,47 @@ export const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
+/** A provider's consent page, as the simulators show it: a heading, what is asked, and one form. */
+export interface ConsentForm {
+  readonly title: string;
+  readonly heading: string;
+  readonly description: string;
+  /** Where the form posts (the simulator's approve route). */
+  readonly action: string;
+  /** The authorize request's parameters, carried through to the approve route. */
+  readonly hidden: readonly { readonly name: string; readonly value: string }[];
+  /** Fields the person fills in (Square: the merchant to sign in as). */
+  readonly inputs?: readonly { readonly label: string; readonly name: string; readonly value: string }[];
+  readonly buttons: readonly { readonly label: string; readonly name?: string; readonly value?: string }[];
+}
+
+export function consentForm(page: ConsentForm): SimResponse {
+  const hidden = page.hidden
+    .map(({ name, value }) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const inputs = (page.inputs ?? [])
+    .map(
+      ({ label, name, value }) =>
+        `<label>${escapeHtml(label)} <input name="${name}" value="${escapeHtml(value)}"></label>`,
+    )
+    .join('\n');
+  const buttons = page.buttons
+    .map(({ label, name, value }) => {
+      const choice = name && value ? ` name="${name}" value="${value}"` : '';
+      return `<button type="submit"${choice}>${escapeHtml(label)}</button>`;
+    })
+    .join('\n');
+  return htmlAnswer(
+    `<!doctype html><html lang="en"><head><title>${escapeHtml(page.title)}</title></head>
+<body><main><h1>${escapeHtml(page.heading)}</h1>
+<p>${escapeHtml(page.description)}</p>
+<form method="post" action="${escapeHtml(page.action)}">${hidden}
+${inputs}
+${buttons}</form>
+</main></body></html>`,
+  );
+}
+
 export function parseJson(body: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(body);

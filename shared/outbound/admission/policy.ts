@@ -1,5 +1,6 @@
 import type { DeliveryResult } from '../transport/http-delivery';
 import { parseRetryAfter } from '../retry-schedule';
+import { DEFAULT_PROBE_INTERVAL_MS } from '../../platform/delivery-defaults';
 
 /**
  * Whether a delivery may dial its endpoint now, decided over plain data and a clock: the endpoint's
@@ -18,9 +19,8 @@ export interface AdmissionSettings {
   readonly attemptTimeoutMs: number;
 }
 
-export const DEFAULT_CONCURRENCY_CAP = 10;
-export const DEFAULT_BREAKER_THRESHOLD = 5;
-export const DEFAULT_PROBE_INTERVAL_MS = 60_000;
+export { DEFAULT_BREAKER_THRESHOLD, DEFAULT_CONCURRENCY_CAP } from '../../platform/delivery-defaults';
+export { DEFAULT_PROBE_INTERVAL_MS };
 export const MIN_RATE_LIMIT = 1;
 export const MAX_RATE_LIMIT = 1_000;
 

@@ -1,5 +1,6 @@
 import { promises as dns } from 'node:dns';
 import type { ResolvedAddress, Resolver } from './dial-target';
+import { DEFAULT_DNS_TIMEOUT_MS } from '../../platform/delivery-defaults';
 
 /**
  * Resolution that cannot stall other tenants' deliveries. `dns.lookup` runs getaddrinfo on libuv's
@@ -11,7 +12,7 @@ import type { ResolvedAddress, Resolver } from './dial-target';
  * /etc/hosts is not consulted: endpoints are public hosts, and `localhost` (RFC 6761) is answered here.
  */
 
-export const DEFAULT_DNS_TIMEOUT_MS = 5_000;
+export { DEFAULT_DNS_TIMEOUT_MS };
 
 export interface CancellableResolverOptions {
   /** Whole budget for one host's resolution. */

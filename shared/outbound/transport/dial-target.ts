@@ -1,5 +1,5 @@
 import { classifyAddress, type IpPolicy } from './ip-policy';
-import { parseIp } from './ip-address';
+import { parseIp } from '../../platform/net/ip-address';
 
 /**
  * Turns an endpoint's host into the one address we will dial, after checking every address it

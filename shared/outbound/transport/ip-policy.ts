@@ -1,5 +1,15 @@
-import { ConfigurationError } from '../../platform/errors';
-import { cidrContains, formatIp, formatIpv4, parseCidr, parseIp, type Cidr, type IpAddress } from './ip-address';
+import {
+  cidrContains,
+  formatIp,
+  formatIpv4,
+  parseCidr,
+  parseIp,
+  type Cidr,
+  type IpAddress,
+} from '../../platform/net/ip-address';
+import { STRICT_IP_POLICY, type IpPolicy } from '../../platform/net/ip-allowlist';
+
+export { ipPolicyFrom, parseCidrList, STRICT_IP_POLICY, type IpPolicy } from '../../platform/net/ip-allowlist';
 
 /**
  * Which addresses the sender may dial. A tenant controls the endpoint URL and therefore, through
@@ -7,14 +17,6 @@ import { cidrContains, formatIp, formatIpv4, parseCidr, parseIp, type Cidr, type
  * Lambda runtime API listens —, private networks, cloud metadata at 169.254.169.254 and
  * fd00:ec2::254, …) is refused unless an operator allowlisted it. Ranges: REFERENCE.md §3.
  */
-
-export interface IpPolicy {
-  /** Trusted private targets (`ALLOWED_PRIVATE_CIDRS`), allowed even though they are not global. */
-  readonly allowedPrivateCidrs: readonly Cidr[];
-}
-
-/** No allowlist: only global addresses. */
-export const STRICT_IP_POLICY: IpPolicy = { allowedPrivateCidrs: [] };
 
 export type AddressVerdict =
   | { readonly allowed: true; /** Set when the address is non-global but allowlisted. */ readonly reason?: string }
@@ -121,26 +123,4 @@ export function classifyAddress(ip: string, policy: IpPolicy = STRICT_IP_POLICY)
   const entry = policy.allowedPrivateCidrs.find((cidr) => forms.some((form) => cidrContains(cidr, form)));
   if (entry) return { allowed: true, reason: `${reason}, allowlisted by ${entry.text}` };
   return { allowed: false, reason };
-}
-
-/**
- * Parses a comma-separated CIDR list such as `ALLOWED_PRIVATE_CIDRS="127.0.0.0/8,::1/128"`.
- * Blank entries are ignored; a bare address means that one host. An invalid entry is a
- * configuration error, raised at cold start rather than silently dropped.
- */
-export function parseCidrList(list: string, settingName = 'ALLOWED_PRIVATE_CIDRS'): Cidr[] {
-  return list
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0)
-    .map((entry) => {
-      const cidr = parseCidr(entry);
-      if (typeof cidr === 'string') throw new ConfigurationError(`${settingName}: ${cidr}`);
-      return cidr;
-    });
-}
-
-/** Builds the policy from the allowlist setting (empty or absent: strict). */
-export function ipPolicyFrom(allowedPrivateCidrs: string | undefined): IpPolicy {
-  return { allowedPrivateCidrs: parseCidrList(allowedPrivateCidrs ?? '') };
 }

@@ -7,9 +7,8 @@ import {
   loadSquareFixture,
   signShopify,
   signSquare,
-  SHOPIFY_TOPICS,
-  SQUARE_EVENT_TYPES,
 } from '../../../infra/local/provider-events';
+import { SHOPIFY_TOPICS, SQUARE_EVENT_TYPES } from '../../../shared/catalog/catalog-message';
 import { parseLosslessJson } from '../../../shared/platform/json/lossless';
 
 const NOW = new Date('2026-11-28T12:34:56.789Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../../../shared/outbound/transport/ip-address';
+import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../../../shared/platform/net/ip-address';
 
 function cidr(text: string): Cidr {
   const parsed = parseCidr(text);
