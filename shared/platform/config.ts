@@ -15,6 +15,7 @@ import {
   DEFAULT_BREAKER_THRESHOLD,
   DEFAULT_CONCURRENCY_CAP,
   DEFAULT_PROBE_INTERVAL_MS,
+  DEFAULT_UNPROVEN_TIMEOUT_MS,
 } from '../outbound/admission/policy';
 import { DEFAULT_DNS_TIMEOUT_MS } from '../outbound/transport/cancellable-resolver';
 
@@ -240,6 +241,8 @@ export interface DeliveryAdmissionConfig {
   readonly concurrencyCap: number;
   readonly breakerThreshold: number;
   readonly probeIntervalMs: number;
+  /** The deadline of a first try to an endpoint without a recent success (policy.ts, attemptBudgetMs). */
+  readonly unprovenTimeoutMs: number;
 }
 
 function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
@@ -256,6 +259,11 @@ function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
       z.coerce.number().int().min(1).max(100).default(DEFAULT_BREAKER_THRESHOLD),
     ),
     probeIntervalMs: probeIntervalMs as number,
+    unprovenTimeoutMs: read(
+      env,
+      ENV.unprovenEndpointTimeoutMs,
+      z.coerce.number().int().min(100).max(30_000).default(DEFAULT_UNPROVEN_TIMEOUT_MS),
+    ),
   };
 }
 

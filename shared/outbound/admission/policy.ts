@@ -16,11 +16,23 @@ export interface AdmissionSettings {
   readonly probeIntervalMs: number;
   /** The attempt deadline: a lease lives this long plus a margin, so a crashed attempt cannot hold a slot. */
   readonly attemptTimeoutMs: number;
+  /**
+   * The shorter deadline of a first try to an endpoint that has not proven itself (attemptBudgetMs):
+   * a dead endpoint then holds a delivery batch this long, not `attemptTimeoutMs`, before its circuit opens.
+   */
+  readonly unprovenTimeoutMs: number;
 }
 
 export const DEFAULT_CONCURRENCY_CAP = 10;
 export const DEFAULT_BREAKER_THRESHOLD = 5;
 export const DEFAULT_PROBE_INTERVAL_MS = 60_000;
+/**
+ * 2.5 s: most receivers answer in well under a second (Svix and Hook0 advise acknowledging at once
+ * and working later), and it keeps a new tenant's dead endpoints from holding batches for long.
+ */
+export const DEFAULT_UNPROVEN_TIMEOUT_MS = 2_500;
+/** A success this recent proves an endpoint: its attempts get the full deadline. */
+export const PROVEN_WINDOW_MS = 24 * 3_600_000;
 export const MIN_RATE_LIMIT = 1;
 export const MAX_RATE_LIMIT = 1_000;
 
@@ -63,6 +75,8 @@ export interface AdmissionState {
   readonly slowUntil: number | null;
   /** When an attempt last gave its lease back: an endpoint that finishes requests is a fast one. */
   readonly lastFinishedAt: number | null;
+  /** When an attempt last succeeded: what proves the endpoint (attemptBudgetMs). */
+  readonly lastSucceededAt: number | null;
 }
 
 export const EMPTY_ADMISSION_STATE: AdmissionState = {
@@ -74,6 +88,7 @@ export const EMPTY_ADMISSION_STATE: AdmissionState = {
   nextProbeAt: null,
   slowUntil: null,
   lastFinishedAt: null,
+  lastSucceededAt: null,
 };
 
 export type DeferReason = 'circuit_open' | 'slowed_down' | 'concurrency_cap' | 'rate_limit';
@@ -118,6 +133,38 @@ export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeo
   if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
   const oldestDeadline = Math.min(...deadlines);
   return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
+}
+
+/** What decides an attempt's deadline besides the endpoint's record. */
+export interface AttemptBudgetInput {
+  /** The one attempt an open circuit lets through. */
+  readonly probe: boolean;
+  /**
+   * The task has no later try with the full deadline if this one is cut short: it is a retry
+   * already, or a manual task (resend, recovery) whose failure is final.
+   */
+  readonly lastChance: boolean;
+}
+
+/**
+ * How long this attempt may take. The full deadline for an endpoint that succeeded within the last
+ * 24 h and has not failed since, for a circuit's probe, and for a task's second and later tries;
+ * otherwise (a new endpoint, one with no recent success, one that has just started failing) the
+ * short unproven budget. That bounds how long a tenant's dead endpoints hold delivery batches before
+ * their circuits open, and a short-budget timeout counts for the breaker like any timeout. A slow
+ * but healthy new endpoint loses its first try (which it may still have received and processed: the
+ * retry carries the same webhook-id) and succeeds on the retry, and is proven from then on.
+ */
+export function attemptBudgetMs(
+  state: AdmissionState,
+  nowMs: number,
+  settings: Pick<AdmissionSettings, 'attemptTimeoutMs' | 'unprovenTimeoutMs'>,
+  attempt: AttemptBudgetInput,
+): number {
+  if (attempt.probe || attempt.lastChance) return settings.attemptTimeoutMs;
+  const proven = state.lastSucceededAt !== null && nowMs - state.lastSucceededAt < PROVEN_WINDOW_MS;
+  if (proven && state.consecutiveFailures === 0) return settings.attemptTimeoutMs;
+  return Math.min(settings.unprovenTimeoutMs, settings.attemptTimeoutMs);
 }
 
 /** Slots are consecutive intervals of this width; one request per slot keeps any window within the limit. */
