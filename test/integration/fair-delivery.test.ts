@@ -117,6 +117,10 @@ describe('Integration: fair delivery (admission control)', () => {
         }, 200);
       });
       const endpoint = await h.addEndpoint('org_capped', `${receiver.baseUrl}/capped`);
+      // Proven by a first success: only then is a full cap taken to free up any moment.
+      expect(await deliver(await h.addMessage(endpoint, 'msg_capped_first'), h.deps)).toMatchObject({
+        kind: 'attempted',
+      });
       const tasks = await Promise.all(Array.from({ length: 10 }, (_, n) => h.addMessage(endpoint, `msg_capped_${n}`)));
       const outcomes = await Promise.all(tasks.map((task) => deliver(task, h.deps)));
       expect(highest).toBeGreaterThan(1);

@@ -241,7 +241,8 @@ async function complete(
   const verdict = verdictOf(result, now);
   const run = await context.store.finishAttempt(ticket.endpointId, ticket.leaseId, verdict, now.getTime());
   const effects = await moveCircuit(context, ticket, verdict.kind, run, now);
-  context.hints.forget(ticket.endpointId, effects.circuitClosed);
+  // A lease freed by a timeout says nothing good: tasks deferred for the cap keep waiting.
+  if (verdict.kind !== 'unreachable') context.hints.forget(ticket.endpointId, effects.circuitClosed);
   return effects;
 }
 

@@ -119,23 +119,31 @@ export function expiredLeases(state: AdmissionState, nowMs: number): [string, nu
 export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 1_000;
 
 /**
- * Until when a task that found every lease taken waits. An endpoint that finished a request within
- * the last second, or whose leases are all too young to judge, frees a lease any moment: now (the
- * caller waits briefly in-process). Otherwise the endpoint is slow or dead and the oldest lease frees
- * up at its attempt deadline at the latest, so the backlog waits about that long on the queue
- * instead of circling through it every second.
+ * Until when a task that found every lease taken waits. A proven endpoint (isProven) that finished a
+ * request within the last second, or whose leases are all too young to judge, frees a lease any
+ * moment: now (the caller waits briefly in-process). Otherwise the endpoint is slow, dead or not yet
+ * known, and the oldest lease frees up at its attempt deadline at the latest, so the backlog waits
+ * about that long on the queue instead of circling through it, or polling the store, every moment.
+ * `attemptTimeoutMs` is the deadline the endpoint's leases were taken with (attemptBudgetMs).
  */
 export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeoutMs: number): number {
   const deadlines = Object.values(state.leases)
     .filter((expiresAt) => expiresAt > nowMs)
     .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
   if (deadlines.length === 0) return nowMs;
-  if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
   const oldestDeadline = Math.min(...deadlines);
+  if (!isProven(state, nowMs)) return oldestDeadline;
+  if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
   return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
 }
 
-/** What decides an attempt's deadline besides the endpoint's record. */
+/** Succeeded within the last 24 h and has not failed since: known to answer, and in time. */
+export function isProven(state: AdmissionState, nowMs: number): boolean {
+  const recent = state.lastSucceededAt !== null && nowMs - state.lastSucceededAt < PROVEN_WINDOW_MS;
+  return recent && state.consecutiveFailures === 0;
+}
+
+/** What decides an attempt's deadline besides the endpoint's admission state. */
 export interface AttemptBudgetInput {
   /** The one attempt an open circuit lets through. */
   readonly probe: boolean;
@@ -147,13 +155,13 @@ export interface AttemptBudgetInput {
 }
 
 /**
- * How long this attempt may take. The full deadline for an endpoint that succeeded within the last
- * 24 h and has not failed since, for a circuit's probe, and for a task's second and later tries;
- * otherwise (a new endpoint, one with no recent success, one that has just started failing) the
- * short unproven budget. That bounds how long a tenant's dead endpoints hold delivery batches before
- * their circuits open, and a short-budget timeout counts for the breaker like any timeout. A slow
- * but healthy new endpoint loses its first try (which it may still have received and processed: the
- * retry carries the same webhook-id) and succeeds on the retry, and is proven from then on.
+ * How long this attempt may take. The full deadline for a proven endpoint (isProven), for a
+ * circuit's probe, and for a task's second and later tries; otherwise (a new endpoint, one with no
+ * success in 24 h, one that has just started failing) the short unproven budget. That bounds how long
+ * a tenant's dead endpoints hold delivery batches before their circuits open, and a short-budget
+ * timeout counts for the breaker like any timeout. A slow but healthy new endpoint loses its first
+ * try (which it may still have received and processed: the retry carries the same webhook-id) and
+ * succeeds on the retry, and is proven from then on.
  */
 export function attemptBudgetMs(
   state: AdmissionState,
@@ -161,9 +169,7 @@ export function attemptBudgetMs(
   settings: Pick<AdmissionSettings, 'attemptTimeoutMs' | 'unprovenTimeoutMs'>,
   attempt: AttemptBudgetInput,
 ): number {
-  if (attempt.probe || attempt.lastChance) return settings.attemptTimeoutMs;
-  const proven = state.lastSucceededAt !== null && nowMs - state.lastSucceededAt < PROVEN_WINDOW_MS;
-  if (proven && state.consecutiveFailures === 0) return settings.attemptTimeoutMs;
+  if (attempt.probe || attempt.lastChance || isProven(state, nowMs)) return settings.attemptTimeoutMs;
   return Math.min(settings.unprovenTimeoutMs, settings.attemptTimeoutMs);
 }
 
