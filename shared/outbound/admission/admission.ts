@@ -10,6 +10,7 @@ import {
   gate,
   LEASE_MARGIN_MS,
   capDeferUntil,
+  concurrencyCapFor,
   slotIndexAt,
   SLOT_LEAD_MS,
   SLOT_WAIT_IN_PROCESS_MS,
@@ -86,6 +87,7 @@ export interface AdmissionDependencies {
 /** How long a task waits in-process for a fast endpoint's lease, and how often it asks. */
 const FAST_CAP_WAIT_MS = 2_000;
 const FAST_CAP_RETRY_MS = 50;
+const FAST_CAP_MAX_RETRY_MS = 400;
 
 /** One worker's admission: its dependencies and what it remembers of recent deferrals. */
 interface AdmissionContext extends AdmissionDependencies {
@@ -154,7 +156,7 @@ async function admit(context: AdmissionContext, request: AdmissionRequest): Prom
     // The lease is taken once the slot begins: a task waiting for its slot holds no connection.
     if (held.waitMs > 0) await context.wait(held.waitMs);
   }
-  const leaseId = await leaseSoon(context, endpointId, timeoutMs);
+  const leaseId = await leaseSoon(context, endpointId, state, timeoutMs);
   if (typeof leaseId !== 'string') {
     const until = capDeferUntil(leaseId, context.now().getTime(), timeoutMs);
     return defer(context, endpointId, 'concurrency_cap', until, leaseId);
@@ -167,43 +169,60 @@ async function admit(context: AdmissionContext, request: AdmissionRequest): Prom
   return { kind: 'admitted', ticket: { endpointId, leaseId, probe, timeoutMs } };
 }
 
-/** A lease that lives as long as the attempt's deadline plus a margin, if fewer than the cap are out. */
-async function lease(context: AdmissionContext, endpointId: string, timeoutMs: number): Promise<string | null> {
+/**
+ * A lease that lives as long as the attempt's deadline plus a margin, if fewer than the endpoint's
+ * cap are out; else the state that refused it (read once, to defer or wait by).
+ */
+async function lease(
+  context: AdmissionContext,
+  endpointId: string,
+  state: AdmissionState,
+  timeoutMs: number,
+): Promise<string | AdmissionState> {
   const { store, settings } = context;
   const leaseId = randomUUID();
   const nowMs = context.now().getTime();
   const expiresAt = nowMs + timeoutMs + LEASE_MARGIN_MS;
+  let current = state;
   for (let tries = 0; tries < 3; tries++) {
-    if (await store.acquireLease(endpointId, leaseId, expiresAt, settings.concurrencyCap)) return leaseId;
+    const cap = concurrencyCapFor(current, nowMs, settings);
+    if (await store.acquireLease(endpointId, leaseId, expiresAt, cap)) return leaseId;
     // Refused: either truly full, or racing another first lease of the endpoint. Leases left behind
     // by attempts that died are taken back; a full set of live ones means wait.
-    const current = await store.read(endpointId);
+    current = await store.read(endpointId);
     const stale = expiredLeases(current, nowMs);
     if (stale.length > 0) await store.dropLeases(endpointId, stale);
-    else if (Object.keys(current.leases).length >= settings.concurrencyCap) return null;
+    else if (Object.keys(current.leases).length >= concurrencyCapFor(current, nowMs, settings)) break;
   }
-  return null;
+  return current;
 }
 
 /**
- * A lease, waiting briefly while the endpoint is fast (its leases are all young, one frees up any
+ * A lease, waiting briefly while the endpoint is fast (a proven one whose leases free up any
  * moment): a burst to a fast endpoint then queues here for milliseconds instead of going round the
- * queue for a second. A slow endpoint's full cap answers at once, with the state to defer by.
+ * queue for a second. It asks again after 50 ms, then less and less often, so a burst waiting here
+ * costs the store a few reads, not one every 50 ms. Any other full cap answers at once, with the
+ * state to defer by.
  */
 async function leaseSoon(
   context: AdmissionContext,
   endpointId: string,
+  state: AdmissionState,
   timeoutMs: number,
 ): Promise<string | AdmissionState> {
-  // Counted in tries, not by the clock: a test's clock may stand still.
-  for (let tries = 1; ; tries++) {
-    const leaseId = await lease(context, endpointId, timeoutMs);
-    if (leaseId !== null) return leaseId;
-    const current = await context.store.read(endpointId);
+  // Counted by the waits themselves, not by the clock: a test's clock may stand still.
+  for (
+    let waited = 0, pause = FAST_CAP_RETRY_MS;
+    ;
+    waited += pause, pause = Math.min(pause * 2, FAST_CAP_MAX_RETRY_MS)
+  ) {
+    const leased = await lease(context, endpointId, state, timeoutMs);
+    if (typeof leased === 'string') return leased;
     const nowMs = context.now().getTime();
-    const slow = capDeferUntil(current, nowMs, timeoutMs) > nowMs;
-    if (slow || tries * FAST_CAP_RETRY_MS >= FAST_CAP_WAIT_MS) return current;
-    await context.wait(FAST_CAP_RETRY_MS);
+    const slow = capDeferUntil(leased, nowMs, timeoutMs) > nowMs;
+    if (slow || waited >= FAST_CAP_WAIT_MS) return leased;
+    await context.wait(pause);
+    state = leased;
   }
 }
 

@@ -110,6 +110,24 @@ export function gate(state: AdmissionState, nowMs: number): Gate {
   return { kind: 'pass' };
 }
 
+/**
+ * Requests one endpoint may have in flight. A proven endpoint (isProven): the deployment's cap. One
+ * not yet proven: no more than it takes to open its breaker in one round (the breaker threshold), so
+ * a dead endpoint costs one round of the short budget, not a cap's worth of dials. One whose latest
+ * attempts timed out or could not connect: one at a time until one succeeds or its circuit opens, so
+ * a first round cannot be followed by a second while the breaker is still counting, and an endpoint
+ * that has started failing holds one delivery slot, not ten.
+ */
+export function concurrencyCapFor(
+  state: AdmissionState,
+  nowMs: number,
+  settings: Pick<AdmissionSettings, 'concurrencyCap' | 'breakerThreshold'>,
+): number {
+  if (state.consecutiveFailures > 0) return 1;
+  if (isProven(state, nowMs)) return settings.concurrencyCap;
+  return Math.min(settings.concurrencyCap, settings.breakerThreshold);
+}
+
 /** Leases whose holder must have finished or died: their expiry has passed. */
 export function expiredLeases(state: AdmissionState, nowMs: number): [string, number][] {
   return Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= nowMs);
@@ -132,7 +150,8 @@ export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeo
     .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
   if (deadlines.length === 0) return nowMs;
   const oldestDeadline = Math.min(...deadlines);
-  if (!isProven(state, nowMs)) return oldestDeadline;
+  // An attempt past its deadline still holds its lease while it writes its result: soon, not now.
+  if (!isProven(state, nowMs)) return Math.max(oldestDeadline, nowMs + LEASE_TOO_YOUNG_TO_JUDGE_MS);
   if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
   return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
 }

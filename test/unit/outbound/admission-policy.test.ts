@@ -9,6 +9,7 @@ import {
 import {
   attemptBudgetMs,
   capDeferUntil,
+  concurrencyCapFor,
   deferDelayMs,
   EMPTY_ADMISSION_STATE,
   gate,
@@ -74,6 +75,9 @@ describe('admission policy', () => {
       expect(capDeferUntil({ ...young, consecutiveFailures: 1, lastFinishedAt: NOW - 5 }, NOW, timeout)).toBe(
         NOW - 200 + timeout,
       );
+      // Past its deadline but still held (the attempt is writing its result): a second from now, not now.
+      const overdue = state({ leases: { a: leaseTakenAt(NOW - timeout - 100) } });
+      expect(capDeferUntil(overdue, NOW, timeout)).toBe(NOW + 1_000);
       const old = state({ ...proven, leases: { a: leaseTakenAt(NOW - 10_000), b: leaseTakenAt(NOW - 5_000) } });
       expect(capDeferUntil(old, NOW, timeout)).toBe(NOW + 5_000);
       // Old leases, but requests finish: a fast endpoint with one slow request.
@@ -104,6 +108,15 @@ describe('admission policy', () => {
     expect(
       attemptBudgetMs(EMPTY_ADMISSION_STATE, NOW, { attemptTimeoutMs: 1_000, unprovenTimeoutMs: 2_500 }, firstTry),
     ).toBe(1_000);
+  });
+
+  it('lets a proven endpoint have the cap in flight, an unproven one the breaker threshold, a failing one one', () => {
+    const settings = { concurrencyCap: 10, breakerThreshold: 5 };
+    expect(concurrencyCapFor(state({ lastSucceededAt: NOW - 60_000 }), NOW, settings)).toBe(10);
+    expect(concurrencyCapFor(EMPTY_ADMISSION_STATE, NOW, settings)).toBe(5);
+    expect(concurrencyCapFor(EMPTY_ADMISSION_STATE, NOW, { concurrencyCap: 3, breakerThreshold: 5 })).toBe(3);
+    expect(concurrencyCapFor(state({ consecutiveFailures: 1 }), NOW, settings)).toBe(1);
+    expect(concurrencyCapFor(state({ consecutiveFailures: 2, lastSucceededAt: NOW - 60_000 }), NOW, settings)).toBe(1);
   });
 
   it('remembers an open circuit until its probe, a cap or slow-down 1–5 s, never a rate slot', () => {
