@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { signLocalToken } from '../infra/local/jwt';
 import { startLocalSystem, type LocalSystem } from '../infra/local/system';
+import { inParallel } from './lib/parallel';
 import { SETTINGS } from './lib/settings';
 import { busiestWindow, percentile, round } from './lib/stats';
 import { pause, runWorker } from './lib/worker';
@@ -94,20 +95,6 @@ async function api(system: LocalSystem, method: string, path: string, bearer: st
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
   return JSON.parse(text) as Record<string, unknown>;
-}
-
-async function inParallel<T>(count: number, width: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
 }
 
 async function publish(system: LocalSystem, orgId: string, n: number): Promise<string> {

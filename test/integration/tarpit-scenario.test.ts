@@ -1,6 +1,8 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inParallel } from '../../bench/lib/parallel';
+import { percentile } from '../../bench/lib/stats';
 import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
 import { callApi, eventually, sqsClient, token } from '../support/local-system';
 import { hang, startReceiver, type Receiver } from '../support/receiver';
@@ -30,26 +32,6 @@ const TARPITS = 20;
 /** The issue's 400 events (8,000 deliveries) with TARPIT_A_EVENTS=400: see the note above. */
 const A_EVENTS = Number(process.env.TARPIT_A_EVENTS ?? 100);
 const B_EVENTS = 50;
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** Runs `task` for each of `count` indexes, `width` at a time. */
-async function inParallel<R>(count: number, width: number, task: (index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
-}
 
 describe('Integration: one tenant on tarpits does not starve another (issue 11 scenario)', () => {
   let system: LocalSystem;
