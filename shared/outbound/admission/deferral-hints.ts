@@ -43,12 +43,17 @@ export function hintExpiry(hint: DeferralHint, nowMs: number): number | null {
   }
 }
 
+/** Past this many endpoints remembered, expired hints are swept out (a worker lives for hours). */
+const SWEEP_ABOVE = 10_000;
+
 export function createDeferralHints(): DeferralHints {
   const hints = new Map<string, DeferralHint & { readonly untilMs: number }>();
   return {
     remember(endpointId, hint, nowMs) {
       const untilMs = hintExpiry(hint, nowMs);
-      if (untilMs !== null) hints.set(endpointId, { ...hint, untilMs });
+      if (untilMs === null) return;
+      if (hints.size >= SWEEP_ABOVE) for (const [id, held] of hints) if (held.untilMs <= nowMs) hints.delete(id);
+      hints.set(endpointId, { ...hint, untilMs });
     },
     recall(endpointId, nowMs) {
       const hint = hints.get(endpointId);
