@@ -99,7 +99,8 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
   const now = deps.now();
   if (task.notBefore && Date.parse(task.notBefore) - now.getTime() > SECOND_MS) {
     const delaySeconds = (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS;
-    await sendLater(deps, JSON.stringify(task), Math.min(delaySeconds, SQS_MAX_DELAY_SECONDS));
+    // The queue caps a delay at 15 minutes; the task comes back and waits again until notBefore.
+    await sendLater(deps, JSON.stringify(task), delaySeconds);
     return { kind: 'deferred', reason: 'not_before' };
   }
   const early = await deferIfRecentlyDeferred(task, deps);

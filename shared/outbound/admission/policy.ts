@@ -135,11 +135,14 @@ export function expiredLeases(state: AdmissionState, nowMs: number): [string, nu
 
 /** Leases younger than this say nothing yet about how fast the endpoint answers. */
 export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 1_000;
+/** How long a new endpoint's first requests may take before a burst behind them waits on the queue. */
+export const UNPROVEN_JUDGE_MS = 500;
 
 /**
  * Until when a task that found every lease taken waits. A proven endpoint (isProven) that finished a
  * request within the last second, or whose leases are all too young to judge, frees a lease any
- * moment: now (the caller waits briefly in-process). Otherwise the endpoint is slow, dead or not yet
+ * moment: now (the caller waits briefly in-process); so does a new endpoint within half a second of
+ * its first requests. Otherwise the endpoint is slow, dead or not yet
  * known, and the oldest lease frees up at its attempt deadline at the latest, so the backlog waits
  * about that long on the queue instead of circling through it, or polling the store, every moment.
  * `attemptTimeoutMs` is the deadline the endpoint's leases were taken with (attemptBudgetMs).
@@ -150,10 +153,16 @@ export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeo
     .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
   if (deadlines.length === 0) return nowMs;
   const oldestDeadline = Math.min(...deadlines);
-  // An attempt past its deadline still holds its lease while it writes its result: soon, not now.
-  if (!isProven(state, nowMs)) return Math.max(oldestDeadline, nowMs + LEASE_TOO_YOUNG_TO_JUDGE_MS);
+  const oldestAge = nowMs - (oldestDeadline - attemptTimeoutMs);
+  if (!isProven(state, nowMs)) {
+    // A new endpoint has half a second to show it answers (its first success proves it) before a
+    // burst to it goes round the queue; a failing one has had its chance.
+    if (state.consecutiveFailures === 0 && oldestAge < UNPROVEN_JUDGE_MS) return nowMs;
+    // An attempt past its deadline still holds its lease while it writes its result: soon, not now.
+    return Math.max(oldestDeadline, nowMs + LEASE_TOO_YOUNG_TO_JUDGE_MS);
+  }
   if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
-  return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
+  return oldestAge < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
 }
 
 /** Succeeded within the last 24 h and has not failed since: known to answer, and in time. */

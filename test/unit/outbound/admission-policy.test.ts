@@ -70,8 +70,9 @@ describe('admission policy', () => {
       const proven = { lastSucceededAt: NOW - 60_000 };
       const young = state({ ...proven, leases: { a: leaseTakenAt(NOW - 200), b: leaseTakenAt(NOW - 10) } });
       expect(capDeferUntil(young, NOW, timeout)).toBe(NOW);
-      // Not yet proven (no success, or failing since): nothing says a lease frees soon.
-      expect(capDeferUntil({ ...young, lastSucceededAt: null }, NOW, timeout)).toBe(NOW - 200 + timeout);
+      // Not yet proven: half a second for its first requests to answer, then nothing says a lease frees soon.
+      expect(capDeferUntil({ ...young, lastSucceededAt: null }, NOW, timeout)).toBe(NOW);
+      expect(capDeferUntil({ ...young, lastSucceededAt: null }, NOW + 400, timeout)).toBe(NOW - 200 + timeout);
       expect(capDeferUntil({ ...young, consecutiveFailures: 1, lastFinishedAt: NOW - 5 }, NOW, timeout)).toBe(
         NOW - 200 + timeout,
       );
