@@ -141,9 +141,10 @@ describe('Integration: one tenant on tarpits does not starve another (issue 11 s
 
     // Every one of A's circuits is open: its backlog waits on the queue, dialling nothing.
     expect(await circuitsOpen(tarpits)).toHaveLength(TARPITS);
-    // At most the concurrency cap per endpoint before its circuit opened, and a probe or so since.
+    // Per endpoint: its first round (5, the breaker threshold), one at a time while the opening is
+    // written, a probe a minute since; the other ≈ 95 of its 100 deliveries dialled nothing.
     expect(receiver.requests.filter((request) => request.path.startsWith('/tarpit-')).length).toBeLessThanOrEqual(
-      TARPITS * 12,
+      TARPITS * 15,
     );
   }, 150_000);
 });
