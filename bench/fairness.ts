@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { signLocalToken } from '../infra/local/jwt';
 import { startLocalSystem, type LocalSystem } from '../infra/local/system';
+import { inParallel } from './lib/parallel';
 import { SETTINGS } from './lib/settings';
 import { busiestWindow, percentile, round } from './lib/stats';
 import { pause, runWorker } from './lib/worker';
@@ -23,7 +24,7 @@ export interface FairnessResult {
     readonly events: number;
     readonly queueSeconds: number;
     readonly b: { readonly p50: number; readonly p95: number; readonly max: number };
-    /** Seconds since B published → A's requests open at the receiver. */
+    /** Seconds since A began publishing → A's requests open at the receiver (B publishes at queueSeconds). */
     readonly aInFlight: readonly (readonly [number, number])[];
     readonly circuitsOpen: number;
   };
@@ -96,20 +97,6 @@ async function api(system: LocalSystem, method: string, path: string, bearer: st
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-async function inParallel<T>(count: number, width: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
-}
-
 async function publish(system: LocalSystem, orgId: string, n: number): Promise<string> {
   const answer = await api(system, 'POST', '/internal/events', system.env.INTERNAL_API_TOKEN!, {
     id: `evt_${orgId}_${n}`,
@@ -156,17 +143,19 @@ async function tarpitScenario(system: LocalSystem, receiver: Receiver): Promise<
   );
   await endpoint(system, 'org_bench_b', `${receiver.baseUrl}/fast`);
   const queueStarted = performance.now();
+  const aStarted = Date.now();
+  const aInFlight: [number, number][] = [];
+  // From A's first event: its first round of requests and the circuits opening happen while it fans out.
+  const sampler = setInterval(
+    () => aInFlight.push([Math.round((Date.now() - aStarted) / 1000), receiver.open.count]),
+    1000,
+  );
   await inParallel(TARPIT_EVENTS, 16, (n) => publish(system, 'org_bench_a', n));
   await waitForQueueDrained(system, system.queueUrls.events.url);
   const queueSeconds = round((performance.now() - queueStarted) / 1000);
 
   const publishedAt = new Map<string, number>();
   const bStarted = Date.now();
-  const aInFlight: [number, number][] = [];
-  const sampler = setInterval(
-    () => aInFlight.push([Math.round((Date.now() - bStarted) / 1000), receiver.open.count]),
-    1000,
-  );
   await inParallel(B_EVENTS, 5, async (n) => {
     const at = Date.now();
     publishedAt.set(await publish(system, 'org_bench_b', n), at);
@@ -177,12 +166,18 @@ async function tarpitScenario(system: LocalSystem, receiver: Receiver): Promise<
     const arrived = receiver.firstById.get(messageId);
     return arrived === undefined ? [] : [arrived - at];
   });
-  // Long enough for the first timeouts (15 s) to open the circuits.
+  // Long enough for late circuits to open (first tries time out after 2.5 s, probes after 15 s).
   while (Date.now() - bStarted < 25_000) await pause(500);
   clearInterval(sampler);
   const member = await signLocalToken(system.jwtSecret, { orgId: 'org_bench_a', role: 'member' });
   const states = await inParallel(tarpits.length, 5, async (n) =>
-    String((await api(system, 'GET', `/v1/orgs/org_bench_a/webhooks/endpoints/${tarpits[n]}/stats`, member)).state),
+    String(
+      (
+        (await api(system, 'GET', `/v1/orgs/org_bench_a/webhooks/endpoints/${tarpits[n]}/stats`, member)).state as {
+          status?: string;
+        }
+      )?.status,
+    ),
   );
   return {
     endpoints: TARPITS,

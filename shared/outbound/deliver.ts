@@ -17,7 +17,14 @@ import type { RecoveriesStore } from './recoveries-store';
 import type { StatsEvent, StatsRecorder } from './stats-store';
 import { redactEndpointUrl } from './transport/endpoint-url';
 import type { Admission } from './admission/admission';
-import { admitTask, completeAdmission, deferIfRecentlyDeferred, releaseAdmission } from './admission/admit-task';
+import {
+  admitTask,
+  completeAdmission,
+  deferIfRecentlyDeferred,
+  releaseAdmission,
+  sendLater,
+} from './admission/admit-task';
+import type { CoalescedSender } from '../platform/aws/coalesced-sends';
 
 /**
  * One delivery attempt, end to end: wait out a chained delay, read the endpoint, its secrets and the
@@ -68,6 +75,8 @@ export interface DeliveryDependencies {
   readonly recoveries?: Pick<RecoveriesStore, 'recordAttempt'>;
   /** Rate limit, concurrency cap and circuit breaker (admission/); absent, every task dials at once. */
   readonly admission?: Admission;
+  /** Tasks put back on the queue (deferrals, chained delays), coalesced per batch; absent, one send each. */
+  readonly deferrals?: CoalescedSender;
 }
 
 export type DeliveryOutcome =
@@ -89,9 +98,9 @@ const SECOND_MS = 1_000;
 export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): Promise<DeliveryOutcome> {
   const now = deps.now();
   if (task.notBefore && Date.parse(task.notBefore) - now.getTime() > SECOND_MS) {
-    await deps.deliveryQueue.send(JSON.stringify(task), {
-      delaySeconds: (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS,
-    });
+    const delaySeconds = (Date.parse(task.notBefore) - now.getTime()) / SECOND_MS;
+    // The queue caps a delay at 15 minutes; the task comes back and waits again until notBefore.
+    await sendLater(deps, JSON.stringify(task), delaySeconds);
     return { kind: 'deferred', reason: 'not_before' };
   }
   const early = await deferIfRecentlyDeferred(task, deps);
@@ -121,7 +130,7 @@ export async function deliver(task: DeliveryTask, deps: DeliveryDependencies): P
     return { kind: 'duplicate' };
   }
 
-  const result = await attemptPost(endpoint, message, deps, now);
+  const result = await attemptPost(endpoint, message, deps, now, admission.ticket?.timeoutMs);
   const { circuitOpened } = await completeAdmission(deps, admission.ticket, result);
   // A manual attempt has no schedule: a failure is final.
   const step = decideNextStep({
@@ -237,6 +246,8 @@ async function attemptPost(
   message: StoredMessage,
   deps: DeliveryDependencies,
   now: Date,
+  /** Admission's deadline for this attempt (the short budget of an endpoint not yet proven), else the setting. */
+  timeoutMs = deps.settings.timeoutMs,
 ): Promise<DeliveryResult> {
   if (!deps.settings.allowHttp && !endpoint.url.startsWith('https://')) {
     return { kind: 'error', error: 'invalid_url', message: 'Plain http endpoints are not allowed', durationMs: 0 };
@@ -253,7 +264,7 @@ async function attemptPost(
     headers,
     body: message.body,
     policy: deps.settings.policy,
-    timeoutMs: deps.settings.timeoutMs,
+    timeoutMs,
     ...(deps.settings.dnsTimeoutMs !== undefined && { dnsTimeoutMs: deps.settings.dnsTimeoutMs }),
   });
 }

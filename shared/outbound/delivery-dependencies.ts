@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { alertSinkFor } from '../platform/alerts';
+import { coalesceSends } from '../platform/aws/coalesced-sends';
 import { createQueueSender } from '../platform/aws/queue';
 import type { DeliveryConfig } from '../platform/config';
 import type { SecretCipher } from '../platform/crypto/secret-cipher';
@@ -38,6 +39,7 @@ export interface WiredDeliveryDependencies extends DeliveryDependencies {
  */
 export function createDeliveryDependencies(wiring: DeliveryWiring): WiredDeliveryDependencies {
   const { config, documents, sqs, observability } = wiring;
+  const deliveryQueue = createQueueSender(sqs, config.deliveryQueueUrl);
   return {
     endpoints: createEndpointsStore(documents, config.webhooksTable),
     messages: createMessagesStore(documents, config.webhooksTable),
@@ -45,7 +47,8 @@ export function createDeliveryDependencies(wiring: DeliveryWiring): WiredDeliver
     stats: createStatsStore(documents, config.webhooksTable),
     recoveries: createRecoveriesStore(documents, config.webhooksTable),
     signingKeys: createSigningKeys(wiring.cipher),
-    deliveryQueue: createQueueSender(sqs, config.deliveryQueueUrl),
+    deliveryQueue,
+    deferrals: coalesceSends(deliveryQueue),
     alerts: alertSinkFor(config, documents, observability),
     post: postWebhook,
     settings: config,

@@ -17,6 +17,7 @@ import {
   DEFAULT_DNS_TIMEOUT_MS,
   DEFAULT_PROBE_INTERVAL_MS,
   DEFAULT_RETRY_SCHEDULE_MS,
+  DEFAULT_UNPROVEN_TIMEOUT_MS,
 } from './delivery-defaults';
 
 /** Test sends, resends and recoveries one organisation may start per minute, each. */
@@ -178,6 +179,8 @@ export interface DeliveryAdmissionConfig {
   readonly concurrencyCap: number;
   readonly breakerThreshold: number;
   readonly probeIntervalMs: number;
+  /** The deadline of a first try to an endpoint without a recent success (policy.ts, attemptBudgetMs). */
+  readonly unprovenTimeoutMs: number;
 }
 
 function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
@@ -192,6 +195,11 @@ function deliveryAdmissionConfig(env: Env): DeliveryAdmissionConfig {
       fallback: DEFAULT_BREAKER_THRESHOLD,
     })(env),
     probeIntervalMs,
+    unprovenTimeoutMs: wholeNumber(ENV.unprovenEndpointTimeoutMs, {
+      min: 100,
+      max: 30_000,
+      fallback: DEFAULT_UNPROVEN_TIMEOUT_MS,
+    })(env),
   };
 }
 

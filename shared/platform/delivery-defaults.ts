@@ -29,3 +29,9 @@ export const DEFAULT_BREAKER_THRESHOLD = 5;
 export const DEFAULT_PROBE_INTERVAL_MS = 60_000;
 /** Whole budget for resolving one endpoint host. */
 export const DEFAULT_DNS_TIMEOUT_MS = 5_000;
+/**
+ * 2.5 s: the deadline of a first try to an endpoint that has not proven itself. Most receivers answer
+ * in well under a second (Svix and Hook0 advise acknowledging at once and working later), and it keeps
+ * a new tenant's dead endpoints from holding batches for long.
+ */
+export const DEFAULT_UNPROVEN_TIMEOUT_MS = 2_500;

@@ -65,6 +65,7 @@ export const ENV = {
   circuitBreakerThreshold: 'CIRCUIT_BREAKER_THRESHOLD',
   circuitProbeInterval: 'CIRCUIT_PROBE_INTERVAL',
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
+  unprovenEndpointTimeoutMs: 'UNPROVEN_ENDPOINT_TIMEOUT_MS',
   orgOperationsPerMinute: 'ORG_OPERATIONS_PER_MINUTE',
 } as const;
 
@@ -788,6 +789,7 @@ export const DEPLOYMENT_SETTINGS: readonly DeploymentSetting[] = [
   { context: 'circuitProbeInterval', envVar: ENV.circuitProbeInterval, functions: ['delivery'] },
   { context: 'dnsTimeoutMs', envVar: ENV.dnsTimeoutMs, functions: ['delivery', 'endpointsApi'] },
   { context: 'orgOperationsPerMinute', envVar: ENV.orgOperationsPerMinute, functions: ['endpointsApi'] },
+  { context: 'unprovenEndpointTimeoutMs', envVar: ENV.unprovenEndpointTimeoutMs, functions: ['delivery'] },
 ];
 
 /** SQS refuses messages over 1 MiB; the raw body travels base64-encoded (×4/3) inside an envelope. */

@@ -1194,6 +1194,7 @@ describe('capacity settings', () => {
         circuitOpenAlarmThreshold: 3,
         endpointConcurrencyCap: 4,
         orgOperationsPerMinute: 30,
+        unprovenEndpointTimeoutMs: 2000,
       });
       const tunedTemplate = Template.fromStack(tuned);
       tunedTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -1212,6 +1213,7 @@ describe('capacity settings', () => {
             .Properties as { Environment: { Variables: Record<string, unknown> } }
         ).Environment.Variables;
       expect(environmentOf('delivery')[ENV.endpointConcurrencyCap]).toBe('4');
+      expect(environmentOf('delivery')[ENV.unprovenEndpointTimeoutMs]).toBe('2000');
       expect(environmentOf('endpointsApi')[ENV.orgOperationsPerMinute]).toBe('30');
       expect(environmentOf('delivery')[ENV.orgOperationsPerMinute]).toBeUndefined();
       expect(() => synthesise({ deliveryMaxConcurrency: 1 })).toThrow(/deliveryMaxConcurrency must be 2–1000/);

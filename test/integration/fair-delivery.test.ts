@@ -15,8 +15,9 @@ import { respond, startReceiver, type Receiver } from '../support/receiver';
 /**
  * Admission control on the real delivery path (dynalite, fauxqs, HTTP on loopback): the circuit
  * breaker opening, probing and closing under a clock the test moves, the per-endpoint concurrency
- * cap, a 429's Retry-After slowing the endpoint, and a DNS server that never answers for one host
- * not delaying another host's delivery in the same batch.
+ * cap, a 429's Retry-After slowing the endpoint, the short first-try deadline of an endpoint not yet
+ * proven, and a DNS server that never answers for one host not delaying another host's delivery in
+ * the same batch.
  */
 
 const SETTINGS: AdmissionSettings = {
@@ -24,6 +25,7 @@ const SETTINGS: AdmissionSettings = {
   breakerThreshold: 5,
   probeIntervalMs: 60_000,
   attemptTimeoutMs: 300,
+  unprovenTimeoutMs: 300,
 };
 
 describe('Integration: fair delivery (admission control)', () => {
@@ -41,10 +43,10 @@ describe('Integration: fair delivery (admission control)', () => {
     await emulators?.stop();
   });
 
-  function harness(now: () => Date = () => new Date()): DeliveryHarness {
-    const created = createDeliveryHarness(emulators, { settings: { timeoutMs: SETTINGS.attemptTimeoutMs }, now });
+  function harness(now: () => Date = () => new Date(), settings: AdmissionSettings = SETTINGS): DeliveryHarness {
+    const created = createDeliveryHarness(emulators, { settings: { timeoutMs: settings.attemptTimeoutMs }, now });
     store = createAdmissionStore(created.documents, emulators.tables.webhooks);
-    const admission = createAdmission({ store, settings: SETTINGS, now, random: () => 0 });
+    const admission = createAdmission({ store, settings, now, random: () => 0 });
     return { ...created, deps: { ...created.deps, admission } };
   }
 
@@ -115,6 +117,10 @@ describe('Integration: fair delivery (admission control)', () => {
         }, 200);
       });
       const endpoint = await h.addEndpoint('org_capped', `${receiver.baseUrl}/capped`);
+      // Proven by a first success: only then is a full cap taken to free up any moment.
+      expect(await deliver(await h.addMessage(endpoint, 'msg_capped_first'), h.deps)).toMatchObject({
+        kind: 'attempted',
+      });
       const tasks = await Promise.all(Array.from({ length: 10 }, (_, n) => h.addMessage(endpoint, `msg_capped_${n}`)));
       const outcomes = await Promise.all(tasks.map((task) => deliver(task, h.deps)));
       expect(highest).toBeGreaterThan(1);
@@ -160,6 +166,40 @@ describe('Integration: fair delivery (admission control)', () => {
     expect(h.sent[0]?.task.attempt).toBe(1);
     expect(h.sent[0]?.delaySeconds).toBeGreaterThanOrEqual(119);
   });
+
+  it(
+    'gives a first try to an endpoint not yet proven the short deadline, its retry the full one; a ' +
+      'success proves the endpoint',
+    async () => {
+      const h = harness(undefined, { ...SETTINGS, attemptTimeoutMs: 3_000, unprovenTimeoutMs: 300 });
+      receiver.on('/slow-new', (_request, _index, response: ServerResponse) => {
+        setTimeout(() => response.writeHead(200).end('ok'), 800);
+      });
+      const endpoint = await h.addEndpoint('org_slow_new', `${receiver.baseUrl}/slow-new`);
+      const first = await h.addMessage(endpoint, 'msg_slow_new_1');
+
+      // Cut short at 300 ms: a timeout like any other, counted by the breaker, and a retry scheduled.
+      const cut = await deliver(first, h.deps);
+      expect(cut).toMatchObject({ kind: 'attempted', statusCode: null, step: { kind: 'retry' } });
+      expect(cut.kind === 'attempted' && cut.durationMs).toBeLessThan(800);
+      expect((await store.read(endpoint.endpointId)).consecutiveFailures).toBe(1);
+      const retry = h.sent.find((sent) => sent.task.messageId === 'msg_slow_new_1')?.task;
+      expect(retry).toMatchObject({ attempt: 2, notBefore: expect.any(String) });
+
+      // The retry has the full deadline and succeeds; the endpoint saw the same webhook-id twice.
+      const { notBefore: _due, ...retryNow } = retry!;
+      expect(await deliver(retryNow, h.deps)).toMatchObject({ kind: 'attempted', step: { kind: 'succeeded' } });
+      const ids = receiver.requestsTo('/slow-new').map((request) => request.headers['webhook-id']);
+      expect(ids).toEqual(['msg_slow_new_1', 'msg_slow_new_1']);
+
+      // Proven now: a first try of the next message gets the full deadline too.
+      expect(await deliver(await h.addMessage(endpoint, 'msg_slow_new_2'), h.deps)).toMatchObject({
+        kind: 'attempted',
+        step: { kind: 'succeeded' },
+      });
+      expect((await store.read(endpoint.endpointId)).lastSucceededAt).toEqual(expect.any(Number));
+    },
+  );
 
   describe('DNS', () => {
     let dns: DnsServer;

@@ -69,6 +69,7 @@ describe('Integration: a rate limit that holds under concurrent delivery pollers
               breakerThreshold: DEFAULT_BREAKER_THRESHOLD,
               probeIntervalMs: DEFAULT_PROBE_INTERVAL_MS,
               attemptTimeoutMs: 5_000,
+              unprovenTimeoutMs: 5_000,
             },
             now: () => new Date(),
             random: Math.random,

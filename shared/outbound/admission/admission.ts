@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeliveryResult } from '../transport/http-delivery';
 import type { AdmissionStore } from './admission-store';
+import { createDeferralHints, type DeferralHints } from './deferral-hints';
 import {
+  attemptBudgetMs,
   deferDelayMs,
   expiredLeases,
   gate,
   LEASE_MARGIN_MS,
   capDeferUntil,
+  concurrencyCapFor,
   slotIndexAt,
   SLOT_LEAD_MS,
   SLOT_WAIT_IN_PROCESS_MS,
@@ -24,7 +27,7 @@ import {
  * Admission control in front of every scheduled delivery attempt: may this task dial its endpoint
  * now? If not, the task goes back on the queue with a delay, keeping its attempt number. A task that
  * is admitted holds a concurrency lease (and maybe a rate-limit slot, waited for here) until
- * `complete`, which also feeds the circuit breaker.
+ * `complete`, which also feeds the circuit breaker, and carries its deadline (attemptBudgetMs).
  */
 
 export interface AdmissionRequest {
@@ -32,6 +35,8 @@ export interface AdmissionRequest {
   readonly rateLimitPerSecond: number | null;
   /** A rate-limit slot this task already holds (from an earlier deferral). */
   readonly rateSlot?: number;
+  /** No later try would get the full deadline if this one were cut short (policy.ts, attemptBudgetMs). */
+  readonly lastChance: boolean;
 }
 
 export type AdmissionDecision =
@@ -48,6 +53,8 @@ export interface AdmissionTicket {
   readonly endpointId: string;
   readonly leaseId: string;
   readonly probe: boolean;
+  /** The attempt's deadline: the full one, or the short budget of an endpoint not yet proven. */
+  readonly timeoutMs: number;
 }
 
 export interface AttemptAdmissionEffects {
@@ -77,167 +84,208 @@ export interface AdmissionDependencies {
   readonly wait?: (ms: number) => Promise<void>;
 }
 
-/**
- * How long this instance remembers a deferral verdict, so a backlog is re-queued without reading
- * DynamoDB: a second when the endpoint may take a task any moment (a fast one at its cap), up to five
- * when it is known not to (an open circuit, a slow endpoint's full cap, a slow-down).
- */
-const SHORT_HINT_MS = 1_000;
 /** How long a task waits in-process for a fast endpoint's lease, and how often it asks. */
 const FAST_CAP_WAIT_MS = 2_000;
 const FAST_CAP_RETRY_MS = 50;
-const LONG_HINT_MS = 5_000;
+const FAST_CAP_MAX_RETRY_MS = 400;
+
+/** One worker's admission: its dependencies and what it remembers of recent deferrals. */
+interface AdmissionContext extends AdmissionDependencies {
+  readonly wait: (ms: number) => Promise<void>;
+  readonly hints: DeferralHints;
+}
+
+type Deferred = Extract<AdmissionDecision, { kind: 'deferred' }>;
 
 export function createAdmission(deps: AdmissionDependencies): Admission {
-  const { store, settings } = deps;
-  const wait = deps.wait ?? ((ms: number) => sleep(ms));
-  const hints = new Map<string, { untilMs: number; reason: DeferReason; resumeAt: number }>();
-
-  /** A lease given back frees a slot this instance was deferring for; a closed circuit lifts that hint too. */
-  function forgetHint(endpointId: string, circuitClosed: boolean): void {
-    const reason = hints.get(endpointId)?.reason;
-    if (reason === 'concurrency_cap' || (circuitClosed && reason === 'circuit_open')) hints.delete(endpointId);
-  }
-
-  function defer(endpointId: string, reason: DeferReason, untilMs: number, state?: AdmissionState) {
-    const nowMs = deps.now().getTime();
-    const openForMs =
-      state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
-    if (reason !== 'rate_limit') {
-      const hintMs = Math.min(Math.max(untilMs - nowMs, SHORT_HINT_MS), LONG_HINT_MS);
-      hints.set(endpointId, { untilMs: nowMs + hintMs, reason, resumeAt: untilMs });
-    }
-    return { kind: 'deferred', reason, delayMs: deferDelayMs(reason, untilMs, nowMs, deps.random, openForMs) } as const;
-  }
-
-  async function lease(endpointId: string): Promise<string | null> {
-    const leaseId = randomUUID();
-    const nowMs = deps.now().getTime();
-    const expiresAt = nowMs + settings.attemptTimeoutMs + LEASE_MARGIN_MS;
-    for (let tries = 0; tries < 3; tries++) {
-      if (await store.acquireLease(endpointId, leaseId, expiresAt, settings.concurrencyCap)) return leaseId;
-      // Refused: either truly full, or racing another first lease of the endpoint. Leases left behind
-      // by attempts that died are taken back; a full set of live ones means wait.
-      const current = await store.read(endpointId);
-      const stale = expiredLeases(current, nowMs);
-      if (stale.length > 0) await store.dropLeases(endpointId, stale);
-      else if (Object.keys(current.leases).length >= settings.concurrencyCap) return null;
-    }
-    return null;
-  }
-
-  /**
-   * A lease, waiting briefly while the endpoint is fast (its leases are all young, one frees up any
-   * moment): a burst to a fast endpoint then queues here for milliseconds instead of going round the
-   * queue for a second. A slow endpoint's full cap answers at once, with the state to defer by.
-   */
-  async function leaseSoon(endpointId: string): Promise<string | AdmissionState> {
-    // Counted in tries, not by the clock: a test's clock may stand still.
-    for (let tries = 1; ; tries++) {
-      const leaseId = await lease(endpointId);
-      if (leaseId !== null) return leaseId;
-      const current = await store.read(endpointId);
-      const nowMs = deps.now().getTime();
-      const slow = capDeferUntil(current, nowMs, settings.attemptTimeoutMs) > nowMs;
-      if (slow || tries * FAST_CAP_RETRY_MS >= FAST_CAP_WAIT_MS) return current;
-      await wait(FAST_CAP_RETRY_MS);
-    }
-  }
-
-  /**
-   * Holds a slot that starts soon enough to wait for in-process, or says how long to defer. A fresh
-   * slot is taken a little ahead (SLOT_LEAD_MS), so the write that claims it cannot make it late.
-   */
-  async function rateSlot(
-    request: AdmissionRequest,
-    limit: number,
-  ): Promise<{ waitMs: number; slot: number } | AdmissionDecision> {
-    const held = request.rateSlot;
-    const slot =
-      held !== undefined && slotStillValid(held, limit, deps.now().getTime())
-        ? held
-        : await store.claimSlot(request.endpointId, slotIndexAt(deps.now().getTime() + SLOT_LEAD_MS, limit));
-    const nowMs = deps.now().getTime();
-    const startsIn = slotStartMs(slot, limit) - nowMs;
-    if (startsIn <= SLOT_WAIT_IN_PROCESS_MS) return { waitMs: Math.max(0, startsIn), slot };
-    return {
-      kind: 'deferred',
-      reason: 'rate_limit',
-      delayMs: deferDelayMs('rate_limit', slotStartMs(slot, limit), nowMs, deps.random),
-      rateSlot: slot,
-    };
-  }
-
-  function recentDeferral(endpointId: string): AdmissionDecision | undefined {
-    const hint = hints.get(endpointId);
-    return hint && hint.untilMs > deps.now().getTime() ? defer(endpointId, hint.reason, hint.resumeAt) : undefined;
-  }
-
+  const context: AdmissionContext = {
+    ...deps,
+    wait: deps.wait ?? ((ms: number) => sleep(ms)),
+    hints: createDeferralHints(),
+  };
   return {
-    recentDeferral,
-
-    async admit(request) {
-      const { endpointId } = request;
-      const hinted = recentDeferral(endpointId);
-      if (hinted) return hinted;
-      const state = await store.read(endpointId);
-      const nowMs = deps.now().getTime();
-      const verdict = gate(state, nowMs);
-      if (verdict.kind === 'defer') return defer(endpointId, verdict.reason, verdict.untilMs, state);
-      const probe = verdict.kind === 'probe';
-      if (probe && !(await store.claimProbe(endpointId, verdict.dueAt, nowMs + settings.probeIntervalMs)))
-        return defer(endpointId, 'circuit_open', nowMs + settings.probeIntervalMs, state);
-
-      let waitMs = 0;
-      let slot: number | null = null;
-      if (request.rateLimitPerSecond !== null) {
-        const held = await rateSlot(request, request.rateLimitPerSecond);
-        if ('kind' in held) return held;
-        ({ waitMs, slot } = held);
-      }
-      // The lease is taken once the slot begins: a task waiting for its slot holds no connection.
-      if (waitMs > 0) await wait(waitMs);
-      const leaseId = await leaseSoon(endpointId);
-      if (typeof leaseId !== 'string') {
-        const until = capDeferUntil(leaseId, deps.now().getTime(), settings.attemptTimeoutMs);
-        return defer(endpointId, 'concurrency_cap', until, leaseId);
-      }
-      // Too late for its slot (a stall on the way): give the slot up and queue again, never send late.
-      if (slot !== null && !slotStillValid(slot, request.rateLimitPerSecond!, deps.now().getTime())) {
-        await store.releaseLease(endpointId, leaseId);
-        return { kind: 'deferred', reason: 'rate_limit', delayMs: 0 };
-      }
-      return { kind: 'admitted', ticket: { endpointId, leaseId, probe } };
-    },
-
-    async complete(ticket, result) {
-      const now = deps.now();
-      const verdict = verdictOf(result, now);
-      const run = await store.finishAttempt(ticket.endpointId, ticket.leaseId, verdict, now.getTime());
-      const effects = await moveCircuit(ticket, verdict.kind, run, now);
-      forgetHint(ticket.endpointId, effects.circuitClosed);
-      return effects;
-    },
-
+    recentDeferral: (endpointId) => recentDeferral(context, endpointId),
+    admit: (request) => admit(context, request),
+    complete: (ticket, result) => complete(context, ticket, result),
     async release(ticket) {
-      await store.releaseLease(ticket.endpointId, ticket.leaseId);
-      forgetHint(ticket.endpointId, false);
+      await context.store.releaseLease(ticket.endpointId, ticket.leaseId);
+      context.hints.forget(ticket.endpointId, false);
     },
   };
+}
 
-  /** The breaker's transitions: a success on a probe closes the circuit, K unreachable in a row open it. */
-  async function moveCircuit(
-    ticket: AdmissionTicket,
-    verdict: AttemptVerdict['kind'],
-    run: number,
-    now: Date,
-  ): Promise<AttemptAdmissionEffects> {
-    if (verdict === 'success' && ticket.probe)
-      return { circuitOpened: false, circuitClosed: await store.closeCircuit(ticket.endpointId, now.toISOString()) };
-    if (verdict !== 'unreachable' || run < settings.breakerThreshold)
-      return { circuitOpened: false, circuitClosed: false };
-    const nextProbeAt = now.getTime() + settings.probeIntervalMs;
-    const opened = await store.openCircuit(ticket.endpointId, now.toISOString(), nextProbeAt);
-    return { circuitOpened: opened, circuitClosed: false };
+/** A deferral until `untilMs`, remembered by this worker (deferral-hints.ts) unless it is a rate slot's. */
+function defer(
+  context: AdmissionContext,
+  endpointId: string,
+  reason: DeferReason,
+  untilMs: number,
+  state?: AdmissionState,
+): Deferred {
+  const nowMs = context.now().getTime();
+  const openForMs =
+    state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
+  context.hints.remember(endpointId, { reason, resumeAt: untilMs }, nowMs);
+  return { kind: 'deferred', reason, delayMs: deferDelayMs(reason, untilMs, nowMs, context.random, openForMs) };
+}
+
+function recentDeferral(context: AdmissionContext, endpointId: string): Deferred | undefined {
+  const hint = context.hints.recall(endpointId, context.now().getTime());
+  return hint && defer(context, endpointId, hint.reason, hint.resumeAt);
+}
+
+async function admit(context: AdmissionContext, request: AdmissionRequest): Promise<AdmissionDecision> {
+  const { endpointId } = request;
+  const hinted = recentDeferral(context, endpointId);
+  if (hinted) return hinted;
+  const { store, settings } = context;
+  const state = await store.read(endpointId);
+  const nowMs = context.now().getTime();
+  const verdict = gate(state, nowMs);
+  if (verdict.kind === 'defer') return defer(context, endpointId, verdict.reason, verdict.untilMs, state);
+  const probe = verdict.kind === 'probe';
+  if (probe && !(await store.claimProbe(endpointId, verdict.dueAt, nowMs + settings.probeIntervalMs)))
+    return defer(context, endpointId, 'circuit_open', nowMs + settings.probeIntervalMs, state);
+  const timeoutMs = attemptBudgetMs(state, nowMs, settings, { probe, lastChance: request.lastChance });
+
+  let slot: number | null = null;
+  if (request.rateLimitPerSecond !== null) {
+    const held = await rateSlot(context, request, request.rateLimitPerSecond);
+    if ('kind' in held) return held;
+    slot = held.slot;
+    // The lease is taken once the slot begins: a task waiting for its slot holds no connection.
+    if (held.waitMs > 0) await context.wait(held.waitMs);
   }
+  const leaseId = await leaseSoon(context, endpointId, state, timeoutMs);
+  if (typeof leaseId !== 'string') {
+    const until = capDeferUntil(leaseId, context.now().getTime(), timeoutMs);
+    return defer(context, endpointId, 'concurrency_cap', until, leaseId);
+  }
+  // Too late for its slot (a stall on the way): give the slot up and queue again, never send late.
+  if (slot !== null && !slotStillValid(slot, request.rateLimitPerSecond!, context.now().getTime())) {
+    await store.releaseLease(endpointId, leaseId);
+    return { kind: 'deferred', reason: 'rate_limit', delayMs: 0 };
+  }
+  return { kind: 'admitted', ticket: { endpointId, leaseId, probe, timeoutMs } };
+}
+
+/**
+ * A lease that lives as long as the attempt's deadline plus a margin, if fewer than the endpoint's
+ * cap are out; else the state that refused it (read once, to defer or wait by).
+ */
+async function lease(
+  context: AdmissionContext,
+  endpointId: string,
+  state: AdmissionState,
+  timeoutMs: number,
+): Promise<string | AdmissionState> {
+  const { store, settings } = context;
+  const leaseId = randomUUID();
+  const nowMs = context.now().getTime();
+  const expiresAt = nowMs + timeoutMs + LEASE_MARGIN_MS;
+  let current = state;
+  for (let tries = 0; tries < 3; tries++) {
+    const cap = concurrencyCapFor(current, nowMs, settings);
+    if (await store.acquireLease(endpointId, leaseId, expiresAt, cap)) return leaseId;
+    // Refused: either truly full, or racing another first lease of the endpoint. Leases left behind
+    // by attempts that died are taken back; a full set of live ones means wait.
+    current = await store.read(endpointId);
+    const stale = expiredLeases(current, nowMs);
+    if (stale.length > 0) await store.dropLeases(endpointId, stale);
+    else if (Object.keys(current.leases).length >= concurrencyCapFor(current, nowMs, settings)) break;
+  }
+  return current;
+}
+
+/**
+ * A lease, waiting briefly while the endpoint is fast (a proven one whose leases free up any
+ * moment): a burst to a fast endpoint then queues here for milliseconds instead of going round the
+ * queue for a second. It asks again after 50 ms, then less and less often, so a burst waiting here
+ * costs the store a few reads, not one every 50 ms. Any other full cap answers at once, with the
+ * state to defer by.
+ */
+async function leaseSoon(
+  context: AdmissionContext,
+  endpointId: string,
+  state: AdmissionState,
+  timeoutMs: number,
+): Promise<string | AdmissionState> {
+  // Counted by the waits themselves, not by the clock: a test's clock may stand still.
+  for (
+    let waited = 0, pause = FAST_CAP_RETRY_MS;
+    ;
+    waited += pause, pause = Math.min(pause * 2, FAST_CAP_MAX_RETRY_MS)
+  ) {
+    const leased = await lease(context, endpointId, state, timeoutMs);
+    if (typeof leased === 'string') return leased;
+    const nowMs = context.now().getTime();
+    const slow = capDeferUntil(leased, nowMs, timeoutMs) > nowMs;
+    if (slow || waited >= FAST_CAP_WAIT_MS) return leased;
+    await context.wait(pause);
+    state = leased;
+  }
+}
+
+/**
+ * Holds a slot that starts soon enough to wait for in-process, or says how long to defer. A fresh
+ * slot is taken a little ahead (SLOT_LEAD_MS), so the write that claims it cannot make it late.
+ */
+async function rateSlot(
+  context: AdmissionContext,
+  request: AdmissionRequest,
+  limit: number,
+): Promise<{ waitMs: number; slot: number } | Deferred> {
+  const held = request.rateSlot;
+  const slot =
+    held !== undefined && slotStillValid(held, limit, context.now().getTime())
+      ? held
+      : await context.store.claimSlot(request.endpointId, slotIndexAt(context.now().getTime() + SLOT_LEAD_MS, limit));
+  const nowMs = context.now().getTime();
+  const startsIn = slotStartMs(slot, limit) - nowMs;
+  if (startsIn <= SLOT_WAIT_IN_PROCESS_MS) return { waitMs: Math.max(0, startsIn), slot };
+  return {
+    kind: 'deferred',
+    reason: 'rate_limit',
+    delayMs: deferDelayMs('rate_limit', slotStartMs(slot, limit), nowMs, context.random),
+    rateSlot: slot,
+  };
+}
+
+async function complete(
+  context: AdmissionContext,
+  ticket: AdmissionTicket,
+  result: DeliveryResult,
+): Promise<AttemptAdmissionEffects> {
+  const now = context.now();
+  const verdict = verdictOf(result, now);
+  const run = await context.store.finishAttempt(ticket.endpointId, ticket.leaseId, verdict, now.getTime());
+  const effects = await moveCircuit(context, ticket, verdict.kind, run, now);
+  // A lease freed by a timeout says nothing good: tasks deferred for the cap keep waiting.
+  if (verdict.kind !== 'unreachable') context.hints.forget(ticket.endpointId, effects.circuitClosed);
+  return effects;
+}
+
+/**
+ * The breaker's transitions: a success on a probe closes the circuit, K unreachable in a row open it.
+ * The worker that sees the circuit open remembers it at once, so the rest of its backlog for the
+ * endpoint is deferred without a read.
+ */
+async function moveCircuit(
+  context: AdmissionContext,
+  ticket: AdmissionTicket,
+  verdict: AttemptVerdict['kind'],
+  run: number,
+  now: Date,
+): Promise<AttemptAdmissionEffects> {
+  const { store, settings } = context;
+  if (verdict === 'success' && ticket.probe)
+    return { circuitOpened: false, circuitClosed: await store.closeCircuit(ticket.endpointId, now.toISOString()) };
+  if (verdict !== 'unreachable' || run < settings.breakerThreshold)
+    return { circuitOpened: false, circuitClosed: false };
+  const nextProbeAt = now.getTime() + settings.probeIntervalMs;
+  const opened = await store.openCircuit(ticket.endpointId, now.toISOString(), nextProbeAt);
+  // Opened elsewhere (or a probe failed): the probe time is not known here, so the hint is a short one.
+  const resumeAt = opened ? nextProbeAt : now.getTime();
+  context.hints.remember(ticket.endpointId, { reason: 'circuit_open', resumeAt }, now.getTime());
+  return { circuitOpened: opened, circuitClosed: false };
 }

@@ -1,3 +1,4 @@
+import type { CoalescedSender } from '../../platform/aws/coalesced-sends';
 import { SQS_MAX_DELAY_SECONDS, type QueueSender } from '../../platform/aws/queue';
 import type { DeliveryTask } from '../delivery-task';
 import type { Endpoint } from '../endpoint';
@@ -14,6 +15,8 @@ import type { DeferReason } from './policy';
 export interface AdmissionPathDependencies {
   readonly admission?: Admission;
   readonly deliveryQueue: QueueSender;
+  /** Deferrals of one batch in one SendMessageBatch (coalesced-sends.ts); absent, one send each. */
+  readonly deferrals?: CoalescedSender;
   readonly now: () => Date;
 }
 
@@ -33,6 +36,8 @@ export async function admitTask(
     endpointId: endpoint.endpointId,
     rateLimitPerSecond: endpoint.rateLimitPerSecond ?? null,
     ...(task.rateSlot !== undefined && { rateSlot: task.rateSlot }),
+    // A retry, or a manual task whose failure is final, always gets the full deadline.
+    lastChance: task.attempt > 1 || task.manualId !== undefined,
   });
   if (decision.kind === 'admitted') return decision;
   return requeue(task, decision, deps);
@@ -40,7 +45,7 @@ export async function admitTask(
 
 /**
  * Before anything is read: a task whose endpoint this instance deferred moments ago goes straight
- * back on the queue (a backlog behind an open circuit costs one SendMessage a task, no reads).
+ * back on the queue (a backlog behind an open circuit costs a tenth of a SendMessageBatch a task, no reads).
  */
 export async function deferIfRecentlyDeferred(
   task: DeliveryTask,
@@ -64,10 +69,14 @@ async function requeue(
       notBefore: new Date(deps.now().getTime() + decision.delayMs).toISOString(),
     }),
   };
-  await deps.deliveryQueue.send(JSON.stringify(deferred), {
-    delaySeconds: Math.min(delaySeconds, SQS_MAX_DELAY_SECONDS),
-  });
+  await sendLater(deps, JSON.stringify(deferred), Math.min(delaySeconds, SQS_MAX_DELAY_SECONDS));
   return { kind: 'deferred', reason: decision.reason };
+}
+
+/** Puts a task back on the delivery queue with a delay: coalesced with the batch's other deferrals if it can be. */
+export async function sendLater(deps: AdmissionPathDependencies, body: string, delaySeconds: number): Promise<void> {
+  if (deps.deferrals) await deps.deferrals.send({ body, delaySeconds });
+  else await deps.deliveryQueue.send(body, { delaySeconds });
 }
 
 const NO_EFFECTS: AttemptAdmissionEffects = { circuitOpened: false, circuitClosed: false };

@@ -17,10 +17,21 @@ export interface AdmissionSettings {
   readonly probeIntervalMs: number;
   /** The attempt deadline: a lease lives this long plus a margin, so a crashed attempt cannot hold a slot. */
   readonly attemptTimeoutMs: number;
+  /**
+   * The shorter deadline of a first try to an endpoint that has not proven itself (attemptBudgetMs):
+   * a dead endpoint then holds a delivery batch this long, not `attemptTimeoutMs`, before its circuit opens.
+   */
+  readonly unprovenTimeoutMs: number;
 }
 
-export { DEFAULT_BREAKER_THRESHOLD, DEFAULT_CONCURRENCY_CAP } from '../../platform/delivery-defaults';
+export {
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_CONCURRENCY_CAP,
+  DEFAULT_UNPROVEN_TIMEOUT_MS,
+} from '../../platform/delivery-defaults';
 export { DEFAULT_PROBE_INTERVAL_MS };
+/** A success this recent proves an endpoint: its attempts get the full deadline. */
+export const PROVEN_WINDOW_MS = 24 * 3_600_000;
 export const MIN_RATE_LIMIT = 1;
 export const MAX_RATE_LIMIT = 1_000;
 
@@ -63,6 +74,8 @@ export interface AdmissionState {
   readonly slowUntil: number | null;
   /** When an attempt last gave its lease back: an endpoint that finishes requests is a fast one. */
   readonly lastFinishedAt: number | null;
+  /** When an attempt last succeeded: what proves the endpoint (attemptBudgetMs). */
+  readonly lastSucceededAt: number | null;
 }
 
 export const EMPTY_ADMISSION_STATE: AdmissionState = {
@@ -74,6 +87,7 @@ export const EMPTY_ADMISSION_STATE: AdmissionState = {
   nextProbeAt: null,
   slowUntil: null,
   lastFinishedAt: null,
+  lastSucceededAt: null,
 };
 
 export type DeferReason = 'circuit_open' | 'slowed_down' | 'concurrency_cap' | 'rate_limit';
@@ -95,6 +109,24 @@ export function gate(state: AdmissionState, nowMs: number): Gate {
   return { kind: 'pass' };
 }
 
+/**
+ * Requests one endpoint may have in flight. A proven endpoint (isProven): the deployment's cap. One
+ * not yet proven: no more than it takes to open its breaker in one round (the breaker threshold), so
+ * a dead endpoint costs one round of the short budget, not a cap's worth of dials. One whose latest
+ * attempts timed out or could not connect: one at a time until one succeeds or its circuit opens, so
+ * a first round cannot be followed by a second while the breaker is still counting, and an endpoint
+ * that has started failing holds one delivery slot, not ten.
+ */
+export function concurrencyCapFor(
+  state: AdmissionState,
+  nowMs: number,
+  settings: Pick<AdmissionSettings, 'concurrencyCap' | 'breakerThreshold'>,
+): number {
+  if (state.consecutiveFailures > 0) return 1;
+  if (isProven(state, nowMs)) return settings.concurrencyCap;
+  return Math.min(settings.concurrencyCap, settings.breakerThreshold);
+}
+
 /** Leases whose holder must have finished or died: their expiry has passed. */
 export function expiredLeases(state: AdmissionState, nowMs: number): [string, number][] {
   return Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= nowMs);
@@ -102,22 +134,70 @@ export function expiredLeases(state: AdmissionState, nowMs: number): [string, nu
 
 /** Leases younger than this say nothing yet about how fast the endpoint answers. */
 export const LEASE_TOO_YOUNG_TO_JUDGE_MS = 1_000;
+/** How long a new endpoint's first requests may take before a burst behind them waits on the queue. */
+export const UNPROVEN_JUDGE_MS = 500;
 
 /**
- * Until when a task that found every lease taken waits. An endpoint that finished a request within
- * the last second, or whose leases are all too young to judge, frees a lease any moment: now (the
- * caller waits briefly in-process). Otherwise the endpoint is slow or dead and the oldest lease frees
- * up at its attempt deadline at the latest, so the backlog waits about that long on the queue
- * instead of circling through it every second.
+ * Until when a task that found every lease taken waits. A proven endpoint (isProven) that finished a
+ * request within the last second, or whose leases are all too young to judge, frees a lease any
+ * moment: now (the caller waits briefly in-process); so does a new endpoint within half a second of
+ * its first requests. Otherwise the endpoint is slow, dead or not yet
+ * known, and the oldest lease frees up at its attempt deadline at the latest, so the backlog waits
+ * about that long on the queue instead of circling through it, or polling the store, every moment.
+ * `attemptTimeoutMs` is the deadline the endpoint's leases were taken with (attemptBudgetMs).
  */
 export function capDeferUntil(state: AdmissionState, nowMs: number, attemptTimeoutMs: number): number {
   const deadlines = Object.values(state.leases)
     .filter((expiresAt) => expiresAt > nowMs)
     .map((expiresAt) => expiresAt - LEASE_MARGIN_MS);
   if (deadlines.length === 0) return nowMs;
-  if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
   const oldestDeadline = Math.min(...deadlines);
-  return nowMs - (oldestDeadline - attemptTimeoutMs) < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
+  const oldestAge = nowMs - (oldestDeadline - attemptTimeoutMs);
+  if (!isProven(state, nowMs)) {
+    // A new endpoint has half a second to show it answers (its first success proves it) before a
+    // burst to it goes round the queue; a failing one has had its chance.
+    if (state.consecutiveFailures === 0 && oldestAge < UNPROVEN_JUDGE_MS) return nowMs;
+    // An attempt past its deadline still holds its lease while it writes its result: soon, not now.
+    return Math.max(oldestDeadline, nowMs + LEASE_TOO_YOUNG_TO_JUDGE_MS);
+  }
+  if (state.lastFinishedAt !== null && nowMs - state.lastFinishedAt < 1_000) return nowMs;
+  return oldestAge < LEASE_TOO_YOUNG_TO_JUDGE_MS ? nowMs : oldestDeadline;
+}
+
+/** Succeeded within the last 24 h and has not failed since: known to answer, and in time. */
+export function isProven(state: AdmissionState, nowMs: number): boolean {
+  const recent = state.lastSucceededAt !== null && nowMs - state.lastSucceededAt < PROVEN_WINDOW_MS;
+  return recent && state.consecutiveFailures === 0;
+}
+
+/** What decides an attempt's deadline besides the endpoint's admission state. */
+export interface AttemptBudgetInput {
+  /** The one attempt an open circuit lets through. */
+  readonly probe: boolean;
+  /**
+   * The task has no later try with the full deadline if this one is cut short: it is a retry
+   * already, or a manual task (resend, recovery) whose failure is final.
+   */
+  readonly lastChance: boolean;
+}
+
+/**
+ * How long this attempt may take. The full deadline for a proven endpoint (isProven), for a
+ * circuit's probe, and for a task's second and later tries; otherwise (a new endpoint, one with no
+ * success in 24 h, one that has just started failing) the short unproven budget. That bounds how long
+ * a tenant's dead endpoints hold delivery batches before their circuits open, and a short-budget
+ * timeout counts for the breaker like any timeout. A slow but healthy new endpoint loses its first
+ * try (which it may still have received and processed: the retry carries the same webhook-id) and
+ * succeeds on the retry, and is proven from then on.
+ */
+export function attemptBudgetMs(
+  state: AdmissionState,
+  nowMs: number,
+  settings: Pick<AdmissionSettings, 'attemptTimeoutMs' | 'unprovenTimeoutMs'>,
+  attempt: AttemptBudgetInput,
+): number {
+  if (attempt.probe || attempt.lastChance || isProven(state, nowMs)) return settings.attemptTimeoutMs;
+  return Math.min(settings.unprovenTimeoutMs, settings.attemptTimeoutMs);
 }
 
 /** Slots are consecutive intervals of this width; one request per slot keeps any window within the limit. */

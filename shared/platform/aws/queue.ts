@@ -14,10 +14,24 @@ export interface QueueSender {
   sendBatch(bodies: readonly string[]): Promise<void>;
 }
 
-export const SQS_MAX_DELAY_SECONDS = 900;
-const SQS_MAX_BATCH_ENTRIES = 10;
+export interface DelayedMessage {
+  readonly body: string;
+  /** 0–900 s, rounded up to whole seconds. */
+  readonly delaySeconds: number;
+}
 
-export function createQueueSender(sqs: SQSClient, queueUrl: string): QueueSender {
+/** A queue sender that can also send messages with a delay each, in SendMessageBatch requests. */
+export interface BatchingQueueSender extends QueueSender {
+  /** Up to 10 messages in one request; answers, in order, whether the queue accepted each one. */
+  sendEach(messages: readonly DelayedMessage[]): Promise<readonly boolean[]>;
+}
+
+export const SQS_MAX_DELAY_SECONDS = 900;
+export const SQS_MAX_BATCH_ENTRIES = 10;
+
+const delayOf = (seconds: number) => Math.min(Math.max(Math.ceil(seconds), 0), SQS_MAX_DELAY_SECONDS);
+
+export function createQueueSender(sqs: SQSClient, queueUrl: string): BatchingQueueSender {
   return {
     async send(body, { attributes = {}, delaySeconds } = {}) {
       try {
@@ -26,7 +40,7 @@ export function createQueueSender(sqs: SQSClient, queueUrl: string): QueueSender
             QueueUrl: queueUrl,
             MessageBody: body,
             ...(delaySeconds !== undefined && {
-              DelaySeconds: Math.min(Math.max(Math.ceil(delaySeconds), 0), SQS_MAX_DELAY_SECONDS),
+              DelaySeconds: delayOf(delaySeconds),
             }),
             MessageAttributes: Object.fromEntries(
               Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
@@ -57,6 +71,26 @@ export function createQueueSender(sqs: SQSClient, queueUrl: string): QueueSender
         }
         if (failed > 0)
           throw new EnqueueError(`${failed} of ${chunk.length} messages were not accepted by ${queueUrl}`);
+      }
+    },
+
+    async sendEach(messages) {
+      if (messages.length > SQS_MAX_BATCH_ENTRIES) throw new Error(`At most ${SQS_MAX_BATCH_ENTRIES} messages a batch`);
+      try {
+        const result = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: messages.map((message, index) => ({
+              Id: String(index),
+              MessageBody: message.body,
+              DelaySeconds: delayOf(message.delaySeconds),
+            })),
+          }),
+        );
+        const failed = new Set((result.Failed ?? []).map((failure) => failure.Id));
+        return messages.map((_message, index) => !failed.has(String(index)));
+      } catch (error) {
+        throw new EnqueueError(`Could not enqueue a batch to ${queueUrl}`, { cause: error });
       }
     },
   };
