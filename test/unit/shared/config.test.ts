@@ -40,7 +40,7 @@ describe('Module: config (settings read through one table)', () => {
         disableAfterMs: 5 * 86_400_000,
         attemptRetentionDays: 30,
         alertRetentionDays: 90,
-        admission: { concurrencyCap: 10, breakerThreshold: 5, probeIntervalMs: 60_000 },
+        admission: { concurrencyCap: 10, breakerThreshold: 5, probeIntervalMs: 60_000, unprovenTimeoutMs: 2_500 },
         dnsTimeoutMs: 5_000,
       });
     });
@@ -55,6 +55,7 @@ describe('Module: config (settings read through one table)', () => {
         [ENV.allowedPrivateCidrs]: '127.0.0.0/8',
         [ENV.circuitProbeInterval]: '30s',
         [ENV.endpointConcurrencyCap]: '3',
+        [ENV.unprovenEndpointTimeoutMs]: '1500',
       });
 
       // Assess
@@ -62,7 +63,12 @@ describe('Module: config (settings read through one table)', () => {
       expect(config.disableAfterMs).toBe(2 * 86_400_000);
       expect(config.allowHttp).toBe(true);
       expect(config.policy.allowedPrivateCidrs.map((cidr) => cidr.text)).toEqual(['127.0.0.0/8']);
-      expect(config.admission).toEqual({ concurrencyCap: 3, breakerThreshold: 5, probeIntervalMs: 30_000 });
+      expect(config.admission).toEqual({
+        concurrencyCap: 3,
+        breakerThreshold: 5,
+        probeIntervalMs: 30_000,
+        unprovenTimeoutMs: 1_500,
+      });
     });
 
     it('names the variable and the problem of a value out of bounds', () => {
