@@ -36,8 +36,9 @@ export interface FairnessResult {
   };
 }
 
-const TARPITS = SETTINGS.quick ? 10 : 50;
-const TARPIT_EVENTS = SETTINGS.quick ? 100 : 2_000;
+/** The scale (50 × 2,000 = 100,000 deliveries); BENCH_TARPITS / BENCH_TARPIT_EVENTS scale it down. */
+const TARPITS = Number(process.env.BENCH_TARPITS ?? (SETTINGS.quick ? 10 : 50));
+const TARPIT_EVENTS = Number(process.env.BENCH_TARPIT_EVENTS ?? (SETTINGS.quick ? 100 : 2_000));
 const B_EVENTS = 50;
 const LIMIT = 20;
 const LIMITED_EVENTS = SETTINGS.quick ? 200 : 1_000;
