@@ -126,6 +126,57 @@ function section(tag: string, routes: Readonly<Record<string, RouteDoc>>): Recor
   return Object.fromEntries(Object.entries(routes).map(([key, doc]) => [key, { ...doc, tag }]));
 }
 
+/**
+ * What an organisation's endpoint and a merchant's federation webhook both offer (the same
+ * operations behind two owners): documented once, with each owner's summary and wording.
+ */
+interface OwnedDoc {
+  readonly summary: string;
+  readonly description?: string;
+  /** The 404 answer: no such endpoint, or no webhook configured. */
+  readonly notFound: string;
+}
+const attemptsPage = (summary: string, notFound: string): RouteDoc =>
+  member(summary, {
+    query: attemptsQuerySchema,
+    answers: ok('A page of attempts', pageOf(attemptViewSchema)),
+    errors: { 404: notFound },
+  });
+const secretRotation = ({ summary, description, notFound }: OwnedDoc): RouteDoc =>
+  admin(summary, {
+    ...(description && { description }),
+    body: rotateSchema,
+    bodyOptional: true,
+    answers: ok('Rotated, with the new secret', secretRotatedSchema),
+    errors: { 404: notFound, 409: 'Another rotation won the race; nothing was changed' },
+  });
+const healthWindow = ({ summary, description, notFound, answer }: OwnedDoc & { answer: string }): RouteDoc =>
+  member(summary, {
+    ...(description && { description }),
+    query: statsQuerySchema,
+    answers: ok(answer, endpointStatsSchema),
+    errors: { 404: notFound },
+  });
+const recoveryStart = (
+  { summary, description }: Omit<OwnedDoc, 'notFound'>,
+  location: string,
+  errors: Readonly<Record<number, string>>,
+): RouteDoc =>
+  admin(summary, {
+    ...(description && { description }),
+    body: recoverSchema,
+    answers: { 202: { description: 'Recovery started', schema: recoveryViewSchema, headers: { location } } },
+    errors,
+  });
+const recoveryProgress = (summary: string, notFound: string): RouteDoc =>
+  member(summary, {
+    pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
+    answers: ok('The recovery', recoveryViewSchema),
+    errors: { 404: notFound },
+  });
+const messageWithDeliveries = (summary: string, notFound: string): RouteDoc =>
+  member(summary, { answers: ok('The message', messageViewSchema), errors: { 404: notFound } });
+
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   // Webhook receivers: called by providers, authenticated by the HMAC each verifies.
   ...section('Webhook receivers', {
@@ -243,18 +294,14 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
       answers: noContent,
       errors: { 404: 'No such endpoint' },
     }),
-    'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts': member(
+    'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/attempts': attemptsPage(
       "An endpoint's delivery attempts, newest first",
-      {
-        query: attemptsQuerySchema,
-        answers: ok('A page of attempts', pageOf(attemptViewSchema)),
-        errors: { 404: 'No such endpoint' },
-      },
+      'No such endpoint',
     ),
-    'GET /v1/orgs/{orgId}/webhooks/messages/{messageId}': member('A message with its deliveries and attempts', {
-      answers: ok('The message', messageViewSchema),
-      errors: { 404: 'No such message' },
-    }),
+    'GET /v1/orgs/{orgId}/webhooks/messages/{messageId}': messageWithDeliveries(
+      'A message with its deliveries and attempts',
+      'No such message',
+    ),
   }),
   // Federation webhooks (Commerce Gateway merchants; tokens carry `merchant_id`).
   ...section('Federation webhooks', {
@@ -278,85 +325,63 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
       answers: noContent,
       errors: { 404: 'No webhook is configured' },
     }),
-    'POST /v1/merchants/{merchantId}/webhook/secret/rotate': admin("Rotate the federation webhook's signing secret", {
+    'POST /v1/merchants/{merchantId}/webhook/secret/rotate': secretRotation({
+      summary: "Rotate the federation webhook's signing secret",
       description:
         'As for organisation endpoints: a new secret, shown only in this answer; the previous one keeps signing for ' +
         '`gracePeriodSeconds` (default 86400). The body may be empty.',
-      body: rotateSchema,
-      bodyOptional: true,
-      answers: ok('Rotated, with the new secret', secretRotatedSchema),
-      errors: { 404: 'No webhook is configured', 409: 'Another rotation won the race; nothing was changed' },
+      notFound: 'No webhook is configured',
     }),
-    'GET /v1/merchants/{merchantId}/webhook/attempts': member(
+    'GET /v1/merchants/{merchantId}/webhook/attempts': attemptsPage(
       "The federation webhook's delivery attempts, newest first",
-      {
-        query: attemptsQuerySchema,
-        answers: ok('A page of attempts', pageOf(attemptViewSchema)),
-        errors: { 404: 'No webhook is configured' },
-      },
+      'No webhook is configured',
     ),
-    'GET /v1/merchants/{merchantId}/webhook/stats': member("The federation webhook's health over a window", {
+    'GET /v1/merchants/{merchantId}/webhook/stats': healthWindow({
+      summary: "The federation webhook's health over a window",
       description:
         'As for organisation endpoints: attempt and message counts and latency percentiles over the last 24 h or ' +
         '7 d, the deliveries pending now, and the health state.',
-      query: statsQuerySchema,
-      answers: ok("The webhook's health", endpointStatsSchema),
-      errors: { 404: 'No webhook is configured' },
+      answer: "The webhook's health",
+      notFound: 'No webhook is configured',
     }),
-    'POST /v1/merchants/{merchantId}/webhook/recover': admin(
-      'Redeliver the federation deliveries the webhook missed in a window',
+    'POST /v1/merchants/{merchantId}/webhook/recover': recoveryStart(
       {
+        summary: 'Redeliver the federation deliveries the webhook missed in a window',
         description:
           'As for organisation endpoints: starts a recovery job that re-sends, once, each delivery ' +
           'created between `since` and `until` (default now) that failed or was skipped. Answers 202 at ' +
           'once; follow progress at the `location` returned.',
-        body: recoverSchema,
-        answers: {
-          202: {
-            description: 'Recovery started',
-            schema: recoveryViewSchema,
-            headers: { location: 'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`' },
-          },
-        },
-        errors: {
-          404: 'No webhook is configured',
-          409:
-            'The webhook is disabled (PUT it again to re-enable it), or a recovery of it is running ' +
-            '(`activeRecoveryId`)',
-          429:
-            "Past the merchant's limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by " +
-            'default); `Retry-After` says when to try again',
-        },
+      },
+      'The recovery: `/v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}`',
+      {
+        404: 'No webhook is configured',
+        409:
+          'The webhook is disabled (PUT it again to re-enable it), or a recovery of it is running ' +
+          '(`activeRecoveryId`)',
+        429:
+          "Past the merchant's limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute by " +
+          'default); `Retry-After` says when to try again',
       },
     ),
-    'GET /v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}': member("A federation recovery's progress", {
-      pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
-      answers: ok('The recovery', recoveryViewSchema),
-      errors: { 404: "No such recovery (or another merchant's)" },
-    }),
-    'GET /v1/merchants/{merchantId}/webhook/messages/{messageId}': member(
+    'GET /v1/merchants/{merchantId}/webhook/recoveries/{recoveryId}': recoveryProgress(
+      "A federation recovery's progress",
+      "No such recovery (or another merchant's)",
+    ),
+    'GET /v1/merchants/{merchantId}/webhook/messages/{messageId}': messageWithDeliveries(
       'A federation message with its deliveries and attempts',
-      {
-        answers: ok('The message', messageViewSchema),
-        errors: { 404: "No such message (or another merchant's or an organisation's)" },
-      },
+      "No such message (or another merchant's or an organisation's)",
     ),
   }),
   // Operations: rotation, test send, resend, health, recovery.
   ...section('Endpoints', {
-    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': admin(
-      "Rotate an endpoint's signing secret",
-      {
-        description:
-          'Issues a new signing secret, shown only in this answer. During `gracePeriodSeconds` (default 86400 s = ' +
-          '24 h; 0 stops the old secret now) deliveries carry signatures with both the new and the previous ' +
-          'secret(s). The body may be empty.',
-        body: rotateSchema,
-        bodyOptional: true,
-        answers: ok('Rotated, with the new secret', secretRotatedSchema),
-        errors: { 404: 'No such endpoint', 409: 'Another rotation won the race; nothing was changed' },
-      },
-    ),
+    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/secret/rotate': secretRotation({
+      summary: "Rotate an endpoint's signing secret",
+      description:
+        'Issues a new signing secret, shown only in this answer. During `gracePeriodSeconds` (default 86400 s = ' +
+        '24 h; 0 stops the old secret now) deliveries carry signatures with both the new and the previous ' +
+        'secret(s). The body may be empty.',
+      notFound: 'No such endpoint',
+    }),
     'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/test': admin('Send a test event to one endpoint', {
       description:
         'Delivers the catalog example of `eventType` (default `webhook.test`) to this endpoint only, as a message of ' +
@@ -389,21 +414,21 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
           'default); `Retry-After` says when to try again',
       },
     }),
-    'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': member("An endpoint's health over a window", {
+    'GET /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/stats': healthWindow({
+      summary: "An endpoint's health over a window",
       description:
         'Attempt and message counts and latency percentiles over the last 24 h or 7 d (hourly buckets), the ' +
         'deliveries pending now, and the health state.',
-      query: statsQuerySchema,
-      answers: ok("The endpoint's health", endpointStatsSchema),
-      errors: { 404: 'No such endpoint' },
+      answer: "The endpoint's health",
+      notFound: 'No such endpoint',
     }),
     'GET /v1/orgs/{orgId}/webhooks/stats': member("Every endpoint's health over a window", {
       query: statsQuerySchema,
       answers: ok('The health of each endpoint, oldest first', orgStatsSchema),
     }),
-    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover': admin(
-      'Redeliver the deliveries an endpoint missed in a window',
+    'POST /v1/orgs/{orgId}/webhooks/endpoints/{endpointId}/recover': recoveryStart(
       {
+        summary: 'Redeliver the deliveries an endpoint missed in a window',
         description:
           'Starts a recovery job: each delivery to this endpoint created between `since` and `until` ' +
           '(default now) that failed or was skipped is re-sent once, as a manual attempt; `since` must ' +
@@ -411,28 +436,20 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
           'checkpoint. A delivery an earlier recovery re-sent is not re-sent again unless a scheduled ' +
           'attempt failed since. One recovery per endpoint at a time: 409 with `activeRecoveryId` while one runs. ' +
           'Follow progress at the `location` returned.',
-        body: recoverSchema,
-        answers: {
-          202: {
-            description: 'Recovery started',
-            schema: recoveryViewSchema,
-            headers: { location: 'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`' },
-          },
-        },
-        errors: {
-          404: 'No such endpoint',
-          409: 'The endpoint is disabled (re-enable it first), or a recovery of it is running (`activeRecoveryId`)',
-          429:
-            'Past the per-organisation limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute ' +
-            'by default); `Retry-After` says when to try again',
-        },
+      },
+      'The recovery: `/v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}`',
+      {
+        404: 'No such endpoint',
+        409: 'The endpoint is disabled (re-enable it first), or a recovery of it is running (`activeRecoveryId`)',
+        429:
+          'Past the per-organisation limit on recoveries (`ORG_OPERATIONS_PER_MINUTE`, 10 a minute ' +
+          'by default); `Retry-After` says when to try again',
       },
     ),
-    'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': member("A recovery's progress", {
-      pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
-      answers: ok('The recovery', recoveryViewSchema),
-      errors: { 404: 'No such recovery' },
-    }),
+    'GET /v1/orgs/{orgId}/webhooks/recoveries/{recoveryId}': recoveryProgress(
+      "A recovery's progress",
+      'No such recovery',
+    ),
   }),
   // Connections.
   ...section('Connections', {
