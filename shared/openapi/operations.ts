@@ -168,14 +168,41 @@ const recoveryStart = (
     answers: { 202: { description: 'Recovery started', schema: recoveryViewSchema, headers: { location } } },
     errors,
   });
+/** A durable job's progress (a sync, a bulk replay, a recovery): one id in the path, the job, or 404. */
+const jobProgress = (
+  summary: string,
+  idParameter: Readonly<Record<string, string>>,
+  answers: Readonly<Record<number, AnswerSpec>>,
+  notFound: string,
+): RouteDoc => member(summary, { pathParameters: idParameter, answers, errors: { 404: notFound } });
 const recoveryProgress = (summary: string, notFound: string): RouteDoc =>
-  member(summary, {
-    pathParameters: { recoveryId: 'The `id` answered when the recovery started' },
-    answers: ok('The recovery', recoveryViewSchema),
-    errors: { 404: notFound },
-  });
+  jobProgress(
+    summary,
+    { recoveryId: 'The `id` answered when the recovery started' },
+    ok('The recovery', recoveryViewSchema),
+    notFound,
+  );
 const messageWithDeliveries = (summary: string, notFound: string): RouteDoc =>
   member(summary, { answers: ok('The message', messageViewSchema), errors: { 404: notFound } });
+
+/**
+ * The inbound event log as an organisation (its own events) and operators (any event, IAM-signed)
+ * read and replay it: the same answers for both callers, documented once.
+ */
+type Caller = ReturnType<typeof forCaller>;
+const inboundEventList = (caller: Caller, summary: string, fields: Omit<DocFields, 'query' | 'answers'>): RouteDoc =>
+  caller(summary, {
+    ...fields,
+    query: inboundListQuerySchema,
+    answers: ok('A page of events', inboundEventPageSchema),
+  });
+const inboundEventDetail = (caller: Caller, summary: string, fields: Omit<DocFields, 'answers'>): RouteDoc =>
+  caller(summary, { ...fields, answers: ok('The event', inboundEventDetailSchema) });
+const inboundEventReplay = (caller: Caller, summary: string, fields: Omit<DocFields, 'answers'>): RouteDoc =>
+  caller(summary, {
+    ...fields,
+    answers: { 202: { description: 'Queued for another try', schema: inboundEventSummarySchema } },
+  });
 
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   // Webhook receivers: called by providers, authenticated by the HMAC each verifies.
@@ -496,11 +523,12 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
         errors: { 503: 'No Square application is configured (`square_not_configured`)' },
       },
     ),
-    'GET /v1/orgs/{orgId}/connections/{provider}/sync': member("The connection's initial sync: status and progress", {
-      pathParameters: { provider: '`square` or `shopify`' },
-      answers: ok('The sync job', syncViewSchema),
-      errors: { 404: 'No sync has run for this connection' },
-    }),
+    'GET /v1/orgs/{orgId}/connections/{provider}/sync': jobProgress(
+      "The connection's initial sync: status and progress",
+      { provider: '`square` or `shopify`' },
+      ok('The sync job', syncViewSchema),
+      'No sync has run for this connection',
+    ),
     'GET /oauth/shopify/callback': documented(
       "Shopify's OAuth callback (the browser, returning from the consent page)",
       {
@@ -612,25 +640,25 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   }),
   // The inbound event log (functions/inbound-api).
   ...section('Inbound events', {
-    'GET /v1/orgs/{orgId}/inbound/events': member('List received webhooks', {
+    'GET /v1/orgs/{orgId}/inbound/events': inboundEventList(member, 'List received webhooks', {
       description:
         'Every verified Stripe, Square, Shopify and signed-source webhook of the organisation, once ' +
         'per provider event id, newest first, kept `INBOUND_EVENT_RETENTION_DAYS` (30). Filters ' +
         'combine; `since`/`until` bound the time of first receipt.',
-      query: inboundListQuerySchema,
-      answers: ok('A page of events', inboundEventPageSchema),
     }),
-    'GET /v1/orgs/{orgId}/inbound/events/{eventId}': member('A received webhook with its body and outcome', {
-      pathParameters: { eventId: 'The `ie_…` id from the listing' },
-      answers: ok('The event', inboundEventDetailSchema),
-      errors: { 404: 'No such event in this organisation' },
-    }),
-    'POST /v1/orgs/{orgId}/inbound/events/{eventId}/replay': admin('Replay a received webhook', {
+    'GET /v1/orgs/{orgId}/inbound/events/{eventId}': inboundEventDetail(
+      member,
+      'A received webhook with its body and outcome',
+      {
+        pathParameters: { eventId: 'The `ie_…` id from the listing' },
+        errors: { 404: 'No such event in this organisation' },
+      },
+    ),
+    'POST /v1/orgs/{orgId}/inbound/events/{eventId}/replay': inboundEventReplay(admin, 'Replay a received webhook', {
       description:
         'Puts the stored event back on its consumer’s queue; the consumer applies it idempotently (an ' +
         'applied event stays as it was; a failed one that can now be resolved is applied). Read the ' +
         'event again for the outcome.',
-      answers: { 202: { description: 'Queued for another try', schema: inboundEventSummarySchema } },
       errors: { 404: 'No such event in this organisation', 410: 'The body is past its retention' },
     }),
     'POST /v1/orgs/{orgId}/inbound/replay': admin('Replay received webhooks in bulk', {
@@ -646,29 +674,38 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
       },
       errors: { 409: 'A bulk replay is still running (`activeReplayId`)' },
     }),
-    'GET /v1/orgs/{orgId}/inbound/replays/{replayId}': member("A bulk replay's progress", {
-      pathParameters: { replayId: 'The `id` answered when the replay started' },
-      answers: ok('The replay', replayJobViewSchema),
-      errors: { 404: 'No such replay' },
-    }),
-    'GET /internal/inbound/events': documented('Received webhooks no organisation could be attributed to (operators)', {
-      description:
-        'The operator view, IAM-signed: e.g. `?status=failed` for Stripe events whose customer maps to no ' +
-        'organisation.',
-      query: inboundListQuerySchema,
-      answers: ok('A page of events', inboundEventPageSchema),
-      errors: { 400: 'A query parameter is invalid', 403: 'Not an IAM-signed request' },
-    }),
-    'GET /internal/inbound/events/{eventId}': documented('Any received webhook with its body and outcome (operators)', {
-      pathParameters: { eventId: 'The `ie_…` id' },
-      answers: ok('The event', inboundEventDetailSchema),
-      errors: { 403: 'Not an IAM-signed request', 404: 'No such event' },
-    }),
-    'POST /internal/inbound/events/{eventId}/replay': documented('Replay any received webhook (operators)', {
-      description:
-        'Once the mapping that was missing exists, the replayed event is applied and moves to its organisation.',
-      answers: { 202: { description: 'Queued for another try', schema: inboundEventSummarySchema } },
-      errors: { 403: 'Not an IAM-signed request', 404: 'No such event', 410: 'The body is past its retention' },
-    }),
+    'GET /v1/orgs/{orgId}/inbound/replays/{replayId}': jobProgress(
+      "A bulk replay's progress",
+      { replayId: 'The `id` answered when the replay started' },
+      ok('The replay', replayJobViewSchema),
+      'No such replay',
+    ),
+    'GET /internal/inbound/events': inboundEventList(
+      documented,
+      'Received webhooks no organisation could be attributed to (operators)',
+      {
+        description:
+          'The operator view, IAM-signed: e.g. `?status=failed` for Stripe events whose customer maps to no ' +
+          'organisation.',
+        errors: { 400: 'A query parameter is invalid', 403: 'Not an IAM-signed request' },
+      },
+    ),
+    'GET /internal/inbound/events/{eventId}': inboundEventDetail(
+      documented,
+      'Any received webhook with its body and outcome (operators)',
+      {
+        pathParameters: { eventId: 'The `ie_…` id' },
+        errors: { 403: 'Not an IAM-signed request', 404: 'No such event' },
+      },
+    ),
+    'POST /internal/inbound/events/{eventId}/replay': inboundEventReplay(
+      documented,
+      'Replay any received webhook (operators)',
+      {
+        description:
+          'Once the mapping that was missing exists, the replayed event is applied and moves to its organisation.',
+        errors: { 403: 'Not an IAM-signed request', 404: 'No such event', 410: 'The body is past its retention' },
+      },
+    ),
   }),
 };
