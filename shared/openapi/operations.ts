@@ -106,6 +106,14 @@ const ok = (description: string, schema: z.ZodType): Readonly<Record<number, Ans
   200: { description, schema },
 });
 const noContent = { 204: { description: 'Done; no body' } } as const;
+/**
+ * A paged list: the page of items it answers and the query it takes (`limit` and `cursor`, or a
+ * list's own query with its filters besides).
+ */
+const paged = (description: string, item: z.ZodType, query: z.ZodObject = pageQuerySchema) => ({
+  query,
+  answers: ok(description, pageOf(item)),
+});
 
 /** A route's entry within its tag's section (which adds the tag). */
 type RouteDoc = Omit<OperationSpec, 'tag'>;
@@ -138,8 +146,7 @@ interface OwnedDoc {
 }
 const attemptsPage = (summary: string, notFound: string): RouteDoc =>
   member(summary, {
-    query: attemptsQuerySchema,
-    answers: ok('A page of attempts', pageOf(attemptViewSchema)),
+    ...paged('A page of attempts', attemptViewSchema, attemptsQuerySchema),
     errors: { 404: notFound },
   });
 const secretRotation = ({ summary, description, notFound }: OwnedDoc): RouteDoc =>
@@ -263,14 +270,14 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
       answers: ok('The billing record', billingViewSchema),
       errors: { 404: 'No billing record yet (or another organisation)' },
     }),
-    'GET /v1/orgs/{orgId}/audit': member('The audit log, newest first', {
-      query: pageQuerySchema,
-      answers: ok('A page of audit entries', pageOf(auditEntrySchema)),
-    }),
-    'GET /v1/orgs/{orgId}/alerts': admin("The organisation's ops alerts, newest first", {
-      query: pageQuerySchema,
-      answers: ok('A page of alerts', pageOf(opsAlertSchema)),
-    }),
+    'GET /v1/orgs/{orgId}/audit': member(
+      'The audit log, newest first',
+      paged('A page of audit entries', auditEntrySchema),
+    ),
+    'GET /v1/orgs/{orgId}/alerts': admin(
+      "The organisation's ops alerts, newest first",
+      paged('A page of alerts', opsAlertSchema),
+    ),
   }),
   // Internal publish.
   ...section('Events', {
@@ -600,22 +607,21 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     'GET /v1/orgs/{orgId}/connections/sources/{sourceId}/events': member(
       "A source's last 30 days of events, newest first",
       {
-        query: pageQuerySchema,
-        answers: ok('A page of events', pageOf(sourceEventViewSchema)),
+        ...paged('A page of events', sourceEventViewSchema),
         errors: { 404: 'No such source' },
       },
     ),
   }),
   // Catalog.
   ...section('Catalog', {
-    'GET /v1/orgs/{orgId}/catalog/items': member('Catalog items with their variants (deleted ones left out)', {
-      query: itemsQuerySchema,
-      answers: ok('A page of items', pageOf(catalogItemViewSchema)),
-    }),
-    'GET /v1/orgs/{orgId}/inventory': member('Stock levels with their source timestamps', {
-      query: inventoryQuerySchema,
-      answers: ok('A page of stock levels', pageOf(stockLevelViewSchema)),
-    }),
+    'GET /v1/orgs/{orgId}/catalog/items': member(
+      'Catalog items with their variants (deleted ones left out)',
+      paged('A page of items', catalogItemViewSchema, itemsQuerySchema),
+    ),
+    'GET /v1/orgs/{orgId}/inventory': member(
+      'Stock levels with their source timestamps',
+      paged('A page of stock levels', stockLevelViewSchema, inventoryQuerySchema),
+    ),
     'PUT /v1/orgs/{orgId}/settings/inventory': admin('Set the stockout threshold', {
       body: settingsSchema,
       answers: ok('The settings', inventorySettingsViewSchema),
