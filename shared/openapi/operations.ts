@@ -106,6 +106,7 @@ const ok = (description: string, schema: z.ZodType): Readonly<Record<number, Ans
   200: { description, schema },
 });
 const noContent = { 204: { description: 'Done; no body' } } as const;
+
 /**
  * A paged list: the page of items it answers and the query it takes (`limit` and `cursor`, or a
  * list's own query with its filters besides).
@@ -129,7 +130,7 @@ const anyToken = forCaller({ role: 'any' });
 /** Routes without a JWT: webhook receivers (`receiver` names their signature) and IAM-signed internal ones. */
 const documented = forCaller({});
 
-/** The routes of one tag, in the order the document lists them. */
+/** The routes of one tag, each given that tag (the document lists tags in the order they first appear here). */
 function section(tag: string, routes: Readonly<Record<string, RouteDoc>>): Record<string, OperationSpec> {
   return Object.fromEntries(Object.entries(routes).map(([key, doc]) => [key, { ...doc, tag }]));
 }
