@@ -8,10 +8,11 @@ import {
   settingsSchema,
   type catalogItemViewSchema,
   type inventorySettingsViewSchema,
-  type stockLevelViewSchema,
+  stockLevelViewSchema,
 } from '../../shared/catalog/catalog-api-schemas';
 import { createOrgRouter, parseJsonBody, parseQuery } from '../../shared/platform/http/org-router';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
+import { pickFields } from '../../shared/platform/json/pick-fields';
 import type { Observability } from '../../shared/platform/observability';
 
 /**
@@ -47,15 +48,7 @@ function itemView(item: CatalogItem): z.output<typeof catalogItemViewSchema> {
 }
 
 function levelView(level: StockLevel): z.output<typeof stockLevelViewSchema> {
-  return {
-    source: level.source,
-    itemId: level.itemId,
-    locationId: level.locationId,
-    state: level.state,
-    quantity: level.quantity,
-    sourceUpdatedAt: level.sourceUpdatedAt,
-    updatedAt: level.updatedAt,
-  };
+  return pickFields(level, stockLevelViewSchema.keyof().options);
 }
 
 function settingsView(settings: {

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AuditEntry } from '../billing/audit';
 import { PLAN_IDS } from '../events/subscription-events';
 import type { OpsAlert } from '../platform/alerts';
+import { jobViewSchema } from '../platform/jobs/job-view-schema';
 import type { RecoveryView } from '../outbound/recovery-job';
 import type { EndpointStateView } from '../outbound/admission/endpoint-state';
 import type { EndpointView } from '../outbound/endpoint';
@@ -258,17 +259,10 @@ export const authorizeViewSchema = z.object({
   authorizeUrl: z.string().describe("The provider's consent page; send the browser there"),
   expiresAt: z.string().describe('The state expires then (10 minutes)'),
 });
-export const syncViewSchema = z.object({
-  id: z.string(),
-  kind: z.literal('sync'),
-  status: z.enum(['queued', 'running', 'completed', 'failed']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  progress: z.object({ pages: z.number().int(), objects: z.number().int() }),
-  error: z.string().optional(),
-  provider: z.enum(['square', 'shopify']),
-  account: z.string(),
-});
+export const syncViewSchema = jobViewSchema(
+  'sync',
+  z.object({ pages: z.number().int(), objects: z.number().int() }),
+).extend({ provider: z.enum(['square', 'shopify']), account: z.string() });
 export const internalConnectedSchema = z.object({
   orgId: z.string(),
   provider: z.enum(['square', 'shopify']),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { INBOUND_PROVIDERS, INBOUND_STATUSES } from './inbound-event';
 import { pageQuerySchema } from '../../platform/http/org-router';
+import { jobViewSchema } from '../../platform/jobs/job-view-schema';
 
 /** `?provider=&type=&status=&since=&until=&limit=&cursor=` of the inbound event listings. */
 export const listQuerySchema = pageQuerySchema.extend({
@@ -78,15 +79,10 @@ export const inboundEventDetailSchema = inboundEventSummarySchema.extend({
   }),
 });
 
-export const replayJobViewSchema = z.object({
-  id: z.string(),
-  kind: z.literal('inbound-replay'),
-  status: z.enum(['queued', 'running', 'completed', 'failed']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  progress: z.object({
+export const replayJobViewSchema = jobViewSchema(
+  'inbound-replay',
+  z.object({
     queued: z.number().int().describe('Events put back on their consumer’s queue so far'),
     scanned: z.number().int().describe('Logged events matching the filters looked at so far'),
   }),
-  error: z.string().optional(),
-});
+);
