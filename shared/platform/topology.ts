@@ -236,6 +236,16 @@ export const OPS_ALERTS_PREFIX = 'ALERTS#';
 /** Raising an alert: a conditional put, a read when it already exists, marking it published. */
 const OPS_ALERT_WRITES: ItemGrant = { actions: ['PutItem', 'GetItem', 'UpdateItem'], keyPrefixes: [OPS_ALERTS_PREFIX] };
 
+/** Recording an inbound event in its log: a conditional put, a read when it exists, counting receipts. */
+const INBOUND_LOG_WRITES: ItemGrant = { actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] };
+/** The outbound items of an owner: endpoints (per org or merchant), messages with their deliveries, endpoint stats. */
+const OUTBOUND_ITEM_PREFIXES = ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'] as const;
+
+/** A function that answers one HTTP request: 10 s and 512 MiB unless it says otherwise. */
+const REQUEST_FUNCTION_SIZE = { timeoutSeconds: 10, memoryMiB: 512 } as const;
+/** A consumer of an SQS batch: a minute and 1 GiB for a batch of its work. */
+const BATCH_CONSUMER_SIZE = { timeoutSeconds: 60, memoryMiB: 1024 } as const;
+
 export interface FunctionSpec {
   readonly id: string;
   /** Folder under functions/ holding handler.ts. */
@@ -264,8 +274,7 @@ export const FUNCTIONS = {
     dir: 'stripe-webhook',
     description: 'Verifies Stripe webhook signatures and queues billing events',
     // Stripe expects a quick answer; the handler only verifies and enqueues.
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: { sendsTo: ['billing'], secrets: ['stripeWebhookSecret'] },
     reservedConcurrency: 50,
     runtimeSourceMaps: false,
@@ -282,7 +291,7 @@ export const FUNCTIONS = {
         billing: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#', 'CUSTOMER#'] }],
         ops: [OPS_ALERT_WRITES],
         // The inbound event log: reads, records and counts receipts of its events (conditional put, updates).
-        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
+        inbound: [INBOUND_LOG_WRITES],
       },
       buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
@@ -294,8 +303,7 @@ export const FUNCTIONS = {
     id: 'BillingApiFunction',
     dir: 'billing-api',
     description: 'Read API: billing records, audit log and ops alerts',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: {
       tables: {
         billing: [{ actions: ['GetItem', 'Query'], keyPrefixes: ['ORG#'] }],
@@ -319,7 +327,7 @@ export const FUNCTIONS = {
           // deliveries and attempts, health counters; a test send reads its context in one batch.
           {
             actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+            keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
           // An endpoint's attempts and deliveries, newest first (attempt log).
           { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
@@ -340,8 +348,7 @@ export const FUNCTIONS = {
     id: 'EventsApiFunction',
     dir: 'events-api',
     description: 'Internal publish route: validates domain events and queues them for fan-out',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: { sendsTo: ['events'] },
     reservedConcurrency: 100,
   },
@@ -349,15 +356,14 @@ export const FUNCTIONS = {
     id: 'FanoutFunction',
     dir: 'fanout',
     description: 'Turns each published event into one stored message and a delivery task per matching endpoint',
-    timeoutSeconds: 60,
-    memoryMiB: 1024,
+    ...BATCH_CONSUMER_SIZE,
     access: {
       tables: {
         // Lists the owner's endpoints, stores the message and its deliveries, counts pending deliveries.
         webhooks: [
           {
             actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+            keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
         ],
       },
@@ -369,8 +375,7 @@ export const FUNCTIONS = {
     dir: 'delivery',
     description: 'Signs and posts webhooks to tenant endpoints, logs every attempt, schedules retries',
     // Up to 10 deliveries run side by side, each capped by DELIVERY_TIMEOUT_MS (15 s by default).
-    timeoutSeconds: 60,
-    memoryMiB: 1024,
+    ...BATCH_CONSUMER_SIZE,
     access: {
       tables: {
         // Reads and settles the endpoint, claims and completes attempts, counts outcomes; never deletes.
@@ -378,7 +383,7 @@ export const FUNCTIONS = {
           // The endpoint, its secrets and the message come in one batch read.
           {
             actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
-            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+            keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
           // Admission (rate-limit slots, leases, circuit breaker): one item per endpoint.
           { actions: ['GetItem', 'UpdateItem'], keyPrefixes: ['ADMISSION#'] },
@@ -421,8 +426,7 @@ export const FUNCTIONS = {
     id: 'SourcesWebhookFunction',
     dir: 'sources-webhook',
     description: 'Verifies x-betterdata-signature on registered inbound sources and queues their events',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: {
       sendsTo: ['inboundSources'],
       // Internet-facing: reads the source (its org and secrets) and appends to its 30-day event listing.
@@ -432,7 +436,7 @@ export const FUNCTIONS = {
           { actions: ['PutItem'], keyPrefixes: ['SOURCE_EVENTS#'] },
         ],
         // Logs each event before queueing it; source bodies fit their log item, so no bucket.
-        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
+        inbound: [INBOUND_LOG_WRITES],
       },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
@@ -443,8 +447,7 @@ export const FUNCTIONS = {
     id: 'ConnectionsApiFunction',
     dir: 'connections-api',
     description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // Connecting (and replaying kept events) moved to connectionsOauth: sources only here.
     access: {
       tables: {
@@ -463,8 +466,7 @@ export const FUNCTIONS = {
     id: 'CatalogConsumerFunction',
     dir: 'catalog-consumer',
     description: 'Applies Square and Shopify catalog and stock events; pulls changed Square catalog objects',
-    timeoutSeconds: 60,
-    memoryMiB: 1024,
+    ...BATCH_CONSUMER_SIZE,
     // The connection's own OAuth token pulls a merchant's changed catalog; uninstalls and revocations alert ops.
     access: {
       tables: {
@@ -479,7 +481,7 @@ export const FUNCTIONS = {
         ],
         ops: [OPS_ALERT_WRITES],
         // The inbound event log: reads, records and counts receipts of its events.
-        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
+        inbound: [INBOUND_LOG_WRITES],
       },
       buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
@@ -492,8 +494,7 @@ export const FUNCTIONS = {
     id: 'CatalogApiFunction',
     dir: 'catalog-api',
     description: 'Read API for catalog items and stock levels; per-organisation inventory settings',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // Lists items and levels, writes the org's inventory settings: no deletes, no updates.
     access: { tables: { catalog: [{ actions: ['Query', 'PutItem'], keyPrefixes: ['ORG#'] }] } },
   },
@@ -501,8 +502,7 @@ export const FUNCTIONS = {
     id: 'DocsApiFunction',
     dir: 'docs-api',
     description: 'API documentation: the event catalog (JSON Schema and examples) and the OpenAPI document',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // Everything it answers is generated from code at load time: no tables, queues or secrets.
     access: {},
   },
@@ -604,8 +604,7 @@ export const FUNCTIONS = {
     id: 'InboundApiFunction',
     dir: 'inbound-api',
     description: 'Inbound event log: list, read and replay verified webhooks; bulk replays; operator view',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // A replay puts the stored event back on its consumer's queue; the consumer applies it idempotently.
     access: {
       tables: {
