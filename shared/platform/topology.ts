@@ -667,108 +667,81 @@ export interface QueueSpec {
   };
 }
 
+/**
+ * A queue and its DLQ named alike (`Billing`: `BillingQueue`, `BillingDeadLetterQueue`, `<localName>-dlq`),
+ * both kept 14 days; a message moves to the DLQ after 5 receives.
+ */
+function queueNamed(
+  name: string,
+  localName: string,
+  settings: Pick<QueueSpec, 'envVar' | 'visibilityTimeoutSeconds' | 'consumer'> & { readonly dlqEnvVar?: EnvName },
+): QueueSpec {
+  const { dlqEnvVar, ...queue } = settings;
+  const dlq = { id: `${name}DeadLetterQueue`, localName: `${localName}-dlq`, retentionDays: 14 };
+  return {
+    id: `${name}Queue`,
+    localName,
+    ...queue,
+    retentionDays: 14,
+    maxReceiveCount: 5,
+    dlq: dlqEnvVar === undefined ? dlq : { ...dlq, envVar: dlqEnvVar },
+  };
+}
+
+type QueueConsumer = NonNullable<QueueSpec['consumer']>;
+
+/**
+ * A queue this stack consumes: messages stay invisible for 6 × its consumer's timeout (AWS guidance),
+ * handed over in batches of up to 10 (a second at most to fill one) unless the consumer says otherwise.
+ */
+function consumedBy(
+  consumer: Pick<QueueConsumer, 'function' | 'maxConcurrency'> & Partial<QueueConsumer>,
+): Pick<QueueSpec, 'visibilityTimeoutSeconds' | 'consumer'> {
+  return {
+    visibilityTimeoutSeconds: 6 * FUNCTIONS[consumer.function].timeoutSeconds,
+    consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, ...consumer },
+  };
+}
+
 export const QUEUES: Record<QueueName, QueueSpec> = {
-  billing: {
-    id: 'BillingQueue',
-    localName: 'billing-events',
+  billing: queueNamed('Billing', 'billing-events', {
     envVar: ENV.billingQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.billingConsumer.timeoutSeconds,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'BillingDeadLetterQueue', localName: 'billing-events-dlq', retentionDays: 14 },
     // Stripe sends a handful of events per subscription; reconciliation reads Stripe's rate-limited API.
-    consumer: {
-      function: 'billingConsumer',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 10,
-      localMaxConcurrency: 1,
-    },
-  },
-  events: {
-    id: 'EventsQueue',
-    localName: 'platform-events',
+    ...consumedBy({ function: 'billingConsumer', maxConcurrency: 10, localMaxConcurrency: 1 }),
+  }),
+  events: queueNamed('Events', 'platform-events', {
     envVar: ENV.eventsQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.fanout.timeoutSeconds,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'EventsDeadLetterQueue', localName: 'platform-events-dlq', retentionDays: 14 },
     // 10×: 1,000 events/s in batches of 10 taking ≈ 0.2 s need ≈ 20 batches at once (docs/capacity.md).
-    consumer: {
-      function: 'fanout',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 50,
-      localMaxConcurrency: 2,
-    },
-  },
-  delivery: {
-    id: 'DeliveryQueue',
-    localName: 'webhook-deliveries',
+    ...consumedBy({ function: 'fanout', maxConcurrency: 50, localMaxConcurrency: 2 }),
+  }),
+  // Retries are scheduled by re-sending with a delay, not by redrive, and an exhausted delivery is
+  // recorded failed and leaves the queue normally: only a task the code could not process (a crash,
+  // an unreadable message) reaches the DLQ, and its alarm pages.
+  delivery: queueNamed('Delivery', 'webhook-deliveries', {
     envVar: ENV.deliveryQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.delivery.timeoutSeconds,
-    retentionDays: 14,
-    // Retries are scheduled by re-sending with a delay, not by redrive, and an exhausted delivery is
-    // recorded failed and leaves the queue normally: only a task the code could not process (a crash,
-    // an unreadable message) reaches the DLQ, and its alarm pages.
-    maxReceiveCount: 5,
-    dlq: {
-      id: 'DeliveryDeadLetterQueue',
-      localName: 'webhook-deliveries-dlq',
-      retentionDays: 14,
-      envVar: ENV.deliveryDlqUrl,
-    },
+    dlqEnvVar: ENV.deliveryDlqUrl,
     // 10×: 3,000 deliveries/s in batches of 10 taking ≈ 0.4 s need ≈ 120 batches; the rest is headroom
     // for endpoints that hold a batch until their circuit opens (docs/capacity.md). CDK context
     // `deliveryMaxConcurrency` overrides it per deployment.
     // Locally 50: deliveries mostly wait on sockets, but each also calls the one DynamoDB emulator.
-    consumer: {
-      function: 'delivery',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 200,
-      localMaxConcurrency: 50,
-    },
-  },
-  catalog: {
-    id: 'CatalogQueue',
-    localName: 'catalog-events',
+    ...consumedBy({ function: 'delivery', maxConcurrency: 200, localMaxConcurrency: 50 }),
+  }),
+  catalog: queueNamed('Catalog', 'catalog-events', {
     envVar: ENV.catalogQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.catalogConsumer.timeoutSeconds,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'CatalogDeadLetterQueue', localName: 'catalog-events-dlq', retentionDays: 14 },
-    consumer: {
-      function: 'catalogConsumer',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 50,
-      localMaxConcurrency: 2,
-    },
-  },
-  inboundSources: {
-    id: 'InboundSourcesQueue',
-    localName: 'inbound-sources',
+    ...consumedBy({ function: 'catalogConsumer', maxConcurrency: 50, localMaxConcurrency: 2 }),
+  }),
+  inboundSources: queueNamed('InboundSources', 'inbound-sources', {
     envVar: ENV.inboundSourcesQueueUrl,
     // Consumed by other Better Data services; their consumers' timeouts are theirs to fit under this.
     visibilityTimeoutSeconds: 300,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'InboundSourcesDeadLetterQueue', localName: 'inbound-sources-dlq', retentionDays: 14 },
-  },
-  jobs: {
-    id: 'JobsQueue',
-    localName: 'jobs',
+  }),
+  // The runner retries failed steps itself (with a delay) and fails the job after 5 tries: only a
+  // message it cannot read, or a worker that crashes again and again, reaches the DLQ.
+  jobs: queueNamed('Jobs', 'jobs', {
     envVar: ENV.jobsQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.jobWorker.timeoutSeconds,
-    retentionDays: 14,
-    // The runner retries failed steps itself (with a delay) and fails the job after 5 tries: only a
-    // message it cannot read, or a worker that crashes again and again, reaches the DLQ.
-    maxReceiveCount: 5,
-    dlq: { id: 'JobsDeadLetterQueue', localName: 'jobs-dlq', retentionDays: 14 },
     // One step per invocation: a step is a page of work that may take seconds.
-    consumer: { function: 'jobWorker', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
-  },
+    ...consumedBy({ function: 'jobWorker', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 5 }),
+  }),
 };
 
 /**
