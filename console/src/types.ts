@@ -2,19 +2,12 @@
 
 // The API's own type: a type-only import the console's bundle erases, so the two cannot drift.
 import type { EndpointView } from '../../shared/outbound/endpoint-view';
+import type { StatsCounts } from '../../shared/outbound/stats-view';
 export type { EndpointView };
 
-export interface StatsView {
+export interface StatsView extends Pick<StatsCounts, 'attempts' | 'messages' | 'latencyMs'> {
   readonly endpointId: string;
   readonly window: '24h' | '7d';
-  readonly attempts: { readonly succeeded: number; readonly failed: number };
-  readonly messages: {
-    readonly succeeded: number;
-    readonly failed: number;
-    readonly skipped: number;
-    readonly pending: number;
-  };
-  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null };
   /** Today an object with `status`; with the fair-delivery issue, a plain state name plus `stateSince`. */
   readonly state: string | { readonly status: string; readonly since: string | null };
   readonly stateSince?: string | null;

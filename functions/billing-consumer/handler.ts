@@ -9,7 +9,7 @@ import { loadBillingConsumerConfig, loadInboundLogConfig } from '../../shared/pl
 import { createObservability } from '../../shared/platform/observability';
 import { alertSinkFor } from '../../shared/platform/alerts';
 import { providerEndpoint } from '../../shared/platform/provider-endpoints';
-import { createSecretList } from '../../shared/platform/secrets';
+import { createSecretList, firstSecret } from '../../shared/platform/secrets';
 import { QUEUES } from '../../shared/platform/topology';
 import { createBillingConsumer } from './billing-consumer';
 
@@ -24,7 +24,7 @@ export const handler = createBillingConsumer({
   alerts: alertSinkFor(config, documents, observability),
   ...(apiKeys && {
     subscriptions: createStripeSubscriptionSource({
-      apiKey: async () => (await apiKeys.current())[0] as string,
+      apiKey: firstSecret(apiKeys),
       baseUrl: providerEndpoint('stripe'),
     }),
   }),

@@ -15,7 +15,7 @@ import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
 import { ConfigurationError } from '../../shared/platform/errors';
 import { createObservability } from '../../shared/platform/observability';
 import { providerEndpoint } from '../../shared/platform/provider-endpoints';
-import { createSecretList } from '../../shared/platform/secrets';
+import { createSecretList, firstSecret } from '../../shared/platform/secrets';
 import { QUEUES } from '../../shared/platform/topology';
 import { createCatalogConsumer } from './catalog-consumer';
 
@@ -45,7 +45,7 @@ export const handler = createCatalogConsumer({
   squareCatalog:
     accessTokens &&
     createSquareCatalogClient({
-      accessToken: async () => (await accessTokens.current())[0] as string,
+      accessToken: firstSecret(accessTokens),
       baseUrl: providerEndpoint('square'),
     }),
   squareCatalogOf: async (merchantId) => {

@@ -14,8 +14,7 @@ import {
   type EndpointRecord,
 } from '../../shared/outbound/endpoint';
 import { ownerFields, ownerPartition, type Owner } from '../../shared/events/owner';
-import { startJob } from '../../shared/platform/jobs/job-runner';
-import { ActiveJobError } from '../../shared/platform/jobs/jobs-store';
+import { startJobUnlessRunning } from '../../shared/platform/http/job-start';
 import { newRecoveryJob, RECOVERY_JOB_KIND, recoveryView } from '../../shared/outbound/recovery-job';
 import { windowStart } from '../../shared/outbound/stats-store';
 import { recoverSchema, rotateSchema, statsQuerySchema } from '../../shared/outbound/endpoint-requests';
@@ -149,14 +148,12 @@ export async function recoverEndpoint(
   });
   // The counters first, so every attempt the job queues finds them to count itself in.
   await deps.recoveries.createCounts(owner, job.jobId, job.expiresAt);
-  try {
-    await startJob({ jobs: deps.jobs, queue: deps.jobsQueue }, job);
-  } catch (error) {
-    if (!(error instanceof ActiveJobError)) throw error;
-    return problem(409, 'recovery_in_progress', 'A recovery of this endpoint is still running', undefined, {
-      activeRecoveryId: error.activeJobId,
-    });
-  }
+  const running = await startJobUnlessRunning({ jobs: deps.jobs, queue: deps.jobsQueue }, job, {
+    code: 'recovery_in_progress',
+    detail: 'A recovery of this endpoint is still running',
+    activeIdField: 'activeRecoveryId',
+  });
+  if (running) return running;
   logger.info('Recovery started', {
     ...ownerFields(owner),
     endpointId: endpoint.endpointId,

@@ -16,8 +16,8 @@ import {
 import { problem } from '../../shared/platform/http/problem';
 import { json, type HttpResult } from '../../shared/platform/http/responses';
 import { jobView, newJob } from '../../shared/platform/jobs/job';
-import { startJob } from '../../shared/platform/jobs/job-runner';
-import { ActiveJobError, type JobsStore } from '../../shared/platform/jobs/jobs-store';
+import { startJobUnlessRunning } from '../../shared/platform/http/job-start';
+import type { JobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { Observability } from '../../shared/platform/observability';
 import { bulkReplaySchema, listQuerySchema, normalisedRange } from '../../shared/inbound/log/inbound-api-schemas';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
@@ -99,14 +99,12 @@ async function startBulkReplay(deps: InboundApiDependencies, orgId: string, even
     now: deps.now(),
     retentionDays: deps.jobRetentionDays,
   });
-  try {
-    await startJob({ jobs: deps.jobs, queue: deps.jobsQueue }, job);
-  } catch (error) {
-    if (!(error instanceof ActiveJobError)) throw error;
-    return problem(409, 'replay_in_progress', 'A bulk replay of this organisation is still running', undefined, {
-      activeReplayId: error.activeJobId,
-    });
-  }
+  const running = await startJobUnlessRunning({ jobs: deps.jobs, queue: deps.jobsQueue }, job, {
+    code: 'replay_in_progress',
+    detail: 'A bulk replay of this organisation is still running',
+    activeIdField: 'activeReplayId',
+  });
+  if (running) return running;
   deps.observability.logger.info('Bulk replay started', { orgId, replayId: job.jobId, provider: input.provider });
   count(deps, METRIC.bulkReplayStarted);
   return json(202, jobView(job));

@@ -1,16 +1,10 @@
-import { createLeanQueueSender } from '../../shared/platform/aws/lean-queue-sender';
-import { leanSecretReader } from '../../shared/platform/aws/lean-secret-reader';
+import { leanReceiverDependencies, leanSecretList } from '../../shared/inbound/lean-receiver-wiring';
 import { loadShopifyIngestConfig } from '../../shared/platform/config';
-import { createObservability } from '../../shared/platform/observability';
-import { createSecretList } from '../../shared/platform/secrets';
 import { createShopifyWebhookHandler } from './shopify-webhook';
 
 const config = loadShopifyIngestConfig();
 
 export const handler = createShopifyWebhookHandler({
-  secrets: createSecretList({ location: config.apiSecret, read: leanSecretReader() }),
-  queue: createLeanQueueSender(config.catalogQueueUrl),
-  maxBodyBytes: config.maxBodyBytes,
-  now: () => new Date(),
-  observability: createObservability('shopify-webhook'),
+  ...leanReceiverDependencies('shopify-webhook', config.catalogQueueUrl, config.maxBodyBytes),
+  secrets: leanSecretList(config.apiSecret),
 });

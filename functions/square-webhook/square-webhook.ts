@@ -1,6 +1,5 @@
 import { header } from '../../shared/platform/http/raw-body';
-import { buildQueuedWebhook } from '../../shared/inbound/queued-webhook';
-import { createReceiver, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
+import { createReceiver, namedProvider, type ReceiverDependencies, type Verdict } from '../../shared/inbound/receiver';
 import { SQUARE_SIGNATURE_HEADER } from '../../shared/inbound/signatures/square';
 import {
   isSquareHandledEventType,
@@ -8,9 +7,8 @@ import {
   squareVerdict,
   type SquareVerificationDependencies,
 } from '../../shared/inbound/square-verification';
-import { parseSignedEnvelope } from '../../shared/inbound/verdicts';
+import { parseSignedEnvelope, queueVerdict } from '../../shared/inbound/verdicts';
 import { METRIC_NAMES } from '../../shared/platform/metric-names';
-import { SQS_MAX_MESSAGE_BYTES } from '../../shared/platform/topology';
 
 /**
  * `POST /api/webhooks/square`: verify over the exact bytes (shared/inbound/square-verification.ts),
@@ -27,40 +25,30 @@ export function createSquareWebhookHandler(deps: SquareWebhookDependencies) {
   const METRIC = METRIC_NAMES.squareWebhook;
 
   return createReceiver(
-    {
-      sender: 'Square',
-      rejectedLog: 'Square webhook rejected',
-      deliverable: 'Square webhooks',
-      metricNames: METRIC,
-      async decide({ event, payload, now, correlationId, tag, count }): Promise<Verdict> {
-        const verified = await squareVerdict(verification, payload, header(event.headers, SQUARE_SIGNATURE_HEADER));
-        if ('kind' in verified) return verified;
-        const parsed = parseSignedEnvelope(payload, SQUARE_ENVELOPE_RULES, 'not_a_square_event', 'Square');
-        if (!parsed.ok) return parsed.rejection;
-        const { event_id: eventId, type: eventType, merchant_id: merchantId } = parsed.envelope;
-        tag({ eventId, eventType, merchantId });
-        if (!isSquareHandledEventType(eventType))
-          return { kind: 'ignore', reason: 'Square event type not handled; acknowledged without queuing' };
-        // Known only when the lookup happened; the consumer keeps such events until the merchant is connected.
-        if (verified.lookedUp && verified.connection === undefined) {
-          count(METRIC.unmatched);
-          logger.info('Square event from a merchant no organisation has connected; queued to be kept');
-        }
-        const fields = {
-          source: 'square',
-          eventId,
-          eventType,
-          receivedAt: now.toISOString(),
-          correlationId,
-          account: merchantId,
-        } as const;
-        return {
-          kind: 'queue',
-          body: buildQueuedWebhook(fields, payload, SQS_MAX_MESSAGE_BYTES),
-          attributes: { source: 'square', eventType },
-        };
-      },
-    },
+    namedProvider('Square', METRIC, async ({ event, payload, now, correlationId, tag, count }): Promise<Verdict> => {
+      const verified = await squareVerdict(verification, payload, header(event.headers, SQUARE_SIGNATURE_HEADER));
+      if ('kind' in verified) return verified;
+      const parsed = parseSignedEnvelope(payload, SQUARE_ENVELOPE_RULES, 'not_a_square_event', 'Square');
+      if (!parsed.ok) return parsed.rejection;
+      const { event_id: eventId, type: eventType, merchant_id: merchantId } = parsed.envelope;
+      tag({ eventId, eventType, merchantId });
+      if (!isSquareHandledEventType(eventType))
+        return { kind: 'ignore', reason: 'Square event type not handled; acknowledged without queuing' };
+      // Known only when the lookup happened; the consumer keeps such events until the merchant is connected.
+      if (verified.lookedUp && verified.connection === undefined) {
+        count(METRIC.unmatched);
+        logger.info('Square event from a merchant no organisation has connected; queued to be kept');
+      }
+      const fields = {
+        source: 'square',
+        eventId,
+        eventType,
+        receivedAt: now.toISOString(),
+        correlationId,
+        account: merchantId,
+      } as const;
+      return queueVerdict(fields, payload);
+    }),
     deps,
   );
 }

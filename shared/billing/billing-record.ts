@@ -118,12 +118,15 @@ function emptyRecord(orgId: string, now: string): BillingRecord {
 
 const isoFromUnix = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
-export function decideSubscriptionEvent(
+/** Decides what one Stripe event of a kind does to an organisation's billing record (none yet: `current` undefined). */
+type EventDecider<Kind extends BillingEvent['kind']> = (
   current: BillingRecord | undefined,
-  event: Extract<BillingEvent, { kind: 'subscription' }>,
+  event: Extract<BillingEvent, { kind: Kind }>,
   orgId: string,
   now: string,
-): Decision {
+) => Decision;
+
+export const decideSubscriptionEvent: EventDecider<'subscription'> = (current, event, orgId, now) => {
   const base = current ?? emptyRecord(orgId, now);
   const { subscription } = event;
   const version = versionOf(event);
@@ -165,14 +168,9 @@ export function decideSubscriptionEvent(
     endedSubscriptionIds: deleted ? withEnded(base.endedSubscriptionIds, subscription.id) : base.endedSubscriptionIds,
   };
   return applied(base, next, now, subscribedPlan === undefined && !deleted, event.id);
-}
+};
 
-export function decideInvoiceEvent(
-  current: BillingRecord | undefined,
-  event: Extract<BillingEvent, { kind: 'invoice' }>,
-  orgId: string,
-  now: string,
-): Decision {
+export const decideInvoiceEvent: EventDecider<'invoice'> = (current, event, orgId, now) => {
   const base = current ?? emptyRecord(orgId, now);
   const { invoice } = event;
   const version = versionOf(event);
@@ -213,7 +211,7 @@ export function decideInvoiceEvent(
     false,
     event.id,
   );
-}
+};
 
 function applied(
   before: BillingRecord,

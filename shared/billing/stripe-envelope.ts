@@ -7,6 +7,7 @@ import {
   matching,
   boundedString,
   nullable,
+  oneOf,
   optional,
   type ShapeRules,
 } from '../platform/json/shape';
@@ -26,9 +27,7 @@ export const HANDLED_EVENT_TYPES = [
 
 export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
 
-export function isHandledEventType(type: string): type is HandledEventType {
-  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
-}
+export const isHandledEventType = oneOf(HANDLED_EVENT_TYPES);
 
 export interface StripeEventEnvelope {
   readonly id: string;

@@ -3,7 +3,7 @@ import { createShopifyAdminClient } from '../inbound/connections/shopify-admin-c
 import { createSquareOAuthClient } from '../inbound/connections/square-oauth-client';
 import type { OauthAppsConfig } from '../platform/config';
 import { ConfigurationError } from '../platform/errors';
-import { createSecretList, type SecretReader } from '../platform/secrets';
+import { createSecretList, firstSecret, type SecretReader } from '../platform/secrets';
 import { createSquareCatalogClient, SQUARE_API_VERSION } from './square-catalog-client';
 
 /**
@@ -17,7 +17,7 @@ export function createProviderClients(config: OauthAppsConfig, readSecret: Secre
     shopifySecrets && {
       client: createShopifyAdminClient({
         apiKey: shopifyApp.apiKey,
-        apiSecret: async () => (await shopifySecrets.current())[0] as string,
+        apiSecret: firstSecret(shopifySecrets),
         shopBaseUrlTemplate: shopifyApp.shopBaseUrlTemplate,
         now,
       }),
@@ -35,7 +35,7 @@ export function createProviderClients(config: OauthAppsConfig, readSecret: Secre
     squareSecret && {
       client: createSquareOAuthClient({
         applicationId: squareApp.applicationId,
-        applicationSecret: async () => (await squareSecret.current())[0] as string,
+        applicationSecret: firstSecret(squareSecret),
         baseUrl: squareApp.baseUrl,
         apiVersion: SQUARE_API_VERSION,
       }),

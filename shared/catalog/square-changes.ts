@@ -85,12 +85,17 @@ export function squareCatalogVersion(event: SquareEvent): Instant {
 
 const objectVersion = jsonIdSchema.nullish().transform((value) => (value ?? '0').padStart(20, '0'));
 
-const variationSchema = z.looseObject({
-  type: z.literal('ITEM_VARIATION'),
+/** The fields every Square CatalogObject carries, whatever its type. */
+const catalogObjectFields = {
   id: z.string().min(1),
   updated_at: text,
   version: objectVersion,
   is_deleted: z.boolean().nullish(),
+};
+
+const variationSchema = z.looseObject({
+  type: z.literal('ITEM_VARIATION'),
+  ...catalogObjectFields,
   item_variation_data: z
     .looseObject({
       item_id: text,
@@ -103,10 +108,7 @@ const variationSchema = z.looseObject({
 
 const itemSchema = z.looseObject({
   type: z.literal('ITEM'),
-  id: z.string().min(1),
-  updated_at: text,
-  version: objectVersion,
-  is_deleted: z.boolean().nullish(),
+  ...catalogObjectFields,
   item_data: z
     .looseObject({
       name: text,

@@ -3,6 +3,7 @@ import type { QueueSender } from '../platform/aws/queue';
 import { PayloadTooLargeError } from '../platform/errors';
 import { errorResponse, json, type HttpResult } from '../platform/http/responses';
 import type { Observability } from '../platform/observability';
+import type { SecretList } from '../platform/secrets';
 import { rawBody } from '../platform/http/raw-body';
 
 /**
@@ -62,6 +63,15 @@ export interface ProviderReceiver {
   readonly deliverable: string;
   readonly metricNames: ReceiverMetricNames;
   readonly decide: (request: ReceivedWebhook) => Promise<Verdict>;
+}
+
+/** A provider known by its name (`Stripe`): logged as `Stripe webhook rejected`, its 405 asks for `Stripe webhooks`. */
+export function namedProvider(
+  sender: string,
+  metricNames: ReceiverMetricNames,
+  decide: ProviderReceiver['decide'],
+): ProviderReceiver {
+  return { sender, rejectedLog: `${sender} webhook rejected`, deliverable: `${sender} webhooks`, metricNames, decide };
 }
 
 export interface ReceiverDependencies {
@@ -139,4 +149,21 @@ export function createReceiver(provider: ProviderReceiver, deps: ReceiverDepende
       logger.resetKeys();
     }
   };
+}
+
+/** A receiver that verifies with the provider's shared signing secrets (several while one is being rotated). */
+export interface SecretReceiverDependencies extends ReceiverDependencies {
+  readonly secrets: SecretList;
+}
+
+/** A provider's `decide` step given its current signing secrets. */
+export type SecretVerdict = (secrets: SecretList, request: ReceivedWebhook) => Promise<Verdict>;
+
+/** The factory of a named provider's receiver whose `decide` needs only its signing secrets. */
+export function secretReceiver(sender: string, metricNames: ReceiverMetricNames, decide: SecretVerdict) {
+  return (deps: SecretReceiverDependencies) =>
+    createReceiver(
+      namedProvider(sender, metricNames, (request) => decide(deps.secrets, request)),
+      deps,
+    );
 }

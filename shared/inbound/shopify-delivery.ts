@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { normaliseShopDomain } from './connections/connection-input';
 import { header } from '../platform/http/raw-body';
+import { oneOf } from '../platform/json/shape';
 import { rejection, type Rejection } from './verdicts';
 
 /**
@@ -13,9 +14,7 @@ import { rejection, type Rejection } from './verdicts';
 /** Shopify's mandatory privacy webhooks: its app review expects 401 for a bad HMAC on these. */
 export const SHOPIFY_COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
 
-export function isShopifyComplianceTopic(topic: string): boolean {
-  return (SHOPIFY_COMPLIANCE_TOPICS as readonly string[]).includes(topic);
-}
+export const isShopifyComplianceTopic = oneOf(SHOPIFY_COMPLIANCE_TOPICS);
 
 export const SHOPIFY_HANDLED_TOPICS = [
   'products/create',
@@ -28,9 +27,7 @@ export const SHOPIFY_HANDLED_TOPICS = [
 ] as const;
 export type ShopifyHandledTopic = (typeof SHOPIFY_HANDLED_TOPICS)[number];
 
-export function isShopifyHandledTopic(topic: string): topic is ShopifyHandledTopic {
-  return (SHOPIFY_HANDLED_TOPICS as readonly string[]).includes(topic);
-}
+export const isShopifyHandledTopic = oneOf(SHOPIFY_HANDLED_TOPICS);
 
 export const SHOPIFY_HEADERS = {
   topic: 'x-shopify-topic',

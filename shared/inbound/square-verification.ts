@@ -1,5 +1,5 @@
 import { SignatureVerificationError } from '../platform/errors';
-import { boundedString, matching, type ShapeRules } from '../platform/json/shape';
+import { boundedString, matching, oneOf, type ShapeRules } from '../platform/json/shape';
 import type { SecretList } from '../platform/secrets';
 import { SQUARE_MERCHANT_ID_PATTERN } from './connections/connection-input';
 import type { ConnectionsStore, ProviderConnection } from './connections/connections-store';
@@ -106,9 +106,7 @@ export const SQUARE_HANDLED_EVENT_TYPES = [
 ] as const;
 export type SquareHandledEventType = (typeof SQUARE_HANDLED_EVENT_TYPES)[number];
 
-export function isSquareHandledEventType(type: string): type is SquareHandledEventType {
-  return (SQUARE_HANDLED_EVENT_TYPES as readonly string[]).includes(type);
-}
+export const isSquareHandledEventType = oneOf(SQUARE_HANDLED_EVENT_TYPES);
 
 /**
  * What the ingest needs of Square's envelope (`merchant_id`, `type`, `event_id`; `created_at` and `data`

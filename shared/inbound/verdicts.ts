@@ -1,11 +1,22 @@
 import { SignatureVerificationError } from '../platform/errors';
 import { shapeProblems, type ShapeRules } from '../platform/json/shape';
 import type { SecretList } from '../platform/secrets';
+import { SQS_MAX_MESSAGE_BYTES } from '../platform/topology';
+import { buildQueuedWebhook, type QueuedWebhookFields } from './queued-webhook';
 import type { Verdict } from './receiver';
 
 /** The steps several provider receivers share, each ending in a receiver verdict. */
 
 export type Rejection = Extract<Verdict, { kind: 'reject' }>;
+
+/** Queue the verified event as the consumers' message, its source and type as routing attributes. */
+export function queueVerdict(fields: QueuedWebhookFields, payload: Buffer): Verdict {
+  return {
+    kind: 'queue',
+    body: buildQueuedWebhook(fields, payload, SQS_MAX_MESSAGE_BYTES),
+    attributes: { source: fields.source, eventType: fields.eventType },
+  };
+}
 
 export function rejection(status: number, error: string, message: string): Rejection {
   return { kind: 'reject', status, error, message };

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StatsCounts } from './stats-view';
 
 /**
  * Endpoint health, kept cheap: counters live in hourly buckets per endpoint (`EPSTATS#<id>` /
@@ -12,6 +13,9 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
  * 193 small items, never a scan of the attempt log.
  */
 
+// The API's view of the counts lives in an import-free file the console reads too.
+export type { StatsCounts };
+
 /** Upper bounds (ms) of the latency histogram's buckets; the last bucket is everything slower. */
 export const LATENCY_BOUNDS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 15_000, 30_000] as const;
 
@@ -22,20 +26,6 @@ export type StatsEvent =
   | { readonly kind: 'message'; readonly status: 'succeeded' | 'failed' | 'skipped' }
   /** A delivery created at `createdAt` entered (+1) or left (−1) the pending state. */
   | { readonly kind: 'pending'; readonly delta: 1 | -1; readonly createdAt: string };
-
-export interface StatsCounts {
-  readonly attempts: { readonly succeeded: number; readonly failed: number };
-  readonly messages: {
-    readonly succeeded: number;
-    readonly failed: number;
-    readonly skipped: number;
-    readonly pending: number;
-  };
-  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null };
-  /** The newest attempt times the buckets of the window saw (the endpoint item keeps only health changes). */
-  readonly lastSuccessAt: string | null;
-  readonly lastFailureAt: string | null;
-}
 
 /** Counters to add to one endpoint-hour bucket, plus the newest attempt times seen. */
 export interface BucketDelta {

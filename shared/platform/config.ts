@@ -77,6 +77,26 @@ function optionalHttpUrl(env: Env, name: string): string | undefined {
   return value;
 }
 
+const maxWebhookBodyBytes = (env: Env) =>
+  integerSetting(env, ENV.maxWebhookBodyBytes, {
+    max: MAX_QUEUED_BODY_BYTES,
+    fallback: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+  });
+
+const requiredTextAt = (name: string) => (env: Env) => requiredText(env, name);
+const secretAt = (name: SecretName) => (env: Env) => requiredSecretLocation(env, name);
+
+type IngestReaders = Record<string, (env: Env) => unknown>;
+type IngestConfig<Readers extends IngestReaders> = { readonly [Field in keyof Readers]: ReturnType<Readers[Field]> };
+
+/** An ingest function's loader from one hand-written reader per field: its config type is exactly those fields. */
+function ingestLoader<Readers extends IngestReaders>(readers: Readers) {
+  return (env: Env = process.env): IngestConfig<Readers> =>
+    Object.fromEntries(
+      Object.entries(readers).map(([field, readSetting]) => [field, readSetting(env)]),
+    ) as IngestConfig<Readers>;
+}
+
 /** Where a secret comes from: its value in the environment (local), or a Secrets Manager ARN (AWS). */
 export type SecretLocation = { kind: 'value'; value: string } | { kind: 'secretsManager'; secretId: string };
 
@@ -104,19 +124,12 @@ export function splitSecretList(value: string): string[] {
     .filter((part) => part.length > 0);
 }
 
-export interface StripeIngestConfig {
-  readonly billingQueueUrl: string;
-  readonly webhookSecret: SecretLocation;
-  readonly maxBodyBytes: number;
-}
-
-export function loadStripeIngestConfig(env: Env = process.env): StripeIngestConfig {
-  return {
-    billingQueueUrl: requiredText(env, ENV.billingQueueUrl),
-    webhookSecret: requiredSecretLocation(env, 'stripeWebhookSecret'),
-    maxBodyBytes: maxWebhookBodyBytes(env),
-  };
-}
+export const loadStripeIngestConfig = /* @__PURE__ */ ingestLoader({
+  billingQueueUrl: requiredTextAt(ENV.billingQueueUrl),
+  webhookSecret: secretAt('stripeWebhookSecret'),
+  maxBodyBytes: maxWebhookBodyBytes,
+});
+export type StripeIngestConfig = ReturnType<typeof loadStripeIngestConfig>;
 
 /** How endpoint signing secrets are encrypted at rest: a KMS key in AWS, a local key on a laptop. */
 export type EndpointSecretsKey = { kind: 'kms'; keyId: string } | { kind: 'local'; keyMaterial: string };
@@ -310,67 +323,35 @@ export const loadConnectionsApiConfig = /* @__PURE__ */ loader(CONNECTIONS_API);
 /** Whole bodies are kept in the source's event listing, so they must fit a DynamoDB item (400 KB). */
 export const MAX_SOURCE_BODY_BYTES = 350 * 1024;
 
-const maxWebhookBodyBytes = (env: Env) =>
-  integerSetting(env, ENV.maxWebhookBodyBytes, {
-    max: MAX_QUEUED_BODY_BYTES,
-    fallback: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
-  });
-
-export interface SquareIngestConfig {
-  readonly catalogQueueUrl: string;
-  readonly connectionsTable: string;
-  readonly signatureKey: SecretLocation;
+export const loadSquareIngestConfig = /* @__PURE__ */ ingestLoader({
+  catalogQueueUrl: requiredTextAt(ENV.catalogQueueUrl),
+  connectionsTable: requiredTextAt(ENV.connectionsTable),
+  signatureKey: secretAt('squareSignatureKey'),
   /**
-   * The notification URL registered with Square, byte for byte (Square signs URL + body). Absent:
-   * only connections' own notification URLs are tried.
+   * The notification URL registered with Square, byte for byte (Square signs URL + body): not trimmed
+   * or normalised. Absent: only connections' own notification URLs are tried.
    */
-  readonly notificationUrl: string | undefined;
-  readonly maxBodyBytes: number;
-}
+  notificationUrl: (env: Env) => optionalHttpUrl(env, ENV.squareNotificationUrl),
+  maxBodyBytes: maxWebhookBodyBytes,
+});
+export type SquareIngestConfig = ReturnType<typeof loadSquareIngestConfig>;
 
-export function loadSquareIngestConfig(env: Env = process.env): SquareIngestConfig {
-  return {
-    catalogQueueUrl: requiredText(env, ENV.catalogQueueUrl),
-    connectionsTable: requiredText(env, ENV.connectionsTable),
-    signatureKey: requiredSecretLocation(env, 'squareSignatureKey'),
-    // Not trimmed or normalised: the signature covers the exact string.
-    notificationUrl: optionalHttpUrl(env, ENV.squareNotificationUrl),
-    maxBodyBytes: maxWebhookBodyBytes(env),
-  };
-}
+export const loadShopifyIngestConfig = /* @__PURE__ */ ingestLoader({
+  catalogQueueUrl: requiredTextAt(ENV.catalogQueueUrl),
+  apiSecret: secretAt('shopifyApiSecret'),
+  maxBodyBytes: maxWebhookBodyBytes,
+});
+export type ShopifyIngestConfig = ReturnType<typeof loadShopifyIngestConfig>;
 
-export interface ShopifyIngestConfig {
-  readonly catalogQueueUrl: string;
-  readonly apiSecret: SecretLocation;
-  readonly maxBodyBytes: number;
-}
-
-export function loadShopifyIngestConfig(env: Env = process.env): ShopifyIngestConfig {
-  return {
-    catalogQueueUrl: requiredText(env, ENV.catalogQueueUrl),
-    apiSecret: requiredSecretLocation(env, 'shopifyApiSecret'),
-    maxBodyBytes: maxWebhookBodyBytes(env),
-  };
-}
-
-export interface SourcesIngestConfig {
-  readonly connectionsTable: string;
-  readonly inboundSourcesQueueUrl: string;
+export const loadSourcesIngestConfig = /* @__PURE__ */ ingestLoader({
+  connectionsTable: requiredTextAt(ENV.connectionsTable),
+  inboundSourcesQueueUrl: requiredTextAt(ENV.inboundSourcesQueueUrl),
   /** Decrypts sources' signing secrets (the endpoint secrets key, `inbound-source-secret` purpose). */
-  readonly endpointSecretsKey: EndpointSecretsKey;
-  readonly maxBodyBytes: number;
-  readonly sourceEventRetentionDays: number;
-}
-
-export function loadSourcesIngestConfig(env: Env = process.env): SourcesIngestConfig {
-  return {
-    connectionsTable: requiredText(env, ENV.connectionsTable),
-    inboundSourcesQueueUrl: requiredText(env, ENV.inboundSourcesQueueUrl),
-    endpointSecretsKey: endpointSecretsKey(env),
-    maxBodyBytes: Math.min(maxWebhookBodyBytes(env), MAX_SOURCE_BODY_BYTES),
-    sourceEventRetentionDays: integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
-  };
-}
+  endpointSecretsKey,
+  maxBodyBytes: (env: Env) => Math.min(maxWebhookBodyBytes(env), MAX_SOURCE_BODY_BYTES),
+  sourceEventRetentionDays: (env: Env) => integerSetting(env, ENV.sourceEventRetentionDays, { max: 365, fallback: 30 }),
+});
+export type SourcesIngestConfig = ReturnType<typeof loadSourcesIngestConfig>;
 
 const CATALOG_CONSUMER = ['catalogTable connectionsTable eventsQueueUrl squareAccessToken alertRetentionDays'] as const;
 export type CatalogConsumerConfig = Pick<Settings, Fields<typeof CATALOG_CONSUMER>> & {

@@ -13,6 +13,11 @@ export interface SecretList {
   refresh(): Promise<readonly string[] | undefined>;
 }
 
+/** The secret to sign or authenticate with now: the first listed (the others are accepted while one is rolled). */
+export function firstSecret(list: SecretList): () => Promise<string> {
+  return async () => (await list.current())[0] as string;
+}
+
 /** Reads a secret's current string from Secrets Manager (the SDK's client, or the lean one on the ingest path). */
 export type SecretReader = (secretId: string) => Promise<string | undefined>;
 

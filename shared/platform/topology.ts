@@ -237,6 +237,16 @@ export const OPS_ALERTS_PREFIX = 'ALERTS#';
 /** Raising an alert: a conditional put, a read when it already exists, marking it published. */
 const OPS_ALERT_WRITES: ItemGrant = { actions: ['PutItem', 'GetItem', 'UpdateItem'], keyPrefixes: [OPS_ALERTS_PREFIX] };
 
+/** Recording an inbound event in its log: a conditional put, a read when it exists, counting receipts. */
+const INBOUND_LOG_WRITES: ItemGrant = { actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] };
+/** The outbound items of an owner: endpoints (per org or merchant), messages with their deliveries, endpoint stats. */
+const OUTBOUND_ITEM_PREFIXES = ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'] as const;
+
+/** A function that answers one HTTP request: 10 s and 512 MiB unless it says otherwise. */
+const REQUEST_FUNCTION_SIZE = { timeoutSeconds: 10, memoryMiB: 512 } as const;
+/** A consumer of an SQS batch: a minute and 1 GiB for a batch of its work. */
+const BATCH_CONSUMER_SIZE = { timeoutSeconds: 60, memoryMiB: 1024 } as const;
+
 export interface FunctionSpec {
   readonly id: string;
   /** Folder under functions/ holding handler.ts. */
@@ -265,8 +275,7 @@ export const FUNCTIONS = {
     dir: 'stripe-webhook',
     description: 'Verifies Stripe webhook signatures and queues billing events',
     // Stripe expects a quick answer; the handler only verifies and enqueues.
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: { sendsTo: ['billing'], secrets: ['stripeWebhookSecret'] },
     reservedConcurrency: 50,
     runtimeSourceMaps: false,
@@ -283,7 +292,7 @@ export const FUNCTIONS = {
         billing: [{ actions: ['GetItem', 'PutItem'], keyPrefixes: ['ORG#', 'CUSTOMER#'] }],
         ops: [OPS_ALERT_WRITES],
         // The inbound event log: reads, records and counts receipts of its events (conditional put, updates).
-        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
+        inbound: [INBOUND_LOG_WRITES],
       },
       buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
@@ -295,8 +304,7 @@ export const FUNCTIONS = {
     id: 'BillingApiFunction',
     dir: 'billing-api',
     description: 'Read API: billing records, audit log and ops alerts',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: {
       tables: {
         billing: [{ actions: ['GetItem', 'Query'], keyPrefixes: ['ORG#'] }],
@@ -320,7 +328,7 @@ export const FUNCTIONS = {
           // deliveries and attempts, health counters; a test send reads its context in one batch.
           {
             actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+            keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
           // An endpoint's attempts and deliveries, newest first (attempt log).
           { actions: ['Query'], keyPrefixes: ['EP#'], index: 'byEndpoint' },
@@ -341,8 +349,7 @@ export const FUNCTIONS = {
     id: 'EventsApiFunction',
     dir: 'events-api',
     description: 'Internal publish route: validates domain events and queues them for fan-out',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: { sendsTo: ['events'] },
     reservedConcurrency: 100,
   },
@@ -350,15 +357,14 @@ export const FUNCTIONS = {
     id: 'FanoutFunction',
     dir: 'fanout',
     description: 'Turns each published event into one stored message and a delivery task per matching endpoint',
-    timeoutSeconds: 60,
-    memoryMiB: 1024,
+    ...BATCH_CONSUMER_SIZE,
     access: {
       tables: {
         // Lists the owner's endpoints, stores the message and its deliveries, counts pending deliveries.
         webhooks: [
           {
             actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+            keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
         ],
       },
@@ -370,8 +376,7 @@ export const FUNCTIONS = {
     dir: 'delivery',
     description: 'Signs and posts webhooks to tenant endpoints, logs every attempt, schedules retries',
     // Up to 10 deliveries run side by side, each capped by DELIVERY_TIMEOUT_MS (15 s by default).
-    timeoutSeconds: 60,
-    memoryMiB: 1024,
+    ...BATCH_CONSUMER_SIZE,
     access: {
       tables: {
         // Reads and settles the endpoint, claims and completes attempts, counts outcomes; never deletes.
@@ -379,7 +384,7 @@ export const FUNCTIONS = {
           // The endpoint, its secrets and the message come in one batch read.
           {
             actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
-            keyPrefixes: ['ORG#', 'MERCHANT#', 'MSG#', 'EPSTATS#'],
+            keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
           // Admission (rate-limit slots, leases, circuit breaker): one item per endpoint.
           { actions: ['GetItem', 'UpdateItem'], keyPrefixes: ['ADMISSION#'] },
@@ -422,8 +427,7 @@ export const FUNCTIONS = {
     id: 'SourcesWebhookFunction',
     dir: 'sources-webhook',
     description: 'Verifies x-betterdata-signature on registered inbound sources and queues their events',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     access: {
       sendsTo: ['inboundSources'],
       // Internet-facing: reads the source (its org and secrets) and appends to its 30-day event listing.
@@ -433,7 +437,7 @@ export const FUNCTIONS = {
           { actions: ['PutItem'], keyPrefixes: ['SOURCE_EVENTS#'] },
         ],
         // Logs each event before queueing it; source bodies fit their log item, so no bucket.
-        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
+        inbound: [INBOUND_LOG_WRITES],
       },
       endpointSecrets: { use: 'decrypt', of: 'source' },
     },
@@ -444,8 +448,7 @@ export const FUNCTIONS = {
     id: 'ConnectionsApiFunction',
     dir: 'connections-api',
     description: 'Connections API: Square merchants, Shopify shops and signed inbound sources of an organisation',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // Connecting (and replaying kept events) moved to connectionsOauth: sources only here.
     access: {
       tables: {
@@ -464,8 +467,7 @@ export const FUNCTIONS = {
     id: 'CatalogConsumerFunction',
     dir: 'catalog-consumer',
     description: 'Applies Square and Shopify catalog and stock events; pulls changed Square catalog objects',
-    timeoutSeconds: 60,
-    memoryMiB: 1024,
+    ...BATCH_CONSUMER_SIZE,
     // The connection's own OAuth token pulls a merchant's changed catalog; uninstalls and revocations alert ops.
     access: {
       tables: {
@@ -480,7 +482,7 @@ export const FUNCTIONS = {
         ],
         ops: [OPS_ALERT_WRITES],
         // The inbound event log: reads, records and counts receipts of its events.
-        inbound: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keyPrefixes: ['INBOUND#'] }],
+        inbound: [INBOUND_LOG_WRITES],
       },
       buckets: { inboundBodies: 'readWrite' },
       sendsTo: ['events'],
@@ -493,8 +495,7 @@ export const FUNCTIONS = {
     id: 'CatalogApiFunction',
     dir: 'catalog-api',
     description: 'Read API for catalog items and stock levels; per-organisation inventory settings',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // Lists items and levels, writes the org's inventory settings: no deletes, no updates.
     access: { tables: { catalog: [{ actions: ['Query', 'PutItem'], keyPrefixes: ['ORG#'] }] } },
   },
@@ -502,8 +503,7 @@ export const FUNCTIONS = {
     id: 'DocsApiFunction',
     dir: 'docs-api',
     description: 'API documentation: the event catalog (JSON Schema and examples) and the OpenAPI document',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // Everything it answers is generated from code at load time: no tables, queues or secrets.
     access: {},
   },
@@ -605,8 +605,7 @@ export const FUNCTIONS = {
     id: 'InboundApiFunction',
     dir: 'inbound-api',
     description: 'Inbound event log: list, read and replay verified webhooks; bulk replays; operator view',
-    timeoutSeconds: 10,
-    memoryMiB: 512,
+    ...REQUEST_FUNCTION_SIZE,
     // A replay puts the stored event back on its consumer's queue; the consumer applies it idempotently.
     access: {
       tables: {
@@ -669,108 +668,81 @@ export interface QueueSpec {
   };
 }
 
+/**
+ * A queue and its DLQ named alike (`Billing`: `BillingQueue`, `BillingDeadLetterQueue`, `<localName>-dlq`),
+ * both kept 14 days; a message moves to the DLQ after 5 receives.
+ */
+function queueNamed(
+  name: string,
+  localName: string,
+  settings: Pick<QueueSpec, 'envVar' | 'visibilityTimeoutSeconds' | 'consumer'> & { readonly dlqEnvVar?: EnvName },
+): QueueSpec {
+  const { dlqEnvVar, ...queue } = settings;
+  const dlq = { id: `${name}DeadLetterQueue`, localName: `${localName}-dlq`, retentionDays: 14 };
+  return {
+    id: `${name}Queue`,
+    localName,
+    ...queue,
+    retentionDays: 14,
+    maxReceiveCount: 5,
+    dlq: dlqEnvVar === undefined ? dlq : { ...dlq, envVar: dlqEnvVar },
+  };
+}
+
+type QueueConsumer = NonNullable<QueueSpec['consumer']>;
+
+/**
+ * A queue this stack consumes: messages stay invisible for 6 × its consumer's timeout (AWS guidance),
+ * handed over in batches of up to 10 (a second at most to fill one) unless the consumer says otherwise.
+ */
+function consumedBy(
+  consumer: Pick<QueueConsumer, 'function' | 'maxConcurrency'> & Partial<QueueConsumer>,
+): Pick<QueueSpec, 'visibilityTimeoutSeconds' | 'consumer'> {
+  return {
+    visibilityTimeoutSeconds: 6 * FUNCTIONS[consumer.function].timeoutSeconds,
+    consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, ...consumer },
+  };
+}
+
 export const QUEUES: Record<QueueName, QueueSpec> = {
-  billing: {
-    id: 'BillingQueue',
-    localName: 'billing-events',
+  billing: queueNamed('Billing', 'billing-events', {
     envVar: ENV.billingQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.billingConsumer.timeoutSeconds,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'BillingDeadLetterQueue', localName: 'billing-events-dlq', retentionDays: 14 },
     // Stripe sends a handful of events per subscription; reconciliation reads Stripe's rate-limited API.
-    consumer: {
-      function: 'billingConsumer',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 10,
-      localMaxConcurrency: 1,
-    },
-  },
-  events: {
-    id: 'EventsQueue',
-    localName: 'platform-events',
+    ...consumedBy({ function: 'billingConsumer', maxConcurrency: 10, localMaxConcurrency: 1 }),
+  }),
+  events: queueNamed('Events', 'platform-events', {
     envVar: ENV.eventsQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.fanout.timeoutSeconds,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'EventsDeadLetterQueue', localName: 'platform-events-dlq', retentionDays: 14 },
     // 10×: 1,000 events/s in batches of 10 taking ≈ 0.2 s need ≈ 20 batches at once (docs/capacity.md).
-    consumer: {
-      function: 'fanout',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 50,
-      localMaxConcurrency: 2,
-    },
-  },
-  delivery: {
-    id: 'DeliveryQueue',
-    localName: 'webhook-deliveries',
+    ...consumedBy({ function: 'fanout', maxConcurrency: 50, localMaxConcurrency: 2 }),
+  }),
+  // Retries are scheduled by re-sending with a delay, not by redrive, and an exhausted delivery is
+  // recorded failed and leaves the queue normally: only a task the code could not process (a crash,
+  // an unreadable message) reaches the DLQ, and its alarm pages.
+  delivery: queueNamed('Delivery', 'webhook-deliveries', {
     envVar: ENV.deliveryQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.delivery.timeoutSeconds,
-    retentionDays: 14,
-    // Retries are scheduled by re-sending with a delay, not by redrive, and an exhausted delivery is
-    // recorded failed and leaves the queue normally: only a task the code could not process (a crash,
-    // an unreadable message) reaches the DLQ, and its alarm pages.
-    maxReceiveCount: 5,
-    dlq: {
-      id: 'DeliveryDeadLetterQueue',
-      localName: 'webhook-deliveries-dlq',
-      retentionDays: 14,
-      envVar: ENV.deliveryDlqUrl,
-    },
+    dlqEnvVar: ENV.deliveryDlqUrl,
     // 10×: 3,000 deliveries/s in batches of 10 taking ≈ 0.4 s need ≈ 120 batches; the rest is headroom
     // for endpoints that hold a batch until their circuit opens (docs/capacity.md). CDK context
     // `deliveryMaxConcurrency` overrides it per deployment.
     // Locally 50: deliveries mostly wait on sockets, but each also calls the one DynamoDB emulator.
-    consumer: {
-      function: 'delivery',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 200,
-      localMaxConcurrency: 50,
-    },
-  },
-  catalog: {
-    id: 'CatalogQueue',
-    localName: 'catalog-events',
+    ...consumedBy({ function: 'delivery', maxConcurrency: 200, localMaxConcurrency: 50 }),
+  }),
+  catalog: queueNamed('Catalog', 'catalog-events', {
     envVar: ENV.catalogQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.catalogConsumer.timeoutSeconds,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'CatalogDeadLetterQueue', localName: 'catalog-events-dlq', retentionDays: 14 },
-    consumer: {
-      function: 'catalogConsumer',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxConcurrency: 50,
-      localMaxConcurrency: 2,
-    },
-  },
-  inboundSources: {
-    id: 'InboundSourcesQueue',
-    localName: 'inbound-sources',
+    ...consumedBy({ function: 'catalogConsumer', maxConcurrency: 50, localMaxConcurrency: 2 }),
+  }),
+  inboundSources: queueNamed('InboundSources', 'inbound-sources', {
     envVar: ENV.inboundSourcesQueueUrl,
     // Consumed by other Better Data services; their consumers' timeouts are theirs to fit under this.
     visibilityTimeoutSeconds: 300,
-    retentionDays: 14,
-    maxReceiveCount: 5,
-    dlq: { id: 'InboundSourcesDeadLetterQueue', localName: 'inbound-sources-dlq', retentionDays: 14 },
-  },
-  jobs: {
-    id: 'JobsQueue',
-    localName: 'jobs',
+  }),
+  // The runner retries failed steps itself (with a delay) and fails the job after 5 tries: only a
+  // message it cannot read, or a worker that crashes again and again, reaches the DLQ.
+  jobs: queueNamed('Jobs', 'jobs', {
     envVar: ENV.jobsQueueUrl,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS.jobWorker.timeoutSeconds,
-    retentionDays: 14,
-    // The runner retries failed steps itself (with a delay) and fails the job after 5 tries: only a
-    // message it cannot read, or a worker that crashes again and again, reaches the DLQ.
-    maxReceiveCount: 5,
-    dlq: { id: 'JobsDeadLetterQueue', localName: 'jobs-dlq', retentionDays: 14 },
     // One step per invocation: a step is a page of work that may take seconds.
-    consumer: { function: 'jobWorker', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
-  },
+    ...consumedBy({ function: 'jobWorker', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 5 }),
+  }),
 };
 
 /**

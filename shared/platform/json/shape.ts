@@ -47,3 +47,8 @@ export function nullable<T>(guard: (value: unknown) => value is T) {
 export function literal<const L extends string>(expected: L) {
   return (value: unknown): value is L => value === expected;
 }
+
+/** One of a list of known names (event types, topics): the guard narrows to the list's own type. */
+export function oneOf<const Name extends string>(names: readonly Name[]) {
+  return (value: unknown): value is Name => typeof value === 'string' && (names as readonly string[]).includes(value);
+}
