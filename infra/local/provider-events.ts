@@ -32,13 +32,13 @@ export function isShopifyTopic(value: unknown): value is ShopifyTopic {
 export const FIXTURE_SQUARE_MERCHANT_ID = '6SSW7HV8K2ST5';
 /** The product of the Shopify fixtures (64-bit: exact only as text). */
 export const FIXTURE_SHOPIFY_PRODUCT_ID = '788032119674292922';
-/** The API version whose documented sample each Shopify fixture is (see test/fixtures/SOURCES.md). */
-const SHOPIFY_FIXTURE_API_VERSION: Record<ShopifyTopic, string> = {
-  'products/create': '2026-04',
-  'products/update': '2026-04',
-  'products/delete': '2026-04',
-  'inventory_levels/update': '2024-04',
-};
+/**
+ * The API version whose documented sample a Shopify fixture is (see test/fixtures/SOURCES.md): the
+ * product samples are 2026-04's; the inventory level sample is still the one published with 2024-04.
+ */
+function shopifyFixtureApiVersion(topic: ShopifyTopic): string {
+  return topic === 'inventory_levels/update' ? '2024-04' : '2026-04';
+}
 
 export function loadProviderFixture(name: string): string {
   return readFileSync(resolve(REPO_ROOT, 'test', 'fixtures', name), 'utf8');
@@ -176,7 +176,7 @@ export function buildShopifyEvent(
       'x-shopify-webhook-id': webhookId,
       'x-shopify-event-id': options.eventId ?? randomUUID(),
       'x-shopify-triggered-at': now.toISOString(),
-      'x-shopify-api-version': SHOPIFY_FIXTURE_API_VERSION[topic],
+      'x-shopify-api-version': shopifyFixtureApiVersion(topic),
     },
   };
 }
