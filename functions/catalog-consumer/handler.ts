@@ -11,7 +11,7 @@ import { createConnectionTokens } from '../../shared/inbound/connections/connect
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
 import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
 import { alertSinkFor } from '../../shared/platform/alerts';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { ConfigurationError } from '../../shared/platform/errors';
 import { createObservability } from '../../shared/platform/observability';
 import { providerEndpoint } from '../../shared/platform/provider-endpoints';

@@ -2,7 +2,7 @@ import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client'
 import { createKmsClient } from '../../shared/platform/aws/kms-client';
 import { loadConnectionsApiConfig } from '../../shared/platform/config';
 import { createConnectionsStore } from '../../shared/inbound/connections/connections-store';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
 import { createConnectionsApiHandler } from './connections-api';
 

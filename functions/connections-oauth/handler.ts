@@ -9,7 +9,7 @@ import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-to
 import { createProviderClients } from '../../shared/catalog/provider-clients';
 import { createConnectionTokens } from '../../shared/inbound/connections/connection-tokens';
 import { loadConnectionsOauthConfig } from '../../shared/platform/config';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import { createObservability } from '../../shared/platform/observability';
 import { createConnectionsOauthHandler } from './connections-oauth';

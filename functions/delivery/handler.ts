@@ -2,7 +2,7 @@ import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client'
 import { createKmsClient } from '../../shared/platform/aws/kms-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { loadDeliveryConfig } from '../../shared/platform/config';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
 import { createDeliveryDependencies } from '../../shared/outbound/delivery-dependencies';
 import { createAdmission } from '../../shared/outbound/admission/admission';

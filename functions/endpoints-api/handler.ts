@@ -3,7 +3,7 @@ import { createKmsClient } from '../../shared/platform/aws/kms-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { loadWebhooksApiConfig } from '../../shared/platform/config';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import { createObservability } from '../../shared/platform/observability';
 import { createDeliveryDependencies } from '../../shared/outbound/delivery-dependencies';

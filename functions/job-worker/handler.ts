@@ -14,7 +14,7 @@ import { inboundLogStoreFor } from '../../shared/inbound/log/inbound-logging';
 import { INBOUND_REPLAY_JOB_KIND, inboundReplayStep } from '../../shared/inbound/log/replay-job';
 import { replayQueuesFor } from '../../shared/inbound/log/replay-queues';
 import { loadInboundLogConfig, loadJobWorkerConfig, loadProviderSyncConfig } from '../../shared/platform/config';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { createJobsStore } from '../../shared/platform/jobs/jobs-store';
 import type { JobStep } from '../../shared/platform/jobs/job-runner';
 import { createObservability } from '../../shared/platform/observability';

@@ -6,7 +6,7 @@ import { createConnectionTokens } from '../../shared/inbound/connections/connect
 import { createOAuthTokenStore } from '../../shared/inbound/connections/oauth-token-store';
 import { alertSinkFor } from '../../shared/platform/alerts';
 import { loadTokenRefreshConfig } from '../../shared/platform/config';
-import { createSecretCipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
 import { createObservability } from '../../shared/platform/observability';
 import { createTokenRefreshHandler } from './oauth-token-refresh';
 

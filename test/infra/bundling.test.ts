@@ -22,6 +22,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const INGEST = new Set(['stripe-webhook', 'square-webhook', 'shopify-webhook', 'sources-webhook']);
 /** Issue 15: every function but the four ingest receivers (whose budget is 150 KB) ≤ 400 KB minified. */
 const OTHER_BUNDLE_LIMIT_BYTES = 400 * 1024;
+const INGEST_BUNDLE_LIMIT_BYTES = 150 * 1000;
 const RUNTIME_SDK_PACKAGE = /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|util-dynamodb)(\/|$)/;
 const DEPENDENCIES = Object.keys(
   (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
@@ -116,6 +117,15 @@ describe('Lambda bundling (infra/bundling.ts)', () => {
       (specifier) => !RUNTIME_SDK_PACKAGE.test(specifier) && !installed.includes(packageName(specifier)),
     );
     expect(unresolvable).toEqual([]);
+  });
+
+  it.each([...INGEST])('keeps %s to 150 KB with no import of the AWS SDK or zod, not even the runtime copy', (dir) => {
+    // An ESM bundle keeps an external import even when none of its bindings is used, and loading the
+    // runtime's SDK costs the ingest path's cold start several times its own code (issue 15).
+    const bundle = built.get(dir) as Built;
+    expect(bundle.bytes).toBeLessThanOrEqual(INGEST_BUNDLE_LIMIT_BYTES);
+    expect(bundle.externalImports).toEqual([]);
+    expect(bundle.inputs.filter((input) => /node_modules\/zod\//.test(input))).toEqual([]);
   });
 
   it('bundles beside a bundle only production dependencies that the bundle really imports', () => {

@@ -2,7 +2,8 @@ import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKmsClient } from '../../shared/platform/aws/kms-client';
 import { leanKmsDecrypt } from '../../shared/platform/aws/lean-kms';
-import { createSecretCipher, createSecretDecipher } from '../../shared/platform/crypto/secret-cipher';
+import { createSecretCipher } from '../../shared/platform/crypto/kms-secret-cipher';
+import { createSecretDecipher } from '../../shared/platform/crypto/secret-cipher';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startKmsSimulator, type KmsSimulator } from '../support/kms-simulator';
 

@@ -1,4 +1,3 @@
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { EndpointSecretsKey } from '../config';
 import { ConfigurationError } from '../errors';
@@ -8,13 +7,17 @@ import { ConfigurationError } from '../errors';
  * KMS key; on a laptop with AES-256-GCM under a local key. Both bind the ciphertext to its endpoint
  * through the encryption context (KMS) or additional authenticated data (local), so a ciphertext
  * copied onto another tenant's endpoint does not decrypt.
+ *
+ * This module loads no AWS SDK, so the ingest path can decrypt through the lean KMS client; the
+ * SDK-backed cipher is in kms-secret-cipher.ts (an SDK import an ESM bundle keeps even when unused,
+ * since the runtime's SDK is external).
  */
 export interface SecretCipher {
   encrypt(plaintext: string, context: Readonly<Record<string, string>>): Promise<string>;
   decrypt(ciphertext: string, context: Readonly<Record<string, string>>): Promise<string>;
 }
 
-const KMS_PREFIX = 'kms:v1:';
+export const KMS_PREFIX = 'kms:v1:';
 const LOCAL_PREFIX = 'local:v1:';
 
 /** The decrypting half, all the ingest path needs (source secrets). */
@@ -27,7 +30,7 @@ export type KmsDecrypt = (request: {
   readonly context: Record<string, string>;
 }) => Promise<Uint8Array | undefined>;
 
-function kmsDecipher(kmsDecrypt: () => KmsDecrypt, keyId: string): SecretDecipher {
+export function kmsDecipher(kmsDecrypt: () => KmsDecrypt, keyId: string): SecretDecipher {
   return {
     async decrypt(ciphertext, context) {
       if (!ciphertext.startsWith(KMS_PREFIX)) throw new ConfigurationError('Stored secret was not encrypted with KMS');
@@ -39,28 +42,6 @@ function kmsDecipher(kmsDecrypt: () => KmsDecrypt, keyId: string): SecretDeciphe
       if (!plaintext) throw new Error('KMS returned no plaintext');
       return Buffer.from(plaintext).toString('utf8');
     },
-  };
-}
-
-function createKmsCipher(kms: () => KMSClient, keyId: string): SecretCipher {
-  let client: KMSClient | undefined;
-  const kmsClient = () => (client ??= kms());
-  const sdkDecrypt: KmsDecrypt = async ({ keyId: id, ciphertext, context }) =>
-    (await kmsClient().send(new DecryptCommand({ KeyId: id, CiphertextBlob: ciphertext, EncryptionContext: context })))
-      .Plaintext;
-  return {
-    async encrypt(plaintext, context) {
-      const result = await kmsClient().send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(plaintext, 'utf8'),
-          EncryptionContext: { ...context },
-        }),
-      );
-      if (!result.CiphertextBlob) throw new Error('KMS returned no ciphertext');
-      return KMS_PREFIX + Buffer.from(result.CiphertextBlob).toString('base64');
-    },
-    ...kmsDecipher(() => sdkDecrypt, keyId),
   };
 }
 
@@ -90,11 +71,6 @@ export function createLocalCipher(keyMaterial: string): SecretCipher {
       return Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8');
     },
   };
-}
-
-/** The cipher the configuration asks for. */
-export function createSecretCipher(key: EndpointSecretsKey, kms: () => KMSClient): SecretCipher {
-  return key.kind === 'kms' ? createKmsCipher(kms, key.keyId) : createLocalCipher(key.keyMaterial);
 }
 
 /**
