@@ -7,8 +7,8 @@ import { ownedByOrg } from '../../shared/events/owner';
 import { deliver, type DeliveryOutcome } from '../../shared/outbound/deliver';
 import type { EndpointRecord } from '../../shared/outbound/endpoint';
 import { resendSchema, testSchema } from '../../shared/outbound/endpoint-requests';
-import { messageBody } from '../../shared/outbound/fanout';
-import type { Attempt } from '../../shared/outbound/messages-store';
+import { messageBody, newDelivery } from '../../shared/outbound/fanout';
+import type { Attempt, StoredMessage } from '../../shared/outbound/messages-store';
 import { attemptView } from '../../shared/outbound/views';
 import { parseJsonBody, parseOptionalJsonBody } from '../../shared/platform/http/org-router';
 import { problem } from '../../shared/platform/http/problem';
@@ -63,33 +63,23 @@ async function storeTestMessage(
   const createdAt = now.toISOString();
   const messageId = messageIdFor(orgScope(orgId), example.id);
   const expiresAt = Math.floor(now.getTime() / 1_000) + deps.settings.messageRetentionDays * 86_400;
-  const body = messageBody(messageId, example);
-  const eventType = example.type;
-  await deps.messages.putMessage({
+  const message: StoredMessage = {
     messageId,
     orgId,
     eventId: example.id,
-    eventType,
+    eventType: example.type,
     occurredAt: createdAt,
-    body,
+    body: messageBody(messageId, example),
     correlationId,
     createdAt,
     fanout: 'complete',
     expiresAt,
-  });
-  await deps.messages.putDeliveryIfAbsent({
-    messageId,
-    endpointId: endpoint.endpointId,
-    orgId,
-    eventType,
-    status: 'pending',
-    attempts: 0,
-    lastAttemptAt: null,
-    nextAttemptAt: createdAt,
-    createdAt,
-    updatedAt: createdAt,
-    expiresAt,
-  });
+  };
+  await deps.messages.putMessage(message);
+  // A test send goes out whatever the endpoint's state: the operator asked for it.
+  await deps.messages.putDeliveryIfAbsent(
+    newDelivery(message, { endpointId: endpoint.endpointId, enabled: true }, createdAt),
+  );
   await deps.stats.record(endpoint.endpointId, { kind: 'pending', delta: 1, createdAt }, now).catch(() => undefined);
   return messageId;
 }

@@ -5,7 +5,7 @@ import type { DeliveryTask } from './delivery-task';
 import type { EndpointsStore } from './endpoints-store';
 import { messageIdFor, ownerScope } from '../events/ids';
 import { eventOwner, ownerFields } from '../events/owner';
-import type { MessagesStore, StoredMessage } from './messages-store';
+import type { Delivery, MessagesStore, StoredMessage } from './messages-store';
 import type { StatsStore } from './stats-store';
 
 /**
@@ -72,20 +72,7 @@ export async function fanOut(
   let skipped = 0;
   await Promise.all(
     matching.map(async (endpoint) => {
-      const status = endpoint.enabled ? 'pending' : 'skipped';
-      const created = await deps.messages.putDeliveryIfAbsent({
-        messageId,
-        endpointId: endpoint.endpointId,
-        ...tenant,
-        eventType: event.type,
-        status,
-        attempts: 0,
-        lastAttemptAt: null,
-        nextAttemptAt: endpoint.enabled ? createdAt : null,
-        createdAt: message.createdAt,
-        updatedAt: createdAt,
-        expiresAt: message.expiresAt,
-      });
+      const created = await deps.messages.putDeliveryIfAbsent(newDelivery(message, endpoint, createdAt));
       // Counted only by the fan-out that created the delivery; best effort, never failing the fan-out.
       if (created)
         await deps.stats
@@ -112,4 +99,29 @@ export async function fanOut(
   await deps.deliveryQueue.sendBatch(tasks.map((task) => JSON.stringify(task)));
   await deps.messages.markFanoutComplete(messageId);
   return { messageId, duplicate: false, tasks: tasks.length, skipped };
+}
+
+/**
+ * The delivery of a message to one endpoint as fan-out (or a test send) first writes it: pending and
+ * due at once, or skipped when the endpoint is disabled; owned as its message is.
+ */
+export function newDelivery(
+  message: StoredMessage,
+  endpoint: { readonly endpointId: string; readonly enabled: boolean },
+  now: string,
+): Delivery {
+  return {
+    messageId: message.messageId,
+    endpointId: endpoint.endpointId,
+    orgId: message.orgId,
+    ...(message.merchantId !== undefined && { merchantId: message.merchantId }),
+    eventType: message.eventType,
+    status: endpoint.enabled ? 'pending' : 'skipped',
+    attempts: 0,
+    lastAttemptAt: null,
+    nextAttemptAt: endpoint.enabled ? now : null,
+    createdAt: message.createdAt,
+    updatedAt: now,
+    expiresAt: message.expiresAt,
+  };
 }
