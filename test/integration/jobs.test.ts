@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { createSqsClient } from '../../shared/platform/aws/sqs-client';
-import { putIfAbsent } from '../../shared/platform/aws/conditional-writes';
+import { putItemIfAbsent } from '../../shared/platform/aws/table';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { newJob, type Job, type StepResult } from '../../shared/platform/jobs/job';
 import {
@@ -48,7 +48,7 @@ describe('Integration: durable jobs', () => {
     };
     // The effect each page item has: a conditional put, so a page run twice applies it once.
     pageStep.apply = async (item) => {
-      if (await putIfAbsent(documents, tableOf(), { pk: 'EFFECT', sk: item })) effects.push(item);
+      if (await putItemIfAbsent({ documents, tableName: tableOf() }, { pk: 'EFFECT', sk: item })) effects.push(item);
     };
   });
 

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ITEM_ABSENT, putWhen } from '../../platform/aws/conditional-writes';
+import { putItemIfAbsent } from '../../platform/aws/table';
 import { decodeCursor, encodeCursor } from '../../platform/aws/pagination';
 import type { ObjectStore } from '../../platform/aws/object-store';
 import type { InboundEntry, InboundProvider, InboundStatus } from './inbound-event';
@@ -108,7 +108,7 @@ async function storedBody({ bodies }: LogContext, entry: InboundEntry, body: Buf
 
 async function createEntry(context: LogContext, entry: InboundEntry, body: Buffer): Promise<'created' | 'exists'> {
   const item = inboundItem(entry, await storedBody(context, entry, body), body.length);
-  const created = await putWhen(context.documents, context.tableName, item, { expression: ITEM_ABSENT });
+  const created = await putItemIfAbsent(context, item);
   return created ? 'created' : 'exists';
 }
 

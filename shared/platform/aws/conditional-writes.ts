@@ -1,5 +1,4 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ITEM_ABSENT } from './condition-clauses';
 import { isConditionalCheckFailed } from './pagination';
 
 /** Writes an item only if `condition` holds for what is stored; false when it does not. */
@@ -46,15 +45,3 @@ export async function queryAllItems(
 }
 
 export { ITEM_ABSENT, ITEM_PRESENT } from './condition-clauses';
-
-/**
- * Writes an item only if no item has its key. Deterministic keys make this the idempotency check:
- * a redelivered event finds its audit entry, delivery or attempt already there.
- */
-export async function putIfAbsent(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  item: Record<string, unknown>,
-): Promise<boolean> {
-  return putWhen(documents, tableName, item, { expression: ITEM_ABSENT });
-}
