@@ -114,7 +114,10 @@ export function createAdmission(deps: AdmissionDependencies): Admission {
   };
 }
 
-/** A deferral until `untilMs`, remembered by this worker (deferral-hints.ts) unless it is a rate slot's. */
+/**
+ * A deferral until `untilMs`, decided from the store: remembered by this worker (deferral-hints.ts)
+ * unless it is a rate slot's.
+ */
 function defer(
   context: AdmissionContext,
   endpointId: string,
@@ -122,16 +125,26 @@ function defer(
   untilMs: number,
   state?: AdmissionState,
 ): Deferred {
+  context.hints.remember(endpointId, { reason, resumeAt: untilMs }, context.now().getTime());
+  return deferral(context, reason, untilMs, state);
+}
+
+function deferral(context: AdmissionContext, reason: DeferReason, untilMs: number, state?: AdmissionState): Deferred {
   const nowMs = context.now().getTime();
   const openForMs =
     state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
-  context.hints.remember(endpointId, { reason, resumeAt: untilMs }, nowMs);
   return { kind: 'deferred', reason, delayMs: deferDelayMs(reason, untilMs, nowMs, context.random, openForMs) };
 }
 
+/**
+ * A deferral by a hint is not remembered again: the hint expires when it was set to, and the next
+ * task reads the store. Renewed on every recall, a hint would never expire while the endpoint's backlog
+ * keeps coming back to this worker (a backlog of 1,000 tasks to a rate-limited endpoint was deferred
+ * for ever that way, with nothing ever read or sent).
+ */
 function recentDeferral(context: AdmissionContext, endpointId: string): Deferred | undefined {
   const hint = context.hints.recall(endpointId, context.now().getTime());
-  return hint && defer(context, endpointId, hint.reason, hint.resumeAt);
+  return hint && deferral(context, hint.reason, hint.resumeAt);
 }
 
 async function admit(context: AdmissionContext, request: AdmissionRequest): Promise<AdmissionDecision> {
