@@ -6,7 +6,7 @@ import { startLocalSystem, type LocalSystem } from '../infra/local/system';
 import { inParallel } from './lib/parallel';
 import { SETTINGS } from './lib/settings';
 import { busiestWindow, percentile, round } from './lib/stats';
-import { pause, runWorker } from './lib/worker';
+import { pause, progress, runWorker } from './lib/worker';
 
 /**
  * Benchmark 8, fair delivery, on `startLocalSystem` (memory, quiet) with the default attempt timeout:
@@ -152,8 +152,10 @@ async function tarpitScenario(system: LocalSystem, receiver: Receiver): Promise<
     1000,
   );
   await inParallel(TARPIT_EVENTS, 16, (n) => publish(system, 'org_bench_a', n));
+  progress(aStarted, `A published ${TARPIT_EVENTS} events to ${TARPITS} tarpits; waiting for fan-out`);
   await waitForQueueDrained(system, system.queueUrls.events.url);
   const queueSeconds = round((performance.now() - queueStarted) / 1000);
+  progress(aStarted, `A's ${TARPITS * TARPIT_EVENTS} deliveries queued; B publishes`);
 
   const publishedAt = new Map<string, number>();
   const bStarted = Date.now();
@@ -163,6 +165,7 @@ async function tarpitScenario(system: LocalSystem, receiver: Receiver): Promise<
   });
   const deadline = Date.now() + 120_000;
   while ((receiver.arrivals.get('/fast')?.length ?? 0) < B_EVENTS && Date.now() < deadline) await pause(100);
+  progress(aStarted, `B delivered ${receiver.arrivals.get('/fast')?.length ?? 0} of ${B_EVENTS}`);
   const latencies = [...publishedAt].flatMap(([messageId, at]) => {
     const arrived = receiver.firstById.get(messageId);
     return arrived === undefined ? [] : [arrived - at];
@@ -198,8 +201,14 @@ async function rateLimitScenario(system: LocalSystem, receiver: Receiver): Promi
   await endpoint(system, 'org_bench_rate', `${receiver.baseUrl}/limited`, { rateLimitPerSecond: LIMIT });
   const started = Date.now();
   await inParallel(LIMITED_EVENTS, 8, (n) => publish(system, 'org_bench_rate', n));
+  progress(started, `${LIMITED_EVENTS} events published to the endpoint limited to ${LIMIT}/s`);
   const deadline = Date.now() + 600_000;
+  const reporter = setInterval(
+    () => progress(started, `${receiver.arrivals.get('/limited')?.length ?? 0} limited deliveries arrived`),
+    10_000,
+  );
   while ((receiver.arrivals.get('/limited')?.length ?? 0) < LIMITED_EVENTS && Date.now() < deadline) await pause(250);
+  clearInterval(reporter);
   const times = receiver.arrivals.get('/limited') ?? [];
   if (times.length < LIMITED_EVENTS)
     throw new Error(`Only ${times.length} of ${LIMITED_EVENTS} limited deliveries arrived`);

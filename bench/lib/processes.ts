@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { WorkerEnvelope } from './worker';
+import { PROGRESS_MARK, type WorkerEnvelope } from './worker';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -37,7 +37,10 @@ export async function runWorkerProcess<T>(name: string, run: WorkerRun): Promise
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-8_000);
+      const text = chunk.toString('utf8');
+      stderr = (stderr + text).slice(-8_000);
+      // A long benchmark's phases (worker.ts, progress) show as they happen.
+      for (const line of text.split('\n')) if (line.startsWith(PROGRESS_MARK)) process.stderr.write(`  ${line}\n`);
     });
     const code = await waitForExit(child, run.timeoutMs, name);
     if (code !== 0) throw new Error(`Benchmark worker "${name}" exited with ${code}:\n${stderr.trim()}`);

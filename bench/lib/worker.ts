@@ -29,3 +29,11 @@ export function runWorker<T>(main: () => Promise<T>): void {
 
 /** Lets the event loop breathe between phases (sockets flushed, timers run). */
 export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Marks a worker's stderr line as progress: the orchestrator shows it live (processes.ts). */
+export const PROGRESS_MARK = '…';
+
+/** Reports a phase of a long benchmark as it happens, with the seconds since `startedAt`. */
+export function progress(startedAt: number, message: string): void {
+  process.stderr.write(`${PROGRESS_MARK} ${Math.round((Date.now() - startedAt) / 1000)} s: ${message}\n`);
+}
