@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createDocumentClient } from '../shared/platform/aws/dynamodb-client';
 import { createSqsClient } from '../shared/platform/aws/sqs-client';
-import { createQueueSender, type QueueSender } from '../shared/platform/aws/queue';
+import { createQueueSender } from '../shared/platform/aws/queue';
 import { createLocalCipher } from '../shared/platform/crypto/secret-cipher';
 import { EVENT_CATALOG, parsePlatformEvent } from '../shared/events/event-catalog';
 import { generateSigningSecret } from '../shared/platform/crypto/standard-webhooks';
 import { newEndpointRecord } from '../shared/outbound/endpoint';
+import { createAdmissionStore } from '../shared/outbound/admission/admission-store';
 import { createEndpointsStore, type EndpointsStore } from '../shared/outbound/endpoints-store';
 import { fanOut, type FanoutDependencies } from '../shared/outbound/fanout';
 import { newEndpointId } from '../shared/events/ids';
@@ -76,6 +77,7 @@ async function main(): Promise<FanoutResult> {
     const endpoints = createEndpointsStore(documents, table);
     const messages = createMessagesStore(documents, table);
     const queue = createQueueSender(sqs, emulator.info.queues.delivery.url);
+    const admission = createAdmissionStore(documents, table);
     const cipher = createLocalCipher('benchmark-local-key-material');
 
     const sizes = [1, 100, 1_000];
@@ -145,14 +147,18 @@ async function main(): Promise<FanoutResult> {
           putDeliveryIfAbsent: (delivery) => mark('putDeliveries', () => messages.putDeliveryIfAbsent(delivery)),
           markFanoutComplete: (id) => mark('markComplete', () => messages.markFanoutComplete(id)),
         };
-        const wrappedQueue: QueueSender = {
-          ...queue,
-          sendBatch: (bodies) => mark('sendTasks', () => queue.sendBatch(bodies)),
+        // Queueing: the endpoints' admission states (is a circuit open?), then SendMessageBatch per ten tasks.
+        const wrappedQueue: FanoutDependencies['deliveryQueue'] = {
+          sendEach: (entries) => mark('sendTasks', () => queue.sendEach(entries)),
+        };
+        const wrappedAdmission: FanoutDependencies['admission'] = {
+          readMany: (endpointIds) => mark('sendTasks', () => admission.readMany(endpointIds)),
         };
         const deps: FanoutDependencies = {
           endpoints: wrappedEndpoints,
           messages: wrappedMessages,
           deliveryQueue: wrappedQueue,
+          admission: wrappedAdmission,
           messageRetentionDays: 30,
           now: () => new Date(),
         };

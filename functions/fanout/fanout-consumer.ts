@@ -27,6 +27,7 @@ export function createFanoutConsumer(deps: FanoutConsumerDependencies) {
       metrics.addMetric(outcome.duplicate ? METRIC.duplicateEvent : METRIC.messageCreated, MetricUnit.Count, 1);
       metrics.addMetric(METRIC.tasksCreated, MetricUnit.Count, outcome.tasks);
       if (outcome.skipped > 0) metrics.addMetric(METRIC.skipped, MetricUnit.Count, outcome.skipped);
+      if (outcome.delayed > 0) metrics.addMetric(METRIC.delayedAtFanout, MetricUnit.Count, outcome.delayed);
       logger.info('Event fanned out', {
         correlationId,
         eventId: event.id,

@@ -3,6 +3,7 @@ import { createSqsClient } from '../../shared/platform/aws/sqs-client';
 import { createQueueSender } from '../../shared/platform/aws/queue';
 import { loadFanoutConfig } from '../../shared/platform/config';
 import { createObservability } from '../../shared/platform/observability';
+import { createAdmissionStore } from '../../shared/outbound/admission/admission-store';
 import { createEndpointsStore } from '../../shared/outbound/endpoints-store';
 import { createMessagesStore } from '../../shared/outbound/messages-store';
 import { createStatsStore } from '../../shared/outbound/stats-store';
@@ -19,4 +20,5 @@ export const handler = createFanoutConsumer({
   now: () => new Date(),
   observability: createObservability('fanout'),
   stats: createStatsStore(documents, config.webhooksTable),
+  admission: createAdmissionStore(documents, config.webhooksTable),
 });

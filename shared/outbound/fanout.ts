@@ -1,4 +1,8 @@
-import type { QueueSender } from '../platform/aws/queue';
+import { EnqueueError } from '../platform/errors';
+import { SQS_MAX_BATCH_ENTRIES, type BatchingQueueSender } from '../platform/aws/queue';
+import type { AdmissionStore } from './admission/admission-store';
+import { deferredTaskMessage } from './admission/admit-task';
+import { gateDelayMs } from './admission/policy';
 import type { PlatformEvent } from '../events/event-catalog';
 import { matchesFilter } from '../events/filters';
 import type { DeliveryTask } from './delivery-task';
@@ -19,11 +23,17 @@ import type { StatsStore } from './stats-store';
 export interface FanoutDependencies {
   readonly endpoints: EndpointsStore;
   readonly messages: MessagesStore;
-  readonly deliveryQueue: QueueSender;
+  readonly deliveryQueue: Pick<BatchingQueueSender, 'sendEach'>;
   readonly messageRetentionDays: number;
   readonly now: () => Date;
   /** Endpoint health counters (stats-store.ts); absent, nothing is counted. */
   readonly stats?: StatsStore;
+  /**
+   * The endpoints' admission states (circuit, slow-down): a task for an endpoint admission would defer
+   * is queued with that delay already. Absent, every task is queued to go at once.
+   */
+  readonly admission?: Pick<AdmissionStore, 'readMany'>;
+  readonly random?: () => number;
 }
 
 export interface FanoutOutcome {
@@ -31,6 +41,8 @@ export interface FanoutOutcome {
   readonly duplicate: boolean;
   readonly tasks: number;
   readonly skipped: number;
+  /** Tasks queued with a delay, their endpoint's circuit open or slowed down. */
+  readonly delayed: number;
 }
 
 /** The body every endpoint receives, exactly as signed. */
@@ -63,7 +75,7 @@ export async function fanOut(
     expiresAt,
   };
   const { message } = await deps.messages.putMessage(candidate);
-  if (message.fanout === 'complete') return { messageId, duplicate: true, tasks: 0, skipped: 0 };
+  if (message.fanout === 'complete') return { messageId, duplicate: true, tasks: 0, skipped: 0, delayed: 0 };
 
   const matching = (await deps.endpoints.list(owner)).filter((endpoint) =>
     matchesFilter(endpoint.eventTypes, event.type),
@@ -96,9 +108,30 @@ export async function fanOut(
       else skipped += 1;
     }),
   );
-  await deps.deliveryQueue.sendBatch(tasks.map((task) => JSON.stringify(task)));
+  const delayed = await enqueueTasks(tasks, deps, now);
   await deps.messages.markFanoutComplete(messageId);
-  return { messageId, duplicate: false, tasks: tasks.length, skipped };
+  return { messageId, duplicate: false, tasks: tasks.length, skipped, delayed };
+}
+
+/**
+ * Queues the tasks ten to a SendMessageBatch, each delayed as admission would defer it now (an open
+ * circuit, a slow-down); answers how many were delayed. A task the queue refuses fails the fan-out,
+ * which SQS then retries (deliveries already written are not written twice).
+ */
+async function enqueueTasks(tasks: readonly DeliveryTask[], deps: FanoutDependencies, now: Date): Promise<number> {
+  const states = deps.admission ? await deps.admission.readMany(tasks.map((task) => task.endpointId)) : undefined;
+  const random = deps.random ?? Math.random;
+  const messages = tasks.map((task) => {
+    const state = states?.get(task.endpointId);
+    const delayMs = state ? gateDelayMs(state, now.getTime(), random) : 0;
+    return delayMs > 0 ? deferredTaskMessage(task, delayMs, now) : { body: JSON.stringify(task), delaySeconds: 0 };
+  });
+  for (let start = 0; start < messages.length; start += SQS_MAX_BATCH_ENTRIES) {
+    const accepted = await deps.deliveryQueue.sendEach(messages.slice(start, start + SQS_MAX_BATCH_ENTRIES));
+    const refused = accepted.filter((ok) => !ok).length;
+    if (refused > 0) throw new EnqueueError(`${refused} delivery tasks were not accepted by the delivery queue`);
+  }
+  return messages.filter((message) => message.delaySeconds > 0).length;
 }
 
 /**

@@ -34,6 +34,8 @@ export const METRIC_NAMES = {
     duplicateEvent: 'DuplicateEvent',
     tasksCreated: 'DeliveryTasksCreated',
     skipped: 'DeliverySkipped',
+    /** Tasks queued already delayed: their endpoint's circuit was open or it was slowed down by a 429. */
+    delayedAtFanout: 'DeliveryTasksDelayedAtFanout',
     invalidEvent: 'InvalidEvent',
   },
   delivery: {

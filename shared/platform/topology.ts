@@ -366,6 +366,8 @@ export const FUNCTIONS = {
             actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
             keyPrefixes: OUTBOUND_ITEM_PREFIXES,
           },
+          // Reads (never writes) the endpoints' admission items: a task for an open circuit is queued delayed.
+          { actions: ['BatchGetItem'], keyPrefixes: ['ADMISSION#'] },
         ],
       },
       sendsTo: ['delivery'],

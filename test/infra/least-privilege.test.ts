@@ -117,7 +117,7 @@ describe('item-scoped DynamoDB grants', () => {
     billingApi: ['GetItem', 'Query'],
     endpointsApi: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     eventsApi: [],
-    fanout: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    fanout: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     delivery: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
     squareWebhook: ['GetItem'],
     shopifyWebhook: [],
@@ -157,10 +157,13 @@ describe('item-scoped DynamoDB grants', () => {
     }
   });
 
-  it('grants BatchGetItem only to the delivery path, on exactly the webhooks items its GetItem may read', () => {
+  it('grants BatchGetItem to delivery (items its GetItem may read) and fan-out (admission items) only', () => {
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       const batchGet = grantsOf(name).BatchGetItem;
-      if (name === 'delivery' || name === 'endpointsApi') {
+      if (name === 'fanout') {
+        // Fan-out reads the endpoints' admission items (is a circuit open?) and nothing else in a batch.
+        expect(batchGet, name).toEqual(['webhooks|ADMISSION#*']);
+      } else if (name === 'delivery' || name === 'endpointsApi') {
         // The admission item (circuit, leases, rate slots) is read on its own, never in the batch.
         const webhooksGets = (grantsOf(name).GetItem ?? []).filter(
           (grant) => grant.startsWith('webhooks|') && grant !== 'webhooks|ADMISSION#*',

@@ -5,6 +5,7 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../platform/aws/pagination';
+import { batchGetItems } from '../delivery-context';
 import { EMPTY_ADMISSION_STATE, type AdmissionState } from './policy';
 
 /**
@@ -17,6 +18,8 @@ import { EMPTY_ADMISSION_STATE, type AdmissionState } from './policy';
 
 export interface AdmissionStore {
   read(endpointId: string): Promise<AdmissionState>;
+  /** Several endpoints' states in BatchGetItem requests (fan-out); an endpoint never admitted has the empty state. */
+  readMany(endpointIds: readonly string[]): Promise<Map<string, AdmissionState>>;
   /** Adds a lease if fewer than `cap` exist. */
   acquireLease(endpointId: string, leaseId: string, expiresAt: number, cap: number): Promise<boolean>;
   /** Removes leases that expired (each only if it still holds the expiry seen). */
@@ -71,6 +74,16 @@ async function read(store: StoreContext, endpointId: string): Promise<AdmissionS
     new GetCommand({ TableName: store.tableName, Key: key(endpointId), ConsistentRead: true }),
   );
   return Item ? stateOf(Item) : EMPTY_ADMISSION_STATE;
+}
+
+async function readMany(store: StoreContext, endpointIds: readonly string[]): Promise<Map<string, AdmissionState>> {
+  const found = await batchGetItems(store, endpointIds.map(key));
+  return new Map(
+    endpointIds.map((endpointId) => {
+      const item = found.get(`${key(endpointId).pk}|STATE`);
+      return [endpointId, item ? stateOf(item) : EMPTY_ADMISSION_STATE];
+    }),
+  );
 }
 
 async function acquireLease(
@@ -202,6 +215,7 @@ export function createAdmissionStore(documents: DynamoDBDocumentClient, tableNam
   const store: StoreContext = { documents, tableName };
   return {
     read: (endpointId) => read(store, endpointId),
+    readMany: (endpointIds) => readMany(store, endpointIds),
     acquireLease: (endpointId, leaseId, expiresAt, cap) => acquireLease(store, endpointId, leaseId, expiresAt, cap),
     dropLeases: (endpointId, leases) => dropLeases(store, endpointId, leases),
     releaseLease: (endpointId, leaseId) => releaseLease(store, endpointId, leaseId),

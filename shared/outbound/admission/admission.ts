@@ -10,6 +10,7 @@ import {
   gate,
   LEASE_MARGIN_MS,
   capDeferUntil,
+  circuitOpenForMs,
   concurrencyCapFor,
   slotIndexAt,
   SLOT_LEAD_MS,
@@ -131,8 +132,7 @@ function defer(
 
 function deferral(context: AdmissionContext, reason: DeferReason, untilMs: number, state?: AdmissionState): Deferred {
   const nowMs = context.now().getTime();
-  const openForMs =
-    state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
+  const openForMs = circuitOpenForMs(state, reason, nowMs);
   return { kind: 'deferred', reason, delayMs: deferDelayMs(reason, untilMs, nowMs, context.random, openForMs) };
 }
 

@@ -1,5 +1,5 @@
 import type { CoalescedSender } from '../../platform/aws/coalesced-sends';
-import { SQS_MAX_DELAY_SECONDS, type QueueSender } from '../../platform/aws/queue';
+import { SQS_MAX_DELAY_SECONDS, type DelayedMessage, type QueueSender } from '../../platform/aws/queue';
 import type { DeliveryTask } from '../delivery-task';
 import type { Endpoint } from '../endpoint';
 import type { DeliveryResult } from '../transport/http-delivery';
@@ -60,17 +60,24 @@ async function requeue(
   decision: Extract<AdmissionDecision, { kind: 'deferred' }>,
   deps: AdmissionPathDependencies,
 ): Promise<TaskAdmission> {
+  const message = deferredTaskMessage(task, decision.delayMs, deps.now(), decision.rateSlot);
+  await sendLater(deps, message.body, message.delaySeconds);
+  return { kind: 'deferred', reason: decision.reason };
+}
+
+/**
+ * The task as it goes back on the queue to wait `delayMs`: the same attempt, the rate slot it now
+ * holds (if any), and past SQS's 15-minute delay a `notBefore` that chains the rest of the wait.
+ */
+export function deferredTaskMessage(task: DeliveryTask, delayMs: number, now: Date, rateSlot?: number): DelayedMessage {
   const { rateSlot: _heldSlot, notBefore: _notBefore, ...rest } = task;
-  const delaySeconds = decision.delayMs / SECOND_MS;
+  const delaySeconds = delayMs / SECOND_MS;
   const deferred: DeliveryTask = {
     ...rest,
-    ...(decision.rateSlot !== undefined && { rateSlot: decision.rateSlot }),
-    ...(delaySeconds > SQS_MAX_DELAY_SECONDS && {
-      notBefore: new Date(deps.now().getTime() + decision.delayMs).toISOString(),
-    }),
+    ...(rateSlot !== undefined && { rateSlot }),
+    ...(delaySeconds > SQS_MAX_DELAY_SECONDS && { notBefore: new Date(now.getTime() + delayMs).toISOString() }),
   };
-  await sendLater(deps, JSON.stringify(deferred), Math.min(delaySeconds, SQS_MAX_DELAY_SECONDS));
-  return { kind: 'deferred', reason: decision.reason };
+  return { body: JSON.stringify(deferred), delaySeconds: Math.min(delaySeconds, SQS_MAX_DELAY_SECONDS) };
 }
 
 /** Puts a task back on the delivery queue with a delay: coalesced with the batch's other deferrals if it can be. */

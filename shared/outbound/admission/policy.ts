@@ -250,6 +250,25 @@ function answered(slowUntil: number | null): AttemptVerdict {
   return { kind: 'answered', slowUntil };
 }
 
+/** How long an endpoint's circuit has been open, when the deferral is for its circuit (spreads its backlog). */
+export function circuitOpenForMs(state: AdmissionState | undefined, reason: DeferReason, nowMs: number): number {
+  return state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
+}
+
+/**
+ * How long a new task for the endpoint had better wait on the queue before anyone looks at it: what
+ * admission would defer it by now (an open circuit between probes, a 429 slow-down), or 0. Fan-out
+ * asks this, so a dead endpoint's new deliveries are queued already delayed rather than queued
+ * visible, read, and put back: a tenant fanning out to hundreds of dead endpoints then puts nothing
+ * in front of other tenants' tasks.
+ */
+export function gateDelayMs(state: AdmissionState, nowMs: number, random: () => number): number {
+  const verdict = gate(state, nowMs);
+  if (verdict.kind !== 'defer') return 0;
+  const openForMs = circuitOpenForMs(state, verdict.reason, nowMs);
+  return deferDelayMs(verdict.reason, verdict.untilMs, nowMs, random, openForMs);
+}
+
 /**
  * How long a deferred task waits on the queue. Circuit deferrals are spread over a window that grows
  * with how long the circuit has been open (up to 15 minutes), so a dead endpoint's backlog comes back

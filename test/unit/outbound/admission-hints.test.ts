@@ -34,6 +34,7 @@ function fullStore(): AdmissionStore & { reads: number; leases: Record<string, n
       store.reads += 1;
       return state();
     },
+    readMany: async (endpointIds: readonly string[]) => new Map(endpointIds.map((id) => [id, state()])),
     async acquireLease(_endpointId: string, leaseId: string, expiresAt: number, cap: number) {
       if (Object.keys(leases).length >= cap) return false;
       leases[leaseId] = expiresAt;
