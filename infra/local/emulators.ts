@@ -22,6 +22,7 @@ import {
 import { acquireDataDirLock } from './data-lock';
 import { provisionTopology, type QueueResources } from './provision';
 import { releaseAbandonedMessages } from './queue-store';
+import { installDelayIndex } from './fauxqs-delays';
 import { persistentStores } from './fauxqs-stores';
 
 /**
@@ -112,6 +113,7 @@ async function startFauxqs(options: EmulatorOptions, cleanups: Cleanups) {
   const queueDataDir = options.memory ? undefined : resolve(dataDir, 'queues');
   const releasedMessages = queueDataDir ? releaseAbandonedMessages(queueDataDir) : 0;
   const persistent = queueDataDir ? await persistentStores(queueDataDir, resolve(dataDir, 'buckets')) : undefined;
+  await installDelayIndex();
   const fauxqs = buildApp({
     logger: false,
     defaultRegion: LOCAL_REGION,

@@ -270,10 +270,16 @@ export function gateDelayMs(state: AdmissionState, nowMs: number, random: () => 
 }
 
 /**
- * How long a deferred task waits on the queue. Circuit deferrals are spread over a window that grows
- * with how long the circuit has been open (up to 15 minutes), so a dead endpoint's backlog comes back
- * as a trickle rather than all at once every minute.
+ * How long a deferred task waits on the queue. Circuit deferrals are spread over a window of at least
+ * 5 minutes that grows with how long the circuit has been open (up to 15), so a dead endpoint's backlog
+ * comes back as a trickle rather than all at once every minute: with a one-minute window a tenant's
+ * 100,000 tasks behind dead endpoints came back ≈ 1,100 times a second, each a receive and a re-send
+ * for nothing. After an outage the probe closes the circuit within a minute of recovery, and the
+ * backlog follows within the window (Svix's second retry comes 5 minutes after its first).
  */
+export const CIRCUIT_SPREAD_MIN_MS = 5 * 60_000;
+export const CIRCUIT_SPREAD_MAX_MS = 15 * 60_000;
+
 export function deferDelayMs(
   reason: DeferReason,
   untilMs: number,
@@ -286,7 +292,7 @@ export function deferDelayMs(
     case 'rate_limit':
       return Math.max(0, wait - SLOT_EARLY_ARRIVAL_MS);
     case 'circuit_open':
-      return wait + random() * Math.min(Math.max(DEFAULT_PROBE_INTERVAL_MS, openForMs), 900_000);
+      return wait + random() * Math.min(Math.max(CIRCUIT_SPREAD_MIN_MS, openForMs), CIRCUIT_SPREAD_MAX_MS);
     case 'concurrency_cap':
     case 'slowed_down':
       return Math.max(1_000, wait) + random() * 1_000;

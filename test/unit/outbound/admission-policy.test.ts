@@ -169,7 +169,9 @@ describe('admission policy', () => {
   it('spreads deferrals behind an open circuit over a window that grows with the outage', () => {
     const until = NOW + 60_000;
     expect(deferDelayMs('circuit_open', until, NOW, () => 0)).toBe(60_000);
-    expect(deferDelayMs('circuit_open', until, NOW, () => 1)).toBe(120_000);
+    // At least a 5-minute window, however new the outage, growing with it to 15 minutes.
+    expect(deferDelayMs('circuit_open', until, NOW, () => 1)).toBe(60_000 + 300_000);
+    expect(deferDelayMs('circuit_open', until, NOW, () => 1, 600_000)).toBe(60_000 + 600_000);
     expect(deferDelayMs('circuit_open', until, NOW, () => 1, 3_600_000)).toBe(60_000 + 900_000);
     expect(deferDelayMs('rate_limit', NOW + 10_000, NOW, () => 0.5)).toBe(7_000);
     expect(deferDelayMs('concurrency_cap', NOW, NOW, () => 0)).toBe(1_000);
