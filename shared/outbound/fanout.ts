@@ -2,7 +2,7 @@ import { EnqueueError } from '../platform/errors';
 import { SQS_MAX_BATCH_ENTRIES, type BatchingQueueSender } from '../platform/aws/queue';
 import type { AdmissionStore } from './admission/admission-store';
 import { deferredTaskMessage } from './admission/admit-task';
-import { gateDelayMs } from './admission/policy';
+import { gateDelayMs, type AdmissionState } from './admission/policy';
 import type { PlatformEvent } from '../events/event-catalog';
 import { matchesFilter } from '../events/filters';
 import type { DeliveryTask } from './delivery-task';
@@ -80,6 +80,8 @@ export async function fanOut(
   const matching = (await deps.endpoints.list(owner)).filter((endpoint) =>
     matchesFilter(endpoint.eventTypes, event.type),
   );
+  // Read while the delivery records are written: which endpoints admission would defer right now.
+  const states = readAdmissionStates(matching, deps);
   const tasks: DeliveryTask[] = [];
   let skipped = 0;
   await Promise.all(
@@ -108,9 +110,19 @@ export async function fanOut(
       else skipped += 1;
     }),
   );
-  const delayed = await enqueueTasks(tasks, deps, now);
+  const delayed = await enqueueTasks(tasks, await states, deps, now);
   await deps.messages.markFanoutComplete(messageId);
   return { messageId, duplicate: false, tasks: tasks.length, skipped, delayed };
+}
+
+function readAdmissionStates(
+  endpoints: readonly { readonly endpointId: string; readonly enabled: boolean }[],
+  deps: FanoutDependencies,
+): Promise<ReadonlyMap<string, AdmissionState> | undefined> {
+  const enabled = endpoints.filter((endpoint) => endpoint.enabled).map((endpoint) => endpoint.endpointId);
+  if (!deps.admission || enabled.length === 0) return Promise.resolve(undefined);
+  // Best effort: without the states every task goes at once, and admission defers it as before.
+  return deps.admission.readMany(enabled).catch(() => undefined);
 }
 
 /**
@@ -118,8 +130,12 @@ export async function fanOut(
  * circuit, a slow-down); answers how many were delayed. A task the queue refuses fails the fan-out,
  * which SQS then retries (deliveries already written are not written twice).
  */
-async function enqueueTasks(tasks: readonly DeliveryTask[], deps: FanoutDependencies, now: Date): Promise<number> {
-  const states = deps.admission ? await deps.admission.readMany(tasks.map((task) => task.endpointId)) : undefined;
+async function enqueueTasks(
+  tasks: readonly DeliveryTask[],
+  states: ReadonlyMap<string, AdmissionState> | undefined,
+  deps: FanoutDependencies,
+  now: Date,
+): Promise<number> {
   const random = deps.random ?? Math.random;
   const messages = tasks.map((task) => {
     const state = states?.get(task.endpointId);

@@ -161,13 +161,17 @@ describe('Integration: the local runtime loses nothing when killed', () => {
       { timeoutMs: 60_000 },
     );
     expect(billing.plan).toBe('growth');
-    const logged = await call(
-      second,
-      'GET',
-      `/v1/orgs/${billingOrgId}/inbound/events/${inboundEventId('stripe', event.id)}`,
-      member,
-    );
-    expect(logged.body).toMatchObject({ status: 'applied', receiveCount: 1 });
+    // The consumer records the event's outcome in the log just after applying it: wait for that write too.
+    const logged = await eventually(async () => {
+      const entry = await call(
+        second!,
+        'GET',
+        `/v1/orgs/${billingOrgId}/inbound/events/${inboundEventId('stripe', event.id)}`,
+        member,
+      );
+      return entry.status === 200 && entry.body.status === 'applied' ? entry.body : undefined;
+    });
+    expect(logged).toMatchObject({ status: 'applied', receiveCount: 1 });
 
     const [attempt, retry] = await eventually(
       async () => {
