@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { parseSigningSecret } from '../../shared/platform/crypto/standard-webhooks';
 import { secretContext } from '../../shared/outbound/endpoint';
+import { getItem } from '../../shared/platform/aws/table';
+import { createEndpointSlots, SETTLE_MS } from '../../shared/outbound/endpoint-slots';
 import { createDeliveryWorld, type DeliveryWorld } from '../support/delivery-world';
 import { createWebhooksApi, type WebhooksApi } from '../support/webhooks-api';
 
@@ -83,5 +85,32 @@ describe('Integration: endpoint writes under concurrency', () => {
     expect(deleted.status).toBe(204);
     const again = await Promise.all([create('org_race_2'), create('org_race_2')]);
     expect(again.map((answer) => answer.status).sort()).toEqual([201, 409]);
+  });
+
+  it('sets a drifted counter back to the endpoints that exist once settled, never with creates in flight', async () => {
+    const table = { documents: world.documents, tableName: emulators.tables.webhooks };
+    let clock = Date.parse('2026-12-01T12:00:00Z');
+    let endpoints = 0;
+    const slots = createEndpointSlots(
+      table.documents,
+      table.tableName,
+      async () => endpoints,
+      () => clock,
+    );
+    for (let n = 0; n < 3; n++) expect(await slots.take('org_race_3', 3)).toBe(true);
+    // Two endpoints were written; the third create died after taking its slot.
+    endpoints = 2;
+
+    // Moments later the counter may still cover a create between its slot and its endpoint write.
+    clock += SETTLE_MS - 1;
+    expect(await slots.take('org_race_3', 3)).toBe(false);
+    // Settled: checked against the two endpoints, corrected, and the slot taken.
+    clock += 1;
+    expect(await slots.take('org_race_3', 3)).toBe(true);
+    endpoints = 3;
+    expect(await getItem(table, { pk: 'ORG#org_race_3', sk: 'ENDPOINTCOUNT' })).toMatchObject({ count: 3 });
+    // Counting right, it stays full.
+    clock += SETTLE_MS;
+    expect(await slots.take('org_race_3', 3)).toBe(false);
   });
 });
