@@ -1,5 +1,5 @@
-import { EnqueueError } from '../platform/errors';
-import { SQS_MAX_BATCH_ENTRIES, type BatchingQueueSender } from '../platform/aws/queue';
+import { coalesceSends } from '../platform/aws/coalesced-sends';
+import type { BatchingQueueSender } from '../platform/aws/queue';
 import type { AdmissionStore } from './admission/admission-store';
 import { deferredTaskMessage } from './admission/admit-task';
 import { gateDelayMs, type AdmissionState } from './admission/policy';
@@ -142,11 +142,8 @@ async function enqueueTasks(
     const delayMs = state ? gateDelayMs(state, now.getTime(), random) : 0;
     return delayMs > 0 ? deferredTaskMessage(task, delayMs, now) : { body: JSON.stringify(task), delaySeconds: 0 };
   });
-  for (let start = 0; start < messages.length; start += SQS_MAX_BATCH_ENTRIES) {
-    const accepted = await deps.deliveryQueue.sendEach(messages.slice(start, start + SQS_MAX_BATCH_ENTRIES));
-    const refused = accepted.filter((ok) => !ok).length;
-    if (refused > 0) throw new EnqueueError(`${refused} delivery tasks were not accepted by the delivery queue`);
-  }
+  const queue = coalesceSends(deps.deliveryQueue);
+  await Promise.all(messages.map((message) => queue.send(message)));
   return messages.filter((message) => message.delaySeconds > 0).length;
 }
 
