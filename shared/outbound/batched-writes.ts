@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableContext } from '../platform/aws/table';
+import { itemKeyId, type TableContext } from '../platform/aws/table';
 
 /**
  * Whole-item writes of one delivery batch, gathered and sent as BatchWriteItem (up to 25 items a
@@ -34,8 +34,6 @@ interface Waiting {
 
 const ITEMS_PER_REQUEST = 25;
 const MAX_ROUNDS = 5;
-
-const keyId = (item: Record<string, unknown>) => `${String(item.pk)}|${String(item.sk)}`;
 
 /** Stores every item, 25 a request, asking again for what DynamoDB left unprocessed (a few rounds). */
 export async function batchPutItems(table: TableContext, items: readonly Record<string, unknown>[]): Promise<void> {
@@ -82,7 +80,7 @@ export function createBatchedWrites(table: TableContext, options: BatchedWritesO
     nudge: sendWhenAllWait,
     put: (item, writer) =>
       new Promise<void>((resolve, reject) => {
-        items.set(keyId(item), item);
+        items.set(itemKeyId(item), item);
         waiting.push({ writer, resolve, reject });
         // A delivery hands in its writes side by side: let them all join before counting who waits.
         queueMicrotask(sendWhenAllWait);

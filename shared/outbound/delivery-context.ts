@@ -1,5 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ItemKey, TableContext } from '../platform/aws/table';
+import { batchGetItems, itemKeyId, type ItemKey, type TableContext } from '../platform/aws/table';
 import { ownerOf, type Owned } from '../events/owner';
 import type { EndpointRecord, EndpointSecrets } from './endpoint';
 import { endpointKey, endpointSecretsKey, toEndpointRecord, toEndpointSecrets } from './endpoints-store';
@@ -31,34 +30,6 @@ export interface BatchedContextReader extends DeliveryContextReader {
   takeDeliveryItem(messageId: string, endpointId: string): Record<string, unknown> | undefined;
 }
 
-/** BatchGetItem may hand back keys it did not get to under load; they are asked for again, a few times. */
-const MAX_ROUNDS = 5;
-/** BatchGetItem's limit on keys per request. */
-const KEYS_PER_REQUEST = 100;
-
-const keyId = (key: Record<string, unknown>) => `${String(key.pk)}|${String(key.sk)}`;
-
-/** Reads every key (duplicates once), strongly consistent, by BatchGetItem; items by `pk|sk`. */
-export async function batchGetItems(
-  table: TableContext,
-  keys: readonly ItemKey[],
-): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keys.map((key) => [keyId(key), key])).values()];
-  for (let start = 0; start < unique.length; start += KEYS_PER_REQUEST) {
-    let wanted: Record<string, unknown>[] = unique.slice(start, start + KEYS_PER_REQUEST);
-    for (let round = 0; wanted.length > 0; round++) {
-      if (round === MAX_ROUNDS) throw new Error('DynamoDB left keys unprocessed; the task will be retried');
-      const result = await table.documents.send(
-        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: wanted, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[table.tableName] ?? []) found.set(keyId(item), item);
-      wanted = result.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-    }
-  }
-  return found;
-}
-
 function contextKeys(task: ContextTask): ItemKey[] {
   const owner = ownerOf(task);
   return [
@@ -69,7 +40,7 @@ function contextKeys(task: ContextTask): ItemKey[] {
 }
 
 function contextOf(task: ContextTask, found: Map<string, Record<string, unknown>>): DeliveryContext {
-  const [endpointItem, secretsItem, messageItem] = contextKeys(task).map((key) => found.get(keyId(key)));
+  const [endpointItem, secretsItem, messageItem] = contextKeys(task).map((key) => found.get(itemKeyId(key)));
   return {
     endpoint: toEndpointRecord(endpointItem),
     secrets: toEndpointSecrets(secretsItem, endpointItem),
@@ -102,8 +73,8 @@ export function createBatchedContextReader(table: TableContext): BatchedContextR
     try {
       const found = await batchGetItems(table, keys);
       for (const { task, resolve } of reads) {
-        const delivery = found.get(keyId(deliveryKey(task.messageId, task.endpointId)));
-        if (delivery) deliveries.set(keyId(deliveryKey(task.messageId, task.endpointId)), delivery);
+        const delivery = found.get(itemKeyId(deliveryKey(task.messageId, task.endpointId)));
+        if (delivery) deliveries.set(itemKeyId(deliveryKey(task.messageId, task.endpointId)), delivery);
         resolve(contextOf(task, found));
       }
     } catch (error) {
@@ -118,7 +89,7 @@ export function createBatchedContextReader(table: TableContext): BatchedContextR
         pending.push({ task, resolve, reject });
       }),
     takeDeliveryItem(messageId, endpointId) {
-      const id = keyId(deliveryKey(messageId, endpointId));
+      const id = itemKeyId(deliveryKey(messageId, endpointId));
       const item = deliveries.get(id);
       deliveries.delete(id);
       return item;

@@ -5,7 +5,7 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../platform/aws/pagination';
-import { batchGetItems } from '../delivery-context';
+import { batchGetItems, itemKeyId } from '../../platform/aws/table';
 import { EMPTY_ADMISSION_STATE, type AdmissionState } from './policy';
 
 /**
@@ -80,7 +80,7 @@ async function readMany(store: StoreContext, endpointIds: readonly string[]): Pr
   const found = await batchGetItems(store, endpointIds.map(key));
   return new Map(
     endpointIds.map((endpointId) => {
-      const item = found.get(`${key(endpointId).pk}|STATE`);
+      const item = found.get(itemKeyId(key(endpointId)));
       return [endpointId, item ? stateOf(item) : EMPTY_ADMISSION_STATE];
     }),
   );

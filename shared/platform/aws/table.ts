@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -12,9 +13,10 @@ import { InvalidPayloadError } from '../errors';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed, type DynamoKey } from './pagination';
 
 /**
- * The single-item operations every store performs, over one table. A store keeps its own key layout
- * and item shapes; these helpers own the command plumbing: consistent reads, conditional writes that
- * answer false instead of throwing, cursor pages whose cursors cannot leave their partition.
+ * The item operations every store performs, over one table. A store keeps its own key layout and
+ * item shapes; these helpers own the command plumbing: consistent reads (one item or a batch of keys),
+ * conditional writes that answer false instead of throwing, cursor pages whose cursors cannot leave
+ * their partition.
  */
 
 /** The table a store works on. */
@@ -52,6 +54,35 @@ export interface PageRequest {
   readonly sortKeyPrefix?: string;
   /** Queries to fill one page when a filter drops items; 1 by default. */
   readonly maxQueries?: number;
+}
+
+/** An item's or key's identity as one string, `pk|sk`: how batch reads and writes match items to keys. */
+export const itemKeyId = (item: Record<string, unknown>): string => `${String(item.pk)}|${String(item.sk)}`;
+
+/** BatchGetItem may hand back keys it did not get to under load; they are asked for again, a few times. */
+const MAX_GET_ROUNDS = 5;
+/** BatchGetItem's limit on keys per request. */
+const KEYS_PER_REQUEST = 100;
+
+/** Reads every key (duplicates once), strongly consistent, by BatchGetItem; items by `pk|sk`. */
+export async function batchGetItems(
+  table: TableContext,
+  keys: readonly ItemKey[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(keys.map((key) => [itemKeyId(key), key])).values()];
+  for (let start = 0; start < unique.length; start += KEYS_PER_REQUEST) {
+    let wanted: Record<string, unknown>[] = unique.slice(start, start + KEYS_PER_REQUEST);
+    for (let round = 0; wanted.length > 0; round++) {
+      if (round === MAX_GET_ROUNDS) throw new Error('DynamoDB left keys unprocessed; the task will be retried');
+      const result = await table.documents.send(
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: wanted, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[table.tableName] ?? []) found.set(itemKeyId(item), item);
+      wanted = result.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+    }
+  }
+  return found;
 }
 
 /** The item as the store's type: its `pk` and `sk` left out. */
