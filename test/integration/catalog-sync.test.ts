@@ -1,7 +1,6 @@
 import { GetQueueAttributesCommand, type QueueAttributeName } from '@aws-sdk/client-sqs';
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, type LocalSystem } from '../../infra/local/system';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/platform/aws/dynamodb-client';
 import { stockoutEventId } from '../../shared/catalog/catalog-record';
 import { createCatalogStore } from '../../shared/catalog/catalog-store';
@@ -17,9 +16,8 @@ import {
   squareCountBody,
 } from '../support/catalog-messages';
 import { fixtureBytes } from '../support/fixtures';
-import { eventually, sqsClient, token } from '../support/local-system';
+import { eventually, sqsClient, token, useSystemWithReceiver } from '../support/local-system';
 import { connectByOAuth } from '../support/oauth';
-import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
  * Catalog and stock sync end to end on the local runtime: signed Square and Shopify webhooks over
@@ -35,25 +33,14 @@ interface Answer {
 }
 
 describe('Integration: catalog sync through the local runtime', () => {
-  let system: LocalSystem;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    system = await startLocalSystem({ port: 0, memory: true, quiet: true });
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.close();
-  });
+  const world = useSystemWithReceiver();
 
   async function call(
     method: string,
     path: string,
     options: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Answer> {
-    const response = await fetch(`${system.url}${path}`, {
+    const response = await fetch(`${world.system.url}${path}`, {
       method,
       headers: {
         ...(options.bearer && { authorization: `Bearer ${options.bearer}` }),
@@ -73,7 +60,7 @@ describe('Integration: catalog sync through the local runtime', () => {
     body: string,
     options: { shop: string; webhookId?: string; triggeredAt?: string },
   ): Promise<void> {
-    const signature = createHmac('sha256', system.shopifyApiSecrets[0]!).update(body).digest('base64');
+    const signature = createHmac('sha256', world.system.shopifyApiSecrets[0]!).update(body).digest('base64');
     const answer = await call('POST', '/api/webhooks/shopify', {
       body,
       headers: {
@@ -89,8 +76,8 @@ describe('Integration: catalog sync through the local runtime', () => {
   }
 
   async function postSquare(body: string): Promise<void> {
-    const signature = createHmac('sha256', system.squareSignatureKeys[0]!)
-      .update(system.squareNotificationUrl + body)
+    const signature = createHmac('sha256', world.system.squareSignatureKeys[0]!)
+      .update(world.system.squareNotificationUrl + body)
       .digest('base64');
     const answer = await call('POST', '/api/webhooks/square', {
       body,
@@ -100,12 +87,15 @@ describe('Integration: catalog sync through the local runtime', () => {
   }
 
   async function connectShop(orgId: string, shop: string): Promise<void> {
-    expect((await connectByOAuth(system, orgId, 'shopify', shop)).searchParams.get('connected')).toBe('shopify');
+    expect((await connectByOAuth(world.system, orgId, 'shopify', shop)).searchParams.get('connected')).toBe('shopify');
   }
 
   /** A merchant attached without an OAuth token (as before OAuth): its catalog versions are recorded, not pulled. */
   async function connectMerchant(orgId: string, merchantId: string): Promise<void> {
-    const connections = createConnectionsStore(createDocumentClient(system.env), system.env[ENV.connectionsTable]!);
+    const connections = createConnectionsStore(
+      createDocumentClient(world.system.env),
+      world.system.env[ENV.connectionsTable]!,
+    );
     const connectedAt = new Date().toISOString();
     expect(
       await connections.connect({ provider: 'square', orgId, account: merchantId, notificationUrl: null, connectedAt }),
@@ -113,11 +103,13 @@ describe('Integration: catalog sync through the local runtime', () => {
   }
 
   async function items(orgId: string, query = ''): Promise<Answer> {
-    return call('GET', `/v1/orgs/${orgId}/catalog/items${query}`, { bearer: await token(system, orgId, 'member') });
+    return call('GET', `/v1/orgs/${orgId}/catalog/items${query}`, {
+      bearer: await token(world.system, orgId, 'member'),
+    });
   }
 
   async function inventory(orgId: string, query = ''): Promise<Answer> {
-    return call('GET', `/v1/orgs/${orgId}/inventory${query}`, { bearer: await token(system, orgId, 'member') });
+    return call('GET', `/v1/orgs/${orgId}/inventory${query}`, { bearer: await token(world.system, orgId, 'member') });
   }
 
   /** Waits until the catalog queue is empty and nothing is in flight: everything sent has been consumed. */
@@ -129,8 +121,8 @@ describe('Integration: catalog sync through the local runtime', () => {
     ];
     await eventually(
       async () => {
-        const { Attributes } = await sqsClient(system).send(
-          new GetQueueAttributesCommand({ QueueUrl: system.queueUrls.catalog.url, AttributeNames: names }),
+        const { Attributes } = await sqsClient(world.system).send(
+          new GetQueueAttributesCommand({ QueueUrl: world.system.queueUrls.catalog.url, AttributeNames: names }),
         );
         return names.every((name) => Number(Attributes?.[name] ?? 0) === 0) ? true : undefined;
       },
@@ -138,7 +130,8 @@ describe('Integration: catalog sync through the local runtime', () => {
     );
   }
 
-  const catalogStore = () => createCatalogStore(createDocumentClient(system.env), system.env[ENV.catalogTable]!);
+  const catalogStore = () =>
+    createCatalogStore(createDocumentClient(world.system.env), world.system.env[ENV.catalogTable]!);
 
   it('ends a shuffled and duplicated stream of product, delete and inventory webhooks in the newest state, with \
 64-bit ids exact', async () => {
@@ -262,7 +255,10 @@ describe('Integration: catalog sync through the local runtime', () => {
     const shop = 'late-shop.myshopify.com';
     const body = fixtureBytes('shopify.products.create.json').toString('utf8');
     await postShopify('products/create', body, { shop });
-    const connections = createConnectionsStore(createDocumentClient(system.env), system.env[ENV.connectionsTable]!);
+    const connections = createConnectionsStore(
+      createDocumentClient(world.system.env),
+      world.system.env[ENV.connectionsTable]!,
+    );
     const kept = await eventually(async () => {
       const messages = await connections.unmatched('shopify', shop);
       return messages.length > 0 ? messages : undefined;
@@ -292,7 +288,7 @@ describe('Integration: catalog sync through the local runtime', () => {
   it("shows an organisation only its own catalog: another org's token is 404, no token 401, a member cannot change \
 settings", async () => {
     const orgId = 'org_catalog_shuffle';
-    const stranger = await token(system, 'org_someone_else', 'admin');
+    const stranger = await token(world.system, 'org_someone_else', 'admin');
     for (const path of [`/v1/orgs/${orgId}/catalog/items`, `/v1/orgs/${orgId}/inventory`]) {
       expect((await call('GET', path, { bearer: stranger })).status).toBe(404);
       expect((await call('GET', path)).status).toBe(401);
@@ -304,14 +300,14 @@ settings", async () => {
     expect(
       (
         await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, {
-          bearer: await token(system, orgId, 'member'),
+          bearer: await token(world.system, orgId, 'member'),
           body: { stockoutThreshold: 1 },
         })
       ).status,
     ).toBe(403);
     expect((await call('GET', '/v1/orgs/org_someone_else/catalog/items', { bearer: stranger })).body.items).toEqual([]);
     const invalid = await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, {
-      bearer: await token(system, orgId, 'admin'),
+      bearer: await token(world.system, orgId, 'admin'),
       body: { stockoutThreshold: -1 },
     });
     expect(invalid).toMatchObject({
@@ -319,13 +315,13 @@ settings", async () => {
       body: { errors: [expect.objectContaining({ field: 'stockoutThreshold' })] },
     });
     expect(
-      (await call('GET', `/v1/orgs/${orgId}/catalog/items?source=amazon`, { bearer: await token(system, orgId) }))
+      (await call('GET', `/v1/orgs/${orgId}/catalog/items?source=amazon`, { bearer: await token(world.system, orgId) }))
         .status,
     ).toBe(400);
     expect(
       (
         await call('GET', `/v1/orgs/${orgId}/catalog/items?cursor=bm90LWEtY3Vyc29y`, {
-          bearer: await token(system, orgId),
+          bearer: await token(world.system, orgId),
         })
       ).status,
     ).toBe(400);
@@ -336,13 +332,13 @@ redelivered', async () => {
     const orgId = 'org_catalog_stockout';
     const shop = 'stockout-shop.myshopify.com';
     await connectShop(orgId, shop);
-    const admin = await token(system, orgId, 'admin');
+    const admin = await token(world.system, orgId, 'admin');
     expect(
       await call('PUT', `/v1/orgs/${orgId}/settings/inventory`, { bearer: admin, body: { stockoutThreshold: 5 } }),
     ).toMatchObject({ status: 200, body: { stockoutThreshold: 5, updatedAt: expect.any(String) } });
     const endpoint = await call('POST', `/v1/orgs/${orgId}/webhooks/endpoints`, {
       bearer: admin,
-      body: { url: `${receiver.baseUrl}/stockout`, eventTypes: ['demand_signal.stockout_risk'] },
+      body: { url: `${world.receiver.baseUrl}/stockout`, eventTypes: ['demand_signal.stockout_risk'] },
     });
     expect(endpoint.status).toBe(201);
 
@@ -380,7 +376,7 @@ redelivered', async () => {
       version: versionOf(parseInstant('2024-04-01T11:00:00-04:00')!, RANK.upsert, crossingId),
     });
     const [delivered] = await eventually(async () =>
-      receiver.requestsTo('/stockout').length > 0 ? receiver.requestsTo('/stockout') : undefined,
+      world.receiver.requestsTo('/stockout').length > 0 ? world.receiver.requestsTo('/stockout') : undefined,
     );
     const messageId = messageIdFor(orgScope(orgId), eventId);
     expect(JSON.parse(delivered!.body)).toEqual({
@@ -402,12 +398,12 @@ redelivered', async () => {
       },
     });
     const stored = await call('GET', `/v1/orgs/${orgId}/webhooks/messages/${messageId}`, {
-      bearer: await token(system, orgId, 'member'),
+      bearer: await token(world.system, orgId, 'member'),
     });
     expect(stored).toMatchObject({ status: 200, body: { eventId, eventType: 'demand_signal.stockout_risk' } });
     // Still at or below the threshold afterwards (2): no second signal; three deliveries of the crossing: one message.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(receiver.requestsTo('/stockout')).toHaveLength(1);
+    expect(world.receiver.requestsTo('/stockout')).toHaveLength(1);
   });
 
   it('applies Square inventory counts with exact decimal quantities, and records a catalog version without pulling \
