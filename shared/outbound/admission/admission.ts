@@ -6,11 +6,11 @@ import { createDeferralHints, type DeferralHints } from './deferral-hints';
 import {
   attemptBudgetMs,
   deferDelayMs,
+  deferralDelayMs,
   expiredLeases,
   gate,
   LEASE_MARGIN_MS,
   capDeferUntil,
-  circuitOpenForMs,
   concurrencyCapFor,
   slotIndexAt,
   SLOT_LEAD_MS,
@@ -131,9 +131,8 @@ function defer(
 }
 
 function deferral(context: AdmissionContext, reason: DeferReason, untilMs: number, state?: AdmissionState): Deferred {
-  const nowMs = context.now().getTime();
-  const openForMs = circuitOpenForMs(state, reason, nowMs);
-  return { kind: 'deferred', reason, delayMs: deferDelayMs(reason, untilMs, nowMs, context.random, openForMs) };
+  const delayMs = deferralDelayMs(reason, untilMs, state, context.now().getTime(), context.random);
+  return { kind: 'deferred', reason, delayMs };
 }
 
 /**

@@ -250,9 +250,20 @@ function answered(slowUntil: number | null): AttemptVerdict {
   return { kind: 'answered', slowUntil };
 }
 
-/** How long an endpoint's circuit has been open, when the deferral is for its circuit (spreads its backlog). */
-export function circuitOpenForMs(state: AdmissionState | undefined, reason: DeferReason, nowMs: number): number {
-  return state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
+/**
+ * How long a task deferred for `reason` until `untilMs` waits on the queue (deferDelayMs), with how long
+ * its endpoint's circuit has been open read from the state when the deferral is for its circuit.
+ */
+export function deferralDelayMs(
+  reason: DeferReason,
+  untilMs: number,
+  state: AdmissionState | undefined,
+  nowMs: number,
+  random: () => number,
+): number {
+  const openForMs =
+    state?.circuitChangedAt && reason === 'circuit_open' ? nowMs - Date.parse(state.circuitChangedAt) : 0;
+  return deferDelayMs(reason, untilMs, nowMs, random, openForMs);
 }
 
 /**
@@ -264,9 +275,7 @@ export function circuitOpenForMs(state: AdmissionState | undefined, reason: Defe
  */
 export function gateDelayMs(state: AdmissionState, nowMs: number, random: () => number): number {
   const verdict = gate(state, nowMs);
-  if (verdict.kind !== 'defer') return 0;
-  const openForMs = circuitOpenForMs(state, verdict.reason, nowMs);
-  return deferDelayMs(verdict.reason, verdict.untilMs, nowMs, random, openForMs);
+  return verdict.kind === 'defer' ? deferralDelayMs(verdict.reason, verdict.untilMs, state, nowMs, random) : 0;
 }
 
 /**
